@@ -114,3 +114,35 @@ findings_has(const struct findings *fs, enum finding_code c)
 			return 1;
 	return 0;
 }
+
+int
+findings_status(const struct findings *fs)
+{
+	int crit = 0, unknown = 0, warn = 0;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		switch (defs[fs->f[i].code].sev) {
+		case SEV_CRITICAL:
+			crit = 1;
+			break;
+		case SEV_UNKNOWN:
+			unknown = 1;
+			break;
+		case SEV_WARNING:
+			warn = 1;
+			break;
+		case SEV_INFO:
+			break;
+		}
+	return crit ? 2 : unknown ? 3 : warn ? 1 : 0;
+}
+
+const char *
+findings_status_name(int st)
+{
+	static const char *names[] = { "OK", "WARNING", "CRITICAL",
+	    "UNKNOWN" };
+
+	return st >= 0 && st <= 3 ? names[st] : "UNKNOWN";
+}

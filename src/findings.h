@@ -16,6 +16,12 @@
  *	findings_count/findings_get
  *	findings_has(fs, code)
  *	finding_sev_name(sev)		"info", "warning", "critical", "unknown"
+ *	findings_status(fs)		the monitoring status the findings call
+ *		for: 2 if any is CRITICAL, else 3 if any is UNKNOWN, else 1 if
+ *		any is WARNING, else 0 (a definite failure outranks a check
+ *		that could not be made; a check that could not be made
+ *		outranks a warning, since it may hide worse)
+ *	findings_status_name(st)	"OK", "WARNING", "CRITICAL", "UNKNOWN"
  *
  * Severity: INFO (good to know), WARNING (mail may be delayed, junked or
  * spoofed), CRITICAL (mail is lost or refused), UNKNOWN (a check could not
@@ -71,5 +77,7 @@ size_t			 findings_count(const struct findings *);
 const struct finding	*findings_get(const struct findings *, size_t);
 int			 findings_has(const struct findings *,
 			    enum finding_code);
+int			 findings_status(const struct findings *);
+const char		*findings_status_name(int);
 
 #endif

@@ -1,0 +1,320 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "xalloc.h"
+
+enum {
+	OPT_RESOLVER = 256,
+	OPT_SMTP_PORT,
+	OPT_TIMEOUT,
+	OPT_STEP_TIMEOUT,
+	OPT_DNS_ONLY,
+	OPT_EHLO,
+	OPT_CA_FILE,
+	OPT_ALLOW_LOOPBACK,
+	OPT_ASSUME_DOWN,
+	OPT_SPF_IP,
+	OPT_SPF_SENDER,
+	OPT_HELO,
+	OPT_DKIM_SELECTOR,
+	OPT_JSON,
+	OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "domain",		required_argument, NULL, 'd' },
+	{ "resolver",		required_argument, NULL, OPT_RESOLVER },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "smtp-port",		required_argument, NULL, OPT_SMTP_PORT },
+	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
+	{ "step-timeout",	required_argument, NULL, OPT_STEP_TIMEOUT },
+	{ "dns-only",		no_argument,	   NULL, OPT_DNS_ONLY },
+	{ "ehlo",		required_argument, NULL, OPT_EHLO },
+	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
+	{ "allow-loopback",	no_argument,	   NULL, OPT_ALLOW_LOOPBACK },
+	{ "assume-down",	required_argument, NULL, OPT_ASSUME_DOWN },
+	{ "spf-ip",		required_argument, NULL, OPT_SPF_IP },
+	{ "spf-sender",		required_argument, NULL, OPT_SPF_SENDER },
+	{ "helo",		required_argument, NULL, OPT_HELO },
+	{ "dkim-selector",	required_argument, NULL, OPT_DKIM_SELECTOR },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ NULL,			0,		   NULL, 0 }
+};
+
+void
+cli_usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: mxprobe --domain DOMAIN [options]\n"
+"\n"
+"Tells whether mail for DOMAIN will arrive: MX records, every exchanger\n"
+"over SMTP and STARTTLS (never MAIL, RCPT or DATA), SPF, DKIM, DMARC.\n"
+"\n"
+"  -d, --domain DOMAIN      the mail domain to check\n"
+"      --json               JSON report on stdout\n"
+"      --resolver ADDR[:PORT]  ask this resolver (repeatable; IPv6 as\n"
+"                           [ADDR]:PORT); default /etc/resolv.conf\n"
+"      --dns-only           skip the SMTP probe\n"
+"  -4, -6                   probe only IPv4 or only IPv6 addresses\n"
+"      --smtp-port PORT     connect to PORT instead of 25 (labs)\n"
+"      --timeout SECONDS    overall deadline (default 30)\n"
+"      --step-timeout SECONDS  limit for each SMTP step (default 10)\n"
+"      --ehlo NAME          name to send in EHLO (default: this host)\n"
+"      --ca-file FILE       trust this CA too (private CAs, labs)\n"
+"      --allow-loopback     treat 127.0.0.0/8 and ::1 exchangers as\n"
+"                           reachable (labs)\n"
+"      --assume-down HOST   simulate that exchanger being down\n"
+"                           (repeatable)\n"
+"      --spf-ip ADDR        evaluate SPF for this sending address\n"
+"                           (repeatable)\n"
+"      --spf-sender ADDR    MAIL FROM for --spf-ip (default\n"
+"                           postmaster@DOMAIN)\n"
+"      --helo NAME          HELO name for --spf-ip\n"
+"      --dkim-selector NAME also try this DKIM selector (repeatable)\n"
+"  -v, --verbose            diagnostics on stderr\n"
+"  -h, --help               this text\n"
+"      --version            the version\n"
+"\n"
+"Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors).\n");
+}
+
+static void
+list_add(struct cli_list *l, const char *s)
+{
+	l->v = xreallocarray(l->v, l->n + 2, sizeof(*l->v));
+	l->v[l->n++] = s;
+	l->v[l->n] = NULL;
+}
+
+static int
+number(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+seconds(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 3600)
+		return -1;
+	*ms = (unsigned)(v * 1000 + 0.5);
+	if (*ms == 0)
+		*ms = 1;
+	return 0;
+}
+
+int
+cli_domain_check(const char *name, char *out, size_t outlen, struct buf *why)
+{
+	size_t len = strlen(name), lab = 0, i;
+	unsigned char c;
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len == 0) {
+		buf_printf(why, "the domain name is empty");
+		return -1;
+	}
+	if (len > 253) {
+		buf_printf(why, "the domain name is %zu characters long; the "
+		    "limit is 253", len);
+		return -1;
+	}
+	if (len + 1 > outlen) {
+		buf_printf(why, "the domain name is too long");
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)name[i];
+		if (c == '.') {
+			if (lab == 0) {
+				buf_printf(why, "the domain name \"%s\" has "
+				    "an empty label", name);
+				return -1;
+			}
+			lab = 0;
+		} else if (isalnum(c) || c == '-' || c == '_') {
+			if (++lab > 63) {
+				buf_printf(why, "a label of \"%.*s...\" is "
+				    "longer than 63 characters", 20, name);
+				return -1;
+			}
+		} else if (c >= 0x80) {
+			buf_printf(why, "the domain name contains non-ASCII "
+			    "characters: give its A-label form (xn--...)");
+			return -1;
+		} else {
+			buf_printf(why, "the domain name contains the "
+			    "character 0x%02x, which is not allowed in a "
+			    "host name", c);
+			return -1;
+		}
+		out[i] = (char)tolower(c);
+	}
+	if (lab == 0) {
+		buf_printf(why, "the domain name \"%s\" has an empty label",
+		    name);
+		return -1;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+int
+cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
+{
+	char dom[256];
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->smtp_port = 25;
+	o->timeout_ms = 30000;
+	o->step_ms = 10000;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":d:46vh", longopts, NULL)) != -1)
+	{
+		switch (c) {
+		case 'd':
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1)
+				return -1;
+			free(o->domain);
+			o->domain = xstrdup(dom);
+			break;
+		case '4':
+		case '6':
+			if (o->family != 0 && o->family != c - '0') {
+				buf_printf(why, "-4 and -6 exclude each other");
+				return -1;
+			}
+			o->family = c - '0';
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			cli_usage(stdout);
+			return CLI_EXIT_EARLY;
+		case OPT_VERSION:
+			printf("%s\n", PACKAGE_STRING);
+			return CLI_EXIT_EARLY;
+		case OPT_RESOLVER:
+			list_add(&o->resolvers, optarg);
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case OPT_SMTP_PORT:
+			if (number(optarg, 1, 65535, &v) == -1) {
+				buf_printf(why, "--smtp-port wants a port "
+				    "number from 1 to 65535, not \"%s\"",
+				    optarg);
+				return -1;
+			}
+			o->smtp_port = (int)v;
+			break;
+		case OPT_TIMEOUT:
+			if (seconds(optarg, &o->timeout_ms) == -1) {
+				buf_printf(why, "--timeout wants seconds "
+				    "(0 < s <= 3600), not \"%s\"", optarg);
+				return -1;
+			}
+			break;
+		case OPT_STEP_TIMEOUT:
+			if (seconds(optarg, &o->step_ms) == -1) {
+				buf_printf(why, "--step-timeout wants seconds "
+				    "(0 < s <= 3600), not \"%s\"", optarg);
+				return -1;
+			}
+			break;
+		case OPT_DNS_ONLY:
+			o->dns_only = 1;
+			break;
+		case OPT_EHLO:
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1) {
+				buf_printf(why, " (in --ehlo)");
+				return -1;
+			}
+			o->ehlo = optarg;
+			break;
+		case OPT_CA_FILE:
+			o->ca_file = optarg;
+			break;
+		case OPT_ALLOW_LOOPBACK:
+			o->allow_loopback = 1;
+			break;
+		case OPT_ASSUME_DOWN:
+			list_add(&o->assume_down, optarg);
+			break;
+		case OPT_SPF_IP:
+			list_add(&o->spf_ip, optarg);
+			break;
+		case OPT_SPF_SENDER:
+			o->spf_sender = optarg;
+			break;
+		case OPT_HELO:
+			o->helo = optarg;
+			break;
+		case OPT_DKIM_SELECTOR:
+			list_add(&o->dkim_selectors, optarg);
+			break;
+		case ':':
+			buf_printf(why, "option %s needs a value",
+			    argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt != 0 && optopt < 256)
+				buf_printf(why, "unknown option -%c", optopt);
+			else
+				buf_printf(why, "unknown option %s",
+				    argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		buf_printf(why, "unexpected argument \"%s\"", argv[optind]);
+		return -1;
+	}
+	if (o->domain == NULL) {
+		buf_printf(why, "--domain is required");
+		return -1;
+	}
+	return 0;
+}
+
+void
+cli_free(struct cli *o)
+{
+	free(o->domain);
+	free(o->resolvers.v);
+	free(o->assume_down.v);
+	free(o->spf_ip.v);
+	free(o->dkim_selectors.v);
+	memset(o, 0, sizeof(*o));
+}

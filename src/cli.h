@@ -1,0 +1,60 @@
+/*
+ * cli - command-line options and exit codes.
+ *
+ * Exit codes follow the monitoring-plugin convention (Nagios/Icinga):
+ * 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. A usage error is UNKNOWN.
+ *
+ * API:
+ *	cli_parse(argc, argv, opts, why)	0 to run, CLI_EXIT_EARLY after
+ *		--help/--version (exit 0), -1 on a usage error (why says it)
+ *	cli_free(opts)
+ *	cli_domain_check(name, out, outlen, why)  validates a domain name
+ *		(RFC 1035 §2.3.4: labels 1-63 octets, 253 in all) and writes
+ *		it lower-cased without a trailing dot; 0 or -1
+ *	cli_usage(fp)
+ */
+#ifndef MXPROBE_CLI_H
+#define MXPROBE_CLI_H
+
+#include <stdio.h>
+
+struct buf;
+
+#define EXIT_OK		0
+#define EXIT_WARNING	1
+#define EXIT_CRITICAL	2
+#define EXIT_UNKNOWN	3
+
+#define CLI_EXIT_EARLY	1
+
+struct cli_list {
+	const char	**v;		/* NULL-terminated */
+	size_t		  n;
+};
+
+struct cli {
+	char		*domain;
+	struct cli_list	 resolvers;
+	int		 json;
+	int		 smtp_port;
+	unsigned	 timeout_ms;	/* overall deadline */
+	unsigned	 step_ms;	/* per SMTP step */
+	int		 dns_only;
+	int		 family;	/* 0 both, 4, 6 */
+	const char	*ehlo;
+	const char	*ca_file;
+	int		 allow_loopback;
+	int		 verbose;
+	struct cli_list	 assume_down;
+	struct cli_list	 spf_ip;
+	const char	*spf_sender;
+	const char	*helo;
+	struct cli_list	 dkim_selectors;
+};
+
+int	cli_parse(int, char **, struct cli *, struct buf *);
+void	cli_free(struct cli *);
+int	cli_domain_check(const char *, char *, size_t, struct buf *);
+void	cli_usage(FILE *);
+
+#endif

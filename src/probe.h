@@ -1,0 +1,43 @@
+/*
+ * probe - run every check for one domain on the event loop and collect
+ * the facts (facts.h).
+ *
+ * API:
+ *	probe_start(loop, dns, cfg, domain, cb, arg)	-> handle
+ *	probe_cancel(p)
+ * cb(facts, arg) runs once; the caller owns facts then.
+ *
+ * Order: MX resolution first; everything that needs the exchangers' names
+ * (SMTP sessions, TLSA, MTA-STS cross-checks) starts when it is known;
+ * everything else (SPF, DMARC, DKIM, MTA-STS and TLS-RPT records) starts at
+ * once. The overall deadline (cfg->deadline_ms) cancels what is left.
+ */
+#ifndef MXPROBE_PROBE_H
+#define MXPROBE_PROBE_H
+
+#include <stdint.h>
+
+struct evloop;
+struct dns;
+struct probe;
+struct probe_facts;
+
+struct probe_config {
+	unsigned	 deadline_ms;
+	int		 dns_only;
+	int		 family;
+	int		 smtp_port;
+	unsigned	 step_ms;
+	const char	*ehlo;
+	const char	*ca_file;
+	int		 allow_loopback;
+};
+
+typedef void probe_done_cb(struct probe_facts *, void *arg);
+
+struct probe	*probe_start(struct evloop *, struct dns *,
+		    const struct probe_config *, const char *,
+		    probe_done_cb *, void *);
+void		 probe_cancel(struct probe *);
+
+#endif
