@@ -1,0 +1,104 @@
+/* Unit tests for src/cli.c: domain validation and option errors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "tap.h"
+
+static const struct {
+	const char	*name;
+	const char	*in;
+	const char	*want;		/* NULL: rejected */
+} domains[] = {
+	{ "plain", "Example.COM", "example.com" },
+	{ "trailing dot", "example.com.", "example.com" },
+	{ "underscore", "_dmarc.example.com", "_dmarc.example.com" },
+	{ "empty", "", NULL },
+	{ "only a dot", ".", NULL },
+	{ "empty label", "a..b", NULL },
+	{ "leading dot", ".a.b", NULL },
+	{ "space", "a b.com", NULL },
+	{ "non-ASCII", "b\xc3\xbc" "cher.de", NULL },
+	{ "label of 63", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaa.com", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaa.com" },
+	{ "label of 64", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaa.com", NULL },
+};
+
+static int
+parse(const char *args, struct buf *why)
+{
+	char *v[32], *copy, *p;
+	int n = 0, rc;
+	struct cli o;
+
+	copy = strdup(args);
+	v[n++] = "mxprobe";
+	for (p = strtok(copy, " "); p != NULL && n < 31; p = strtok(NULL, " "))
+		v[n++] = p;
+	v[n] = NULL;
+	rc = cli_parse(n, v, &o, why);
+	cli_free(&o);
+	free(copy);
+	return rc;
+}
+
+int
+main(void)
+{
+	char out[256];
+	struct buf *why = buf_new(BUF_WHY_MAX);
+	char longname[300];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
+		buf_reset(why);
+		rc = cli_domain_check(domains[i].in, out, sizeof(out), why);
+		if (domains[i].want == NULL)
+			ok(rc == -1 && buf_len(why) > 0, "%s rejected (%s)",
+			    domains[i].name, buf_str(why));
+		else if (ok(rc == 0, "%s accepted", domains[i].name))
+			is_str(out, domains[i].want, domains[i].name);
+	}
+	memset(longname, 0, sizeof(longname));
+	for (i = 0; i < 4; i++)
+		strcat(longname, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaa.");
+	strcat(longname, "com");
+	buf_reset(why);
+	ok(cli_domain_check(longname, out, sizeof(out), why) == -1 &&
+	    strstr(buf_str(why), "253") != NULL, "over 253 rejected");
+
+	buf_reset(why);
+	ok(parse("--domain example.com", why) == 0, "minimal command line");
+	buf_reset(why);
+	ok(parse("", why) == -1 && strstr(buf_str(why), "--domain"),
+	    "missing --domain");
+	buf_reset(why);
+	ok(parse("--domain x.com --bogus", why) == -1 &&
+	    strstr(buf_str(why), "--bogus"), "unknown long option named");
+	buf_reset(why);
+	ok(parse("--domain x.com -Z", why) == -1 &&
+	    strstr(buf_str(why), "-Z"), "unknown short option named");
+	buf_reset(why);
+	ok(parse("--domain x.com --smtp-port 70000", why) == -1,
+	    "port out of range");
+	buf_reset(why);
+	ok(parse("--domain x.com --timeout -1", why) == -1,
+	    "negative timeout");
+	buf_reset(why);
+	ok(parse("--domain x.com --timeout abc", why) == -1,
+	    "non-numeric timeout");
+	buf_reset(why);
+	ok(parse("--domain x.com -4 -6", why) == -1, "-4 and -6 together");
+	buf_reset(why);
+	ok(parse("--domain x.com extra", why) == -1, "stray argument");
+	buf_reset(why);
+	ok(parse("--domain", why) == -1 && strstr(buf_str(why), "value"),
+	    "option without its value");
+	buf_free(why);
+	return tap_done();
+}
