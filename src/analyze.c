@@ -165,6 +165,39 @@ next:
 		}
 }
 
+static int
+any_lookup_failed(const struct mx_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhost; i++)
+		if (s->hosts[i].naddr == 0 && (failed(s->hosts[i].a_out) ||
+		    failed(s->hosts[i].aaaa_out)))
+			return 1;
+	return 0;
+}
+
+/* Exchangers a sender could connect to: a name with a usable address. */
+static size_t
+usable_hosts(const struct mx_set *s, const struct analyze_opts *o)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < s->nhost; i++) {
+		if (s->hosts[i].ip_literal)
+			continue;
+		for (j = 0; j < s->hosts[i].naddr; j++)
+			if (analyze_addr_usable(o, s->hosts[i].addrs[j].family,
+			    s->hosts[i].addrs[j].addr) &&
+			    addr_cdn(s->hosts[i].addrs[j].family,
+			    s->hosts[i].addrs[j].addr) == NULL) {
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
 void
 analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
     struct findings *fs)
@@ -237,6 +270,11 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 		host_findings(s, &s->hosts[i], o, fs);
 	}
 	shared_addresses(s, fs);
+	if (usable_hosts(s, o) == 0 && !any_lookup_failed(s))
+		findings_add(fs, F_MX_NO_USABLE_EXCHANGER, s->domain,
+		    "None of the %zu exchanger(s) of %s has an address a "
+		    "sender could connect to: mail cannot be delivered.",
+		    s->nhost - s->nnull, s->domain);
 	if (s->wildcard_target != NULL)
 		findings_add(fs, F_MX_WILDCARD, s->domain,
 		    "A random name under %s (%s) has an MX record too (%s): "

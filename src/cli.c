@@ -26,7 +26,11 @@ enum {
 	OPT_HELO,
 	OPT_DKIM_SELECTOR,
 	OPT_JSON,
-	OPT_VERSION
+	OPT_VERSION,
+	OPT_NAGIOS,
+	OPT_WARN,
+	OPT_CRIT,
+	OPT_COLOUR
 };
 
 static const struct option longopts[] = {
@@ -45,6 +49,11 @@ static const struct option longopts[] = {
 	{ "spf-sender",		required_argument, NULL, OPT_SPF_SENDER },
 	{ "helo",		required_argument, NULL, OPT_HELO },
 	{ "dkim-selector",	required_argument, NULL, OPT_DKIM_SELECTOR },
+	{ "quiet",		no_argument,	   NULL, 'q' },
+	{ "nagios",		no_argument,	   NULL, OPT_NAGIOS },
+	{ "warn",		required_argument, NULL, OPT_WARN },
+	{ "crit",		required_argument, NULL, OPT_CRIT },
+	{ "color",		required_argument, NULL, OPT_COLOUR },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -81,6 +90,13 @@ cli_usage(FILE *fp)
 "                           postmaster@DOMAIN)\n"
 "      --helo NAME          HELO name for --spf-ip\n"
 "      --dkim-selector NAME also try this DKIM selector (repeatable)\n"
+"  -q, --quiet              one summary line instead of the report\n"
+"      --nagios             monitoring-plugin output line with\n"
+"                           performance data\n"
+"      --warn SCORE         WARNING when the score is below SCORE\n"
+"      --crit SCORE         CRITICAL when the score is below SCORE\n"
+"      --color WHEN         auto (default: on a terminal, unless\n"
+"                           NO_COLOR is set), always, never\n"
 "  -v, --verbose            diagnostics on stderr\n"
 "  -h, --help               this text\n"
 "      --version            the version\n"
@@ -194,9 +210,11 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	o->smtp_port = 25;
 	o->timeout_ms = 30000;
 	o->step_ms = 10000;
+	o->warn = o->crit = -1;
+	o->colour = -1;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":d:46vh", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":d:46vhq", longopts, NULL)) != -1)
 	{
 		switch (c) {
 		case 'd':
@@ -228,6 +246,38 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_JSON:
 			o->json = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case OPT_NAGIOS:
+			o->nagios = 1;
+			break;
+		case OPT_WARN:
+		case OPT_CRIT:
+			if (number(optarg, 0, 100, &v) == -1) {
+				buf_printf(why, "%s wants a score from 0 to "
+				    "100, not \"%s\"", c == OPT_WARN ?
+				    "--warn" : "--crit", optarg);
+				return -1;
+			}
+			if (c == OPT_WARN)
+				o->warn = (int)v;
+			else
+				o->crit = (int)v;
+			break;
+		case OPT_COLOUR:
+			if (strcmp(optarg, "auto") == 0)
+				o->colour = -1;
+			else if (strcmp(optarg, "always") == 0)
+				o->colour = 1;
+			else if (strcmp(optarg, "never") == 0)
+				o->colour = 0;
+			else {
+				buf_printf(why, "--color wants auto, always "
+				    "or never, not \"%s\"", optarg);
+				return -1;
+			}
 			break;
 		case OPT_SMTP_PORT:
 			if (number(optarg, 1, 65535, &v) == -1) {
@@ -299,6 +349,16 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	}
 	if (optind < argc) {
 		buf_printf(why, "unexpected argument \"%s\"", argv[optind]);
+		return -1;
+	}
+	if (o->json + o->quiet + o->nagios > 1) {
+		buf_printf(why, "--json, --quiet and --nagios exclude each "
+		    "other");
+		return -1;
+	}
+	if (o->warn >= 0 && o->crit >= 0 && o->crit > o->warn) {
+		buf_printf(why, "--crit (%d) must not be above --warn (%d)",
+		    o->crit, o->warn);
 		return -1;
 	}
 	if (o->domain == NULL) {

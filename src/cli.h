@@ -50,6 +50,11 @@ struct cli {
 	const char	*spf_sender;
 	const char	*helo;
 	struct cli_list	 dkim_selectors;
+	int		 quiet;
+	int		 nagios;
+	int		 warn;		/* score thresholds, -1 = none */
+	int		 crit;
+	int		 colour;	/* -1 auto, 0 never, 1 always */
 };
 
 int	cli_parse(int, char **, struct cli *, struct buf *);

@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "buf.h"
@@ -23,6 +25,7 @@
 #include "mx.h"
 #include "probe.h"
 #include "report.h"
+#include "score.h"
 
 struct run {
 	struct probe_facts	*facts;
@@ -36,30 +39,76 @@ on_probe(struct probe_facts *f, void *arg)
 	r->facts = f;
 }
 
+/* Rank statuses so that the worse wins: OK < WARNING < UNKNOWN <
+ * CRITICAL (see findings_status()). */
+static int
+rank(int st)
+{
+	static const int r[] = { 0, 1, 3, 2 };
+
+	return r[st];
+}
+
+static int
+worse(int a, int b)
+{
+	return rank(a) >= rank(b) ? a : b;
+}
+
+static int
+use_colour(const struct cli *o)
+{
+	const char *nc;
+
+	if (o->colour >= 0)
+		return o->colour;
+	nc = getenv("NO_COLOR");
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	return isatty(STDOUT_FILENO);
+}
+
 static int
 report(const struct cli *o, const struct probe_facts *f)
 {
-	struct analyze_opts ao = { o->allow_loopback };
+	struct analyze_opts ao;
 	struct findings *fs;
+	struct score sc;
+	struct report r;
 	struct buf *out;
 	json_object *j;
 	int status;
 
+	memset(&ao, 0, sizeof(ao));
+	ao.allow_loopback = o->allow_loopback;
 	fs = findings_new();
 	analyze_probe(f, &ao, fs);
+	score_compute(fs, &sc);
 	status = findings_status(fs);
+	if (sc.valid && o->crit >= 0 && sc.value < o->crit)
+		status = worse(status, EXIT_CRITICAL);
+	else if (sc.valid && o->warn >= 0 && sc.value < o->warn)
+		status = worse(status, EXIT_WARNING);
+	r.facts = f;
+	r.fs = fs;
+	r.score = &sc;
+	r.status = status;
+	out = buf_new(16 * 1024 * 1024);
 	if (o->json) {
-		j = report_json(f, fs, status);
-		printf("%s\n", json_object_to_json_string_ext(j,
+		j = report_json(&r);
+		buf_printf(out, "%s\n", json_object_to_json_string_ext(j,
 		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
-	} else {
-		out = buf_new(16 * 1024 * 1024);
-		report_text(f, fs, status, out);
-		fputs(buf_str(out), stdout);
-		buf_free(out);
-	}
+	} else if (o->quiet)
+		report_quiet(&r, out);
+	else if (o->nagios)
+		report_nagios(&r, o->warn, o->crit, out);
+	else
+		report_text(&r, use_colour(o), out);
+	fwrite(buf_str(out), 1, buf_len(out), stdout);
+	buf_free(out);
+	score_free(&sc);
 	findings_free(fs);
 	return status;
 }

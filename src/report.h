@@ -2,9 +2,13 @@
  * report - render facts and findings for people (text) and programs
  * (JSON). Both say the same; neither judges anything.
  *
- * API:
- *	report_json(facts, fs, status)	-> json_object (caller puts it)
- *	report_text(facts, fs, status, out)	appends to a buf
+ * API (struct report bundles what a report shows):
+ *	report_json(r)		-> json_object (caller puts it)
+ *	report_text(r, colour, out)	the full text report into a buf;
+ *		colour: ANSI colours (main decides: a terminal, no NO_COLOR)
+ *	report_quiet(r, out)	one line: domain, status, score, top fix
+ *	report_nagios(r, warn, crit, out)  monitoring-plugin line with
+ *		performance data
  *
  * The JSON shape is an interface (doc/json-schema.json): schema_version,
  * domain, status, exit_code, mx_ttl, mx[] {host, preference, group,
@@ -18,12 +22,21 @@ struct buf;
 struct findings;
 struct json_object;
 struct probe_facts;
+struct score;
 
 #define REPORT_SCHEMA_VERSION	1
 
-struct json_object	*report_json(const struct probe_facts *,
-			    const struct findings *, int);
-void			 report_text(const struct probe_facts *,
-			    const struct findings *, int, struct buf *);
+struct report {
+	const struct probe_facts	*facts;
+	const struct findings		*fs;
+	const struct score		*score;
+	int				 status;	/* exit status */
+};
+
+struct json_object	*report_json(const struct report *);
+void			 report_text(const struct report *, int, struct buf *);
+void			 report_quiet(const struct report *, struct buf *);
+void			 report_nagios(const struct report *, int, int,
+			    struct buf *);
 
 #endif

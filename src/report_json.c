@@ -7,6 +7,7 @@
 #include "findings.h"
 #include "mx.h"
 #include "report.h"
+#include "score.h"
 
 static json_object *
 jstr(const char *s)
@@ -52,7 +53,7 @@ mx_host_json(const struct mx_host *h)
 }
 
 static json_object *
-findings_json(const struct findings *fs)
+findings_json(const struct findings *fs, const struct score *sc)
 {
 	json_object *a, *o;
 	const struct finding *f;
@@ -73,17 +74,47 @@ findings_json(const struct findings *fs)
 		json_object_object_add(o, "subject", jstr(f->subject));
 		json_object_object_add(o, "remedy", jstr(d->remedy));
 		json_object_object_add(o, "reference", jstr(d->ref));
+		json_object_object_add(o, "points", json_object_new_int(
+		    i < sc->npoints ? sc->points[i] : 0));
 		json_object_array_add(a, o);
 	}
 	return a;
 }
 
+static json_object *
+score_json(const struct score *sc)
+{
+	json_object *o, *c, *e;
+	int i;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "value", sc->valid ?
+	    json_object_new_int(sc->value) : NULL);
+	json_object_object_add(o, "grade", jstr(sc->grade));
+	json_object_object_add(o, "capped", json_object_new_boolean(
+	    sc->capped));
+	json_object_object_add(o, "note", jstr(sc->why));
+	c = json_object_new_object();
+	for (i = 0; i < SCORE_NCAT; i++) {
+		e = json_object_new_object();
+		json_object_object_add(e, "weight", json_object_new_int(
+		    score_cat_weight((enum score_cat)i)));
+		json_object_object_add(e, "lost", json_object_new_int(
+		    sc->lost[i]));
+		json_object_object_add(c, score_cat_name((enum score_cat)i), e);
+	}
+	json_object_object_add(o, "categories", c);
+	return o;
+}
+
 json_object *
-report_json(const struct probe_facts *f, const struct findings *fs,
-    int status)
+report_json(const struct report *r)
 {
 	json_object *o, *a;
+	const struct probe_facts *f = r->facts;
+	const struct findings *fs = r->fs;
 	const struct mx_set *mx = f->mx;
+	int status = r->status;
 	size_t i;
 
 	o = json_object_new_object();
@@ -113,7 +144,8 @@ report_json(const struct probe_facts *f, const struct findings *fs,
 		if (strcmp(mx->hosts[i].name, ".") != 0)
 			json_object_array_add(a, mx_host_json(&mx->hosts[i]));
 	json_object_object_add(o, "mx", a);
-	json_object_object_add(o, "findings", findings_json(fs));
+	json_object_object_add(o, "score", score_json(r->score));
+	json_object_object_add(o, "findings", findings_json(fs, r->score));
 	json_object_object_add(o, "elapsed_ms", json_object_new_int64(
 	    (int64_t)f->ms));
 	return o;

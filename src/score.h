@@ -1,0 +1,65 @@
+/*
+ * score - the deliverability score, 0 to 100, and a grade. Pure.
+ *
+ * The weights are documented in doc/scoring.md; in short, 100 points in
+ * four categories:
+ *	reachability	35	an exchanger answers, the primary answers,
+ *				the MX data is right ("dns" findings count
+ *				here)
+ *	fallback	15	two or more exchangers on distinct addresses
+ *				and networks, all answering, none weaker
+ *	transport	25	STARTTLS everywhere, valid certificates, TLS
+ *				1.2+, MTA-STS and DANE as credit
+ *	authentication	25	SPF, DKIM, DMARC
+ * Each finding costs its catalogue penalty in its category; a category
+ * cannot lose more than its weight. The points each finding actually cost
+ * are kept, so every lost point is traced to a finding.
+ *
+ * Caps, so that the number cannot mislead:
+ *	- a null MX has no score: the domain accepts no mail by design;
+ *	- an MX lookup that failed (SERVFAIL, timeout) has no score: UNKNOWN;
+ *	- a domain with no usable exchanger, or none that answers, or that
+ *	  does not exist, scores at most SCORE_CAP_DEAD (grade F).
+ *
+ * API:
+ *	score_compute(fs, out)	fills out; out->points[i] is what finding i
+ *		cost (free with score_free)
+ *	score_grade(value)	"A" (90+), "B" (80+), "C" (70+), "D" (60+),
+ *		"F"
+ */
+#ifndef MXPROBE_SCORE_H
+#define MXPROBE_SCORE_H
+
+#include <stddef.h>
+
+struct findings;
+
+#define SCORE_CAP_DEAD	20
+
+enum score_cat {
+	SCORE_REACHABILITY,
+	SCORE_FALLBACK,
+	SCORE_TRANSPORT,
+	SCORE_AUTHENTICATION,
+	SCORE_NCAT
+};
+
+struct score {
+	int		 valid;		/* 0: no number (see why) */
+	int		 value;
+	const char	*grade;		/* "A".."F", or "-" */
+	const char	*why;		/* when not valid, or when capped */
+	int		 capped;
+	int		 lost[SCORE_NCAT];
+	int		*points;	/* per finding, in findings order */
+	size_t		 npoints;
+};
+
+void		 score_compute(const struct findings *, struct score *);
+void		 score_free(struct score *);
+const char	*score_grade(int);
+const char	*score_cat_name(enum score_cat);
+int		 score_cat_weight(enum score_cat);
+enum score_cat	 score_cat_of(const char *);
+
+#endif
