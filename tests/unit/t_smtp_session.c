@@ -1,0 +1,869 @@
+/*
+ * Tests for src/smtp_session.c and src/tls.c against throwaway SMTP
+ * servers on 127.0.0.1, forked by this program. Each scenario is one
+ * server behaviour (greeting, replies, STARTTLS, faults) and the outcome
+ * and facts the client must report. All sessions run at once on one
+ * event loop, as in a real probe. Every server records the commands it
+ * received, and no scenario may see MAIL, RCPT or DATA.
+ *
+ * The TLS certificate is a throwaway self-signed one made here with the
+ * OpenSSL API (EC P-256, CN mx.test, SAN mx.test and *.wild.test).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "../../src/buf.h"
+#include "../../src/evloop.h"
+#include "../../src/smtp_session.h"
+#include "../../src/tls.h"
+#include "tap.h"
+
+#define FAST	300	/* ms: step timeout where a timeout is the point */
+#define SLOW	5000	/* ms: step timeout where it must not fire */
+
+enum flood { FLOOD_NONE, FLOOD_LINE, FLOOD_LINES };
+
+struct scenario {
+	const char	*name;
+	/* server behaviour */
+	const char	*banner;	/* sent on accept; NULL = silence */
+	int		 rst;		/* reset right after accept */
+	int		 close_after_banner;
+	const char	*ehlo;		/* reply to EHLO; NULL = silence */
+	const char	*helo;
+	const char	*starttls;
+	int		 tls;		/* handshake after STARTTLS reply */
+	int		 tls_drop;	/* close in the middle of it */
+	const char	*ehlo_tls;
+	enum flood	 flood;		/* instead of the EHLO reply */
+	int		 drop_on_ehlo;	/* close when EHLO arrives */
+	/* client configuration */
+	unsigned int	 step_ms;
+	unsigned int	 deadline_ms;
+	int		 use_ca;	/* trust the test certificate */
+	const char	*mxhost;
+	/* expectations */
+	enum smtp_outcome want;
+	enum smtp_step	 want_step;
+	const char	*want_sent;	/* commands the server saw, '|'
+					 * separated; NULL = do not compare */
+	const char	*want_why;	/* substring of res->why */
+
+	/* run time */
+	int		 lfd;
+	int		 pipefd;
+	pid_t		 pid;
+	unsigned short	 port;
+	struct smtp_result *res;
+	char		 seen[4096];
+};
+
+#define EHLO_TLS "250-mx.test\r\n250-PIPELINING\r\n250-SIZE 1000\r\n" \
+	"250-8BITMIME\r\n250 STARTTLS\r\n"
+
+static struct scenario sc[] = {
+	{ .name = "STARTTLS, self-signed certificate",
+	  .banner = "220 mx.test ESMTP test\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 2.0.0 go ahead\r\n", .tls = 1,
+	  .ehlo_tls = "250-mx.test\r\n250-SIZE 2000\r\n250 REQUIRETLS\r\n",
+	  .step_ms = SLOW, .mxhost = "mx.test", .want = SMTP_OK,
+	  .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
+	{ .name = "STARTTLS, trusted by --ca-file, wrong name",
+	  .banner = "220 mx.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1,
+	  .ehlo_tls = "250 mx.test\r\n", .step_ms = SLOW, .use_ca = 1,
+	  .mxhost = "other.test.", .want = SMTP_OK,
+	  .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
+	{ .name = "refused", .step_ms = SLOW, .want = SMTP_REFUSED,
+	  .want_step = SMTP_STEP_CONNECT, .want_sent = "" },
+	{ .name = "tarpit", .step_ms = FAST, .want = SMTP_NO_BANNER,
+	  .want_step = SMTP_STEP_BANNER, .want_sent = "",
+	  .want_why = "no greeting within 300 ms" },
+	{ .name = "tarpit, overall deadline", .step_ms = SLOW,
+	  .deadline_ms = 400, .want = SMTP_NO_BANNER,
+	  .want_step = SMTP_STEP_BANNER, .want_sent = "",
+	  .want_why = "overall deadline" },
+	{ .name = "421 greeting", .banner = "421 4.7.0 mx.test busy, try "
+	  "later\r\n", .close_after_banner = 1, .step_ms = SLOW,
+	  .want = SMTP_BANNER_TEMPFAIL, .want_step = SMTP_STEP_BANNER },
+	{ .name = "554 greeting", .banner = "554 5.7.1 mx.test no service "
+	  "for you\r\n", .step_ms = SLOW, .want = SMTP_BANNER_PERMFAIL,
+	  .want_step = SMTP_STEP_BANNER, .want_sent = "QUIT" },
+	{ .name = "multi-line greeting, no STARTTLS",
+	  .banner = "220-mx.test ESMTP\r\n220-welcome\r\n220 ready\r\n",
+	  .ehlo = "250-mx.test\r\n250 8BITMIME\r\n", .step_ms = SLOW,
+	  .want = SMTP_STARTTLS_NOT_OFFERED, .want_step = SMTP_STEP_EHLO,
+	  .want_sent = "EHLO probe.test|QUIT" },
+	{ .name = "EHLO 5xx, HELO fallback", .banner = "220 old.test\r\n",
+	  .ehlo = "502 5.5.2 what?\r\n", .helo = "250 old.test\r\n",
+	  .step_ms = SLOW, .want = SMTP_STARTTLS_NOT_OFFERED,
+	  .want_step = SMTP_STEP_HELO,
+	  .want_sent = "EHLO probe.test|HELO probe.test|QUIT" },
+	{ .name = "EHLO and HELO rejected", .banner = "220 x.test\r\n",
+	  .ehlo = "500 no\r\n", .helo = "501 no either\r\n", .step_ms = SLOW,
+	  .want = SMTP_EHLO_REJECTED, .want_step = SMTP_STEP_HELO,
+	  .want_sent = "EHLO probe.test|HELO probe.test|QUIT" },
+	{ .name = "EHLO 4xx: no HELO fallback", .banner = "220 x.test\r\n",
+	  .ehlo = "421 4.3.2 shutting down\r\n", .step_ms = SLOW,
+	  .want = SMTP_EHLO_REJECTED, .want_step = SMTP_STEP_EHLO,
+	  .want_sent = "EHLO probe.test|QUIT" },
+	{ .name = "STARTTLS rejected", .banner = "220 x.test\r\n",
+	  .ehlo = EHLO_TLS, .starttls = "454 4.7.0 TLS not available\r\n",
+	  .step_ms = SLOW, .want = SMTP_STARTTLS_REJECTED,
+	  .want_step = SMTP_STEP_STARTTLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|QUIT" },
+	{ .name = "1 MB line", .banner = "220 x.test\r\n",
+	  .flood = FLOOD_LINE, .step_ms = SLOW,
+	  .want = SMTP_PROTOCOL_ERROR, .want_step = SMTP_STEP_EHLO,
+	  .want_sent = "EHLO probe.test",
+	  .want_why = "longer than 4096 octets" },
+	{ .name = "endless multi-line reply", .banner = "220 x.test\r\n",
+	  .flood = FLOOD_LINES, .step_ms = SLOW,
+	  .want = SMTP_PROTOCOL_ERROR, .want_step = SMTP_STEP_EHLO,
+	  .want_sent = "EHLO probe.test",
+	  .want_why = "more than 100 lines" },
+	{ .name = "drop in the middle of the TLS handshake",
+	  .banner = "220 x.test\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls_drop = 1, .step_ms = SLOW,
+	  .want = SMTP_TLS_FAILED, .want_step = SMTP_STEP_TLS_HANDSHAKE,
+	  .want_sent = "EHLO probe.test|STARTTLS" },
+	{ .name = "reset right after connect", .rst = 1, .step_ms = SLOW,
+	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_BANNER,
+	  .want_sent = "" },
+	{ .name = "close after EHLO", .banner = "220 x.test\r\n",
+	  .drop_on_ehlo = 1, .step_ms = SLOW, .want = SMTP_DROPPED,
+	  .want_step = SMTP_STEP_EHLO, .want_sent = "EHLO probe.test" },
+	{ .name = "silence after EHLO", .banner = "220 x.test\r\n",
+	  .step_ms = FAST, .want = SMTP_TIMEOUT,
+	  .want_step = SMTP_STEP_EHLO, .want_sent = "EHLO probe.test",
+	  .want_why = "during ehlo" },
+	{ .name = "response injection after STARTTLS 220",
+	  .banner = "220 x.test\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n250 injected\r\n", .step_ms = SLOW,
+	  .want = SMTP_PROTOCOL_ERROR, .want_step = SMTP_STEP_STARTTLS,
+	  .want_sent = "EHLO probe.test|STARTTLS",
+	  .want_why = "injection" },
+	{ .name = "HTTP server on the SMTP port",
+	  .banner = "HTTP/1.1 400 Bad Request\r\n\r\n", .step_ms = SLOW,
+	  .want = SMTP_PROTOCOL_ERROR, .want_step = SMTP_STEP_BANNER,
+	  .want_sent = "", .want_why = "reply code" },
+};
+
+#define NSC	(sizeof(sc) / sizeof(sc[0]))
+
+static EVP_PKEY *pkey;
+static X509 *cert;
+static char cafile[64];
+
+static X509 *
+make_cert(EVP_PKEY *pk, const char *cn, const char *san, long days)
+{
+	X509 *x;
+	X509_NAME *n;
+	X509_EXTENSION *e;
+	X509V3_CTX v3;
+
+	x = X509_new();
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+	X509_gmtime_adj(X509_getm_notAfter(x), days * 86400 + 3600);
+	X509_set_pubkey(x, pk);
+	n = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+	    (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, n);
+	if (san != NULL) {
+		X509V3_set_ctx_nodb(&v3);
+		X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+		e = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san);
+		X509_add_ext(x, e, -1);
+		X509_EXTENSION_free(e);
+	}
+	X509_sign(x, pk, EVP_sha256());
+	return x;
+}
+
+/* ---- the throwaway server (child process) ---- */
+
+struct conn {
+	int	 fd;
+	SSL	*ssl;
+};
+
+static int
+conn_write(struct conn *c, const char *p, size_t n)
+{
+	size_t off = 0;
+	ssize_t w;
+	int k;
+
+	while (off < n) {
+		if (c->ssl != NULL) {
+			k = SSL_write(c->ssl, p + off, (int)(n - off));
+			if (k <= 0)
+				return -1;
+			off += (size_t)k;
+			continue;
+		}
+		w = write(c->fd, p + off, n - off);
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+static int
+conn_puts(struct conn *c, const char *s)
+{
+	return conn_write(c, s, strlen(s));
+}
+
+/* Read one line (CRLF stripped). Returns -1 on EOF or error. */
+static int
+conn_getline(struct conn *c, char *line, size_t sz)
+{
+	size_t n = 0;
+	char ch;
+	int k;
+
+	for (;;) {
+		if (c->ssl != NULL)
+			k = SSL_read(c->ssl, &ch, 1);
+		else
+			k = (int)read(c->fd, &ch, 1);
+		if (k <= 0)
+			return -1;
+		if (ch == '\n')
+			break;
+		if (ch != '\r' && n + 1 < sz)
+			line[n++] = ch;
+	}
+	line[n] = '\0';
+	return 0;
+}
+
+static void
+flood(struct conn *c, enum flood f)
+{
+	static char chunk[65536];
+	size_t i;
+
+	if (f == FLOOD_LINE) {
+		memset(chunk, 'x', sizeof(chunk));
+		if (conn_puts(c, "250-") == -1)
+			return;
+		for (i = 0; i < 16; i++) {
+			if (conn_write(c, chunk, sizeof(chunk)) == -1)
+				return;
+		}
+		return;
+	}
+	for (;;) {
+		if (conn_puts(c, "250-and more\r\n") == -1)
+			return;
+	}
+}
+
+static void __attribute__((noreturn))
+server(struct scenario *s, int rec)
+{
+	struct conn c = { -1, NULL };
+	struct linger lg = { 1, 0 };
+	SSL_CTX *ctx;
+	char line[1024], junk[512];
+	int fd;
+
+	alarm(10);
+	fd = accept(s->lfd, NULL, NULL);
+	if (fd == -1)
+		_exit(1);
+	c.fd = fd;
+	if (s->rst) {
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+		_exit(0);
+	}
+	if (s->banner != NULL && conn_puts(&c, s->banner) == -1)
+		_exit(0);
+	if (s->close_after_banner) {
+		close(fd);
+		_exit(0);
+	}
+	while (conn_getline(&c, line, sizeof(line)) == 0) {
+		dprintf(rec, "%s\n", line);
+		if (strncasecmp(line, "EHLO", 4) == 0) {
+			if (s->drop_on_ehlo)
+				break;
+			if (c.ssl != NULL) {
+				conn_puts(&c, s->ehlo_tls);
+			} else if (s->flood != FLOOD_NONE) {
+				flood(&c, s->flood);
+				break;
+			} else if (s->ehlo != NULL)
+				conn_puts(&c, s->ehlo);
+		} else if (strncasecmp(line, "HELO", 4) == 0) {
+			conn_puts(&c, s->helo ? s->helo : "502 no\r\n");
+		} else if (strcasecmp(line, "STARTTLS") == 0) {
+			conn_puts(&c, s->starttls ? s->starttls :
+			    "502 no\r\n");
+			if (s->tls_drop) {
+				/* Take the ClientHello, then hang up. */
+				if (read(fd, junk, sizeof(junk)) < 0)
+					break;
+				break;
+			}
+			if (!s->tls)
+				continue;
+			ctx = SSL_CTX_new(TLS_server_method());
+			SSL_CTX_use_certificate(ctx, cert);
+			SSL_CTX_use_PrivateKey(ctx, pkey);
+			c.ssl = SSL_new(ctx);
+			SSL_set_fd(c.ssl, fd);
+			if (SSL_accept(c.ssl) != 1)
+				break;
+		} else if (strcasecmp(line, "QUIT") == 0) {
+			conn_puts(&c, "221 2.0.0 bye\r\n");
+			break;
+		} else
+			conn_puts(&c, "502 5.5.1 unexpected\r\n");
+	}
+	if (c.ssl != NULL)
+		SSL_shutdown(c.ssl);
+	close(fd);
+	_exit(0);
+}
+
+static int
+listener(unsigned short *port)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, 8) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1) {
+		perror("listener");
+		exit(1);
+	}
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* A port on 127.0.0.1 where nothing listens. */
+static unsigned short
+closed_port(void)
+{
+	unsigned short port;
+	int fd = listener(&port);
+
+	close(fd);
+	return port;
+}
+
+static void
+spawn(struct scenario *s)
+{
+	int p[2], fd;
+
+	if (s->want == SMTP_REFUSED) {
+		s->port = closed_port();
+		s->pid = -1;
+		s->pipefd = -1;
+		return;
+	}
+	s->lfd = listener(&s->port);
+	if (pipe(p) == -1) {
+		perror("pipe");
+		exit(1);
+	}
+	fflush(stdout);
+	s->pid = fork();
+	if (s->pid == -1) {
+		perror("fork");
+		exit(1);
+	}
+	if (s->pid == 0) {
+		/* Keep only our own listener and pipe: a sibling's copy
+		 * would keep its connection or pipe open. */
+		for (fd = 3; fd < 1024; fd++) {
+			if (fd != s->lfd && fd != p[1])
+				close(fd);
+		}
+		server(s, p[1]);
+	}
+	close(p[1]);
+	close(s->lfd);
+	s->pipefd = p[0];
+}
+
+/* ---- the client side ---- */
+
+static int ncb;
+
+static void
+done(struct smtp_result *res, void *arg)
+{
+	struct scenario *s = arg;
+
+	s->res = res;
+	ncb++;
+}
+
+static void
+collect(struct scenario *s)
+{
+	size_t n = 0;
+	ssize_t k;
+	int status, i;
+	char *p;
+
+	if (s->pid <= 0)
+		return;
+	for (i = 0; i < 300; i++) {
+		if (waitpid(s->pid, &status, WNOHANG) == s->pid)
+			break;
+		usleep(10000);
+	}
+	if (i == 300) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, &status, 0);
+		diag("%s: server had to be killed", s->name);
+	}
+	while (n + 1 < sizeof(s->seen) &&
+	    (k = read(s->pipefd, s->seen + n, sizeof(s->seen) - 1 - n)) > 0)
+		n += (size_t)k;
+	s->seen[n] = '\0';
+	close(s->pipefd);
+	/* newline-separated -> '|'-separated, no trailing separator */
+	for (p = s->seen; *p != '\0'; p++) {
+		if (*p == '\n')
+			*p = p[1] == '\0' ? '\0' : '|';
+	}
+}
+
+static void
+check_common(struct scenario *s)
+{
+	struct smtp_result *r = s->res;
+	size_t i;
+	int bad = 0;
+
+	if (!ok(r != NULL, "%s: callback ran", s->name))
+		return;
+	if (!ok(r->outcome == s->want, "%s: outcome %s", s->name,
+	    smtp_outcome_name(r->outcome)))
+		diag("  want %s; why: %s", smtp_outcome_name(s->want),
+		    r->why);
+	is_str(smtp_step_name(r->step), smtp_step_name(s->want_step),
+	    s->name);
+	if (s->want_why != NULL && !ok(strstr(r->why, s->want_why) != NULL,
+	    "%s: reason mentions \"%s\"", s->name, s->want_why))
+		diag("  why: %s", r->why);
+	if (s->want_sent != NULL)
+		is_str(s->seen, s->want_sent, s->name);
+	for (i = 0; i < r->nsent; i++) {
+		if (strncasecmp(r->sent[i], "MAIL", 4) == 0 ||
+		    strncasecmp(r->sent[i], "RCPT", 4) == 0 ||
+		    strncasecmp(r->sent[i], "DATA", 4) == 0)
+			bad = 1;
+	}
+	if (strstr(s->seen, "MAIL") || strstr(s->seen, "RCPT") ||
+	    strstr(s->seen, "DATA"))
+		bad = 1;
+	ok(!bad, "%s: never MAIL, RCPT or DATA", s->name);
+	is_str(r->addr, "127.0.0.1", s->name);
+	is_int(r->port, s->port, s->name);
+	ok(r->ms.total_ms >= 0 && r->ms.total_ms < 8000, "%s: total %ld ms",
+	    s->name, r->ms.total_ms);
+}
+
+static struct scenario *
+find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NSC; i++) {
+		if (strcmp(sc[i].name, name) == 0)
+			return &sc[i];
+	}
+	abort();
+}
+
+static void
+check_specific(void)
+{
+	struct smtp_result *r;
+	const struct tls_cert_facts *cf;
+	struct scenario *s;
+
+	s = find("STARTTLS, self-signed certificate");
+	if ((r = s->res) != NULL) {
+		is_str(r->banner_host, "mx.test", "banner host");
+		is_int(r->banner.code, 220, "banner code");
+		ok(r->ehlo_ok && r->ehlo.ext[SMTP_EXT_STARTTLS] &&
+		    r->ehlo.ext[SMTP_EXT_PIPELINING], "EHLO keywords before "
+		    "TLS");
+		is_int(r->ehlo.size, 1000, "SIZE before TLS");
+		ok(r->starttls_offered, "STARTTLS offered");
+		is_int(r->starttls_code, 220, "STARTTLS code");
+		ok(r->tls_done, "TLS done");
+		is_str(r->tls.version, "TLSv1.3", "TLS version");
+		ok(r->tls.cipher != NULL && strlen(r->tls.cipher) > 0,
+		    "cipher %s", r->tls.cipher ? r->tls.cipher : "");
+		ok(r->tls.group != NULL, "group %s",
+		    r->tls.group ? r->tls.group : "(none)");
+		is_int(r->tls.nchain, 1, "chain of one");
+		cf = r->tls.nchain ? &r->tls.chain[0] : NULL;
+		if (cf != NULL) {
+			is_str(cf->subject, "CN=mx.test", "subject");
+			is_str(cf->issuer, "CN=mx.test", "issuer");
+			is_int(cf->nsan_dns, 2, "two dNSName SANs");
+			if (cf->nsan_dns == 2) {
+				is_str(cf->san_dns[0], "mx.test", "SAN 0");
+				is_str(cf->san_dns[1], "*.wild.test",
+				    "SAN 1");
+			}
+			is_str(cf->key_type, "EC", "key type");
+			is_int(cf->key_bits, 256, "key bits");
+			ok(cf->days_left == 30, "days left %ld",
+			    cf->days_left);
+			ok(strlen(cf->not_after) == 20 &&
+			    cf->not_after[19] == 'Z', "not after %s",
+			    cf->not_after);
+			ok(cf->self_signed, "self-signed");
+		}
+		ok(!r->tls.verify_ok, "self-signed: not verified");
+		is_int(r->tls.verify_error,
+		    X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "verify error");
+		ok(r->tls.verify_error_str != NULL &&
+		    strstr(r->tls.verify_error_str, "self") != NULL,
+		    "verify error text %s", r->tls.verify_error_str);
+		ok(r->tls.name_ok, "name matches");
+		is_str(r->tls.name_matched, "mx.test", "matched name");
+		ok(r->tls.peer_chain != NULL &&
+		    sk_X509_num(r->tls.peer_chain) == 1, "peer chain kept");
+		ok(r->ehlo_tls_ok && r->ehlo_tls.ext[SMTP_EXT_REQUIRETLS] &&
+		    !r->ehlo_tls.ext[SMTP_EXT_STARTTLS], "EHLO after TLS");
+		is_int(r->ehlo_tls.size, 2000, "SIZE after TLS");
+		is_int(r->quit_code, 221, "QUIT answered");
+		ok(r->ms.connect_ms >= 0 && r->ms.banner_ms >= 0 &&
+		    r->ms.ehlo_ms >= 0 && r->ms.tls_ms >= 0,
+		    "timings %ld %ld %ld %ld", r->ms.connect_ms,
+		    r->ms.banner_ms, r->ms.ehlo_ms, r->ms.tls_ms);
+		is_int(r->nsent, 4, "four commands");
+	}
+
+	s = find("STARTTLS, trusted by --ca-file, wrong name");
+	if ((r = s->res) != NULL) {
+		ok(r->tls.verify_ok, "--ca-file: verified");
+		is_str(r->tls.verify_error_str, "ok", "verify text ok");
+		ok(!r->tls.name_ok, "other.test does not match");
+		is_str(r->tls.name_checked, "other.test", "name checked "
+		    "without trailing dot");
+		ok(r->tls.name_matched == NULL, "no matched name");
+	}
+
+	s = find("refused");
+	if ((r = s->res) != NULL) {
+		is_int(r->sys_errno, ECONNREFUSED, "refused: errno");
+		ok(r->ms.connect_ms == -1 && r->ms.banner_ms == -1,
+		    "refused: no timings");
+	}
+
+	s = find("tarpit");
+	if ((r = s->res) != NULL) {
+		ok(r->ms.total_ms >= FAST - 5 && r->ms.total_ms < FAST + 700,
+		    "tarpit: ended by the banner timeout (%ld ms)",
+		    r->ms.total_ms);
+		ok(!r->deadline_hit, "tarpit: step timer, not deadline");
+		is_int(r->banner.code, 0, "tarpit: no banner");
+	}
+	s = find("tarpit, overall deadline");
+	if ((r = s->res) != NULL)
+		ok(r->deadline_hit, "deadline: flagged");
+
+	s = find("421 greeting");
+	if ((r = s->res) != NULL) {
+		is_int(r->banner.code, 421, "421 kept");
+		is_str(r->banner.esc, "4.7.0", "421 enhanced code");
+		is_str(r->banner_host, "4.7.0", "banner host is first word");
+		ok(strcmp(smtp_outcome_describe(r->outcome), "temporarily "
+		    "refusing: rate limiting or greylisting") == 0,
+		    "421 description");
+	}
+	s = find("554 greeting");
+	if ((r = s->res) != NULL) {
+		is_int(r->banner.code, 554, "554 kept");
+		is_int(r->quit_code, 221, "554: QUIT answered");
+	}
+	s = find("multi-line greeting, no STARTTLS");
+	if ((r = s->res) != NULL) {
+		is_int(r->banner.ntext, 3, "multi-line greeting: 3 lines");
+		is_str(r->banner.text[2], "ready", "multi-line: last line");
+		ok(!r->starttls_offered && !r->tls_done, "no TLS");
+		ok(r->ehlo.ext[SMTP_EXT_8BITMIME], "8BITMIME seen");
+	}
+	s = find("EHLO 5xx, HELO fallback");
+	if ((r = s->res) != NULL) {
+		ok(r->helo_fallback && r->helo_ok && !r->ehlo_ok,
+		    "HELO fallback recorded");
+		is_int(r->ehlo_reject.code, 502, "EHLO refusal kept");
+	}
+	s = find("EHLO and HELO rejected");
+	if ((r = s->res) != NULL) {
+		ok(r->helo_fallback && !r->helo_ok, "HELO tried, refused");
+		is_int(r->reject.code, 501, "HELO refusal kept");
+	}
+	s = find("EHLO 4xx: no HELO fallback");
+	if ((r = s->res) != NULL)
+		ok(!r->helo_fallback, "no HELO after 4xx");
+	s = find("STARTTLS rejected");
+	if ((r = s->res) != NULL) {
+		is_int(r->starttls_code, 454, "STARTTLS code kept");
+		is_str(r->reject.esc, "4.7.0", "STARTTLS refusal kept");
+	}
+	s = find("drop in the middle of the TLS handshake");
+	if ((r = s->res) != NULL) {
+		ok(!r->tls_done, "handshake not done");
+		ok(strlen(r->why) > 0, "TLS reason: %s", r->why);
+	}
+	s = find("reset right after connect");
+	if ((r = s->res) != NULL)
+		ok(r->reset_after_connect, "reset_after_connect flagged");
+	s = find("close after EHLO");
+	if ((r = s->res) != NULL)
+		ok(!r->reset_after_connect, "late drop is not reset after "
+		    "connect");
+}
+
+/* tls_check_name and tls_cert_facts on certificates made here. */
+static void
+test_names(void)
+{
+	static const struct {
+		const char *host;
+		int want;
+		const char *matched;
+	} names[] = {
+		{ "mx.test", 1, "mx.test" },
+		{ "MX.Test.", 1, "mx.test" },
+		{ "a.wild.test", 1, "*.wild.test" },
+		{ "a.b.wild.test", 0, NULL },
+		{ "wild.test", 0, NULL },
+		{ "other.test", 0, NULL },
+		{ "", 0, NULL },
+	};
+	EVP_PKEY *pk = EVP_EC_gen("P-256");
+	X509 *partial, *cnonly, *expired, *sanonly;
+	struct tls_cert_facts cf;
+	char *m;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		is_int(tls_check_name(cert, names[i].host, &m), names[i].want,
+		    names[i].host);
+		is_str(m, names[i].matched, names[i].host);
+		free(m);
+	}
+	/* RFC 7817: "*" only as a whole label. */
+	partial = make_cert(pk, "p.test", "DNS:f*.part.test", 10);
+	is_int(tls_check_name(partial, "foo.part.test", &m), 0,
+	    "partial wildcard refused");
+	free(m);
+	/* RFC 6125 6.4.4: CN only when there is no dNSName. */
+	cnonly = make_cert(pk, "cn.test", NULL, 10);
+	is_int(tls_check_name(cnonly, "cn.test", &m), 1, "CN fallback");
+	free(m);
+	is_int(tls_check_name(cert, "mx.test", &m), 1, "SAN present");
+	free(m);
+	sanonly = make_cert(pk, "cn2.test", "DNS:x.test", 10);
+	is_int(tls_check_name(sanonly, "cn2.test", &m), 0,
+	    "CN ignored when a dNSName exists");
+	free(m);
+	X509_free(sanonly);
+	expired = make_cert(pk, "old.test", "DNS:old.test", -3);
+	tls_cert_facts(expired, &cf);
+	ok(cf.days_left < 0, "expired: days left %ld", cf.days_left);
+	is_int(cf.nsan_dns, 1, "expired: SAN");
+	tls_cert_facts_clear(&cf);
+	X509_free(partial);
+	X509_free(cnonly);
+	X509_free(expired);
+	EVP_PKEY_free(pk);
+}
+
+/* Cancel, the wrong address family, and an immediate callback. */
+static int cancelled_cb;
+
+static void
+never(struct smtp_result *res, void *arg)
+{
+	(void)arg;
+	cancelled_cb++;
+	smtp_result_free(res);
+}
+
+static struct smtp_session *to_cancel;
+
+static void
+do_cancel(void *arg)
+{
+	(void)arg;
+	smtp_session_cancel(to_cancel);
+}
+
+static struct smtp_session *self_cancel;
+static struct smtp_result *fam_res;
+
+static void
+fam_done(struct smtp_result *res, void *arg)
+{
+	(void)arg;
+	fam_res = res;
+	/* A no-op: the session is already closing. */
+	smtp_session_cancel(self_cancel);
+}
+
+static void
+test_misc(struct evloop *loop, struct tls_ctx *ctx)
+{
+	struct smtp_config cfg;
+	struct sockaddr_in sin;
+	unsigned short port;
+	int lfd;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tls = ctx;
+	cfg.step_timeout_ms = SLOW;
+	lfd = listener(&port);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cfg.port = port;
+	/* The listener never accepts: the session waits for a banner. */
+	to_cancel = smtp_session_start(loop, &cfg, (struct sockaddr *)&sin,
+	    sizeof(sin), "mx.test", never, NULL);
+	evloop_timer_add(loop, 50, do_cancel, NULL);
+
+	cfg.family = AF_INET6;
+	self_cancel = smtp_session_start(loop, &cfg, (struct sockaddr *)&sin,
+	    sizeof(sin), NULL, fam_done, NULL);
+	ok(fam_res == NULL, "no callback from inside smtp_session_start");
+	evloop_run(loop);
+	is_int(cancelled_cb, 0, "cancelled session: no callback");
+	ok(fam_res != NULL && fam_res->outcome == SMTP_NETWORK_ERROR,
+	    "excluded address family: NETWORK_ERROR");
+	if (fam_res != NULL)
+		is_int(fam_res->nsent, 0, "excluded family: nothing sent");
+	smtp_result_free(fam_res);
+	close(lfd);
+
+	is_str(smtp_outcome_name(SMTP_STARTTLS_NOT_OFFERED),
+	    "STARTTLS_NOT_OFFERED", "outcome name");
+	is_str(smtp_outcome_name(SMTP_OUTCOME_COUNT), "?", "outcome range");
+	is_str(smtp_step_name(SMTP_STEP_TLS_HANDSHAKE), "tls-handshake",
+	    "step name");
+}
+
+int
+main(void)
+{
+	struct evloop *loop;
+	struct tls_ctx *ctx, *ctx_ca;
+	struct smtp_config cfg;
+	struct sockaddr_in sin;
+	struct buf *why = buf_new(BUF_WHY_MAX);
+	FILE *fp;
+	size_t i;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	pkey = EVP_EC_gen("P-256");
+	cert = make_cert(pkey, "mx.test", "DNS:mx.test,DNS:*.wild.test", 30);
+	snprintf(cafile, sizeof(cafile), "/tmp/t_smtp_session.XXXXXX");
+	if ((fd = mkstemp(cafile)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		perror("mkstemp");
+		return 1;
+	}
+	PEM_write_X509(fp, cert);
+	fclose(fp);
+
+	ok(tls_ctx_new("/nonexistent/ca.pem", why) == NULL,
+	    "missing CA file refused");
+	ok(strstr(buf_str(why), "/nonexistent/ca.pem") != NULL,
+	    "reason names the file: %s", buf_str(why));
+	buf_reset(why);
+	ctx = tls_ctx_new(NULL, why);
+	ctx_ca = tls_ctx_new(cafile, why);
+	if (!ok(ctx != NULL && ctx_ca != NULL, "TLS contexts (%s)",
+	    buf_str(why)))
+		return tap_done();
+	test_names();
+
+	/* Servers first (all forks before any client socket exists). */
+	for (i = 0; i < NSC; i++)
+		spawn(&sc[i]);
+
+	loop = evloop_new();
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < NSC; i++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.ehlo_name = "probe.test";
+		cfg.port = sc[i].port;
+		cfg.step_timeout_ms = sc[i].step_ms;
+		cfg.deadline_ms = sc[i].deadline_ms;
+		cfg.tls = sc[i].use_ca ? ctx_ca : ctx;
+		smtp_session_start(loop, &cfg, (struct sockaddr *)&sin,
+		    sizeof(sin), sc[i].mxhost ? sc[i].mxhost : "x.test",
+		    done, &sc[i]);
+	}
+	is_int(ncb, 0, "no callback before the loop runs");
+	evloop_run(loop);
+	is_int(ncb, NSC, "every session called back once");
+
+	for (i = 0; i < NSC; i++) {
+		collect(&sc[i]);
+		check_common(&sc[i]);
+	}
+	check_specific();
+	test_misc(loop, ctx);
+
+	for (i = 0; i < NSC; i++)
+		smtp_result_free(sc[i].res);
+	evloop_free(loop);
+	tls_ctx_free(ctx);
+	tls_ctx_free(ctx_ca);
+	X509_free(cert);
+	EVP_PKEY_free(pkey);
+	unlink(cafile);
+	buf_free(why);
+	return tap_done();
+}
