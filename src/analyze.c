@@ -293,4 +293,5 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 		return;
 	}
 	analyze_mx(f->mx, o, fs);
+	analyze_smtp(f, fs);
 }

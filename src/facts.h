@@ -8,14 +8,40 @@
 #ifndef MXPROBE_FACTS_H
 #define MXPROBE_FACTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "dns.h"
+
 struct mx_set;
+struct smtp_result;
+
+/*
+ * One exchanger address: the unit the SMTP probe works on. A name with an
+ * A and an AAAA record is two targets; two MX names on one address are two
+ * targets probed one after the other (never two connections at once to
+ * one address).
+ */
+struct probe_target {
+	size_t			 host;		/* index in mx->hosts */
+	size_t			 addr;		/* index in its addrs */
+	const char		*skipped;	/* why not probed, or NULL */
+	struct smtp_result	*smtp;		/* NULL: not probed/finished */
+	uint64_t		 start_ms;	/* since the probe began */
+	uint64_t		 end_ms;
+	enum dns_outcome	 ptr_out;	/* PTR of the address */
+	char			*ptr;		/* first PTR name, or NULL */
+	int			 fcrdns;	/* the PTR name resolves back */
+};
 
 struct probe_facts {
-	char		*domain;
-	struct mx_set	*mx;
-	uint64_t	 ms;		/* wall time of the probe */
+	char			*domain;
+	struct mx_set		*mx;
+	struct probe_target	*targets;
+	size_t			 ntargets;
+	int			 smtp_probed;	/* 0 with --dns-only */
+	const char		**assume_down;	/* borrowed, NULL-terminated */
+	uint64_t		 ms;		/* wall time of the probe */
 };
 
 void	probe_facts_free(struct probe_facts *);

@@ -68,6 +68,40 @@ use_colour(const struct cli *o)
 	return isatty(STDOUT_FILENO);
 }
 
+/*
+ * The name for EHLO: --ehlo, else this host's name when it is fully
+ * qualified, else /etc/mailname (Debian's mail name), else the short host
+ * name. No resolver call: that would block.
+ */
+static const char *
+ehlo_name(const struct cli *o, char *buf, size_t len)
+{
+	FILE *fp;
+	char *nl;
+
+	if (o->ehlo != NULL)
+		return o->ehlo;
+	if (gethostname(buf, len) == 0) {
+		buf[len - 1] = '\0';
+		if (strchr(buf, '.') != NULL)
+			return buf;
+	}
+	if ((fp = fopen("/etc/mailname", "r")) != NULL) {
+		if (fgets(buf, (int)len, fp) != NULL) {
+			if ((nl = strchr(buf, '\n')) != NULL)
+				*nl = '\0';
+			if (strchr(buf, '.') != NULL) {
+				fclose(fp);
+				return buf;
+			}
+		}
+		fclose(fp);
+	}
+	if (gethostname(buf, len) == 0 && buf[0] != '\0')
+		return buf;
+	return "localhost";
+}
+
 static int
 report(const struct cli *o, const struct probe_facts *f)
 {
@@ -121,8 +155,9 @@ main(int argc, char **argv)
 	struct evloop *loop = NULL;
 	struct dns *dns = NULL;
 	struct dns_config dc = { NULL, 0, 0 };
-	struct probe_config pc;
+	struct probe_config pc = { 0 };
 	struct run r = { NULL };
+	char hostname[256];
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -154,9 +189,10 @@ main(int argc, char **argv)
 	pc.family = o.family;
 	pc.smtp_port = o.smtp_port;
 	pc.step_ms = o.step_ms;
-	pc.ehlo = o.ehlo;
+	pc.ehlo = ehlo_name(&o, hostname, sizeof(hostname));
 	pc.ca_file = o.ca_file;
 	pc.allow_loopback = o.allow_loopback;
+	pc.assume_down = o.assume_down.v;
 	probe_start(loop, dns, &pc, o.domain, on_probe, &r);
 	evloop_run(loop);
 	if (r.facts == NULL) {

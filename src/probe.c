@@ -1,12 +1,35 @@
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
+#include "analyze.h"
+#include "buf.h"
 #include "dns.h"
 #include "evloop.h"
 #include "facts.h"
+#include "log.h"
 #include "mx.h"
 #include "probe.h"
+#include "smtp_session.h"
+#include "tls.h"
 #include "xalloc.h"
+
+/* What is in flight for one target. */
+struct target_run {
+	struct probe		*p;
+	size_t			 i;		/* index in facts->targets */
+	struct smtp_session	*sess;
+	struct dns_query	*ptrq;
+	struct dns_query	*fwdq;
+	int			 queued;	/* waits for its address */
+	int			 smtp_pending;
+	int			 dns_pending;
+};
 
 struct probe {
 	struct evloop		*loop;
@@ -14,6 +37,8 @@ struct probe {
 	struct probe_config	 cfg;
 	struct probe_facts	*facts;
 	struct mx_resolve	*mxr;
+	struct target_run	*runs;
+	struct tls_ctx		*tls;
 	struct ev_timer		*deadline;
 	unsigned		 pending;
 	uint64_t		 start;
@@ -24,8 +49,15 @@ struct probe {
 void
 probe_facts_free(struct probe_facts *f)
 {
+	size_t i;
+
 	if (f == NULL)
 		return;
+	for (i = 0; i < f->ntargets; i++) {
+		smtp_result_free(f->targets[i].smtp);
+		free(f->targets[i].ptr);
+	}
+	free(f->targets);
 	mx_set_free(f->mx);
 	free(f->domain);
 	free(f);
@@ -41,6 +73,8 @@ finish(struct probe *p)
 	if (p->deadline)
 		evloop_timer_del(p->deadline);
 	f->ms = evloop_clock() - p->start;
+	free(p->runs);
+	tls_ctx_free(p->tls);
 	free(p);
 	cb(f, arg);
 }
@@ -52,6 +86,242 @@ done_one(struct probe *p)
 		finish(p);
 }
 
+static const struct mx_addr *
+target_addr(const struct probe *p, size_t i)
+{
+	const struct probe_target *t = &p->facts->targets[i];
+
+	return &p->facts->mx->hosts[t->host].addrs[t->addr];
+}
+
+static int
+same_addr(const struct mx_addr *a, const struct mx_addr *b)
+{
+	return a->family == b->family && memcmp(a->addr, b->addr,
+	    a->family == AF_INET ? 4 : 16) == 0;
+}
+
+static void	start_smtp(struct probe *, size_t);
+
+static void
+on_smtp(struct smtp_result *res, void *arg)
+{
+	struct target_run *r = arg;
+	struct probe *p = r->p;
+	struct probe_target *t = &p->facts->targets[r->i];
+	size_t j;
+
+	r->sess = NULL;
+	r->smtp_pending = 0;
+	t->smtp = res;
+	t->end_ms = evloop_clock() - p->start;
+	/* The next target waiting for this address may go now. */
+	for (j = 0; j < p->facts->ntargets; j++)
+		if (p->runs[j].queued && same_addr(target_addr(p, j),
+		    target_addr(p, r->i))) {
+			p->runs[j].queued = 0;
+			start_smtp(p, j);
+			break;
+		}
+	done_one(p);
+}
+
+static void
+start_smtp(struct probe *p, size_t i)
+{
+	struct target_run *r = &p->runs[i];
+	struct probe_target *t = &p->facts->targets[i];
+	const struct mx_addr *a = target_addr(p, i);
+	const char *host = p->facts->mx->hosts[t->host].name;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct smtp_config sc;
+
+	memset(&ss, 0, sizeof(ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, a->addr, 4);
+		s4->sin_port = htons((uint16_t)p->cfg.smtp_port);
+		sl = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, a->addr, 16);
+		s6->sin6_port = htons((uint16_t)p->cfg.smtp_port);
+		sl = sizeof(*s6);
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.ehlo_name = p->cfg.ehlo;
+	sc.port = (unsigned short)p->cfg.smtp_port;
+	sc.step_timeout_ms = p->cfg.step_ms;
+	sc.deadline_ms = p->cfg.deadline_ms;
+	sc.tls = p->tls;
+	sc.family = AF_UNSPEC;
+	t->start_ms = evloop_clock() - p->start;
+	r->smtp_pending = 1;
+	r->sess = smtp_session_start(p->loop, &sc, (struct sockaddr *)&ss, sl,
+	    host, on_smtp, r);
+}
+
+/* FCrDNS: the PTR name's addresses must include the address. */
+static void
+on_fwd(const struct dns_result *res, void *arg)
+{
+	struct target_run *r = arg;
+	struct probe *p = r->p;
+	struct probe_target *t = &p->facts->targets[r->i];
+	const struct mx_addr *a = target_addr(p, r->i);
+	size_t k;
+
+	r->fwdq = NULL;
+	r->dns_pending = 0;
+	for (k = 0; k < res->nrr; k++)
+		if (res->rr[k].u.a.family == a->family &&
+		    memcmp(res->rr[k].u.a.addr, a->addr,
+		    a->family == AF_INET ? 4 : 16) == 0)
+			t->fcrdns = 1;
+	done_one(p);
+}
+
+static void
+on_ptr(const struct dns_result *res, void *arg)
+{
+	struct target_run *r = arg;
+	struct probe *p = r->p;
+	struct probe_target *t = &p->facts->targets[r->i];
+	const struct mx_addr *a = target_addr(p, r->i);
+	struct dns_query *q;
+
+	r->ptrq = NULL;
+	t->ptr_out = res->outcome;
+	if (res->outcome == DNS_OK && res->nrr > 0) {
+		t->ptr = xstrdup(res->rr[0].u.name);
+		q = dns_query(p->dns, t->ptr, a->family == AF_INET ?
+		    DNS_T_A : DNS_T_AAAA, 0, on_fwd, r);
+		if (q != NULL)
+			r->fwdq = q;
+		return;	/* still pending: on_fwd ends it */
+	}
+	r->dns_pending = 0;
+	done_one(p);
+}
+
+static void
+reverse_name(const struct mx_addr *a, char *out, size_t len)
+{
+	size_t i, o = 0;
+	static const char hex[] = "0123456789abcdef";
+
+	if (a->family == AF_INET) {
+		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", a->addr[3],
+		    a->addr[2], a->addr[1], a->addr[0]);
+		return;
+	}
+	for (i = 16; i-- > 0 && o + 4 < len;) {
+		out[o++] = hex[a->addr[i] & 0xf];
+		out[o++] = '.';
+		out[o++] = hex[a->addr[i] >> 4];
+		out[o++] = '.';
+	}
+	snprintf(out + o, len - o, "ip6.arpa");
+}
+
+static void
+start_targets(struct probe *p)
+{
+	struct probe_facts *f = p->facts;
+	const struct mx_set *mx = f->mx;
+	struct analyze_opts ao;
+	const struct mx_addr *a;
+	struct target_run *r;
+	struct buf *why;
+	char rev[80];
+	size_t h, k, i, j, n = 0;
+
+	for (h = 0; h < mx->nhost; h++)
+		if (!mx->hosts[h].ip_literal &&
+		    strcmp(mx->hosts[h].name, ".") != 0)
+			n += mx->hosts[h].naddr;
+	if (n == 0 || (mx->null_mx && mx->nnull == mx->nhost))
+		return;
+	f->targets = xcalloc(n, sizeof(*f->targets));
+	p->runs = xcalloc(n, sizeof(*p->runs));
+	for (h = 0; h < mx->nhost; h++) {
+		if (mx->hosts[h].ip_literal ||
+		    strcmp(mx->hosts[h].name, ".") == 0)
+			continue;
+		/* A name listed twice is probed once. */
+		for (j = 0; j < h; j++)
+			if (dns_name_equal(mx->hosts[j].name,
+			    mx->hosts[h].name))
+				break;
+		if (j < h)
+			continue;
+		for (k = 0; k < mx->hosts[h].naddr; k++) {
+			f->targets[f->ntargets].host = h;
+			f->targets[f->ntargets].addr = k;
+			f->targets[f->ntargets].ptr_out = DNS_TIMEOUT;
+			p->runs[f->ntargets].p = p;
+			p->runs[f->ntargets].i = f->ntargets;
+			f->ntargets++;
+		}
+	}
+	memset(&ao, 0, sizeof(ao));
+	ao.allow_loopback = p->cfg.allow_loopback;
+	if (!p->cfg.dns_only && p->tls == NULL) {
+		why = buf_new(BUF_WHY_MAX);
+		p->tls = tls_ctx_new(p->cfg.ca_file, why);
+		if (p->tls == NULL)
+			log_warnx("TLS set-up: %s", buf_str(why));
+		buf_free(why);
+	}
+	f->smtp_probed = !p->cfg.dns_only;
+	for (i = 0; i < f->ntargets; i++) {
+		r = &p->runs[i];
+		a = target_addr(p, i);
+		if (!analyze_addr_usable(&ao, a->family, a->addr)) {
+			f->targets[i].skipped = "not a routable address";
+			continue;
+		}
+		/* Reverse DNS is asked in every mode: it is DNS. */
+		reverse_name(a, rev, sizeof(rev));
+		r->dns_pending = 1;
+		p->pending++;
+		r->ptrq = dns_query(p->dns, rev, DNS_T_PTR, 0, on_ptr, r);
+		if (p->cfg.dns_only) {
+			f->targets[i].skipped = "--dns-only";
+			continue;
+		}
+		if ((p->cfg.family == 4 && a->family != AF_INET) ||
+		    (p->cfg.family == 6 && a->family != AF_INET6)) {
+			f->targets[i].skipped = p->cfg.family == 4 ?
+			    "-4 given" : "-6 given";
+			continue;
+		}
+		/* A CDN edge does not carry SMTP: a connection there only
+		 * waits for the timeout. */
+		if (addr_cdn(a->family, a->addr) != NULL) {
+			f->targets[i].skipped = "CDN/proxy address";
+			continue;
+		}
+		p->pending++;
+		/* One connection at a time per address. */
+		for (j = 0; j < i; j++)
+			if ((p->runs[j].smtp_pending || p->runs[j].queued) &&
+			    same_addr(target_addr(p, j), a))
+				break;
+		if (j < i) {
+			r->queued = 1;
+			r->smtp_pending = 1;
+			continue;
+		}
+		start_smtp(p, i);
+	}
+}
+
 static void
 on_mx(struct mx_set *set, void *arg)
 {
@@ -59,6 +329,8 @@ on_mx(struct mx_set *set, void *arg)
 
 	p->mxr = NULL;
 	p->facts->mx = set;
+	if (set->outcome == DNS_OK || set->outcome == DNS_NODATA)
+		start_targets(p);
 	done_one(p);
 }
 
@@ -66,6 +338,8 @@ static void
 on_deadline(void *arg)
 {
 	struct probe *p = arg;
+	struct target_run *r;
+	size_t i;
 
 	p->deadline = NULL;
 	/* What is still out is abandoned; its facts stay unset and the
@@ -74,6 +348,24 @@ on_deadline(void *arg)
 		mx_resolve_cancel(p->mxr);
 		p->mxr = NULL;
 		p->pending--;
+	}
+	for (i = 0; p->facts->mx != NULL && i < p->facts->ntargets; i++) {
+		r = &p->runs[i];
+		if (r->sess != NULL || r->queued) {
+			smtp_session_cancel(r->sess);
+			r->sess = NULL;
+			r->queued = 0;
+			r->smtp_pending = 0;
+			p->facts->targets[i].skipped = "overall deadline";
+			p->pending--;
+		}
+		if (r->dns_pending) {
+			dns_cancel(r->ptrq);
+			dns_cancel(r->fwdq);
+			r->ptrq = r->fwdq = NULL;
+			r->dns_pending = 0;
+			p->pending--;
+		}
 	}
 	if (p->pending == 0)
 		finish(p);
@@ -95,21 +387,11 @@ probe_start(struct evloop *loop, struct dns *dns,
 	p->start = evloop_clock();
 	p->facts = xcalloc(1, sizeof(*p->facts));
 	p->facts->domain = xstrdup(domain);
+	p->facts->assume_down = cfg->assume_down;
 	p->pending = 1;
 	p->mxr = mx_resolve(dns, domain, on_mx, p);
 	if (cfg->deadline_ms)
 		p->deadline = evloop_timer_add(loop, cfg->deadline_ms,
 		    on_deadline, p);
 	return p;
-}
-
-void
-probe_cancel(struct probe *p)
-{
-	if (p == NULL)
-		return;
-	mx_resolve_cancel(p->mxr);
-	evloop_timer_del(p->deadline);
-	probe_facts_free(p->facts);
-	free(p);
 }

@@ -4,7 +4,6 @@
  *
  * API:
  *	probe_start(loop, dns, cfg, domain, cb, arg)	-> handle
- *	probe_cancel(p)
  * cb(facts, arg) runs once; the caller owns facts then.
  *
  * Order: MX resolution first; everything that needs the exchangers' names
@@ -31,6 +30,7 @@ struct probe_config {
 	const char	*ehlo;
 	const char	*ca_file;
 	int		 allow_loopback;
+	const char	**assume_down;	/* borrowed; NULL-terminated */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);
@@ -38,6 +38,5 @@ typedef void probe_done_cb(struct probe_facts *, void *arg);
 struct probe	*probe_start(struct evloop *, struct dns *,
 		    const struct probe_config *, const char *,
 		    probe_done_cb *, void *);
-void		 probe_cancel(struct probe *);
 
 #endif

@@ -18,6 +18,8 @@
 #ifndef MXPROBE_REPORT_H
 #define MXPROBE_REPORT_H
 
+#include <stddef.h>
+
 struct buf;
 struct findings;
 struct json_object;
@@ -36,6 +38,11 @@ struct report {
 struct json_object	*report_json(const struct report *);
 void			 report_text(const struct report *, int, struct buf *);
 void			 report_quiet(const struct report *, struct buf *);
+void			 report_smtp_json(const struct probe_facts *, size_t,
+			    struct json_object *);
+struct json_object	*report_failover_json(const struct probe_facts *);
+void			 report_smtp_text(const struct probe_facts *,
+			    struct buf *);
 void			 report_nagios(const struct report *, int, int,
 			    struct buf *);
 

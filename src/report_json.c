@@ -110,7 +110,7 @@ score_json(const struct score *sc)
 json_object *
 report_json(const struct report *r)
 {
-	json_object *o, *a;
+	json_object *o, *a, *h;
 	const struct probe_facts *f = r->facts;
 	const struct findings *fs = r->fs;
 	const struct mx_set *mx = f->mx;
@@ -141,9 +141,13 @@ report_json(const struct report *r)
 	}
 	a = json_object_new_array();
 	for (i = 0; mx != NULL && i < mx->nhost; i++)
-		if (strcmp(mx->hosts[i].name, ".") != 0)
-			json_object_array_add(a, mx_host_json(&mx->hosts[i]));
+		if (strcmp(mx->hosts[i].name, ".") != 0) {
+			h = mx_host_json(&mx->hosts[i]);
+			report_smtp_json(f, i, h);
+			json_object_array_add(a, h);
+		}
 	json_object_object_add(o, "mx", a);
+	json_object_object_add(o, "failover", report_failover_json(f));
 	json_object_object_add(o, "score", score_json(r->score));
 	json_object_object_add(o, "findings", findings_json(fs, r->score));
 	json_object_object_add(o, "elapsed_ms", json_object_new_int64(

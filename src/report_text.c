@@ -202,6 +202,7 @@ report_text(const struct report *r, int colour, struct buf *out)
 		    r->score->grade);
 	buf_printf(out, "\n");
 	mx_section(f->mx, out);
+	report_smtp_text(f, out);
 	findings_section(r, colour, out);
 	score_section(r, out);
 	fixes_section(r, out);

@@ -82,6 +82,11 @@ score_compute(const struct findings *fs, struct score *s)
 		s->why = "the MX records could not be read: no score";
 		return;
 	}
+	if (findings_has(fs, F_SMTP_PORT25_BLOCKED)) {
+		s->why = "no exchanger could be reached from here (port 25 "
+		    "blocked?): no score";
+		return;
+	}
 	if (findings_has(fs, F_MX_NULL)) {
 		s->why = "the domain accepts no mail (null MX): no score";
 		return;
