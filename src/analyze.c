@@ -4,6 +4,7 @@
 
 #include "addr.h"
 #include "analyze.h"
+#include "cutover.h"
 #include "dns.h"
 #include "facts.h"
 #include "findings.h"
@@ -294,4 +295,6 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 	}
 	analyze_mx(f->mx, o, fs);
 	analyze_smtp(f, fs);
+	if (o->cutover != NULL)
+		cutover_analyze(f, o->cutover, fs);
 }

@@ -29,8 +29,11 @@ struct mx_set;
 struct probe_facts;
 struct probe_target;
 
+struct cutover_opts;
+
 struct analyze_opts {
-	int	allow_loopback;		/* --allow-loopback: labs */
+	int			 allow_loopback; /* --allow-loopback: labs */
+	const struct cutover_opts *cutover;	/* NULL: no cutover checks */
 };
 
 void	analyze_probe(const struct probe_facts *, const struct analyze_opts *,

@@ -30,7 +30,12 @@ enum {
 	OPT_NAGIOS,
 	OPT_WARN,
 	OPT_CRIT,
-	OPT_COLOUR
+	OPT_COLOUR,
+	OPT_EXPECT_MX,
+	OPT_EXPECT_CONTAINS,
+	OPT_OLD_MX,
+	OPT_MAX_TTL,
+	OPT_EXPECT_BANNER
 };
 
 static const struct option longopts[] = {
@@ -54,6 +59,11 @@ static const struct option longopts[] = {
 	{ "warn",		required_argument, NULL, OPT_WARN },
 	{ "crit",		required_argument, NULL, OPT_CRIT },
 	{ "color",		required_argument, NULL, OPT_COLOUR },
+	{ "expect-mx",		required_argument, NULL, OPT_EXPECT_MX },
+	{ "expect-mx-contains",	required_argument, NULL, OPT_EXPECT_CONTAINS },
+	{ "old-mx",		required_argument, NULL, OPT_OLD_MX },
+	{ "max-ttl",		required_argument, NULL, OPT_MAX_TTL },
+	{ "expect-banner",	required_argument, NULL, OPT_EXPECT_BANNER },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -90,6 +100,17 @@ cli_usage(FILE *fp)
 "                           postmaster@DOMAIN)\n"
 "      --helo NAME          HELO name for --spf-ip\n"
 "      --dkim-selector NAME also try this DKIM selector (repeatable)\n"
+"MX cutover:\n"
+"      --max-ttl SECONDS    the MX TTL must not exceed SECONDS\n"
+"      --expect-mx HOST     the MX set must be exactly these hosts\n"
+"                           (repeatable)\n"
+"      --expect-mx-contains HOST  the MX set must include HOST\n"
+"                           (repeatable)\n"
+"      --old-mx HOST        HOST must be gone from the MX set; it is\n"
+"                           probed to see whether it still answers\n"
+"                           (repeatable)\n"
+"      --expect-banner REGEX  every banner must match (PCRE2)\n"
+"Output:\n"
 "  -q, --quiet              one summary line instead of the report\n"
 "      --nagios             monitoring-plugin output line with\n"
 "                           performance data\n"
@@ -211,6 +232,7 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	o->timeout_ms = 30000;
 	o->step_ms = 10000;
 	o->warn = o->crit = -1;
+	o->max_ttl = -1;
 	o->colour = -1;
 	opterr = 0;
 	optind = 1;
@@ -249,6 +271,29 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case OPT_EXPECT_MX:
+		case OPT_EXPECT_CONTAINS:
+		case OPT_OLD_MX:
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1) {
+				buf_printf(why, " (in %s)", argv[optind - 1]);
+				return -1;
+			}
+			list_add(c == OPT_EXPECT_MX ? &o->expect_mx :
+			    c == OPT_OLD_MX ? &o->old_mx :
+			    &o->expect_contains, optarg);
+			break;
+		case OPT_MAX_TTL:
+			if (number(optarg, 0, 2147483647L, &v) == -1) {
+				buf_printf(why, "--max-ttl wants seconds, not "
+				    "\"%s\"", optarg);
+				return -1;
+			}
+			o->max_ttl = v;
+			break;
+		case OPT_EXPECT_BANNER:
+			o->expect_banner = optarg;
 			break;
 		case OPT_NAGIOS:
 			o->nagios = 1;
@@ -376,5 +421,8 @@ cli_free(struct cli *o)
 	free(o->assume_down.v);
 	free(o->spf_ip.v);
 	free(o->dkim_selectors.v);
+	free(o->expect_mx.v);
+	free(o->expect_contains.v);
+	free(o->old_mx.v);
 	memset(o, 0, sizeof(*o));
 }

@@ -55,6 +55,11 @@ struct cli {
 	int		 warn;		/* score thresholds, -1 = none */
 	int		 crit;
 	int		 colour;	/* -1 auto, 0 never, 1 always */
+	struct cli_list	 expect_mx;
+	struct cli_list	 expect_contains;
+	struct cli_list	 old_mx;
+	long		 max_ttl;	/* -1 = no check */
+	const char	*expect_banner;
 };
 
 int	cli_parse(int, char **, struct cli *, struct buf *);

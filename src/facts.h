@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "dns.h"
+#include "mx.h"
 
 struct mx_set;
 struct smtp_result;
@@ -34,6 +35,15 @@ struct probe_target {
 	int			 fcrdns;	/* the PTR name resolves back */
 };
 
+/* An old exchanger named with --old-mx: is it still answering? */
+struct probe_old {
+	char			*name;
+	struct mx_addr		*addrs;
+	size_t			 naddr;
+	int			*answers;	/* per address */
+	int			*probed;	/* per address */
+};
+
 struct probe_facts {
 	char			*domain;
 	struct mx_set		*mx;
@@ -41,6 +51,8 @@ struct probe_facts {
 	size_t			 ntargets;
 	int			 smtp_probed;	/* 0 with --dns-only */
 	const char		**assume_down;	/* borrowed, NULL-terminated */
+	struct probe_old	*old;
+	size_t			 nold;
 	uint64_t		 ms;		/* wall time of the probe */
 };
 

@@ -17,6 +17,7 @@
 #include "analyze.h"
 #include "buf.h"
 #include "cli.h"
+#include "cutover.h"
 #include "dns.h"
 #include "evloop.h"
 #include "facts.h"
@@ -103,7 +104,8 @@ ehlo_name(const struct cli *o, char *buf, size_t len)
 }
 
 static int
-report(const struct cli *o, const struct probe_facts *f)
+report(const struct cli *o, const struct cutover_opts *co,
+    const struct probe_facts *f)
 {
 	struct analyze_opts ao;
 	struct findings *fs;
@@ -115,6 +117,7 @@ report(const struct cli *o, const struct probe_facts *f)
 
 	memset(&ao, 0, sizeof(ao));
 	ao.allow_loopback = o->allow_loopback;
+	ao.cutover = co;
 	fs = findings_new();
 	analyze_probe(f, &ao, fs);
 	score_compute(fs, &sc);
@@ -158,6 +161,7 @@ main(int argc, char **argv)
 	struct probe_config pc = { 0 };
 	struct run r = { NULL };
 	char hostname[256];
+	struct cutover_opts co;
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -177,6 +181,19 @@ main(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 	log_init("mxprobe", o.verbose);
+	memset(&co, 0, sizeof(co));
+	co.expect_mx = o.expect_mx.v;
+	co.expect_contains = o.expect_contains.v;
+	co.old_mx = o.old_mx.v;
+	co.max_ttl = o.max_ttl;
+	co.banner_pattern = o.expect_banner;
+	if (o.expect_banner != NULL &&
+	    (co.banner = cutover_banner_compile(o.expect_banner, why)) ==
+	    NULL) {
+		fprintf(stderr, "mxprobe: %s\n", buf_str(why));
+		rc = EXIT_UNKNOWN;
+		goto done;
+	}
 	loop = evloop_new();
 	dc.servers = o.resolvers.v;
 	if ((dns = dns_new(loop, &dc, why)) == NULL) {
@@ -193,6 +210,7 @@ main(int argc, char **argv)
 	pc.ca_file = o.ca_file;
 	pc.allow_loopback = o.allow_loopback;
 	pc.assume_down = o.assume_down.v;
+	pc.old_mx = o.old_mx.v;
 	probe_start(loop, dns, &pc, o.domain, on_probe, &r);
 	evloop_run(loop);
 	if (r.facts == NULL) {
@@ -206,8 +224,9 @@ main(int argc, char **argv)
 		    "for %s (%s)\n", o.resolvers.n ? o.resolvers.v[0] :
 		    "from /etc/resolv.conf", o.domain,
 		    dns_outcome_name(r.facts->mx->outcome));
-	rc = report(&o, r.facts);
+	rc = report(&o, &co, r.facts);
 done:
+	pcre2_code_free(co.banner);
 	probe_facts_free(r.facts);
 	dns_free(dns);
 	evloop_free(loop);

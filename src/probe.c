@@ -31,6 +31,22 @@ struct target_run {
 	int			 dns_pending;
 };
 
+/* What is in flight for one --old-mx host. */
+struct old_sess {
+	struct old_run		*r;
+	size_t			 k;
+	struct smtp_session	*sess;
+};
+
+struct old_run {
+	struct probe		*p;
+	size_t			 i;
+	struct dns_query	*q[2];
+	struct old_sess		*sess;		/* one per address */
+	size_t			 nsess;
+	int			 pending;
+};
+
 struct probe {
 	struct evloop		*loop;
 	struct dns		*dns;
@@ -38,6 +54,7 @@ struct probe {
 	struct probe_facts	*facts;
 	struct mx_resolve	*mxr;
 	struct target_run	*runs;
+	struct old_run		*oruns;
 	struct tls_ctx		*tls;
 	struct ev_timer		*deadline;
 	unsigned		 pending;
@@ -58,6 +75,13 @@ probe_facts_free(struct probe_facts *f)
 		free(f->targets[i].ptr);
 	}
 	free(f->targets);
+	for (i = 0; i < f->nold; i++) {
+		free(f->old[i].name);
+		free(f->old[i].addrs);
+		free(f->old[i].answers);
+		free(f->old[i].probed);
+	}
+	free(f->old);
 	mx_set_free(f->mx);
 	free(f->domain);
 	free(f);
@@ -69,11 +93,15 @@ finish(struct probe *p)
 	struct probe_facts *f = p->facts;
 	probe_done_cb *cb = p->cb;
 	void *arg = p->arg;
+	size_t i;
 
 	if (p->deadline)
 		evloop_timer_del(p->deadline);
 	f->ms = evloop_clock() - p->start;
 	free(p->runs);
+	for (i = 0; i < p->facts->nold; i++)
+		free(p->oruns[i].sess);
+	free(p->oruns);
 	tls_ctx_free(p->tls);
 	free(p);
 	cb(f, arg);
@@ -237,7 +265,6 @@ start_targets(struct probe *p)
 	struct analyze_opts ao;
 	const struct mx_addr *a;
 	struct target_run *r;
-	struct buf *why;
 	char rev[80];
 	size_t h, k, i, j, n = 0;
 
@@ -271,13 +298,6 @@ start_targets(struct probe *p)
 	}
 	memset(&ao, 0, sizeof(ao));
 	ao.allow_loopback = p->cfg.allow_loopback;
-	if (!p->cfg.dns_only && p->tls == NULL) {
-		why = buf_new(BUF_WHY_MAX);
-		p->tls = tls_ctx_new(p->cfg.ca_file, why);
-		if (p->tls == NULL)
-			log_warnx("TLS set-up: %s", buf_str(why));
-		buf_free(why);
-	}
 	f->smtp_probed = !p->cfg.dns_only;
 	for (i = 0; i < f->ntargets; i++) {
 		r = &p->runs[i];
@@ -319,6 +339,138 @@ start_targets(struct probe *p)
 			continue;
 		}
 		start_smtp(p, i);
+	}
+}
+
+static void
+fill_sockaddr(const struct mx_addr *a, int port, struct sockaddr_storage *ss,
+    socklen_t *sl)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, a->addr, 4);
+		s4->sin_port = htons((uint16_t)port);
+		*sl = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, a->addr, 16);
+		s6->sin6_port = htons((uint16_t)port);
+		*sl = sizeof(*s6);
+	}
+}
+
+static void
+on_old_smtp(struct smtp_result *res, void *arg)
+{
+	struct old_sess *os = arg;
+	struct old_run *r = os->r;
+	struct probe *p = r->p;
+	struct probe_old *o = &p->facts->old[r->i];
+
+	os->sess = NULL;
+	o->answers[os->k] = res->banner.code == 220;
+	smtp_result_free(res);
+	done_one(p);
+}
+
+/* Both address answers of an old exchanger are in: connect. */
+static void
+old_connect(struct old_run *r)
+{
+	struct probe *p = r->p;
+	struct probe_old *o = &p->facts->old[r->i];
+	struct analyze_opts ao;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct smtp_config sc;
+	size_t k;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.allow_loopback = p->cfg.allow_loopback;
+	o->answers = xcalloc(o->naddr ? o->naddr : 1, sizeof(int));
+	o->probed = xcalloc(o->naddr ? o->naddr : 1, sizeof(int));
+	r->sess = xcalloc(o->naddr ? o->naddr : 1, sizeof(*r->sess));
+	r->nsess = o->naddr;
+	if (p->cfg.dns_only)
+		return;
+	for (k = 0; k < o->naddr; k++) {
+		if (!analyze_addr_usable(&ao, o->addrs[k].family,
+		    o->addrs[k].addr))
+			continue;
+		fill_sockaddr(&o->addrs[k], p->cfg.smtp_port, &ss, &sl);
+		memset(&sc, 0, sizeof(sc));
+		sc.ehlo_name = p->cfg.ehlo;
+		sc.port = (unsigned short)p->cfg.smtp_port;
+		sc.step_timeout_ms = p->cfg.step_ms;
+		sc.deadline_ms = p->cfg.deadline_ms;
+		sc.tls = p->tls;
+		r->sess[k].r = r;
+		r->sess[k].k = k;
+		o->probed[k] = 1;
+		p->pending++;
+		r->sess[k].sess = smtp_session_start(p->loop, &sc,
+		    (struct sockaddr *)&ss, sl, o->name, on_old_smtp,
+		    &r->sess[k]);
+	}
+}
+
+static void
+on_old_addr(const struct dns_result *res, void *arg)
+{
+	struct old_run *r = arg;
+	struct probe *p = r->p;
+	struct probe_old *o = &p->facts->old[r->i];
+	size_t k;
+
+	r->q[res->qtype == DNS_T_A ? 0 : 1] = NULL;
+	for (k = 0; res->outcome == DNS_OK && k < res->nrr; k++) {
+		o->addrs = xreallocarray(o->addrs, o->naddr + 1,
+		    sizeof(*o->addrs));
+		memset(&o->addrs[o->naddr], 0, sizeof(*o->addrs));
+		o->addrs[o->naddr].family = res->rr[k].u.a.family;
+		memcpy(o->addrs[o->naddr].addr, res->rr[k].u.a.addr, 16);
+		addr_text(res->rr[k].u.a.family, res->rr[k].u.a.addr,
+		    o->addrs[o->naddr].text, sizeof(o->addrs[0].text));
+		o->naddr++;
+	}
+	if (--r->pending == 0)
+		old_connect(r);
+	done_one(p);
+}
+
+static void
+start_old(struct probe *p)
+{
+	struct probe_facts *f = p->facts;
+	struct dns_query *q;
+	size_t n, i;
+
+	for (n = 0; p->cfg.old_mx != NULL && p->cfg.old_mx[n] != NULL; n++)
+		;
+	if (n == 0)
+		return;
+	f->old = xcalloc(n, sizeof(*f->old));
+	p->oruns = xcalloc(n, sizeof(*p->oruns));
+	f->nold = n;
+	for (i = 0; i < n; i++) {
+		f->old[i].name = xstrdup(p->cfg.old_mx[i]);
+		p->oruns[i].p = p;
+		p->oruns[i].i = i;
+		p->oruns[i].pending = 2;
+		p->pending += 2;
+		q = dns_query(p->dns, f->old[i].name, DNS_T_A, 0, on_old_addr,
+		    &p->oruns[i]);
+		if (q != NULL)
+			p->oruns[i].q[0] = q;
+		q = dns_query(p->dns, f->old[i].name, DNS_T_AAAA, 0,
+		    on_old_addr, &p->oruns[i]);
+		if (q != NULL)
+			p->oruns[i].q[1] = q;
 	}
 }
 
@@ -367,6 +519,23 @@ on_deadline(void *arg)
 			p->pending--;
 		}
 	}
+	for (i = 0; i < p->facts->nold; i++) {
+		struct old_run *o = &p->oruns[i];
+		size_t k;
+
+		for (k = 0; k < 2; k++)
+			if (o->q[k] != NULL) {
+				dns_cancel(o->q[k]);
+				o->q[k] = NULL;
+				p->pending--;
+			}
+		for (k = 0; k < o->nsess; k++)
+			if (o->sess[k].sess != NULL) {
+				smtp_session_cancel(o->sess[k].sess);
+				o->sess[k].sess = NULL;
+				p->pending--;
+			}
+	}
 	if (p->pending == 0)
 		finish(p);
 }
@@ -377,6 +546,7 @@ probe_start(struct evloop *loop, struct dns *dns,
     void *arg)
 {
 	struct probe *p;
+	struct buf *why;
 
 	p = xcalloc(1, sizeof(*p));
 	p->loop = loop;
@@ -389,7 +559,15 @@ probe_start(struct evloop *loop, struct dns *dns,
 	p->facts->domain = xstrdup(domain);
 	p->facts->assume_down = cfg->assume_down;
 	p->pending = 1;
+	if (!cfg->dns_only) {
+		why = buf_new(BUF_WHY_MAX);
+		/* One context, one trust store, for every session. */
+		if ((p->tls = tls_ctx_new(cfg->ca_file, why)) == NULL)
+			log_warnx("TLS set-up: %s", buf_str(why));
+		buf_free(why);
+	}
 	p->mxr = mx_resolve(dns, domain, on_mx, p);
+	start_old(p);
 	if (cfg->deadline_ms)
 		p->deadline = evloop_timer_add(loop, cfg->deadline_ms,
 		    on_deadline, p);

@@ -31,6 +31,7 @@ struct probe_config {
 	const char	*ca_file;
 	int		 allow_loopback;
 	const char	**assume_down;	/* borrowed; NULL-terminated */
+	const char	**old_mx;	/* borrowed; NULL-terminated */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);

@@ -11,7 +11,8 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
   zone     the zone file of NAME.mxlab.test, as an administrator writes it
   smtp     optional: SMTP listeners it needs, "ADDR BEHAVIOUR [k=v...]"
            (tests/lab/faultsmtp.py behaviours)
-  expect   what mxprobe must say: one assertion per line
+  expect   what mxprobe must say: one assertion per line; several runs
+           of mxprobe are separated by a line "---"
              args ARGS...        extra mxprobe arguments (shell words)
              domain NAME         probe NAME instead of NAME.mxlab.test
              exit N              the exit status
@@ -242,21 +243,33 @@ def jpath(doc, path):
 
 
 def parse_expect(name):
+    """The runs of a scenario: blocks of assertions separated by ---."""
     f = os.path.join(SCEN, name, "expect")
-    out = []
+    runs = [[]]
     for ln in open(f):
         ln = ln.strip()
         if not ln or ln.startswith("#"):
             continue
+        if ln == "---":
+            runs.append([])
+            continue
         kw, _, rest = ln.partition(" ")
-        out.append((kw, rest.strip()))
-    return out
+        runs[-1].append((kw, rest.strip()))
+    return [r for r in runs if r]
 
 
 def run_scenario(lab, name):
     """Returns a list of (ok, description, diagnostic)."""
-    exp = parse_expect(name)
-    domain = name + ".mxlab.test"
+    out = []
+    runs = parse_expect(name)
+    for i, exp in enumerate(runs):
+        label = name if len(runs) == 1 else "%s/%d" % (name, i + 1)
+        out += run_one(lab, name, label, exp)
+    return out
+
+
+def run_one(lab, zone, name, exp):
+    domain = zone + ".mxlab.test"
     extra = []
     text = False
     for kw, rest in exp:

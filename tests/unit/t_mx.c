@@ -154,7 +154,7 @@ test_implicit_null_cname(void)
 {
 	struct mx_set *s;
 	struct findings *fs;
-	struct analyze_opts o = { 0 };
+	struct analyze_opts o = { 0, NULL };
 
 	s = resolve(z_implicit, "im.test");
 	is_int(s->outcome, DNS_NODATA, "no MX is NODATA");
@@ -196,7 +196,7 @@ test_analyze_literal(void)
 	struct mx_host h[2];
 	struct mx_set s;
 	struct findings *fs;
-	struct analyze_opts o = { 0 }, lab = { 1 };
+	struct analyze_opts o = { 0, NULL }, lab = { 1, NULL };
 
 	memset(&s, 0, sizeof(s));
 	memset(h, 0, sizeof(h));
