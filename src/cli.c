@@ -35,7 +35,9 @@ enum {
 	OPT_EXPECT_CONTAINS,
 	OPT_OLD_MX,
 	OPT_MAX_TTL,
-	OPT_EXPECT_BANNER
+	OPT_EXPECT_BANNER,
+	OPT_BATCH,
+	OPT_PARALLEL
 };
 
 static const struct option longopts[] = {
@@ -64,6 +66,8 @@ static const struct option longopts[] = {
 	{ "old-mx",		required_argument, NULL, OPT_OLD_MX },
 	{ "max-ttl",		required_argument, NULL, OPT_MAX_TTL },
 	{ "expect-banner",	required_argument, NULL, OPT_EXPECT_BANNER },
+	{ "batch",		required_argument, NULL, OPT_BATCH },
+	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -75,6 +79,7 @@ cli_usage(FILE *fp)
 {
 	fprintf(fp,
 "usage: mxprobe --domain DOMAIN [options]\n"
+"       mxprobe --batch FILE [options]\n"
 "\n"
 "Tells whether mail for DOMAIN will arrive: MX records, every exchanger\n"
 "over SMTP and STARTTLS (never MAIL, RCPT or DATA), SPF, DKIM, DMARC.\n"
@@ -110,6 +115,11 @@ cli_usage(FILE *fp)
 "                           probed to see whether it still answers\n"
 "                           (repeatable)\n"
 "      --expect-banner REGEX  every banner must match (PCRE2)\n"
+"Fleets:\n"
+"      --batch FILE         check every domain in FILE (one per line, #\n"
+"                           comments; - for stdin); with --json, one\n"
+"                           JSON object per line; exit status: the worst\n"
+"      --parallel N         domains probed at once (default 16)\n"
 "Output:\n"
 "  -q, --quiet              one summary line instead of the report\n"
 "      --nagios             monitoring-plugin output line with\n"
@@ -234,6 +244,7 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	o->warn = o->crit = -1;
 	o->max_ttl = -1;
 	o->colour = -1;
+	o->parallel = 16;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":d:46vhq", longopts, NULL)) != -1)
@@ -294,6 +305,17 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_EXPECT_BANNER:
 			o->expect_banner = optarg;
+			break;
+		case OPT_BATCH:
+			o->batch = optarg;
+			break;
+		case OPT_PARALLEL:
+			if (number(optarg, 1, 1024, &v) == -1) {
+				buf_printf(why, "--parallel wants a number from "
+				    "1 to 1024, not \"%s\"", optarg);
+				return -1;
+			}
+			o->parallel = (int)v;
 			break;
 		case OPT_NAGIOS:
 			o->nagios = 1;
@@ -406,7 +428,15 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		    o->crit, o->warn);
 		return -1;
 	}
-	if (o->domain == NULL) {
+	if (o->domain != NULL && o->batch != NULL) {
+		buf_printf(why, "--domain and --batch exclude each other");
+		return -1;
+	}
+	if (o->batch != NULL && o->nagios) {
+		buf_printf(why, "--nagios checks one domain; not with --batch");
+		return -1;
+	}
+	if (o->domain == NULL && o->batch == NULL) {
 		buf_printf(why, "--domain is required");
 		return -1;
 	}

@@ -60,6 +60,8 @@ struct cli {
 	struct cli_list	 old_mx;
 	long		 max_ttl;	/* -1 = no check */
 	const char	*expect_banner;
+	const char	*batch;		/* file of domains, "-" = stdin */
+	int		 parallel;	/* probes at once in batch mode */
 };
 
 int	cli_parse(int, char **, struct cli *, struct buf *);

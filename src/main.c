@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,17 +28,146 @@
 #include "probe.h"
 #include "report.h"
 #include "score.h"
+#include "tls.h"
+#include "xalloc.h"
 
+/*
+ * One run over one domain (single mode) or many (--batch): at most
+ * o->parallel probes at once on the one loop, sharing the resolver and
+ * the TLS context (one trust store).
+ */
 struct run {
-	struct probe_facts	*facts;
+	const struct cli		*o;
+	const struct cutover_opts	*co;
+	struct evloop			*loop;
+	struct dns			*dns;
+	struct probe_config		*pc;
+	char				**domains;
+	size_t				 ndomains;
+	size_t				 next;
+	int				 running;
+	int				 status;	/* worst so far */
+	int				 any;
 };
+
+static int	report(const struct cli *, const struct cutover_opts *,
+		    const struct probe_facts *);
+static int	worse(int, int);
+static void	start_next(struct run *);
 
 static void
 on_probe(struct probe_facts *f, void *arg)
 {
 	struct run *r = arg;
+	int st;
 
-	r->facts = f;
+	r->running--;
+	if (f->mx != NULL && (f->mx->outcome == DNS_TIMEOUT ||
+	    f->mx->outcome == DNS_REFUSED))
+		fprintf(stderr, "mxprobe: the resolver %s did not answer "
+		    "for %s (%s)\n", r->o->resolvers.n ? r->o->resolvers.v[0] :
+		    "from /etc/resolv.conf", f->domain,
+		    dns_outcome_name(f->mx->outcome));
+	st = report(r->o, r->co, f);
+	fflush(stdout);
+	r->status = r->any ? worse(r->status, st) : st;
+	r->any = 1;
+	probe_facts_free(f);
+	start_next(r);
+}
+
+/* A batch line that is no domain: say so in the output's own form. */
+static void
+bad_line(struct run *r, const char *line, const char *why)
+{
+	json_object *j;
+
+	if (r->o->json) {
+		j = json_object_new_object();
+		json_object_object_add(j, "schema_version",
+		    json_object_new_int(REPORT_SCHEMA_VERSION));
+		json_object_object_add(j, "domain",
+		    json_object_new_string(line));
+		json_object_object_add(j, "status",
+		    json_object_new_string("UNKNOWN"));
+		json_object_object_add(j, "exit_code", json_object_new_int(3));
+		json_object_object_add(j, "error", json_object_new_string(why));
+		printf("%s\n", json_object_to_json_string_ext(j,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
+	} else
+		printf("%s UNKNOWN error=%s\n", line, why);
+	r->status = r->any ? worse(r->status, EXIT_UNKNOWN) : EXIT_UNKNOWN;
+	r->any = 1;
+}
+
+static void
+start_next(struct run *r)
+{
+	struct buf *why;
+	char dom[256];
+	const char *d;
+
+	while (r->running < r->o->parallel && r->next < r->ndomains) {
+		d = r->domains[r->next++];
+		why = buf_new(BUF_WHY_MAX);
+		if (cli_domain_check(d, dom, sizeof(dom), why) == -1) {
+			bad_line(r, d, buf_str(why));
+			buf_free(why);
+			continue;
+		}
+		buf_free(why);
+		r->running++;
+		probe_start(r->loop, r->dns, r->pc, dom, on_probe, r);
+	}
+}
+
+/* Domains from a file or stdin: one per line, blank lines and # comments
+ * skipped, surrounding white space trimmed. */
+static int
+read_batch(const char *path, struct run *r, struct buf *why)
+{
+	FILE *fp;
+	char line[1024], *p, *e;
+	size_t lineno = 0;
+
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (fp == NULL) {
+		buf_printf(why, "--batch %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			buf_printf(why, "--batch %s: line %zu is longer than "
+			    "%zu characters", path, lineno, sizeof(line) - 2);
+			if (fp != stdin)
+				fclose(fp);
+			return -1;
+		}
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if ((e = strchr(p, '#')) != NULL)
+			*e = '\0';
+		e = p + strlen(p);
+		while (e > p && (e[-1] == '\n' || e[-1] == '\r' ||
+		    e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		if (*p == '\0')
+			continue;
+		r->domains = xreallocarray(r->domains, r->ndomains + 1,
+		    sizeof(*r->domains));
+		r->domains[r->ndomains++] = xstrdup(p);
+	}
+	if (ferror(fp)) {
+		buf_printf(why, "--batch %s: %s", path, strerror(errno));
+		if (fp != stdin)
+			fclose(fp);
+		return -1;
+	}
+	if (fp != stdin)
+		fclose(fp);
+	return 0;
 }
 
 /* Rank statuses so that the worse wins: OK < WARNING < UNKNOWN <
@@ -132,12 +262,14 @@ report(const struct cli *o, const struct cutover_opts *co,
 	r.status = status;
 	out = buf_new(16 * 1024 * 1024);
 	if (o->json) {
+		/* Batch mode writes JSON Lines: one object per line. */
 		j = report_json(&r);
 		buf_printf(out, "%s\n", json_object_to_json_string_ext(j,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		    (o->batch ? JSON_C_TO_STRING_PLAIN :
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED) |
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
-	} else if (o->quiet)
+	} else if (o->quiet || o->batch)
 		report_quiet(&r, out);
 	else if (o->nagios)
 		report_nagios(&r, o->warn, o->crit, out);
@@ -158,13 +290,17 @@ main(int argc, char **argv)
 	struct evloop *loop = NULL;
 	struct dns *dns = NULL;
 	struct dns_config dc = { NULL, 0, 0 };
-	struct probe_config pc = { 0 };
-	struct run r = { NULL };
+	struct probe_config pc;
+	struct run r;
 	char hostname[256];
 	struct cutover_opts co;
+	size_t i;
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	memset(&r, 0, sizeof(r));
+	memset(&co, 0, sizeof(co));
+	memset(&pc, 0, sizeof(pc));
 	why = buf_new(BUF_WHY_MAX);
 	rc = cli_parse(argc, argv, &o, why);
 	if (rc == CLI_EXIT_EARLY) {
@@ -181,26 +317,28 @@ main(int argc, char **argv)
 		return EXIT_UNKNOWN;
 	}
 	log_init("mxprobe", o.verbose);
-	memset(&co, 0, sizeof(co));
 	co.expect_mx = o.expect_mx.v;
 	co.expect_contains = o.expect_contains.v;
 	co.old_mx = o.old_mx.v;
 	co.max_ttl = o.max_ttl;
 	co.banner_pattern = o.expect_banner;
+	rc = EXIT_UNKNOWN;
 	if (o.expect_banner != NULL &&
 	    (co.banner = cutover_banner_compile(o.expect_banner, why)) ==
-	    NULL) {
-		fprintf(stderr, "mxprobe: %s\n", buf_str(why));
-		rc = EXIT_UNKNOWN;
-		goto done;
+	    NULL)
+		goto fail;
+	if (o.batch != NULL) {
+		if (read_batch(o.batch, &r, why) == -1)
+			goto fail;
+	} else {
+		r.domains = xcalloc(1, sizeof(*r.domains));
+		r.domains[0] = xstrdup(o.domain);
+		r.ndomains = 1;
 	}
 	loop = evloop_new();
 	dc.servers = o.resolvers.v;
-	if ((dns = dns_new(loop, &dc, why)) == NULL) {
-		fprintf(stderr, "mxprobe: %s\n", buf_str(why));
-		rc = EXIT_UNKNOWN;
-		goto done;
-	}
+	if ((dns = dns_new(loop, &dc, why)) == NULL)
+		goto fail;
 	pc.deadline_ms = o.timeout_ms;
 	pc.dns_only = o.dns_only;
 	pc.family = o.family;
@@ -211,23 +349,34 @@ main(int argc, char **argv)
 	pc.allow_loopback = o.allow_loopback;
 	pc.assume_down = o.assume_down.v;
 	pc.old_mx = o.old_mx.v;
-	probe_start(loop, dns, &pc, o.domain, on_probe, &r);
+	if (!o.dns_only && (pc.tls = tls_ctx_new(o.ca_file, why)) == NULL)
+		goto fail;
+	r.o = &o;
+	r.co = &co;
+	r.loop = loop;
+	r.dns = dns;
+	r.pc = &pc;
+	start_next(&r);
 	evloop_run(loop);
-	if (r.facts == NULL) {
+	if (r.next < r.ndomains || r.running > 0) {
 		fprintf(stderr, "mxprobe: the probe did not finish\n");
 		rc = EXIT_UNKNOWN;
-		goto done;
-	}
-	if (r.facts->mx != NULL && (r.facts->mx->outcome == DNS_TIMEOUT ||
-	    r.facts->mx->outcome == DNS_REFUSED))
-		fprintf(stderr, "mxprobe: the resolver %s did not answer "
-		    "for %s (%s)\n", o.resolvers.n ? o.resolvers.v[0] :
-		    "from /etc/resolv.conf", o.domain,
-		    dns_outcome_name(r.facts->mx->outcome));
-	rc = report(&o, &co, r.facts);
+	} else if (!r.any) {
+		fprintf(stderr, "mxprobe: --batch %s holds no domain\n",
+		    o.batch);
+		rc = EXIT_UNKNOWN;
+	} else
+		rc = r.status;
+	goto done;
+fail:
+	fprintf(stderr, "mxprobe: %s\n", buf_str(why));
+	rc = EXIT_UNKNOWN;
 done:
+	tls_ctx_free(pc.tls);
 	pcre2_code_free(co.banner);
-	probe_facts_free(r.facts);
+	for (i = 0; i < r.ndomains; i++)
+		free(r.domains[i]);
+	free(r.domains);
 	dns_free(dns);
 	evloop_free(loop);
 	cli_free(&o);

@@ -56,6 +56,7 @@ struct probe {
 	struct target_run	*runs;
 	struct old_run		*oruns;
 	struct tls_ctx		*tls;
+	int			 own_tls;
 	struct ev_timer		*deadline;
 	unsigned		 pending;
 	uint64_t		 start;
@@ -102,7 +103,8 @@ finish(struct probe *p)
 	for (i = 0; i < p->facts->nold; i++)
 		free(p->oruns[i].sess);
 	free(p->oruns);
-	tls_ctx_free(p->tls);
+	if (p->own_tls)
+		tls_ctx_free(p->tls);
 	free(p);
 	cb(f, arg);
 }
@@ -559,7 +561,10 @@ probe_start(struct evloop *loop, struct dns *dns,
 	p->facts->domain = xstrdup(domain);
 	p->facts->assume_down = cfg->assume_down;
 	p->pending = 1;
-	if (!cfg->dns_only) {
+	if (cfg->tls != NULL)
+		p->tls = cfg->tls;
+	else if (!cfg->dns_only) {
+		p->own_tls = 1;
 		why = buf_new(BUF_WHY_MAX);
 		/* One context, one trust store, for every session. */
 		if ((p->tls = tls_ctx_new(cfg->ca_file, why)) == NULL)

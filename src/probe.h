@@ -20,6 +20,7 @@ struct evloop;
 struct dns;
 struct probe;
 struct probe_facts;
+struct tls_ctx;
 
 struct probe_config {
 	unsigned	 deadline_ms;
@@ -32,6 +33,7 @@ struct probe_config {
 	int		 allow_loopback;
 	const char	**assume_down;	/* borrowed; NULL-terminated */
 	const char	**old_mx;	/* borrowed; NULL-terminated */
+	struct tls_ctx	*tls;		/* borrowed, shared; NULL: own */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);

@@ -21,6 +21,8 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              json PATH VALUE     JSON value at PATH (a.b[0].c; .length)
              stderr REGEX        stderr matches
              stdout REGEX        stdout matches (with "args --text")
+             jsonl N             stdout is N lines of JSON (--batch)
+           In args, {dir} is the scenario's directory.
              nojson              stdout is not JSON (usage errors)
 
 The daemons: NSD serves every scenario zone plus the parent zone
@@ -274,7 +276,8 @@ def run_one(lab, zone, name, exp):
     text = False
     for kw, rest in exp:
         if kw == "args":
-            extra += shlex.split(rest)
+            extra += shlex.split(rest.replace("{dir}",
+                                              os.path.join(SCEN, zone)))
         elif kw == "domain":
             domain = rest
     if "--text" in extra:
@@ -339,6 +342,16 @@ def run_one(lab, zone, name, exp):
         elif kw == "stdout":
             out.append((re.search(rest, p.stdout, re.M) is not None,
                         "%s: stdout ~ %s" % (name, rest),
+                        "stdout=%r" % p.stdout[:800]))
+        elif kw == "jsonl":
+            # JSON Lines (--batch --json): count, and every line parses.
+            lines = [l for l in p.stdout.splitlines() if l.strip()]
+            try:
+                docs = [json.loads(l) for l in lines]
+                ok = len(docs) == int(rest)
+            except ValueError:
+                docs, ok = [], False
+            out.append((ok, "%s: %s JSON lines" % (name, rest),
                         "stdout=%r" % p.stdout[:800]))
         elif kw == "nojson":
             out.append((not p.stdout.strip().startswith("{"),
