@@ -384,8 +384,8 @@ struct sel_view {
 	int		 rsa_usable, ed_usable;
 };
 
-static int
-key_usable(const struct dkim_key *k)
+int
+dkim_key_usable(const struct dkim_key *k)
 {
 	if (k->revoked || !k->email)
 		return 0;
@@ -423,7 +423,7 @@ analyze_one(const struct dkim_facts *f, const struct dkim_selector *s,
 				    buf_str(why));
 			continue;
 		}
-		if (key_usable(k)) {
+		if (dkim_key_usable(k)) {
 			v->usable++;
 			if (k->k == DKIM_K_RSA)
 				v->rsa_usable++;

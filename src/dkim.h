@@ -20,6 +20,8 @@
  *		problem and the reason in why. An undecodable key is a
  *		syntax error. A revoked key (empty p=) parses fine.
  *	dkim_key_free(key)
+ *	dkim_key_usable(key)		1 if verifiers can use the key: not
+ *		revoked, email allowed, RSA >= 1024 bits, SHA-256 allowed
  *	dkim_is_key_record(s, len)	1 if the TXT claims to be a key
  *		record (starts with v=DKIM1 or has a p= tag): tells a key
  *		from unrelated TXT data under a wildcard
@@ -101,6 +103,7 @@ extern const char *const dkim_default_selectors[];
 enum dkim_status	 dkim_parse(const char *, size_t, struct dkim_key **,
 			    size_t *, struct buf *);
 void			 dkim_key_free(struct dkim_key *);
+int			 dkim_key_usable(const struct dkim_key *);
 int			 dkim_is_key_record(const char *, size_t);
 void			 dkim_analyze(const struct dkim_facts *,
 			    struct findings *);
