@@ -52,7 +52,7 @@ struct tlsrpt_record {
 
 struct tlsrpt_facts {
 	const char			*domain;
-	enum dns_outcome		 outcome;	/* _smtp._tls.<domain> */
+	enum dns_outcome		 outcome;	/* _smtp._tls. */
 	const struct taglist_txt	*txt;
 	size_t				 ntxt;
 };
