@@ -278,9 +278,7 @@ dkim_json(const struct dkim_facts *f, struct json_object *obj)
 			continue;
 		recs = json_object_new_array();
 		for (j = 0; s->outcome == DNS_OK && j < s->ntxt; j++)
-			if (s->txt[j].data != NULL && (f->named ||
-			    dkim_is_key_record(s->txt[j].data,
-			    s->txt[j].len)))
+			if (dkim_record_judged(f, s, j))
 				json_object_array_add(recs,
 				    dkim_record_json(&s->txt[j]));
 		if (s->outcome == DNS_OK &&

@@ -377,6 +377,26 @@ dkim_is_key_record(const char *s, size_t len)
 	return rc;
 }
 
+int
+dkim_record_judged(const struct dkim_facts *f, const struct dkim_selector *s,
+    size_t j)
+{
+	size_t i;
+
+	if (s->outcome != DNS_OK || j >= s->ntxt || s->txt[j].data == NULL)
+		return 0;
+	if (dkim_is_key_record(s->txt[j].data, s->txt[j].len))
+		return 1;
+	if (!f->named)
+		return 0;
+	/* A named selector: judge other TXT only if nothing else is a key. */
+	for (i = 0; i < s->ntxt; i++)
+		if (s->txt[i].data != NULL &&
+		    dkim_is_key_record(s->txt[i].data, s->txt[i].len))
+			return 0;
+	return 1;
+}
+
 /* What one selector holds, for the analyzer and the renderers. */
 struct sel_view {
 	int		 nkeys;		/* key records seen */
@@ -407,11 +427,8 @@ analyze_one(const struct dkim_facts *f, const struct dkim_selector *s,
 	    f->domain);
 	why = buf_new(BUF_WHY_MAX);
 	for (i = 0; s->outcome == DNS_OK && i < s->ntxt; i++) {
-		if (s->txt[i].data == NULL)
-			continue;
-		if (!f->named &&
-		    !dkim_is_key_record(s->txt[i].data, s->txt[i].len))
-			continue;	/* wildcard TXT, not a key */
+		if (!dkim_record_judged(f, s, i))
+			continue;	/* e.g. wildcard TXT, not a key */
 		v->nkeys++;
 		buf_reset(why);
 		if (dkim_parse(s->txt[i].data, s->txt[i].len, &k, &off, why) !=
@@ -566,9 +583,7 @@ dkim_text(const struct dkim_facts *f, struct buf *b)
 			continue;
 		}
 		for (j = 0; s->outcome == DNS_OK && j < s->ntxt; j++) {
-			if (s->txt[j].data == NULL || (!f->named &&
-			    !dkim_is_key_record(s->txt[j].data,
-			    s->txt[j].len)))
+			if (!dkim_record_judged(f, s, j))
 				continue;
 			any = 1;
 			buf_reset(why);

@@ -25,6 +25,9 @@
  *	dkim_is_key_record(s, len)	1 if the TXT claims to be a key
  *		record (starts with v=DKIM1 or has a p= tag): tells a key
  *		from unrelated TXT data under a wildcard
+ *	dkim_record_judged(facts, sel, j)	1 if TXT j of the selector is
+ *		judged as a key record: it looks like one, or the selector
+ *		was named and none of its TXT looks like one
  *	dkim_default_selectors[]	NULL-terminated built-in list
  *	dkim_analyze(facts, findings)	raises the DKIM_* findings
  *	dkim_state(facts)		1 if a usable key was found (for
@@ -105,6 +108,8 @@ enum dkim_status	 dkim_parse(const char *, size_t, struct dkim_key **,
 void			 dkim_key_free(struct dkim_key *);
 int			 dkim_key_usable(const struct dkim_key *);
 int			 dkim_is_key_record(const char *, size_t);
+int			 dkim_record_judged(const struct dkim_facts *,
+			    const struct dkim_selector *, size_t);
 void			 dkim_analyze(const struct dkim_facts *,
 			    struct findings *);
 int			 dkim_state(const struct dkim_facts *);

@@ -840,10 +840,10 @@ dmarc_analyze(const struct dmarc_facts *f, struct findings *fs)
 			eff = r->sp;
 		findings_add(fs, F_DMARC_INHERITED, f->domain,
 		    "%s has no DMARC record of its own; the organisational "
-		    "domain's record at _dmarc.%s applies, with %s=%s for "
-		    "subdomains.", f->domain, d.policy_domain,
-		    r->sp != DMARC_P_UNSET ? "sp" : "p (no sp=)",
-		    dmarc_policy_name(eff));
+		    "domain's record at _dmarc.%s applies: %s%s.", f->domain,
+		    d.policy_domain, r->sp != DMARC_P_UNSET ?
+		    "its subdomain policy sp=" : "it has no sp=, so its p= "
+		    "applies to subdomains too: ", dmarc_policy_name(eff));
 	}
 	if (eff == DMARC_P_NONE)
 		findings_add(fs, F_DMARC_POLICY_NONE, f->domain,

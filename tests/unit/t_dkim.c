@@ -316,6 +316,12 @@ static const struct dkim_selector s_fail[] = {
 static const struct dkim_selector s_wild[] = {
 	{ "default", DNS_OK, TXT1("v=spf1 -all") },
 };
+static const struct dkim_selector s_key_and_other[] = {
+	{ "s1", DNS_OK, (const struct taglist_txt[]){
+	    { "google-site-verification=abc", 28 },
+	    { "v=DKIM1; p=" RSA2048, sizeof("v=DKIM1; p=" RSA2048) - 1 } },
+	    2 },
+};
 static const struct dkim_selector s_failone_found[] = {
 	{ "s1", DNS_TIMEOUT, NULL, 0 },
 	{ "s2", DNS_OK, TXT1("p=" RSA2048) },
@@ -359,6 +365,8 @@ static const struct acase acases[] = {
 	    0 }, "DKIM_NO_KEY_FOUND", -1 },
 	{ "non-key TXT at named selector", { "example.com", s_wild, 1, 1 },
 	    "DKIM_SYNTAX_ERROR", 0 },
+	{ "named: key beside other TXT", { "example.com", s_key_and_other,
+	    1, 1 }, "", 1 },
 	{ "guessed: one failed, one found", { "example.com",
 	    s_failone_found, 2, 0 }, "", 1 },
 };

@@ -532,6 +532,18 @@ test_analyze(void)
 	    "syntax error message carries the offset");
 	findings_free(fs);
 
+	/* The inherited message names the subdomain policy. */
+	fs = findings_new();
+	dmarc_analyze(&acases[20].f, fs);
+	ok(strstr(findings_get(fs, 0)->message, "sp=none") != NULL,
+	    "inherited message names sp=none");
+	findings_free(fs);
+	fs = findings_new();
+	dmarc_analyze(&acases[21].f, fs);
+	ok(strstr(findings_get(fs, 0)->message, "no sp=") != NULL,
+	    "inherited message says there is no sp=");
+	findings_free(fs);
+
 	/* Text rendering. */
 	buf_reset(b);
 	dmarc_text(&acases[20].f, b);
