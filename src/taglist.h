@@ -1,0 +1,73 @@
+/*
+ * taglist - the "tag=value" list syntax shared by DNS key and policy
+ * records (RFC 6376 §3.2; reused by DMARC, RFC 7489 §6.4).
+ *
+ * Purpose: split a record such as "v=DMARC1; p=none; rua=mailto:a@b" into
+ * its tags, rejecting what the grammar forbids instead of guessing: a tag
+ * name must be ALPHA *(ALPHA / DIGIT / "_"), a value holds only printable
+ * ASCII other than ";" plus folding white space, and a tag may not appear
+ * twice (RFC 6376 §3.2: the whole list is then invalid). Every error
+ * carries the byte offset where it was noticed, so a report can point at
+ * the character.
+ *
+ * It also carries struct taglist_txt, the form in which the integrator
+ * hands a TXT record to the DMARC, DKIM, MTA-STS and TLS-RPT parsers: one
+ * TXT RR with its character-strings already concatenated (RFC 7208 §3.3,
+ * RFC 6376 §3.6.2.2), as dns_wire delivers it (rr->u.txt.data/len). The
+ * length is explicit because a hostile TXT may contain NUL bytes.
+ *
+ * API:
+ *	taglist_parse(s, len, flags, &tl, &off, why)
+ *		TAGLIST_OK, or TAGLIST_SYNTAX with *off the offset of the
+ *		offending byte and the reason in why. flags: TAGLIST_NOCASE
+ *		makes tag names case-insensitive (DMARC's ABNF uses
+ *		case-insensitive literals; DKIM's are case-sensitive).
+ *	taglist_free(tl)		NULL is a no-op
+ *	taglist_get(tl, name)		the tag, or NULL
+ *	taglist_count(tl) / taglist_at(tl, i)
+ *	taglist_txt_str(t)		the record as a C string, or NULL when
+ *		it contains a NUL byte (caller frees)
+ *
+ * Returns: see above. Tag values are copied with their leading and
+ * trailing white space removed; inner folding white space is kept.
+ * Limits: TAGLIST_MAX_TAGS tags per record.
+ * BUGS: none known.
+ */
+#ifndef MXPROBE_TAGLIST_H
+#define MXPROBE_TAGLIST_H
+
+#include <stddef.h>
+
+struct buf;
+
+#define TAGLIST_NOCASE		0x01
+#define TAGLIST_MAX_TAGS	64
+
+enum taglist_status {
+	TAGLIST_OK,
+	TAGLIST_SYNTAX
+};
+
+struct taglist_txt {
+	const char	*data;	/* strings of one TXT RR, concatenated */
+	size_t		 len;
+};
+
+struct tag {
+	char	*name;
+	char	*value;
+	size_t	 name_off;	/* offset of the name in the record */
+	size_t	 value_off;	/* offset of the value's first byte */
+};
+
+struct taglist;
+
+enum taglist_status	 taglist_parse(const char *, size_t, int,
+			    struct taglist **, size_t *, struct buf *);
+void			 taglist_free(struct taglist *);
+const struct tag	*taglist_get(const struct taglist *, const char *);
+size_t			 taglist_count(const struct taglist *);
+const struct tag	*taglist_at(const struct taglist *, size_t);
+char			*taglist_txt_str(const struct taglist_txt *);
+
+#endif

@@ -1,0 +1,109 @@
+/* Unit tests for src/taglist.c: RFC 6376 §3.2 tag=value lists. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/buf.h"
+#include "../../src/taglist.h"
+#include "tap.h"
+
+struct tcase {
+	const char	*name;
+	const char	*in;
+	int		 flags;
+	const char	*want;	/* "n=v|n=v" or "ERR@off" */
+};
+
+static const struct tcase cases[] = {
+	{ "simple", "v=DKIM1; p=abc", 0, "v=DKIM1|p=abc" },
+	{ "trailing semicolon", "a=1;", 0, "a=1" },
+	{ "trailing semicolon and space", "a=1; \t", 0, "a=1" },
+	{ "spaces around", "  a = 1 ;b=  2  ", 0, "a=1|b=2" },
+	{ "folded value kept", "p=abc \r\n def", 0, "p=abc \r\n def" },
+	{ "empty value", "p=", 0, "p=" },
+	{ "underscore and digits", "a_1=x", 0, "a_1=x" },
+	{ "empty record", "", 0, "ERR@0" },
+	{ "only spaces", "   ", 0, "ERR@3" },
+	{ "lone semicolon", ";", 0, "ERR@0" },
+	{ "double semicolon", "a=1;;b=2", 0, "ERR@4" },
+	{ "no equals", "a=1; b", 0, "ERR@6" },
+	{ "name starts with digit", "1a=x", 0, "ERR@0" },
+	{ "name with dash", "a-b=x", 0, "ERR@1" },
+	{ "duplicate", "a=1; a=2", 0, "ERR@5" },
+	{ "duplicate case-insensitive", "a=1; A=2", TAGLIST_NOCASE,
+	    "ERR@5" },
+	{ "case-sensitive distinct", "a=1; A=2", 0, "a=1|A=2" },
+	{ "control char", "a=1\001", 0, "ERR@3" },
+	{ "8-bit", "a=\xc3\xa9", 0, "ERR@2" },
+	{ "equals in value", "a=b=c", 0, "a=b=c" },
+};
+
+static void
+render(const struct taglist *tl, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < taglist_count(tl); i++)
+		buf_printf(b, "%s%s=%s", i ? "|" : "", taglist_at(tl, i)->name,
+		    taglist_at(tl, i)->value);
+}
+
+int
+main(void)
+{
+	struct taglist *tl;
+	struct buf *b, *why;
+	size_t i, off;
+	char *many;
+	struct taglist_txt t;
+
+	b = buf_new(4096);
+	why = buf_new(BUF_WHY_MAX);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(b);
+		buf_reset(why);
+		if (taglist_parse(cases[i].in, strlen(cases[i].in),
+		    cases[i].flags, &tl, &off, why) == TAGLIST_OK) {
+			render(tl, b);
+			taglist_free(tl);
+		} else {
+			ok(buf_len(why) > 0, "%s: reason given", cases[i].name);
+			buf_printf(b, "ERR@%zu", off);
+		}
+		is_str(buf_str(b), cases[i].want, cases[i].name);
+	}
+
+	/* NUL inside the record: an error, not a truncation. */
+	buf_reset(why);
+	ok(taglist_parse("a=1\0b=2", 7, 0, &tl, &off, why) == TAGLIST_SYNTAX &&
+	    off == 3, "embedded NUL rejected at its offset");
+
+	/* Too many tags. */
+	many = malloc(TAGLIST_MAX_TAGS * 8 + 16);
+	many[0] = '\0';
+	for (i = 0; i <= TAGLIST_MAX_TAGS; i++)
+		sprintf(many + strlen(many), "t%zu=1;", i);
+	buf_reset(why);
+	ok(taglist_parse(many, strlen(many), 0, &tl, &off, why) ==
+	    TAGLIST_SYNTAX, "more than %d tags rejected", TAGLIST_MAX_TAGS);
+	free(many);
+
+	/* taglist_get */
+	buf_reset(why);
+	taglist_parse("V=1; p=2", 8, TAGLIST_NOCASE, &tl, &off, why);
+	is_str(taglist_get(tl, "v")->value, "1", "nocase get");
+	ok(taglist_get(tl, "x") == NULL, "absent tag is NULL");
+	taglist_free(tl);
+	taglist_free(NULL);
+
+	t.data = "abc";
+	t.len = 3;
+	many = taglist_txt_str(&t);
+	is_str(many, "abc", "txt_str copies");
+	free(many);
+	t.data = "a\0c";
+	ok(taglist_txt_str(&t) == NULL, "txt_str refuses NUL");
+
+	buf_free(b);
+	buf_free(why);
+	return tap_done();
+}
