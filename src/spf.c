@@ -886,6 +886,10 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 		}
 		if (k < e && k >= 1 && arg[k - 1] == '/' &&
 		    (k < 2 || arg[k - 2] != '/')) {
+			if (k > 1 && arg[0] != ':')
+				return perr(p, at, "unexpected \"%.*s\" "
+				    "after %s", (int)(e > 64 ? 64 : e), arg,
+				    mechs[found].name);
 			if ((v = parse_cidr(arg + k, e - k, 32)) < 0)
 				return perr(p, at + k, "invalid IPv4 prefix "
 				    "length \"/%.*s\" (0-32)", (int)(e - k),
