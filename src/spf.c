@@ -378,7 +378,8 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 			v = 0;
 			while (j < n && isdigit((unsigned char)s[j])) {
 				if (v < 100000)
-					v = v * 10 + (unsigned long)(s[j] - '0');
+					v = v * 10 +
+					    (unsigned long)(s[j] - '0');
 				j++;
 			}
 			if (j > d && v == 0) {
@@ -393,7 +394,8 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 				j++;
 			if (j >= n || s[j] != '}') {
 				*off = j < n ? j : n;
-				buf_printf(why, "malformed macro: expected '}'");
+				buf_printf(why, "malformed macro: "
+				    "expected '}'");
 				return -1;
 			}
 			i = j + 1;

@@ -88,7 +88,7 @@ struct spf_mech {
 	enum spf_mech_type	 type;
 	char			 qual;		/* '+' '-' '~' '?' */
 	enum spf_result		 result;	/* what a match yields */
-	char			*domain;	/* domain-spec, NULL = <domain> */
+	char			*domain;	/* domain-spec or NULL */
 	int			 cidr4;		/* 0-32, default 32 */
 	int			 cidr6;		/* 0-128, default 128 */
 	struct spf_ip		 net;		/* ip4/ip6 network */

@@ -72,7 +72,7 @@ enum spf_node_status {
 
 struct spf_node {
 	char			*domain;
-	char			*via;		/* term in the parent, or NULL */
+	char			*via;		/* parent's term, or NULL */
 	int			 via_redirect;
 	enum spf_node_status	 status;
 	char			*record;	/* printable copy, or NULL */
@@ -84,7 +84,7 @@ struct spf_node {
 	unsigned		 lookups;	/* own + branches below */
 	unsigned		 own_void;
 	unsigned		 void_lookups;	/* own + branches below */
-	char			**void_terms;	/* terms whose lookup was void */
+	char			**void_terms;	/* terms with void lookups */
 	size_t			 nvoid_terms;
 	char			 all_qual;	/* '+' '-' '~' '?' or 0 */
 	int			 has_redirect;

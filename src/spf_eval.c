@@ -78,7 +78,7 @@ struct spf_eval {
 	struct answer		 ans;
 
 	char			*target;	/* current term's target */
-	char			*exp_text;	/* explanation before expansion */
+	char			*exp_text;	/* exp= text, unexpanded */
 	char			**hosts;	/* mx exchanges */
 	size_t			 nhosts, hosti;
 

@@ -15,7 +15,8 @@ for s in rfc7208:rfc7208-tests blitiri:blitirispf-tests pyspf:pyspf-test; do
 	file=${s#*:}
 	if ! "$PYTHON3" "$srcdir/tests/spf-suite-convert.py" \
 	    "$srcdir/tests/data/spf/$file.yml" >"$tmp/$file.lines"; then
-		echo "Bail out! cannot convert $file.yml (python3-yaml missing?)"
+		echo "Bail out! cannot convert $file.yml" \
+		    "(python3-yaml missing?)"
 		exit 1
 	fi
 	args="$args $label $tmp/$file.lines"

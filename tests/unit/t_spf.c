@@ -90,8 +90,10 @@ static const struct {
 	{ "exp-empty", "v=spf1 exp= -all", "ERR 12 empty domain" },
 	{ "modifier-qualifier", "v=spf1 -redirect=example.com",
 	    "ERR 8 must begin with a letter" },
-	{ "modifier-digit", "v=spf1 1up=foo", "ERR 8 must begin with a letter" },
-	{ "modifier-empty-name", "v=spf1 =all", "ERR 8 modifier without a name" },
+	{ "modifier-digit", "v=spf1 1up=foo",
+	    "ERR 8 must begin with a letter" },
+	{ "modifier-empty-name", "v=spf1 =all",
+	    "ERR 8 modifier without a name" },
 	{ "modifier-bad-macro", "v=spf1 -all foo=%abc",
 	    "ERR 17 '%' must be followed" },
 	{ "include-empty", "v=spf1 include: -all", "ERR 16 include: empty" },
@@ -343,7 +345,8 @@ test_macros(void)
 	spf_macro_expand("%{c}", &ctx, SPF_MACRO_EXP, b, why);
 	is_str(buf_str(b), "2001:db8::cb01", "ipv6 %{c}");
 	/* Truncation to 253 octets from the left (§7.3). */
-	ctx.domain = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com";
+	ctx.domain = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    ".example.com";
 	buf_reset(b);
 	spf_macro_expand("x.%{d}.%{d}.%{d}.%{d}.%{d}.tld", &ctx,
 	    SPF_MACRO_DOMAIN, b, why);
