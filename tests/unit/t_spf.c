@@ -1,0 +1,677 @@
+/*
+ * t_spf - src/spf.c (parser, record selection, macros, addresses) and the
+ * pure src/spf_analyze.c (findings from literal trees, text, JSON).
+ */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/buf.h"
+#include "../../src/dns_wire.h"
+#include "../../src/findings.h"
+#include "../../src/spf.h"
+#include "../../src/spf_analysis.h"
+#include "../../src/xalloc.h"
+#include "tap.h"
+
+/* A canonical dump of a parsed record, to compare with the table. */
+static void
+dump(const struct spf_record *r, struct buf *b)
+{
+	const struct spf_mech *m;
+	size_t i;
+
+	for (i = 0; i < r->nmech; i++) {
+		m = &r->mech[i];
+		buf_printf(b, "%s%c%s", i ? " " : "", m->qual,
+		    spf_mech_name(m->type));
+		if (m->type == SPF_M_IP4 || m->type == SPF_M_IP6) {
+			struct spf_ip ip = m->net;
+
+			buf_printf(b, ":");
+			spf_ip_format(&ip, b);
+		}
+		if (m->domain)
+			buf_printf(b, ":%s", m->domain);
+		if (m->cidr4 != 32)
+			buf_printf(b, "/%d", m->cidr4);
+		if (m->cidr6 != 128)
+			buf_printf(b, "//%d", m->cidr6);
+	}
+	if (r->redirect)
+		buf_printf(b, " redirect=%s", r->redirect);
+	if (r->exp)
+		buf_printf(b, " exp=%s", r->exp);
+	buf_printf(b, " |terms=%u", r->dns_terms);
+}
+
+static const struct {
+	const char	*name;
+	const char	*input;
+	const char	*want;	/* dump, or "ERR <pos> <reason part>" */
+} parse_cases[] = {
+	{ "empty", "v=spf1", " |terms=0" },
+	{ "case", "V=SpF1 -ALL", "-all |terms=0" },
+	{ "qualifiers", "v=spf1 +a -mx ~ptr ?all",
+	    "+a -mx ~ptr ?all |terms=3" },
+	{ "two-spaces", "v=spf1 a  -all ", "+a -all |terms=1" },
+	{ "ip4", "v=spf1 ip4:192.0.2.0/24 ip4:10.1.2.3",
+	    "+ip4:192.0.2.0/24 +ip4:10.1.2.3 |terms=0" },
+	{ "ip6", "v=spf1 ip6:2001:DB8::/32 ip6:::1.2.3.4",
+	    "+ip6:2001:db8:://32 +ip6:::102:304 |terms=0" },
+	{ "dual-cidr", "v=spf1 a/24//64 mx:example.com//48 a//0",
+	    "+a/24//64 +mx:example.com//48 +a//0 |terms=3" },
+	{ "domain-colon", "v=spf1 a:foo:bar/baz.example.com",
+	    "+a:foo:bar/baz.example.com |terms=1" },
+	{ "macro-domain", "v=spf1 exists:%{ir}.%{l1r-}.%{d2}.bl.example.org",
+	    "+exists:%{ir}.%{l1r-}.%{d2}.bl.example.org |terms=1" },
+	{ "macro-end", "v=spf1 include:_spf.%{d}",
+	    "+include:_spf.%{d} |terms=1" },
+	{ "trailing-dot", "v=spf1 include:_spf.example.com.",
+	    "+include:_spf.example.com. |terms=1" },
+	{ "idn-tld", "v=spf1 a:foo.example.xn--zckzah",
+	    "+a:foo.example.xn--zckzah |terms=1" },
+	{ "modifiers", "v=spf1 -all exp=why.%{d} redirect=_spf.example.com",
+	    "-all redirect=_spf.example.com exp=why.%{d} |terms=1" },
+	{ "unknown-modifier", "v=spf1 moo.cow-far_out=man:dog/cat -all",
+	    "-all |terms=0" },
+	{ "empty-unknown-modifier", "v=spf1 foo= -all", "-all |terms=0" },
+	{ "not-v1", "v=spf10 -all", "ERR 1 does not start" },
+	{ "nospace", "v=spf1-all", "ERR 1 does not start" },
+	{ "unknown-mech", "v=spf1 ip4:1.2.3.4 -all moo",
+	    "ERR 25 unknown mechanism \"moo\"" },
+	{ "all-dot", "v=spf1 -all.", "ERR 12 unexpected '.'" },
+	{ "all-arg", "v=spf1 -all:foo", "ERR 12 all takes no argument" },
+	{ "all-cidr", "v=spf1 -all/8", "ERR 12 all takes no argument" },
+	{ "redirect-mech", "v=spf1 redirect:example.com",
+	    "ERR 8 \"redirect\" is a modifier" },
+	{ "redirect-twice", "v=spf1 redirect=a.example redirect=b.example",
+	    "ERR 27 redirect= given twice" },
+	{ "exp-empty", "v=spf1 exp= -all", "ERR 12 empty domain" },
+	{ "modifier-qualifier", "v=spf1 -redirect=example.com",
+	    "ERR 8 must begin with a letter" },
+	{ "modifier-digit", "v=spf1 1up=foo",
+	    "ERR 8 must begin with a letter" },
+	{ "modifier-empty-name", "v=spf1 =all",
+	    "ERR 8 modifier without a name" },
+	{ "modifier-bad-macro", "v=spf1 -all foo=%abc",
+	    "ERR 17 '%' must be followed" },
+	{ "include-empty", "v=spf1 include: -all", "ERR 16 include: empty" },
+	{ "include-bare", "v=spf1 include", "ERR 15 include needs" },
+	{ "include-cidr", "v=spf1 include:ip5.example.com/24",
+	    "ERR 28 invalid top-level label \"com/24\"" },
+	{ "exists-bare", "v=spf1 exists", "ERR 14 exists needs" },
+	{ "ptr-cidr", "v=spf1 ptr/0 -all", "ERR 11 ptr needs" },
+	{ "a-numeric", "v=spf1 a:111.222.33.44",
+	    "ERR 21 top-level label \"44\" is all numeric" },
+	{ "a-one-label", "v=spf1 a:museum", "ERR 10 one label only" },
+	{ "a-one-label-dot", "v=spf1 a:museum.", "ERR 10 one label only" },
+	{ "a-bad-toplabel", "v=spf1 a:example.-com",
+	    "ERR 18 invalid top-level label" },
+	{ "a-port", "v=spf1 a:example.com:8080",
+	    "ERR 18 invalid top-level label" },
+	{ "a-cidr4-33", "v=spf1 a/33 -all", "ERR 10 invalid IPv4 prefix" },
+	{ "a-cidr6-129", "v=spf1 a//129 -all", "ERR 11 invalid IPv6 prefix" },
+	{ "a-cidr4-slash-cidr", "v=spf1 a/24/64", "ERR 9 unexpected" },
+	{ "ip4-leading-zero-cidr", "v=spf1 ip4:1.2.3.4/032",
+	    "ERR 20 invalid prefix length" },
+	{ "ip4-leading-zero", "v=spf1 ip4:01.2.3.4",
+	    "ERR 12 invalid IPv4 address" },
+	{ "ip4-short", "v=spf1 ip4:1.2.3", "ERR 12 invalid IPv4 address" },
+	{ "ip4-port", "v=spf1 ip4:1.2.3.4:8080", "ERR 12 invalid IPv4" },
+	{ "ip4-dual", "v=spf1 ip4:1.2.3.4//32", "ERR 20 invalid prefix" },
+	{ "ip4-bare", "v=spf1 ip4", "ERR 11 ip4 needs" },
+	{ "ip6-bad", "v=spf1 ip6::CAFE::BABE", "ERR 12 invalid IPv6" },
+	{ "ip6-129", "v=spf1 ip6:::1/129", "ERR 16 invalid prefix" },
+	{ "ip6-double-gap", "v=spf1 ip6:1::2::3", "ERR 12 invalid IPv6" },
+	{ "macro-crt", "v=spf1 -all exp=%{r}.example.com",
+	    "ERR 19 allowed only in explanation" },
+	{ "macro-unknown-letter", "v=spf1 a:%{a}.example.com",
+	    "ERR 12 unknown macro letter" },
+	{ "macro-zero", "v=spf1 a:%{d0}.example.com",
+	    "ERR 13 at least one part" },
+	{ "macro-unterminated", "v=spf1 a:%{d.example.com",
+	    "ERR 14 expected '}'" },
+	{ "macro-paren", "v=spf1 -exists:%(ir).sbl.example.com",
+	    "ERR 16 '%' must be followed" },
+	{ "macro-trailing-pct", "v=spf1 exists:foo%.sbl.example.com",
+	    "ERR 18 '%' must be followed" },
+	{ "control-char", "v=spf1 a:ctrl.example.com\rptr -all",
+	    "ERR 26 control character 0x0d" },
+	{ "non-ascii", "v=spf1 \x80" "a:example.net -all",
+	    "ERR 8 non-ASCII byte 0x80" },
+	{ "newline", "v=spf1 ip4:192.0.2.5\n include:x.example",
+	    "ERR 21 control character 0x0a" },
+	{ "tab", "v=spf1\t-all", "ERR 1 does not start" },
+};
+
+static void
+test_parse(void)
+{
+	struct spf_record *r;
+	struct buf *why, *d;
+	size_t i, pos;
+	char want[512];
+
+	why = buf_new(BUF_WHY_MAX);
+	d = buf_new(4096);
+	for (i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
+		buf_reset(why);
+		buf_reset(d);
+		r = spf_parse(parse_cases[i].input,
+		    strlen(parse_cases[i].input), &pos, why);
+		if (r != NULL) {
+			dump(r, d);
+			spf_record_free(r);
+		} else {
+			buf_printf(d, "ERR %zu %s", pos, buf_str(why));
+		}
+		if (strncmp(parse_cases[i].want, "ERR ", 4) == 0) {
+			/* "ERR pos reason-part": position exact, reason
+			 * contains the part. */
+			const char *sp;
+			size_t plen;
+
+			sp = strchr(parse_cases[i].want + 4, ' ');
+			plen = (size_t)(sp - parse_cases[i].want);
+			snprintf(want, sizeof(want), "%.*s", (int)plen,
+			    parse_cases[i].want);
+			ok(r == NULL && strncmp(buf_str(d), want, plen) == 0 &&
+			    buf_str(d)[plen] == ' ' &&
+			    strstr(buf_str(d) + plen, sp + 1) != NULL,
+			    "parse %s", parse_cases[i].name);
+			if (r != NULL || strstr(buf_str(d), sp + 1) == NULL ||
+			    strncmp(buf_str(d), want, plen) != 0)
+				diag("  got \"%s\", want \"%s\"", buf_str(d),
+				    parse_cases[i].want);
+		} else
+			is_str(buf_str(d), parse_cases[i].want,
+			    parse_cases[i].name);
+	}
+	buf_free(why);
+	buf_free(d);
+}
+
+static void
+test_parse_limits(void)
+{
+	struct buf *b = buf_new(20000), *why = buf_new(BUF_WHY_MAX);
+	struct spf_record *r;
+	size_t pos, i;
+
+	/* Oversized record. */
+	buf_printf(b, "v=spf1");
+	while (buf_len(b) <= SPF_RECORD_MAX)
+		buf_printf(b, " ip4:192.0.2.1");
+	r = spf_parse(buf_str(b), buf_len(b), &pos, why);
+	ok(r == NULL && pos == SPF_RECORD_MAX + 1 &&
+	    strstr(buf_str(why), "longer") != NULL, "oversized record");
+	/* Too many terms (each short). */
+	buf_reset(b);
+	buf_reset(why);
+	buf_printf(b, "v=spf1");
+	for (i = 0; i <= SPF_MAX_TERMS; i++)
+		buf_printf(b, " a");
+	r = spf_parse(buf_str(b), buf_len(b), &pos, why);
+	ok(r == NULL && strstr(buf_str(why), "terms") != NULL,
+	    "too many terms");
+	/* A NUL inside the record. */
+	buf_reset(why);
+	r = spf_parse("v=spf1 a:foo.example.com\0", 25, &pos, why);
+	ok(r == NULL && pos == 25, "NUL byte at its position");
+	/* Record text with a length shorter than the string. */
+	r = spf_parse("v=spf1 -all garbage", 11, &pos, why);
+	ok(r != NULL && r->nmech == 1, "length is honoured");
+	spf_record_free(r);
+	spf_record_free(NULL);
+	buf_free(b);
+	buf_free(why);
+}
+
+static struct dns_rr
+txt(const char *s)
+{
+	struct dns_rr rr;
+
+	memset(&rr, 0, sizeof(rr));
+	rr.type = DNS_T_TXT;
+	rr.u.txt.data = (char *)s;
+	rr.u.txt.len = strlen(s);
+	return rr;
+}
+
+static void
+test_select(void)
+{
+	struct dns_rr rr[4];
+	const struct dns_rr *got;
+	size_t n;
+
+	rr[0] = txt("google-site-verification=abc");
+	rr[1] = txt("v=spf1 -all");
+	rr[2] = txt("v=spf10 +all");
+	rr[3] = txt("\xc2\x96");
+	is_int(spf_select(rr, 4, &got, &n), SPF_SELECT_ONE, "select one");
+	ok(got == &rr[1] && n == 1, "select picks the v=spf1 record");
+	rr[2] = txt("V=SPF1 +all");
+	is_int(spf_select(rr, 4, &got, &n), SPF_SELECT_MULTIPLE,
+	    "select multiple (case-insensitive)");
+	ok(got == NULL && n == 2, "multiple: no record, count 2");
+	rr[1] = txt("v=spf1mx");
+	rr[2] = txt("spf1");
+	is_int(spf_select(rr, 4, &got, &n), SPF_SELECT_NONE, "select none");
+	is_int(spf_select(rr, 0, &got, &n), SPF_SELECT_NONE, "no RRs");
+	ok(spf_is_v1("v=spf1", 6) && !spf_is_v1("v=spf", 5) &&
+	    spf_is_v1("v=spf1 a", 8) && !spf_is_v1("v=spf1\ta", 8),
+	    "spf_is_v1");
+}
+
+static const struct {
+	const char	*name;
+	const char	*spec;
+	int		 flags;
+	const char	*want;
+} macro_cases[] = {
+	/* RFC 7208 §7.4 examples: sender strong-bad@email.example.com,
+	 * IPv4 192.0.2.3, IPv6 2001:db8::cb01. */
+	{ "s", "%{s}", 0, "strong-bad@email.example.com" },
+	{ "o", "%{o}", 0, "email.example.com" },
+	{ "d", "%{d}", 0, "email.example.com" },
+	{ "d4", "%{d4}", 0, "email.example.com" },
+	{ "d3", "%{d3}", 0, "email.example.com" },
+	{ "d2", "%{d2}", 0, "example.com" },
+	{ "d1", "%{d1}", 0, "com" },
+	{ "dr", "%{dr}", 0, "com.example.email" },
+	{ "d2r", "%{d2r}", 0, "example.email" },
+	{ "l", "%{l}", 0, "strong-bad" },
+	{ "l-", "%{l-}", 0, "strong.bad" },
+	{ "lr", "%{lr}", 0, "strong-bad" },
+	{ "lr-", "%{lr-}", 0, "bad.strong" },
+	{ "l1r-", "%{l1r-}", 0, "strong" },
+	{ "example1", "%{ir}.%{v}._spf.%{d2}", 0,
+	    "3.2.0.192.in-addr._spf.example.com" },
+	{ "example2", "%{lr-}.lp._spf.%{d2}", 0,
+	    "bad.strong.lp._spf.example.com" },
+	{ "example3", "%{lr-}.lp.%{ir}.%{v}._spf.%{d2}", 0,
+	    "bad.strong.lp.3.2.0.192.in-addr._spf.example.com" },
+	{ "example4", "%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}", 0,
+	    "3.2.0.192.in-addr.strong.lp._spf.example.com" },
+	{ "example5", "%{d2}.trusted-domains.example.net", 0,
+	    "example.com.trusted-domains.example.net" },
+	{ "escapes", "a%%b%_c%-d", 0, "a%b c%20d" },
+	{ "upper", "%{L}", 0, "strong-bad" },
+	{ "upper-s", "%{S}", 0, "strong-bad%40email.example.com" },
+	{ "exp-c", "%{c} %{r} %{t}", SPF_MACRO_EXP,
+	    "192.0.2.3 mx.example.org 1400000000" },
+	{ "p-unknown", "%{p}", 0, "unknown" },
+	{ "h", "%{h}", 0, "mail.example.org" },
+	{ "domain-dot", "example.com.", SPF_MACRO_DOMAIN, "example.com" },
+};
+
+static void
+test_macros(void)
+{
+	struct spf_macro_ctx ctx;
+	struct spf_ip ip, ip6;
+	struct buf *b = buf_new(4096), *why = buf_new(BUF_WHY_MAX);
+	size_t i;
+	int rc;
+
+	spf_ip_parse("192.0.2.3", &ip);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.sender = "strong-bad@email.example.com";
+	ctx.local = "strong-bad";
+	ctx.sender_domain = "email.example.com";
+	ctx.domain = "email.example.com";
+	ctx.ip = &ip;
+	ctx.helo = "mail.example.org";
+	ctx.receiver = "mx.example.org";
+	ctx.now = 1400000000;
+	for (i = 0; i < sizeof(macro_cases) / sizeof(macro_cases[0]); i++) {
+		buf_reset(b);
+		rc = spf_macro_expand(macro_cases[i].spec, &ctx,
+		    macro_cases[i].flags, b, why);
+		is_str(rc == 0 ? buf_str(b) : "(error)", macro_cases[i].want,
+		    macro_cases[i].name);
+	}
+	/* IPv6: %{i} nibbles (upper case, as RFC 7208 §7.4), %{c}, %{v}. */
+	spf_ip_parse("2001:db8::cb01", &ip6);
+	ctx.ip = &ip6;
+	buf_reset(b);
+	spf_macro_expand("%{ir}.%{v}._spf.%{d2}", &ctx, 0, b, why);
+	is_str(buf_str(b), "1.0.B.C.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
+	    "8.B.D.0.1.0.0.2.ip6._spf.example.com", "ipv6 %{ir}.%{v}");
+	buf_reset(b);
+	spf_macro_expand("%{c}", &ctx, SPF_MACRO_EXP, b, why);
+	is_str(buf_str(b), "2001:db8::cb01", "ipv6 %{c}");
+	/* Truncation to 253 octets from the left (§7.3). */
+	ctx.domain = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    ".example.com";
+	buf_reset(b);
+	spf_macro_expand("x.%{d}.%{d}.%{d}.%{d}.%{d}.tld", &ctx,
+	    SPF_MACRO_DOMAIN, b, why);
+	ok(buf_len(b) == 251 && strncmp(buf_str(b), "aaaa", 4) == 0 &&
+	    strcmp(buf_str(b) + 247, ".tld") == 0,
+	    "long expansion truncated to %zu octets at a label",
+	    buf_len(b));
+	/* Syntax errors are refused, not expanded. */
+	buf_reset(b);
+	is_int(spf_macro_expand("%{x}", &ctx, 0, b, why), -1,
+	    "expand refuses a bad macro");
+	is_int(spf_macro_expand("%{c}", &ctx, 0, b, why), -1,
+	    "expand refuses %{c} outside exp");
+	ok(spf_macro_uses("a.%{p}.b", 'p') && !spf_macro_uses("%%{p}", 'p') &&
+	    spf_macro_uses("%{P2}", 'p'), "spf_macro_uses");
+	ok(spf_explain_valid("See %{c} at %{r}", 16, NULL) &&
+	    !spf_explain_valid("The %{x}-files.", 15, NULL) &&
+	    !spf_explain_valid("\xef\xbb\xbfhi", 5, NULL) &&
+	    !spf_explain_valid("100%", 4, NULL), "spf_explain_valid");
+	buf_free(b);
+	buf_free(why);
+}
+
+static void
+test_ip(void)
+{
+	struct spf_ip a, b;
+	struct buf *o = buf_new(256);
+
+	ok(spf_ip_parse("::FFFF:1.2.3.4", &a) == 0 && a.v == 4 &&
+	    a.a[0] == 1 && a.a[3] == 4, "v4-mapped becomes v4");
+	ok(spf_ip_parse("1.2.3.4", &b) == 0 && spf_ip_match(&a, &b, 32),
+	    "match /32");
+	spf_ip_parse("1.2.3.200", &b);
+	ok(spf_ip_match(&a, &b, 24) && !spf_ip_match(&a, &b, 25),
+	    "match /24 not /25");
+	ok(spf_ip_match(&a, &b, 0), "/0 matches any v4");
+	spf_ip_parse("2001:db8::1", &b);
+	ok(!spf_ip_match(&a, &b, 0), "families never match");
+	ok(spf_ip_parse("1.2.3", &a) == -1 && spf_ip_parse("1.2.3.256", &a) ==
+	    -1 && spf_ip_parse("1::2::3", &a) == -1 &&
+	    spf_ip_parse("", &a) == -1 && spf_ip_parse("1:2:3:4:5:6:7:8:9",
+	    &a) == -1, "bad addresses refused");
+	spf_ip_parse("2001:db8:0:0:1:0:0:1", &a);
+	spf_ip_format(&a, o);
+	is_str(buf_str(o), "2001:db8::1:0:0:1", "RFC 5952 form");
+	buf_reset(o);
+	spf_ip_parse("1.2.3.4", &a);
+	spf_ip_reverse(&a, o);
+	is_str(buf_str(o), "4.3.2.1.in-addr.arpa", "reverse v4");
+	buf_reset(o);
+	spf_ip_parse("2001:db8::1", &a);
+	spf_ip_reverse(&a, o);
+	is_str(buf_str(o), "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
+	    "8.b.d.0.1.0.0.2.ip6.arpa", "reverse v6");
+	ok(spf_domain_valid("example.com", 1) &&
+	    spf_domain_valid("example.com.", 1) &&
+	    !spf_domain_valid("example", 1) && spf_domain_valid("example", 0) &&
+	    !spf_domain_valid("a..b", 0) && !spf_domain_valid("[1.2.3.4]", 1) &&
+	    !spf_domain_valid("", 0),
+	    "spf_domain_valid");
+	buf_free(o);
+}
+
+/* --- spf_analyze on literal trees --- */
+
+static struct spf_node *
+ok_node(struct spf_node *parent, const char *domain, const char *via,
+    unsigned own, char all)
+{
+	struct spf_node *n = spf_node_new(parent, domain, via);
+
+	n->status = SPF_NODE_OK;
+	n->own_lookups = own;
+	n->all_qual = all;
+	n->records_found = 1;
+	n->record = xstrdup("v=spf1 -all");
+	n->txt_size = 100;
+	return n;
+}
+
+static struct spf_analysis *
+analysis(struct spf_node *root)
+{
+	struct spf_analysis *a = xcalloc(1, sizeof(*a));
+
+	a->domain = xstrdup(root->domain);
+	a->root = root;
+	spf_analysis_totals(a);
+	return a;
+}
+
+static int
+raises(struct spf_analysis *a, enum finding_code c, const char *part,
+    size_t *total)
+{
+	struct findings *fs = findings_new();
+	const struct finding *f;
+	size_t i;
+	int found = 0;
+
+	spf_analyze(a, a->domain, fs);
+	for (i = 0; i < findings_count(fs); i++) {
+		f = findings_get(fs, i);
+		if (f->code == c && (part == NULL ||
+		    strstr(f->message, part) != NULL))
+			found = 1;
+	}
+	if (!found)
+		for (i = 0; i < findings_count(fs); i++)
+			diag("  raised %s: %s",
+			    finding_def(findings_get(fs, i)->code)->code,
+			    findings_get(fs, i)->message);
+	if (total)
+		*total = findings_count(fs);
+	findings_free(fs);
+	spf_analysis_free(a);
+	return found;
+}
+
+static void
+test_analyze(void)
+{
+	struct spf_node *r, *c, *d;
+	struct spf_analysis *a;
+	struct findings *fs;
+	size_t n;
+
+	r = spf_node_new(NULL, "example.com", NULL);
+	r->status = SPF_NODE_NONE;
+	r->error = xstrdup("no TXT record");
+	ok(raises(analysis(r), F_SPF_MISSING, "no SPF record", &n) && n == 1,
+	    "SPF_MISSING");
+
+	r = spf_node_new(NULL, "example.com", NULL);
+	r->status = SPF_NODE_MULTIPLE;
+	r->records_found = 2;
+	ok(raises(analysis(r), F_SPF_MULTIPLE_RECORDS, "2 SPF records", NULL),
+	    "SPF_MULTIPLE_RECORDS");
+
+	r = spf_node_new(NULL, "example.com", NULL);
+	r->status = SPF_NODE_SYNTAX;
+	r->errpos = 24;
+	r->error = xstrdup("unknown mechanism \"moo\"");
+	ok(raises(analysis(r), F_SPF_SYNTAX_ERROR,
+	    "position 24: unknown mechanism", NULL), "SPF_SYNTAX_ERROR");
+
+	r = ok_node(NULL, "example.com", NULL, 3, '-');
+	c = ok_node(r, "_spf.big.example", "include:_spf.big.example", 2, '~');
+	ok_node(c, "a.big.example", "include:a.big.example", 5, '~');
+	ok_node(c, "b.big.example", "include:b.big.example", 1, '~');
+	ok_node(r, "small.example", "include:small.example", 0, '~');
+	a = analysis(r);
+	is_int(a->lookups, 11, "lookups summed over the tree");
+	ok(raises(a, F_SPF_TOO_MANY_LOOKUPS,
+	    "11 DNS-querying terms (limit 10): receivers give permerror; "
+	    "include:_spf.big.example costs the most: 9", NULL),
+	    "SPF_TOO_MANY_LOOKUPS names the costly branch");
+
+	r = ok_node(NULL, "example.com", NULL, 10, '-');
+	ok(!raises(analysis(r), F_SPF_TOO_MANY_LOOKUPS, NULL, &n) && n == 0,
+	    "10 lookups: no finding");
+
+	r = ok_node(NULL, "example.com", NULL, 3, '-');
+	r->own_void = 2;
+	r->void_terms = xcalloc(2, sizeof(char *));
+	r->void_terms[0] = xstrdup("a:gone.example.com");
+	r->void_terms[1] = xstrdup("mx:nomx.example.com");
+	r->nvoid_terms = 2;
+	c = ok_node(r, "inc.example", "include:inc.example", 1, '-');
+	c->own_void = 1;
+	c->void_terms = xcalloc(1, sizeof(char *));
+	c->void_terms[0] = xstrdup("exists:x.example");
+	c->nvoid_terms = 1;
+	ok(raises(analysis(r), F_SPF_TOO_MANY_VOID_LOOKUPS,
+	    "a:gone.example.com in example.com, mx:nomx.example.com in "
+	    "example.com, exists:x.example in inc.example", NULL),
+	    "SPF_TOO_MANY_VOID_LOOKUPS lists the terms");
+
+	r = ok_node(NULL, "example.com", NULL, 0, '+');
+	ok(raises(analysis(r), F_SPF_PASS_ALL, "+all", NULL), "SPF_PASS_ALL");
+	r = ok_node(NULL, "example.com", NULL, 0, '?');
+	ok(raises(analysis(r), F_SPF_NEUTRAL_ALL, "?all", NULL),
+	    "SPF_NEUTRAL_ALL");
+	r = ok_node(NULL, "example.com", NULL, 0, '~');
+	ok(raises(analysis(r), F_SPF_SOFTFAIL_ALL, "~all", NULL),
+	    "SPF_SOFTFAIL_ALL");
+	r = ok_node(NULL, "example.com", NULL, 0, 0);
+	ok(raises(analysis(r), F_SPF_NO_ALL, "has no all", NULL),
+	    "SPF_NO_ALL");
+
+	/* redirect: the target's all decides. */
+	r = ok_node(NULL, "example.com", NULL, 1, 0);
+	r->has_redirect = 1;
+	c = ok_node(r, "_spf.example.net", "redirect=_spf.example.net", 0,
+	    '+');
+	c->via_redirect = 1;
+	a = analysis(r);
+	ok(a->all_qual == '+' && a->redirect != NULL &&
+	    strcmp(a->redirect, "_spf.example.net") == 0,
+	    "all followed through redirect");
+	ok(raises(a, F_SPF_PASS_ALL, NULL, NULL), "+all via redirect");
+	r = ok_node(NULL, "example.com", NULL, 1, 0);
+	r->has_redirect = 1;
+	c = ok_node(r, "_spf.example.net", "redirect=_spf.example.net", 0,
+	    '-');
+	c->via_redirect = 1;
+	ok(!raises(analysis(r), F_SPF_NO_ALL, NULL, &n) && n == 0,
+	    "redirect to -all: no finding");
+
+	r = ok_node(NULL, "example.com", NULL, 1, '-');
+	r->has_ptr = 1;
+	ok(raises(analysis(r), F_SPF_PTR_USED, "ptr", NULL), "SPF_PTR_USED");
+
+	r = ok_node(NULL, "example.com", NULL, 1, '-');
+	c = spf_node_new(r, "gone.example", "include:gone.example");
+	c->status = SPF_NODE_NXDOMAIN;
+	c->error = xstrdup("the domain does not exist (NXDOMAIN)");
+	ok(raises(analysis(r), F_SPF_INCLUDE_UNRESOLVED,
+	    "include:gone.example in the record of example.com", NULL),
+	    "SPF_INCLUDE_UNRESOLVED");
+
+	r = ok_node(NULL, "example.com", NULL, 1, '-');
+	c = ok_node(r, "a.example", "include:a.example", 1, '-');
+	d = spf_node_new(c, "example.com", "include:example.com");
+	d->status = SPF_NODE_LOOP;
+	ok(raises(analysis(r), F_SPF_INCLUDE_LOOP,
+	    "include:example.com in the record of a.example", NULL),
+	    "SPF_INCLUDE_LOOP");
+
+	r = ok_node(NULL, "example.com", NULL, 1, '-');
+	r->txt_size = 480;
+	ok(raises(analysis(r), F_SPF_RECORD_NEAR_UDP_LIMIT, "480 octets",
+	    NULL), "SPF_RECORD_NEAR_UDP_LIMIT");
+	r = ok_node(NULL, "example.com", NULL, 1, '-');
+	r->txt_size = 450;
+	ok(!raises(analysis(r), F_SPF_RECORD_NEAR_UDP_LIMIT, NULL, NULL),
+	    "450 octets: no finding");
+
+	r = spf_node_new(NULL, "example.com", NULL);
+	r->status = SPF_NODE_TEMPERROR;
+	r->error = xstrdup("TXT lookup failed: TIMEOUT");
+	ok(raises(analysis(r), F_SPF_LOOKUP_FAILED, "TIMEOUT", &n) && n == 1,
+	    "SPF_LOOKUP_FAILED at the root, alone");
+	r = ok_node(NULL, "example.com", NULL, 1, '-');
+	c = spf_node_new(r, "slow.example", "include:slow.example");
+	c->status = SPF_NODE_TEMPERROR;
+	c->error = xstrdup("TXT lookup failed: SERVFAIL");
+	ok(raises(analysis(r), F_SPF_LOOKUP_FAILED, "include:slow.example",
+	    NULL), "SPF_LOOKUP_FAILED in a branch");
+	r = ok_node(NULL, "example.com", NULL, 1, '-');
+	c = spf_node_new(r, "bad.example", "include:bad.example");
+	c->status = SPF_NODE_SYNTAX;
+	c->errpos = 8;
+	c->error = xstrdup("unknown mechanism \"x\"");
+	ok(raises(analysis(r), F_SPF_SYNTAX_ERROR, "bad.example", NULL),
+	    "SPF_SYNTAX_ERROR in a branch");
+	r = ok_node(NULL, "example.com", NULL, 1, '-');
+	c = spf_node_new(r, "two.example", "include:two.example");
+	c->status = SPF_NODE_MULTIPLE;
+	c->records_found = 2;
+	ok(raises(analysis(r), F_SPF_MULTIPLE_RECORDS, "two.example", NULL),
+	    "SPF_MULTIPLE_RECORDS in a branch");
+
+	/* A clean policy raises nothing. */
+	r = ok_node(NULL, "example.com", NULL, 2, '-');
+	ok_node(r, "_spf.example.net", "include:_spf.example.net", 3, '~');
+	fs = findings_new();
+	a = analysis(r);
+	spf_analyze(a, "example.com", fs);
+	is_int(findings_count(fs), 0, "clean policy: no findings");
+	findings_free(fs);
+	spf_analysis_free(a);
+}
+
+static void
+test_render(void)
+{
+	struct spf_node *r, *c;
+	struct spf_analysis *a;
+	struct buf *b = buf_new(8192);
+	json_object *o, *t, *v;
+
+	r = ok_node(NULL, "example.com", NULL, 2, '~');
+	r->has_ptr = 1;
+	c = ok_node(r, "_spf.example.net", "include:_spf.example.net", 3, '-');
+	c = spf_node_new(r, "gone.example", "include:gone.example");
+	c->status = SPF_NODE_NXDOMAIN;
+	c->error = xstrdup("the domain does not exist (NXDOMAIN)");
+	a = analysis(r);
+	spf_analysis_text(a, b);
+	ok(strstr(buf_str(b), "DNS-querying terms: 5 of 10") != NULL &&
+	    strstr(buf_str(b), "ends with: ~all") != NULL &&
+	    strstr(buf_str(b), "include:gone.example  [nxdomain:") != NULL,
+	    "text rendering");
+	o = json_object_new_object();
+	spf_analysis_json(a, o);
+	ok(json_object_object_get_ex(o, "lookups", &v) &&
+	    json_object_get_int(v) == 5, "json lookups");
+	ok(json_object_object_get_ex(o, "all", &v) &&
+	    strcmp(json_object_get_string(v), "~all") == 0, "json all");
+	ok(json_object_object_get_ex(o, "records_found", &v) &&
+	    json_object_get_int(v) == 1, "json records_found");
+	ok(json_object_object_get_ex(o, "ptr_used", &v) &&
+	    json_object_get_boolean(v), "json ptr_used");
+	ok(json_object_object_get_ex(o, "tree", &t) &&
+	    json_object_object_get_ex(t, "children", &v) &&
+	    json_object_array_length(v) == 2 &&
+	    json_object_object_get_ex(json_object_array_get_idx(v, 1),
+	    "status", &t) && strcmp(json_object_get_string(t),
+	    "nxdomain") == 0, "json tree");
+	json_object_put(o);
+	spf_analysis_free(a);
+	buf_free(b);
+}
+
+int
+main(void)
+{
+	test_parse();
+	test_parse_limits();
+	test_select();
+	test_macros();
+	test_ip();
+	test_analyze();
+	test_render();
+	return tap_done();
+}
