@@ -436,7 +436,7 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 	SET(CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
 	SET(CURLOPT_WRITEFUNCTION, on_write);
 	SET(CURLOPT_WRITEDATA, f);
-	log_debug("https: GET %s via %s", req->url, buf_str(line));
+	log_debug("https: GET %s via %s", req->url, f->resolve->data);
 	rv = 0;
 fail:
 	buf_free(line);

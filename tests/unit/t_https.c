@@ -7,9 +7,10 @@
  * resolver was not.
  *
  * Servers: GOOD (certificate for mta-sts.example.test from the test CA),
- * WRONG (test CA, other name), SELF (self-signed, right name), SILENT (a
- * TCP listener that never accepts: no TLS, no answer) and CLOSED (a port
- * nobody listens on).
+ * WRONG (test CA, other name), SELF (self-signed, right name), GOOD6 (as
+ * GOOD, on ::1; its cases are skipped when the host has no IPv6
+ * loopback), SILENT (a TCP listener that never accepts: no TLS, no
+ * answer) and CLOSED (a port nobody listens on).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -43,7 +44,7 @@
 		"max_age: 86400\n"
 #define NOCT	"(none)"	/* want: no Content-Type at all */
 
-enum srv { S_GOOD, S_WRONG, S_SELF, S_SILENT, S_CLOSED, S_NSRV };
+enum srv { S_GOOD, S_WRONG, S_SELF, S_GOOD6, S_SILENT, S_CLOSED, S_NSRV };
 
 static char dir[] = "/tmp/t_https.XXXXXX";
 static int port[S_NSRV];
@@ -164,7 +165,7 @@ setup_files(void)
 }
 
 static pid_t
-start_server(const char *name, int *portp)
+start_server(const char *name, const char *listen, int *portp)
 {
 	char portfile[PATH_MAX], crt[PATH_MAX], key[PATH_MAX];
 	char root[PATH_MAX], httpsd[PATH_MAX];
@@ -173,7 +174,8 @@ start_server(const char *name, int *portp)
 	pid_t pid;
 	int i, st;
 
-	snprintf(portfile, sizeof(portfile), "%s/%s.port", dir, name);
+	snprintf(portfile, sizeof(portfile), "%s/%s-%s.port", dir, name,
+	    listen);
 	snprintf(crt, sizeof(crt), "%s/%s.crt", dir, name);
 	snprintf(key, sizeof(key), "%s/%s.key", dir, name);
 	snprintf(root, sizeof(root), "%s/root", dir);
@@ -186,7 +188,7 @@ start_server(const char *name, int *portp)
 		/* Never outlive a crashed test. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 #endif
-		execl(PYTHON3, PYTHON3, httpsd, "--listen", "127.0.0.1",
+		execl(PYTHON3, PYTHON3, httpsd, "--listen", listen,
 		    "--port", "0", "--cert", crt, "--key", key, "--root", root,
 		    "--portfile", portfile, "--quiet", (char *)NULL);
 		_exit(127);
@@ -203,6 +205,7 @@ start_server(const char *name, int *portp)
 		usleep(10000);
 	}
 	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
 	return -1;
 }
 
@@ -294,6 +297,11 @@ static const struct tcase cases[] = {
 	{ "first address refused, second used", S_GOOD,
 	    "/.well-known/mta-sts.txt", 0, 1, { "127.0.0.2", "127.0.0.1" },
 	    5000, 0, HTTPS_OK, 200, NULL, POLICY, -1, NULL, NULL },
+	{ "IPv6 address", S_GOOD6, "/.well-known/mta-sts.txt", 0, 1,
+	    { "::1" }, 5000, 0, HTTPS_OK, 200, NULL, POLICY, -1, NULL, NULL },
+	{ "IPv4 refused, IPv6 used", S_GOOD6, "/.well-known/mta-sts.txt", 0,
+	    1, { "127.0.0.1", "::1" }, 5000, 0, HTTPS_OK, 200, NULL, POLICY,
+	    -1, NULL, NULL },
 	{ "media type parameters and case ignored", S_GOOD, "/charset.txt",
 	    0, 1, { 0 }, 5000, 0, HTTPS_OK, 200, "Text/Plain; charset=utf-8",
 	    POLICY, -1, NULL, NULL },
@@ -359,6 +367,10 @@ run_case(const struct tcase *c)
 	char url[512], cafile[PATH_MAX], label[256];
 	uint64_t t0, took;
 
+	if (pids[c->srv] == -1) {
+		diag("SKIP %s: no IPv6 loopback", c->name);
+		return;
+	}
 	snprintf(cafile, sizeof(cafile), "%s/ca.crt", dir);
 	if (c->url_port)
 		snprintf(url, sizeof(url), "https://%s:%d%s", HOST,
@@ -416,9 +428,9 @@ run_case(const struct tcase *c)
 			diag("  error: %s", g.error);
 	}
 	if (c->want == HTTPS_OK || c->want == HTTPS_TLS_ERROR) {
-		snprintf(label, sizeof(label), "%s: connected to 127.0.0.1",
-		    c->name);
-		is_str(g.ip, "127.0.0.1", label);
+		snprintf(label, sizeof(label), "%s: connected to %s",
+		    c->name, req.addrs[req.naddrs - 1]);
+		is_str(g.ip, req.addrs[req.naddrs - 1], label);
 	}
 	if (c->want == HTTPS_TIMEOUT) {
 		snprintf(label, sizeof(label), "%s: ended at the timeout "
@@ -656,7 +668,13 @@ test_names(void)
 int
 main(void)
 {
-	static const char *names[] = { "good", "wrong", "self" };
+	static const struct {
+		const char	*cert;
+		const char	*listen;
+	} srv[] = {
+		{ "good", "127.0.0.1" }, { "wrong", "127.0.0.1" },
+		{ "self", "127.0.0.1" }, { "good", "::1" }
+	};
 	size_t i;
 
 	alarm(120);	/* a hang is a failure, not a stuck build */
@@ -675,11 +693,16 @@ main(void)
 		    dir);
 		return 1;
 	}
-	for (i = 0; i < 3; i++)
-		if ((pids[i] = start_server(names[i], &port[i])) <= 0) {
-			printf("Bail out! httpsd %s did not start\n",
-			    names[i]);
+	for (i = 0; i < 4; i++)
+		if ((pids[i] = start_server(srv[i].cert, srv[i].listen,
+		    &port[i])) <= 0) {
 			pids[i] = 0;
+			if (i == S_GOOD6) {
+				pids[i] = -1;	/* no ::1: skip its cases */
+				continue;
+			}
+			printf("Bail out! httpsd %s did not start\n",
+			    srv[i].cert);
 			stop_servers();
 			return 1;
 		}
