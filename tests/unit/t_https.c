@@ -526,6 +526,15 @@ cancel_victim(void *arg)
 	victim = NULL;
 }
 
+static struct https_fetch *self;
+
+static void
+on_done_cancel_self(const struct https_result *r, void *arg)
+{
+	on_done(r, arg);
+	https_fetch_cancel(self);	/* a no-op: freed after we return */
+}
+
 static struct got chained;
 
 /* A callback that starts a fetch and cancels another one. */
@@ -596,6 +605,15 @@ test_cancel_and_concurrency(void)
 	ok(g[0].called == 0, "cancelled reject: no callback");
 	https_fetch_cancel(NULL);
 	ok(1, "cancel(NULL) is a no-op");
+
+	/* Cancelling itself from its own callback (ASan checks the rest). */
+	memset(g, 0, sizeof(g));
+	req_for(&req, url[0], sizeof(url[0]), S_GOOD, "/none.txt", cafile,
+	    5000);
+	self = https_fetch_start(loop, &req, on_done_cancel_self, &g[0]);
+	evloop_run(loop);
+	ok(g[0].called == 1 && g[0].status == 404,
+	    "cancel inside its own callback is harmless");
 
 	/*
 	 * Three at once on one loop: a quick 404 whose callback cancels the
