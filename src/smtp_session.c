@@ -772,7 +772,13 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	s->fd = -1;
 	s->cb = cb;
 	s->arg = arg;
-	s->ehlo_name = xstrdup(cfg->ehlo_name != NULL ? cfg->ehlo_name :
+	/* A name with SP or CRLF would let the caller inject commands
+	 * (MAIL, RCPT): the CLI validates it, this is the backstop. */
+	if (cfg->ehlo_name != NULL && !smtp_ehlo_name_valid(cfg->ehlo_name))
+		log_warnx("invalid EHLO name, using %s",
+		    SMTP_DEFAULT_EHLO_NAME);
+	s->ehlo_name = xstrdup(cfg->ehlo_name != NULL &&
+	    smtp_ehlo_name_valid(cfg->ehlo_name) ? cfg->ehlo_name :
 	    SMTP_DEFAULT_EHLO_NAME);
 	s->step_ms = cfg->step_timeout_ms ? cfg->step_timeout_ms :
 	    SMTP_DEFAULT_STEP_TIMEOUT_MS;

@@ -68,9 +68,11 @@
  * Limits: input is capped per line and per reply (smtp_reply.h); the
  * input buffer holds at most SMTP_SESSION_INBUF octets.
  *
- * BUGS: the program must ignore SIGPIPE (see tls.h); plain-text writes
- * use MSG_NOSIGNAL. Only the EHLO keywords before and after TLS are
- * kept; nothing is pipelined.
+ * SIGPIPE: plain-text writes use MSG_NOSIGNAL, TLS writes ignore it
+ * (tls.h); the program need not.
+ *
+ * BUGS: nothing is pipelined; only EHLO keywords before and after TLS
+ * are kept, not the replies' full text.
  */
 #ifndef MXPROBE_SMTP_SESSION_H
 #define MXPROBE_SMTP_SESSION_H
@@ -92,7 +94,10 @@ struct smtp_session;
 
 struct smtp_config {
 	const char	*ehlo_name;	/* our name in EHLO/HELO; NULL =
-					 * SMTP_DEFAULT_EHLO_NAME */
+					 * SMTP_DEFAULT_EHLO_NAME. Validate
+					 * it with smtp_ehlo_name_valid();
+					 * an invalid one is replaced by the
+					 * default (with a warning) */
 	unsigned short	 port;		/* 0 = 25 (labs: --smtp-port) */
 	unsigned int	 step_timeout_ms; /* per step; 0 = default */
 	unsigned int	 deadline_ms;	/* whole session; 0 = default */

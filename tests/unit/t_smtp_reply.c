@@ -230,6 +230,28 @@ test_bytewise(void)
 		free(t);
 		smtp_reply_clear(&m);
 	}
+	{
+		static const struct {
+			const char *in, *want;
+		} fw[] = {
+			{ "421 4.7.0 mx.example busy\r\n", "mx.example" },
+			{ "220   mx.example\r\n", "mx.example" },
+			{ "554 5.7.1\r\n", NULL },
+			{ "220\r\n", NULL },
+			{ "220 \r\n", NULL },
+		};
+		size_t k;
+		char *w;
+
+		for (k = 0; k < sizeof(fw) / sizeof(fw[0]); k++) {
+			smtp_reply_clear(&r);
+			smtp_reply_feed(&r, fw[k].in, strlen(fw[k].in), &used,
+			    why);
+			w = smtp_reply_first_word(&r);
+			is_str(w, fw[k].want, fw[k].in);
+			free(w);
+		}
+	}
 	smtp_reply_clear(&r);
 	buf_free(acc);
 	buf_free(why);
@@ -330,6 +352,24 @@ main(void)
 	test_bytewise();
 	for (i = 0; i < sizeof(ehlo_cases) / sizeof(ehlo_cases[0]); i++)
 		run_ehlo(&ehlo_cases[i]);
+	{
+		static const struct {
+			const char *name;
+			int want;
+		} nm[] = {
+			{ "probe.example.com", 1 }, { "localhost", 1 },
+			{ "a-b.c", 1 }, { "[192.0.2.1]", 1 },
+			{ "[IPv6:2001:db8::1]", 1 }, { "", 0 },
+			{ "a b", 0 }, { "x\r\nMAIL FROM:<>", 0 },
+			{ "-a.b", 0 }, { "a-.b", 0 }, { "a..b", 0 },
+			{ "a.b.", 0 }, { "[]", 0 }, { "[1.2.3.4", 0 },
+			{ "[1.2.3.4]x", 0 }, { "\xc3\xa9.example", 0 },
+		};
+		for (i = 0; i < sizeof(nm) / sizeof(nm[0]); i++)
+			is_int(smtp_ehlo_name_valid(nm[i].name), nm[i].want,
+			    nm[i].name[0] ? nm[i].name : "(empty)");
+		is_int(smtp_ehlo_name_valid(NULL), 0, "NULL name");
+	}
 	is_str(smtp_ext_name(SMTP_EXT_ENHANCEDSTATUSCODES),
 	    "ENHANCEDSTATUSCODES", "ext name table");
 	is_str(smtp_ext_name(SMTP_EXT_COUNT), "?", "ext name out of range");

@@ -53,7 +53,10 @@ struct scenario {
 	const char	*ehlo_tls;
 	enum flood	 flood;		/* instead of the EHLO reply */
 	int		 drop_on_ehlo;	/* close when EHLO arrives */
+	int		 drop_on_tls_ehlo; /* close when EHLO arrives over
+					 * TLS */
 	/* client configuration */
+	const char	*ehlo_name;	/* NULL = probe.test */
 	unsigned int	 step_ms;
 	unsigned int	 deadline_ms;
 	int		 use_ca;	/* trust the test certificate */
@@ -92,6 +95,17 @@ static struct scenario sc[] = {
 	  .mxhost = "other.test.", .want = SMTP_OK,
 	  .want_step = SMTP_STEP_EHLO_TLS,
 	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
+	{ .name = "close on EHLO over TLS",
+	  .banner = "220 mx.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1,
+	  .drop_on_tls_ehlo = 1, .step_ms = SLOW, .mxhost = "mx.test",
+	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test" },
+	{ .name = "command injection through the EHLO name",
+	  .banner = "220 x.test\r\n", .ehlo = "250 x.test\r\n",
+	  .ehlo_name = "a\r\nMAIL FROM:<>", .step_ms = SLOW,
+	  .want = SMTP_STARTTLS_NOT_OFFERED, .want_step = SMTP_STEP_EHLO,
+	  .want_sent = "EHLO localhost|QUIT" },
 	{ .name = "refused", .step_ms = SLOW, .want = SMTP_REFUSED,
 	  .want_step = SMTP_STEP_CONNECT, .want_sent = "" },
 	{ .name = "tarpit", .step_ms = FAST, .want = SMTP_NO_BANNER,
@@ -293,6 +307,10 @@ server(struct scenario *s, int rec)
 	char line[1024], junk[512];
 	int fd;
 
+	/* The server may write to a client that went away. The client
+	 * side (the parent) keeps the default SIGPIPE disposition: the
+	 * engine must not depend on the program ignoring it. */
+	signal(SIGPIPE, SIG_IGN);
 	alarm(10);
 	fd = accept(s->lfd, NULL, NULL);
 	if (fd == -1)
@@ -315,6 +333,8 @@ server(struct scenario *s, int rec)
 			if (s->drop_on_ehlo)
 				break;
 			if (c.ssl != NULL) {
+				if (s->drop_on_tls_ehlo)
+					break;
 				conn_puts(&c, s->ehlo_tls);
 			} else if (s->flood != FLOOD_NONE) {
 				flood(&c, s->flood);
@@ -612,7 +632,8 @@ check_specific(void)
 	if ((r = s->res) != NULL) {
 		is_int(r->banner.code, 421, "421 kept");
 		is_str(r->banner.esc, "4.7.0", "421 enhanced code");
-		is_str(r->banner_host, "4.7.0", "banner host is first word");
+		is_str(r->banner_host, "mx.test", "banner host after the enhanced "
+		    "code");
 		ok(strcmp(smtp_outcome_describe(r->outcome), "temporarily "
 		    "refusing: rate limiting or greylisting") == 0,
 		    "421 description");
@@ -718,6 +739,87 @@ test_names(void)
 	EVP_PKEY_free(pk);
 }
 
+/* The TLS layer must survive writing to a closed peer although this
+ * process keeps the default SIGPIPE disposition (it would die here). */
+static void
+test_sigpipe(struct tls_ctx *ctx)
+{
+	struct buf *why = buf_new(BUF_WHY_MAX);
+	struct tls_conn *c;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		ok(0, "socketpair");
+		return;
+	}
+	close(sv[1]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	c = tls_conn_new(ctx, sv[0], "mx.test", why);
+	ok(c != NULL, "TLS connection on a socketpair");
+	if (c != NULL) {
+		is_int(tls_handshake_step(c, why), TLS_ERROR,
+		    "ClientHello to a closed peer: error, no SIGPIPE death");
+		ok(strstr(buf_str(why), "Broken pipe") != NULL,
+		    "reason: %s", buf_str(why));
+	}
+	ok(signal(SIGPIPE, SIG_DFL) == SIG_DFL, "SIGPIPE disposition "
+	    "restored");
+	tls_conn_free(c);
+	close(sv[0]);
+	buf_free(why);
+}
+
+/* A listener whose accept queue is full drops SYNs (Linux), so a
+ * connect to it hangs in SYN-SENT: CONNECT_TIMEOUT on loopback. */
+static struct smtp_result *ct_res;
+
+static void
+ct_done(struct smtp_result *res, void *arg)
+{
+	(void)arg;
+	ct_res = res;
+}
+
+static void
+test_connect_timeout(struct evloop *loop, struct tls_ctx *ctx)
+{
+	struct smtp_config cfg;
+	struct sockaddr_in sin;
+	unsigned short port;
+	int lfd, fill[3], i;
+
+	lfd = listener(&port);
+	listen(lfd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(port);
+	for (i = 0; i < 3; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fill[i], (struct sockaddr *)&sin, sizeof(sin));
+	}
+	usleep(50000);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tls = ctx;
+	cfg.port = port;
+	cfg.step_timeout_ms = FAST;
+	smtp_session_start(loop, &cfg, (struct sockaddr *)&sin, sizeof(sin),
+	    "mx.test", ct_done, NULL);
+	evloop_run(loop);
+	if (ok(ct_res != NULL, "connect timeout: callback ran")) {
+		if (!ok(ct_res->outcome == SMTP_CONNECT_TIMEOUT,
+		    "full backlog: %s", smtp_outcome_name(ct_res->outcome)))
+			diag("  why: %s", ct_res->why);
+		is_str(smtp_step_name(ct_res->step), "connect",
+		    "connect timeout: step");
+		is_int(ct_res->nsent, 0, "connect timeout: nothing sent");
+	}
+	smtp_result_free(ct_res);
+	for (i = 0; i < 3; i++)
+		close(fill[i]);
+	close(lfd);
+}
+
 /* Cancel, the wrong address family, and an immediate callback. */
 static int cancelled_cb;
 
@@ -784,6 +886,7 @@ test_misc(struct evloop *loop, struct tls_ctx *ctx)
 	smtp_result_free(fam_res);
 	close(lfd);
 
+	test_connect_timeout(loop, ctx);
 	is_str(smtp_outcome_name(SMTP_STARTTLS_NOT_OFFERED),
 	    "STARTTLS_NOT_OFFERED", "outcome name");
 	is_str(smtp_outcome_name(SMTP_OUTCOME_COUNT), "?", "outcome range");
@@ -803,7 +906,6 @@ main(void)
 	size_t i;
 	int fd;
 
-	signal(SIGPIPE, SIG_IGN);
 	pkey = EVP_EC_gen("P-256");
 	cert = make_cert(pkey, "mx.test", "DNS:mx.test,DNS:*.wild.test", 30);
 	snprintf(cafile, sizeof(cafile), "/tmp/t_smtp_session.XXXXXX");
@@ -825,6 +927,7 @@ main(void)
 	    buf_str(why)))
 		return tap_done();
 	test_names();
+	test_sigpipe(ctx);
 
 	/* Servers first (all forks before any client socket exists). */
 	for (i = 0; i < NSC; i++)
@@ -836,7 +939,8 @@ main(void)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	for (i = 0; i < NSC; i++) {
 		memset(&cfg, 0, sizeof(cfg));
-		cfg.ehlo_name = "probe.test";
+		cfg.ehlo_name = sc[i].ehlo_name ? sc[i].ehlo_name :
+		    "probe.test";
 		cfg.port = sc[i].port;
 		cfg.step_timeout_ms = sc[i].step_ms;
 		cfg.deadline_ms = sc[i].deadline_ms;
