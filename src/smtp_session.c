@@ -83,6 +83,8 @@ struct smtp_session {
 	struct ev_timer		*soon_timer;
 	struct tls_conn		*tlsc;
 	int			 tls_io;	/* traffic goes through tlsc */
+	int			 write_wants_read; /* TLS write needs
+						 * input first */
 	struct buf		*in;
 	struct buf		*out;
 	struct smtp_reply	 reply;		/* reply being read */
@@ -259,7 +261,8 @@ update_interest(struct smtp_session *s)
 {
 	int ev = EV_READ;
 
-	if (buf_len(s->out) > 0)
+	/* Waiting for writability while TLS waits for input would spin. */
+	if (buf_len(s->out) > 0 && !s->write_wants_read)
 		ev |= EV_WRITE;
 	evloop_io_set(s->io, ev);
 }
@@ -563,6 +566,7 @@ flush_output(struct smtp_session *s)
 	ssize_t n;
 	size_t put;
 
+	s->write_wants_read = 0;
 	while (buf_len(s->out) > 0) {
 		if (s->tls_io) {
 			why = buf_new(BUF_WHY_MAX);
@@ -574,6 +578,8 @@ flush_output(struct smtp_session *s)
 				return -1;
 			}
 			buf_free(why);
+			if (ts == TLS_WANT_READ)
+				s->write_wants_read = 1;
 			if (ts != TLS_DONE)
 				return 0;
 			buf_consume(s->out, put);

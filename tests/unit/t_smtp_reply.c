@@ -1,6 +1,8 @@
 /* Unit tests for src/smtp_reply.c: reply line grammar, multi-line replies,
  * enhanced status codes, hostile input (oversized, endless, bare CR,
  * non-printables), incremental feeding, EHLO keywords. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -340,6 +342,126 @@ done:
 	buf_free(why);
 }
 
+/* Invariants that must hold for any input: used <= len; a DONE reply
+ * has 1..100 lines, a code in 200..559 and printable text; an ERROR has
+ * a reason. */
+static int
+check_invariants(const char *in, size_t len, size_t chunk)
+{
+	struct smtp_reply r;
+	struct buf *why = buf_new(BUF_WHY_MAX);
+	struct buf *acc = buf_new(SMTP_REPLY_LINE_MAX * 4);
+	enum smtp_reply_status st = MORE;
+	size_t pos = 0, n, used, i;
+	const char *p;
+	int good = 1;
+
+	smtp_reply_init(&r);
+	while (pos < len && st == MORE) {
+		n = len - pos < chunk ? len - pos : chunk;
+		if (buf_append(acc, in + pos, n) == -1)
+			break;	/* only possible after ERROR would be due */
+		pos += n;
+		st = smtp_reply_feed(&r, buf_str(acc), buf_len(acc), &used,
+		    why);
+		if (used > buf_len(acc))
+			good = 0;
+		buf_consume(acc, used);
+	}
+	if (st == DONE) {
+		if (r.ntext < 1 || r.ntext > SMTP_REPLY_LINES_MAX ||
+		    r.code < 200 || r.code > 559)
+			good = 0;
+		for (i = 0; i < r.ntext; i++) {
+			for (p = r.text[i]; *p != '\0'; p++) {
+				if (*p < 0x20 || *p > 0x7e)
+					good = 0;
+			}
+		}
+	}
+	if (st == ERR && buf_len(why) == 0)
+		good = 0;
+	smtp_reply_clear(&r);
+	buf_free(acc);
+	buf_free(why);
+	return good;
+}
+
+/* Replay tests/corpus/smtp_reply/ in several chunk sizes. */
+static void
+test_corpus(void)
+{
+	static const size_t chunks[] = { 1, 7, 512, 65536 };
+	char dir[1024], path[2048];
+	const char *top = getenv("top_srcdir");
+	struct dirent *de;
+	DIR *d;
+	FILE *fp;
+	char *data;
+	size_t n, k;
+	int nfiles = 0, good;
+
+	snprintf(dir, sizeof(dir), "%s/tests/corpus/smtp_reply",
+	    top ? top : ".");
+	if ((d = opendir(dir)) == NULL) {
+		ok(0, "corpus directory %s", dir);
+		return;
+	}
+	data = malloc(1 << 20);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((fp = fopen(path, "rb")) == NULL)
+			continue;
+		n = fread(data, 1, 1 << 20, fp);
+		fclose(fp);
+		good = 1;
+		for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++)
+			good &= check_invariants(data, n, chunks[k]);
+		ok(good, "corpus %s", de->d_name);
+		nfiles++;
+	}
+	closedir(d);
+	free(data);
+	ok(nfiles >= 8, "corpus has %d files", nfiles);
+}
+
+/* Random inputs built from SMTP-ish pieces (deterministic LCG). */
+static void
+test_random(void)
+{
+	static const char *const pieces[] = {
+		"250", "220", "421", "554", "-", " ", "\r", "\n", "\r\n",
+		"x", "2.0.0", "5.7.1", "STARTTLS", "\t", "\x80", "99",
+		"250-", "250 ", "\0",
+	};
+	static char in[8192];
+	unsigned long seed = 12345;
+	size_t len, np, pl;
+	int iter, bad = 0;
+
+	for (iter = 0; iter < 20000; iter++) {
+		len = 0;
+		seed = seed * 1103515245 + 12345;
+		np = (seed >> 16) % 40;
+		while (np-- > 0) {
+			seed = seed * 1103515245 + 12345;
+			pl = (seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]));
+			/* "\0" is one NUL byte */
+			if (pieces[pl][0] == '\0') {
+				in[len++] = '\0';
+				continue;
+			}
+			memcpy(in + len, pieces[pl], strlen(pieces[pl]));
+			len += strlen(pieces[pl]);
+		}
+		if (!check_invariants(in, len, 1 + (seed >> 8) % 16))
+			bad++;
+	}
+	is_int(bad, 0, "20000 random inputs keep the invariants");
+}
+
 int
 main(void)
 {
@@ -350,6 +472,8 @@ main(void)
 	test_oversized();
 	test_endless();
 	test_bytewise();
+	test_corpus();
+	test_random();
 	for (i = 0; i < sizeof(ehlo_cases) / sizeof(ehlo_cases[0]); i++)
 		run_ehlo(&ehlo_cases[i]);
 	{

@@ -632,8 +632,8 @@ check_specific(void)
 	if ((r = s->res) != NULL) {
 		is_int(r->banner.code, 421, "421 kept");
 		is_str(r->banner.esc, "4.7.0", "421 enhanced code");
-		is_str(r->banner_host, "mx.test", "banner host after the enhanced "
-		    "code");
+		is_str(r->banner_host, "mx.test",
+		    "banner host after the enhanced code");
 		ok(strcmp(smtp_outcome_describe(r->outcome), "temporarily "
 		    "refusing: rate limiting or greylisting") == 0,
 		    "421 description");
