@@ -447,7 +447,8 @@ test_random(void)
 		np = (seed >> 16) % 40;
 		while (np-- > 0) {
 			seed = seed * 1103515245 + 12345;
-			pl = (seed >> 16) % (sizeof(pieces) / sizeof(pieces[0]));
+			pl = (seed >> 16) %
+			    (sizeof(pieces) / sizeof(pieces[0]));
 			/* "\0" is one NUL byte */
 			if (pieces[pl][0] == '\0') {
 				in[len++] = '\0';

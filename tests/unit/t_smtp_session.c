@@ -49,6 +49,10 @@ struct scenario {
 	const char	*helo;
 	const char	*starttls;
 	int		 tls;		/* handshake after STARTTLS reply */
+	int		 chain;		/* present leaf + CA instead of the
+					 * self-signed certificate */
+	int		 v6;		/* listen and connect on ::1 */
+	int		 skip;		/* ::1 unavailable */
 	int		 tls_drop;	/* close in the middle of it */
 	const char	*ehlo_tls;
 	enum flood	 flood;		/* instead of the EHLO reply */
@@ -93,6 +97,20 @@ static struct scenario sc[] = {
 	  .starttls = "220 go ahead\r\n", .tls = 1,
 	  .ehlo_tls = "250 mx.test\r\n", .step_ms = SLOW, .use_ca = 1,
 	  .mxhost = "other.test.", .want = SMTP_OK,
+	  .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
+	{ .name = "STARTTLS, CA-issued chain",
+	  .banner = "220 chain.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1, .chain = 1,
+	  .ehlo_tls = "250 chain.test\r\n", .step_ms = SLOW, .use_ca = 1,
+	  .mxhost = "chain.test", .want = SMTP_OK,
+	  .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
+	{ .name = "STARTTLS over IPv6 loopback",
+	  .banner = "220 mx.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1, .v6 = 1,
+	  .ehlo_tls = "250 mx.test\r\n", .step_ms = SLOW,
+	  .mxhost = "mx.test", .want = SMTP_OK,
 	  .want_step = SMTP_STEP_EHLO_TLS,
 	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
 	{ .name = "close on EHLO over TLS",
@@ -187,8 +205,13 @@ static EVP_PKEY *pkey;
 static X509 *cert;
 static char cafile[64];
 
+static EVP_PKEY *ca_key, *leaf_key;
+static X509 *ca_cert, *leaf_cert;
+
+/* Issued by ca/cakey, or self-signed when ca is NULL. */
 static X509 *
-make_cert(EVP_PKEY *pk, const char *cn, const char *san, long days)
+make_cert_by(EVP_PKEY *pk, const char *cn, const char *san, long days,
+    X509 *ca, EVP_PKEY *cakey)
 {
 	X509 *x;
 	X509_NAME *n;
@@ -204,16 +227,29 @@ make_cert(EVP_PKEY *pk, const char *cn, const char *san, long days)
 	n = X509_get_subject_name(x);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
 	    (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(x, n);
+	X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
+	X509V3_set_ctx_nodb(&v3);
+	X509V3_set_ctx(&v3, ca ? ca : x, x, NULL, NULL, 0);
 	if (san != NULL) {
-		X509V3_set_ctx_nodb(&v3);
-		X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
 		e = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san);
 		X509_add_ext(x, e, -1);
 		X509_EXTENSION_free(e);
 	}
-	X509_sign(x, pk, EVP_sha256());
+	if (ca == NULL && san == NULL) {
+		/* A CA certificate (the issuer of the chain scenario). */
+		e = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints,
+		    "critical,CA:TRUE");
+		X509_add_ext(x, e, -1);
+		X509_EXTENSION_free(e);
+	}
+	X509_sign(x, ca ? cakey : pk, EVP_sha256());
 	return x;
+}
+
+static X509 *
+make_cert(EVP_PKEY *pk, const char *cn, const char *san, long days)
+{
+	return make_cert_by(pk, cn, san, days, NULL, NULL);
 }
 
 /* ---- the throwaway server (child process) ---- */
@@ -355,8 +391,14 @@ server(struct scenario *s, int rec)
 			if (!s->tls)
 				continue;
 			ctx = SSL_CTX_new(TLS_server_method());
-			SSL_CTX_use_certificate(ctx, cert);
-			SSL_CTX_use_PrivateKey(ctx, pkey);
+			if (s->chain) {
+				SSL_CTX_use_certificate(ctx, leaf_cert);
+				SSL_CTX_use_PrivateKey(ctx, leaf_key);
+				SSL_CTX_add1_chain_cert(ctx, ca_cert);
+			} else {
+				SSL_CTX_use_certificate(ctx, cert);
+				SSL_CTX_use_PrivateKey(ctx, pkey);
+			}
 			c.ssl = SSL_new(ctx);
 			SSL_set_fd(c.ssl, fd);
 			if (SSL_accept(c.ssl) != 1)
@@ -395,6 +437,29 @@ listener(unsigned short *port)
 	return fd;
 }
 
+/* A listener on ::1, or -1 when this host has no IPv6 loopback. */
+static int
+listener6(unsigned short *port)
+{
+	struct sockaddr_in6 sin6;
+	socklen_t len = sizeof(sin6);
+	int fd;
+
+	if ((fd = socket(AF_INET6, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_addr = in6addr_loopback;
+	if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) == -1 ||
+	    listen(fd, 8) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin6, &len) == -1) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(sin6.sin6_port);
+	return fd;
+}
+
 /* A port on 127.0.0.1 where nothing listens. */
 static unsigned short
 closed_port(void)
@@ -412,12 +477,21 @@ spawn(struct scenario *s)
 	int p[2], fd;
 
 	if (s->want == SMTP_REFUSED) {
-		s->port = closed_port();
+		/* The port is picked after every listener is bound (see
+		 * main): picked now, the kernel could hand it to one. */
 		s->pid = -1;
 		s->pipefd = -1;
 		return;
 	}
-	s->lfd = listener(&s->port);
+	if (s->v6) {
+		if ((s->lfd = listener6(&s->port)) == -1) {
+			s->skip = 1;
+			s->pid = -1;
+			s->pipefd = -1;
+			return;
+		}
+	} else
+		s->lfd = listener(&s->port);
 	if (pipe(p) == -1) {
 		perror("pipe");
 		exit(1);
@@ -494,6 +568,10 @@ check_common(struct scenario *s)
 	size_t i;
 	int bad = 0;
 
+	if (s->skip) {
+		ok(1, "%s # SKIP no IPv6 loopback", s->name);
+		return;
+	}
 	if (!ok(r != NULL, "%s: callback ran", s->name))
 		return;
 	if (!ok(r->outcome == s->want, "%s: outcome %s", s->name,
@@ -517,10 +595,20 @@ check_common(struct scenario *s)
 	    strstr(s->seen, "DATA"))
 		bad = 1;
 	ok(!bad, "%s: never MAIL, RCPT or DATA", s->name);
-	is_str(r->addr, "127.0.0.1", s->name);
+	is_str(r->addr, s->v6 ? "::1" : "127.0.0.1", s->name);
 	is_int(r->port, s->port, s->name);
 	ok(r->ms.total_ms >= 0 && r->ms.total_ms < 8000, "%s: total %ld ms",
 	    s->name, r->ms.total_ms);
+}
+
+static size_t
+nskipped(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NSC; i++)
+		n += sc[i].skip;
+	return n;
 }
 
 static struct scenario *
@@ -608,6 +696,35 @@ check_specific(void)
 		    "without trailing dot");
 		ok(r->tls.name_matched == NULL, "no matched name");
 	}
+
+	s = find("STARTTLS, CA-issued chain");
+	if ((r = s->res) != NULL) {
+		is_int(r->tls.nchain, 2, "chain: two certificates");
+		ok(r->tls.verify_ok, "chain: verified to the CA (%s)",
+		    r->tls.verify_error_str);
+		ok(r->tls.name_ok, "chain: name matches");
+		if (r->tls.nchain == 2) {
+			is_str(r->tls.chain[0].subject, "CN=chain.test",
+			    "chain: leaf subject");
+			is_str(r->tls.chain[0].issuer, "CN=Test CA",
+			    "chain: leaf issuer");
+			ok(!r->tls.chain[0].self_signed,
+			    "chain: leaf not self-signed");
+			ok(r->tls.chain[1].self_signed,
+			    "chain: CA self-signed");
+			is_str(r->tls.chain[1].key_type, "RSA",
+			    "chain: CA key type");
+			is_int(r->tls.chain[1].key_bits, 2048,
+			    "chain: CA key bits");
+			is_int(r->tls.chain[1].nsan_dns, 0, "chain: CA no SAN");
+		}
+		ok(r->tls.peer_chain != NULL &&
+		    sk_X509_num(r->tls.peer_chain) == 2,
+		    "chain: peer chain kept for DANE");
+	}
+	s = find("STARTTLS over IPv6 loopback");
+	if (!s->skip && (r = s->res) != NULL)
+		ok(r->tls_done && r->tls.name_ok, "IPv6: TLS and name");
 
 	s = find("refused");
 	if ((r = s->res) != NULL) {
@@ -901,6 +1018,7 @@ main(void)
 	struct tls_ctx *ctx, *ctx_ca;
 	struct smtp_config cfg;
 	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
 	struct buf *why = buf_new(BUF_WHY_MAX);
 	FILE *fp;
 	size_t i;
@@ -913,7 +1031,13 @@ main(void)
 		perror("mkstemp");
 		return 1;
 	}
+	ca_key = EVP_RSA_gen(2048);
+	leaf_key = EVP_EC_gen("P-256");
+	ca_cert = make_cert(ca_key, "Test CA", NULL, 365);
+	leaf_cert = make_cert_by(leaf_key, "chain.test", "DNS:chain.test", 30,
+	    ca_cert, ca_key);
 	PEM_write_X509(fp, cert);
+	PEM_write_X509(fp, ca_cert);
 	fclose(fp);
 
 	ok(tls_ctx_new("/nonexistent/ca.pem", why) == NULL,
@@ -932,12 +1056,23 @@ main(void)
 	/* Servers first (all forks before any client socket exists). */
 	for (i = 0; i < NSC; i++)
 		spawn(&sc[i]);
+	for (i = 0; i < NSC; i++) {
+		if (sc[i].want == SMTP_REFUSED)
+			sc[i].port = closed_port();
+	}
 
 	loop = evloop_new();
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_addr = in6addr_loopback;
 	for (i = 0; i < NSC; i++) {
+		if (sc[i].skip) {
+			ncb++;
+			continue;
+		}
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.ehlo_name = sc[i].ehlo_name ? sc[i].ehlo_name :
 		    "probe.test";
@@ -945,11 +1080,17 @@ main(void)
 		cfg.step_timeout_ms = sc[i].step_ms;
 		cfg.deadline_ms = sc[i].deadline_ms;
 		cfg.tls = sc[i].use_ca ? ctx_ca : ctx;
-		smtp_session_start(loop, &cfg, (struct sockaddr *)&sin,
-		    sizeof(sin), sc[i].mxhost ? sc[i].mxhost : "x.test",
-		    done, &sc[i]);
+		if (sc[i].v6)
+			smtp_session_start(loop, &cfg,
+			    (struct sockaddr *)&sin6, sizeof(sin6),
+			    sc[i].mxhost, done, &sc[i]);
+		else
+			smtp_session_start(loop, &cfg,
+			    (struct sockaddr *)&sin, sizeof(sin),
+			    sc[i].mxhost ? sc[i].mxhost : "x.test", done,
+			    &sc[i]);
 	}
-	is_int(ncb, 0, "no callback before the loop runs");
+	is_int(ncb, (int)nskipped(), "no callback before the loop runs");
 	evloop_run(loop);
 	is_int(ncb, NSC, "every session called back once");
 
@@ -967,6 +1108,10 @@ main(void)
 	tls_ctx_free(ctx_ca);
 	X509_free(cert);
 	EVP_PKEY_free(pkey);
+	X509_free(ca_cert);
+	X509_free(leaf_cert);
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(leaf_key);
 	unlink(cafile);
 	buf_free(why);
 	return tap_done();
