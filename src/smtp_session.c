@@ -46,7 +46,7 @@ static const char *const outcome_texts[SMTP_OUTCOME_COUNT] = {
 	[SMTP_BANNER_TEMPFAIL] = "temporarily refusing: rate limiting or "
 	    "greylisting",
 	[SMTP_BANNER_PERMFAIL] = "permanently refusing connections from us",
-	[SMTP_EHLO_REJECTED] = "refused our EHLO and HELO",
+	[SMTP_EHLO_REJECTED] = "refused our EHLO (and HELO, if tried)",
 	[SMTP_STARTTLS_NOT_OFFERED] = "does not offer STARTTLS: mail to it "
 	    "travels unencrypted",
 	[SMTP_STARTTLS_REJECTED] = "offers STARTTLS but refused it",
