@@ -209,6 +209,9 @@ smtp_reply_first_word(const struct smtp_reply *r)
 	if (r->ntext == 0)
 		return NULL;
 	t = r->text[0];
+	/* "421 4.7.0 mx.example.com busy": the name, not the code. */
+	if (r->esc[0] != '\0')
+		t += strlen(r->esc);
 	while (*t == ' ')
 		t++;
 	for (e = t; *e != '\0' && *e != ' '; e++)
@@ -390,4 +393,41 @@ smtp_ehlo_parse(struct smtp_ehlo *e, const struct smtp_reply *r)
 			parse_auth(e, t + k + (t[k] == '=' ? 1 : 0));
 	}
 	return 0;
+}
+
+int
+smtp_ehlo_name_valid(const char *name)
+{
+	size_t i, n, label = 0;
+
+	if (name == NULL || (n = strlen(name)) == 0 || n > 255)
+		return 0;
+	if (name[0] == '[') {
+		if (n < 3 || name[n - 1] != ']')
+			return 0;
+		i = 1;
+		if (strncasecmp(name + 1, "IPv6:", 5) == 0)
+			i += 5;
+		for (; i < n - 1; i++) {
+			if (!isxdigit((unsigned char)name[i]) &&
+			    name[i] != '.' && name[i] != ':')
+				return 0;
+		}
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (name[i] == '.') {
+			if (label == 0 || name[i - 1] == '-')
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)name[i]) && name[i] != '-')
+			return 0;
+		if (name[i] == '-' && label == 0)
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return label > 0 && name[n - 1] != '-';
 }

@@ -30,13 +30,18 @@
  *		caller drops them from its input buffer; an incomplete line
  *		is left unconsumed until more arrives).
  *	smtp_reply_first_word(r)	first word of the first line's text
- *					(the banner host name), malloc'd,
- *					NULL if there is none
+ *					after the enhanced status code if
+ *					any (the banner host name),
+ *					malloc'd, NULL if there is none
  *	smtp_reply_text(r, sep)		all lines joined with sep, malloc'd
  *
  *	smtp_ehlo_init(e) / smtp_ehlo_clear(e)
  *	smtp_ehlo_parse(e, r)		EHLO keywords from a 250 reply
  *	smtp_ext_name(x)		"STARTTLS", ... (name table)
+ *	smtp_ehlo_name_valid(name)	1 if name may follow EHLO/HELO: a
+ *		domain (LDH labels) or an address literal "[192.0.2.1]",
+ *		"[IPv6:2001:db8::1]" (RFC 5321 section 4.1.3); anything else
+ *		(spaces, CR, LF: command injection) is 0
  *
  * Returns: smtp_reply_feed() returns SMTP_REPLY_MORE (need more input),
  * SMTP_REPLY_DONE (r holds one complete reply) or SMTP_REPLY_ERROR
@@ -138,5 +143,6 @@ void		 smtp_ehlo_init(struct smtp_ehlo *);
 void		 smtp_ehlo_clear(struct smtp_ehlo *);
 int		 smtp_ehlo_parse(struct smtp_ehlo *, const struct smtp_reply *);
 const char	*smtp_ext_name(enum smtp_ext);
+int		 smtp_ehlo_name_valid(const char *);
 
 #endif

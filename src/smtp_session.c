@@ -46,7 +46,7 @@ static const char *const outcome_texts[SMTP_OUTCOME_COUNT] = {
 	[SMTP_BANNER_TEMPFAIL] = "temporarily refusing: rate limiting or "
 	    "greylisting",
 	[SMTP_BANNER_PERMFAIL] = "permanently refusing connections from us",
-	[SMTP_EHLO_REJECTED] = "refused our EHLO and HELO",
+	[SMTP_EHLO_REJECTED] = "refused our EHLO (and HELO, if tried)",
 	[SMTP_STARTTLS_NOT_OFFERED] = "does not offer STARTTLS: mail to it "
 	    "travels unencrypted",
 	[SMTP_STARTTLS_REJECTED] = "offers STARTTLS but refused it",
@@ -83,6 +83,8 @@ struct smtp_session {
 	struct ev_timer		*soon_timer;
 	struct tls_conn		*tlsc;
 	int			 tls_io;	/* traffic goes through tlsc */
+	int			 write_wants_read; /* TLS write needs
+						 * input first */
 	struct buf		*in;
 	struct buf		*out;
 	struct smtp_reply	 reply;		/* reply being read */
@@ -259,7 +261,8 @@ update_interest(struct smtp_session *s)
 {
 	int ev = EV_READ;
 
-	if (buf_len(s->out) > 0)
+	/* Waiting for writability while TLS waits for input would spin. */
+	if (buf_len(s->out) > 0 && !s->write_wants_read)
 		ev |= EV_WRITE;
 	evloop_io_set(s->io, ev);
 }
@@ -563,6 +566,7 @@ flush_output(struct smtp_session *s)
 	ssize_t n;
 	size_t put;
 
+	s->write_wants_read = 0;
 	while (buf_len(s->out) > 0) {
 		if (s->tls_io) {
 			why = buf_new(BUF_WHY_MAX);
@@ -574,6 +578,8 @@ flush_output(struct smtp_session *s)
 				return -1;
 			}
 			buf_free(why);
+			if (ts == TLS_WANT_READ)
+				s->write_wants_read = 1;
 			if (ts != TLS_DONE)
 				return 0;
 			buf_consume(s->out, put);
@@ -772,7 +778,13 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	s->fd = -1;
 	s->cb = cb;
 	s->arg = arg;
-	s->ehlo_name = xstrdup(cfg->ehlo_name != NULL ? cfg->ehlo_name :
+	/* A name with SP or CRLF would let the caller inject commands
+	 * (MAIL, RCPT): the CLI validates it, this is the backstop. */
+	if (cfg->ehlo_name != NULL && !smtp_ehlo_name_valid(cfg->ehlo_name))
+		log_warnx("invalid EHLO name, using %s",
+		    SMTP_DEFAULT_EHLO_NAME);
+	s->ehlo_name = xstrdup(cfg->ehlo_name != NULL &&
+	    smtp_ehlo_name_valid(cfg->ehlo_name) ? cfg->ehlo_name :
 	    SMTP_DEFAULT_EHLO_NAME);
 	s->step_ms = cfg->step_timeout_ms ? cfg->step_timeout_ms :
 	    SMTP_DEFAULT_STEP_TIMEOUT_MS;

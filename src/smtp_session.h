@@ -68,9 +68,11 @@
  * Limits: input is capped per line and per reply (smtp_reply.h); the
  * input buffer holds at most SMTP_SESSION_INBUF octets.
  *
- * BUGS: the program must ignore SIGPIPE (see tls.h); plain-text writes
- * use MSG_NOSIGNAL. Only the EHLO keywords before and after TLS are
- * kept; nothing is pipelined.
+ * SIGPIPE: plain-text writes use MSG_NOSIGNAL, TLS writes ignore it
+ * (tls.h); the program need not.
+ *
+ * BUGS: nothing is pipelined; only EHLO keywords before and after TLS
+ * are kept, not the replies' full text.
  */
 #ifndef MXPROBE_SMTP_SESSION_H
 #define MXPROBE_SMTP_SESSION_H
@@ -92,7 +94,10 @@ struct smtp_session;
 
 struct smtp_config {
 	const char	*ehlo_name;	/* our name in EHLO/HELO; NULL =
-					 * SMTP_DEFAULT_EHLO_NAME */
+					 * SMTP_DEFAULT_EHLO_NAME. Validate
+					 * it with smtp_ehlo_name_valid();
+					 * an invalid one is replaced by the
+					 * default (with a warning) */
 	unsigned short	 port;		/* 0 = 25 (labs: --smtp-port) */
 	unsigned int	 step_timeout_ms; /* per step; 0 = default */
 	unsigned int	 deadline_ms;	/* whole session; 0 = default */
@@ -151,7 +156,9 @@ struct smtp_timing {
 struct smtp_result {
 	enum smtp_outcome outcome;
 	enum smtp_step	 step;		/* the step in which the outcome was
-					 * decided; for TIMEOUT/NO_BANNER/
+					 * decided (OK: ehlo-tls;
+					 * STARTTLS_NOT_OFFERED: ehlo or
+					 * helo); for TIMEOUT/NO_BANNER/
 					 * CONNECT_TIMEOUT the step that
 					 * timed out */
 	char		*why;		/* reason for a non-OK outcome:
@@ -172,6 +179,7 @@ struct smtp_result {
 	struct smtp_reply banner;	/* the greeting (code 0 if none);
 					 * text censored */
 	char		*banner_host;	/* first word of the greeting text
+					 * after any enhanced status code
 					 * (the name the server claims),
 					 * NULL if none */
 
@@ -185,11 +193,12 @@ struct smtp_result {
 	int		 starttls_offered; /* STARTTLS in the EHLO keywords */
 	int		 starttls_code;	/* reply code to STARTTLS; 0 = not
 					 * sent */
-	struct smtp_reply reject;	/* the reply that ended the dialogue
-					 * for EHLO_REJECTED or
-					 * STARTTLS_REJECTED (code 0 if
-					 * none); greeting refusals are in
-					 * banner */
+	struct smtp_reply reject;	/* the refusal that ended the
+					 * dialogue: HELO's (after EHLO 5xx),
+					 * STARTTLS's, or EHLO's after TLS
+					 * (code 0 if none). A refused EHLO
+					 * before TLS is in ehlo_reject, a
+					 * refused greeting in banner */
 
 	int		 tls_done;	/* handshake completed; tls valid */
 	struct tls_facts tls;		/* protocol, cipher, group, chain,

@@ -1,6 +1,7 @@
 /* tls - OpenSSL client side for STARTTLS; see tls.h. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,38 @@ tls_conn_free(struct tls_conn *c)
 	free(c);
 }
 
+/*
+ * OpenSSL writes to the socket with write(2): a peer that resets the
+ * connection under us would raise SIGPIPE and kill the program. Ignore
+ * it for the duration of each call and restore the owner's disposition
+ * (as curl's sigpipe_ignore() does); one thread, so this is safe.
+ */
+struct sigpipe_save {
+	struct sigaction	old;
+	int			saved;
+};
+
+static void
+sigpipe_ignore(struct sigpipe_save *sv)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sv->saved = sigaction(SIGPIPE, &sa, &sv->old) == 0;
+}
+
+static void
+sigpipe_restore(struct sigpipe_save *sv)
+{
+	int e = errno;
+
+	if (sv->saved)
+		sigaction(SIGPIPE, &sv->old, NULL);
+	errno = e;
+}
+
 /* Map the result of an SSL_* call; the caller cleared the error queue. */
 static enum tls_step
 map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
@@ -187,7 +220,7 @@ map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 		buf_printf(why, "%s: ", what);
 		if (ssl_reasons(why) > 0)
 			return TLS_ERROR;
-		if (errno != 0 && rv == -1)
+		if (errno != 0)
 			buf_printf(why, "%s", strerror(errno));
 		else
 			buf_printf(why, "connection closed by peer");
@@ -203,11 +236,14 @@ map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 enum tls_step
 tls_handshake_step(struct tls_conn *c, struct buf *why)
 {
+	struct sigpipe_save sv;
 	int rv;
 
 	ERR_clear_error();
 	errno = 0;
+	sigpipe_ignore(&sv);
 	rv = SSL_do_handshake(c->ssl);
+	sigpipe_restore(&sv);
 	if (rv == 1)
 		return TLS_DONE;
 	return map_result(c, rv, "TLS handshake", why);
@@ -216,13 +252,16 @@ tls_handshake_step(struct tls_conn *c, struct buf *why)
 enum tls_step
 tls_read(struct tls_conn *c, void *p, size_t n, size_t *got, struct buf *why)
 {
+	struct sigpipe_save sv;
 	enum tls_step s;
 	int rv;
 
 	*got = 0;
 	ERR_clear_error();
 	errno = 0;
+	sigpipe_ignore(&sv);
 	rv = SSL_read_ex(c->ssl, p, n, got);
+	sigpipe_restore(&sv);
 	if (rv == 1)
 		return TLS_DONE;
 	/* A clean close_notify or a plain EOF is an end of stream, which the
@@ -237,12 +276,15 @@ enum tls_step
 tls_write(struct tls_conn *c, const void *p, size_t n, size_t *put,
     struct buf *why)
 {
+	struct sigpipe_save sv;
 	int rv;
 
 	*put = 0;
 	ERR_clear_error();
 	errno = 0;
+	sigpipe_ignore(&sv);
 	rv = SSL_write_ex(c->ssl, p, n, put);
+	sigpipe_restore(&sv);
 	if (rv == 1)
 		return TLS_DONE;
 	return map_result(c, rv, "TLS write", why);

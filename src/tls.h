@@ -48,9 +48,10 @@
  * counted as truncated). Text from certificates is censored to printable
  * ASCII.
  *
- * BUGS: OpenSSL writes to the socket with write(2), so a peer that resets
- * the connection while we write raises SIGPIPE: the program must ignore
- * SIGPIPE (main does). XXX OpenSSL's default security level applies, so
+ * SIGPIPE: OpenSSL writes to the socket with write(2), so each SSL call
+ * runs with SIGPIPE ignored and the previous disposition restored.
+ *
+ * BUGS: XXX OpenSSL's default security level applies, so
  * a server that only speaks TLS 1.0/1.1 fails the handshake although a
  * lenient sending MTA might still use it; the failure reason says why.
  */

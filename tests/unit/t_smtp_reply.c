@@ -1,6 +1,8 @@
 /* Unit tests for src/smtp_reply.c: reply line grammar, multi-line replies,
  * enhanced status codes, hostile input (oversized, endless, bare CR,
  * non-printables), incremental feeding, EHLO keywords. */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,6 +232,28 @@ test_bytewise(void)
 		free(t);
 		smtp_reply_clear(&m);
 	}
+	{
+		static const struct {
+			const char *in, *want;
+		} fw[] = {
+			{ "421 4.7.0 mx.example busy\r\n", "mx.example" },
+			{ "220   mx.example\r\n", "mx.example" },
+			{ "554 5.7.1\r\n", NULL },
+			{ "220\r\n", NULL },
+			{ "220 \r\n", NULL },
+		};
+		size_t k;
+		char *w;
+
+		for (k = 0; k < sizeof(fw) / sizeof(fw[0]); k++) {
+			smtp_reply_clear(&r);
+			smtp_reply_feed(&r, fw[k].in, strlen(fw[k].in), &used,
+			    why);
+			w = smtp_reply_first_word(&r);
+			is_str(w, fw[k].want, fw[k].in);
+			free(w);
+		}
+	}
 	smtp_reply_clear(&r);
 	buf_free(acc);
 	buf_free(why);
@@ -318,6 +342,127 @@ done:
 	buf_free(why);
 }
 
+/* Invariants that must hold for any input: used <= len; a DONE reply
+ * has 1..100 lines, a code in 200..559 and printable text; an ERROR has
+ * a reason. */
+static int
+check_invariants(const char *in, size_t len, size_t chunk)
+{
+	struct smtp_reply r;
+	struct buf *why = buf_new(BUF_WHY_MAX);
+	struct buf *acc = buf_new(SMTP_REPLY_LINE_MAX * 4);
+	enum smtp_reply_status st = MORE;
+	size_t pos = 0, n, used, i;
+	const char *p;
+	int good = 1;
+
+	smtp_reply_init(&r);
+	while (pos < len && st == MORE) {
+		n = len - pos < chunk ? len - pos : chunk;
+		if (buf_append(acc, in + pos, n) == -1)
+			break;	/* only possible after ERROR would be due */
+		pos += n;
+		st = smtp_reply_feed(&r, buf_str(acc), buf_len(acc), &used,
+		    why);
+		if (used > buf_len(acc))
+			good = 0;
+		buf_consume(acc, used);
+	}
+	if (st == DONE) {
+		if (r.ntext < 1 || r.ntext > SMTP_REPLY_LINES_MAX ||
+		    r.code < 200 || r.code > 559)
+			good = 0;
+		for (i = 0; i < r.ntext; i++) {
+			for (p = r.text[i]; *p != '\0'; p++) {
+				if (*p < 0x20 || *p > 0x7e)
+					good = 0;
+			}
+		}
+	}
+	if (st == ERR && buf_len(why) == 0)
+		good = 0;
+	smtp_reply_clear(&r);
+	buf_free(acc);
+	buf_free(why);
+	return good;
+}
+
+/* Replay tests/corpus/smtp_reply/ in several chunk sizes. */
+static void
+test_corpus(void)
+{
+	static const size_t chunks[] = { 1, 7, 512, 65536 };
+	char dir[1024], path[2048];
+	const char *top = getenv("top_srcdir");
+	struct dirent *de;
+	DIR *d;
+	FILE *fp;
+	char *data;
+	size_t n, k;
+	int nfiles = 0, good;
+
+	snprintf(dir, sizeof(dir), "%s/tests/corpus/smtp_reply",
+	    top ? top : ".");
+	if ((d = opendir(dir)) == NULL) {
+		ok(0, "corpus directory %s", dir);
+		return;
+	}
+	data = malloc(1 << 20);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((fp = fopen(path, "rb")) == NULL)
+			continue;
+		n = fread(data, 1, 1 << 20, fp);
+		fclose(fp);
+		good = 1;
+		for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++)
+			good &= check_invariants(data, n, chunks[k]);
+		ok(good, "corpus %s", de->d_name);
+		nfiles++;
+	}
+	closedir(d);
+	free(data);
+	ok(nfiles >= 8, "corpus has %d files", nfiles);
+}
+
+/* Random inputs built from SMTP-ish pieces (deterministic LCG). */
+static void
+test_random(void)
+{
+	static const char *const pieces[] = {
+		"250", "220", "421", "554", "-", " ", "\r", "\n", "\r\n",
+		"x", "2.0.0", "5.7.1", "STARTTLS", "\t", "\x80", "99",
+		"250-", "250 ", "\0",
+	};
+	static char in[8192];
+	unsigned long seed = 12345;
+	size_t len, np, pl;
+	int iter, bad = 0;
+
+	for (iter = 0; iter < 20000; iter++) {
+		len = 0;
+		seed = seed * 1103515245 + 12345;
+		np = (seed >> 16) % 40;
+		while (np-- > 0) {
+			seed = seed * 1103515245 + 12345;
+			pl = (seed >> 16) %
+			    (sizeof(pieces) / sizeof(pieces[0]));
+			/* "\0" is one NUL byte */
+			if (pieces[pl][0] == '\0') {
+				in[len++] = '\0';
+				continue;
+			}
+			memcpy(in + len, pieces[pl], strlen(pieces[pl]));
+			len += strlen(pieces[pl]);
+		}
+		if (!check_invariants(in, len, 1 + (seed >> 8) % 16))
+			bad++;
+	}
+	is_int(bad, 0, "20000 random inputs keep the invariants");
+}
+
 int
 main(void)
 {
@@ -328,8 +473,28 @@ main(void)
 	test_oversized();
 	test_endless();
 	test_bytewise();
+	test_corpus();
+	test_random();
 	for (i = 0; i < sizeof(ehlo_cases) / sizeof(ehlo_cases[0]); i++)
 		run_ehlo(&ehlo_cases[i]);
+	{
+		static const struct {
+			const char *name;
+			int want;
+		} nm[] = {
+			{ "probe.example.com", 1 }, { "localhost", 1 },
+			{ "a-b.c", 1 }, { "[192.0.2.1]", 1 },
+			{ "[IPv6:2001:db8::1]", 1 }, { "", 0 },
+			{ "a b", 0 }, { "x\r\nMAIL FROM:<>", 0 },
+			{ "-a.b", 0 }, { "a-.b", 0 }, { "a..b", 0 },
+			{ "a.b.", 0 }, { "[]", 0 }, { "[1.2.3.4", 0 },
+			{ "[1.2.3.4]x", 0 }, { "\xc3\xa9.example", 0 },
+		};
+		for (i = 0; i < sizeof(nm) / sizeof(nm[0]); i++)
+			is_int(smtp_ehlo_name_valid(nm[i].name), nm[i].want,
+			    nm[i].name[0] ? nm[i].name : "(empty)");
+		is_int(smtp_ehlo_name_valid(NULL), 0, "NULL name");
+	}
 	is_str(smtp_ext_name(SMTP_EXT_ENHANCEDSTATUSCODES),
 	    "ENHANCEDSTATUSCODES", "ext name table");
 	is_str(smtp_ext_name(SMTP_EXT_COUNT), "?", "ext name out of range");

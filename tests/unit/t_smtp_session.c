@@ -49,11 +49,18 @@ struct scenario {
 	const char	*helo;
 	const char	*starttls;
 	int		 tls;		/* handshake after STARTTLS reply */
+	int		 chain;		/* present leaf + CA instead of the
+					 * self-signed certificate */
+	int		 v6;		/* listen and connect on ::1 */
+	int		 skip;		/* ::1 unavailable */
 	int		 tls_drop;	/* close in the middle of it */
 	const char	*ehlo_tls;
 	enum flood	 flood;		/* instead of the EHLO reply */
 	int		 drop_on_ehlo;	/* close when EHLO arrives */
+	int		 drop_on_tls_ehlo; /* close when EHLO arrives over
+					 * TLS */
 	/* client configuration */
+	const char	*ehlo_name;	/* NULL = probe.test */
 	unsigned int	 step_ms;
 	unsigned int	 deadline_ms;
 	int		 use_ca;	/* trust the test certificate */
@@ -92,6 +99,31 @@ static struct scenario sc[] = {
 	  .mxhost = "other.test.", .want = SMTP_OK,
 	  .want_step = SMTP_STEP_EHLO_TLS,
 	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
+	{ .name = "STARTTLS, CA-issued chain",
+	  .banner = "220 chain.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1, .chain = 1,
+	  .ehlo_tls = "250 chain.test\r\n", .step_ms = SLOW, .use_ca = 1,
+	  .mxhost = "chain.test", .want = SMTP_OK,
+	  .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
+	{ .name = "STARTTLS over IPv6 loopback",
+	  .banner = "220 mx.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1, .v6 = 1,
+	  .ehlo_tls = "250 mx.test\r\n", .step_ms = SLOW,
+	  .mxhost = "mx.test", .want = SMTP_OK,
+	  .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test|QUIT" },
+	{ .name = "close on EHLO over TLS",
+	  .banner = "220 mx.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1,
+	  .drop_on_tls_ehlo = 1, .step_ms = SLOW, .mxhost = "mx.test",
+	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test" },
+	{ .name = "command injection through the EHLO name",
+	  .banner = "220 x.test\r\n", .ehlo = "250 x.test\r\n",
+	  .ehlo_name = "a\r\nMAIL FROM:<>", .step_ms = SLOW,
+	  .want = SMTP_STARTTLS_NOT_OFFERED, .want_step = SMTP_STEP_EHLO,
+	  .want_sent = "EHLO localhost|QUIT" },
 	{ .name = "refused", .step_ms = SLOW, .want = SMTP_REFUSED,
 	  .want_step = SMTP_STEP_CONNECT, .want_sent = "" },
 	{ .name = "tarpit", .step_ms = FAST, .want = SMTP_NO_BANNER,
@@ -173,8 +205,13 @@ static EVP_PKEY *pkey;
 static X509 *cert;
 static char cafile[64];
 
+static EVP_PKEY *ca_key, *leaf_key;
+static X509 *ca_cert, *leaf_cert;
+
+/* Issued by ca/cakey, or self-signed when ca is NULL. */
 static X509 *
-make_cert(EVP_PKEY *pk, const char *cn, const char *san, long days)
+make_cert_by(EVP_PKEY *pk, const char *cn, const char *san, long days,
+    X509 *ca, EVP_PKEY *cakey)
 {
 	X509 *x;
 	X509_NAME *n;
@@ -190,16 +227,29 @@ make_cert(EVP_PKEY *pk, const char *cn, const char *san, long days)
 	n = X509_get_subject_name(x);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
 	    (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(x, n);
+	X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
+	X509V3_set_ctx_nodb(&v3);
+	X509V3_set_ctx(&v3, ca ? ca : x, x, NULL, NULL, 0);
 	if (san != NULL) {
-		X509V3_set_ctx_nodb(&v3);
-		X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
 		e = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san);
 		X509_add_ext(x, e, -1);
 		X509_EXTENSION_free(e);
 	}
-	X509_sign(x, pk, EVP_sha256());
+	if (ca == NULL && san == NULL) {
+		/* A CA certificate (the issuer of the chain scenario). */
+		e = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints,
+		    "critical,CA:TRUE");
+		X509_add_ext(x, e, -1);
+		X509_EXTENSION_free(e);
+	}
+	X509_sign(x, ca ? cakey : pk, EVP_sha256());
 	return x;
+}
+
+static X509 *
+make_cert(EVP_PKEY *pk, const char *cn, const char *san, long days)
+{
+	return make_cert_by(pk, cn, san, days, NULL, NULL);
 }
 
 /* ---- the throwaway server (child process) ---- */
@@ -293,6 +343,10 @@ server(struct scenario *s, int rec)
 	char line[1024], junk[512];
 	int fd;
 
+	/* The server may write to a client that went away. The client
+	 * side (the parent) keeps the default SIGPIPE disposition: the
+	 * engine must not depend on the program ignoring it. */
+	signal(SIGPIPE, SIG_IGN);
 	alarm(10);
 	fd = accept(s->lfd, NULL, NULL);
 	if (fd == -1)
@@ -315,6 +369,8 @@ server(struct scenario *s, int rec)
 			if (s->drop_on_ehlo)
 				break;
 			if (c.ssl != NULL) {
+				if (s->drop_on_tls_ehlo)
+					break;
 				conn_puts(&c, s->ehlo_tls);
 			} else if (s->flood != FLOOD_NONE) {
 				flood(&c, s->flood);
@@ -335,8 +391,14 @@ server(struct scenario *s, int rec)
 			if (!s->tls)
 				continue;
 			ctx = SSL_CTX_new(TLS_server_method());
-			SSL_CTX_use_certificate(ctx, cert);
-			SSL_CTX_use_PrivateKey(ctx, pkey);
+			if (s->chain) {
+				SSL_CTX_use_certificate(ctx, leaf_cert);
+				SSL_CTX_use_PrivateKey(ctx, leaf_key);
+				SSL_CTX_add1_chain_cert(ctx, ca_cert);
+			} else {
+				SSL_CTX_use_certificate(ctx, cert);
+				SSL_CTX_use_PrivateKey(ctx, pkey);
+			}
 			c.ssl = SSL_new(ctx);
 			SSL_set_fd(c.ssl, fd);
 			if (SSL_accept(c.ssl) != 1)
@@ -375,6 +437,29 @@ listener(unsigned short *port)
 	return fd;
 }
 
+/* A listener on ::1, or -1 when this host has no IPv6 loopback. */
+static int
+listener6(unsigned short *port)
+{
+	struct sockaddr_in6 sin6;
+	socklen_t len = sizeof(sin6);
+	int fd;
+
+	if ((fd = socket(AF_INET6, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_addr = in6addr_loopback;
+	if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) == -1 ||
+	    listen(fd, 8) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin6, &len) == -1) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(sin6.sin6_port);
+	return fd;
+}
+
 /* A port on 127.0.0.1 where nothing listens. */
 static unsigned short
 closed_port(void)
@@ -392,12 +477,21 @@ spawn(struct scenario *s)
 	int p[2], fd;
 
 	if (s->want == SMTP_REFUSED) {
-		s->port = closed_port();
+		/* The port is picked after every listener is bound (see
+		 * main): picked now, the kernel could hand it to one. */
 		s->pid = -1;
 		s->pipefd = -1;
 		return;
 	}
-	s->lfd = listener(&s->port);
+	if (s->v6) {
+		if ((s->lfd = listener6(&s->port)) == -1) {
+			s->skip = 1;
+			s->pid = -1;
+			s->pipefd = -1;
+			return;
+		}
+	} else
+		s->lfd = listener(&s->port);
 	if (pipe(p) == -1) {
 		perror("pipe");
 		exit(1);
@@ -474,6 +568,10 @@ check_common(struct scenario *s)
 	size_t i;
 	int bad = 0;
 
+	if (s->skip) {
+		ok(1, "%s # SKIP no IPv6 loopback", s->name);
+		return;
+	}
 	if (!ok(r != NULL, "%s: callback ran", s->name))
 		return;
 	if (!ok(r->outcome == s->want, "%s: outcome %s", s->name,
@@ -497,10 +595,20 @@ check_common(struct scenario *s)
 	    strstr(s->seen, "DATA"))
 		bad = 1;
 	ok(!bad, "%s: never MAIL, RCPT or DATA", s->name);
-	is_str(r->addr, "127.0.0.1", s->name);
+	is_str(r->addr, s->v6 ? "::1" : "127.0.0.1", s->name);
 	is_int(r->port, s->port, s->name);
 	ok(r->ms.total_ms >= 0 && r->ms.total_ms < 8000, "%s: total %ld ms",
 	    s->name, r->ms.total_ms);
+}
+
+static size_t
+nskipped(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NSC; i++)
+		n += sc[i].skip;
+	return n;
 }
 
 static struct scenario *
@@ -589,6 +697,35 @@ check_specific(void)
 		ok(r->tls.name_matched == NULL, "no matched name");
 	}
 
+	s = find("STARTTLS, CA-issued chain");
+	if ((r = s->res) != NULL) {
+		is_int(r->tls.nchain, 2, "chain: two certificates");
+		ok(r->tls.verify_ok, "chain: verified to the CA (%s)",
+		    r->tls.verify_error_str);
+		ok(r->tls.name_ok, "chain: name matches");
+		if (r->tls.nchain == 2) {
+			is_str(r->tls.chain[0].subject, "CN=chain.test",
+			    "chain: leaf subject");
+			is_str(r->tls.chain[0].issuer, "CN=Test CA",
+			    "chain: leaf issuer");
+			ok(!r->tls.chain[0].self_signed,
+			    "chain: leaf not self-signed");
+			ok(r->tls.chain[1].self_signed,
+			    "chain: CA self-signed");
+			is_str(r->tls.chain[1].key_type, "RSA",
+			    "chain: CA key type");
+			is_int(r->tls.chain[1].key_bits, 2048,
+			    "chain: CA key bits");
+			is_int(r->tls.chain[1].nsan_dns, 0, "chain: CA no SAN");
+		}
+		ok(r->tls.peer_chain != NULL &&
+		    sk_X509_num(r->tls.peer_chain) == 2,
+		    "chain: peer chain kept for DANE");
+	}
+	s = find("STARTTLS over IPv6 loopback");
+	if (!s->skip && (r = s->res) != NULL)
+		ok(r->tls_done && r->tls.name_ok, "IPv6: TLS and name");
+
 	s = find("refused");
 	if ((r = s->res) != NULL) {
 		is_int(r->sys_errno, ECONNREFUSED, "refused: errno");
@@ -612,7 +749,8 @@ check_specific(void)
 	if ((r = s->res) != NULL) {
 		is_int(r->banner.code, 421, "421 kept");
 		is_str(r->banner.esc, "4.7.0", "421 enhanced code");
-		is_str(r->banner_host, "4.7.0", "banner host is first word");
+		is_str(r->banner_host, "mx.test",
+		    "banner host after the enhanced code");
 		ok(strcmp(smtp_outcome_describe(r->outcome), "temporarily "
 		    "refusing: rate limiting or greylisting") == 0,
 		    "421 description");
@@ -718,6 +856,87 @@ test_names(void)
 	EVP_PKEY_free(pk);
 }
 
+/* The TLS layer must survive writing to a closed peer although this
+ * process keeps the default SIGPIPE disposition (it would die here). */
+static void
+test_sigpipe(struct tls_ctx *ctx)
+{
+	struct buf *why = buf_new(BUF_WHY_MAX);
+	struct tls_conn *c;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+		ok(0, "socketpair");
+		return;
+	}
+	close(sv[1]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	c = tls_conn_new(ctx, sv[0], "mx.test", why);
+	ok(c != NULL, "TLS connection on a socketpair");
+	if (c != NULL) {
+		is_int(tls_handshake_step(c, why), TLS_ERROR,
+		    "ClientHello to a closed peer: error, no SIGPIPE death");
+		ok(strstr(buf_str(why), "Broken pipe") != NULL,
+		    "reason: %s", buf_str(why));
+	}
+	ok(signal(SIGPIPE, SIG_DFL) == SIG_DFL, "SIGPIPE disposition "
+	    "restored");
+	tls_conn_free(c);
+	close(sv[0]);
+	buf_free(why);
+}
+
+/* A listener whose accept queue is full drops SYNs (Linux), so a
+ * connect to it hangs in SYN-SENT: CONNECT_TIMEOUT on loopback. */
+static struct smtp_result *ct_res;
+
+static void
+ct_done(struct smtp_result *res, void *arg)
+{
+	(void)arg;
+	ct_res = res;
+}
+
+static void
+test_connect_timeout(struct evloop *loop, struct tls_ctx *ctx)
+{
+	struct smtp_config cfg;
+	struct sockaddr_in sin;
+	unsigned short port;
+	int lfd, fill[3], i;
+
+	lfd = listener(&port);
+	listen(lfd, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(port);
+	for (i = 0; i < 3; i++) {
+		fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(fill[i], (struct sockaddr *)&sin, sizeof(sin));
+	}
+	usleep(50000);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tls = ctx;
+	cfg.port = port;
+	cfg.step_timeout_ms = FAST;
+	smtp_session_start(loop, &cfg, (struct sockaddr *)&sin, sizeof(sin),
+	    "mx.test", ct_done, NULL);
+	evloop_run(loop);
+	if (ok(ct_res != NULL, "connect timeout: callback ran")) {
+		if (!ok(ct_res->outcome == SMTP_CONNECT_TIMEOUT,
+		    "full backlog: %s", smtp_outcome_name(ct_res->outcome)))
+			diag("  why: %s", ct_res->why);
+		is_str(smtp_step_name(ct_res->step), "connect",
+		    "connect timeout: step");
+		is_int(ct_res->nsent, 0, "connect timeout: nothing sent");
+	}
+	smtp_result_free(ct_res);
+	for (i = 0; i < 3; i++)
+		close(fill[i]);
+	close(lfd);
+}
+
 /* Cancel, the wrong address family, and an immediate callback. */
 static int cancelled_cb;
 
@@ -784,6 +1003,7 @@ test_misc(struct evloop *loop, struct tls_ctx *ctx)
 	smtp_result_free(fam_res);
 	close(lfd);
 
+	test_connect_timeout(loop, ctx);
 	is_str(smtp_outcome_name(SMTP_STARTTLS_NOT_OFFERED),
 	    "STARTTLS_NOT_OFFERED", "outcome name");
 	is_str(smtp_outcome_name(SMTP_OUTCOME_COUNT), "?", "outcome range");
@@ -798,12 +1018,12 @@ main(void)
 	struct tls_ctx *ctx, *ctx_ca;
 	struct smtp_config cfg;
 	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
 	struct buf *why = buf_new(BUF_WHY_MAX);
 	FILE *fp;
 	size_t i;
 	int fd;
 
-	signal(SIGPIPE, SIG_IGN);
 	pkey = EVP_EC_gen("P-256");
 	cert = make_cert(pkey, "mx.test", "DNS:mx.test,DNS:*.wild.test", 30);
 	snprintf(cafile, sizeof(cafile), "/tmp/t_smtp_session.XXXXXX");
@@ -811,7 +1031,13 @@ main(void)
 		perror("mkstemp");
 		return 1;
 	}
+	ca_key = EVP_RSA_gen(2048);
+	leaf_key = EVP_EC_gen("P-256");
+	ca_cert = make_cert(ca_key, "Test CA", NULL, 365);
+	leaf_cert = make_cert_by(leaf_key, "chain.test", "DNS:chain.test", 30,
+	    ca_cert, ca_key);
 	PEM_write_X509(fp, cert);
+	PEM_write_X509(fp, ca_cert);
 	fclose(fp);
 
 	ok(tls_ctx_new("/nonexistent/ca.pem", why) == NULL,
@@ -825,27 +1051,46 @@ main(void)
 	    buf_str(why)))
 		return tap_done();
 	test_names();
+	test_sigpipe(ctx);
 
 	/* Servers first (all forks before any client socket exists). */
 	for (i = 0; i < NSC; i++)
 		spawn(&sc[i]);
+	for (i = 0; i < NSC; i++) {
+		if (sc[i].want == SMTP_REFUSED)
+			sc[i].port = closed_port();
+	}
 
 	loop = evloop_new();
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_addr = in6addr_loopback;
 	for (i = 0; i < NSC; i++) {
+		if (sc[i].skip) {
+			ncb++;
+			continue;
+		}
 		memset(&cfg, 0, sizeof(cfg));
-		cfg.ehlo_name = "probe.test";
+		cfg.ehlo_name = sc[i].ehlo_name ? sc[i].ehlo_name :
+		    "probe.test";
 		cfg.port = sc[i].port;
 		cfg.step_timeout_ms = sc[i].step_ms;
 		cfg.deadline_ms = sc[i].deadline_ms;
 		cfg.tls = sc[i].use_ca ? ctx_ca : ctx;
-		smtp_session_start(loop, &cfg, (struct sockaddr *)&sin,
-		    sizeof(sin), sc[i].mxhost ? sc[i].mxhost : "x.test",
-		    done, &sc[i]);
+		if (sc[i].v6)
+			smtp_session_start(loop, &cfg,
+			    (struct sockaddr *)&sin6, sizeof(sin6),
+			    sc[i].mxhost, done, &sc[i]);
+		else
+			smtp_session_start(loop, &cfg,
+			    (struct sockaddr *)&sin, sizeof(sin),
+			    sc[i].mxhost ? sc[i].mxhost : "x.test", done,
+			    &sc[i]);
 	}
-	is_int(ncb, 0, "no callback before the loop runs");
+	is_int(ncb, (int)nskipped(), "no callback before the loop runs");
 	evloop_run(loop);
 	is_int(ncb, NSC, "every session called back once");
 
@@ -863,6 +1108,10 @@ main(void)
 	tls_ctx_free(ctx_ca);
 	X509_free(cert);
 	EVP_PKEY_free(pkey);
+	X509_free(ca_cert);
+	X509_free(leaf_cert);
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(leaf_key);
 	unlink(cafile);
 	buf_free(why);
 	return tap_done();
