@@ -43,6 +43,7 @@ void	analyze_mx(const struct mx_set *, const struct analyze_opts *,
 int	analyze_missing_dot(const char *, const char *);
 void	analyze_smtp(const struct probe_facts *, struct findings *);
 int	analyze_target_answers(const struct probe_target *);
+int	analyze_target_tempfail(const struct probe_target *);
 int	analyze_host_answers(const struct probe_facts *, size_t);
 int	analyze_assumed_down(const struct probe_facts *, const char *);
 long	analyze_delivery_host(const struct probe_facts *, int);

@@ -217,7 +217,8 @@ class Lab:
 
     def base_args(self):
         a = [MXPROBE, "--resolver", "127.0.0.1:%d" % self.dns_port,
-             "--allow-loopback", "--timeout", "20"]
+             "--allow-loopback", "--timeout", "20",
+             "--ehlo", "mxprobe.lab.test"]
         if self.smtp_port:
             a += ["--smtp-port", str(self.smtp_port)]
         ca = os.path.join(self.state, "smtp", "certs", "ca.pem")
@@ -242,6 +243,37 @@ def jpath(doc, path):
                 raise KeyError(path)
             cur = cur[tok]
     return cur
+
+
+def smtp_log(lab):
+    path = os.path.join(getattr(lab, "smtp_state", "") or "", "smtp.log")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def smtp_spans(lab, addrs):
+    """(first connect, first close) per address, from the server log."""
+    spans = []
+    for a in addrs:
+        ev = [e for e in smtp_log(lab) if e.get("addr") == a]
+        c = [e["t"] for e in ev if e.get("event") == "connect"]
+        z = [e["t"] for e in ev if e.get("event") == "close"]
+        if c and z:
+            spans.append((c[0], z[0]))
+    return spans
+
+
+def check_no_mail(lab):
+    """mxprobe never sent MAIL, RCPT or DATA to any lab server."""
+    log = smtp_log(lab)
+    cmds = [e.get("line", "") for e in log if e.get("event") == "command"]
+    bad = [c for c in cmds if re.match(r"(?i)\s*(MAIL|RCPT|DATA|BDAT)\b", c)]
+    return [(bool(cmds) and not bad,
+             "no MAIL, RCPT, DATA or BDAT among the %d commands the "
+             "lab's SMTP servers received" % len(cmds),
+             "offending: %r" % bad[:5])]
 
 
 def parse_expect(name):
@@ -353,6 +385,13 @@ def run_one(lab, zone, name, exp):
                 docs, ok = [], False
             out.append((ok, "%s: %s JSON lines" % (name, rest),
                         "stdout=%r" % p.stdout[:800]))
+        elif kw == "overlap":
+            # The servers' own log: did the sessions overlap in time?
+            spans = smtp_spans(lab, rest.split())
+            ok = len(spans) == len(rest.split()) and \
+                max(s for s, _ in spans) < min(e for _, e in spans)
+            out.append((ok, "%s: sessions to %s overlapped" % (name, rest),
+                        "spans (connect, close): %r" % (spans,)))
         elif kw == "nojson":
             out.append((not p.stdout.strip().startswith("{"),
                         "%s: no report on stdout" % name,
@@ -374,14 +413,20 @@ def main():
         try:
             lab.start_dns()
             lab.start_smtp()
-            for name in scenarios(sys.argv[2:]):
-                for ok, desc, diag in run_scenario(lab, name):
+            def emit(results):
+                nonlocal n, failed
+                for ok, desc, diag in results:
                     n += 1
                     print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
                     if not ok:
                         failed += 1
                         print("#   " + diag.replace("\n", "\n#   "))
                     sys.stdout.flush()
+
+            for name in scenarios(sys.argv[2:]):
+                emit(run_scenario(lab, name))
+            if getattr(lab, "smtp_state", None):
+                emit(check_no_mail(lab))
         finally:
             lab.stop()
             if failed == 0 and not os.environ.get("MXPROBE_LAB_KEEP"):
