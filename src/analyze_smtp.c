@@ -181,6 +181,12 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 	default:
 		break;
 	}
+	if (t->ptr_out == DNS_NXDOMAIN || t->ptr_out == DNS_NODATA)
+		findings_add(fs, F_SMTP_NO_FCRDNS, s, "%s has no PTR record.",
+		    s);
+	else if (t->ptr_out == DNS_OK && t->ptr != NULL && !t->fcrdns)
+		findings_add(fs, F_SMTP_NO_FCRDNS, s, "The PTR of %s names %s, "
+		    "which does not resolve back to the address.", s, t->ptr);
 	if (r->helo_fallback && r->helo_ok)
 		findings_add(fs, F_SMTP_HELO_ONLY, s, "%s rejects EHLO and "
 		    "accepts only HELO.", s);

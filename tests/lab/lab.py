@@ -113,9 +113,13 @@ class Lab:
             "remote-control:",
             "  control-enable: no",
         ]
-        shutil.copy(os.path.join(HERE, "zones", "mxlab.test.zone"), zdir)
-        conf += ["zone:", "  name: mxlab.test",
-                 "  zonefile: mxlab.test.zone"]
+        # The lab's own zones: the parent mxlab.test and reverse DNS.
+        for zf in sorted(os.listdir(os.path.join(HERE, "zones"))):
+            if not zf.endswith(".zone"):
+                continue
+            shutil.copy(os.path.join(HERE, "zones", zf), zdir)
+            conf += ["zone:", "  name: %s" % zf[:-5],
+                     "  zonefile: %s" % zf]
         for n in scenarios():
             z = os.path.join(SCEN, n, "zone")
             if not os.path.exists(z):
