@@ -415,8 +415,14 @@ def main():
         lab = Lab(state)
         n = failed = 0
         try:
-            lab.start_dns()
-            lab.start_smtp()
+            try:
+                lab.start_dns()
+                lab.start_smtp()
+            except (SystemExit, OSError, RuntimeError) as e:
+                # TAP: a lab that cannot start fails loudly, with why.
+                print("Bail out! the lab did not start: %s" % (e,))
+                return 1
+
             def emit(results):
                 nonlocal n, failed
                 for ok, desc, diag in results:
