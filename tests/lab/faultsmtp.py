@@ -68,7 +68,9 @@ Log: one JSON object per line, appended and flushed as it happens:
   {..., "event": "command", "line": "EHLO x", "tls": false}
   {..., "event": "close", "tls": "none"|"ok"|"failed", "why": "..."}
 "line" is the received line without CRLF (non-UTF-8 bytes escaped, cut
-at 1000 characters).  Commands read over TLS have "tls": true.
+at 1000 characters).  Commands read over TLS have "tls": true.  Lines
+the client pipelined behind STARTTLS are logged with "discarded": true
+and never executed.
 
 Limits: command lines are capped at 4096 bytes (longer: 500, close);
 each connection lives at most `life` seconds.  Mail is never accepted:
@@ -508,8 +510,14 @@ class Session:
                              " temporary reason")
             return
         # Plaintext the client pipelined after STARTTLS must not survive
-        # into the TLS session (the CVE-2011-0411 injection).
+        # into the TLS session (the CVE-2011-0411 injection): it is
+        # logged as plaintext commands and dropped.
+        injected = bytes(self.reader._buffer)
         self.reader._buffer.clear()
+        for raw in injected.split(b"\n"):
+            if raw:
+                self.record("command", line=text_of(raw.rstrip(b"\r")),
+                            tls=False, discarded=True)
         await self.reply(220, "2.0.0 Ready to start TLS")
         if b in ("tls_fail", "tls_drop"):
             try:
