@@ -187,7 +187,8 @@ o=$(sess $A.2 "$port" --ca "$ca" --name mx1.lab.test)
 t "ok: banner, EHLO, STARTTLS verified by the CA, EHLO, QUIT" has "$o" \
     banner=220 ehlo=250 \
     "ehlo_kw=STARTTLS SIZE 10240000 PIPELINING 8BITMIME SMTPUTF8 ENHANCEDSTATUSCODES" \
-    starttls=220 tls=ok ehlo2=250 quit=221
+    starttls=220 tls=ok ehlo2=250 quit=221 \
+    "ehlo2_kw=SIZE 10240000 PIPELINING 8BITMIME SMTPUTF8 ENHANCEDSTATUSCODES"
 o=$(timeout 10 openssl s_client -connect $A.2:"$port" -starttls smtp \
     -CAfile "$ca" -verify_hostname mx1.lab.test -verify_return_error \
     </dev/null 2>&1)
