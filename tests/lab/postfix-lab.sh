@@ -106,7 +106,7 @@ diagnose() {
 }
 
 do_stop() {
-	local dir=$1 mpid kids p i
+	local dir=$1 mpid kids p
 	[ -d "$dir/etc" ] || return 0
 	mpid=$(master_pid "$dir")
 	kids=
@@ -116,7 +116,7 @@ do_stop() {
 	if command -v postfix >/dev/null 2>&1; then
 		timeout 20 postfix -c "$dir/etc" stop >>"$dir/postfix.out" 2>&1
 	fi
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		is_master "$mpid" || break
 		sleep 0.1
 	done
@@ -131,7 +131,7 @@ do_stop() {
 }
 
 do_start() {
-	local dir=$1 addr=$2 port=$3 cert=$4 key=$5 ca=$6 name=$7 proto i f
+	local dir=$1 addr=$2 port=$3 cert=$4 key=$5 ca=$6 name=$7 proto f
 	need_postfix
 	case $port in
 	''|*[!0-9]*) die "bad port: $port" ;;
@@ -240,7 +240,7 @@ EOF
 		do_stop "$dir"
 		die "postfix start failed"
 	fi
-	for i in $(seq 150); do
+	for _ in $(seq 150); do
 		listening "$addr" "$port" && return 0
 		sleep 0.1
 	done

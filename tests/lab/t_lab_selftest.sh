@@ -365,7 +365,7 @@ rc=$?
 if [ $rc = 77 ] || { [ $rc != 0 ] && [ "$(id -u)" != 0 ]; }; then
 	why="postfix not installed"
 	[ $rc = 77 ] || why="postfix lab needs root"
-	for i in 1 2 3 4; do skip "$why"; done
+	for _ in 1 2 3 4; do skip "$why"; done
 else
 	[ $rc = 0 ] || sed 's/^/# /' "$tmp/postfix.err"
 	t "postfix-lab.sh start" test $rc = 0
