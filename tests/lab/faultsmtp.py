@@ -32,7 +32,8 @@ RFC 3207 STARTTLS, EHLO again, QUIT) and injects exactly one fault.  The
   tls=V         highest TLS version offered: 1.0 1.1 1.2 1.3
   delay=MS      wait MS before the banner
   ehlo_ext=LIST comma-separated EHLO keyword lines replacing the default
-                list, e.g. ehlo_ext="STARTTLS,SIZE 1000" (empty: none)
+                list, e.g. ehlo_ext="STARTTLS,SIZE 1000" (empty: none);
+                STARTTLS is left out of the EHLO reply once TLS is up
   life=S        hard cap on one connection's life (default 600)
 
 Behaviours (extra options in brackets):
@@ -68,7 +69,9 @@ Log: one JSON object per line, appended and flushed as it happens:
   {..., "event": "command", "line": "EHLO x", "tls": false}
   {..., "event": "close", "tls": "none"|"ok"|"failed", "why": "..."}
 "line" is the received line without CRLF (non-UTF-8 bytes escaped, cut
-at 1000 characters).  Commands read over TLS have "tls": true.
+at 1000 characters).  Commands read over TLS have "tls": true.  Lines
+the client pipelined behind STARTTLS are logged with "discarded": true
+and never executed.
 
 Limits: command lines are capped at 4096 bytes (longer: 500, close);
 each connection lives at most `life` seconds.  Mail is never accepted:
@@ -91,6 +94,7 @@ import ssl
 import struct
 import sys
 import time
+import warnings
 
 LINE_MAX = 4096
 LOG_LINE_MAX = 1000
@@ -227,11 +231,14 @@ def make_sslctx(certdir, name, version, lineno):
                           (lineno, crt, key, e))
     if version is not None:
         v = TLS_VERSIONS[version]
-        if v < ssl.TLSVersion.TLSv1_2:
-            # Old protocols are off at the default security level.
-            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
-            ctx.minimum_version = ssl.TLSVersion.TLSv1
-        ctx.maximum_version = v
+        with warnings.catch_warnings():
+            # TLSv1 and TLSv1_1 are deprecated names; they are the point.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            if v < ssl.TLSVersion.TLSv1_2:
+                # Old protocols are off at the default security level.
+                ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = v
     return ctx
 
 
@@ -492,7 +499,11 @@ class Session:
                 await self.reply(500, "5.5.2 Command not recognized")
 
     async def ehlo_reply(self):
-        await self.reply(250, self.host, *self.lst.ehlo_keywords())
+        kw = self.lst.ehlo_keywords()
+        if self.in_tls:
+            # RFC 3207 4.2: no STARTTLS once TLS is up.
+            kw = [k for k in kw if k.split(" ")[0].upper() != "STARTTLS"]
+        await self.reply(250, self.host, *kw)
 
     async def starttls(self):
         b = self.lst.behaviour
@@ -508,8 +519,14 @@ class Session:
                              " temporary reason")
             return
         # Plaintext the client pipelined after STARTTLS must not survive
-        # into the TLS session (the CVE-2011-0411 injection).
+        # into the TLS session (the CVE-2011-0411 injection): it is
+        # logged as plaintext commands and dropped.
+        injected = bytes(self.reader._buffer)
         self.reader._buffer.clear()
+        for raw in injected.split(b"\n"):
+            if raw:
+                self.record("command", line=text_of(raw.rstrip(b"\r")),
+                            tls=False, discarded=True)
         await self.reply(220, "2.0.0 Ready to start TLS")
         if b in ("tls_fail", "tls_drop"):
             try:

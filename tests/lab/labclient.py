@@ -10,7 +10,7 @@ Usage:
 Prints key=value lines, one fact per line, e.g.
   connect=ok|refused|timeout|error
   banner=220 | banner=timeout | banner=closed | banner=reset
-  banner_lines=N  banner_secs=F
+  banner_text=LAST LINE  banner_lines=N  banner_secs=F
   banner_lines_seen=N   (lines read before a banner timeout)
   ehlo=250  ehlo_kw=STARTTLS SIZE 10240000 ...
   starttls=220
@@ -109,6 +109,7 @@ def read_banner(c):
         out("banner_why", repr(e))
         return None
     out("banner", code)
+    out("banner_text", lines[-1])
     out("banner_lines", len(lines))
     out("banner_secs", "%.2f" % (time.monotonic() - t0))
     return code

@@ -80,10 +80,10 @@ certnames() {
 }
 
 stop_pid() {
-	local pid=$1 i
+	local pid=$1
 	is_ours "$pid" || return 0
 	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		is_ours "$pid" || return 0
 		sleep 0.1
 	done
@@ -104,7 +104,7 @@ do_stop() {
 }
 
 do_start() {
-	local st=$1 port=$2 conf=$3 names pid i a ready
+	local st=$1 port=$2 conf=$3 names pid a ready
 	case $port in
 	''|*[!0-9]*) die "bad port: $port" ;;
 	esac
@@ -133,7 +133,7 @@ do_start() {
 	pid=$!
 	echo "$pid" >"$st/faultsmtp.bgpid"
 
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			cat "$st/faultsmtp.err" >&2
 			rm -f "$st/faultsmtp.bgpid"
