@@ -37,6 +37,7 @@ enum {
 	OPT_MAX_TTL,
 	OPT_EXPECT_BANNER,
 	OPT_BATCH,
+	OPT_BASELINE,
 	OPT_PARALLEL
 };
 
@@ -67,6 +68,7 @@ static const struct option longopts[] = {
 	{ "max-ttl",		required_argument, NULL, OPT_MAX_TTL },
 	{ "expect-banner",	required_argument, NULL, OPT_EXPECT_BANNER },
 	{ "batch",		required_argument, NULL, OPT_BATCH },
+	{ "baseline",		required_argument, NULL, OPT_BASELINE },
 	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -115,6 +117,8 @@ cli_usage(FILE *fp)
 "                           probed to see whether it still answers\n"
 "                           (repeatable)\n"
 "      --expect-banner REGEX  every banner must match (PCRE2)\n"
+"      --baseline FILE      compare with an earlier --json report of the\n"
+"                           same domain and list what changed\n"
 "Fleets:\n"
 "      --batch FILE         check every domain in FILE (one per line, #\n"
 "                           comments; - for stdin); with --json, one\n"
@@ -309,6 +313,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		case OPT_BATCH:
 			o->batch = optarg;
 			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
 		case OPT_PARALLEL:
 			if (number(optarg, 1, 1024, &v) == -1) {
 				buf_printf(why, "--parallel wants a number from "
@@ -430,6 +437,11 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	}
 	if (o->domain != NULL && o->batch != NULL) {
 		buf_printf(why, "--domain and --batch exclude each other");
+		return -1;
+	}
+	if (o->batch != NULL && o->baseline != NULL) {
+		buf_printf(why, "--baseline compares one domain; not with "
+		    "--batch");
 		return -1;
 	}
 	if (o->batch != NULL && o->nagios) {

@@ -61,6 +61,7 @@ struct cli {
 	long		 max_ttl;	/* -1 = no check */
 	const char	*expect_banner;
 	const char	*batch;		/* file of domains, "-" = stdin */
+	const char	*baseline;	/* earlier --json report */
 	int		 parallel;	/* probes at once in batch mode */
 };
 

@@ -83,8 +83,9 @@ def scenarios(names=None):
 
 
 class Lab:
-    def __init__(self, state):
+    def __init__(self, state, selected=None):
         self.state = state
+        self.selected = selected or scenarios()
         self.dns_port = None
         self.smtp_port = None
         self.procs = []
@@ -217,7 +218,7 @@ class Lab:
         installed."""
         self.postfix = {}
         self.postfix_skip = None
-        for n in scenarios():
+        for n in self.selected:
             f = os.path.join(SCEN, n, "postfix")
             if not os.path.exists(f):
                 continue
@@ -481,7 +482,7 @@ def main():
         state = tempfile.mkdtemp(prefix="mxprobe-lab.")
         # Postfix's daemons run as the postfix user: let them in.
         os.chmod(state, 0o755)
-        lab = Lab(state)
+        lab = Lab(state, scenarios(sys.argv[2:]))
         n = failed = 0
         try:
             try:
@@ -521,7 +522,7 @@ def main():
     if cmd == "demo":
         state = tempfile.mkdtemp(prefix="mxprobe-demo.")
         os.chmod(state, 0o755)
-        lab = Lab(state)
+        lab = Lab(state, scenarios(sys.argv[2:]))
         try:
             lab.start_dns()
             lab.start_smtp()
