@@ -397,7 +397,7 @@ def write(path, text):
     with open(path + ".tmp", "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(path + ".tmp", path)
-    print("wrote %s" % path)
+    print("wrote %s" % os.path.normpath(path))
 
 
 def main():
