@@ -85,6 +85,11 @@ def check_findings():
         doc, shape = None, False
         ok(False, "--list-findings prints JSON", e)
     ok(p.returncode == 0, "--list-findings exits 0", p.returncode)
+    q = subprocess.run([MXPROBE, "--list-findings", "stray"],
+                       capture_output=True)
+    ok(q.returncode == 3 and q.stdout == b"",
+       "--list-findings with a stray argument is a usage error (3)",
+       q.returncode)
     ok(shape, "--list-findings: every entry has code, severity, category, "
        "penalty, title, remedy, reference")
     ok(listed == codes, "--list-findings lists the codes of catalogue.def",
