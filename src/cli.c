@@ -38,7 +38,8 @@ enum {
 	OPT_EXPECT_BANNER,
 	OPT_BATCH,
 	OPT_BASELINE,
-	OPT_PARALLEL
+	OPT_PARALLEL,
+	OPT_LIST_FINDINGS
 };
 
 static const struct option longopts[] = {
@@ -73,6 +74,7 @@ static const struct option longopts[] = {
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ "list-findings",	no_argument,	   NULL, OPT_LIST_FINDINGS },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -135,6 +137,7 @@ cli_usage(FILE *fp)
 "  -v, --verbose            diagnostics on stderr\n"
 "  -h, --help               this text\n"
 "      --version            the version\n"
+"      --list-findings      the findings catalogue as JSON\n"
 "\n"
 "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors).\n");
 }
@@ -278,6 +281,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		case OPT_VERSION:
 			printf("%s\n", PACKAGE_STRING);
 			return CLI_EXIT_EARLY;
+		case OPT_LIST_FINDINGS:
+			o->list_findings = 1;
+			break;
 		case OPT_RESOLVER:
 			list_add(&o->resolvers, optarg);
 			break;
@@ -425,6 +431,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		buf_printf(why, "unexpected argument \"%s\"", argv[optind]);
 		return -1;
 	}
+	/* The catalogue needs no domain: main() prints it and exits. */
+	if (o->list_findings)
+		return 0;
 	if (o->json + o->quiet + o->nagios > 1) {
 		buf_printf(why, "--json, --quiet and --nagios exclude each "
 		    "other");

@@ -52,6 +52,7 @@ struct run {
 	json_object			*baseline;	/* --baseline */
 };
 
+static int	list_findings(void);
 static int	report(const struct cli *, const struct cutover_opts *,
 		    json_object *, const struct probe_facts *);
 static int	worse(int, int);
@@ -170,6 +171,45 @@ read_batch(const char *path, struct run *r, struct buf *why)
 	if (fp != stdin)
 		fclose(fp);
 	return 0;
+}
+
+/*
+ * --list-findings: the catalogue as a JSON array, the source that
+ * doc/mxprobe-findings.7 and doc/findings.md are generated from
+ * (tests/meta/gen-findings-doc.py).
+ */
+static int
+list_findings(void)
+{
+	const struct finding_def *d;
+	json_object *a, *e;
+	int i;
+
+	a = json_object_new_array();
+	for (i = 0; i < F__COUNT; i++) {
+		d = finding_def((enum finding_code)i);
+		e = json_object_new_object();
+		json_object_object_add(e, "code",
+		    json_object_new_string(d->code));
+		json_object_object_add(e, "severity",
+		    json_object_new_string(finding_sev_name(d->sev)));
+		json_object_object_add(e, "category",
+		    json_object_new_string(d->category));
+		json_object_object_add(e, "penalty",
+		    json_object_new_int(d->penalty));
+		json_object_object_add(e, "title",
+		    json_object_new_string(d->title));
+		json_object_object_add(e, "remedy",
+		    json_object_new_string(d->remedy));
+		json_object_object_add(e, "reference",
+		    json_object_new_string(d->ref));
+		json_object_array_add(a, e);
+	}
+	printf("%s\n", json_object_to_json_string_ext(a,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(a);
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_UNKNOWN;
 }
 
 /* Rank statuses so that the worse wins: OK < WARNING < UNKNOWN <
@@ -372,6 +412,11 @@ main(int argc, char **argv)
 		cli_free(&o);
 		buf_free(why);
 		return EXIT_UNKNOWN;
+	}
+	if (o.list_findings) {
+		cli_free(&o);
+		buf_free(why);
+		return list_findings();
 	}
 	log_init("mxprobe", o.verbose);
 	co.expect_mx = o.expect_mx.v;

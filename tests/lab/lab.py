@@ -472,7 +472,48 @@ def run_one(lab, zone, name, exp):
                         "stdout=%r" % p.stdout[:200]))
         else:
             out.append((False, "%s: known assertion %s" % (name, kw), ""))
+    out += schema_points(name, p.stdout)
     return out
+
+
+# -- JSON Schema ---------------------------------------------------------
+_SCHEMA = {}
+
+
+def schema_points(name, stdout):
+    """Validate every JSON document in stdout (one document, or JSON
+    Lines) against doc/json-schema.json: one TAP point per run that wrote
+    JSON. Without python3-jsonschema, one visible SKIP per lab run."""
+    docs = []
+    try:
+        docs = [json.loads(stdout)]
+    except ValueError:
+        for line in stdout.splitlines():
+            try:
+                d = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(d, dict):
+                docs.append(d)
+    if not docs:
+        return []
+    if "v" not in _SCHEMA:
+        try:
+            import jsonschema
+            with open(os.path.join(HERE, "..", "..", "doc",
+                                   "json-schema.json")) as f:
+                _SCHEMA["v"] = jsonschema.Draft202012Validator(json.load(f))
+        except ImportError:
+            _SCHEMA["v"] = None
+            return [(True, "JSON Schema # SKIP python3-jsonschema is not "
+                     "installed", "")]
+    v = _SCHEMA["v"]
+    if v is None:
+        return []
+    errs = ["%s: %s" % ("/".join(str(x) for x in e.absolute_path) or "/",
+                        e.message) for d in docs for e in v.iter_errors(d)]
+    return [(not errs, "%s: JSON matches doc/json-schema.json" % name,
+             "\n".join(errs[:20]))]
 
 
 def main():
