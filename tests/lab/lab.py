@@ -11,6 +11,11 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
   zone     the zone file of NAME.mxlab.test, as an administrator writes it
   smtp     optional: SMTP listeners it needs, "ADDR BEHAVIOUR [k=v...]"
            (tests/lab/faultsmtp.py behaviours)
+  https/   optional: the document root of https://mta-sts.NAME.mxlab.test
+           (an MTA-STS policy at https/.well-known/mta-sts.txt, with
+           httpsd.py's side files: .status, .redirect, .ctype, .hang),
+           served on the 127.0.0.x address the zone gives mta-sts with
+           a certificate for mta-sts.NAME.mxlab.test from the lab's CA
   expect   what mxprobe must say: one assertion per line; several runs
            of mxprobe are separated by a line "---"
              args ARGS...        extra mxprobe arguments (shell words)
@@ -25,11 +30,15 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            In args, {dir} is the scenario's directory.
              nojson              stdout is not JSON (usage errors)
 
-The daemons: NSD serves every scenario zone plus the parent zone
-mxlab.test on 127.0.0.1 at a free port (a zone configured without a
+The daemons: NSD serves every scenario zone plus the zones in
+tests/lab/zones/ (ORIGIN.zone: the parent zone mxlab.test and a few zones
+outside it) on 127.0.0.1 at a free port (a zone configured without a
 zone file makes NSD answer SERVFAIL: servfail.mxlab.test). mxprobe runs
-with --resolver 127.0.0.1:PORT --smtp-port SPORT --allow-loopback. No
-address outside 127.0.0.0/8 is ever connected to.
+with --resolver 127.0.0.1:PORT --smtp-port SPORT --allow-loopback. When a
+scenario has https/, every policy host listens on one port HPORT and
+mxprobe gets --https-port HPORT and --ca-file with the lab CA (joined with
+the SMTP lab's CA when both exist). No address outside 127.0.0.0/8 is ever
+connected to.
 """
 import json
 import os
@@ -47,6 +56,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCEN = os.path.join(HERE, "scenarios")
 BUILD = os.environ.get("top_builddir", os.path.join(HERE, "..", ".."))
 MXPROBE = os.environ.get("MXPROBE", os.path.join(BUILD, "src", "mxprobe"))
+OPENSSL = shutil.which("openssl")
+HTTPSD = os.path.join(HERE, "httpsd.py")
 NSD = shutil.which("nsd", path="/usr/sbin:/usr/bin:" + os.environ.get("PATH", ""))
 
 
@@ -84,6 +95,8 @@ class Lab:
         self.state = state
         self.dns_port = None
         self.smtp_port = None
+        self.https_port = None
+        self.https_ca = None
         self.procs = []
 
     # -- NSD ---------------------------------------------------------
@@ -113,9 +126,15 @@ class Lab:
             "remote-control:",
             "  control-enable: no",
         ]
-        shutil.copy(os.path.join(HERE, "zones", "mxlab.test.zone"), zdir)
-        conf += ["zone:", "  name: mxlab.test",
-                 "  zonefile: mxlab.test.zone"]
+        # tests/lab/zones/ORIGIN.zone: the parent zone mxlab.test and
+        # zones outside it (an organisational domain of its own, another
+        # organisation receiving DMARC reports).
+        for z in sorted(os.listdir(os.path.join(HERE, "zones"))):
+            if not z.endswith(".zone"):
+                continue
+            shutil.copy(os.path.join(HERE, "zones", z), zdir)
+            conf += ["zone:", "  name: %s" % z[:-len(".zone")],
+                     "  zonefile: %s" % z]
         for n in scenarios():
             z = os.path.join(SCEN, n, "zone")
             if not os.path.exists(z):
@@ -202,6 +221,107 @@ class Lab:
             raise SystemExit("smtp lab did not start")
         self.smtp_state = sd
 
+    # -- HTTPS policy hosts (MTA-STS) ---------------------------------
+    def https_sites(self):
+        """(scenario, address) for every scenario with an https/ root."""
+        sites = []
+        for n in scenarios():
+            root = os.path.join(SCEN, n, "https")
+            if not os.path.isdir(root):
+                continue
+            addr = None
+            pat = re.compile(r"^mta-sts(\.%s\.mxlab\.test\.)?\s+(\d+\s+)?"
+                             r"(IN\s+)?A\s+(\S+)" % re.escape(n), re.I)
+            for ln in open(os.path.join(SCEN, n, "zone")):
+                m = pat.match(ln)
+                if m:
+                    addr = m.group(4)
+                    break
+            if addr is None or not addr.startswith("127."):
+                raise SystemExit("%s: https/ needs \"mta-sts A 127.x.y.z\" "
+                                 "in the zone" % n)
+            sites.append((n, addr))
+        return sites
+
+    def openssl(self, *args):
+        r = subprocess.run([OPENSSL] + list(args), capture_output=True,
+                           text=True)
+        if r.returncode != 0:
+            raise SystemExit("openssl %s: %s" % (args[0], r.stderr))
+
+    def https_certs(self, d, names):
+        """A lab CA and one EC leaf certificate per name, under d."""
+        ca, cakey = os.path.join(d, "ca.pem"), os.path.join(d, "ca.key")
+        self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
+                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                     "-subj", "/CN=mxprobe lab HTTPS CA", "-keyout", cakey,
+                     "-out", ca, "-addext", "basicConstraints=critical,CA:TRUE",
+                     "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        for name in names:
+            key = os.path.join(d, name + ".key")
+            csr = os.path.join(d, name + ".csr")
+            crt = os.path.join(d, name + ".pem")
+            ext = os.path.join(d, name + ".ext")
+            with open(ext, "w") as f:
+                f.write("subjectAltName=DNS:%s\n"
+                        "extendedKeyUsage=serverAuth\n" % name)
+            self.openssl("req", "-new", "-newkey", "ec", "-pkeyopt",
+                         "ec_paramgen_curve:prime256v1", "-nodes",
+                         "-subj", "/CN=%s" % name, "-keyout", key,
+                         "-out", csr)
+            self.openssl("x509", "-req", "-in", csr, "-CA", ca, "-CAkey",
+                         cakey, "-CAcreateserial", "-days", "2",
+                         "-extfile", ext, "-out", crt)
+        return ca
+
+    def start_https(self):
+        sites = self.https_sites()
+        if not sites:
+            return
+        if not OPENSSL:
+            raise SystemExit("openssl not found: install the openssl "
+                             "package")
+        d = os.path.join(self.state, "https")
+        os.makedirs(d, exist_ok=True)
+        names = ["mta-sts.%s.mxlab.test" % n for n, _ in sites]
+        self.https_ca = self.https_certs(d, names)
+        self.https_port = free_port()
+        pending = []
+        for (n, addr), name in zip(sites, names):
+            pf = os.path.join(d, name + ".port")
+            p = subprocess.Popen(
+                [sys.executable, HTTPSD, "--listen", addr, "--port",
+                 str(self.https_port), "--cert",
+                 os.path.join(d, name + ".pem"), "--key",
+                 os.path.join(d, name + ".key"), "--root",
+                 os.path.join(SCEN, n, "https"), "--portfile", pf,
+                 "--quiet"],
+                stdout=subprocess.DEVNULL,
+                stderr=open(os.path.join(d, name + ".log"), "w"))
+            self.procs.append(p)
+            pending.append((p, pf, name))
+        deadline = time.time() + 10
+        for p, pf, name in pending:
+            while not os.path.exists(pf):
+                if p.poll() is not None or time.time() > deadline:
+                    raise SystemExit("httpsd for %s did not start; see "
+                                     "%s/%s.log" % (name, d, name))
+                time.sleep(0.05)
+
+    def ca_file(self):
+        """One --ca-file for both labs: the CAs joined when both exist."""
+        cas = [c for c in (os.path.join(self.state, "smtp", "certs",
+                                        "ca.pem"), self.https_ca)
+               if c and os.path.exists(c)]
+        if len(cas) < 2:
+            return cas[0] if cas else None
+        both = os.path.join(self.state, "ca-all.pem")
+        if not os.path.exists(both):
+            with open(both, "w") as out:
+                for c in cas:
+                    out.write(open(c).read())
+        return both
+
     def stop(self):
         if getattr(self, "smtp_state", None):
             subprocess.run(["bash", os.path.join(HERE, "smtp-lab.sh"),
@@ -220,8 +340,10 @@ class Lab:
              "--allow-loopback", "--timeout", "20"]
         if self.smtp_port:
             a += ["--smtp-port", str(self.smtp_port)]
-        ca = os.path.join(self.state, "smtp", "certs", "ca.pem")
-        if os.path.exists(ca):
+        if self.https_port:
+            a += ["--https-port", str(self.https_port)]
+        ca = self.ca_file()
+        if ca:
             a += ["--ca-file", ca]
         return a
 
@@ -374,6 +496,7 @@ def main():
         try:
             lab.start_dns()
             lab.start_smtp()
+            lab.start_https()
             for name in scenarios(sys.argv[2:]):
                 for ok, desc, diag in run_scenario(lab, name):
                     n += 1
@@ -396,6 +519,7 @@ def main():
         try:
             lab.start_dns()
             lab.start_smtp()
+            lab.start_https()
             for name in sys.argv[2:]:
                 args = lab.base_args() + ["--domain", name + ".mxlab.test"]
                 print("$ mxprobe --domain %s.mxlab.test" % name)
