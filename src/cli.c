@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "probe_auth.h"
 #include "spf.h"
 #include "xalloc.h"
 
@@ -403,6 +404,11 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 				    "address, not \"%s\"", optarg);
 				return -1;
 			}
+			if (o->spf_ip.n == AUTH_MAX_SPF_IPS) {
+				buf_printf(why, "at most %d --spf-ip",
+				    AUTH_MAX_SPF_IPS);
+				return -1;
+			}
 			list_add(&o->spf_ip, optarg);
 			break;
 		}
@@ -422,6 +428,17 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			o->helo = optarg;
 			break;
 		case OPT_DKIM_SELECTOR:
+			/* RFC 6376 §3.1: a selector is one or more labels. */
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1) {
+				buf_printf(why, " (in --dkim-selector)");
+				return -1;
+			}
+			if (o->dkim_selectors.n == AUTH_MAX_SELECTORS) {
+				buf_printf(why, "at most %d --dkim-selector",
+				    AUTH_MAX_SELECTORS);
+				return -1;
+			}
 			list_add(&o->dkim_selectors, optarg);
 			break;
 		case ':':
