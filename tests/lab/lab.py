@@ -16,6 +16,8 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            httpsd.py's side files: .status, .redirect, .ctype, .hang),
            served on the 127.0.0.x address the zone gives mta-sts with
            a certificate for mta-sts.NAME.mxlab.test from the lab's CA
+  https.name  optional: the DNS name the policy host's certificate
+           carries instead (a certificate for the wrong host)
   expect   what mxprobe must say: one assertion per line; several runs
            of mxprobe are separated by a line "---"
              args ARGS...        extra mxprobe arguments (shell words)
@@ -249,19 +251,19 @@ class Lab:
         if r.returncode != 0:
             raise SystemExit("openssl %s: %s" % (args[0], r.stderr))
 
-    def https_certs(self, d, names):
-        """A lab CA and one EC leaf certificate per name, under d."""
+    def https_certs(self, d, certs):
+        """A lab CA and one EC leaf certificate per (file, DNS name)."""
         ca, cakey = os.path.join(d, "ca.pem"), os.path.join(d, "ca.key")
         self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
                      "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
                      "-subj", "/CN=mxprobe lab HTTPS CA", "-keyout", cakey,
                      "-out", ca, "-addext", "basicConstraints=critical,CA:TRUE",
                      "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-        for name in names:
-            key = os.path.join(d, name + ".key")
-            csr = os.path.join(d, name + ".csr")
-            crt = os.path.join(d, name + ".pem")
-            ext = os.path.join(d, name + ".ext")
+        for base, name in certs:
+            key = os.path.join(d, base + ".key")
+            csr = os.path.join(d, base + ".csr")
+            crt = os.path.join(d, base + ".pem")
+            ext = os.path.join(d, base + ".ext")
             with open(ext, "w") as f:
                 f.write("subjectAltName=DNS:%s\n"
                         "extendedKeyUsage=serverAuth\n" % name)
@@ -284,7 +286,12 @@ class Lab:
         d = os.path.join(self.state, "https")
         os.makedirs(d, exist_ok=True)
         names = ["mta-sts.%s.mxlab.test" % n for n, _ in sites]
-        self.https_ca = self.https_certs(d, names)
+        certs = []
+        for (n, _), name in zip(sites, names):
+            f = os.path.join(SCEN, n, "https.name")
+            certs.append((name, open(f).read().strip()
+                          if os.path.exists(f) else name))
+        self.https_ca = self.https_certs(d, certs)
         self.https_port = free_port()
         pending = []
         for (n, addr), name in zip(sites, names):
