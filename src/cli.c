@@ -400,8 +400,8 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			struct spf_ip ip;
 
 			if (spf_ip_parse(optarg, &ip) == -1) {
-				buf_printf(why, "--spf-ip wants an IPv4 or IPv6 "
-				    "address, not \"%s\"", optarg);
+				buf_printf(why, "--spf-ip wants an IPv4 or "
+				    "IPv6 address, not \"%s\"", optarg);
 				return -1;
 			}
 			if (o->spf_ip.n == AUTH_MAX_SPF_IPS) {
