@@ -29,7 +29,8 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              stderr REGEX        stderr matches
              stdout REGEX        stdout matches (with "args --text")
              jsonl N             stdout is N lines of JSON (--batch)
-           In args, {dir} is the scenario's directory.
+           In args, {dir} is the scenario's directory and {blackhole}
+           a resolver address (127.0.0.1:PORT) that never answers.
              nojson              stdout is not JSON (usage errors)
 
 The daemons: NSD serves every scenario zone plus the zones in
@@ -99,6 +100,7 @@ class Lab:
         self.smtp_port = None
         self.https_port = None
         self.https_ca = None
+        self.blackhole = None
         self.procs = []
 
     # -- NSD ---------------------------------------------------------
@@ -315,6 +317,14 @@ class Lab:
                                      "%s/%s.log" % (name, d, name))
                 time.sleep(0.05)
 
+    # -- a resolver that never answers (the overall deadline) ---------
+    def start_blackhole(self):
+        """A UDP socket nobody reads: queries sent there get no answer."""
+        port = free_port()
+        self.blackhole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.blackhole.bind(("127.0.0.1", port))
+        return "127.0.0.1:%d" % port
+
     def ca_file(self):
         """One --ca-file for both labs: the CAs joined when both exist."""
         cas = [c for c in (os.path.join(self.state, "smtp", "certs",
@@ -330,6 +340,8 @@ class Lab:
         return both
 
     def stop(self):
+        if self.blackhole is not None:
+            self.blackhole.close()
         if getattr(self, "smtp_state", None):
             subprocess.run(["bash", os.path.join(HERE, "smtp-lab.sh"),
                             "stop", self.smtp_state])
@@ -405,6 +417,11 @@ def run_one(lab, zone, name, exp):
     text = False
     for kw, rest in exp:
         if kw == "args":
+            if "{blackhole}" in rest and lab.blackhole is None:
+                lab.start_blackhole()
+            if lab.blackhole is not None:
+                rest = rest.replace("{blackhole}", "127.0.0.1:%d" %
+                                    lab.blackhole.getsockname()[1])
             extra += shlex.split(rest.replace("{dir}",
                                               os.path.join(SCEN, zone)))
         elif kw == "domain":
