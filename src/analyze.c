@@ -291,10 +291,15 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 		findings_add(fs, F_MX_LOOKUP_FAILED, f->domain,
 		    "The MX records of %s could not be read before the "
 		    "deadline.", f->domain);
+		auth_analyze(f->auth, f, fs);
 		return;
 	}
 	analyze_mx(f->mx, o, fs);
 	analyze_smtp(f, fs);
 	if (o->cutover != NULL)
 		cutover_analyze(f, o->cutover, fs);
+	/* A domain that does not exist has no policy to judge:
+	 * DOMAIN_NXDOMAIN says all there is to say. */
+	if (f->mx->outcome != DNS_NXDOMAIN)
+		auth_analyze(f->auth, f, fs);
 }

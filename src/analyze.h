@@ -18,13 +18,19 @@
  *		junk such as mail.example.com.example.com
  *	analyze_addr_usable(opts, family, bytes)  1 when a sender on the
  *		internet could connect there (public, or loopback in a lab)
+ *	auth_analyze(auth, facts, fs)	SPF, --spf-ip, DMARC, DKIM, MTA-STS
+ *		and TLS-RPT findings (analyze_auth.c); auth NULL: none
+ *	analyze_auth_mx(facts, &mx)	the MX hosts with MTA-STS's
+ *		cert_valid (1, 0, -1) from the SMTP probe; caller frees mx
  */
 #ifndef MXPROBE_ANALYZE_H
 #define MXPROBE_ANALYZE_H
 
 #include <stddef.h>
 
+struct auth_facts;
 struct findings;
+struct mtasts_mx;
 struct mx_set;
 struct probe_facts;
 struct probe_target;
@@ -49,5 +55,8 @@ int	analyze_assumed_down(const struct probe_facts *, const char *);
 long	analyze_delivery_host(const struct probe_facts *, int);
 int	analyze_addr_usable(const struct analyze_opts *, int,
 	    const unsigned char *);
+void	auth_analyze(const struct auth_facts *, const struct probe_facts *,
+	    struct findings *);
+size_t	analyze_auth_mx(const struct probe_facts *, struct mtasts_mx **);
 
 #endif

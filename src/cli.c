@@ -9,6 +9,8 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "probe_auth.h"
+#include "spf.h"
 #include "xalloc.h"
 
 enum {
@@ -39,7 +41,8 @@ enum {
 	OPT_BATCH,
 	OPT_BASELINE,
 	OPT_PARALLEL,
-	OPT_LIST_FINDINGS
+	OPT_LIST_FINDINGS,
+	OPT_HTTPS_PORT
 };
 
 static const struct option longopts[] = {
@@ -71,6 +74,7 @@ static const struct option longopts[] = {
 	{ "batch",		required_argument, NULL, OPT_BATCH },
 	{ "baseline",		required_argument, NULL, OPT_BASELINE },
 	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
+	{ "https-port",		required_argument, NULL, OPT_HTTPS_PORT },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -108,7 +112,10 @@ cli_usage(FILE *fp)
 "      --spf-sender ADDR    MAIL FROM for --spf-ip (default\n"
 "                           postmaster@DOMAIN)\n"
 "      --helo NAME          HELO name for --spf-ip\n"
-"      --dkim-selector NAME also try this DKIM selector (repeatable)\n"
+"      --dkim-selector NAME try this DKIM selector instead of the usual\n"
+"                           list (repeatable)\n"
+"      --https-port PORT    fetch the MTA-STS policy from PORT instead of\n"
+"                           443 (labs)\n"
 "MX cutover:\n"
 "      --max-ttl SECONDS    the MX TTL must not exceed SECONDS\n"
 "      --expect-mx HOST     the MX set must be exactly these hosts\n"
@@ -402,8 +409,30 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		case OPT_ASSUME_DOWN:
 			list_add(&o->assume_down, optarg);
 			break;
-		case OPT_SPF_IP:
+		case OPT_SPF_IP: {
+			struct spf_ip ip;
+
+			if (spf_ip_parse(optarg, &ip) == -1) {
+				buf_printf(why, "--spf-ip wants an IPv4 or "
+				    "IPv6 address, not \"%s\"", optarg);
+				return -1;
+			}
+			if (o->spf_ip.n == AUTH_MAX_SPF_IPS) {
+				buf_printf(why, "at most %d --spf-ip",
+				    AUTH_MAX_SPF_IPS);
+				return -1;
+			}
 			list_add(&o->spf_ip, optarg);
+			break;
+		}
+		case OPT_HTTPS_PORT:
+			if (number(optarg, 1, 65535, &v) == -1) {
+				buf_printf(why, "--https-port wants a port "
+				    "number from 1 to 65535, not \"%s\"",
+				    optarg);
+				return -1;
+			}
+			o->https_port = (int)v;
 			break;
 		case OPT_SPF_SENDER:
 			o->spf_sender = optarg;
@@ -412,6 +441,17 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			o->helo = optarg;
 			break;
 		case OPT_DKIM_SELECTOR:
+			/* RFC 6376 §3.1: a selector is one or more labels. */
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1) {
+				buf_printf(why, " (in --dkim-selector)");
+				return -1;
+			}
+			if (o->dkim_selectors.n == AUTH_MAX_SELECTORS) {
+				buf_printf(why, "at most %d --dkim-selector",
+				    AUTH_MAX_SELECTORS);
+				return -1;
+			}
 			list_add(&o->dkim_selectors, optarg);
 			break;
 		case ':':

@@ -52,6 +52,7 @@ struct cli {
 	const char	*spf_sender;
 	const char	*helo;
 	struct cli_list	 dkim_selectors;
+	int		 https_port;	/* MTA-STS policy fetch; 0 = 443 */
 	int		 quiet;
 	int		 nagios;
 	int		 warn;		/* score thresholds, -1 = none */

@@ -14,6 +14,7 @@
 #include "dns.h"
 #include "mx.h"
 
+struct auth_facts;
 struct mx_set;
 struct smtp_result;
 
@@ -54,6 +55,8 @@ struct probe_facts {
 	struct probe_old	*old;
 	size_t			 nold;
 	uint64_t		 ms;		/* wall time of the probe */
+	struct auth_facts	*auth;		/* SPF, DMARC, DKIM, MTA-STS,
+						 * TLS-RPT (probe_auth.h) */
 };
 
 void	probe_facts_free(struct probe_facts *);

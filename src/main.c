@@ -454,6 +454,11 @@ main(int argc, char **argv)
 	pc.allow_loopback = o.allow_loopback;
 	pc.assume_down = o.assume_down.v;
 	pc.old_mx = o.old_mx.v;
+	pc.dkim_selectors = o.dkim_selectors.v;
+	pc.spf_ips = o.spf_ip.v;
+	pc.spf_sender = o.spf_sender;
+	pc.helo = o.helo;
+	pc.https_port = (unsigned)o.https_port;
 	if (!o.dns_only && (pc.tls = tls_ctx_new(o.ca_file, why)) == NULL)
 		goto fail;
 	r.o = &o;

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mx.h"
 #include "probe.h"
+#include "probe_auth.h"
 #include "smtp_session.h"
 #include "tls.h"
 #include "xalloc.h"
@@ -58,6 +59,7 @@ struct probe {
 	struct tls_ctx		*tls;
 	int			 own_tls;
 	struct ev_timer		*deadline;
+	struct auth_probe	*authp;
 	unsigned		 pending;
 	uint64_t		 start;
 	probe_done_cb		*cb;
@@ -83,6 +85,7 @@ probe_facts_free(struct probe_facts *f)
 		free(f->old[i].probed);
 	}
 	free(f->old);
+	auth_facts_free(f->auth);
 	mx_set_free(f->mx);
 	free(f->domain);
 	free(f);
@@ -488,6 +491,36 @@ on_mx(struct mx_set *set, void *arg)
 	done_one(p);
 }
 
+/* --- sender policy records (probe_auth.h) --- */
+static void
+on_auth(struct auth_facts *a, void *arg)
+{
+	struct probe *p = arg;
+
+	p->authp = NULL;
+	p->facts->auth = a;
+	done_one(p);
+}
+
+static void
+start_auth(struct probe *p)
+{
+	struct auth_config ac;
+
+	memset(&ac, 0, sizeof(ac));
+	ac.domain = p->facts->domain;
+	ac.dkim_selectors = p->cfg.dkim_selectors;
+	ac.spf_ips = p->cfg.spf_ips;
+	ac.spf_sender = p->cfg.spf_sender;
+	ac.helo = p->cfg.helo;
+	ac.https_port = p->cfg.https_port;
+	ac.ca_file = p->cfg.ca_file;
+	/* Fail the fetch before the deadline abandons it. */
+	ac.https_timeout_ms = p->cfg.deadline_ms / 3 * 2;
+	p->pending++;
+	p->authp = auth_probe_start(p->loop, p->dns, &ac, on_auth, p);
+}
+
 static void
 on_deadline(void *arg)
 {
@@ -498,6 +531,12 @@ on_deadline(void *arg)
 	p->deadline = NULL;
 	/* What is still out is abandoned; its facts stay unset and the
 	 * analysis reports them as not known. */
+	if (p->authp != NULL) {
+		/* on_auth runs inside the cancel; hold the probe open. */
+		p->pending++;
+		auth_probe_cancel(p->authp);
+		p->pending--;
+	}
 	if (p->mxr != NULL) {
 		mx_resolve_cancel(p->mxr);
 		p->mxr = NULL;
@@ -572,6 +611,7 @@ probe_start(struct evloop *loop, struct dns *dns,
 		buf_free(why);
 	}
 	p->mxr = mx_resolve(dns, domain, on_mx, p);
+	start_auth(p);
 	start_old(p);
 	if (cfg->deadline_ms)
 		p->deadline = evloop_timer_add(loop, cfg->deadline_ms,

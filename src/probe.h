@@ -34,6 +34,12 @@ struct probe_config {
 	const char	**assume_down;	/* borrowed; NULL-terminated */
 	const char	**old_mx;	/* borrowed; NULL-terminated */
 	struct tls_ctx	*tls;		/* borrowed, shared; NULL: own */
+	/* Sender policy (probe_auth.h); all borrowed. */
+	const char	**dkim_selectors;	/* NULL-terminated or NULL */
+	const char	**spf_ips;		/* NULL-terminated or NULL */
+	const char	*spf_sender;
+	const char	*helo;
+	unsigned	 https_port;	/* MTA-STS policy host; 0 = 443 */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);

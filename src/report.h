@@ -10,6 +10,12 @@
  *	report_nagios(r, warn, crit, out)  monitoring-plugin line with
  *		performance data
  *
+ *	report_auth_json(auth, facts, top)  adds "spf", "dmarc", "dkim",
+ *		"mta_sts", "tls_rpt" to the top-level object (report_auth.c);
+ *		facts gives the MX hosts for MTA-STS (may be NULL)
+ *	report_auth_text(auth, facts, out)  the SPF, DKIM, DMARC and
+ *		MTA-STS / TLS-RPT sections
+ *
  * The JSON shape is an interface (doc/json-schema.json): schema_version,
  * domain, status, exit_code, mx_ttl, mx[] {host, preference, group,
  * addresses[], cname, ...}, findings[] {code, severity, category,
@@ -20,6 +26,7 @@
 
 #include <stddef.h>
 
+struct auth_facts;
 struct buf;
 struct findings;
 struct json_object;
@@ -43,6 +50,10 @@ void			 report_smtp_json(const struct probe_facts *, size_t,
 struct json_object	*report_failover_json(const struct probe_facts *);
 void			 report_smtp_text(const struct probe_facts *,
 			    struct buf *);
+void			 report_auth_json(const struct auth_facts *,
+			    const struct probe_facts *, struct json_object *);
+void			 report_auth_text(const struct auth_facts *,
+			    const struct probe_facts *, struct buf *);
 void			 report_nagios(const struct report *, int, int,
 			    struct buf *);
 

@@ -148,6 +148,7 @@ report_json(const struct report *r)
 		}
 	json_object_object_add(o, "mx", a);
 	json_object_object_add(o, "failover", report_failover_json(f));
+	report_auth_json(f->auth, f, o);
 	json_object_object_add(o, "score", score_json(r->score));
 	json_object_object_add(o, "findings", findings_json(fs, r->score));
 	json_object_object_add(o, "elapsed_ms", json_object_new_int64(

@@ -11,6 +11,13 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
   zone     the zone file of NAME.mxlab.test, as an administrator writes it
   smtp     optional: SMTP listeners it needs, "ADDR BEHAVIOUR [k=v...]"
            (tests/lab/faultsmtp.py behaviours)
+  https/   optional: the document root of https://mta-sts.NAME.mxlab.test
+           (an MTA-STS policy at https/.well-known/mta-sts.txt, with
+           httpsd.py's side files: .status, .redirect, .ctype, .hang),
+           served on the 127.0.0.x address the zone gives mta-sts with
+           a certificate for mta-sts.NAME.mxlab.test from the lab's CA
+  https.name  optional: the DNS name the policy host's certificate
+           carries instead (a certificate for the wrong host)
   expect   what mxprobe must say: one assertion per line; several runs
            of mxprobe are separated by a line "---"
              args ARGS...        extra mxprobe arguments (shell words)
@@ -22,17 +29,22 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              stderr REGEX        stderr matches
              stdout REGEX        stdout matches (with "args --text")
              jsonl N             stdout is N lines of JSON (--batch)
-           In args, {dir} is the scenario's directory.
+           In args, {dir} is the scenario's directory and {blackhole}
+           a resolver address (127.0.0.1:PORT) that never answers.
              nojson              stdout is not JSON (usage errors)
              postfix-commands REGEX  the lab Postfix logged these counts
   postfix  optional: "ADDR NAME": a real Postfix on ADDR for this scenario
            (skipped, visibly, where Postfix is not installed)
 
-The daemons: NSD serves every scenario zone plus the parent zone
-mxlab.test on 127.0.0.1 at a free port (a zone configured without a
-zone file makes NSD answer SERVFAIL: servfail.mxlab.test). mxprobe runs
-with --resolver 127.0.0.1:PORT --smtp-port SPORT --allow-loopback. No
-address outside 127.0.0.0/8 is ever connected to.
+The daemons: NSD serves every scenario zone plus the zones in
+tests/lab/zones/ (ORIGIN.zone: the parent zone mxlab.test, reverse DNS
+and a few zones outside it) on 127.0.0.1 at a free port (a zone
+configured without a zone file makes NSD answer SERVFAIL:
+servfail.mxlab.test). mxprobe runs with --resolver 127.0.0.1:PORT
+--smtp-port SPORT --allow-loopback. When a scenario has https/, every
+policy host listens on one port HPORT and mxprobe gets --https-port HPORT
+and --ca-file with the lab CA (joined with the SMTP lab's CA when both
+exist). No address outside 127.0.0.0/8 is ever connected to.
 """
 import json
 import os
@@ -50,6 +62,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCEN = os.path.join(HERE, "scenarios")
 BUILD = os.environ.get("top_builddir", os.path.join(HERE, "..", ".."))
 MXPROBE = os.environ.get("MXPROBE", os.path.join(BUILD, "src", "mxprobe"))
+OPENSSL = shutil.which("openssl")
+HTTPSD = os.path.join(HERE, "httpsd.py")
 NSD = shutil.which("nsd", path="/usr/sbin:/usr/bin:" + os.environ.get("PATH", ""))
 
 
@@ -88,6 +102,9 @@ class Lab:
         self.selected = selected or scenarios()
         self.dns_port = None
         self.smtp_port = None
+        self.https_port = None
+        self.https_ca = None
+        self.blackhole = None
         self.procs = []
 
     # -- NSD ---------------------------------------------------------
@@ -210,6 +227,120 @@ class Lab:
             raise SystemExit("smtp lab did not start")
         self.smtp_state = sd
 
+    # -- HTTPS policy hosts (MTA-STS) ---------------------------------
+    def https_sites(self):
+        """(scenario, address) for every scenario with an https/ root."""
+        sites = []
+        for n in self.selected:
+            root = os.path.join(SCEN, n, "https")
+            if not os.path.isdir(root):
+                continue
+            addr = None
+            pat = re.compile(r"^mta-sts(\.%s\.mxlab\.test\.)?\s+(\d+\s+)?"
+                             r"(IN\s+)?A\s+(\S+)" % re.escape(n), re.I)
+            for ln in open(os.path.join(SCEN, n, "zone")):
+                m = pat.match(ln)
+                if m:
+                    addr = m.group(4)
+                    break
+            if addr is None or not addr.startswith("127."):
+                raise SystemExit("%s: https/ needs \"mta-sts A 127.x.y.z\" "
+                                 "in the zone" % n)
+            sites.append((n, addr))
+        return sites
+
+    def openssl(self, *args):
+        r = subprocess.run([OPENSSL] + list(args), capture_output=True,
+                           text=True)
+        if r.returncode != 0:
+            raise SystemExit("openssl %s: %s" % (args[0], r.stderr))
+
+    def https_certs(self, d, certs):
+        """A lab CA and one EC leaf certificate per (file, DNS name)."""
+        ca, cakey = os.path.join(d, "ca.pem"), os.path.join(d, "ca.key")
+        self.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
+                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                     "-subj", "/CN=mxprobe lab HTTPS CA", "-keyout", cakey,
+                     "-out", ca, "-addext", "basicConstraints=critical,CA:TRUE",
+                     "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        for base, name in certs:
+            key = os.path.join(d, base + ".key")
+            csr = os.path.join(d, base + ".csr")
+            crt = os.path.join(d, base + ".pem")
+            ext = os.path.join(d, base + ".ext")
+            with open(ext, "w") as f:
+                f.write("subjectAltName=DNS:%s\n"
+                        "extendedKeyUsage=serverAuth\n" % name)
+            self.openssl("req", "-new", "-newkey", "ec", "-pkeyopt",
+                         "ec_paramgen_curve:prime256v1", "-nodes",
+                         "-subj", "/CN=%s" % name, "-keyout", key,
+                         "-out", csr)
+            self.openssl("x509", "-req", "-in", csr, "-CA", ca, "-CAkey",
+                         cakey, "-CAcreateserial", "-days", "2",
+                         "-extfile", ext, "-out", crt)
+        return ca
+
+    def start_https(self):
+        sites = self.https_sites()
+        if not sites:
+            return
+        if not OPENSSL:
+            raise SystemExit("openssl not found: install the openssl "
+                             "package")
+        d = os.path.join(self.state, "https")
+        os.makedirs(d, exist_ok=True)
+        names = ["mta-sts.%s.mxlab.test" % n for n, _ in sites]
+        certs = []
+        for (n, _), name in zip(sites, names):
+            f = os.path.join(SCEN, n, "https.name")
+            certs.append((name, open(f).read().strip()
+                          if os.path.exists(f) else name))
+        self.https_ca = self.https_certs(d, certs)
+        self.https_port = free_port()
+        pending = []
+        for (n, addr), name in zip(sites, names):
+            pf = os.path.join(d, name + ".port")
+            p = subprocess.Popen(
+                [sys.executable, HTTPSD, "--listen", addr, "--port",
+                 str(self.https_port), "--cert",
+                 os.path.join(d, name + ".pem"), "--key",
+                 os.path.join(d, name + ".key"), "--root",
+                 os.path.join(SCEN, n, "https"), "--portfile", pf,
+                 "--quiet"],
+                stdout=subprocess.DEVNULL,
+                stderr=open(os.path.join(d, name + ".log"), "w"))
+            self.procs.append(p)
+            pending.append((p, pf, name))
+        deadline = time.time() + 10
+        for p, pf, name in pending:
+            while not os.path.exists(pf):
+                if p.poll() is not None or time.time() > deadline:
+                    raise SystemExit("httpsd for %s did not start; see "
+                                     "%s/%s.log" % (name, d, name))
+                time.sleep(0.05)
+
+    # -- a resolver that never answers (the overall deadline) ---------
+    def start_blackhole(self):
+        """A UDP socket nobody reads: queries sent there get no answer."""
+        port = free_port()
+        self.blackhole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.blackhole.bind(("127.0.0.1", port))
+        return "127.0.0.1:%d" % port
+
+    def ca_file(self):
+        """One --ca-file for both labs: the CAs joined when both exist."""
+        cas = [c for c in (os.path.join(self.state, "smtp", "certs",
+                                        "ca.pem"), self.https_ca)
+               if c and os.path.exists(c)]
+        if len(cas) < 2:
+            return cas[0] if cas else None
+        both = os.path.join(self.state, "ca-all.pem")
+        if not os.path.exists(both):
+            with open(both, "w") as out:
+                for c in cas:
+                    out.write(open(c).read())
+        return both
+
     # -- Postfix -----------------------------------------------------
     def start_postfix(self):
         """A real Postfix for each scenario with a `postfix` file
@@ -249,6 +380,8 @@ class Lab:
             self.postfix[n] = d
 
     def stop(self):
+        if self.blackhole is not None:
+            self.blackhole.close()
         for d in getattr(self, "postfix", {}).values():
             subprocess.run(["bash", os.path.join(HERE, "postfix-lab.sh"),
                             "stop", d], capture_output=True)
@@ -270,8 +403,10 @@ class Lab:
              "--ehlo", "mxprobe.lab.test"]
         if self.smtp_port:
             a += ["--smtp-port", str(self.smtp_port)]
-        ca = os.path.join(self.state, "smtp", "certs", "ca.pem")
-        if os.path.exists(ca):
+        if self.https_port:
+            a += ["--https-port", str(self.https_port)]
+        ca = self.ca_file()
+        if ca:
             a += ["--ca-file", ca]
         return a
 
@@ -374,6 +509,11 @@ def run_one(lab, zone, name, exp):
     text = False
     for kw, rest in exp:
         if kw == "args":
+            if "{blackhole}" in rest and lab.blackhole is None:
+                lab.start_blackhole()
+            if lab.blackhole is not None:
+                rest = rest.replace("{blackhole}", "127.0.0.1:%d" %
+                                    lab.blackhole.getsockname()[1])
             extra += shlex.split(rest.replace("{dir}",
                                               os.path.join(SCEN, zone)))
         elif kw == "domain":
@@ -532,6 +672,7 @@ def main():
                 lab.start_dns()
                 lab.start_smtp()
                 lab.start_postfix()
+                lab.start_https()
             except (SystemExit, OSError, RuntimeError) as e:
                 # TAP: a lab that cannot start fails loudly, with why.
                 print("Bail out! the lab did not start: %s" % (e,))
@@ -570,6 +711,7 @@ def main():
             lab.start_dns()
             lab.start_smtp()
             lab.start_postfix()
+            lab.start_https()
             for name in sys.argv[2:]:
                 args = lab.base_args() + ["--domain", name + ".mxlab.test"]
                 print("$ mxprobe --domain %s.mxlab.test" % name)

@@ -99,6 +99,31 @@ main(void)
 	buf_reset(why);
 	ok(parse("--domain", why) == -1 && strstr(buf_str(why), "value"),
 	    "option without its value");
+	buf_reset(why);
+	ok(parse("--domain x.com --https-port 8443", why) == 0,
+	    "--https-port");
+	buf_reset(why);
+	ok(parse("--domain x.com --https-port 0", why) == -1 &&
+	    strstr(buf_str(why), "--https-port"), "--https-port 0");
+	buf_reset(why);
+	ok(parse("--domain x.com --https-port 443x", why) == -1,
+	    "--https-port not a number");
+	buf_reset(why);
+	ok(parse("--domain x.com --spf-ip 192.0.2.1 --spf-ip 2001:db8::1",
+	    why) == 0, "--spf-ip IPv4 and IPv6");
+	buf_reset(why);
+	ok(parse("--domain x.com --spf-ip 192.0.2.256", why) == -1 &&
+	    strstr(buf_str(why), "192.0.2.256"), "--spf-ip bad address named");
+	buf_reset(why);
+	ok(parse("--domain x.com --spf-ip mail.x.com", why) == -1,
+	    "--spf-ip wants an address, not a name");
+	buf_reset(why);
+	ok(parse("--domain x.com --dkim-selector s1 --dkim-selector a.b",
+	    why) == 0, "--dkim-selector names");
+	buf_reset(why);
+	ok(parse("--domain x.com --dkim-selector a..b", why) == -1 &&
+	    strstr(buf_str(why), "--dkim-selector"),
+	    "--dkim-selector with an empty label");
 	buf_free(why);
 	return tap_done();
 }
