@@ -29,6 +29,7 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              stderr REGEX        stderr matches
              stdout REGEX        stdout matches (with "args --text")
              jsonl N             stdout is N lines of JSON (--batch)
+             points CODE N       the findings CODE cost N score points
            In args, {dir} is the scenario's directory and {blackhole}
            a resolver address (127.0.0.1:PORT) that never answers.
              nojson              stdout is not JSON (usage errors)
@@ -544,6 +545,12 @@ def run_one(lab, zone, name, exp):
                         "%s; stdout=%r stderr=%r" % (e, p.stdout[:500],
                                                       p.stderr[:500])))
     findings = (doc or {}).get("findings", [])
+    sc = (doc or {}).get("score")
+    if sc and sc.get("value") is not None and not sc.get("capped"):
+        lost = sum(f.get("points", 0) for f in findings)
+        out.append((sc["value"] == 100 - lost,
+                    "%s: score %s is 100 less the points of its findings"
+                    % (name, sc["value"]), "points sum to %d" % lost))
     for kw, rest in exp:
         if kw in ("args", "domain"):
             continue
@@ -563,6 +570,13 @@ def run_one(lab, zone, name, exp):
                         "findings: %s" % ", ".join(
                             "%s(%s)" % (f["code"], f.get("subject"))
                             for f in findings)))
+        elif kw == "points":
+            # What a finding cost: the points the score traces to it.
+            code, _, want = rest.partition(" ")
+            got = sum(f.get("points", 0) for f in findings
+                      if f.get("code") == code)
+            out.append((got == int(want), "%s: %s costs %s points" %
+                        (name, code, want), "got %d" % got))
         elif kw == "json":
             path, _, val = rest.partition(" ")
             want = json.loads(val)
