@@ -203,6 +203,7 @@ report_text(const struct report *r, int colour, struct buf *out)
 	buf_printf(out, "\n");
 	mx_section(f->mx, out);
 	report_smtp_text(f, out);
+	report_dane_text(f, out);
 	findings_section(r, colour, out);
 	score_section(r, out);
 	fixes_section(r, out);
