@@ -11,6 +11,9 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
   zone     the zone file of NAME.mxlab.test, as an administrator writes it
   smtp     optional: SMTP listeners it needs, "ADDR BEHAVIOUR [k=v...]"
            (tests/lab/faultsmtp.py behaviours)
+  dnssec   optional: zones to sign, one name a line (tests/lab/dnssec.py:
+           a key made at lab start; its DS is a trust anchor of the lab's
+           validating unbound)
   expect   what mxprobe must say: one assertion per line; several runs
            of mxprobe are separated by a line "---"
              args ARGS...        extra mxprobe arguments (shell words)
@@ -24,6 +27,18 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              jsonl N             stdout is N lines of JSON (--batch)
            In args, {dir} is the scenario's directory.
              nojson              stdout is not JSON (usage errors)
+             resolver validating  ask the lab's validating unbound (which
+                                 sets AD for the signed zones) instead
+                                 of NSD
+             requires smtp       skip the run when no SMTP lab runs
+
+Zone files may hold TLSA data of certificates made at lab start:
+{{spki-sha256 NAME}} / {{cert-sha256 NAME}} become the hex SHA-256 of
+the SubjectPublicKeyInfo / the DER certificate of NAME (as `openssl x509
+-pubkey | openssl pkey -pubin -outform DER | sha256sum`), where NAME's
+certificate is the SMTP lab's (STATE/smtp/certs/NAME.pem, so the SMTP lab
+starts first) or, without one, a throwaway self-signed one made for it
+(STATE/dane-certs). Signing happens after that substitution.
 
 The daemons: NSD serves every scenario zone plus the parent zone
 mxlab.test on 127.0.0.1 at a free port (a zone configured without a
@@ -42,6 +57,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dnssec  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCEN = os.path.join(HERE, "scenarios")
@@ -84,7 +102,38 @@ class Lab:
         self.state = state
         self.dns_port = None
         self.smtp_port = None
+        self.resolver_port = None
         self.procs = []
+
+    # -- DNSSEC and TLSA data ------------------------------------------
+    def certfile(self, name):
+        """The PEM of certificate NAME for TLSA data (see the docstring)."""
+        smtp = os.path.join(self.state, "smtp", "certs", name + ".pem")
+        if os.path.exists(smtp):
+            return smtp
+        return dnssec.make_cert(os.path.join(self.state, "dane-certs"),
+                                name)
+
+    def signed_zones(self):
+        zones = []
+        for n in scenarios():
+            f = os.path.join(SCEN, n, "dnssec")
+            if not os.path.exists(f):
+                continue
+            for ln in open(f):
+                ln = ln.split("#", 1)[0].strip().rstrip(".").lower()
+                if ln:
+                    zones.append(ln)
+        return zones
+
+    def wants_resolver(self):
+        for n in scenarios():
+            f = os.path.join(SCEN, n, "expect")
+            if os.path.exists(f) and any(
+                    ln.split() == ["resolver", "validating"]
+                    for ln in open(f)):
+                return True
+        return bool(self.signed_zones())
 
     # -- NSD ---------------------------------------------------------
     def start_dns(self):
@@ -120,9 +169,21 @@ class Lab:
             z = os.path.join(SCEN, n, "zone")
             if not os.path.exists(z):
                 continue
-            shutil.copy(z, os.path.join(zdir, n + ".mxlab.test.zone"))
-            conf += ["zone:", "  name: %s.mxlab.test" % n,
-                     "  zonefile: %s.mxlab.test.zone" % n]
+            with open(z) as f:
+                text = dnssec.tlsa_placeholders(f.read(), self.certfile)
+            with open(os.path.join(zdir, n + ".mxlab.test.zone"), "w") as f:
+                f.write(text)
+        signed = self.signed_zones()
+        served = [n + ".mxlab.test" for n in scenarios()
+                  if os.path.exists(os.path.join(SCEN, n, "zone"))]
+        for z in signed:
+            if z not in served:
+                raise SystemExit("dnssec: %s is not a lab zone" % z)
+        self.anchors = dnssec.sign_zones(self.state, signed)
+        for z in served:
+            conf += ["zone:", "  name: %s" % z,
+                     "  zonefile: %s.zone%s" % (z, ".signed" if z in signed
+                                                else "")]
         # Configured, never loaded: NSD answers SERVFAIL for it.
         conf += ["zone:", "  name: servfail.mxlab.test",
                  "  zonefile: missing.zone"]
@@ -141,6 +202,10 @@ class Lab:
         with open(os.path.join(self.state, "dns.port"), "w") as f:
             f.write("%d\n" % self.dns_port)
         self.wait_dns()
+        if self.wants_resolver():
+            self.resolver_port, p = dnssec.start_unbound(
+                self.state, self.dns_port, self.anchors)
+            self.procs.append(p)
 
     def wait_dns(self):
         """Until NSD answers a query for the parent zone's SOA (5 s)."""
@@ -283,7 +348,12 @@ def run_one(lab, zone, name, exp):
     if "--text" in extra:
         extra.remove("--text")
         text = True
+    if ("requires", "smtp") in exp and not lab.smtp_port:
+        return [(True, "%s # SKIP no SMTP lab" % name, "")]
     args = lab.base_args() + ([] if text else ["--json"])
+    if ("resolver", "validating") in exp:
+        i = args.index("--resolver")
+        args[i + 1] = "127.0.0.1:%d" % lab.resolver_port
     if "--resolver" in extra:
         # The scenario names its own resolver: drop the lab's.
         i = args.index("--resolver")
@@ -307,7 +377,7 @@ def run_one(lab, zone, name, exp):
                                                       p.stderr[:500])))
     findings = (doc or {}).get("findings", [])
     for kw, rest in exp:
-        if kw in ("args", "domain"):
+        if kw in ("args", "domain", "resolver", "requires"):
             continue
         if kw == "exit":
             out.append((p.returncode == int(rest),
@@ -372,8 +442,9 @@ def main():
         lab = Lab(state)
         n = failed = 0
         try:
-            lab.start_dns()
+            # The SMTP lab first: its certificates feed TLSA data.
             lab.start_smtp()
+            lab.start_dns()
             for name in scenarios(sys.argv[2:]):
                 for ok, desc, diag in run_scenario(lab, name):
                     n += 1
@@ -394,8 +465,9 @@ def main():
         state = tempfile.mkdtemp(prefix="mxprobe-demo.")
         lab = Lab(state)
         try:
-            lab.start_dns()
+            # The SMTP lab first: its certificates feed TLSA data.
             lab.start_smtp()
+            lab.start_dns()
             for name in sys.argv[2:]:
                 args = lab.base_args() + ["--domain", name + ".mxlab.test"]
                 print("$ mxprobe --domain %s.mxlab.test" % name)
