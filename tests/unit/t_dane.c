@@ -29,10 +29,16 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "../../src/analyze.h"
 #include "../../src/buf.h"
+#include "../../src/dns.h"
 #include "../../src/evloop.h"
+#include "../../src/facts.h"
+#include "../../src/findings.h"
+#include "../../src/probe.h"
 #include "../../src/smtp_session.h"
 #include "../../src/tls.h"
+#include "../../src/xalloc.h"
 #include "tap.h"
 
 #define MX	"mx.dane.test"
@@ -374,33 +380,179 @@ smtp_done(struct smtp_result *r, void *arg)
 	sres = r;
 }
 
+static int
+smtp_listener(struct sockaddr_in *sin, pid_t *pid)
+{
+	socklen_t len = sizeof(*sin);
+	int lfd;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(lfd, (struct sockaddr *)sin, sizeof(*sin)) == -1 ||
+	    listen(lfd, 1) == -1 ||
+	    getsockname(lfd, (struct sockaddr *)sin, &len) == -1) {
+		close(lfd);
+		return -1;
+	}
+	fflush(stdout);
+	if ((*pid = fork()) == 0)
+		smtp_server(lfd);
+	close(lfd);
+	return 0;
+}
+
+/* ---- the same through probe.c: TLSA asked, handed to the session ---- */
+
+enum tlsa_mode { T_MATCH, T_MISMATCH, T_SERVFAIL };
+static enum tlsa_mode tlsa_mode;
+
+static struct dns_rr *
+fake_rr(struct dns_rr **rrs, size_t *n, const char *name, int type)
+{
+	struct dns_rr *rr;
+
+	*rrs = xreallocarray(*rrs, *n + 1, sizeof(**rrs));
+	rr = &(*rrs)[(*n)++];
+	memset(rr, 0, sizeof(*rr));
+	rr->owner = xstrdup(name);
+	rr->type = (uint16_t)type;
+	rr->class = 1;
+	rr->ttl = 300;
+	rr->section = 1;
+	return rr;
+}
+
+static enum dns_outcome
+fake_dns(void *arg, const char *name, int type, struct dns_rr **rrs,
+    size_t *n)
+{
+	struct dns_rr *rr;
+	unsigned char d[64];
+
+	(void)arg;
+	*rrs = NULL;
+	*n = 0;
+	if (strcmp(name, "dane.test") == 0) {
+		if (type != DNS_T_MX)
+			return DNS_NODATA;
+		rr = fake_rr(rrs, n, name, DNS_T_MX);
+		rr->u.mx.pref = 10;
+		rr->u.mx.host = xstrdup(MX);
+		return DNS_OK;
+	}
+	if (strcmp(name, MX) == 0) {
+		if (type != DNS_T_A)
+			return DNS_NODATA;
+		rr = fake_rr(rrs, n, name, DNS_T_A);
+		rr->u.a.family = AF_INET;
+		inet_pton(AF_INET, "127.0.0.1", rr->u.a.addr);
+		return DNS_OK;
+	}
+	if (strcmp(name, "_25._tcp." MX) == 0 && type == DNS_T_TLSA) {
+		if (tlsa_mode == T_SERVFAIL)
+			return DNS_SERVFAIL;
+		rr = fake_rr(rrs, n, name, DNS_T_TLSA);
+		rr->u.tlsa.usage = 3;
+		rr->u.tlsa.selector = 1;
+		rr->u.tlsa.mtype = 1;
+		rr->u.tlsa.len = assoc(leaf_cert, 1, 1, d);
+		if (tlsa_mode == T_MISMATCH)
+			d[0] ^= 0xff;
+		rr->u.tlsa.data = xmalloc(rr->u.tlsa.len + 1);
+		memcpy(rr->u.tlsa.data, d, rr->u.tlsa.len);
+		return DNS_OK;
+	}
+	return DNS_NXDOMAIN;
+}
+
+static struct probe_facts *pfacts;
+
+static void
+probe_done(struct probe_facts *f, void *arg)
+{
+	(void)arg;
+	pfacts = f;
+}
+
+static void
+test_probe(struct tls_ctx *ctx, enum tlsa_mode mode, const char *name)
+{
+	struct probe_config cfg;
+	struct sockaddr_in sin;
+	struct evloop *loop;
+	struct dns *dns;
+	struct findings *fs;
+	const struct smtp_result *r;
+	const struct probe_tlsa *t;
+	pid_t pid;
+
+	if (smtp_listener(&sin, &pid) == -1) {
+		ok(0, "%s: SMTP listener", name);
+		return;
+	}
+	tlsa_mode = mode;
+	loop = evloop_new();
+	dns = dns_new_fake(loop, fake_dns, NULL);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.deadline_ms = 10000;
+	cfg.smtp_port = ntohs(sin.sin_port);
+	cfg.step_ms = 5000;
+	cfg.ehlo = "probe.test";
+	cfg.allow_loopback = 1;
+	cfg.tls = ctx;
+	pfacts = NULL;
+	probe_start(loop, dns, &cfg, "dane.test", probe_done, NULL);
+	evloop_run(loop);
+	if (!ok(pfacts != NULL && pfacts->ntlsa == 1 &&
+	    pfacts->ntargets == 1, "%s: probe finishes, one host", name))
+		goto out;
+	t = &pfacts->tlsa[0];
+	is_int(t->asked, 1, "  TLSA asked");
+	is_str(t->qname, "_25._tcp." MX, "  TLSA name");
+	is_int(t->out, mode == T_SERVFAIL ? DNS_SERVFAIL : DNS_OK,
+	    "  TLSA outcome kept");
+	is_int(t->nrr, mode == T_SERVFAIL ? 0 : 1, "  TLSA records kept");
+	is_int(t->ad, 0, "  a fake answer is not authenticated");
+	r = pfacts->targets[0].smtp;
+	if (!ok(r != NULL && r->outcome == SMTP_OK, "  the session ran "
+	    "after the TLSA answer"))
+		goto out;
+	is_int(r->tls.dane_checked, mode != T_SERVFAIL,
+	    "  the session got the records");
+	is_int(r->tls.dane_ok, mode == T_MATCH, "  DANE result");
+	is_int(r->tls.dane_secure, 0, "  not authenticated");
+	fs = findings_new();
+	analyze_dane(pfacts, fs);
+	is_int(findings_has(fs, F_DANE_TLSA_WITHOUT_DNSSEC),
+	    mode != T_SERVFAIL, "  DANE_TLSA_WITHOUT_DNSSEC");
+	is_int(findings_has(fs, F_DANE_LOOKUP_FAILED), mode == T_SERVFAIL,
+	    "  DANE_LOOKUP_FAILED");
+	is_int(findings_has(fs, F_DANE_MISMATCH), 0,
+	    "  no DANE_MISMATCH without DNSSEC");
+	findings_free(fs);
+out:
+	probe_facts_free(pfacts);
+	dns_free(dns);
+	evloop_free(loop);
+	waitpid(pid, NULL, 0);
+}
+
 static void
 test_smtp(struct tls_ctx *ctx, int corrupt)
 {
 	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
 	struct smtp_config cfg;
 	struct tls_tlsa rec;
 	unsigned char data[64];
 	struct evloop *loop;
 	pid_t pid;
-	int lfd;
 
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(lfd, 1) == -1 ||
-	    getsockname(lfd, (struct sockaddr *)&sin, &len) == -1) {
+	if (smtp_listener(&sin, &pid) == -1) {
 		ok(0, "SMTP listener");
-		close(lfd);
 		return;
 	}
-	fflush(stdout);
-	if ((pid = fork()) == 0)
-		smtp_server(lfd);
-	close(lfd);
 	rec.usage = 3;
 	rec.selector = 1;
 	rec.mtype = 1;
@@ -473,6 +625,9 @@ main(void)
 
 	test_smtp(ctx, 0);
 	test_smtp(ctx, 1);
+	test_probe(ctx, T_MATCH, "probe, TLSA matches");
+	test_probe(ctx, T_MISMATCH, "probe, TLSA mismatch");
+	test_probe(ctx, T_SERVFAIL, "probe, TLSA SERVFAIL");
 
 	tls_ctx_free(ctx);
 	X509_free(ca_cert);
