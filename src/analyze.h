@@ -47,6 +47,7 @@ int	analyze_missing_dot(const char *, const char *);
 void	analyze_smtp(const struct probe_facts *, struct findings *);
 void	analyze_dane(const struct probe_facts *, struct findings *);
 int	analyze_target_answers(const struct probe_target *);
+int	analyze_target_tempfail(const struct probe_target *);
 int	analyze_host_answers(const struct probe_facts *, size_t);
 int	analyze_assumed_down(const struct probe_facts *, const char *);
 long	analyze_delivery_host(const struct probe_facts *, int);

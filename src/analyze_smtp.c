@@ -38,6 +38,31 @@ analyze_target_answers(const struct probe_target *t)
 	}
 }
 
+/*
+ * Temporarily refusing: a 4xx greeting or a reset right after connect.
+ * Rate limiting and greylisting look like this; it is not "down".
+ */
+int
+analyze_target_tempfail(const struct probe_target *t)
+{
+	const struct smtp_result *r = t->smtp;
+
+	return r != NULL && (r->outcome == SMTP_BANNER_TEMPFAIL ||
+	    (r->outcome == SMTP_DROPPED && r->reset_after_connect));
+}
+
+static int
+host_tempfails(const struct probe_facts *f, size_t h)
+{
+	size_t i;
+
+	for (i = 0; i < f->ntargets; i++)
+		if (f->targets[i].host == h &&
+		    analyze_target_tempfail(&f->targets[i]))
+			return 1;
+	return 0;
+}
+
 /* 1 answers, 0 does not, -1 not probed (or only skipped addresses). */
 int
 analyze_host_answers(const struct probe_facts *f, size_t h)
@@ -156,6 +181,12 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 	default:
 		break;
 	}
+	if (t->ptr_out == DNS_NXDOMAIN || t->ptr_out == DNS_NODATA)
+		findings_add(fs, F_SMTP_NO_FCRDNS, s, "%s has no PTR record.",
+		    s);
+	else if (t->ptr_out == DNS_OK && t->ptr != NULL && !t->fcrdns)
+		findings_add(fs, F_SMTP_NO_FCRDNS, s, "The PTR of %s names %s, "
+		    "which does not resolve back to the address.", s, t->ptr);
 	if (r->helo_fallback && r->helo_ok)
 		findings_add(fs, F_SMTP_HELO_ONLY, s, "%s rejects EHLO and "
 		    "accepts only HELO.", s);
@@ -383,7 +414,7 @@ void
 analyze_smtp(const struct probe_facts *f, struct findings *fs)
 {
 	const struct mx_set *mx = f->mx;
-	size_t i, h, probed = 0, timeouts = 0, answering = 0;
+	size_t i, h, probed = 0, timeouts = 0, answering = 0, tempfail = 0;
 	long now, assumed;
 	int primary_up, a, ok_in_group, bad_in_group;
 	unsigned g, gpref;
@@ -402,6 +433,8 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 			timeouts++;
 		if (analyze_target_answers(&f->targets[i]))
 			answering++;
+		if (analyze_target_tempfail(&f->targets[i]))
+			tempfail++;
 	}
 	if (probed == 0)
 		return;
@@ -421,10 +454,13 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 			continue;
 		h = f->targets[i].host;
 		/* A dead backup is a fallback problem, said once below. */
-		if (mx->hosts[h].group == 0 || analyze_host_answers(f, h) == 1)
+		if (mx->hosts[h].group == 0 || analyze_host_answers(f, h) == 1 ||
+		    host_tempfails(f, h))
 			target_findings(f, &f->targets[i], fs);
 		tls_findings(f, &f->targets[i], fs);
 	}
+	if (answering == 0 && tempfail > 0)
+		return;		/* the SMTP_TEMPFAIL findings say it all */
 	if (answering == 0) {
 		findings_add(fs, F_SMTP_NONE_ANSWERS, mx->domain,
 		    "None of the exchangers of %s answers: mail to it is "
@@ -437,12 +473,16 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 	for (h = 0; h < mx->nhost; h++)
 		if (mx->hosts[h].group == 0 && analyze_host_answers(f, h) == 1)
 			primary_up = 1;
+	for (h = 0; h < mx->nhost; h++)
+		if (mx->hosts[h].group == 0 && host_tempfails(f, h))
+			primary_up = 1;	/* refusing for now, not down */
 	if (!primary_up && now >= 0)
 		findings_add(fs, F_SMTP_PRIMARY_DOWN, mx->domain,
 		    "No exchanger of the most preferred group answers; mail "
 		    "flows through the backup %s now.", mx->hosts[now].name);
 	for (h = 0; h < mx->nhost; h++)
-		if (mx->hosts[h].group > 0 && analyze_host_answers(f, h) == 0)
+		if (mx->hosts[h].group > 0 && analyze_host_answers(f, h) == 0 &&
+		    !host_tempfails(f, h))
 			findings_add(fs, F_FALLBACK_BACKUP_DOWN,
 			    mx->hosts[h].name, "The backup exchanger %s "
 			    "(preference %u) does not answer.",

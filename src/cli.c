@@ -37,7 +37,9 @@ enum {
 	OPT_MAX_TTL,
 	OPT_EXPECT_BANNER,
 	OPT_BATCH,
-	OPT_PARALLEL
+	OPT_BASELINE,
+	OPT_PARALLEL,
+	OPT_LIST_FINDINGS
 };
 
 static const struct option longopts[] = {
@@ -67,10 +69,12 @@ static const struct option longopts[] = {
 	{ "max-ttl",		required_argument, NULL, OPT_MAX_TTL },
 	{ "expect-banner",	required_argument, NULL, OPT_EXPECT_BANNER },
 	{ "batch",		required_argument, NULL, OPT_BATCH },
+	{ "baseline",		required_argument, NULL, OPT_BASELINE },
 	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ "list-findings",	no_argument,	   NULL, OPT_LIST_FINDINGS },
 	{ NULL,			0,		   NULL, 0 }
 };
 
@@ -115,6 +119,8 @@ cli_usage(FILE *fp)
 "                           probed to see whether it still answers\n"
 "                           (repeatable)\n"
 "      --expect-banner REGEX  every banner must match (PCRE2)\n"
+"      --baseline FILE      compare with an earlier --json report of the\n"
+"                           same domain and list what changed\n"
 "Fleets:\n"
 "      --batch FILE         check every domain in FILE (one per line, #\n"
 "                           comments; - for stdin); with --json, one\n"
@@ -131,6 +137,7 @@ cli_usage(FILE *fp)
 "  -v, --verbose            diagnostics on stderr\n"
 "  -h, --help               this text\n"
 "      --version            the version\n"
+"      --list-findings      the findings catalogue as JSON\n"
 "\n"
 "Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors).\n");
 }
@@ -274,6 +281,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		case OPT_VERSION:
 			printf("%s\n", PACKAGE_STRING);
 			return CLI_EXIT_EARLY;
+		case OPT_LIST_FINDINGS:
+			o->list_findings = 1;
+			break;
 		case OPT_RESOLVER:
 			list_add(&o->resolvers, optarg);
 			break;
@@ -308,6 +318,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_BATCH:
 			o->batch = optarg;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
 			break;
 		case OPT_PARALLEL:
 			if (number(optarg, 1, 1024, &v) == -1) {
@@ -418,6 +431,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		buf_printf(why, "unexpected argument \"%s\"", argv[optind]);
 		return -1;
 	}
+	/* The catalogue needs no domain: main() prints it and exits. */
+	if (o->list_findings)
+		return 0;
 	if (o->json + o->quiet + o->nagios > 1) {
 		buf_printf(why, "--json, --quiet and --nagios exclude each "
 		    "other");
@@ -430,6 +446,11 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	}
 	if (o->domain != NULL && o->batch != NULL) {
 		buf_printf(why, "--domain and --batch exclude each other");
+		return -1;
+	}
+	if (o->batch != NULL && o->baseline != NULL) {
+		buf_printf(why, "--baseline compares one domain; not with "
+		    "--batch");
 		return -1;
 	}
 	if (o->batch != NULL && o->nagios) {

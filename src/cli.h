@@ -6,7 +6,9 @@
  *
  * API:
  *	cli_parse(argc, argv, opts, why)	0 to run, CLI_EXIT_EARLY after
- *		--help/--version (exit 0), -1 on a usage error (why says it)
+ *		--help/--version (exit 0), -1 on a usage error (why says it);
+ *		with --list-findings, 0 and opts->list_findings set (no
+ *		--domain needed)
  *	cli_free(opts)
  *	cli_domain_check(name, out, outlen, why)  validates a domain name
  *		(RFC 1035 §2.3.4: labels 1-63 octets, 253 in all) and writes
@@ -61,7 +63,9 @@ struct cli {
 	long		 max_ttl;	/* -1 = no check */
 	const char	*expect_banner;
 	const char	*batch;		/* file of domains, "-" = stdin */
+	const char	*baseline;	/* earlier --json report */
 	int		 parallel;	/* probes at once in batch mode */
+	int		 list_findings;	/* print the catalogue, exit */
 };
 
 int	cli_parse(int, char **, struct cli *, struct buf *);

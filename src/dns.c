@@ -297,9 +297,13 @@ dns_cancel(struct dns_query *q)
 		return;
 	q->cancelled = 1;
 	q->cb = NULL;
-	if (q->d->fake != NULL)
+	/*
+	 * A fake query waiting for its timer goes now; one whose answer is
+	 * being delivered (cancelled from its own callback) is freed by
+	 * fake_fire(), and a real one when c-ares reports its end.
+	 */
+	if (q->d->fake != NULL && q->fake_timer != NULL)
 		query_unlink_free(q);
-	/* A real query is freed when c-ares reports its end. */
 }
 
 static int

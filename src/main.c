@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "baseline.h"
 #include "buf.h"
 #include "cli.h"
 #include "cutover.h"
@@ -48,10 +49,12 @@ struct run {
 	int				 running;
 	int				 status;	/* worst so far */
 	int				 any;
+	json_object			*baseline;	/* --baseline */
 };
 
+static int	list_findings(void);
 static int	report(const struct cli *, const struct cutover_opts *,
-		    const struct probe_facts *);
+		    json_object *, const struct probe_facts *);
 static int	worse(int, int);
 static void	start_next(struct run *);
 
@@ -68,7 +71,7 @@ on_probe(struct probe_facts *f, void *arg)
 		    "for %s (%s)\n", r->o->resolvers.n ? r->o->resolvers.v[0] :
 		    "from /etc/resolv.conf", f->domain,
 		    dns_outcome_name(f->mx->outcome));
-	st = report(r->o, r->co, f);
+	st = report(r->o, r->co, r->baseline, f);
 	fflush(stdout);
 	r->status = r->any ? worse(r->status, st) : st;
 	r->any = 1;
@@ -170,6 +173,45 @@ read_batch(const char *path, struct run *r, struct buf *why)
 	return 0;
 }
 
+/*
+ * --list-findings: the catalogue as a JSON array, the source that
+ * doc/mxprobe-findings.7 and doc/findings.md are generated from
+ * (tests/meta/gen-findings-doc.py).
+ */
+static int
+list_findings(void)
+{
+	const struct finding_def *d;
+	json_object *a, *e;
+	int i;
+
+	a = json_object_new_array();
+	for (i = 0; i < F__COUNT; i++) {
+		d = finding_def((enum finding_code)i);
+		e = json_object_new_object();
+		json_object_object_add(e, "code",
+		    json_object_new_string(d->code));
+		json_object_object_add(e, "severity",
+		    json_object_new_string(finding_sev_name(d->sev)));
+		json_object_object_add(e, "category",
+		    json_object_new_string(d->category));
+		json_object_object_add(e, "penalty",
+		    json_object_new_int(d->penalty));
+		json_object_object_add(e, "title",
+		    json_object_new_string(d->title));
+		json_object_object_add(e, "remedy",
+		    json_object_new_string(d->remedy));
+		json_object_object_add(e, "reference",
+		    json_object_new_string(d->ref));
+		json_object_array_add(a, e);
+	}
+	printf("%s\n", json_object_to_json_string_ext(a,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(a);
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_UNKNOWN;
+}
+
 /* Rank statuses so that the worse wins: OK < WARNING < UNKNOWN <
  * CRITICAL (see findings_status()). */
 static int
@@ -234,15 +276,52 @@ ehlo_name(const struct cli *o, char *buf, size_t len)
 }
 
 static int
+status_of(const struct cli *o, const struct findings *fs,
+    const struct score *sc)
+{
+	int status = findings_status(fs);
+
+	if (sc->valid && o->crit >= 0 && sc->value < o->crit)
+		status = worse(status, EXIT_CRITICAL);
+	else if (sc->valid && o->warn >= 0 && sc->value < o->warn)
+		status = worse(status, EXIT_WARNING);
+	return status;
+}
+
+static void
+changes_text(json_object *changes, struct buf *out)
+{
+	json_object *c, *v;
+	size_t i;
+
+	buf_printf(out, "\nChanges since the baseline\n");
+	if (json_object_array_length(changes) == 0)
+		buf_printf(out, "  none\n");
+	for (i = 0; i < json_object_array_length(changes); i++) {
+		c = json_object_array_get_idx(changes, i);
+		buf_printf(out, "  %s of %s\n",
+		    json_object_get_string(json_object_object_get(c, "what")),
+		    json_object_get_string(json_object_object_get(c,
+		    "subject")));
+		v = json_object_object_get(c, "before");
+		buf_printf(out, "      before: %s\n", v ?
+		    json_object_get_string(v) : "(none)");
+		v = json_object_object_get(c, "after");
+		buf_printf(out, "      after:  %s\n", v ?
+		    json_object_get_string(v) : "(none)");
+	}
+}
+
+static int
 report(const struct cli *o, const struct cutover_opts *co,
-    const struct probe_facts *f)
+    json_object *baseline, const struct probe_facts *f)
 {
 	struct analyze_opts ao;
 	struct findings *fs;
 	struct score sc;
 	struct report r;
 	struct buf *out;
-	json_object *j;
+	json_object *j, *changes = NULL, *b;
 	int status;
 
 	memset(&ao, 0, sizeof(ao));
@@ -251,19 +330,33 @@ report(const struct cli *o, const struct cutover_opts *co,
 	fs = findings_new();
 	analyze_probe(f, &ao, fs);
 	score_compute(fs, &sc);
-	status = findings_status(fs);
-	if (sc.valid && o->crit >= 0 && sc.value < o->crit)
-		status = worse(status, EXIT_CRITICAL);
-	else if (sc.valid && o->warn >= 0 && sc.value < o->warn)
-		status = worse(status, EXIT_WARNING);
 	r.facts = f;
 	r.fs = fs;
 	r.score = &sc;
-	r.status = status;
+	r.status = status_of(o, fs, &sc);
+	if (baseline != NULL) {
+		/* Compare what this run reports with the saved report; the
+		 * changes are findings too, so score and status again. */
+		j = report_json(&r);
+		changes = baseline_compare(baseline, j, fs);
+		json_object_put(j);
+		score_free(&sc);
+		score_compute(fs, &sc);
+		r.status = status_of(o, fs, &sc);
+	}
+	status = r.status;
 	out = buf_new(16 * 1024 * 1024);
 	if (o->json) {
 		/* Batch mode writes JSON Lines: one object per line. */
 		j = report_json(&r);
+		if (changes != NULL) {
+			b = json_object_new_object();
+			json_object_object_add(b, "file",
+			    json_object_new_string(o->baseline));
+			json_object_object_add(b, "changes",
+			    json_object_get(changes));
+			json_object_object_add(j, "baseline", b);
+		}
 		buf_printf(out, "%s\n", json_object_to_json_string_ext(j,
 		    (o->batch ? JSON_C_TO_STRING_PLAIN :
 		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED) |
@@ -273,10 +366,14 @@ report(const struct cli *o, const struct cutover_opts *co,
 		report_quiet(&r, out);
 	else if (o->nagios)
 		report_nagios(&r, o->warn, o->crit, out);
-	else
+	else {
 		report_text(&r, use_colour(o), out);
+		if (changes != NULL)
+			changes_text(changes, out);
+	}
 	fwrite(buf_str(out), 1, buf_len(out), stdout);
 	buf_free(out);
+	json_object_put(changes);
 	score_free(&sc);
 	findings_free(fs);
 	return status;
@@ -316,6 +413,11 @@ main(int argc, char **argv)
 		buf_free(why);
 		return EXIT_UNKNOWN;
 	}
+	if (o.list_findings) {
+		cli_free(&o);
+		buf_free(why);
+		return list_findings();
+	}
 	log_init("mxprobe", o.verbose);
 	co.expect_mx = o.expect_mx.v;
 	co.expect_contains = o.expect_contains.v;
@@ -331,6 +433,9 @@ main(int argc, char **argv)
 		if (read_batch(o.batch, &r, why) == -1)
 			goto fail;
 	} else {
+		if (o.baseline != NULL && (r.baseline = baseline_load(
+		    o.baseline, o.domain, why)) == NULL)
+			goto fail;
 		r.domains = xcalloc(1, sizeof(*r.domains));
 		r.domains[0] = xstrdup(o.domain);
 		r.ndomains = 1;
@@ -372,6 +477,7 @@ fail:
 	fprintf(stderr, "mxprobe: %s\n", buf_str(why));
 	rc = EXIT_UNKNOWN;
 done:
+	json_object_put(r.baseline);
 	tls_ctx_free(pc.tls);
 	pcre2_code_free(co.banner);
 	for (i = 0; i < r.ndomains; i++)

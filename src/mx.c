@@ -82,13 +82,30 @@ mx_sort(struct mx_host *h, size_t n)
 	}
 }
 
+static int
+cmp_addr(const void *a, const void *b)
+{
+	const struct mx_addr *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family == AF_INET ? -1 : 1;
+	return memcmp(x->addr, y->addr, 16);
+}
+
 static void
 finish(struct mx_resolve *r)
 {
 	struct mx_set *s = r->set;
 	mx_done_cb *cb = r->cb;
 	void *arg = r->arg;
+	size_t i;
 
+	/* The order of addresses in an answer means nothing (servers
+	 * rotate them): sort them so that reports are stable. */
+	for (i = 0; i < s->nhost; i++)
+		if (s->hosts[i].naddr > 1)
+			qsort(s->hosts[i].addrs, s->hosts[i].naddr,
+			    sizeof(*s->hosts[i].addrs), cmp_addr);
 	s->ms = evloop_clock() - r->start;
 	free(r->q);
 	free(r);

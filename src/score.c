@@ -82,6 +82,15 @@ score_compute(const struct findings *fs, struct score *s)
 		s->why = "the MX records could not be read: no score";
 		return;
 	}
+	for (i = 0; i < n; i++)
+		if (finding_def(findings_get(fs, i)->code)->sev ==
+		    SEV_UNKNOWN) {
+			/* A check that could not be made would make any
+			 * number a guess. */
+			s->why = "a check could not be made (see the UNKNOWN "
+			    "findings): no score";
+			return;
+		}
 	if (findings_has(fs, F_SMTP_PORT25_BLOCKED)) {
 		s->why = "no exchanger could be reached from here (port 25 "
 		    "blocked?): no score";

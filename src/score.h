@@ -17,7 +17,8 @@
  *
  * Caps, so that the number cannot mislead:
  *	- a null MX has no score: the domain accepts no mail by design;
- *	- an MX lookup that failed (SERVFAIL, timeout) has no score: UNKNOWN;
+ *	- an MX lookup that failed (SERVFAIL, timeout), or any check that
+ *	  could not be made (an UNKNOWN finding), has no score;
  *	- a domain with no usable exchanger, or none that answers, or that
  *	  does not exist, scores at most SCORE_CAP_DEAD (grade F).
  *

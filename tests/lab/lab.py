@@ -27,18 +27,20 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              jsonl N             stdout is N lines of JSON (--batch)
            In args, {dir} is the scenario's directory.
              nojson              stdout is not JSON (usage errors)
+             postfix-commands REGEX  the lab Postfix logged these counts
              resolver validating  ask the lab's validating unbound (which
                                  sets AD for the signed zones) instead
                                  of NSD
-             requires smtp       skip the run when no SMTP lab runs
+  postfix  optional: "ADDR NAME": a real Postfix on ADDR for this scenario
+           (skipped, visibly, where Postfix is not installed)
 
 Zone files may hold TLSA data of certificates made at lab start:
 {{spki-sha256 NAME}} / {{cert-sha256 NAME}} become the hex SHA-256 of
 the SubjectPublicKeyInfo / the DER certificate of NAME (as `openssl x509
 -pubkey | openssl pkey -pubin -outform DER | sha256sum`), where NAME's
 certificate is the SMTP lab's (STATE/smtp/certs/NAME.pem, so the SMTP lab
-starts first) or, without one, a throwaway self-signed one made for it
-(STATE/dane-certs). Signing happens after that substitution.
+starts before NSD) or, without one, a throwaway self-signed one made for
+it (STATE/dane-certs). Signing happens after that substitution.
 
 The daemons: NSD serves every scenario zone plus the parent zone
 mxlab.test on 127.0.0.1 at a free port (a zone configured without a
@@ -98,8 +100,9 @@ def scenarios(names=None):
 
 
 class Lab:
-    def __init__(self, state):
+    def __init__(self, state, selected=None):
         self.state = state
+        self.selected = selected or scenarios()
         self.dns_port = None
         self.smtp_port = None
         self.resolver_port = None
@@ -115,6 +118,8 @@ class Lab:
                                 name)
 
     def signed_zones(self):
+        """Every scenario's `dnssec` zones: all zones are served, so all
+        that should be signed are (a key and a signature take ms)."""
         zones = []
         for n in scenarios():
             f = os.path.join(SCEN, n, "dnssec")
@@ -127,13 +132,14 @@ class Lab:
         return zones
 
     def wants_resolver(self):
-        for n in scenarios():
+        """A selected scenario asks the validating resolver."""
+        for n in self.selected:
             f = os.path.join(SCEN, n, "expect")
             if os.path.exists(f) and any(
                     ln.split() == ["resolver", "validating"]
                     for ln in open(f)):
                 return True
-        return bool(self.signed_zones())
+        return False
 
     # -- NSD ---------------------------------------------------------
     def start_dns(self):
@@ -162,9 +168,14 @@ class Lab:
             "remote-control:",
             "  control-enable: no",
         ]
-        shutil.copy(os.path.join(HERE, "zones", "mxlab.test.zone"), zdir)
-        conf += ["zone:", "  name: mxlab.test",
-                 "  zonefile: mxlab.test.zone"]
+        # The lab's own zones: the parent mxlab.test and reverse DNS.
+        for zf in sorted(os.listdir(os.path.join(HERE, "zones"))):
+            if not zf.endswith(".zone"):
+                continue
+            shutil.copy(os.path.join(HERE, "zones", zf), zdir)
+            conf += ["zone:", "  name: %s" % zf[:-5],
+                     "  zonefile: %s" % zf]
+        served = []
         for n in scenarios():
             z = os.path.join(SCEN, n, "zone")
             if not os.path.exists(z):
@@ -173,9 +184,8 @@ class Lab:
                 text = dnssec.tlsa_placeholders(f.read(), self.certfile)
             with open(os.path.join(zdir, n + ".mxlab.test.zone"), "w") as f:
                 f.write(text)
+            served.append(n + ".mxlab.test")
         signed = self.signed_zones()
-        served = [n + ".mxlab.test" for n in scenarios()
-                  if os.path.exists(os.path.join(SCEN, n, "zone"))]
         for z in signed:
             if z not in served:
                 raise SystemExit("dnssec: %s is not a lab zone" % z)
@@ -230,7 +240,7 @@ class Lab:
     # -- SMTP --------------------------------------------------------
     def smtp_config(self):
         lines = {}
-        for n in scenarios():
+        for n in self.selected:
             f = os.path.join(SCEN, n, "smtp")
             if not os.path.exists(f):
                 continue
@@ -267,7 +277,48 @@ class Lab:
             raise SystemExit("smtp lab did not start")
         self.smtp_state = sd
 
+    # -- Postfix -----------------------------------------------------
+    def start_postfix(self):
+        """A real Postfix for each scenario with a `postfix` file
+        ("ADDR NAME"), on ADDR at the lab's SMTP port, with a lab CA
+        certificate for NAME. Skipped (visibly) where Postfix is not
+        installed."""
+        self.postfix = {}
+        self.postfix_skip = None
+        for n in self.selected:
+            f = os.path.join(SCEN, n, "postfix")
+            if not os.path.exists(f):
+                continue
+            addr, name = open(f).read().split()[:2]
+            if not addr.startswith("127."):
+                raise SystemExit("%s: %s is not on loopback" % (f, addr))
+            if self.smtp_port is None:
+                self.smtp_port = free_port()
+            certs = os.path.join(self.state, "smtp", "certs")
+            r = subprocess.run(["sh", os.path.join(HERE, "mkcerts.sh"),
+                                certs, name], capture_output=True, text=True)
+            if r.returncode != 0:
+                raise SystemExit("mkcerts.sh: " + r.stderr)
+            d = os.path.join(self.state, "postfix-" + n)
+            r = subprocess.run(
+                ["bash", os.path.join(HERE, "postfix-lab.sh"), "start", d,
+                 addr, str(self.smtp_port),
+                 os.path.join(certs, name + ".pem"),
+                 os.path.join(certs, name + ".key"),
+                 os.path.join(certs, "ca.pem"), name],
+                capture_output=True, text=True)
+            if r.returncode == 77:
+                self.postfix_skip = "postfix is not installed"
+                return
+            if r.returncode != 0:
+                raise SystemExit("postfix-lab.sh: %s%s" % (r.stdout,
+                                                          r.stderr))
+            self.postfix[n] = d
+
     def stop(self):
+        for d in getattr(self, "postfix", {}).values():
+            subprocess.run(["bash", os.path.join(HERE, "postfix-lab.sh"),
+                            "stop", d], capture_output=True)
         if getattr(self, "smtp_state", None):
             subprocess.run(["bash", os.path.join(HERE, "smtp-lab.sh"),
                             "stop", self.smtp_state])
@@ -282,7 +333,8 @@ class Lab:
 
     def base_args(self):
         a = [MXPROBE, "--resolver", "127.0.0.1:%d" % self.dns_port,
-             "--allow-loopback", "--timeout", "20"]
+             "--allow-loopback", "--timeout", "20",
+             "--ehlo", "mxprobe.lab.test"]
         if self.smtp_port:
             a += ["--smtp-port", str(self.smtp_port)]
         ca = os.path.join(self.state, "smtp", "certs", "ca.pem")
@@ -309,6 +361,50 @@ def jpath(doc, path):
     return cur
 
 
+def smtp_log(lab):
+    path = os.path.join(getattr(lab, "smtp_state", "") or "", "smtp.log")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def smtp_spans(lab, addrs):
+    """(first connect, first close) per address, from the server log."""
+    spans = []
+    for a in addrs:
+        ev = [e for e in smtp_log(lab) if e.get("addr") == a]
+        c = [e["t"] for e in ev if e.get("event") == "connect"]
+        z = [e["t"] for e in ev if e.get("event") == "close"]
+        if c and z:
+            spans.append((c[0], z[0]))
+    return spans
+
+
+def check_no_mail(lab):
+    """mxprobe never sent MAIL, RCPT or DATA to any lab server: the fault
+    server's command log, and Postfix's own per-session counts."""
+    log = smtp_log(lab)
+    cmds = [e.get("line", "") for e in log if e.get("event") == "command"]
+    bad = [c for c in cmds if re.match(r"(?i)\s*(MAIL|RCPT|DATA|BDAT)\b", c)]
+    # The whole suite must have talked SMTP; a subset may not have.
+    full = lab.selected == scenarios()
+    out = [((bool(cmds) or not full) and not bad,
+            "no MAIL, RCPT, DATA or BDAT among the %d commands the "
+            "lab's SMTP servers received" % len(cmds),
+            "offending: %r" % bad[:5])]
+    for n, d in sorted(getattr(lab, "postfix", {}).items()):
+        r = subprocess.run(["sh", os.path.join(HERE, "postfix-commands.sh"),
+                            d, "100"], capture_output=True, text=True)
+        lines = r.stdout.splitlines()
+        bad = [l for l in lines if re.search(r"\b(mail|rcpt|data|bdat)=", l)]
+        out.append((bool(lines) and not bad,
+                    "Postfix (%s) logged %d sessions, none with MAIL, RCPT "
+                    "or DATA" % (n, len(lines)),
+                    "sessions: %r %r" % (lines[:5], r.stderr)))
+    return out
+
+
 def parse_expect(name):
     """The runs of a scenario: blocks of assertions separated by ---."""
     f = os.path.join(SCEN, name, "expect")
@@ -326,8 +422,12 @@ def parse_expect(name):
 
 
 def run_scenario(lab, name):
-    """Returns a list of (ok, description, diagnostic)."""
+    """Returns a list of (ok, description, diagnostic); ok may be "skip"."""
     out = []
+    if os.path.exists(os.path.join(SCEN, name, "postfix")) and \
+            name not in getattr(lab, "postfix", {}):
+        return [("skip", "%s: real Postfix" % name,
+                 lab.postfix_skip or "postfix did not start")]
     runs = parse_expect(name)
     for i, exp in enumerate(runs):
         label = name if len(runs) == 1 else "%s/%d" % (name, i + 1)
@@ -348,8 +448,6 @@ def run_one(lab, zone, name, exp):
     if "--text" in extra:
         extra.remove("--text")
         text = True
-    if ("requires", "smtp") in exp and not lab.smtp_port:
-        return [(True, "%s # SKIP no SMTP lab" % name, "")]
     args = lab.base_args() + ([] if text else ["--json"])
     if ("resolver", "validating") in exp:
         i = args.index("--resolver")
@@ -377,7 +475,7 @@ def run_one(lab, zone, name, exp):
                                                       p.stderr[:500])))
     findings = (doc or {}).get("findings", [])
     for kw, rest in exp:
-        if kw in ("args", "domain", "resolver", "requires"):
+        if kw in ("args", "domain", "resolver"):
             continue
         if kw == "exit":
             out.append((p.returncode == int(rest),
@@ -423,13 +521,69 @@ def run_one(lab, zone, name, exp):
                 docs, ok = [], False
             out.append((ok, "%s: %s JSON lines" % (name, rest),
                         "stdout=%r" % p.stdout[:800]))
+        elif kw == "overlap":
+            # The servers' own log: did the sessions overlap in time?
+            spans = smtp_spans(lab, rest.split())
+            ok = len(spans) == len(rest.split()) and \
+                max(s for s, _ in spans) < min(e for _, e in spans)
+            out.append((ok, "%s: sessions to %s overlapped" % (name, rest),
+                        "spans (connect, close): %r" % (spans,)))
+        elif kw == "postfix-commands":
+            # What Postfix itself logged of our session.
+            r = subprocess.run(["sh", os.path.join(HERE,
+                                "postfix-commands.sh"), lab.postfix[zone]],
+                               capture_output=True, text=True)
+            out.append((re.search(rest, r.stdout) is not None,
+                        "%s: Postfix saw %s" % (name, rest),
+                        "postfix-commands: %r %r" % (r.stdout, r.stderr)))
         elif kw == "nojson":
             out.append((not p.stdout.strip().startswith("{"),
                         "%s: no report on stdout" % name,
                         "stdout=%r" % p.stdout[:200]))
         else:
             out.append((False, "%s: known assertion %s" % (name, kw), ""))
+    out += schema_points(name, p.stdout)
     return out
+
+
+# -- JSON Schema ---------------------------------------------------------
+_SCHEMA = {}
+
+
+def schema_points(name, stdout):
+    """Validate every JSON document in stdout (one document, or JSON
+    Lines) against doc/json-schema.json: one TAP point per run that wrote
+    JSON. Without python3-jsonschema, one visible SKIP per lab run."""
+    docs = []
+    try:
+        docs = [json.loads(stdout)]
+    except ValueError:
+        for line in stdout.splitlines():
+            try:
+                d = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(d, dict):
+                docs.append(d)
+    if not docs:
+        return []
+    if "v" not in _SCHEMA:
+        try:
+            import jsonschema
+            with open(os.path.join(HERE, "..", "..", "doc",
+                                   "json-schema.json")) as f:
+                _SCHEMA["v"] = jsonschema.Draft202012Validator(json.load(f))
+        except ImportError:
+            _SCHEMA["v"] = None
+            return [(True, "JSON Schema # SKIP python3-jsonschema is not "
+                     "installed", "")]
+    v = _SCHEMA["v"]
+    if v is None:
+        return []
+    errs = ["%s: %s" % ("/".join(str(x) for x in e.absolute_path) or "/",
+                        e.message) for d in docs for e in v.iter_errors(d)]
+    return [(not errs, "%s: JSON matches doc/json-schema.json" % name,
+             "\n".join(errs[:20]))]
 
 
 def main():
@@ -439,20 +593,38 @@ def main():
     cmd = sys.argv[1]
     if cmd == "check":
         state = tempfile.mkdtemp(prefix="mxprobe-lab.")
-        lab = Lab(state)
+        # Postfix's daemons run as the postfix user: let them in.
+        os.chmod(state, 0o755)
+        lab = Lab(state, scenarios(sys.argv[2:]))
         n = failed = 0
         try:
-            # The SMTP lab first: its certificates feed TLSA data.
-            lab.start_smtp()
-            lab.start_dns()
-            for name in scenarios(sys.argv[2:]):
-                for ok, desc, diag in run_scenario(lab, name):
+            try:
+                # The SMTP lab first: its certificates feed TLSA data.
+                lab.start_smtp()
+                lab.start_dns()
+                lab.start_postfix()
+            except (SystemExit, OSError, RuntimeError) as e:
+                # TAP: a lab that cannot start fails loudly, with why.
+                print("Bail out! the lab did not start: %s" % (e,))
+                return 1
+
+            def emit(results):
+                nonlocal n, failed
+                for ok, desc, diag in results:
                     n += 1
+                    if ok == "skip":
+                        print("ok %d - %s # SKIP %s" % (n, desc, diag))
+                        continue
                     print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
                     if not ok:
                         failed += 1
                         print("#   " + diag.replace("\n", "\n#   "))
                     sys.stdout.flush()
+
+            for name in scenarios(sys.argv[2:]):
+                emit(run_scenario(lab, name))
+            if getattr(lab, "smtp_state", None):
+                emit(check_no_mail(lab))
         finally:
             lab.stop()
             if failed == 0 and not os.environ.get("MXPROBE_LAB_KEEP"):
@@ -463,11 +635,12 @@ def main():
         return 1 if failed else 0
     if cmd == "demo":
         state = tempfile.mkdtemp(prefix="mxprobe-demo.")
-        lab = Lab(state)
+        os.chmod(state, 0o755)
+        lab = Lab(state, scenarios(sys.argv[2:]))
         try:
-            # The SMTP lab first: its certificates feed TLSA data.
             lab.start_smtp()
             lab.start_dns()
+            lab.start_postfix()
             for name in sys.argv[2:]:
                 args = lab.base_args() + ["--domain", name + ".mxlab.test"]
                 print("$ mxprobe --domain %s.mxlab.test" % name)

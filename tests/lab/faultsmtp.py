@@ -1,0 +1,675 @@
+#!/usr/bin/python3
+"""faultsmtp - fault-injecting SMTP server for the mxprobe test lab.
+
+Usage:
+  faultsmtp.py --config FILE --port PORT --log FILE --pidfile FILE
+               [--certdir DIR]
+
+Runs in the foreground (start it with `&`; tests/lab/smtp-lab.sh does).
+The pidfile is written once every listener is bound, and removed on
+SIGTERM/SIGINT, after which the process exits 0.  A configuration error
+or a failed bind exits 1 before the pidfile is written.
+
+Config: one listener per line, shell-like quoting, `#` comments:
+
+  ADDR BEHAVIOUR [key=value | flag ...]
+
+ADDR is a loopback address (127.0.0.0/8 or ::1), each at most once; all
+listeners share --port.  BEHAVIOUR `refuse` binds nothing, so connections
+to ADDR are refused by the kernel.
+
+Every behaviour starts from the `ok` session (RFC 5321 banner, EHLO,
+RFC 3207 STARTTLS, EHLO again, QUIT) and injects exactly one fault.  The
+`ok` options apply to all of them:
+
+  cert=NAME     serve CERTDIR/NAME.pem + NAME.key after STARTTLS; required
+                wherever a handshake is offered with the lab's good cert
+  name=HOST     host name in the banner and EHLO reply (default: cert name,
+                else mx.lab.invalid)
+  banner=TEXT   banner text after "220 " (default "HOST ESMTP faultsmtp")
+  size=N        SIZE N in the EHLO reply (default 10240000; size=none drops)
+  no8bit        no 8BITMIME         noutf8    no SMTPUTF8
+  tls=V         highest TLS version offered: 1.0 1.1 1.2 1.3
+  delay=MS      wait MS before the banner
+  ehlo_ext=LIST comma-separated EHLO keyword lines replacing the default
+                list, e.g. ehlo_ext="STARTTLS,SIZE 1000" (empty: none);
+                STARTTLS is left out of the EHLO reply once TLS is up
+  life=S        hard cap on one connection's life (default 600)
+
+Behaviours (extra options in brackets):
+  ok                normal session
+  refuse            nothing listens
+  tarpit            accept, never greet, close after hold [hold=MS, 60000]
+  slow_banner       greet after delay [delay=MS, default 10000]
+  banner421         "421" banner, then close
+  banner554         "554" banner, then 503 to all but QUIT (RFC 5321 3.1)
+  multiline_banner  "220-" lines then "220 " [lines=N, default 3]
+  ehlo_reject       EHLO -> 502 (or [code=500]), HELO -> 250, no STARTTLS
+  ehlo_helo_reject  EHLO and HELO both rejected [code=502]
+  nostarttls        EHLO reply without STARTTLS; STARTTLS -> 502
+  starttls_reject   STARTTLS advertised, answered 454
+  tls_fail          STARTTLS -> 220, read ClientHello, send a fatal TLS
+                    alert [mode=alert] or plain text [mode=garbage], close
+  tls_drop          STARTTLS -> 220, read ClientHello, close mid-handshake
+  expired           handshake with CERTDIR/expired.pem
+  wrongname         handshake with CERTDIR/wrongname.pem (wrong.invalid)
+  selfsigned        handshake with CERTDIR/selfsigned.pem
+  hugeline          banner line "220 xxx..." of [bytes=N, 1048576] bytes sent
+                    in 64 KiB pieces every [pace=MS, 50] ms, then CRLF, then
+                    the ok session
+  endless           "220-" banner lines every [pace=MS, 100] ms until the
+                    client goes away (or life runs out)
+  reset             accept, then RST at once (SO_LINGER 0)
+  drop_after_ehlo   close on the first EHLO without answering it
+                    [reply=1: answer it, then close]
+
+Log: one JSON object per line, appended and flushed as it happens:
+  {"t": 1700000000.123, "addr": "127.0.0.2", "peer": "127.0.0.1:40000",
+   "event": "connect"}
+  {..., "event": "command", "line": "EHLO x", "tls": false}
+  {..., "event": "close", "tls": "none"|"ok"|"failed", "why": "..."}
+"line" is the received line without CRLF (non-UTF-8 bytes escaped, cut
+at 1000 characters).  Commands read over TLS have "tls": true.  Lines
+the client pipelined behind STARTTLS are logged with "discarded": true
+and never executed.
+
+Limits: command lines are capped at 4096 bytes (longer: 500, close);
+each connection lives at most `life` seconds.  Mail is never accepted:
+MAIL, RCPT and DATA get 554.
+
+BUGS: the server answers one command at a time; a pipelined batch is
+answered in order, which is what RFC 2920 asks, but nothing is tested
+about it.
+"""
+
+import argparse
+import asyncio
+import ipaddress
+import json
+import os
+import shlex
+import signal
+import socket
+import ssl
+import struct
+import sys
+import time
+import warnings
+
+LINE_MAX = 4096
+LOG_LINE_MAX = 1000
+
+BEHAVIOURS = {
+    "ok", "refuse", "tarpit", "slow_banner", "banner421", "banner554",
+    "multiline_banner", "ehlo_reject", "ehlo_helo_reject", "nostarttls",
+    "starttls_reject", "tls_fail", "tls_drop", "expired", "wrongname",
+    "selfsigned", "hugeline", "endless", "reset", "drop_after_ehlo",
+}
+
+# Behaviours whose STARTTLS completes with the lab's good certificate:
+# they need cert=NAME.  The bad-cert ones use fixed files.
+NEEDS_CERT = {"ok", "slow_banner", "multiline_banner", "hugeline",
+              "drop_after_ehlo"}
+FIXED_CERT = {"expired": "expired", "wrongname": "wrongname",
+              "selfsigned": "selfsigned"}
+
+FLAGS = {"no8bit", "noutf8"}
+OPTIONS = {"cert", "name", "banner", "size", "tls", "delay", "ehlo_ext",
+           "life", "hold", "lines", "code", "mode", "bytes", "pace", "reply"}
+
+TLS_VERSIONS = {
+    "1.0": ssl.TLSVersion.TLSv1,
+    "1.1": ssl.TLSVersion.TLSv1_1,
+    "1.2": ssl.TLSVersion.TLSv1_2,
+    "1.3": ssl.TLSVersion.TLSv1_3,
+}
+
+# TLS 1.2 record: alert, fatal (2), handshake_failure (40).
+TLS_ALERT = b"\x15\x03\x03\x00\x02\x02\x28"
+
+
+class ConfigError(Exception):
+    pass
+
+
+class Listener:
+    """One configured address and its session parameters."""
+
+    def __init__(self, lineno, addr, behaviour, opts):
+        self.lineno = lineno
+        self.addr = addr
+        self.behaviour = behaviour
+        self.opts = opts
+        self.sslctx = None
+
+    def opt(self, key, default=None):
+        return self.opts.get(key, default)
+
+    def intopt(self, key, default, lo=0, hi=10**9):
+        v = self.opts.get(key)
+        if v is None:
+            return default
+        try:
+            n = int(v)
+        except ValueError:
+            raise ConfigError("line %d: %s=%r is not a number" %
+                              (self.lineno, key, v))
+        if n < lo or n > hi:
+            raise ConfigError("line %d: %s=%d out of range %d..%d" %
+                              (self.lineno, key, n, lo, hi))
+        return n
+
+    def hostname(self):
+        return self.opt("name") or self.opt("cert") or "mx.lab.invalid"
+
+    def ehlo_keywords(self):
+        ext = self.opt("ehlo_ext")
+        if ext is not None:
+            return [k.strip() for k in ext.split(",") if k.strip()]
+        kw = []
+        if self.behaviour != "nostarttls":
+            kw.append("STARTTLS")
+        size = self.opt("size", "10240000")
+        if size != "none":
+            kw.append("SIZE " + size)
+        kw.append("PIPELINING")
+        if "no8bit" not in self.opts:
+            kw.append("8BITMIME")
+        if "noutf8" not in self.opts:
+            kw.append("SMTPUTF8")
+        kw.append("ENHANCEDSTATUSCODES")
+        return kw
+
+    def validate(self, certdir):
+        for k in ("delay", "hold", "pace", "life", "lines", "bytes"):
+            self.intopt(k, 0)
+        self.intopt("life", 600, 1)
+        self.intopt("lines", 3, 1, 10000)
+        self.intopt("bytes", 1, 1, 1 << 30)
+        if self.opt("code") not in (None, "500", "502"):
+            raise ConfigError("line %d: code must be 500 or 502" %
+                              self.lineno)
+        if self.opt("mode") not in (None, "alert", "garbage"):
+            raise ConfigError("line %d: mode must be alert or garbage" %
+                              self.lineno)
+        if self.opt("tls") is not None and \
+                self.opt("tls") not in TLS_VERSIONS:
+            raise ConfigError("line %d: tls must be one of %s" %
+                              (self.lineno, " ".join(TLS_VERSIONS)))
+        size = self.opt("size")
+        if size is not None and size != "none" and not size.isdigit():
+            raise ConfigError("line %d: size must be a number or none" %
+                              self.lineno)
+        for k in ("banner", "name", "ehlo_ext"):
+            v = self.opt(k)
+            if v is not None and any(c in v for c in "\r\n"):
+                raise ConfigError("line %d: %s has a line break" %
+                                  (self.lineno, k))
+        cert = FIXED_CERT.get(self.behaviour, self.opt("cert"))
+        if self.behaviour in NEEDS_CERT and cert is None:
+            raise ConfigError("line %d: %s needs cert=NAME" %
+                              (self.lineno, self.behaviour))
+        if cert is not None:
+            if "/" in cert or cert.startswith("."):
+                raise ConfigError("line %d: bad cert name %r" %
+                                  (self.lineno, cert))
+            if certdir is None:
+                raise ConfigError("line %d: certificate %s needs --certdir"
+                                  % (self.lineno, cert))
+            self.sslctx = make_sslctx(certdir, cert, self.opt("tls"),
+                                      self.lineno)
+
+
+def make_sslctx(certdir, name, version, lineno):
+    crt = os.path.join(certdir, name + ".pem")
+    key = os.path.join(certdir, name + ".key")
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        ctx.load_cert_chain(crt, key)
+    except (OSError, ssl.SSLError) as e:
+        raise ConfigError("line %d: cannot load %s / %s: %s" %
+                          (lineno, crt, key, e))
+    if version is not None:
+        v = TLS_VERSIONS[version]
+        with warnings.catch_warnings():
+            # TLSv1 and TLSv1_1 are deprecated names; they are the point.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            if v < ssl.TLSVersion.TLSv1_2:
+                # Old protocols are off at the default security level.
+                ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+                ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = v
+    return ctx
+
+
+def parse_config(path, certdir):
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError("cannot read %s: %s" % (path, e))
+    listeners = []
+    seen = set()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        try:
+            words = shlex.split(raw, comments=True)
+        except ValueError as e:
+            raise ConfigError("line %d: %s" % (lineno, e))
+        if not words:
+            continue
+        if len(words) < 2:
+            raise ConfigError("line %d: want ADDR BEHAVIOUR [key=value...]"
+                              % lineno)
+        addr, behaviour = words[0], words[1]
+        try:
+            ip = ipaddress.ip_address(addr)
+        except ValueError:
+            raise ConfigError("line %d: bad address %r" % (lineno, addr))
+        if not ip.is_loopback:
+            raise ConfigError("line %d: %s is not a loopback address" %
+                              (lineno, addr))
+        addr = str(ip)
+        if addr in seen:
+            raise ConfigError("line %d: %s listed twice" % (lineno, addr))
+        seen.add(addr)
+        if behaviour not in BEHAVIOURS:
+            raise ConfigError("line %d: unknown behaviour %r" %
+                              (lineno, behaviour))
+        opts = {}
+        for w in words[2:]:
+            k, eq, v = w.partition("=")
+            if not eq:
+                if k not in FLAGS:
+                    raise ConfigError("line %d: unknown flag %r" %
+                                      (lineno, k))
+                opts[k] = True
+            elif k in OPTIONS:
+                opts[k] = v
+            else:
+                raise ConfigError("line %d: unknown option %r" %
+                                  (lineno, k))
+        lst = Listener(lineno, addr, behaviour, opts)
+        if behaviour != "refuse":
+            lst.validate(certdir)
+        listeners.append(lst)
+    if not any(l.behaviour != "refuse" for l in listeners):
+        raise ConfigError("%s: no listener" % path)
+    return listeners
+
+
+class Log:
+    def __init__(self, path):
+        self.f = open(path, "a", encoding="utf-8")
+
+    def write(self, **rec):
+        rec = {"t": round(time.time(), 6), **rec}
+        try:
+            self.f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            self.f.flush()
+        except (OSError, ValueError) as e:
+            print("faultsmtp: log: %s" % e, file=sys.stderr)
+
+
+def text_of(raw):
+    s = raw.decode("utf-8", errors="backslashreplace")
+    if len(s) > LOG_LINE_MAX:
+        s = s[:LOG_LINE_MAX] + "...[cut]"
+    return s
+
+
+class Closed(Exception):
+    """The session is over (QUIT, client gone, or fault done)."""
+
+
+class Session:
+    def __init__(self, lst, log, reader, writer):
+        self.lst = lst
+        self.log = log
+        self.reader = reader
+        self.writer = writer
+        self.tls = "none"
+        self.in_tls = False
+        self.why = "closed"
+        peer = writer.get_extra_info("peername")
+        self.peer = "%s:%d" % (peer[0], peer[1]) if peer else "?"
+        self.host = lst.hostname()
+
+    def record(self, event, **kw):
+        self.log.write(addr=self.lst.addr, peer=self.peer, event=event, **kw)
+
+    async def send(self, data):
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if self.writer.is_closing():
+            raise Closed("client gone")
+        self.writer.write(data)
+        await self.writer.drain()
+
+    async def reply(self, code, *lines):
+        """Multi-line reply: code-text ... code text (RFC 5321 4.2.1)."""
+        out = []
+        for i, text in enumerate(lines):
+            sep = " " if i == len(lines) - 1 else "-"
+            out.append("%d%s%s\r\n" % (code, sep, text))
+        await self.send("".join(out))
+
+    async def readline(self):
+        try:
+            raw = await self.reader.readuntil(b"\n")
+        except asyncio.IncompleteReadError as e:
+            if e.partial:
+                self.record("command", line=text_of(e.partial),
+                            tls=self.in_tls)
+            raise Closed("client closed")
+        except asyncio.LimitOverrunError:
+            await self.reply(500, "5.5.2 Line too long")
+            raise Closed("line too long")
+        line = raw.rstrip(b"\r\n")
+        self.record("command", line=text_of(line), tls=self.in_tls)
+        return line
+
+    # --- the session ---------------------------------------------------
+
+    async def run(self):
+        b = self.lst.behaviour
+        self.record("connect")
+        if b == "reset":
+            sock = self.writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            self.writer.transport.abort()
+            self.why = "reset"
+            return
+        if b == "tarpit":
+            await self.tarpit()
+            return
+        delay = self.lst.intopt("delay", 10000 if b == "slow_banner" else 0)
+        if delay:
+            await asyncio.sleep(delay / 1000)
+        if b == "endless":
+            await self.endless()
+            return
+        await self.banner()
+        await self.commands()
+
+    async def tarpit(self):
+        hold = self.lst.intopt("hold", 60000) / 1000
+
+        async def drain():
+            while True:
+                await self.readline()
+        try:
+            await asyncio.wait_for(drain(), hold)
+        except asyncio.TimeoutError:
+            self.why = "tarpit hold over"
+
+    async def endless(self):
+        pace = self.lst.intopt("pace", 100) / 1000
+
+        async def watch():
+            # The client's EOF ends the banner; whatever it says is logged.
+            try:
+                while True:
+                    await self.readline()
+            except Closed:
+                pass
+        watcher = asyncio.ensure_future(watch())
+        try:
+            n = 0
+            while not watcher.done():
+                n += 1
+                await self.send("220-%s endless banner line %d\r\n" %
+                                (self.host, n))
+                await asyncio.sleep(pace)
+            self.why = "client gone after %d lines" % n
+        finally:
+            watcher.cancel()
+
+    async def banner(self):
+        b = self.lst.behaviour
+        text = self.lst.opt("banner") or "%s ESMTP faultsmtp" % self.host
+        if b == "banner421":
+            await self.reply(421, "4.3.2 %s Service not available" %
+                             self.host)
+            raise Closed("banner421 sent")
+        if b == "banner554":
+            await self.reply(554, "5.3.2 %s No SMTP service here" %
+                             self.host)
+            return
+        if b == "multiline_banner":
+            n = self.lst.intopt("lines", 3, 1, 10000)
+            lines = ["%s multi-line banner %d" % (self.host, i)
+                     for i in range(1, n)]
+            await self.reply(220, *lines, text)
+            return
+        if b == "hugeline":
+            total = self.lst.intopt("bytes", 1048576, 1, 1 << 30)
+            pace = self.lst.intopt("pace", 50) / 1000
+            await self.send("220 ")
+            chunk = b"x" * 65536
+            left = total
+            while left > 0:
+                await self.send(chunk[:left])
+                left -= min(left, len(chunk))
+                if left:
+                    await asyncio.sleep(pace)
+            await self.send("\r\n")
+            return
+        await self.reply(220, text)
+
+    async def commands(self):
+        b = self.lst.behaviour
+        ehlo_seen = False
+        while True:
+            line = await self.readline()
+            verb = line.split(b" ", 1)[0].upper()
+            if verb == b"QUIT":
+                await self.reply(221, "2.0.0 %s closing" % self.host)
+                raise Closed("quit")
+            if b == "banner554":
+                await self.reply(503, "5.5.1 No SMTP service here")
+                continue
+            if verb == b"EHLO":
+                if b in ("ehlo_reject", "ehlo_helo_reject"):
+                    code = int(self.lst.opt("code", "502"))
+                    await self.reply(code, "5.5.1 EHLO not implemented")
+                    continue
+                if b == "drop_after_ehlo" and not ehlo_seen:
+                    if self.lst.opt("reply") == "1":
+                        await self.ehlo_reply()
+                    raise Closed("dropped after EHLO")
+                ehlo_seen = True
+                await self.ehlo_reply()
+            elif verb == b"HELO":
+                if b == "ehlo_helo_reject":
+                    code = int(self.lst.opt("code", "502"))
+                    await self.reply(code, "5.5.1 HELO not implemented")
+                    continue
+                await self.reply(250, self.host)
+            elif verb == b"STARTTLS":
+                await self.starttls()
+            elif verb in (b"NOOP", b"RSET"):
+                await self.reply(250, "2.0.0 OK")
+            elif verb == b"VRFY":
+                await self.reply(252, "2.5.2 Cannot VRFY")
+            elif verb in (b"MAIL", b"RCPT", b"DATA", b"BDAT"):
+                await self.reply(554, "5.7.1 This lab server accepts no"
+                                 " mail")
+            else:
+                await self.reply(500, "5.5.2 Command not recognized")
+
+    async def ehlo_reply(self):
+        kw = self.lst.ehlo_keywords()
+        if self.in_tls:
+            # RFC 3207 4.2: no STARTTLS once TLS is up.
+            kw = [k for k in kw if k.split(" ")[0].upper() != "STARTTLS"]
+        await self.reply(250, self.host, *kw)
+
+    async def starttls(self):
+        b = self.lst.behaviour
+        advertised = "STARTTLS" in [k.split(" ")[0].upper()
+                                    for k in self.lst.ehlo_keywords()]
+        if (self.in_tls or not advertised or b in
+                ("nostarttls", "ehlo_reject", "ehlo_helo_reject")):
+            await self.reply(502 if not self.in_tls else 503,
+                             "5.5.1 STARTTLS not available")
+            return
+        if b == "starttls_reject":
+            await self.reply(454, "4.7.0 TLS not available due to"
+                             " temporary reason")
+            return
+        # Plaintext the client pipelined after STARTTLS must not survive
+        # into the TLS session (the CVE-2011-0411 injection): it is
+        # logged as plaintext commands and dropped.
+        injected = bytes(self.reader._buffer)
+        self.reader._buffer.clear()
+        for raw in injected.split(b"\n"):
+            if raw:
+                self.record("command", line=text_of(raw.rstrip(b"\r")),
+                            tls=False, discarded=True)
+        await self.reply(220, "2.0.0 Ready to start TLS")
+        if b in ("tls_fail", "tls_drop"):
+            try:
+                hello = await asyncio.wait_for(self.reader.read(16384), 10)
+            except asyncio.TimeoutError:
+                hello = b""
+            if b == "tls_fail":
+                if self.lst.opt("mode") == "garbage":
+                    await self.send(b"this is not TLS, sorry\r\n" * 8)
+                else:
+                    await self.send(TLS_ALERT)
+                self.tls = "failed"
+                raise Closed("%s after %d bytes of ClientHello" %
+                             (b, len(hello)))
+            self.tls = "failed"
+            raise Closed("tls_drop after %d bytes of ClientHello" %
+                         len(hello))
+        if self.lst.sslctx is None:
+            raise Closed("no certificate configured")
+        try:
+            await asyncio.wait_for(self.writer.start_tls(self.lst.sslctx),
+                                   30)
+        except Exception as e:
+            self.tls = "failed"
+            raise Closed("handshake failed: %s" % e)
+        self.tls = "ok"
+        self.in_tls = True
+
+
+async def serve(lst, log, reader, writer):
+    sess = Session(lst, log, reader, writer)
+    try:
+        await asyncio.wait_for(sess.run(), lst.intopt("life", 600))
+    except Closed as e:
+        sess.why = str(e)
+    except asyncio.TimeoutError:
+        sess.why = "life over"
+    except (ConnectionError, OSError, ssl.SSLError) as e:
+        sess.why = "I/O error: %s" % e
+    except asyncio.CancelledError:
+        sess.why = "server stopping"
+    except Exception as e:                      # never die on a client
+        sess.why = "internal error: %r" % e
+        print("faultsmtp: %s %s: %r" % (lst.addr, sess.peer, e),
+              file=sys.stderr)
+    finally:
+        try:
+            writer.transport.abort() if sess.why == "reset" else \
+                writer.close()
+        except Exception:
+            pass
+        sess.record("close", tls=sess.tls, why=sess.why)
+
+
+def quiet_handler(loop, ctx):
+    # asyncio reports handshake failures and resets of closed transports
+    # here; they are the point of this server, not errors.
+    msg = ctx.get("message", "")
+    exc = ctx.get("exception")
+    if isinstance(exc, (ConnectionError, ssl.SSLError, OSError)):
+        return
+    print("faultsmtp: %s %r" % (msg, exc), file=sys.stderr)
+
+
+async def main_async(args, listeners):
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(quiet_handler)
+    log = Log(args.log)
+    servers = []
+    tasks = set()
+
+    def handler_for(lst):
+        async def handle(reader, writer):
+            task = asyncio.current_task()
+            tasks.add(task)
+            try:
+                await serve(lst, log, reader, writer)
+            finally:
+                tasks.discard(task)
+        return handle
+
+    for lst in listeners:
+        if lst.behaviour == "refuse":
+            continue
+        try:
+            srv = await asyncio.start_server(
+                handler_for(lst), host=lst.addr, port=args.port,
+                reuse_address=True, limit=LINE_MAX, backlog=128)
+        except OSError as e:
+            for s in servers:
+                s.close()
+            print("faultsmtp: cannot listen on %s port %d: %s" %
+                  (lst.addr, args.port, e.strerror or e), file=sys.stderr)
+            return 1
+        servers.append(srv)
+
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    tmp = args.pidfile + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % os.getpid())
+    os.rename(tmp, args.pidfile)
+    try:
+        await stop.wait()
+    finally:
+        for s in servers:
+            s.close()
+        for t in list(tasks):
+            t.cancel()
+        if tasks:
+            await asyncio.wait(list(tasks), timeout=2)
+        try:
+            os.unlink(args.pidfile)
+        except OSError:
+            pass
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        prog="faultsmtp.py",
+        description="fault-injecting SMTP server for the mxprobe lab")
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--port", required=True, type=int)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--pidfile", required=True)
+    ap.add_argument("--certdir")
+    args = ap.parse_args()
+    if not 1 <= args.port <= 65535:
+        print("faultsmtp: bad port %d" % args.port, file=sys.stderr)
+        return 1
+    try:
+        listeners = parse_config(args.config, args.certdir)
+    except ConfigError as e:
+        print("faultsmtp: config: %s" % e, file=sys.stderr)
+        return 1
+    try:
+        return asyncio.run(main_async(args, listeners))
+    except OSError as e:
+        print("faultsmtp: %s" % e, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
