@@ -296,6 +296,7 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 	}
 	analyze_mx(f->mx, o, fs);
 	analyze_smtp(f, fs);
+	analyze_dane(f, fs);
 	if (o->cutover != NULL)
 		cutover_analyze(f, o->cutover, fs);
 	/* A domain that does not exist has no policy to judge:

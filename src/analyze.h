@@ -9,6 +9,9 @@
  *	analyze_smtp(facts, fs)		SMTP reachability, failover (now and
  *		under --assume-down), backup parity, STARTTLS and
  *		certificates (analyze_smtp.c)
+ *	analyze_dane(facts, fs)		DNSSEC of the MX answer, TLSA of
+ *		every exchanger and the handshakes' DANE results (RFC 7672,
+ *		RFC 4035; analyze_dane.c)
  *	analyze_target_answers(t)	a sender could hand mail over there
  *	analyze_host_answers(f, h)	1, 0, or -1 when not probed
  *	analyze_delivery_host(f, assume)  the exchanger a sender delivers to
@@ -48,6 +51,7 @@ void	analyze_mx(const struct mx_set *, const struct analyze_opts *,
 	    struct findings *);
 int	analyze_missing_dot(const char *, const char *);
 void	analyze_smtp(const struct probe_facts *, struct findings *);
+void	analyze_dane(const struct probe_facts *, struct findings *);
 int	analyze_target_answers(const struct probe_target *);
 int	analyze_target_tempfail(const struct probe_target *);
 int	analyze_host_answers(const struct probe_facts *, size_t);

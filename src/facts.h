@@ -45,6 +45,21 @@ struct probe_old {
 	int			*probed;	/* per address */
 };
 
+/*
+ * The TLSA answer of one exchanger: _25._tcp.HOST (RFC 7672 section 2.2).
+ * Indexed like mx->hosts; a host not asked (an IP literal, ".", a name
+ * listed twice: see its first listing) has asked == 0.
+ */
+struct probe_tlsa {
+	int			 asked;
+	char			*qname;		/* _25._tcp.HOST */
+	enum dns_outcome	 out;		/* DNS_TIMEOUT until answered */
+	int			 ad;		/* answer authenticated (AD) */
+	struct dns_rr		*rr;		/* TLSA RRs, owned */
+	size_t			 nrr;
+	uint64_t		 ms;		/* answer time since start */
+};
+
 struct probe_facts {
 	char			*domain;
 	struct mx_set		*mx;
@@ -57,6 +72,8 @@ struct probe_facts {
 	uint64_t		 ms;		/* wall time of the probe */
 	struct auth_facts	*auth;		/* SPF, DMARC, DKIM, MTA-STS,
 						 * TLS-RPT (probe_auth.h) */
+	struct probe_tlsa	*tlsa;		/* per mx->hosts, or NULL */
+	size_t			 ntlsa;
 };
 
 void	probe_facts_free(struct probe_facts *);

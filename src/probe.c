@@ -28,6 +28,7 @@ struct target_run {
 	struct dns_query	*ptrq;
 	struct dns_query	*fwdq;
 	int			 queued;	/* waits for its address */
+	int			 tlsa_wait;	/* waits for its host's TLSA */
 	int			 smtp_pending;
 	int			 dns_pending;
 };
@@ -48,6 +49,14 @@ struct old_run {
 	int			 pending;
 };
 
+/* The TLSA question of one exchanger in flight. */
+struct tlsa_run {
+	struct probe		*p;
+	size_t			 h;		/* index in mx->hosts */
+	struct dns_query	*q;
+	int			 pending;
+};
+
 struct probe {
 	struct evloop		*loop;
 	struct dns		*dns;
@@ -56,6 +65,7 @@ struct probe {
 	struct mx_resolve	*mxr;
 	struct target_run	*runs;
 	struct old_run		*oruns;
+	struct tlsa_run		*truns;		/* per mx->hosts */
 	struct tls_ctx		*tls;
 	int			 own_tls;
 	struct ev_timer		*deadline;
@@ -86,6 +96,15 @@ probe_facts_free(struct probe_facts *f)
 	}
 	free(f->old);
 	auth_facts_free(f->auth);
+	for (i = 0; i < f->ntlsa; i++) {
+		size_t k;
+
+		for (k = 0; k < f->tlsa[i].nrr; k++)
+			dns_wire_rr_free(&f->tlsa[i].rr[k]);
+		free(f->tlsa[i].rr);
+		free(f->tlsa[i].qname);
+	}
+	free(f->tlsa);
 	mx_set_free(f->mx);
 	free(f->domain);
 	free(f);
@@ -106,6 +125,7 @@ finish(struct probe *p)
 	for (i = 0; i < p->facts->nold; i++)
 		free(p->oruns[i].sess);
 	free(p->oruns);
+	free(p->truns);
 	if (p->own_tls)
 		tls_ctx_free(p->tls);
 	free(p);
@@ -135,6 +155,124 @@ same_addr(const struct mx_addr *a, const struct mx_addr *b)
 }
 
 static void	start_smtp(struct probe *, size_t);
+
+/* --- DANE: TLSA of every exchanger (RFC 7672 section 2.2) ---
+ *
+ * Asked as soon as the MX set is known, all at once. An exchanger's SMTP
+ * sessions start only when its TLSA answer is in, so that the records
+ * can be handed to them (smtp_config.tlsa) and the handshake checked
+ * against them; other exchangers do not wait. */
+
+static void
+on_tlsa(const struct dns_result *res, void *arg)
+{
+	struct tlsa_run *tr = arg;
+	struct probe *p = tr->p;
+	struct probe_tlsa *t = &p->facts->tlsa[tr->h];
+	size_t i, n;
+
+	tr->q = NULL;
+	tr->pending = 0;
+	t->out = res->outcome;
+	t->ad = res->ad;
+	t->ms = evloop_clock() - p->start;
+	for (i = n = 0; res->outcome == DNS_OK && i < res->nrr; i++)
+		if (res->rr[i].type == DNS_T_TLSA)
+			n++;
+	if (n > 0) {
+		t->rr = xcalloc(n, sizeof(*t->rr));
+		for (i = 0; i < res->nrr; i++)
+			if (res->rr[i].type == DNS_T_TLSA)
+				dns_wire_rr_copy(&t->rr[t->nrr++],
+				    &res->rr[i]);
+	}
+	for (i = 0; i < p->facts->ntargets; i++)
+		if (p->runs[i].tlsa_wait &&
+		    p->facts->targets[i].host == tr->h) {
+			p->runs[i].tlsa_wait = 0;
+			start_smtp(p, i);
+		}
+	done_one(p);
+}
+
+static void
+start_tlsa(struct probe *p)
+{
+	struct probe_facts *f = p->facts;
+	const struct mx_set *mx = f->mx;
+	struct dns_query *q;
+	struct buf *b;
+	size_t h, j, n;
+
+	if (mx->nhost == 0)
+		return;
+	f->tlsa = xcalloc(mx->nhost, sizeof(*f->tlsa));
+	f->ntlsa = mx->nhost;
+	p->truns = xcalloc(mx->nhost, sizeof(*p->truns));
+	for (h = 0; h < mx->nhost; h++) {
+		if (mx->hosts[h].ip_literal ||
+		    strcmp(mx->hosts[h].name, ".") == 0)
+			continue;
+		for (j = 0; j < h; j++)
+			if (dns_name_equal(mx->hosts[j].name,
+			    mx->hosts[h].name))
+				break;
+		if (j < h)
+			continue;
+		n = strlen(mx->hosts[h].name);
+		if (n > 0 && mx->hosts[h].name[n - 1] == '.')
+			n--;
+		b = buf_new(DNS_NAME_MAX + 16);
+		buf_printf(b, "_25._tcp.%.*s", (int)n, mx->hosts[h].name);
+		f->tlsa[h].qname = xstrdup(buf_str(b));
+		buf_free(b);
+		f->tlsa[h].asked = 1;
+		f->tlsa[h].out = DNS_TIMEOUT;
+		p->truns[h].p = p;
+		p->truns[h].h = h;
+		p->truns[h].pending = 1;
+		p->pending++;
+		q = dns_query(p->dns, f->tlsa[h].qname, DNS_T_TLSA, 0,
+		    on_tlsa, &p->truns[h]);
+		if (q != NULL && p->truns[h].pending)
+			p->truns[h].q = q;
+	}
+}
+
+/* 1 if target i must wait for its host's TLSA answer. */
+static int
+tlsa_waits(struct probe *p, size_t i)
+{
+	size_t h = p->facts->targets[i].host;
+
+	return p->truns != NULL && h < p->facts->ntlsa &&
+	    p->truns[h].pending;
+}
+
+/* The host's TLSA records as the session takes them (borrowed). */
+static size_t
+tlsa_config(const struct probe *p, size_t h, struct tls_tlsa *out,
+    size_t max)
+{
+	const struct probe_tlsa *t;
+	size_t i, n = 0;
+
+	if (h >= p->facts->ntlsa)
+		return 0;
+	t = &p->facts->tlsa[h];
+	if (!t->asked || t->out != DNS_OK)
+		return 0;
+	for (i = 0; i < t->nrr && n < max; i++, n++) {
+		out[n].usage = t->rr[i].u.tlsa.usage;
+		out[n].selector = t->rr[i].u.tlsa.selector;
+		out[n].mtype = t->rr[i].u.tlsa.mtype;
+		out[n].data = t->rr[i].u.tlsa.data;
+		out[n].len = t->rr[i].u.tlsa.len;
+	}
+	return n;
+}
+
+/* --- end of DANE --- */
 
 static void
 on_smtp(struct smtp_result *res, void *arg)
@@ -169,7 +307,15 @@ start_smtp(struct probe *p, size_t i)
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	struct smtp_config sc;
+	struct tls_tlsa tlsa[TLS_TLSA_MAX];
 
+	if (tlsa_waits(p, i)) {
+		/* on_tlsa starts it; it counts as running meanwhile (one
+		 * connection per address). */
+		r->tlsa_wait = 1;
+		r->smtp_pending = 1;
+		return;
+	}
 	memset(&ss, 0, sizeof(ss));
 	if (a->family == AF_INET) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
@@ -193,6 +339,9 @@ start_smtp(struct probe *p, size_t i)
 	sc.deadline_ms = p->cfg.deadline_ms;
 	sc.tls = p->tls;
 	sc.family = AF_UNSPEC;
+	sc.ntlsa = tlsa_config(p, t->host, tlsa, TLS_TLSA_MAX);
+	sc.tlsa = sc.ntlsa > 0 ? tlsa : NULL;
+	sc.tlsa_secure = sc.ntlsa > 0 && p->facts->tlsa[t->host].ad;
 	t->start_ms = evloop_clock() - p->start;
 	r->smtp_pending = 1;
 	r->sess = smtp_session_start(p->loop, &sc, (struct sockaddr *)&ss, sl,
@@ -486,8 +635,10 @@ on_mx(struct mx_set *set, void *arg)
 
 	p->mxr = NULL;
 	p->facts->mx = set;
-	if (set->outcome == DNS_OK || set->outcome == DNS_NODATA)
+	if (set->outcome == DNS_OK || set->outcome == DNS_NODATA) {
+		start_tlsa(p);
 		start_targets(p);
+	}
 	done_one(p);
 }
 
@@ -544,10 +695,11 @@ on_deadline(void *arg)
 	}
 	for (i = 0; p->facts->mx != NULL && i < p->facts->ntargets; i++) {
 		r = &p->runs[i];
-		if (r->sess != NULL || r->queued) {
+		if (r->sess != NULL || r->queued || r->tlsa_wait) {
 			smtp_session_cancel(r->sess);
 			r->sess = NULL;
 			r->queued = 0;
+			r->tlsa_wait = 0;
 			r->smtp_pending = 0;
 			p->facts->targets[i].skipped = "overall deadline";
 			p->pending--;
@@ -560,6 +712,13 @@ on_deadline(void *arg)
 			p->pending--;
 		}
 	}
+	for (i = 0; p->truns != NULL && i < p->facts->ntlsa; i++)
+		if (p->truns[i].pending) {
+			dns_cancel(p->truns[i].q);
+			p->truns[i].q = NULL;
+			p->truns[i].pending = 0;
+			p->pending--;
+		}
 	for (i = 0; i < p->facts->nold; i++) {
 		struct old_run *o = &p->oruns[i];
 		size_t k;

@@ -9,6 +9,10 @@
  *	report_quiet(r, out)	one line: domain, status, score, top fix
  *	report_nagios(r, warn, crit, out)  monitoring-plugin line with
  *		performance data
+ *	report_dane_top_json(f, top)	top-level "dnssec" (report_dane.c)
+ *	report_dane_json(f, h, host)	"tlsa" of host h, and "dane" in the
+ *		"tls" of each of its addresses: call after report_smtp_json()
+ *	report_dane_text(f, out)	the "DNSSEC and DANE" section
  *
  *	report_auth_json(auth, facts, top)  adds "spf", "dmarc", "dkim",
  *		"mta_sts", "tls_rpt" to the top-level object (report_auth.c);
@@ -54,6 +58,12 @@ void			 report_auth_json(const struct auth_facts *,
 			    const struct probe_facts *, struct json_object *);
 void			 report_auth_text(const struct auth_facts *,
 			    const struct probe_facts *, struct buf *);
+void			 report_dane_top_json(const struct probe_facts *,
+			    struct json_object *);
+void			 report_dane_json(const struct probe_facts *, size_t,
+			    struct json_object *);
+void			 report_dane_text(const struct probe_facts *,
+			    struct buf *);
 void			 report_nagios(const struct report *, int, int,
 			    struct buf *);
 

@@ -124,6 +124,7 @@ report_json(const struct report *r)
 	json_object_object_add(o, "status",
 	    jstr(findings_status_name(status)));
 	json_object_object_add(o, "exit_code", json_object_new_int(status));
+	report_dane_top_json(f, o);
 	if (mx != NULL) {
 		json_object_object_add(o, "mx_lookup",
 		    jstr(dns_outcome_name(mx->outcome)));
@@ -144,6 +145,7 @@ report_json(const struct report *r)
 		if (strcmp(mx->hosts[i].name, ".") != 0) {
 			h = mx_host_json(&mx->hosts[i]);
 			report_smtp_json(f, i, h);
+			report_dane_json(f, i, h);
 			json_object_array_add(a, h);
 		}
 	json_object_object_add(o, "mx", a);

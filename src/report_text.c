@@ -204,6 +204,7 @@ report_text(const struct report *r, int colour, struct buf *out)
 	mx_section(f->mx, out);
 	report_smtp_text(f, out);
 	report_auth_text(f->auth, f, out);
+	report_dane_text(f, out);
 	findings_section(r, colour, out);
 	score_section(r, out);
 	fixes_section(r, out);

@@ -74,6 +74,9 @@ struct smtp_session {
 	unsigned int		 deadline_ms;
 	struct tls_ctx		*tls;
 	int			 own_tls;
+	struct tls_tlsa		*tlsa;		/* copy of cfg->tlsa */
+	size_t			 ntlsa;
+	int			 tlsa_secure;
 
 	enum smtp_step		 state;
 	int			 fd;
@@ -210,6 +213,11 @@ teardown(struct smtp_session *s)
 static void
 session_free(struct smtp_session *s)
 {
+	size_t i;
+
+	for (i = 0; i < s->ntlsa; i++)
+		free(s->tlsa[i].data);
+	free(s->tlsa);
 	smtp_result_free(s->res);
 	smtp_reply_clear(&s->reply);
 	buf_free(s->in);
@@ -498,6 +506,10 @@ on_reply(struct smtp_session *s)
 			finish(s);
 			return -1;
 		}
+		/* A DANE set-up failure is a fact (res->tls.dane_why),
+		 * not a reason to stop: the handshake goes on. */
+		tls_conn_dane(s->tlsc, res->mxhost, s->tlsa, s->ntlsa,
+		    s->tlsa_secure, why);
 		buf_free(why);
 		s->tls_io = 1;
 		enter(s, SMTP_STEP_TLS_HANDSHAKE);
@@ -762,6 +774,29 @@ fail_soon(struct smtp_session *s, enum smtp_outcome o, int err,
 	s->soon_timer = evloop_timer_add(s->loop, 0, soon, s);
 }
 
+/* The config is the caller's: keep our own copy of its TLSA records. */
+static void
+copy_tlsa(struct smtp_session *s, const struct smtp_config *cfg)
+{
+	size_t i, n;
+
+	n = cfg->tlsa != NULL ? cfg->ntlsa : 0;
+	if (n > TLS_TLSA_MAX)
+		n = TLS_TLSA_MAX;
+	if (n == 0)
+		return;
+	s->tlsa = xcalloc(n, sizeof(*s->tlsa));
+	for (i = 0; i < n; i++) {
+		s->tlsa[i] = cfg->tlsa[i];
+		s->tlsa[i].data = xmalloc(cfg->tlsa[i].len + 1);
+		if (cfg->tlsa[i].len > 0)
+			memcpy(s->tlsa[i].data, cfg->tlsa[i].data,
+			    cfg->tlsa[i].len);
+	}
+	s->ntlsa = n;
+	s->tlsa_secure = cfg->tlsa_secure;
+}
+
 struct smtp_session *
 smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
     const struct sockaddr *addr, socklen_t addrlen, const char *mxhost,
@@ -790,6 +825,7 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	    SMTP_DEFAULT_STEP_TIMEOUT_MS;
 	s->deadline_ms = cfg->deadline_ms ? cfg->deadline_ms :
 	    SMTP_DEFAULT_DEADLINE_MS;
+	copy_tlsa(s, cfg);
 	s->in = buf_new(SMTP_SESSION_INBUF);
 	s->out = buf_new(4096);
 	smtp_reply_init(&s->reply);

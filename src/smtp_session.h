@@ -63,7 +63,10 @@
  *
  * Configuration: see struct smtp_config; zero values pick the defaults.
  * The tls context is borrowed and should be shared by all sessions (it
- * holds the trust store); if NULL, each session loads its own.
+ * holds the trust store); if NULL, each session loads its own. With TLSA
+ * records the handshake is also checked by DANE (tls_conn_dane(), RFC
+ * 7672 section 3): the result lands in res->tls.dane_*; a mismatch never
+ * ends the session (it is a fact, as a bad certificate is).
  *
  * Limits: input is capped per line and per reply (smtp_reply.h); the
  * input buffer holds at most SMTP_SESSION_INBUF octets.
@@ -107,6 +110,12 @@ struct smtp_config {
 					 * AF_INET6: an address of the other
 					 * family is not contacted
 					 * (NETWORK_ERROR) */
+	const struct tls_tlsa *tlsa;	/* TLSA records of _25._tcp.MXHOST
+					 * (RFC 7672 section 2.2); copied at
+					 * start. NULL/0: no DANE check */
+	size_t		 ntlsa;
+	int		 tlsa_secure;	/* the TLSA answer was DNSSEC-
+					 * authenticated (AD) */
 };
 
 /* Keep in step with the name and description tables in smtp_session.c;

@@ -20,11 +20,19 @@
 
 struct tls_ctx {
 	SSL_CTX	*ctx;
+	int	 dane_ready;	/* SSL_CTX_dane_enable: 0 not yet, 1 done,
+				 * -1 failed */
 };
 
 struct tls_conn {
 	struct tls_ctx	*ctx;
 	SSL		*ssl;
+	int		 dane_on;	/* SSL_dane_enable done, records in */
+	int		 dane_secure;
+	int		 dane_usable;
+	int		 dane_skipped;
+	int		 dane_unusable;
+	char		*dane_why;	/* set-up failure, or NULL */
 };
 
 static const char *const step_names[] = {
@@ -165,7 +173,99 @@ tls_conn_free(struct tls_conn *c)
 	if (c == NULL)
 		return;
 	SSL_free(c->ssl);
+	free(c->dane_why);
 	free(c);
+}
+
+static const char *const usage_names[] = {
+	"PKIX-TA", "PKIX-EE", "DANE-TA", "DANE-EE"
+};
+
+const char *
+tls_dane_usage_name(int u)
+{
+	if (u < 0 || u > TLS_TLSA_DANE_EE)
+		return "?";
+	return usage_names[u];
+}
+
+int
+tls_conn_dane(struct tls_conn *c, const char *base,
+    const struct tls_tlsa *recs, size_t n, int secure, struct buf *why)
+{
+	struct buf *tmp;
+	size_t i;
+	char *h;
+	int rv;
+
+	if (n == 0)
+		return 0;
+	c->dane_secure = secure;
+	if ((h = host_nodot(base)) == NULL) {
+		buf_printf(why, "DANE: no TLSA base domain");
+		goto fail;
+	}
+	ERR_clear_error();
+	if (c->ctx->dane_ready == 0)
+		c->ctx->dane_ready = SSL_CTX_dane_enable(c->ctx->ctx) > 0 ?
+		    1 : -1;
+	if (c->ctx->dane_ready < 0) {
+		buf_printf(why, "DANE: SSL_CTX_dane_enable failed: ");
+		ssl_reasons(why);
+		free(h);
+		goto fail;
+	}
+	/* The base domain is also the reference identifier that DANE-TA
+	 * records are checked against (RFC 7672 section 3.2.2). */
+	if (SSL_dane_enable(c->ssl, h) <= 0) {
+		buf_printf(why, "DANE: SSL_dane_enable(%s) failed: ", h);
+		ssl_reasons(why);
+		free(h);
+		goto fail;
+	}
+	free(h);
+	/* RFC 7672 section 3.1.1: a DANE-EE(3) match is all that counts;
+	 * the names in the certificate are not checked. */
+	SSL_dane_set_flags(c->ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	for (i = 0; i < n && i < TLS_TLSA_MAX; i++) {
+		/* RFC 7672 section 3.1.3: PKIX-TA(0) and PKIX-EE(1) are
+		 * not for SMTP; a sender treats them as unusable. */
+		if (recs[i].usage == TLS_TLSA_PKIX_TA ||
+		    recs[i].usage == TLS_TLSA_PKIX_EE) {
+			c->dane_skipped++;
+			continue;
+		}
+		rv = SSL_dane_tlsa_add(c->ssl, recs[i].usage,
+		    recs[i].selector, recs[i].mtype, recs[i].data,
+		    recs[i].len);
+		if (rv > 0)
+			c->dane_usable++;
+		else
+			c->dane_unusable++;
+		ERR_clear_error();
+	}
+	c->dane_unusable += (int)(n - i);
+	if (c->dane_usable == 0) {
+		/* With no usable record OpenSSL falls back to PKIX; that
+		 * would not be a DANE result (RFC 7672 section 2.2). */
+		tmp = buf_new(BUF_WHY_MAX);
+		buf_printf(tmp, "no usable TLSA record (%d PKIX-TA/PKIX-EE "
+		    "skipped, %d unsupported or malformed)", c->dane_skipped,
+		    c->dane_unusable);
+		free(c->dane_why);
+		c->dane_why = xstrdup(buf_str(tmp));
+		buf_free(tmp);
+		/* OpenSSL then verifies as if DANE were off (SSL_dane_enable
+		 * (3)); dane_on stays 0 so nothing reads that as DANE. */
+		return 0;
+	}
+	c->dane_on = 1;
+	return 0;
+fail:
+	free(c->dane_why);
+	c->dane_why = xstrdup(buf_str(why));
+	ERR_clear_error();
+	return -1;
 }
 
 /*
@@ -482,9 +582,46 @@ tls_facts_clear(struct tls_facts *f)
 	free(f->verify_error_str);
 	free(f->name_checked);
 	free(f->name_matched);
+	free(f->dane_why);
 	if (f->peer_chain != NULL)
 		sk_X509_pop_free(f->peer_chain, X509_free);
 	tls_facts_init(f);
+}
+
+/* What OpenSSL's DANE verification during the handshake found. */
+static void
+dane_facts(struct tls_conn *c, struct tls_facts *f)
+{
+	uint8_t u, sel, mt;
+	long vr;
+	int depth;
+
+	f->dane_secure = c->dane_secure;
+	f->dane_usable = c->dane_usable;
+	f->dane_skipped = c->dane_skipped;
+	f->dane_unusable = c->dane_unusable;
+	f->dane_depth = -1;
+	f->dane_usage = f->dane_selector = f->dane_mtype = -1;
+	if (!c->dane_on) {
+		if (c->dane_why != NULL)
+			f->dane_why = xstrdup(c->dane_why);
+		return;
+	}
+	f->dane_checked = 1;
+	vr = SSL_get_verify_result(c->ssl);
+	depth = SSL_get0_dane_tlsa(c->ssl, &u, &sel, &mt, NULL, NULL);
+	if (vr == X509_V_OK && depth >= 0 &&
+	    SSL_get0_dane_authority(c->ssl, NULL, NULL) >= 0) {
+		f->dane_ok = 1;
+		f->dane_depth = depth;
+		f->dane_usage = u;
+		f->dane_selector = sel;
+		f->dane_mtype = mt;
+		return;
+	}
+	f->dane_why = xstrdup(vr != X509_V_OK ?
+	    X509_verify_cert_error_string(vr) :
+	    "no TLSA record matched the presented chain");
 }
 
 void
@@ -536,5 +673,6 @@ tls_conn_facts(struct tls_conn *c, const char *host, struct tls_facts *f)
 	if (f->name_checked != NULL)
 		f->name_ok = tls_check_name(leaf, f->name_checked,
 		    &f->name_matched);
+	dane_facts(c, f);
 	ERR_clear_error();
 }

@@ -39,6 +39,27 @@
  *	tls_verify_chain(ctx, leaf, chain, &err)  1 if the chain verifies
  *		against ctx's trust store, 0 if not (err = X509_V_ERR_*)
  *	tls_step_name(s)		"DONE", ... for logs
+ *	tls_conn_dane(c, base, recs, n, secure, why)  DANE for this
+ *		connection (call after tls_conn_new, before the handshake):
+ *		the TLSA records of base (the MX host name, RFC 7672
+ *		section 2.2.2). Returns 0, or -1 with the reason in why
+ *		(the connection is still usable, without DANE).
+ *	tls_dane_usage_name(u)		"DANE-EE", "PKIX-TA", ... (RFC 7218)
+ *
+ * DANE (RFC 6698 section 2, RFC 7671, RFC 7672 section 3): only usages
+ * DANE-TA(2) and DANE-EE(3) apply to SMTP (RFC 7672 section 3.1.3), so
+ * PKIX-TA(0) and PKIX-EE(1) records are skipped and counted. The usable
+ * ones go to OpenSSL (SSL_dane_enable, SSL_dane_tlsa_add); DANE-EE
+ * ignores the names and the validity dates of the leaf (RFC 7672
+ * section 3.1.1, DANE_FLAG_NO_DANE_EE_NAMECHECKS); DANE-TA checks the
+ * MX host name (RFC 7672 section 3.2.2, the TLSA base domain only).
+ * The handshake still never fails for it: OpenSSL verifies with
+ * SSL_VERIFY_NONE and tls_conn_facts() reads the result
+ * (SSL_get_verify_result, SSL_get0_dane_authority, SSL_get0_dane_tlsa)
+ * into the dane_* facts. The PKIX facts (verify_ok, name_ok) are
+ * computed by hand as before and do not depend on DANE. Records are
+ * checked whether or not DNSSEC authenticated them (secure): the
+ * analysis decides what a sender would make of them.
  *
  * Returns: see above. Every error carries OpenSSL's reason text
  * (ERR_error_string_n) or errno text in why.
@@ -59,6 +80,7 @@
 #define MXPROBE_TLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <openssl/x509.h>
 
@@ -68,6 +90,22 @@ struct tls_conn;
 
 #define TLS_CHAIN_MAX	10
 #define TLS_SAN_MAX	100
+#define TLS_TLSA_MAX	64	/* records handed to OpenSSL per host */
+
+/* RFC 6698 section 2.1 fields; RFC 7218 names. */
+#define TLS_TLSA_PKIX_TA	0
+#define TLS_TLSA_PKIX_EE	1
+#define TLS_TLSA_DANE_TA	2
+#define TLS_TLSA_DANE_EE	3
+
+/* One TLSA record (RFC 6698 section 2.1). */
+struct tls_tlsa {
+	uint8_t		 usage;		/* certificate usage */
+	uint8_t		 selector;	/* 0 full certificate, 1 SPKI */
+	uint8_t		 mtype;		/* 0 exact, 1 SHA-256, 2 SHA-512 */
+	unsigned char	*data;		/* certificate association data */
+	size_t		 len;
+};
 
 enum tls_step {
 	TLS_DONE,
@@ -115,6 +153,24 @@ struct tls_facts {
 	STACK_OF(X509) *peer_chain; /* owned reference to the presented
 				 * chain, leaf first, for DANE; NULL if
 				 * none. Freed by tls_facts_clear(). */
+
+	/* DANE (RFC 7672 section 3); all 0/NULL without TLSA records. */
+	int	  dane_checked;	/* usable records were given to OpenSSL
+				 * and the chain was checked against them */
+	int	  dane_secure;	/* the records were DNSSEC-authenticated */
+	int	  dane_ok;	/* verification succeeded through a TLSA
+				 * record (SSL_get0_dane_authority >= 0) */
+	int	  dane_usable;	/* records OpenSSL took */
+	int	  dane_skipped;	/* PKIX-TA/PKIX-EE records left out (RFC
+				 * 7672 section 3.1.3) */
+	int	  dane_unusable; /* records OpenSSL refused: unsupported
+				 * selector or matching type, bad length */
+	int	  dane_depth;	/* chain depth the match was at (0 =
+				 * leaf); valid when dane_ok */
+	int	  dane_usage, dane_selector, dane_mtype; /* the record that
+				 * matched; valid when dane_ok */
+	char	 *dane_why;	/* why verification failed, or why DANE
+				 * could not be set up; NULL when ok */
 };
 
 struct tls_ctx	*tls_ctx_new(const char *, struct buf *);
@@ -140,5 +196,8 @@ int		 tls_check_name(X509 *, const char *, char **);
 int		 tls_verify_chain(struct tls_ctx *, X509 *, STACK_OF(X509) *,
 		    int *);
 const char	*tls_step_name(enum tls_step);
+int		 tls_conn_dane(struct tls_conn *, const char *,
+		    const struct tls_tlsa *, size_t, int, struct buf *);
+const char	*tls_dane_usage_name(int);
 
 #endif

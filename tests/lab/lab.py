@@ -18,6 +18,9 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            a certificate for mta-sts.NAME.mxlab.test from the lab's CA
   https.name  optional: the DNS name the policy host's certificate
            carries instead (a certificate for the wrong host)
+  dnssec   optional: zones to sign, one name a line (tests/lab/dnssec.py:
+           a key made at lab start; its DS is a trust anchor of the lab's
+           validating unbound)
   expect   what mxprobe must say: one assertion per line; several runs
            of mxprobe are separated by a line "---"
              args ARGS...        extra mxprobe arguments (shell words)
@@ -34,8 +37,20 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            a resolver address (127.0.0.1:PORT) that never answers.
              nojson              stdout is not JSON (usage errors)
              postfix-commands REGEX  the lab Postfix logged these counts
+             resolver validating  ask the lab's validating unbound (which
+                                 sets AD for the signed zones) instead
+                                 of NSD
   postfix  optional: "ADDR NAME": a real Postfix on ADDR for this scenario
            (skipped, visibly, where Postfix is not installed)
+
+Zone files may hold TLSA data of certificates made at lab start:
+{{spki-sha256 NAME}} / {{cert-sha256 NAME}} become the hex SHA-256 of
+the SubjectPublicKeyInfo / the DER certificate of NAME (as `openssl x509
+-pubkey | openssl pkey -pubin -outform DER | sha256sum`), where NAME's
+certificate is the SMTP lab's (STATE/smtp/certs/NAME.pem, so the SMTP lab
+starts before NSD) or, without one, a throwaway self-signed one made for
+it (STATE/dane-certs). Signing happens after that substitution.
+
 
 The daemons: NSD serves every scenario zone plus the zones in
 tests/lab/zones/ (ORIGIN.zone: the parent zone mxlab.test, reverse DNS
@@ -58,6 +73,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dnssec  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCEN = os.path.join(HERE, "scenarios")
@@ -106,7 +124,41 @@ class Lab:
         self.https_port = None
         self.https_ca = None
         self.blackhole = None
+        self.resolver_port = None
         self.procs = []
+
+    # -- DNSSEC and TLSA data ------------------------------------------
+    def certfile(self, name):
+        """The PEM of certificate NAME for TLSA data (see the docstring)."""
+        smtp = os.path.join(self.state, "smtp", "certs", name + ".pem")
+        if os.path.exists(smtp):
+            return smtp
+        return dnssec.make_cert(os.path.join(self.state, "dane-certs"),
+                                name)
+
+    def signed_zones(self):
+        """Every scenario's `dnssec` zones: all zones are served, so all
+        that should be signed are (a key and a signature take ms)."""
+        zones = []
+        for n in scenarios():
+            f = os.path.join(SCEN, n, "dnssec")
+            if not os.path.exists(f):
+                continue
+            for ln in open(f):
+                ln = ln.split("#", 1)[0].strip().rstrip(".").lower()
+                if ln:
+                    zones.append(ln)
+        return zones
+
+    def wants_resolver(self):
+        """A selected scenario asks the validating resolver."""
+        for n in self.selected:
+            f = os.path.join(SCEN, n, "expect")
+            if os.path.exists(f) and any(
+                    ln.split() == ["resolver", "validating"]
+                    for ln in open(f)):
+                return True
+        return False
 
     # -- NSD ---------------------------------------------------------
     def start_dns(self):
@@ -142,13 +194,25 @@ class Lab:
             shutil.copy(os.path.join(HERE, "zones", zf), zdir)
             conf += ["zone:", "  name: %s" % zf[:-5],
                      "  zonefile: %s" % zf]
+        served = []
         for n in scenarios():
             z = os.path.join(SCEN, n, "zone")
             if not os.path.exists(z):
                 continue
-            shutil.copy(z, os.path.join(zdir, n + ".mxlab.test.zone"))
-            conf += ["zone:", "  name: %s.mxlab.test" % n,
-                     "  zonefile: %s.mxlab.test.zone" % n]
+            with open(z) as f:
+                text = dnssec.tlsa_placeholders(f.read(), self.certfile)
+            with open(os.path.join(zdir, n + ".mxlab.test.zone"), "w") as f:
+                f.write(text)
+            served.append(n + ".mxlab.test")
+        signed = self.signed_zones()
+        for z in signed:
+            if z not in served:
+                raise SystemExit("dnssec: %s is not a lab zone" % z)
+        self.anchors = dnssec.sign_zones(self.state, signed)
+        for z in served:
+            conf += ["zone:", "  name: %s" % z,
+                     "  zonefile: %s.zone%s" % (z, ".signed" if z in signed
+                                                else "")]
         # Configured, never loaded: NSD answers SERVFAIL for it.
         conf += ["zone:", "  name: servfail.mxlab.test",
                  "  zonefile: missing.zone"]
@@ -167,6 +231,10 @@ class Lab:
         with open(os.path.join(self.state, "dns.port"), "w") as f:
             f.write("%d\n" % self.dns_port)
         self.wait_dns()
+        if self.wants_resolver():
+            self.resolver_port, p = dnssec.start_unbound(
+                self.state, self.dns_port, self.anchors)
+            self.procs.append(p)
 
     def wait_dns(self):
         """Until NSD answers a query for the parent zone's SOA (5 s)."""
@@ -230,9 +298,11 @@ class Lab:
 
     # -- HTTPS policy hosts (MTA-STS) ---------------------------------
     def https_sites(self):
-        """(scenario, address) for every scenario with an https/ root."""
+        """(scenario, address) for every scenario with an https/ root
+        (all of them, even when only some scenarios run: a run may probe
+        another scenario's domain)."""
         sites = []
-        for n in self.selected:
+        for n in scenarios():
             root = os.path.join(SCEN, n, "https")
             if not os.path.isdir(root):
                 continue
@@ -523,6 +593,9 @@ def run_one(lab, zone, name, exp):
         extra.remove("--text")
         text = True
     args = lab.base_args() + ([] if text else ["--json"])
+    if ("resolver", "validating") in exp:
+        i = args.index("--resolver")
+        args[i + 1] = "127.0.0.1:%d" % lab.resolver_port
     if "--resolver" in extra:
         # The scenario names its own resolver: drop the lab's.
         i = args.index("--resolver")
@@ -552,7 +625,7 @@ def run_one(lab, zone, name, exp):
                     "%s: score %s is 100 less the points of its findings"
                     % (name, sc["value"]), "points sum to %d" % lost))
     for kw, rest in exp:
-        if kw in ("args", "domain"):
+        if kw in ("args", "domain", "resolver"):
             continue
         if kw == "exit":
             out.append((p.returncode == int(rest),
@@ -683,8 +756,9 @@ def main():
         n = failed = 0
         try:
             try:
-                lab.start_dns()
+                # The SMTP lab first: its certificates feed TLSA data.
                 lab.start_smtp()
+                lab.start_dns()
                 lab.start_postfix()
                 lab.start_https()
             except (SystemExit, OSError, RuntimeError) as e:
@@ -722,8 +796,8 @@ def main():
         os.chmod(state, 0o755)
         lab = Lab(state, scenarios(sys.argv[2:]))
         try:
-            lab.start_dns()
             lab.start_smtp()
+            lab.start_dns()
             lab.start_postfix()
             lab.start_https()
             for name in sys.argv[2:]:
