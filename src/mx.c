@@ -100,6 +100,8 @@ finish(struct mx_resolve *r)
 	void *arg = r->arg;
 	size_t i;
 
+	for (i = 0; i < s->nhost; i++)
+		s->hosts[i].ad = s->hosts[i].ad == 2;
 	/* The order of addresses in an answer means nothing (servers
 	 * rotate them): sort them so that reports are stable. */
 	for (i = 0; i < s->nhost; i++)
@@ -146,13 +148,14 @@ on_addr(const struct dns_result *res, void *arg)
 	struct mx_host *h = &r->set->hosts[k->host];
 
 	r->q[k->slot] = NULL;
-	if (k->type == DNS_T_A) {
+	/* Authenticated only when both answers are, whichever comes
+	 * first: h->ad counts the authenticated ones until finish(). */
+	if (k->type == DNS_T_A)
 		h->a_out = res->outcome;
-		h->ad = res->ad;
-	} else {
+	else
 		h->aaaa_out = res->outcome;
-		h->ad = h->ad && res->ad;
-	}
+	if (res->ad)
+		h->ad++;
 	if (res->ncname > 0 && h->canonical == NULL) {
 		h->canonical = xstrdup(res->canonical);
 		h->ncname = res->ncname;

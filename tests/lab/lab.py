@@ -317,6 +317,10 @@ class Lab:
             if addr is None or not addr.startswith("127."):
                 raise SystemExit("%s: https/ needs \"mta-sts A 127.x.y.z\" "
                                  "in the zone" % n)
+            other = [m for m, a in sites if a == addr]
+            if other:
+                raise SystemExit("%s: policy host address %s is %s's too"
+                                 % (n, addr, other[0]))
             sites.append((n, addr))
         return sites
 
