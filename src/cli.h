@@ -62,6 +62,9 @@ struct cli {
 	const char	*expect_banner;
 	const char	*batch;		/* file of domains, "-" = stdin */
 	int		 parallel;	/* probes at once in batch mode */
+	int		 propagation;	/* --propagation (or --wait) */
+	unsigned	 wait_s;	/* --wait; 0 = no wait */
+	int		 ns_port;	/* lab knob; 0 = 53 */
 };
 
 int	cli_parse(int, char **, struct cli *, struct buf *);
