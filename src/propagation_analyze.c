@@ -21,11 +21,13 @@ answered(const struct propagation_server *s)
 	    s->outcome == DNS_NXDOMAIN;
 }
 
-/* No answer at all: timeout, SERVFAIL, a broken reply. UNKNOWN. */
+/* No answer at all: timeout, SERVFAIL, a broken reply, a resolver's
+ * REFUSED (an authoritative server's is lame). UNKNOWN. */
 static int
 silent(const struct propagation_server *s)
 {
-	return !answered(s) && s->outcome != DNS_REFUSED;
+	return !answered(s) && (s->outcome != DNS_REFUSED ||
+	    s->role == PROPAGATION_RESOLVER);
 }
 
 /*

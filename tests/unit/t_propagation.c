@@ -68,6 +68,7 @@ static struct propagation_server s_silent[] = {
 	AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_new, 1),
 	AUTH("ns2.ex.test", "192.0.2.2", DNS_TIMEOUT, 0, NULL, 0),
 	RES("198.51.100.53", DNS_SERVFAIL, 0, NULL, 0, 0),
+	RES("198.51.100.54", DNS_REFUSED, 0, NULL, 0, 0),
 };
 static struct propagation_server s_referral[] = {
 	AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_new, 1),
@@ -145,8 +146,14 @@ static const struct acase acases[] = {
 	    "ns2.ex.test", "ns4.ex.test of ex.test has no address "
 	    "(NXDOMAIN)" },
 	{ "silence is UNKNOWN, not agreement", N(s_silent), DNS_OK, 0,
-	    exp_new, NULL, "PROPAGATION_NO_ANSWER PROPAGATION_NO_ANSWER",
-	    0, "ns2.ex.test", "gave no answer for ex.test: SERVFAIL" },
+	    exp_new, NULL, "PROPAGATION_NO_ANSWER PROPAGATION_NO_ANSWER "
+	    "PROPAGATION_NO_ANSWER", 0, "ns2.ex.test",
+	    "gave no answer for ex.test: SERVFAIL" },
+	{ "a resolver that refuses", N(s_silent), DNS_OK, 0, exp_new, NULL,
+	    "PROPAGATION_NO_ANSWER PROPAGATION_NO_ANSWER "
+	    "PROPAGATION_NO_ANSWER", 0, "ns2.ex.test",
+	    "The resolver 198.51.100.54 gave no answer for ex.test: "
+	    "REFUSED" },
 	{ "a resolver that only refers", N(s_referral), DNS_OK, 0, exp_new,
 	    NULL, "PROPAGATION_NOT_RECURSIVE", 1, "127.0.0.1:53",
 	    "does not recurse" },
