@@ -339,8 +339,8 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_WAIT:
 			if (number(optarg, 1, 172800L, &v) == -1) {
-				buf_printf(why, "--wait wants seconds from 1 to "
-				    "172800, not \"%s\"", optarg);
+				buf_printf(why, "--wait wants seconds from 1 "
+				    "to 172800, not \"%s\"", optarg);
 				return -1;
 			}
 			o->wait_s = (unsigned)v;
