@@ -698,7 +698,7 @@ wait_done(struct propagation_wait *w, int ok)
 	}
 	f->timed_out = !ok;
 	f->rounds = w->rounds;
-	f->waited_ms = evloop_now(w->loop) - w->start;
+	f->waited_ms = evloop_clock() - w->start;
 	for (i = 0; w->resolvers != NULL && w->resolvers[i] != NULL; i++)
 		free(w->resolvers[i]);
 	free(w->resolvers);
@@ -721,7 +721,7 @@ wait_checked(struct propagation_facts *f, void *arg)
 		wait_done(w, 1);
 		return;
 	}
-	now = evloop_now(w->loop);
+	now = evloop_clock();
 	if (now >= w->end) {
 		wait_done(w, 0);
 		return;
@@ -777,7 +777,7 @@ propagation_wait_start(struct evloop *loop, struct dns *resolver,
 	w->cfg.resolvers = (const char **)w->resolvers;
 	w->expect = expect;
 	w->old = old;
-	w->start = evloop_now(loop);
+	w->start = evloop_clock();
 	w->end = w->start + wait_ms;
 	w->backoff = BACKOFF_MIN_MS;
 	w->cb = cb;
