@@ -24,6 +24,22 @@
  *      cached copy.
  *   Steps 1-3 and step 4 run concurrently; so do the queries of one step.
  *
+ * One check (propagation.c):
+ *
+ *   WALK --NS found (answer or referral)--> ADDR --all NS names--> DONE
+ *    | ^                                      (each address: ask MX)  |
+ *    +-+ NODATA/NXDOMAIN: SOA owner, or one label up                  |
+ *    +--SERVFAIL/timeout/nothing up to the last label----------------+
+ *   DONE and nothing pending (or the deadline: pending = TIMEOUT)
+ *   --0 ms timer--> cb(facts)
+ *
+ * The wait driver:
+ *
+ *   CHECK --converged--> cb(facts, 1)
+ *     |  not yet: PAUSE (2, 4, 8, 16, 30, 30 ... s, cut at the limit)
+ *     +<-------+
+ *   time limit (in CHECK: the running check is abandoned) --> cb(last, 0)
+ *
  * API (engine, does I/O; propagation.c):
  *	propagation_start(loop, resolver, cfg, cb, arg)	-> handle; cb(facts,
  *		arg) is called once, from the loop, never from inside
