@@ -42,7 +42,10 @@ enum {
 	OPT_BASELINE,
 	OPT_PARALLEL,
 	OPT_LIST_FINDINGS,
-	OPT_HTTPS_PORT
+	OPT_HTTPS_PORT,
+	OPT_PROPAGATION,
+	OPT_WAIT,
+	OPT_NS_PORT
 };
 
 static const struct option longopts[] = {
@@ -75,6 +78,9 @@ static const struct option longopts[] = {
 	{ "baseline",		required_argument, NULL, OPT_BASELINE },
 	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
 	{ "https-port",		required_argument, NULL, OPT_HTTPS_PORT },
+	{ "propagation",	no_argument,	   NULL, OPT_PROPAGATION },
+	{ "wait",		required_argument, NULL, OPT_WAIT },
+	{ "ns-port",		required_argument, NULL, OPT_NS_PORT },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -128,6 +134,17 @@ cli_usage(FILE *fp)
 "      --expect-banner REGEX  every banner must match (PCRE2)\n"
 "      --baseline FILE      compare with an earlier --json report of the\n"
 "                           same domain and list what changed\n"
+"      --propagation        ask every authoritative server (without\n"
+"                           recursion) and every --resolver on its own\n"
+"                           for the MX set: do they agree, is it the\n"
+"                           expected one, how long can a resolver's\n"
+"                           cached copy live\n"
+"      --wait SECONDS       before the probe, repeat the --propagation\n"
+"                           check (backing off from 2 to 30 s) until the\n"
+"                           expected set (--expect-mx, --old-mx) is\n"
+"                           everywhere; CRITICAL if SECONDS pass first\n"
+"      --ns-port PORT       ask the authoritative servers on PORT\n"
+"                           instead of 53 (labs)\n"
 "Fleets:\n"
 "      --batch FILE         check every domain in FILE (one per line, #\n"
 "                           comments; - for stdin); with --json, one\n"
@@ -337,6 +354,26 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			}
 			o->parallel = (int)v;
 			break;
+		case OPT_PROPAGATION:
+			o->propagation = 1;
+			break;
+		case OPT_WAIT:
+			if (number(optarg, 1, 172800L, &v) == -1) {
+				buf_printf(why, "--wait wants seconds from 1 "
+				    "to 172800, not \"%s\"", optarg);
+				return -1;
+			}
+			o->wait_s = (unsigned)v;
+			o->propagation = 1;
+			break;
+		case OPT_NS_PORT:
+			if (number(optarg, 1, 65535, &v) == -1) {
+				buf_printf(why, "--ns-port wants a port number "
+				    "from 1 to 65535, not \"%s\"", optarg);
+				return -1;
+			}
+			o->ns_port = (int)v;
+			break;
 		case OPT_NAGIOS:
 			o->nagios = 1;
 			break;
@@ -495,6 +532,16 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	}
 	if (o->batch != NULL && o->nagios) {
 		buf_printf(why, "--nagios checks one domain; not with --batch");
+		return -1;
+	}
+	if (o->batch != NULL && o->propagation) {
+		buf_printf(why, "--propagation and --wait check one domain; "
+		    "not with --batch");
+		return -1;
+	}
+	if (o->wait_s > 0 && o->expect_mx.n == 0 && o->old_mx.n == 0) {
+		buf_printf(why, "--wait needs the set to wait for: "
+		    "--expect-mx or --old-mx");
 		return -1;
 	}
 	if (o->domain == NULL && o->batch == NULL) {

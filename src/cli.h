@@ -67,6 +67,9 @@ struct cli {
 	const char	*baseline;	/* earlier --json report */
 	int		 parallel;	/* probes at once in batch mode */
 	int		 list_findings;	/* print the catalogue, exit */
+	int		 propagation;	/* --propagation (or --wait) */
+	unsigned	 wait_s;	/* --wait; 0 = no wait */
+	int		 ns_port;	/* lab knob; 0 = 53 */
 };
 
 int	cli_parse(int, char **, struct cli *, struct buf *);

@@ -69,11 +69,13 @@ mx_list(const struct mx_set *mx, struct buf *b)
 {
 	size_t i;
 
+	if (mx->nhost == 0 || mx->implicit) {
+		buf_printf(b, "no MX record");
+		return;
+	}
 	for (i = 0; i < mx->nhost; i++)
 		buf_printf(b, "%s%u %s", i ? ", " : "", mx->hosts[i].pref,
 		    mx->hosts[i].name);
-	if (mx->nhost == 0 || mx->implicit)
-		buf_printf(b, "no MX record");
 }
 
 static void

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "mx.h"
 #include "probe.h"
+#include "propagation.h"
 #include "report.h"
 #include "score.h"
 #include "tls.h"
@@ -50,11 +51,13 @@ struct run {
 	int				 status;	/* worst so far */
 	int				 any;
 	json_object			*baseline;	/* --baseline */
+	struct propagation_facts	*prop;		/* --propagation */
 };
 
 static int	list_findings(void);
 static int	report(const struct cli *, const struct cutover_opts *,
-		    json_object *, const struct probe_facts *);
+		    json_object *, const struct probe_facts *,
+		    const struct propagation_facts *);
 static int	worse(int, int);
 static void	start_next(struct run *);
 
@@ -71,7 +74,7 @@ on_probe(struct probe_facts *f, void *arg)
 		    "for %s (%s)\n", r->o->resolvers.n ? r->o->resolvers.v[0] :
 		    "from /etc/resolv.conf", f->domain,
 		    dns_outcome_name(f->mx->outcome));
-	st = report(r->o, r->co, r->baseline, f);
+	st = report(r->o, r->co, r->baseline, f, r->prop);
 	fflush(stdout);
 	r->status = r->any ? worse(r->status, st) : st;
 	r->any = 1;
@@ -275,6 +278,49 @@ ehlo_name(const struct cli *o, char *buf, size_t len)
 	return "localhost";
 }
 
+/*
+ * --propagation and --wait run before the probe: the probe then sees the
+ * state that was waited for. Their facts stay beside the probe's (in
+ * struct run) and join the same findings and report.
+ */
+static void
+on_propagation(struct propagation_facts *pf, void *arg)
+{
+	struct run *r = arg;
+
+	r->prop = pf;
+	start_next(r);
+}
+
+static void
+on_wait(struct propagation_facts *pf, int converged, void *arg)
+{
+	struct run *r = arg;
+
+	log_debug("--wait: %s after %u check(s)", converged ?
+	    "the expected MX set is everywhere" : "time limit reached",
+	    pf->rounds);
+	on_propagation(pf, r);
+}
+
+static void
+start_propagation(struct run *r)
+{
+	struct propagation_config pc;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.domain = r->domains[0];
+	pc.resolvers = r->o->resolvers.v;
+	pc.ns_port = r->o->ns_port;
+	pc.deadline_ms = r->o->timeout_ms;
+	if (r->o->wait_s > 0)
+		propagation_wait_start(r->loop, r->dns, &pc,
+		    r->o->expect_mx.v, r->o->old_mx.v, r->o->wait_s * 1000,
+		    on_wait, r);
+	else
+		propagation_start(r->loop, r->dns, &pc, on_propagation, r);
+}
+
 static int
 status_of(const struct cli *o, const struct findings *fs,
     const struct score *sc)
@@ -314,7 +360,8 @@ changes_text(json_object *changes, struct buf *out)
 
 static int
 report(const struct cli *o, const struct cutover_opts *co,
-    json_object *baseline, const struct probe_facts *f)
+    json_object *baseline, const struct probe_facts *f,
+    const struct propagation_facts *pf)
 {
 	struct analyze_opts ao;
 	struct findings *fs;
@@ -329,6 +376,7 @@ report(const struct cli *o, const struct cutover_opts *co,
 	ao.cutover = co;
 	fs = findings_new();
 	analyze_probe(f, &ao, fs);
+	propagation_analyze(pf, o->expect_mx.v, o->old_mx.v, fs);
 	score_compute(fs, &sc);
 	r.facts = f;
 	r.fs = fs;
@@ -357,6 +405,7 @@ report(const struct cli *o, const struct cutover_opts *co,
 			    json_object_get(changes));
 			json_object_object_add(j, "baseline", b);
 		}
+		propagation_json(pf, o->expect_mx.v, o->old_mx.v, j);
 		buf_printf(out, "%s\n", json_object_to_json_string_ext(j,
 		    (o->batch ? JSON_C_TO_STRING_PLAIN :
 		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED) |
@@ -370,6 +419,7 @@ report(const struct cli *o, const struct cutover_opts *co,
 		report_text(&r, use_colour(o), out);
 		if (changes != NULL)
 			changes_text(changes, out);
+		propagation_text(pf, o->expect_mx.v, o->old_mx.v, out);
 	}
 	fwrite(buf_str(out), 1, buf_len(out), stdout);
 	buf_free(out);
@@ -466,7 +516,10 @@ main(int argc, char **argv)
 	r.loop = loop;
 	r.dns = dns;
 	r.pc = &pc;
-	start_next(&r);
+	if (o.propagation)
+		start_propagation(&r);
+	else
+		start_next(&r);
 	evloop_run(loop);
 	if (r.next < r.ndomains || r.running > 0) {
 		fprintf(stderr, "mxprobe: the probe did not finish\n");
@@ -488,6 +541,7 @@ done:
 	for (i = 0; i < r.ndomains; i++)
 		free(r.domains[i]);
 	free(r.domains);
+	propagation_facts_free(r.prop);
 	dns_free(dns);
 	evloop_free(loop);
 	cli_free(&o);

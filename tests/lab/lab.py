@@ -34,7 +34,8 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              jsonl N             stdout is N lines of JSON (--batch)
              points CODE N       the findings CODE cost N score points
            In args, {dir} is the scenario's directory and {blackhole}
-           a resolver address (127.0.0.1:PORT) that never answers.
+           a resolver address (127.0.0.1:PORT) that never answers, {nsport}
+           the port of the --propagation name servers (below).
              nojson              stdout is not JSON (usage errors)
              postfix-commands REGEX  the lab Postfix logged these counts
              resolver validating  ask the lab's validating unbound (which
@@ -61,6 +62,13 @@ servfail.mxlab.test). mxprobe runs with --resolver 127.0.0.1:PORT
 policy host listens on one port HPORT and mxprobe gets --https-port HPORT
 and --ca-file with the lab CA (joined with the SMTP lab's CA when both
 exist). No address outside 127.0.0.0/8 is ever connected to.
+
+For --propagation, two more NSD processes (start_prop_dns) listen on
+127.0.0.53 and 127.0.0.54 at one free port: the name servers
+propns1/propns2.mxlab.test that the parent zone delegates prop.mxlab.test
+and propok.mxlab.test to. prop.mxlab.test differs between them
+(scenarios/prop/ns1.zone, ns2.zone); propok.mxlab.test is the same on
+both and on the lab's NSD (scenarios/propok/zone).
 """
 import json
 import os
@@ -102,6 +110,55 @@ def free_port():
         u.close()
         return port
     raise RuntimeError("no free port")
+
+
+def free_port_on(addrs):
+    """A port free for UDP and TCP on every one of addrs."""
+    for _ in range(50):
+        port = free_port()
+        socks = []
+        try:
+            for a in addrs:
+                for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                    s = socket.socket(socket.AF_INET, kind)
+                    socks.append(s)
+                    s.bind((a, port))
+            return port
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise RuntimeError("no free port on %s" % ", ".join(addrs))
+
+
+def nsd_conf(state, listen, port, zones):
+    """nsd.conf for one NSD serving zones {name: zone file} on listen."""
+    conf = ["server:"]
+    conf += ["  ip-address: %s@%d" % (a, port) for a in listen]
+    conf += [
+        "  port: %d" % port,
+        "  do-ip6: no",
+        '  username: ""',
+        '  chroot: ""',
+        "  zonesdir: %s" % state,
+        "  pidfile: %s/nsd.pid" % state,
+        '  database: ""',
+        "  xfrdfile: %s/xfrd.state" % state,
+        "  xfrdir: %s" % state,
+        "  zonelistfile: %s/zone.list" % state,
+        "  logfile: %s/nsd.log" % state,
+        "  server-count: 1",
+        "  verbosity: 1",
+        "  hide-version: yes",
+        "remote-control:",
+        "  control-enable: no",
+    ]
+    for name, path in sorted(zones.items()):
+        shutil.copy(path, os.path.join(state, name + ".zone"))
+        conf += ["zone:", "  name: %s" % name,
+                 "  zonefile: %s.zone" % name]
+    return "\n".join(conf) + "\n"
 
 
 def scenarios(names=None):
@@ -236,16 +293,18 @@ class Lab:
                 self.state, self.dns_port, self.anchors)
             self.procs.append(p)
 
-    def wait_dns(self):
-        """Until NSD answers a query for the parent zone's SOA (5 s)."""
-        q = (b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
-             b"\x05mxlab\x04test\x00\x00\x06\x00\x01")
+    def wait_dns(self, addr="127.0.0.1", port=None,
+                 zone=b"\x05mxlab\x04test"):
+        """Until NSD answers a query for the zone's SOA (5 s)."""
+        port = port or self.dns_port
+        q = (b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00" +
+             zone + b"\x00\x00\x06\x00\x01")
         deadline = time.time() + 5
         while time.time() < deadline:
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.settimeout(0.2)
             try:
-                s.sendto(q, ("127.0.0.1", self.dns_port))
+                s.sendto(q, (addr, port))
                 r = s.recv(4096)
                 if r[:2] == b"\x12\x34" and (r[3] & 0xf) == 0:
                     return
@@ -255,6 +314,30 @@ class Lab:
                 s.close()
             time.sleep(0.05)
         raise SystemExit("nsd did not start; see %s/nsd.log" % self.state)
+
+    def start_prop_dns(self):
+        """The --propagation name servers: propns1 (127.0.0.53) and
+        propns2 (127.0.0.54), one NSD each, on one free port."""
+        pdir = os.path.join(SCEN, "prop")
+        ok = os.path.join(SCEN, "propok", "zone")
+        if not os.path.isdir(pdir):
+            return
+        addrs = ["127.0.0.53", "127.0.0.54"]
+        self.prop_port = free_port_on(addrs)
+        for i, addr in enumerate(addrs, 1):
+            st = os.path.join(self.state, "propns%d" % i)
+            os.makedirs(st, exist_ok=True)
+            cf = os.path.join(st, "nsd.conf")
+            with open(cf, "w") as f:
+                f.write(nsd_conf(st, [addr], self.prop_port, {
+                    "prop.mxlab.test": os.path.join(pdir, "ns%d.zone" % i),
+                    "propok.mxlab.test": ok}))
+            p = subprocess.Popen([NSD, "-d", "-c", cf],
+                                 stdout=open(os.path.join(st, "nsd.out"),
+                                             "w"),
+                                 stderr=subprocess.STDOUT)
+            self.procs.append(p)
+            self.wait_dns(addr, self.prop_port, b"\x04prop\x05mxlab\x04test")
 
     # -- SMTP --------------------------------------------------------
     def smtp_config(self):
@@ -589,8 +672,9 @@ def run_one(lab, zone, name, exp):
             if lab.blackhole is not None:
                 rest = rest.replace("{blackhole}", "127.0.0.1:%d" %
                                     lab.blackhole.getsockname()[1])
-            extra += shlex.split(rest.replace("{dir}",
-                                              os.path.join(SCEN, zone)))
+            extra += shlex.split(rest.replace(
+                "{dir}", os.path.join(SCEN, zone)).replace(
+                "{nsport}", str(getattr(lab, "prop_port", 0))))
         elif kw == "domain":
             domain = rest
     if "--text" in extra:
@@ -763,6 +847,7 @@ def main():
                 # The SMTP lab first: its certificates feed TLSA data.
                 lab.start_smtp()
                 lab.start_dns()
+                lab.start_prop_dns()
                 lab.start_postfix()
                 lab.start_https()
             except (SystemExit, OSError, RuntimeError) as e:
@@ -802,6 +887,7 @@ def main():
         try:
             lab.start_smtp()
             lab.start_dns()
+            lab.start_prop_dns()
             lab.start_postfix()
             lab.start_https()
             for name in sys.argv[2:]:

@@ -27,6 +27,34 @@ static const struct {
 	    "aaaaaaaaa.com", NULL },
 };
 
+/* --propagation, --wait, --ns-port */
+static const struct {
+	const char	*name;
+	const char	*args;
+	const char	*why;		/* NULL: accepted */
+	int		 propagation;
+	unsigned	 wait_s;
+	int		 ns_port;
+} prop[] = {
+	{ "--propagation", "-d x.com --propagation", NULL, 1, 0, 0 },
+	{ "--wait implies --propagation",
+	    "-d x.com --wait 60 --expect-mx mx.x.com", NULL, 1, 60, 0 },
+	{ "--wait with --old-mx", "-d x.com --wait 1 --old-mx a.x.com", NULL,
+	    1, 1, 0 },
+	{ "--ns-port", "-d x.com --propagation --ns-port 5300", NULL, 1, 0,
+	    5300 },
+	{ "--wait without a set", "-d x.com --wait 60", "--expect-mx", 0, 0,
+	    0 },
+	{ "--wait 0", "-d x.com --wait 0 --expect-mx a.x.com",
+	    "--wait wants seconds", 0, 0, 0 },
+	{ "--wait too long", "-d x.com --wait 172801 --expect-mx a.x.com",
+	    "--wait wants seconds", 0, 0, 0 },
+	{ "--ns-port 65536", "-d x.com --ns-port 65536", "--ns-port", 0, 0,
+	    0 },
+	{ "--propagation with --batch", "--batch - --propagation",
+	    "not with --batch", 0, 0, 0 },
+};
+
 static int
 parse(const char *args, struct buf *why)
 {
@@ -124,6 +152,31 @@ main(void)
 	ok(parse("--domain x.com --dkim-selector a..b", why) == -1 &&
 	    strstr(buf_str(why), "--dkim-selector"),
 	    "--dkim-selector with an empty label");
+	for (i = 0; i < sizeof(prop) / sizeof(prop[0]); i++) {
+		struct cli o;
+		char *v[16], *copy, *p;
+		int n = 0;
+
+		buf_reset(why);
+		copy = strdup(prop[i].args);
+		v[n++] = "mxprobe";
+		for (p = strtok(copy, " "); p != NULL && n < 15;
+		    p = strtok(NULL, " "))
+			v[n++] = p;
+		v[n] = NULL;
+		rc = cli_parse(n, v, &o, why);
+		if (prop[i].why != NULL)
+			ok(rc == -1 && strstr(buf_str(why), prop[i].why),
+			    "%s (%s)", prop[i].name, buf_str(why));
+		else if (ok(rc == 0, "%s", prop[i].name)) {
+			is_int(o.propagation, prop[i].propagation,
+			    "  propagation");
+			is_int(o.wait_s, prop[i].wait_s, "  wait");
+			is_int(o.ns_port, prop[i].ns_port, "  ns port");
+		}
+		cli_free(&o);
+		free(copy);
+	}
 	buf_free(why);
 	return tap_done();
 }
