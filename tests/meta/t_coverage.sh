@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every finding code in the catalogue is raised somewhere in the tests: a
 # lab scenario asserts it ("finding CODE" or "points CODE" in an expect
-# file) or a unit test names it (F_CODE). TAP, one point per code.
+# file) or a unit test names it (F_CODE, or the code as a string). TAP,
+# one point per code.
 : "${top_srcdir:=.}"
 n=0
 fail=0
@@ -10,7 +11,7 @@ for code in $(sed -n 's/^FINDING(\([A-Z0-9_]*\),.*/\1/p' \
 	n=$((n + 1))
 	where=$(grep -lE "^(finding|points) $code( |\$)" \
 	    "$top_srcdir"/tests/lab/scenarios/*/expect 2>/dev/null | head -n 1)
-	[ -n "$where" ] || where=$(grep -lw "F_$code" \
+	[ -n "$where" ] || where=$(grep -lwE "(F_)?$code" \
 	    "$top_srcdir"/tests/unit/*.c 2>/dev/null | head -n 1)
 	if [ -n "$where" ]; then
 		echo "ok $n - $code is raised in ${where#"$top_srcdir"/}"
