@@ -83,12 +83,7 @@ analyze_host_answers(const struct probe_facts *f, size_t h)
 int
 analyze_assumed_down(const struct probe_facts *f, const char *host)
 {
-	size_t i;
-
-	for (i = 0; f->assume_down != NULL && f->assume_down[i] != NULL; i++)
-		if (dns_name_equal(f->assume_down[i], host))
-			return 1;
-	return 0;
+	return dns_name_in_list(f->assume_down, host);
 }
 
 /*

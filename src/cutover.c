@@ -43,17 +43,6 @@ cutover_banner_match(const pcre2_code *re, const char *text)
 }
 
 static int
-in_list(const char **list, const char *name)
-{
-	size_t i;
-
-	for (i = 0; list != NULL && list[i] != NULL; i++)
-		if (dns_name_equal(list[i], name))
-			return 1;
-	return 0;
-}
-
-static int
 in_mx(const struct mx_set *mx, const char *name)
 {
 	size_t i;
@@ -94,7 +83,7 @@ expect_mx(const struct mx_set *mx, const char **want, int exact,
 			    "", want[i]);
 	if (exact && !mx->implicit)
 		for (i = 0; i < mx->nhost; i++)
-			if (!in_list(want, mx->hosts[i].name))
+			if (!dns_name_in_list(want, mx->hosts[i].name))
 				buf_printf(extra, "%s%s", buf_len(extra) ?
 				    ", " : "", mx->hosts[i].name);
 	mx_list(mx, found);

@@ -86,6 +86,17 @@ dns_name_equal(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
+int
+dns_name_in_list(const char **list, const char *name)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		if (dns_name_equal(list[i], name))
+			return 1;
+	return 0;
+}
+
 /* c-ares tells us which sockets it wants watched. */
 static void
 on_io(int fd, int ev, void *arg)

@@ -82,6 +82,19 @@ mx_sort(struct mx_host *h, size_t n)
 	}
 }
 
+int
+mx_host_probed(const struct mx_set *s, size_t h)
+{
+	size_t j;
+
+	if (s->hosts[h].ip_literal || strcmp(s->hosts[h].name, ".") == 0)
+		return 0;
+	for (j = 0; j < h; j++)
+		if (dns_name_equal(s->hosts[j].name, s->hosts[h].name))
+			return 0;
+	return 1;
+}
+
 static int
 cmp_addr(const void *a, const void *b)
 {

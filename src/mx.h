@@ -13,6 +13,9 @@
  *	mx_resolve_cancel(h)
  *	mx_set_free(set)		the caller owns the set after cb
  *	mx_sort(hosts, n)		stable sort by preference (pure)
+ *	mx_host_probed(set, h)		1 when hosts[h] is an exchanger to
+ *		talk to: a host name (not "." nor an address literal), listed
+ *		for the first time (a name listed twice is probed once)
  *
  * Equal preferences form one group (mx_host.group): a sender picks among
  * them at random (RFC 5321 §5.1), so order inside a group means nothing.
@@ -73,5 +76,6 @@ struct mx_resolve *mx_resolve(struct dns *, const char *, mx_done_cb *,
 void		 mx_resolve_cancel(struct mx_resolve *);
 void		 mx_set_free(struct mx_set *);
 void		 mx_sort(struct mx_host *, size_t);
+int		 mx_host_probed(const struct mx_set *, size_t);
 
 #endif

@@ -202,7 +202,7 @@ start_tlsa(struct probe *p)
 	const struct mx_set *mx = f->mx;
 	struct dns_query *q;
 	struct buf *b;
-	size_t h, j, n;
+	size_t h, n;
 
 	if (mx->nhost == 0)
 		return;
@@ -210,14 +210,7 @@ start_tlsa(struct probe *p)
 	f->ntlsa = mx->nhost;
 	p->truns = xcalloc(mx->nhost, sizeof(*p->truns));
 	for (h = 0; h < mx->nhost; h++) {
-		if (mx->hosts[h].ip_literal ||
-		    strcmp(mx->hosts[h].name, ".") == 0)
-			continue;
-		for (j = 0; j < h; j++)
-			if (dns_name_equal(mx->hosts[j].name,
-			    mx->hosts[h].name))
-				break;
-		if (j < h)
+		if (!mx_host_probed(mx, h))
 			continue;
 		n = strlen(mx->hosts[h].name);
 		if (n > 0 && mx->hosts[h].name[n - 1] == '.')
@@ -423,23 +416,14 @@ start_targets(struct probe *p)
 	size_t h, k, i, j, n = 0;
 
 	for (h = 0; h < mx->nhost; h++)
-		if (!mx->hosts[h].ip_literal &&
-		    strcmp(mx->hosts[h].name, ".") != 0)
+		if (mx_host_probed(mx, h))
 			n += mx->hosts[h].naddr;
 	if (n == 0 || (mx->null_mx && mx->nnull == mx->nhost))
 		return;
 	f->targets = xcalloc(n, sizeof(*f->targets));
 	p->runs = xcalloc(n, sizeof(*p->runs));
 	for (h = 0; h < mx->nhost; h++) {
-		if (mx->hosts[h].ip_literal ||
-		    strcmp(mx->hosts[h].name, ".") == 0)
-			continue;
-		/* A name listed twice is probed once. */
-		for (j = 0; j < h; j++)
-			if (dns_name_equal(mx->hosts[j].name,
-			    mx->hosts[h].name))
-				break;
-		if (j < h)
+		if (!mx_host_probed(mx, h))
 			continue;
 		for (k = 0; k < mx->hosts[h].naddr; k++) {
 			f->targets[f->ntargets].host = h;

@@ -74,17 +74,6 @@ same_set(const struct propagation_server *a,
 }
 
 static int
-in_list(const char **list, const char *name)
-{
-	size_t i;
-
-	for (i = 0; list != NULL && list[i] != NULL; i++)
-		if (dns_name_equal(list[i], name))
-			return 1;
-	return 0;
-}
-
-static int
 has_mx(const struct propagation_server *s, const char *name)
 {
 	size_t i;
@@ -102,7 +91,7 @@ old_host(const struct propagation_server *s, const char **old)
 	size_t i;
 
 	for (i = 0; i < s->nmx; i++)
-		if (in_list(old, s->mx[i].host))
+		if (dns_name_in_list(old, s->mx[i].host))
 			return s->mx[i].host;
 	return NULL;
 }
@@ -114,7 +103,7 @@ is_expected(const struct propagation_server *s, const char **expect)
 	size_t i;
 
 	for (i = 0; i < s->nmx; i++)
-		if (!in_list(expect, s->mx[i].host))
+		if (!dns_name_in_list(expect, s->mx[i].host))
 			return 0;
 	for (i = 0; expect[i] != NULL; i++)
 		if (!has_mx(s, expect[i]))
