@@ -31,6 +31,7 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              json PATH VALUE     JSON value at PATH (a.b[0].c; .length)
              stderr REGEX        stderr matches
              stdout REGEX        stdout matches (with "args --text")
+             nostdout REGEX      stdout does not match
              jsonl N             stdout is N lines of JSON (--batch)
              points CODE N       the findings CODE cost N score points
            In args, {dir} is the scenario's directory and {blackhole}
@@ -752,6 +753,10 @@ def run_one(lab, zone, name, exp):
             out.append((re.search(rest, p.stderr) is not None,
                         "%s: stderr ~ %s" % (name, rest),
                         "stderr=%r" % p.stderr[:500]))
+        elif kw == "nostdout":
+            out.append((re.search(rest, p.stdout, re.M) is None,
+                        "%s: stdout does not match %s" % (name, rest),
+                        "stdout=%r" % p.stdout[:800]))
         elif kw == "stdout":
             out.append((re.search(rest, p.stdout, re.M) is not None,
                         "%s: stdout ~ %s" % (name, rest),
