@@ -4,8 +4,8 @@
   lab.py check [NAME...]   start the lab, run the scenarios, print TAP, stop
   lab.py demo NAME...      start the lab, print mxprobe's text report for
                            each scenario, stop
-  lab.py start STATEDIR    start and leave running (prints the ports)
-  lab.py stop STATEDIR
+  (MXPROBE_LAB_KEEP=1 keeps the state directory, logs included, after a
+  check; it is kept anyway when a check fails.)
 
 Each scenario is a directory tests/lab/scenarios/NAME/ with
   zone     the zone file of NAME.mxlab.test, as an administrator writes it
