@@ -67,7 +67,7 @@ getname(struct cur *c)
 	char out[DNS_NAME_MAX + 8];
 	size_t o = 0, off, wire = 0, i;
 	size_t end = 0;
-	int jumped = 0;
+	int jumped = 0, jumps = 0;
 	unsigned lab;
 	unsigned char ch;
 
@@ -91,6 +91,17 @@ getname(struct cur *c)
 			if (ptr >= off) {
 				c->err = "forward or looping compression "
 				    "pointer";
+				return xstrdup("");
+			}
+			/*
+			 * A name has at most 127 labels, so a legitimate one
+			 * needs no more jumps than that; a chain of pointers
+			 * to pointers would otherwise cost O(n) per name and
+			 * O(n^2) per message.
+			 */
+			if (++jumps > 127) {
+				c->err = "too many compression pointers in a "
+				    "name";
 				return xstrdup("");
 			}
 			if (!jumped)

@@ -443,6 +443,18 @@ toplabel_ok(const char *s, size_t n)
 	return alpha || dash;
 }
 
+/* Bounded: the text need not be NUL-terminated. */
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 /* domain-spec = macro-string domain-end (§7.1); *off 0-based. */
 static int
 domain_spec_check(const char *s, size_t n, size_t *off, struct buf *why)
@@ -472,7 +484,7 @@ domain_spec_check(const char *s, size_t n, size_t *off, struct buf *why)
 	}
 	if (!toplabel_ok(s + d, e - d)) {
 		*off = d;
-		if (e > d && strspn(s + d, "0123456789") == e - d)
+		if (e > d && all_digits(s + d, e - d))
 			buf_printf(why, "top-level label \"%.*s\" is all "
 			    "numeric (an IP address needs ip4:)",
 			    (int)(e - d), s + d);

@@ -16,7 +16,7 @@
 
 static int tap_n, tap_failed;
 
-static void __attribute__((format(printf, 1, 2)))
+static void __attribute__((format(printf, 1, 2), unused))
 diag(const char *fmt, ...)
 {
 	va_list ap;
@@ -28,7 +28,7 @@ diag(const char *fmt, ...)
 	printf("\n");
 }
 
-static int __attribute__((format(printf, 2, 3)))
+static int __attribute__((format(printf, 2, 3), unused))
 ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
