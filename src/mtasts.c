@@ -238,7 +238,7 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 	const char *ls, *le, *nl, *l;
 	char key[40], *val = NULL;
 	size_t ln = 0, n, i, vlen, klen;
-	int seen_version = 0, seen_max_age = 0, content = 0;
+	int seen_version = 0, seen_max_age = 0;
 	unsigned long long age;
 
 	*out = NULL;
@@ -286,12 +286,8 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 			vlen--;
 		free(val);
 		val = xstrndup(l + i, vlen);
-		if (!content && strcmp(key, "version") != 0) {
-			buf_printf(why, "the first line must be "
-			    "\"version: STSv1\"");
-			goto bad;
-		}
-		content = 1;
+		/* RFC 8461 §3.2's ABNF lets the fields come in any order,
+		 * version included; receivers accept that. */
 		if (strcmp(key, "version") == 0) {
 			if (seen_version++) {
 				buf_printf(why, "version given twice");

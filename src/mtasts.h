@@ -46,9 +46,8 @@
  *		failed, -1 unknown (not probed, no STARTTLS reached)
  *
  * Limits: MTASTS_POLICY_MAX bytes of policy, MTASTS_MAX_MX mx lines.
- * BUGS: the RFC's ABNF lets the policy fields come in any order; we
- * require "version: STSv1" on the first line, as every published example
- * and generator writes it, and say so in the error.
+ * The fields may come in any order (RFC 8461 §3.2's ABNF), version
+ * included, though every published example puts it first.
  */
 #ifndef MXPROBE_MTASTS_H
 #define MXPROBE_MTASTS_H

@@ -112,8 +112,9 @@ static const struct pcase pcases[] = {
 	    "enforce 10 a.example" },
 
 	{ "empty", "", "ERR@line 0" },
-	{ "version not first", "mode: enforce\nversion: STSv1\n",
-	    "ERR@line 1" },
+	{ "version not first (any order, RFC 8461 ABNF)",
+	    "mode: enforce\nmx: a.example\nversion: STSv1\nmax_age: 10\n",
+	    "enforce 10 a.example" },
 	{ "wrong version", "version: STSv2\n", "ERR@line 1" },
 	{ "bad mode", "version: STSv1\nmode: enforcing\n", "ERR@line 2" },
 	{ "mode case", "version: STSv1\nmode: Enforce\n", "ERR@line 2" },
