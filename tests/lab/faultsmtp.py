@@ -62,6 +62,11 @@ Behaviours (extra options in brackets):
   reset             accept, then RST at once (SO_LINGER 0)
   drop_after_ehlo   close on the first EHLO without answering it
                     [reply=1: answer it, then close]
+  silent_after_ehlo answer EHLO, then never answer STARTTLS (stops
+                    answering in mid-dialogue)
+  blackhole         listen with a full, never drained accept queue: the
+                    kernel drops SYNs and connect() times out, as behind a
+                    firewall that drops port 25 (nothing is logged)
 
 Log: one JSON object per line, appended and flushed as it happens:
   {"t": 1700000000.123, "addr": "127.0.0.2", "peer": "127.0.0.1:40000",
@@ -104,12 +109,13 @@ BEHAVIOURS = {
     "multiline_banner", "ehlo_reject", "ehlo_helo_reject", "nostarttls",
     "starttls_reject", "tls_fail", "tls_drop", "expired", "wrongname",
     "selfsigned", "hugeline", "endless", "reset", "drop_after_ehlo",
+    "silent_after_ehlo", "blackhole",
 }
 
 # Behaviours whose STARTTLS completes with the lab's good certificate:
 # they need cert=NAME.  The bad-cert ones use fixed files.
 NEEDS_CERT = {"ok", "slow_banner", "multiline_banner", "hugeline",
-              "drop_after_ehlo"}
+              "drop_after_ehlo", "silent_after_ehlo"}
 FIXED_CERT = {"expired": "expired", "wrongname": "wrongname",
               "selfsigned": "selfsigned"}
 
@@ -486,6 +492,12 @@ class Session:
                     await self.reply(code, "5.5.1 HELO not implemented")
                     continue
                 await self.reply(250, self.host)
+            elif verb == b"STARTTLS" and b == "silent_after_ehlo":
+                # Stops answering in mid-dialogue: the client's step
+                # timer must fire. Closed when the connection's life ends
+                # or the client goes away.
+                while True:
+                    await self.readline()
             elif verb == b"STARTTLS":
                 await self.starttls()
             elif verb in (b"NOOP", b"RSET"):
@@ -608,8 +620,35 @@ async def main_async(args, listeners):
                 tasks.discard(task)
         return handle
 
+    held = []
     for lst in listeners:
         if lst.behaviour == "refuse":
+            continue
+        if lst.behaviour == "blackhole":
+            # A listening socket whose accept queue is full and never
+            # drained: the kernel drops further SYNs, so a client's
+            # connect() times out, as behind a firewall that drops port
+            # 25. Filled by our own connections, never accepted.
+            try:
+                ls = socket.socket(socket.AF_INET6 if ":" in lst.addr
+                                   else socket.AF_INET)
+                ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                ls.bind((lst.addr, args.port))
+                ls.listen(0)
+                held.append(ls)
+                for _ in range(4):
+                    c = socket.socket(ls.family)
+                    c.setblocking(False)
+                    try:
+                        c.connect((lst.addr, args.port))
+                    except (BlockingIOError, OSError):
+                        pass
+                    held.append(c)
+            except OSError as e:
+                print("faultsmtp: cannot listen on %s port %d: %s" %
+                      (lst.addr, args.port, e.strerror or e),
+                      file=sys.stderr)
+                return 1
             continue
         try:
             srv = await asyncio.start_server(
@@ -635,6 +674,8 @@ async def main_async(args, listeners):
     finally:
         for s in servers:
             s.close()
+        for h in held:
+            h.close()
         for t in list(tasks):
             t.cancel()
         if tasks:
