@@ -1,3 +1,5 @@
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -178,6 +180,33 @@ any_lookup_failed(const struct mx_set *s)
 	return 0;
 }
 
+/*
+ * Usable exchanger addresses only over IPv6: most of the mail on the
+ * internet still comes from IPv4-only senders, which cannot deliver.
+ */
+static void
+ipv6_only(const struct mx_set *s, const struct analyze_opts *o,
+    struct findings *fs)
+{
+	size_t i, j, v4 = 0, v6 = 0;
+	const struct mx_addr *a;
+
+	for (i = 0; i < s->nhost; i++)
+		for (j = 0; j < s->hosts[i].naddr; j++) {
+			a = &s->hosts[i].addrs[j];
+			if (!analyze_addr_usable(o, a->family, a->addr))
+				continue;
+			if (a->family == AF_INET)
+				v4++;
+			else
+				v6++;
+		}
+	if (v6 > 0 && v4 == 0)
+		findings_add(fs, F_MX_IPV6_ONLY, s->domain, "Every exchanger "
+		    "of %s is reachable over IPv6 only: senders without IPv6 "
+		    "(still most of them) cannot deliver.", s->domain);
+}
+
 /* Exchangers a sender could connect to: a name with a usable address. */
 static size_t
 usable_hosts(const struct mx_set *s, const struct analyze_opts *o)
@@ -271,6 +300,7 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 		host_findings(s, &s->hosts[i], o, fs);
 	}
 	shared_addresses(s, fs);
+	ipv6_only(s, o, fs);
 	if (usable_hosts(s, o) == 0 && !any_lookup_failed(s))
 		findings_add(fs, F_MX_NO_USABLE_EXCHANGER, s->domain,
 		    "None of the %zu exchanger(s) of %s has an address a "
