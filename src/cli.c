@@ -534,6 +534,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		buf_printf(why, "--nagios checks one domain; not with --batch");
 		return -1;
 	}
+	/* The MX TTL to judge is the authoritative servers': ask them. */
+	if (o->max_ttl >= 0 && o->batch == NULL)
+		o->propagation = 1;
 	if (o->batch != NULL && o->propagation) {
 		buf_printf(why, "--propagation and --wait check one domain; "
 		    "not with --batch");

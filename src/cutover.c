@@ -135,6 +135,7 @@ cutover_analyze(const struct probe_facts *f, const struct cutover_opts *o,
 {
 	const struct mx_set *mx = f->mx;
 	size_t i, k;
+	long ttl;
 
 	if (mx == NULL || (mx->outcome != DNS_OK &&
 	    mx->outcome != DNS_NODATA))
@@ -143,13 +144,21 @@ cutover_analyze(const struct probe_facts *f, const struct cutover_opts *o,
 		expect_mx(mx, o->expect_mx, 1, fs);
 	if (o->expect_contains != NULL && o->expect_contains[0] != NULL)
 		expect_mx(mx, o->expect_contains, 0, fs);
-	if (o->max_ttl >= 0 && mx->outcome == DNS_OK &&
-	    (long)mx->ttl > o->max_ttl)
-		findings_add(fs, F_MX_TTL_TOO_HIGH, mx->domain,
-		    "The MX TTL of %s is %u s, above %ld s: lower it at least "
-		    "%u s (the old TTL) before the cutover so that caches "
-		    "expire in time.", mx->domain, mx->ttl, o->max_ttl,
-		    mx->ttl);
+	if (o->max_ttl >= 0 && mx->outcome == DNS_OK) {
+		/*
+		 * A caching resolver returns what is left of the TTL, which
+		 * can be below the limit while the zone's is far above it:
+		 * judge the authoritative servers' TTL where it is known.
+		 */
+		ttl = o->auth_ttl >= 0 ? o->auth_ttl : (long)mx->ttl;
+		if (ttl > o->max_ttl)
+			findings_add(fs, F_MX_TTL_TOO_HIGH, mx->domain,
+			    "The MX TTL of %s is %ld s%s, above %ld s: lower it "
+			    "at least %ld s (the old TTL) before the cutover "
+			    "so that caches expire in time.", mx->domain, ttl,
+			    o->auth_ttl >= 0 ? " at the authoritative servers"
+			    : " (as the resolver gave it)", o->max_ttl, ttl);
+	}
 	for (i = 0; o->old_mx != NULL && o->old_mx[i] != NULL; i++)
 		if (in_mx(mx, o->old_mx[i]))
 			findings_add(fs, F_OLD_MX_STILL_LISTED, o->old_mx[i],

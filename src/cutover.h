@@ -1,7 +1,9 @@
 /*
  * cutover - the checks of an MX cutover, shaped like its steps. Pure.
  *
- *   ten days before:  --max-ttl SECONDS  the MX TTL is low enough
+ *   ten days before:  --max-ttl SECONDS  the MX TTL is low enough, as
+ *                     the authoritative servers publish it (a cache's
+ *                     remaining TTL says less)
  *   on the day:       --expect-mx HOST   the MX set is exactly these
  *                     (--expect-mx-contains: includes these)
  *                     --old-mx HOST      the old exchangers are gone from
@@ -30,6 +32,10 @@ struct cutover_opts {
 	const char	**expect_mx;	/* exactly these; NULL-terminated */
 	const char	**expect_contains; /* at least these */
 	long		  max_ttl;	/* -1: no check */
+	long		  auth_ttl;	/* the MX TTL the authoritative
+					 * servers give (--propagation), or
+					 * -1: then the resolver's, which a
+					 * cache may have counted down */
 	const char	**old_mx;
 	pcre2_code	 *banner;	/* NULL: no check */
 	const char	 *banner_pattern;

@@ -358,6 +358,22 @@ changes_text(json_object *changes, struct buf *out)
 	}
 }
 
+/* The largest MX TTL an authoritative server gave, or -1. */
+static long
+auth_ttl(const struct propagation_facts *pf)
+{
+	long ttl = -1;
+	size_t i;
+
+	for (i = 0; pf != NULL && i < pf->nservers; i++)
+		if (pf->servers[i].role == PROPAGATION_AUTHORITATIVE &&
+		    pf->servers[i].outcome == DNS_OK &&
+		    pf->servers[i].ttl_known &&
+		    (long)pf->servers[i].ttl > ttl)
+			ttl = (long)pf->servers[i].ttl;
+	return ttl;
+}
+
 static int
 report(const struct cli *o, const struct cutover_opts *co,
     json_object *baseline, const struct probe_facts *f,
@@ -369,11 +385,14 @@ report(const struct cli *o, const struct cutover_opts *co,
 	struct report r;
 	struct buf *out;
 	json_object *j, *changes = NULL, *b;
+	struct cutover_opts cut;
 	int status;
 
 	memset(&ao, 0, sizeof(ao));
 	ao.allow_loopback = o->allow_loopback;
-	ao.cutover = co;
+	cut = *co;
+	cut.auth_ttl = auth_ttl(pf);
+	ao.cutover = &cut;
 	fs = findings_new();
 	analyze_probe(f, &ao, fs);
 	propagation_analyze(pf, o->expect_mx.v, o->old_mx.v, fs);
@@ -473,6 +492,7 @@ main(int argc, char **argv)
 	co.expect_contains = o.expect_contains.v;
 	co.old_mx = o.old_mx.v;
 	co.max_ttl = o.max_ttl;
+	co.auth_ttl = -1;
 	co.banner_pattern = o.expect_banner;
 	rc = EXIT_UNKNOWN;
 	if (o.expect_banner != NULL &&

@@ -35,7 +35,8 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              jsonl N             stdout is N lines of JSON (--batch)
              points CODE N       the findings CODE cost N score points
            In args, {dir} is the scenario's directory and {blackhole}
-           a resolver address (127.0.0.1:PORT) that never answers, {nsport}
+           a resolver address (127.0.0.1:PORT) that never answers, {dnsport}
+           the lab NSD's port, {nsport}
            the port of the --propagation name servers (below).
              nojson              stdout is not JSON (usage errors)
              postfix-commands REGEX  the lab Postfix logged these counts
@@ -675,7 +676,8 @@ def run_one(lab, zone, name, exp):
                                     lab.blackhole.getsockname()[1])
             extra += shlex.split(rest.replace(
                 "{dir}", os.path.join(SCEN, zone)).replace(
-                "{nsport}", str(getattr(lab, "prop_port", 0))))
+                "{nsport}", str(getattr(lab, "prop_port", 0))).replace(
+                "{dnsport}", str(lab.dns_port)))
         elif kw == "domain":
             domain = rest
     if "--text" in extra:
