@@ -8,8 +8,11 @@
  * match case-insensitively; an absent name is NXDOMAIN (a name beginning
  * "error." times out, as in the reference driver, and one beginning
  * "_dns_error." gives SERVFAIL, the Stalwart convention); a present name
- * without the asked type is NODATA; a TIMEOUT (SERVFAIL) marker answers every type
- * not listed before it with DNS_TIMEOUT (DNS_SERVFAIL); CNAMEs are followed.
+ * without the asked type is NODATA; a TIMEOUT (SERVFAIL) marker answers
+ * every type not listed before it with DNS_TIMEOUT (DNS_SERVFAIL); CNAMEs
+ * are followed.
+ *
+ * Suites run: rfc7208 (the target), rfc4408, blitiri, pyspf, stalwart.
  *
  * TAP: one test point per case, "LABEL: scenario/test". A case in the
  * expected-failure table below is reported with a "# TODO reason" directive;
