@@ -40,6 +40,10 @@
  *	spf_result_name(r)		"pass", "fail", ...
  *	spf_mech_name(t)		"include", ...
  *
+ * A mechanism's domain is NULL when the term names none (the current
+ * <domain> applies, §5); cidr4/cidr6 are 32/128 when not given. Records
+ * keep the terms in order; modifiers may appear anywhere (§6).
+ *
  * Limits: a record longer than SPF_RECORD_MAX octets is rejected (a TXT
  * RRset that big cannot be a sane policy); at most SPF_MAX_TERMS terms.
  * BUGS: none known. The p macro needs DNS: spf_macro_expand() takes the

@@ -2,6 +2,7 @@
 """Convert an openspf-schema SPF test suite (YAML) to flat lines.
 
 Usage: spf-suite-convert.py SUITE.yml > SUITE.lines
+       spf-suite-convert.py --stalwart FILE.yml... > stalwart.lines
 
 One record per line, tab-separated, fields escaped as \\t \\n \\\\ \\xNN
 (every byte outside 0x20-0x7e is written \\xNN):
@@ -25,6 +26,14 @@ Rules (the suite's own conventions, as its reference driver applies them):
     reference driver does.
   * flags: "strict" when the test carries a pyspf "strict" option.
 The data files are never modified.
+
+--stalwart reads the Stalwart mail-auth line format (not real YAML: keys
+repeat) line by line: state is cumulative within a file, a record line
+replaces the earlier one of the same name and kind, "expect:" runs a check
+with the current parameters ("domain" is the HELO identity). An "mx: NAME
+ADDR, ADDR" line becomes exchanges _mxN.NAME (preference N+1) whose A or
+AAAA record is the N-th address. Each check becomes one T line, preceded by
+a new scenario holding the whole zone when it changed.
 """
 import sys
 
@@ -105,7 +114,96 @@ def zone_lines(zone):
     return lines
 
 
+def stalwart_file(path, out, idx):
+    base = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    recs = {}           # (name, kind) -> list of (TYPE, value)
+    order = []
+    params = {"domain": "", "sender": "", "ip": ""}
+    name = ""
+    count = {}
+    dirty = True
+
+    def put(key, rrs):
+        nonlocal dirty
+        if key not in recs:
+            order.append(key)
+        recs[key] = rrs
+        dirty = True
+
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.strip()
+            if not line or line.startswith("#") or line == "---":
+                continue
+            if line.startswith("-"):
+                line = line[1:].strip()
+            key, sep, val = line.partition(":")
+            if not sep:
+                continue
+            key = key.strip()
+            val = val.strip()
+            if key in ("records", "tests"):
+                continue
+            if key == "name":
+                name = val
+                continue
+            if key in ("domain", "sender", "ip"):
+                params[key] = val
+                continue
+            if key in ("spf", "exp"):
+                n, _, text = val.partition(" ")
+                put((name_of(n), key), [("TXT", text.strip())])
+                continue
+            if key in ("a", "aaaa", "ptr", "mx"):
+                n, _, rest = val.partition(" ")
+                items = [x.strip() for x in rest.split(",") if x.strip()]
+                if key == "a":
+                    put((name_of(n), key), [("A", x) for x in items])
+                elif key == "aaaa":
+                    put((name_of(n), key), [("AAAA", x) for x in items])
+                elif key == "ptr":
+                    put((reverse_name(n), key), [("PTR", x) for x in items])
+                else:
+                    mx = []
+                    for i, x in enumerate(items):
+                        host = "_mx%d.%s" % (i, name_of(n))
+                        mx.append(("MX", "%d %s" % (i + 1, host)))
+                        t = "AAAA" if ":" in x else "A"
+                        put((host, "mxaddr"), [(t, x)])
+                    put((name_of(n), key), mx)
+                continue
+            if key == "expect":
+                result, _, exp = val.partition(" ")
+                if dirty:
+                    idx += 1
+                    out.write("S\t%d\t%s\n" % (idx, esc(base + " " + name)))
+                    for k in order:
+                        for t, v in recs[k]:
+                            out.write("\t".join(esc(x) for x in
+                                                ("Z", k[0], t, v)) + "\n")
+                    dirty = False
+                tag = base + ":" + name
+                count[tag] = count.get(tag, 0) + 1
+                fields = ["T", "%s#%d" % (name, count[tag]),
+                          params["domain"], params["ip"], params["sender"],
+                          result, exp.strip(), "", ""]
+                out.write("\t".join(esc(x) for x in fields) + "\n")
+                continue
+            raise SystemExit("%s: unknown line %r" % (path, raw))
+    return idx
+
+
+def reverse_name(ip):
+    import ipaddress
+    return ipaddress.ip_address(ip).reverse_pointer.lower()
+
+
 def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "--stalwart":
+        idx = 0
+        for path in sys.argv[2:]:
+            idx = stalwart_file(path, sys.stdout, idx)
+        return 0
     if len(sys.argv) != 2:
         sys.stderr.write("usage: spf-suite-convert.py SUITE.yml\n")
         return 2

@@ -10,7 +10,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/spf-suite.XXXXXX") || {
 	echo "Bail out! mktemp failed"; exit 1; }
 trap 'rm -rf "$tmp"' EXIT INT TERM
 args=
-for s in rfc7208:rfc7208-tests blitiri:blitirispf-tests pyspf:pyspf-test; do
+for s in rfc7208:rfc7208-tests rfc4408:rfc4408-tests \
+    blitiri:blitirispf-tests pyspf:pyspf-test; do
 	label=${s%%:*}
 	file=${s#*:}
 	if ! "$PYTHON3" "$srcdir/tests/spf-suite-convert.py" \
@@ -21,5 +22,11 @@ for s in rfc7208:rfc7208-tests blitiri:blitirispf-tests pyspf:pyspf-test; do
 	fi
 	args="$args $label $tmp/$file.lines"
 done
+if ! "$PYTHON3" "$srcdir/tests/spf-suite-convert.py" --stalwart \
+    "$srcdir"/tests/data/spf/stalwart/*.yml >"$tmp/stalwart.lines"; then
+	echo "Bail out! cannot convert the Stalwart files"
+	exit 1
+fi
+args="$args stalwart $tmp/stalwart.lines"
 # shellcheck disable=SC2086
 "$builddir/tests/unit/t_spf_suite" $args
