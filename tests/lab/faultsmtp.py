@@ -73,6 +73,7 @@ Log: one JSON object per line, appended and flushed as it happens:
    "event": "connect"}
   {..., "event": "command", "line": "EHLO x", "tls": false}
   {..., "event": "close", "tls": "none"|"ok"|"failed", "why": "..."}
+"peer" is "IP:PORT" or "[IPv6]:PORT".
 "line" is the received line without CRLF (non-UTF-8 bytes escaped, cut
 at 1000 characters).  Commands read over TLS have "tls": true.  Lines
 the client pipelined behind STARTTLS are logged with "discarded": true
@@ -337,7 +338,8 @@ class Session:
         self.in_tls = False
         self.why = "closed"
         peer = writer.get_extra_info("peername")
-        self.peer = "%s:%d" % (peer[0], peer[1]) if peer else "?"
+        fmt = "[%s]:%d" if peer and ":" in peer[0] else "%s:%d"
+        self.peer = fmt % (peer[0], peer[1]) if peer else "?"
         self.host = lst.hostname()
 
     def record(self, event, **kw):

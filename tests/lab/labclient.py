@@ -166,7 +166,13 @@ def do_session(a):
 
 
 def session(a, c):
-    if read_banner(c) != "220":
+    code = read_banner(c)
+    if code == "554":
+        # RFC 5321 3.1: the server waits for QUIT, refusing the rest.
+        out("ehlo", c.cmd("EHLO client.lab.invalid")[0])
+        out("quit", c.cmd("QUIT")[0])
+        return
+    if code != "220":
         return
     verb = "HELO" if a.helo else "EHLO"
     code, lines = c.cmd("%s client.lab.invalid" % verb)

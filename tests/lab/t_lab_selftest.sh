@@ -240,7 +240,7 @@ o=$($client banner $A.8 "$port")
 t "banner421" has "$o" banner=421
 
 o=$(sess $A.9 "$port")
-t "banner554" has "$o" banner=554
+t "banner554: then 503 until QUIT" has "$o" banner=554 ehlo=503 quit=221
 
 o=$($client banner $A.10 "$port")
 t "multiline_banner: 4 lines then 220" has "$o" banner=220 banner_lines=4
