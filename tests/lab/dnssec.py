@@ -7,8 +7,8 @@ ldns-keygen and ldns-signzone (ldnsutils), unbound, unbound-checkconf.
       ZONE.zone into ZONE.zone.signed with a key made now (ECDSA P-256,
       algorithm 13, one key with the SEP flag signing everything) kept in
       state_dir/keys; returns the trust anchors, one DS line per zone.
-  start_unbound(state_dir, nsd_port, anchors)  unbound on 127.0.0.1 at a
-      free port as a validating resolver: mxlab.test is a stub zone served
+  start_unbound(state_dir, port, nsd_port, anchors)  unbound on
+      127.0.0.1 at port (the lab picks a free one) as a validating resolver: mxlab.test is a stub zone served
       by NSD at 127.0.0.1@nsd_port, each signed zone's DS is a trust
       anchor of its own (the parent mxlab.test stays unsigned: islands of
       trust), every other name is refused locally so that nothing leaves
@@ -76,23 +76,6 @@ def sign_zones(state_dir, zones):
     return anchors
 
 
-def _free_port():
-    for _ in range(50):
-        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        t.bind(("127.0.0.1", 0))
-        port = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", port))
-        except OSError:
-            t.close()
-            continue
-        t.close()
-        u.close()
-        return port
-    raise RuntimeError("no free port")
-
-
 def unbound_conf(state_dir, port, nsd_port, anchors):
     """The configuration text (separate for the lab's self-test)."""
     hints = os.path.join(state_dir, "root.hints")
@@ -157,11 +140,10 @@ def _query(port, name, qtype=6):
         s.close()
 
 
-def start_unbound(state_dir, nsd_port, anchors, probe="mxlab.test"):
-    """Start unbound; return (port, Popen) once it answers (10 s)."""
+def start_unbound(state_dir, port, nsd_port, anchors, probe="mxlab.test"):
+    """Start unbound on PORT; return (port, Popen) once it answers (10 s)."""
     if not UNBOUND:
         raise SystemExit("unbound not found: install the unbound package")
-    port = _free_port()
     cf = os.path.join(state_dir, "unbound.conf")
     with open(cf, "w") as f:
         f.write(unbound_conf(state_dir, port, nsd_port, anchors))

@@ -292,7 +292,7 @@ class Lab:
         self.wait_dns()
         if self.wants_resolver():
             self.resolver_port, p = dnssec.start_unbound(
-                self.state, self.dns_port, self.anchors)
+                self.state, free_port(), self.dns_port, self.anchors)
             self.procs.append(p)
 
     def wait_dns(self, addr="127.0.0.1", port=None,
