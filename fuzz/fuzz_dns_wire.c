@@ -2,8 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../src/buf.h"
-#include "../src/dns_wire.h"
+#include "util/buf.h"
+#include "parse/dns_wire.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

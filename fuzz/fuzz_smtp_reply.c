@@ -2,8 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../src/buf.h"
-#include "../src/smtp_reply.h"
+#include "util/buf.h"
+#include "parse/smtp_reply.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

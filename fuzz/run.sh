@@ -11,12 +11,12 @@ secs=${1:-60}
 out=${FUZZ_OUT:-$top/fuzz/out}
 mkdir -p "$out"
 cc="clang -g -O1 -fsanitize=fuzzer,address,undefined -I$top/src"
-common="$top/src/buf.c $top/src/xalloc.c $top/src/log.c"
+common="$top/src/util/buf.c $top/src/util/xalloc.c $top/src/util/log.c"
 $cc -o "$out/fuzz_dns_wire" "$top/fuzz/fuzz_dns_wire.c" \
-    "$top/src/dns_wire.c" $common
+    "$top/src/parse/dns_wire.c" $common
 $cc -o "$out/fuzz_smtp_reply" "$top/fuzz/fuzz_smtp_reply.c" \
-    "$top/src/smtp_reply.c" $common
-$cc -o "$out/fuzz_spf" "$top/fuzz/fuzz_spf.c" "$top/src/spf.c" $common
+    "$top/src/parse/smtp_reply.c" $common
+$cc -o "$out/fuzz_spf" "$top/fuzz/fuzz_spf.c" "$top/src/parse/spf.c" $common
 for t in dns_wire smtp_reply spf; do
 	mkdir -p "$out/corpus-$t"
 	cp "$top/tests/corpus/$t/"* "$out/corpus-$t/" 2>/dev/null || :

@@ -2,6 +2,8 @@
 """The mxprobe test lab: real daemons on loopback, scenarios asserted.
 
   lab.py check [NAME...]   start the lab, run the scenarios, print TAP, stop
+  lab.py compare OLD [NAME...]  every run with this build and with the
+                           mxprobe binary OLD in one lab: what differs
   lab.py demo NAME...      start the lab, print mxprobe's text report for
                            each scenario, stop
   (MXPROBE_LAB_KEEP=1 keeps the state directory, logs included, after a
@@ -663,7 +665,9 @@ def run_scenario(lab, name):
     return out
 
 
-def run_one(lab, zone, name, exp):
+def scenario_args(lab, zone, exp):
+    """The mxprobe command line of one run of a scenario, and whether it
+    asks for the text report."""
     domain = zone + ".mxlab.test"
     extra = []
     text = False
@@ -693,6 +697,11 @@ def run_one(lab, zone, name, exp):
         del args[i:i + 2]
     args += ["--domain", domain] if domain != "-" else []
     args += extra
+    return args, text
+
+
+def run_one(lab, zone, name, exp):
+    args, text = scenario_args(lab, zone, exp)
     try:
         p = subprocess.run(args, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
@@ -838,6 +847,15 @@ def schema_points(name, stdout):
              "\n".join(errs[:20]))]
 
 
+def mask(text):
+    """Output with what differs from run to run masked: durations."""
+    text = re.sub(r'("[a-z_]*ms"\s*:\s*)[0-9.]+', r'\1#', text)
+    text = re.sub(r'\b[0-9]+(\.[0-9]+)? ?ms\b', '# ms', text)
+    text = re.sub(r'after [0-9]+ milliseconds', 'after # milliseconds', text)
+    text = re.sub(r'mxprobe-wildcard-[0-9a-f]+', 'mxprobe-wildcard-#', text)
+    return text
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -887,6 +905,56 @@ def main():
                 print("# lab state kept in %s" % state)
         print("1..%d" % n)
         return 1 if failed else 0
+    if cmd == "compare":
+        # lab.py compare OLD_MXPROBE [NAME...]: every run of every scenario
+        # with this build and with OLD_MXPROBE, in the same lab (same
+        # certificates), JSON and text; prints the runs whose output
+        # differs once volatile fields (timings) are masked. Exit 1 if any.
+        old = sys.argv[2]
+        state = tempfile.mkdtemp(prefix="mxprobe-compare.")
+        os.chmod(state, 0o755)
+        lab = Lab(state, scenarios(sys.argv[3:]))
+        differ = 0
+        try:
+            lab.start_smtp()
+            lab.start_dns()
+            lab.start_prop_dns()
+            lab.start_postfix()
+            lab.start_https()
+            for name in scenarios(sys.argv[3:]):
+                for i, exp in enumerate(parse_expect(name)):
+                    args, text = scenario_args(lab, name, exp)
+                    forms = [args]
+                    if "--json" in args and "--batch" not in args:
+                        forms.append([a for a in args if a != "--json"])
+                    for form in forms:
+                        outs = []
+                        for binary in (MXPROBE, old):
+                            r = subprocess.run([binary] + form[1:],
+                                               capture_output=True,
+                                               text=True, timeout=60)
+                            outs.append((r.returncode, mask(r.stdout),
+                                         mask(r.stderr)))
+                        if outs[0] != outs[1]:
+                            differ += 1
+                            print("DIFFERS %s/%d %s" % (name, i + 1,
+                                  " ".join(form[1:])))
+                            import difflib
+                            for k, what in ((0, "exit"), (1, "stdout"),
+                                            (2, "stderr")):
+                                if outs[0][k] != outs[1][k]:
+                                    a = str(outs[1][k]).splitlines()
+                                    b = str(outs[0][k]).splitlines()
+                                    for ln in list(difflib.unified_diff(
+                                            a, b, "old", "new",
+                                            lineterm=""))[:40]:
+                                        print("  " + ln)
+                            sys.stdout.flush()
+        finally:
+            lab.stop()
+            shutil.rmtree(state, ignore_errors=True)
+        print("compare: %d run(s) differ" % differ)
+        return 1 if differ else 0
     if cmd == "demo":
         state = tempfile.mkdtemp(prefix="mxprobe-demo.")
         os.chmod(state, 0o755)

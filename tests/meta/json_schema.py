@@ -196,25 +196,25 @@ def table(rel, start):
 
 def check_enums(schema):
     d = schema["$defs"]
-    dns = table("src/dns.c", "dns_outcome_name")
+    dns = table("src/net/dns.c", "dns_outcome_name")
     ok(dns and set(dns) <= set(d["dns_outcome"]["enum"]),
-       "schema: dns_outcome holds every name of src/dns.c",
+       "schema: dns_outcome holds every name of src/net/dns.c",
        "missing: %s" % sorted(set(dns) - set(d["dns_outcome"]["enum"])))
-    smtp = table("src/smtp_session.c", "outcome_names[")
+    smtp = table("src/net/smtp_session.c", "outcome_names[")
     want = set(smtp) | {"NOT_PROBED", "UNFINISHED"}
     have = set(d["smtp_target"]["properties"]["outcome"]["enum"])
     ok(smtp and want <= have,
-       "schema: smtp outcome holds every name of src/smtp_session.c",
+       "schema: smtp outcome holds every name of src/net/smtp_session.c",
        "missing: %s" % sorted(want - have))
-    sev = re.findall(r'return "(\w+)";', read("src/findings.c").split(
+    sev = re.findall(r'return "(\w+)";', read("src/analyze/findings.c").split(
         "finding_sev_name")[1].split("\n}")[0])
     have = set(d["finding"]["properties"]["severity"]["enum"])
     ok(sev and set(sev) <= have, "schema: severity holds every name of "
-       "src/findings.c", "missing: %s" % sorted(set(sev) - have))
-    grades = re.findall(r'return "([A-Z-])";', read("src/score.c"))
+       "src/analyze/findings.c", "missing: %s" % sorted(set(sev) - have))
+    grades = re.findall(r'return "([A-Z-])";', read("src/analyze/score.c"))
     have = set(d["score"]["properties"]["grade"]["enum"])
     ok(grades and set(grades) <= have, "schema: grade holds every grade "
-       "of src/score.c", "missing: %s" % sorted(set(grades) - have))
+       "of src/analyze/score.c", "missing: %s" % sorted(set(grades) - have))
 
 
 def check_negative(v, good):

@@ -5,11 +5,11 @@ Run by tests/meta/t_meta.sh from `make check`. Every check reads the
 sources, so a finding or an option added without its documentation
 fails here:
 
-- `mxprobe --list-findings` lists exactly the codes of src/catalogue.def;
+- `mxprobe --list-findings` lists exactly the codes of src/analyze/catalogue.def;
 - every code is in doc/mxprobe-findings.7 and doc/findings.md, and the
   generated documents (those two and the generated part of
   doc/scoring.md) are what tests/meta/gen-findings-doc.py makes now;
-- every option of the getopt table in src/cli.c (long and short) is in
+- every option of the getopt table in src/app/cli.c (long and short) is in
   doc/mxprobe.1's option list, in `mxprobe --help`, in README.md's option
   table and in contrib/mxprobe.bash-completion, and none of them lists an
   option that no longer exists;
@@ -63,16 +63,16 @@ def missing(want, have):
 
 # -- the catalogue ---------------------------------------------------------
 def catalogue_codes():
-    """The codes of src/catalogue.def, in order, read as text (a second
+    """The codes of src/analyze/catalogue.def, in order, read as text (a second
     reading, independent of the C compiler)."""
-    text = re.sub(r"/\*.*?\*/", "", read("src/catalogue.def"), flags=re.S)
+    text = re.sub(r"/\*.*?\*/", "", read("src/analyze/catalogue.def"), flags=re.S)
     return re.findall(r"^\s*FINDING\(\s*([A-Z][A-Z0-9_]*)\s*,", text, re.M)
 
 
 def check_findings():
     import json
     codes = catalogue_codes()
-    ok(len(codes) > 0, "src/catalogue.def has FINDING() entries")
+    ok(len(codes) > 0, "src/analyze/catalogue.def has FINDING() entries")
     p = subprocess.run([MXPROBE, "--list-findings"], capture_output=True)
     listed = []
     try:
@@ -133,8 +133,8 @@ def check_findings():
 # -- options ---------------------------------------------------------------
 def getopt_table():
     """(long options, long options with a value, short options) of the
-    getopt table in src/cli.c."""
-    c = read("src/cli.c")
+    getopt table in src/app/cli.c."""
+    c = read("src/app/cli.c")
     m = re.search(r"struct option\s+\w+\[\]\s*=\s*\{(.*?)\n\};", c, re.S)
     if not m:
         return [], [], []
@@ -153,7 +153,7 @@ def long_in(name, text):
 def check_options():
     longs, valued, shorts = getopt_table()
     ok(len(longs) > 10 and len(shorts) > 0,
-       "the getopt table of src/cli.c is found", (longs, shorts))
+       "the getopt table of src/app/cli.c is found", (longs, shorts))
 
     man = read("doc/mxprobe.1")
     items = "\n".join(l for l in man.splitlines() if l.startswith(".It "))

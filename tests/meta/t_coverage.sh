@@ -7,7 +7,7 @@
 n=0
 fail=0
 for code in $(sed -n 's/^FINDING(\([A-Z0-9_]*\),.*/\1/p' \
-    "$top_srcdir/src/catalogue.def"); do
+    "$top_srcdir/src/analyze/catalogue.def"); do
 	n=$((n + 1))
 	where=$(grep -lE "^(finding|points) $code( |\$)" \
 	    "$top_srcdir"/tests/lab/scenarios/*/expect 2>/dev/null | head -n 1)

@@ -1,5 +1,5 @@
 /*
- * Tests for src/analyze_dane.c: literal facts in, findings out. Each case
+ * Tests for src/analyze/analyze_dane.c: literal facts in, findings out. Each case
  * is one exchanger (mx.example.test, one address) with its TLSA answer,
  * the AD bits, and optionally a finished handshake's DANE result.
  */
@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/analyze.h"
-#include "../../src/facts.h"
-#include "../../src/findings.h"
-#include "../../src/mx.h"
-#include "../../src/smtp_session.h"
+#include "analyze/analyze.h"
+#include "facts/probe_facts.h"
+#include "analyze/findings.h"
+#include "probe/probe_mx.h"
+#include "net/smtp_session.h"
 #include "tap.h"
 
 enum tls_state { NO_TLS, DANE_NOT_RUN, DANE_PASS, DANE_FAIL };

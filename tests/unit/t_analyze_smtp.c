@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/analyze_smtp.c and src/score.c over literal facts:
+ * Unit tests for src/analyze/analyze_smtp.c and src/analyze/score.c over literal facts:
  * the verdicts that the lab cannot stage on loopback (a network that
  * blocks port 25, certificates about to expire, TLS 1.0) and the
  * score's caps.
@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
-#include "facts.h"
-#include "findings.h"
-#include "mx.h"
-#include "score.h"
-#include "smtp_session.h"
-#include "xalloc.h"
+#include "analyze/analyze.h"
+#include "facts/probe_facts.h"
+#include "analyze/findings.h"
+#include "probe/probe_mx.h"
+#include "analyze/score.h"
+#include "net/smtp_session.h"
+#include "util/xalloc.h"
 #include "tap.h"
 
 static struct mx_host hosts[2];

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/dkim.h"
-#include "../../src/dmarc.h"
-#include "../../src/mtasts.h"
-#include "../../src/tlsrpt.h"
+#include "util/buf.h"
+#include "parse/dkim.h"
+#include "parse/dmarc.h"
+#include "parse/mtasts.h"
+#include "parse/tlsrpt.h"
 #include "tap.h"
 
 #define ROUNDS	4000

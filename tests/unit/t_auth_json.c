@@ -1,15 +1,15 @@
-/* Unit tests for src/auth_json.c: the facts as JSON. */
+/* Unit tests for src/report/auth_json.c: the facts as JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "../../src/auth_json.h"
-#include "../../src/dkim.h"
-#include "../../src/dmarc.h"
-#include "../../src/mtasts.h"
-#include "../../src/tlsrpt.h"
+#include "report/auth_json.h"
+#include "parse/dkim.h"
+#include "parse/dmarc.h"
+#include "parse/mtasts.h"
+#include "parse/tlsrpt.h"
 #include "tap.h"
 
 #define TXT1(s)	(const struct taglist_txt[]){ { s, sizeof(s) - 1 } }, 1

@@ -1,9 +1,9 @@
-/* Unit tests for src/cli.c: domain validation and option errors. */
+/* Unit tests for src/app/cli.c: domain validation and option errors. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cli.h"
+#include "util/buf.h"
+#include "app/cli.h"
 #include "tap.h"
 
 static const struct {

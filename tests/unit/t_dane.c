@@ -1,6 +1,6 @@
 /*
- * Tests for DANE in src/tls.c (tls_conn_dane and the dane_* facts) and
- * its wiring through src/smtp_session.c, without DNS: the TLSA records
+ * Tests for DANE in src/net/tls.c (tls_conn_dane and the dane_* facts) and
+ * its wiring through src/net/smtp_session.c, without DNS: the TLSA records
  * are built here from throwaway certificates and handed over directly.
  *
  * Each case runs a real TLS handshake against a server forked on one end
@@ -29,16 +29,16 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "../../src/analyze.h"
-#include "../../src/buf.h"
-#include "../../src/dns.h"
-#include "../../src/evloop.h"
-#include "../../src/facts.h"
-#include "../../src/findings.h"
-#include "../../src/probe.h"
-#include "../../src/smtp_session.h"
-#include "../../src/tls.h"
-#include "../../src/xalloc.h"
+#include "analyze/analyze.h"
+#include "util/buf.h"
+#include "net/dns.h"
+#include "net/evloop.h"
+#include "facts/probe_facts.h"
+#include "analyze/findings.h"
+#include "probe/probe.h"
+#include "net/smtp_session.h"
+#include "net/tls.h"
+#include "util/xalloc.h"
 #include "tap.h"
 
 #define MX	"mx.dane.test"

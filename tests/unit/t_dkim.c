@@ -1,13 +1,13 @@
-/* Unit tests for src/dkim.c: key records, key decoding, analyzer. */
+/* Unit tests for src/parse/dkim.c: key records, key decoding, analyzer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "../../src/buf.h"
-#include "../../src/dkim.h"
-#include "../../src/findings.h"
+#include "util/buf.h"
+#include "parse/dkim.h"
+#include "analyze/findings.h"
 #include "tap.h"
 
 /* Keys made with openssl genpkey for these tests. */

@@ -1,11 +1,11 @@
-/* Unit tests for src/dmarc.c: parser, selection, PSL, §7.1, analyzer. */
+/* Unit tests for src/parse/dmarc.c: parser, selection, PSL, §7.1, analyzer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/dmarc.h"
-#include "../../src/findings.h"
+#include "util/buf.h"
+#include "parse/dmarc.h"
+#include "analyze/findings.h"
 #include "tap.h"
 
 /* --- parser ------------------------------------------------------------ */

@@ -1,10 +1,10 @@
-/* Unit tests for src/dns_wire.c: hand-built answers, good and hostile. */
+/* Unit tests for src/parse/dns_wire.c: hand-built answers, good and hostile. */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/dns_wire.h"
+#include "util/buf.h"
+#include "parse/dns_wire.h"
 #include "tap.h"
 
 struct msg {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/dns_wire.h"
+#include "util/buf.h"
+#include "parse/dns_wire.h"
 #include "tap.h"
 
 #define MUTATIONS	30000

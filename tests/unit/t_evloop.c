@@ -1,8 +1,8 @@
-/* Unit tests for src/evloop.c: timer order, cancellation inside callbacks,
+/* Unit tests for src/net/evloop.c: timer order, cancellation inside callbacks,
  * io readiness on a pipe. */
 #include <unistd.h>
 
-#include "../../src/evloop.h"
+#include "net/evloop.h"
 #include "tap.h"
 
 static char order[16];

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/https.c: real HTTPS fetches against
+ * Unit tests for src/net/https.c: real HTTPS fetches against
  * tests/lab/httpsd.py on 127.0.0.1, with a throwaway CA and certificates
  * made here by the openssl command. The host name mta-sts.example.test
  * resolves nowhere: every fetch that reaches a server proves that the
@@ -28,8 +28,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../src/evloop.h"
-#include "../../src/https.h"
+#include "net/evloop.h"
+#include "net/https.h"
 #include "tap.h"
 
 #ifndef PYTHON3

@@ -1,11 +1,11 @@
-/* Unit tests for src/mtasts.c: TXT, policy, MX matching, analyzer. */
+/* Unit tests for src/parse/mtasts.c: TXT, policy, MX matching, analyzer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/findings.h"
-#include "../../src/mtasts.h"
+#include "util/buf.h"
+#include "analyze/findings.h"
+#include "parse/mtasts.h"
 #include "tap.h"
 
 /* --- TXT record -------------------------------------------------------- */

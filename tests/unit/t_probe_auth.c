@@ -11,16 +11,16 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../../src/analyze.h"
-#include "../../src/dns.h"
-#include "../../src/evloop.h"
-#include "../../src/facts.h"
-#include "../../src/findings.h"
-#include "../../src/mx.h"
-#include "../../src/probe_auth.h"
-#include "../../src/smtp_session.h"
-#include "../../src/spf_analysis.h"
-#include "../../src/xalloc.h"
+#include "analyze/analyze.h"
+#include "net/dns.h"
+#include "net/evloop.h"
+#include "facts/probe_facts.h"
+#include "analyze/findings.h"
+#include "probe/probe_mx.h"
+#include "probe/probe_auth.h"
+#include "net/smtp_session.h"
+#include "probe/spf_walk.h"
+#include "util/xalloc.h"
 #include "tap.h"
 
 #define T_TIMEOUT	-1

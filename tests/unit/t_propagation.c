@@ -17,12 +17,12 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "dns.h"
-#include "evloop.h"
-#include "findings.h"
-#include "propagation.h"
-#include "xalloc.h"
+#include "util/buf.h"
+#include "net/dns.h"
+#include "net/evloop.h"
+#include "analyze/findings.h"
+#include "probe/propagation.h"
+#include "util/xalloc.h"
 #include "tap.h"
 
 /* --- analysis over literal facts --- */

@@ -1,4 +1,4 @@
-/* Unit tests for src/smtp_reply.c: reply line grammar, multi-line replies,
+/* Unit tests for src/parse/smtp_reply.c: reply line grammar, multi-line replies,
  * enhanced status codes, hostile input (oversized, endless, bare CR,
  * non-printables), incremental feeding, EHLO keywords. */
 #include <dirent.h>
@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/smtp_reply.h"
+#include "util/buf.h"
+#include "parse/smtp_reply.h"
 #include "tap.h"
 
 #define DONE	SMTP_REPLY_DONE

@@ -1,5 +1,5 @@
 /*
- * Tests for src/smtp_session.c and src/tls.c against throwaway SMTP
+ * Tests for src/net/smtp_session.c and src/net/tls.c against throwaway SMTP
  * servers on 127.0.0.1, forked by this program. Each scenario is one
  * server behaviour (greeting, replies, STARTTLS, faults) and the outcome
  * and facts the client must report. All sessions run at once on one
@@ -28,10 +28,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "../../src/buf.h"
-#include "../../src/evloop.h"
-#include "../../src/smtp_session.h"
-#include "../../src/tls.h"
+#include "util/buf.h"
+#include "net/evloop.h"
+#include "net/smtp_session.h"
+#include "net/tls.h"
 #include "tap.h"
 
 #define FAST	300	/* ms: step timeout where a timeout is the point */

@@ -1,17 +1,17 @@
 /*
- * t_spf - src/spf.c (parser, record selection, macros, addresses) and the
- * pure src/spf_analyze.c (findings from literal trees, text, JSON).
+ * t_spf - src/parse/spf.c (parser, record selection, macros, addresses) and the
+ * pure src/analyze/analyze_spf.c (findings from literal trees, text, JSON).
  */
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/dns_wire.h"
-#include "../../src/findings.h"
-#include "../../src/spf.h"
-#include "../../src/spf_analysis.h"
-#include "../../src/xalloc.h"
+#include "util/buf.h"
+#include "parse/dns_wire.h"
+#include "analyze/findings.h"
+#include "parse/spf.h"
+#include "probe/spf_walk.h"
+#include "util/xalloc.h"
 #include "tap.h"
 
 /* A canonical dump of a parsed record, to compare with the table. */

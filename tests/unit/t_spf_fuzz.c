@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/spf.h"
+#include "util/buf.h"
+#include "parse/spf.h"
 #include "tap.h"
 
 #define MUTATIONS	20000

@@ -26,12 +26,12 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "../../src/buf.h"
-#include "../../src/dns.h"
-#include "../../src/evloop.h"
-#include "../../src/spf.h"
-#include "../../src/spf_eval.h"
-#include "../../src/xalloc.h"
+#include "util/buf.h"
+#include "net/dns.h"
+#include "net/evloop.h"
+#include "parse/spf.h"
+#include "probe/spf_check_host.h"
+#include "util/xalloc.h"
 
 /*
  * Cases that cannot pass, with the reason. None for RFC 7208 or RFC 4408;

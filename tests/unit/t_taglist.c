@@ -1,9 +1,9 @@
-/* Unit tests for src/taglist.c: RFC 6376 §3.2 tag=value lists. */
+/* Unit tests for src/parse/taglist.c: RFC 6376 §3.2 tag=value lists. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/taglist.h"
+#include "util/buf.h"
+#include "parse/taglist.h"
 #include "tap.h"
 
 struct tcase {

@@ -1,11 +1,11 @@
-/* Unit tests for src/tlsrpt.c: _smtp._tls records and analyzer. */
+/* Unit tests for src/parse/tlsrpt.c: _smtp._tls records and analyzer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/buf.h"
-#include "../../src/findings.h"
-#include "../../src/tlsrpt.h"
+#include "util/buf.h"
+#include "analyze/findings.h"
+#include "parse/tlsrpt.h"
 #include "tap.h"
 
 struct pcase {

@@ -1,0 +1,363 @@
+/*
+ * propagation_analyze - judge the copies of an MX set that the
+ * authoritative servers and the resolvers serve. Pure: facts in,
+ * findings out (see propagation.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "net/dns.h"
+#include "analyze/findings.h"
+#include "probe/propagation.h"
+#include "util/xalloc.h"
+
+/* An answer that says what the server holds (RFC 2308: NODATA and
+ * NXDOMAIN are answers too). */
+static int
+answered(const struct propagation_server *s)
+{
+	return s->outcome == DNS_OK || s->outcome == DNS_NODATA ||
+	    s->outcome == DNS_NXDOMAIN;
+}
+
+/* No answer at all: timeout, SERVFAIL, a broken reply, a resolver's
+ * REFUSED (an authoritative server's is lame). UNKNOWN. */
+static int
+silent(const struct propagation_server *s)
+{
+	return !answered(s) && (s->outcome != DNS_REFUSED ||
+	    s->role == PROPAGATION_RESOLVER);
+}
+
+/*
+ * A lame authoritative server (RFC 1034 §4.3.1 and RFC 1912 §2.8 call
+ * it a lame delegation): listed in NS but refusing, answering without
+ * the AA bit, or with no address at all.
+ */
+static int
+lame(const struct propagation_server *s)
+{
+	if (s->role != PROPAGATION_AUTHORITATIVE)
+		return 0;
+	if (s->address == NULL)
+		return answered(s);
+	return s->outcome == DNS_REFUSED || (answered(s) && !s->aa);
+}
+
+/* Its answer can be compared with the others. */
+static int
+judgeable(const struct propagation_server *s)
+{
+	if (s->address == NULL || !answered(s))
+		return 0;
+	if (s->role == PROPAGATION_AUTHORITATIVE)
+		return s->aa;
+	return !s->referral;
+}
+
+static int
+same_set(const struct propagation_server *a,
+    const struct propagation_server *b)
+{
+	size_t i;
+
+	if ((a->outcome == DNS_NXDOMAIN) != (b->outcome == DNS_NXDOMAIN))
+		return 0;
+	if (a->nmx != b->nmx)
+		return 0;
+	for (i = 0; i < a->nmx; i++)
+		if (a->mx[i].pref != b->mx[i].pref ||
+		    !dns_name_equal(a->mx[i].host, b->mx[i].host))
+			return 0;
+	return 1;
+}
+
+static int
+has_mx(const struct propagation_server *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmx; i++)
+		if (dns_name_equal(s->mx[i].host, name))
+			return 1;
+	return 0;
+}
+
+/* The first --old-mx host the server still serves, or NULL. */
+static const char *
+old_host(const struct propagation_server *s, const char **old)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmx; i++)
+		if (dns_name_in_list(old, s->mx[i].host))
+			return s->mx[i].host;
+	return NULL;
+}
+
+/* Exactly the --expect-mx hosts (preferences aside, as cutover.c). */
+static int
+is_expected(const struct propagation_server *s, const char **expect)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmx; i++)
+		if (!dns_name_in_list(expect, s->mx[i].host))
+			return 0;
+	for (i = 0; expect[i] != NULL; i++)
+		if (!has_mx(s, expect[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The set every judgeable authoritative server serves: the index of the
+ * first of them, or -1 when there is none or they differ.
+ */
+static long
+consensus(const struct propagation_facts *f)
+{
+	long ref = -1;
+	size_t i;
+
+	for (i = 0; i < f->nservers; i++) {
+		if (f->servers[i].role != PROPAGATION_AUTHORITATIVE ||
+		    !judgeable(&f->servers[i]))
+			continue;
+		if (ref == -1)
+			ref = (long)i;
+		else if (!same_set(&f->servers[ref], &f->servers[i]))
+			return -1;
+	}
+	return ref;
+}
+
+static int
+has(const char **list)
+{
+	return list != NULL && list[0] != NULL;
+}
+
+int
+propagation_server_agrees(const struct propagation_facts *f, size_t i,
+    const char **expect, const char **old)
+{
+	const struct propagation_server *s = &f->servers[i];
+	long ref;
+
+	if (!judgeable(s))
+		return -1;
+	if (has(old) && old_host(s, old) != NULL)
+		return 0;
+	if (has(expect))
+		return is_expected(s, expect);
+	if (has(old))
+		return 1;
+	/* Nothing given: held to what the authoritative servers agree on. */
+	if ((ref = consensus(f)) == -1)
+		return 0;
+	return same_set(s, &f->servers[ref]);
+}
+
+int
+propagation_converged(const struct propagation_facts *f,
+    const char **expect, const char **old)
+{
+	const struct propagation_server *s;
+	size_t i, nauth = 0;
+
+	if (f == NULL || f->ns_outcome != DNS_OK)
+		return 0;
+	for (i = 0; i < f->nservers; i++) {
+		s = &f->servers[i];
+		if (lame(s) || (s->role == PROPAGATION_RESOLVER &&
+		    s->referral && answered(s)))
+			continue;
+		if (propagation_server_agrees(f, i, expect, old) != 1)
+			return 0;
+		if (s->role == PROPAGATION_AUTHORITATIVE)
+			nauth++;
+	}
+	return nauth > 0;
+}
+
+void
+propagation_set_text(const struct propagation_server *s, struct buf *out)
+{
+	size_t i;
+
+	if (s->outcome == DNS_NXDOMAIN) {
+		buf_printf(out, "NXDOMAIN");
+		return;
+	}
+	if (s->nmx == 0) {
+		buf_printf(out, "no MX record");
+		return;
+	}
+	for (i = 0; i < s->nmx; i++)
+		buf_printf(out, "%s%u %s", i ? ", " : "", s->mx[i].pref,
+		    s->mx[i].host);
+}
+
+static void
+server_text(const struct propagation_server *s, struct buf *out)
+{
+	if (s->role == PROPAGATION_RESOLVER)
+		buf_printf(out, "resolver %s", s->name);
+	else
+		buf_printf(out, "%s (%s)", s->name,
+		    s->address ? s->address : "no address");
+}
+
+/* "287 s" or "3600 s (1 h 0 min)": how long a cached copy can live. */
+static void
+ttl_text(uint32_t ttl, struct buf *out)
+{
+	buf_printf(out, "%u s", ttl);
+	if (ttl >= 3600)
+		buf_printf(out, " (%u h %u min)", ttl / 3600,
+		    ttl % 3600 / 60);
+	else if (ttl >= 60)
+		buf_printf(out, " (%u min %u s)", ttl / 60, ttl % 60);
+}
+
+static void
+disagree(const struct propagation_facts *f, struct findings *fs)
+{
+	struct buf *b;
+	size_t i, j, nsets = 0;
+	int *done;
+
+	done = xcalloc(f->nservers ? f->nservers : 1, sizeof(*done));
+	b = buf_new(BUF_WHY_MAX * 4);
+	for (i = 0; i < f->nservers; i++) {
+		if (done[i] || f->servers[i].role !=
+		    PROPAGATION_AUTHORITATIVE || !judgeable(&f->servers[i]))
+			continue;
+		buf_printf(b, "%s", nsets++ ? "; " : "");
+		propagation_set_text(&f->servers[i], b);
+		buf_printf(b, " from ");
+		for (j = i; j < f->nservers; j++) {
+			if (f->servers[j].role != PROPAGATION_AUTHORITATIVE ||
+			    !judgeable(&f->servers[j]) ||
+			    !same_set(&f->servers[i], &f->servers[j]))
+				continue;
+			if (j != i)
+				buf_printf(b, ", ");
+			server_text(&f->servers[j], b);
+			done[j] = 1;
+		}
+	}
+	if (nsets > 1)
+		findings_add(fs, F_PROPAGATION_DISAGREE, f->domain,
+		    "The authoritative servers of %s serve %zu different MX "
+		    "sets for %s: %s", f->zone ? f->zone : f->domain, nsets,
+		    f->domain, buf_str(b));
+	buf_free(b);
+	free(done);
+}
+
+static void
+stale(const struct propagation_facts *f, size_t i, const char **expect,
+    const char **old, struct findings *fs)
+{
+	const struct propagation_server *s = &f->servers[i];
+	const char *oh;
+	struct buf *b;
+	size_t k;
+	long ref;
+
+	b = buf_new(BUF_WHY_MAX * 2);
+	server_text(s, b);
+	buf_printf(b, " still %s ", s->role == PROPAGATION_RESOLVER ?
+	    "answers" : "serves");
+	propagation_set_text(s, b);
+	buf_printf(b, " for %s", f->domain);
+	if (has(old) && (oh = old_host(s, old)) != NULL)
+		buf_printf(b, ", with the old exchanger %s", oh);
+	if (has(expect)) {
+		buf_printf(b, "; expected: ");
+		for (k = 0; expect[k] != NULL; k++)
+			buf_printf(b, "%s%s", k ? ", " : "", expect[k]);
+	} else if (!has(old) && (ref = consensus(f)) != -1) {
+		buf_printf(b, "; the authoritative servers serve ");
+		propagation_set_text(&f->servers[ref], b);
+	}
+	if (s->role == PROPAGATION_RESOLVER) {
+		if (s->ttl_known) {
+			buf_printf(b, "; its cached copy can live ");
+			ttl_text(s->ttl, b);
+			buf_printf(b, " more");
+		} else
+			buf_printf(b, "; how long it keeps that copy is "
+			    "unknown");
+	}
+	findings_add(fs, F_PROPAGATION_STALE, s->name, "%s", buf_str(b));
+	buf_free(b);
+}
+
+void
+propagation_analyze(const struct propagation_facts *f, const char **expect,
+    const char **old, struct findings *fs)
+{
+	const struct propagation_server *s;
+	struct buf *b;
+	size_t i;
+
+	if (f == NULL)
+		return;
+	if (f->timed_out)
+		findings_add(fs, F_PROPAGATION_WAIT_TIMEOUT, f->domain,
+		    "After %llu s and %u check%s, the expected MX set of %s "
+		    "is not yet served everywhere",
+		    (unsigned long long)(f->waited_ms + 500) / 1000,
+		    f->rounds, f->rounds == 1 ? "" : "s", f->domain);
+	if (f->ns_outcome != DNS_OK) {
+		findings_add(fs, F_PROPAGATION_NS_FAILED, f->domain,
+		    "The authoritative servers of %s could not be found: NS "
+		    "lookup %s%s%s%s", f->domain,
+		    dns_outcome_name(f->ns_outcome),
+		    f->ns_why ? " (" : "", f->ns_why ? f->ns_why : "",
+		    f->ns_why ? ")" : "");
+	}
+	disagree(f, fs);
+	for (i = 0; i < f->nservers; i++) {
+		s = &f->servers[i];
+		b = buf_new(BUF_WHY_MAX);
+		server_text(s, b);
+		if (lame(s)) {
+			if (s->address == NULL)
+				findings_add(fs, F_PROPAGATION_LAME, s->name,
+				    "The name server %s of %s has no address "
+				    "(%s)", s->name, f->zone ? f->zone :
+				    f->domain, dns_outcome_name(s->outcome));
+			else if (s->outcome == DNS_REFUSED)
+				findings_add(fs, F_PROPAGATION_LAME, s->name,
+				    "The name server %s refused to answer for "
+				    "%s", buf_str(b), f->domain);
+			else
+				findings_add(fs, F_PROPAGATION_LAME, s->name,
+				    "The name server %s answered for %s "
+				    "without authority (no AA bit)",
+				    buf_str(b), f->domain);
+		} else if (silent(s))
+			findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
+			    "%s%s gave no answer for %s: %s%s%s%s",
+			    s->role == PROPAGATION_AUTHORITATIVE ?
+			    "The name server " : "The ", buf_str(b),
+			    f->domain, dns_outcome_name(s->outcome),
+			    s->why ? " (" : "", s->why ? s->why : "",
+			    s->why ? ")" : "");
+		else if (s->role == PROPAGATION_RESOLVER && s->referral)
+			findings_add(fs, F_PROPAGATION_NOT_RECURSIVE, s->name,
+			    "The resolver %s does not recurse: it answered "
+			    "for %s with a referral, so it holds no cached "
+			    "copy to compare", s->name, f->domain);
+		else if (propagation_server_agrees(f, i, expect, old) == 0 &&
+		    (has(expect) || has(old) ||
+		    (s->role == PROPAGATION_RESOLVER && consensus(f) != -1)))
+			stale(f, i, expect, old, fs);
+		buf_free(b);
+	}
+}

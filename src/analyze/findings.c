@@ -1,0 +1,148 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "analyze/findings.h"
+#include "util/xalloc.h"
+
+static const struct finding_def defs[] = {
+#define FINDING(code, sev, cat, pen, title, remedy, ref) \
+	{ #code, SEV_##sev, cat, pen, title, remedy, ref },
+#include "analyze/catalogue.def"
+#undef FINDING
+};
+
+struct findings {
+	struct finding	*f;
+	size_t		 n;
+};
+
+const struct finding_def *
+finding_def(enum finding_code c)
+{
+	return (unsigned)c < F__COUNT ? &defs[c] : NULL;
+}
+
+int
+finding_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < F__COUNT; i++)
+		if (strcmp(defs[i].code, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+finding_sev_name(enum finding_sev s)
+{
+	switch (s) {
+	case SEV_INFO:
+		return "info";
+	case SEV_WARNING:
+		return "warning";
+	case SEV_CRITICAL:
+		return "critical";
+	case SEV_UNKNOWN:
+		return "unknown";
+	}
+	return "unknown";
+}
+
+struct findings *
+findings_new(void)
+{
+	return xcalloc(1, sizeof(struct findings));
+}
+
+void
+findings_free(struct findings *fs)
+{
+	size_t i;
+
+	if (fs == NULL)
+		return;
+	for (i = 0; i < fs->n; i++) {
+		free(fs->f[i].subject);
+		free(fs->f[i].message);
+	}
+	free(fs->f);
+	free(fs);
+}
+
+void
+findings_add(struct findings *fs, enum finding_code c, const char *subject,
+    const char *fmt, ...)
+{
+	struct finding *f;
+	struct buf *b;
+	va_list ap;
+
+	b = buf_new(4096);
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	fs->f = xreallocarray(fs->f, fs->n + 1, sizeof(*fs->f));
+	f = &fs->f[fs->n++];
+	f->code = c;
+	f->subject = subject ? xstrdup(subject) : NULL;
+	f->message = buf_steal(b);
+	buf_free(b);
+}
+
+size_t
+findings_count(const struct findings *fs)
+{
+	return fs->n;
+}
+
+const struct finding *
+findings_get(const struct findings *fs, size_t i)
+{
+	return i < fs->n ? &fs->f[i] : NULL;
+}
+
+int
+findings_has(const struct findings *fs, enum finding_code c)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (fs->f[i].code == c)
+			return 1;
+	return 0;
+}
+
+int
+findings_status(const struct findings *fs)
+{
+	int crit = 0, unknown = 0, warn = 0;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		switch (defs[fs->f[i].code].sev) {
+		case SEV_CRITICAL:
+			crit = 1;
+			break;
+		case SEV_UNKNOWN:
+			unknown = 1;
+			break;
+		case SEV_WARNING:
+			warn = 1;
+			break;
+		case SEV_INFO:
+			break;
+		}
+	return crit ? 2 : unknown ? 3 : warn ? 1 : 0;
+}
+
+const char *
+findings_status_name(int st)
+{
+	static const char *names[] = { "OK", "WARNING", "CRITICAL",
+	    "UNKNOWN" };
+
+	return st >= 0 && st <= 3 ? names[st] : "UNKNOWN";
+}

@@ -1,0 +1,139 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/findings.h"
+#include "analyze/score.h"
+#include "util/xalloc.h"
+
+static const struct {
+	const char	*name;
+	int		 weight;
+} cats[SCORE_NCAT] = {
+	{ "reachability", 35 },
+	{ "fallback", 15 },
+	{ "transport", 25 },
+	{ "authentication", 25 },
+};
+
+const char *
+score_cat_name(enum score_cat c)
+{
+	return cats[c].name;
+}
+
+int
+score_cat_weight(enum score_cat c)
+{
+	return cats[c].weight;
+}
+
+enum score_cat
+score_cat_of(const char *category)
+{
+	int i;
+
+	for (i = 0; i < SCORE_NCAT; i++)
+		if (strcmp(cats[i].name, category) == 0)
+			return (enum score_cat)i;
+	/* "dns": wrong MX data keeps mail from arriving at all. */
+	return SCORE_REACHABILITY;
+}
+
+const char *
+score_grade(int v)
+{
+	if (v >= 90)
+		return "A";
+	if (v >= 80)
+		return "B";
+	if (v >= 70)
+		return "C";
+	if (v >= 60)
+		return "D";
+	return "F";
+}
+
+/* Findings that mean no mail can be delivered at all. */
+static int
+dead(enum finding_code c)
+{
+	switch (c) {
+	case F_DOMAIN_NXDOMAIN:
+	case F_MX_NONE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+score_compute(const struct findings *fs, struct score *s)
+{
+	const struct finding *f;
+	const struct finding_def *d;
+	size_t i, n = findings_count(fs);
+	int total, c, take, isdead = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->points = xcalloc(n ? n : 1, sizeof(*s->points));
+	s->npoints = n;
+	s->grade = "-";
+	if (findings_has(fs, F_MX_LOOKUP_FAILED)) {
+		s->why = "the MX records could not be read: no score";
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (finding_def(findings_get(fs, i)->code)->sev ==
+		    SEV_UNKNOWN) {
+			/* A check that could not be made would make any
+			 * number a guess. */
+			s->why = "a check could not be made (see the UNKNOWN "
+			    "findings): no score";
+			return;
+		}
+	if (findings_has(fs, F_SMTP_PORT25_BLOCKED)) {
+		s->why = "no exchanger could be reached from here (port 25 "
+		    "blocked?): no score";
+		return;
+	}
+	if (findings_has(fs, F_MX_NULL)) {
+		s->why = "the domain accepts no mail (null MX): no score";
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		f = findings_get(fs, i);
+		d = finding_def(f->code);
+		if (dead(f->code))
+			isdead = 1;
+		if (d->penalty <= 0)
+			continue;
+		c = (int)score_cat_of(d->category);
+		take = d->penalty;
+		if (take > cats[c].weight - s->lost[c])
+			take = cats[c].weight - s->lost[c];
+		s->points[i] = take;
+		s->lost[c] += take;
+	}
+	total = 100;
+	for (c = 0; c < SCORE_NCAT; c++)
+		total -= s->lost[c];
+	if (findings_has(fs, F_MX_NO_USABLE_EXCHANGER) ||
+	    findings_has(fs, F_SMTP_NONE_ANSWERS))
+		isdead = 1;
+	if (isdead && total > SCORE_CAP_DEAD) {
+		total = SCORE_CAP_DEAD;
+		s->capped = 1;
+		s->why = "no exchanger can receive mail: capped at "
+		    "20 (grade F)";
+	}
+	s->valid = 1;
+	s->value = total < 0 ? 0 : total;
+	s->grade = score_grade(s->value);
+}
+
+void
+score_free(struct score *s)
+{
+	free(s->points);
+	s->points = NULL;
+}

@@ -1,0 +1,569 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "app/cli.h"
+#include "probe/probe_auth.h"
+#include "parse/spf.h"
+#include "util/xalloc.h"
+
+enum {
+	OPT_RESOLVER = 256,
+	OPT_SMTP_PORT,
+	OPT_TIMEOUT,
+	OPT_STEP_TIMEOUT,
+	OPT_DNS_ONLY,
+	OPT_EHLO,
+	OPT_CA_FILE,
+	OPT_ALLOW_LOOPBACK,
+	OPT_ASSUME_DOWN,
+	OPT_SPF_IP,
+	OPT_SPF_SENDER,
+	OPT_HELO,
+	OPT_DKIM_SELECTOR,
+	OPT_JSON,
+	OPT_VERSION,
+	OPT_NAGIOS,
+	OPT_WARN,
+	OPT_CRIT,
+	OPT_COLOUR,
+	OPT_EXPECT_MX,
+	OPT_EXPECT_CONTAINS,
+	OPT_OLD_MX,
+	OPT_MAX_TTL,
+	OPT_EXPECT_BANNER,
+	OPT_BATCH,
+	OPT_BASELINE,
+	OPT_PARALLEL,
+	OPT_LIST_FINDINGS,
+	OPT_HTTPS_PORT,
+	OPT_PROPAGATION,
+	OPT_WAIT,
+	OPT_NS_PORT
+};
+
+static const struct option longopts[] = {
+	{ "domain",		required_argument, NULL, 'd' },
+	{ "resolver",		required_argument, NULL, OPT_RESOLVER },
+	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "smtp-port",		required_argument, NULL, OPT_SMTP_PORT },
+	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
+	{ "step-timeout",	required_argument, NULL, OPT_STEP_TIMEOUT },
+	{ "dns-only",		no_argument,	   NULL, OPT_DNS_ONLY },
+	{ "ehlo",		required_argument, NULL, OPT_EHLO },
+	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
+	{ "allow-loopback",	no_argument,	   NULL, OPT_ALLOW_LOOPBACK },
+	{ "assume-down",	required_argument, NULL, OPT_ASSUME_DOWN },
+	{ "spf-ip",		required_argument, NULL, OPT_SPF_IP },
+	{ "spf-sender",		required_argument, NULL, OPT_SPF_SENDER },
+	{ "helo",		required_argument, NULL, OPT_HELO },
+	{ "dkim-selector",	required_argument, NULL, OPT_DKIM_SELECTOR },
+	{ "quiet",		no_argument,	   NULL, 'q' },
+	{ "nagios",		no_argument,	   NULL, OPT_NAGIOS },
+	{ "warn",		required_argument, NULL, OPT_WARN },
+	{ "crit",		required_argument, NULL, OPT_CRIT },
+	{ "color",		required_argument, NULL, OPT_COLOUR },
+	{ "expect-mx",		required_argument, NULL, OPT_EXPECT_MX },
+	{ "expect-mx-contains",	required_argument, NULL, OPT_EXPECT_CONTAINS },
+	{ "old-mx",		required_argument, NULL, OPT_OLD_MX },
+	{ "max-ttl",		required_argument, NULL, OPT_MAX_TTL },
+	{ "expect-banner",	required_argument, NULL, OPT_EXPECT_BANNER },
+	{ "batch",		required_argument, NULL, OPT_BATCH },
+	{ "baseline",		required_argument, NULL, OPT_BASELINE },
+	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
+	{ "https-port",		required_argument, NULL, OPT_HTTPS_PORT },
+	{ "propagation",	no_argument,	   NULL, OPT_PROPAGATION },
+	{ "wait",		required_argument, NULL, OPT_WAIT },
+	{ "ns-port",		required_argument, NULL, OPT_NS_PORT },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "version",		no_argument,	   NULL, OPT_VERSION },
+	{ "list-findings",	no_argument,	   NULL, OPT_LIST_FINDINGS },
+	{ NULL,			0,		   NULL, 0 }
+};
+
+void
+cli_usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: mxprobe --domain DOMAIN [options]\n"
+"       mxprobe --batch FILE [options]\n"
+"\n"
+"Tells whether mail for DOMAIN will arrive: MX records, every exchanger\n"
+"over SMTP and STARTTLS (never MAIL, RCPT or DATA), SPF, DKIM, DMARC.\n"
+"\n"
+"  -d, --domain DOMAIN      the mail domain to check\n"
+"      --json               JSON report on stdout\n"
+"      --resolver ADDR[:PORT]  ask this resolver (repeatable; IPv6 as\n"
+"                           [ADDR]:PORT); default /etc/resolv.conf\n"
+"      --dns-only           skip the SMTP probe\n"
+"  -4, -6                   probe only IPv4 or only IPv6 addresses\n"
+"      --smtp-port PORT     connect to PORT instead of 25 (labs)\n"
+"      --timeout SECONDS    overall deadline (default 30)\n"
+"      --step-timeout SECONDS  limit for each SMTP step (default 10)\n"
+"      --ehlo NAME          name to send in EHLO (default: this host)\n"
+"      --ca-file FILE       trust this CA too (private CAs, labs)\n"
+"      --allow-loopback     treat 127.0.0.0/8 and ::1 exchangers as\n"
+"                           reachable (labs)\n"
+"      --assume-down HOST   simulate that exchanger being down\n"
+"                           (repeatable)\n"
+"      --spf-ip ADDR        evaluate SPF for this sending address\n"
+"                           (repeatable)\n"
+"      --spf-sender ADDR    MAIL FROM for --spf-ip (default\n"
+"                           postmaster@DOMAIN)\n"
+"      --helo NAME          HELO name for --spf-ip\n"
+"      --dkim-selector NAME try this DKIM selector instead of the usual\n"
+"                           list (repeatable)\n"
+"      --https-port PORT    fetch the MTA-STS policy from PORT instead of\n"
+"                           443 (labs)\n"
+"MX cutover:\n"
+"      --max-ttl SECONDS    the MX TTL must not exceed SECONDS\n"
+"      --expect-mx HOST     the MX set must be exactly these hosts\n"
+"                           (repeatable)\n"
+"      --expect-mx-contains HOST  the MX set must include HOST\n"
+"                           (repeatable)\n"
+"      --old-mx HOST        HOST must be gone from the MX set; it is\n"
+"                           probed to see whether it still answers\n"
+"                           (repeatable)\n"
+"      --expect-banner REGEX  every banner must match (PCRE2)\n"
+"      --baseline FILE      compare with an earlier --json report of the\n"
+"                           same domain and list what changed\n"
+"      --propagation        ask every authoritative server (without\n"
+"                           recursion) and every --resolver on its own\n"
+"                           for the MX set: do they agree, is it the\n"
+"                           expected one, how long can a resolver's\n"
+"                           cached copy live\n"
+"      --wait SECONDS       before the probe, repeat the --propagation\n"
+"                           check (backing off from 2 to 30 s) until the\n"
+"                           expected set (--expect-mx, --old-mx) is\n"
+"                           everywhere; CRITICAL if SECONDS pass first\n"
+"      --ns-port PORT       ask the authoritative servers on PORT\n"
+"                           instead of 53 (labs)\n"
+"Fleets:\n"
+"      --batch FILE         check every domain in FILE (one per line, #\n"
+"                           comments; - for stdin); with --json, one\n"
+"                           JSON object per line; exit status: the worst\n"
+"      --parallel N         domains probed at once (default 16)\n"
+"Output:\n"
+"  -q, --quiet              one summary line instead of the report\n"
+"      --nagios             monitoring-plugin output line with\n"
+"                           performance data\n"
+"      --warn SCORE         WARNING when the score is below SCORE\n"
+"      --crit SCORE         CRITICAL when the score is below SCORE\n"
+"      --color WHEN         auto (default: on a terminal, unless\n"
+"                           NO_COLOR is set), always, never\n"
+"  -v, --verbose            diagnostics on stderr\n"
+"  -h, --help               this text\n"
+"      --version            the version\n"
+"      --list-findings      the findings catalogue as JSON\n"
+"\n"
+"Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors).\n");
+}
+
+static void
+list_add(struct cli_list *l, const char *s)
+{
+	l->v = xreallocarray(l->v, l->n + 2, sizeof(*l->v));
+	l->v[l->n++] = s;
+	l->v[l->n] = NULL;
+}
+
+static int
+number(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+seconds(const char *s, unsigned *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 3600)
+		return -1;
+	*ms = (unsigned)(v * 1000 + 0.5);
+	if (*ms == 0)
+		*ms = 1;
+	return 0;
+}
+
+int
+cli_domain_check(const char *name, char *out, size_t outlen, struct buf *why)
+{
+	size_t len = strlen(name), lab = 0, i;
+	unsigned char c;
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len == 0) {
+		buf_printf(why, "the domain name is empty");
+		return -1;
+	}
+	if (len > 253) {
+		buf_printf(why, "the domain name is %zu characters long; the "
+		    "limit is 253", len);
+		return -1;
+	}
+	if (len + 1 > outlen) {
+		buf_printf(why, "the domain name is too long");
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)name[i];
+		if (c == '.') {
+			if (lab == 0) {
+				buf_printf(why, "the domain name \"%s\" has "
+				    "an empty label", name);
+				return -1;
+			}
+			lab = 0;
+		} else if (isalnum(c) || c == '-' || c == '_') {
+			if (++lab > 63) {
+				buf_printf(why, "a label of \"%.*s...\" is "
+				    "longer than 63 characters", 20, name);
+				return -1;
+			}
+		} else if (c >= 0x80) {
+			buf_printf(why, "the domain name contains non-ASCII "
+			    "characters: give its A-label form (xn--...)");
+			return -1;
+		} else {
+			buf_printf(why, "the domain name contains the "
+			    "character 0x%02x, which is not allowed in a "
+			    "host name", c);
+			return -1;
+		}
+		out[i] = (char)tolower(c);
+	}
+	if (lab == 0) {
+		buf_printf(why, "the domain name \"%s\" has an empty label",
+		    name);
+		return -1;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+int
+cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
+{
+	char dom[256];
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->smtp_port = 25;
+	o->timeout_ms = 30000;
+	o->step_ms = 10000;
+	o->warn = o->crit = -1;
+	o->max_ttl = -1;
+	o->colour = -1;
+	o->parallel = 16;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":d:46vhq", longopts, NULL)) != -1)
+	{
+		switch (c) {
+		case 'd':
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1)
+				return -1;
+			free(o->domain);
+			o->domain = xstrdup(dom);
+			break;
+		case '4':
+		case '6':
+			if (o->family != 0 && o->family != c - '0') {
+				buf_printf(why, "-4 and -6 exclude each other");
+				return -1;
+			}
+			o->family = c - '0';
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			cli_usage(stdout);
+			return CLI_EXIT_EARLY;
+		case OPT_VERSION:
+			printf("%s\n", PACKAGE_STRING);
+			return CLI_EXIT_EARLY;
+		case OPT_LIST_FINDINGS:
+			o->list_findings = 1;
+			break;
+		case OPT_RESOLVER:
+			list_add(&o->resolvers, optarg);
+			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case OPT_EXPECT_MX:
+		case OPT_EXPECT_CONTAINS:
+		case OPT_OLD_MX:
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1) {
+				buf_printf(why, " (in %s)", argv[optind - 1]);
+				return -1;
+			}
+			list_add(c == OPT_EXPECT_MX ? &o->expect_mx :
+			    c == OPT_OLD_MX ? &o->old_mx :
+			    &o->expect_contains, optarg);
+			break;
+		case OPT_MAX_TTL:
+			if (number(optarg, 0, 2147483647L, &v) == -1) {
+				buf_printf(why, "--max-ttl wants seconds, not "
+				    "\"%s\"", optarg);
+				return -1;
+			}
+			o->max_ttl = v;
+			break;
+		case OPT_EXPECT_BANNER:
+			o->expect_banner = optarg;
+			break;
+		case OPT_BATCH:
+			o->batch = optarg;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
+		case OPT_PARALLEL:
+			if (number(optarg, 1, 1024, &v) == -1) {
+				buf_printf(why, "--parallel wants a number from "
+				    "1 to 1024, not \"%s\"", optarg);
+				return -1;
+			}
+			o->parallel = (int)v;
+			break;
+		case OPT_PROPAGATION:
+			o->propagation = 1;
+			break;
+		case OPT_WAIT:
+			if (number(optarg, 1, 172800L, &v) == -1) {
+				buf_printf(why, "--wait wants seconds from 1 "
+				    "to 172800, not \"%s\"", optarg);
+				return -1;
+			}
+			o->wait_s = (unsigned)v;
+			o->propagation = 1;
+			break;
+		case OPT_NS_PORT:
+			if (number(optarg, 1, 65535, &v) == -1) {
+				buf_printf(why, "--ns-port wants a port number "
+				    "from 1 to 65535, not \"%s\"", optarg);
+				return -1;
+			}
+			o->ns_port = (int)v;
+			break;
+		case OPT_NAGIOS:
+			o->nagios = 1;
+			break;
+		case OPT_WARN:
+		case OPT_CRIT:
+			if (number(optarg, 0, 100, &v) == -1) {
+				buf_printf(why, "%s wants a score from 0 to "
+				    "100, not \"%s\"", c == OPT_WARN ?
+				    "--warn" : "--crit", optarg);
+				return -1;
+			}
+			if (c == OPT_WARN)
+				o->warn = (int)v;
+			else
+				o->crit = (int)v;
+			break;
+		case OPT_COLOUR:
+			if (strcmp(optarg, "auto") == 0)
+				o->colour = -1;
+			else if (strcmp(optarg, "always") == 0)
+				o->colour = 1;
+			else if (strcmp(optarg, "never") == 0)
+				o->colour = 0;
+			else {
+				buf_printf(why, "--color wants auto, always "
+				    "or never, not \"%s\"", optarg);
+				return -1;
+			}
+			break;
+		case OPT_SMTP_PORT:
+			if (number(optarg, 1, 65535, &v) == -1) {
+				buf_printf(why, "--smtp-port wants a port "
+				    "number from 1 to 65535, not \"%s\"",
+				    optarg);
+				return -1;
+			}
+			o->smtp_port = (int)v;
+			break;
+		case OPT_TIMEOUT:
+			if (seconds(optarg, &o->timeout_ms) == -1) {
+				buf_printf(why, "--timeout wants seconds "
+				    "(0 < s <= 3600), not \"%s\"", optarg);
+				return -1;
+			}
+			break;
+		case OPT_STEP_TIMEOUT:
+			if (seconds(optarg, &o->step_ms) == -1) {
+				buf_printf(why, "--step-timeout wants seconds "
+				    "(0 < s <= 3600), not \"%s\"", optarg);
+				return -1;
+			}
+			break;
+		case OPT_DNS_ONLY:
+			o->dns_only = 1;
+			break;
+		case OPT_EHLO:
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1) {
+				buf_printf(why, " (in --ehlo)");
+				return -1;
+			}
+			o->ehlo = optarg;
+			break;
+		case OPT_CA_FILE:
+			o->ca_file = optarg;
+			break;
+		case OPT_ALLOW_LOOPBACK:
+			o->allow_loopback = 1;
+			break;
+		case OPT_ASSUME_DOWN:
+			list_add(&o->assume_down, optarg);
+			break;
+		case OPT_SPF_IP: {
+			struct spf_ip ip;
+
+			if (spf_ip_parse(optarg, &ip) == -1) {
+				buf_printf(why, "--spf-ip wants an IPv4 or "
+				    "IPv6 address, not \"%s\"", optarg);
+				return -1;
+			}
+			if (o->spf_ip.n == AUTH_MAX_SPF_IPS) {
+				buf_printf(why, "at most %d --spf-ip",
+				    AUTH_MAX_SPF_IPS);
+				return -1;
+			}
+			list_add(&o->spf_ip, optarg);
+			break;
+		}
+		case OPT_HTTPS_PORT:
+			if (number(optarg, 1, 65535, &v) == -1) {
+				buf_printf(why, "--https-port wants a port "
+				    "number from 1 to 65535, not \"%s\"",
+				    optarg);
+				return -1;
+			}
+			o->https_port = (int)v;
+			break;
+		case OPT_SPF_SENDER:
+			o->spf_sender = optarg;
+			break;
+		case OPT_HELO:
+			o->helo = optarg;
+			break;
+		case OPT_DKIM_SELECTOR:
+			/* RFC 6376 §3.1: a selector is one or more labels. */
+			if (cli_domain_check(optarg, dom, sizeof(dom), why)
+			    == -1) {
+				buf_printf(why, " (in --dkim-selector)");
+				return -1;
+			}
+			if (o->dkim_selectors.n == AUTH_MAX_SELECTORS) {
+				buf_printf(why, "at most %d --dkim-selector",
+				    AUTH_MAX_SELECTORS);
+				return -1;
+			}
+			list_add(&o->dkim_selectors, optarg);
+			break;
+		case ':':
+			buf_printf(why, "option %s needs a value",
+			    argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt != 0 && optopt < 256)
+				buf_printf(why, "unknown option -%c", optopt);
+			else
+				buf_printf(why, "unknown option %s",
+				    argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		buf_printf(why, "unexpected argument \"%s\"", argv[optind]);
+		return -1;
+	}
+	/* The catalogue needs no domain: main() prints it and exits. */
+	if (o->list_findings)
+		return 0;
+	if (o->json + o->quiet + o->nagios > 1) {
+		buf_printf(why, "--json, --quiet and --nagios exclude each "
+		    "other");
+		return -1;
+	}
+	if (o->warn >= 0 && o->crit >= 0 && o->crit > o->warn) {
+		buf_printf(why, "--crit (%d) must not be above --warn (%d)",
+		    o->crit, o->warn);
+		return -1;
+	}
+	if (o->domain != NULL && o->batch != NULL) {
+		buf_printf(why, "--domain and --batch exclude each other");
+		return -1;
+	}
+	if (o->batch != NULL && o->baseline != NULL) {
+		buf_printf(why, "--baseline compares one domain; not with "
+		    "--batch");
+		return -1;
+	}
+	if (o->batch != NULL && o->nagios) {
+		buf_printf(why, "--nagios checks one domain; not with --batch");
+		return -1;
+	}
+	/* The MX TTL to judge is the authoritative servers': ask them. */
+	if (o->max_ttl >= 0 && o->batch == NULL)
+		o->propagation = 1;
+	if (o->batch != NULL && o->propagation) {
+		buf_printf(why, "--propagation and --wait check one domain; "
+		    "not with --batch");
+		return -1;
+	}
+	if (o->wait_s > 0 && o->expect_mx.n == 0 && o->old_mx.n == 0) {
+		buf_printf(why, "--wait needs the set to wait for: "
+		    "--expect-mx or --old-mx");
+		return -1;
+	}
+	if (o->domain == NULL && o->batch == NULL) {
+		buf_printf(why, "--domain is required");
+		return -1;
+	}
+	return 0;
+}
+
+void
+cli_free(struct cli *o)
+{
+	free(o->domain);
+	free(o->resolvers.v);
+	free(o->assume_down.v);
+	free(o->spf_ip.v);
+	free(o->dkim_selectors.v);
+	free(o->expect_mx.v);
+	free(o->expect_contains.v);
+	free(o->old_mx.v);
+	memset(o, 0, sizeof(*o));
+}

@@ -1,0 +1,81 @@
+/*
+ * facts - everything a probe of one domain found, before judging it.
+ *
+ * Filled by probe.c (the only module that does I/O for a domain), read by
+ * analyze.c, score.c and the reports. Owned by the probe's caller:
+ * probe_facts_free() releases all of it.
+ */
+#ifndef MXPROBE_FACTS_H
+#define MXPROBE_FACTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/dns.h"
+#include "probe/probe_mx.h"
+
+struct auth_facts;
+struct mx_set;
+struct smtp_result;
+
+/*
+ * One exchanger address: the unit the SMTP probe works on. A name with an
+ * A and an AAAA record is two targets; two MX names on one address are two
+ * targets probed one after the other (never two connections at once to
+ * one address).
+ */
+struct probe_target {
+	size_t			 host;		/* index in mx->hosts */
+	size_t			 addr;		/* index in its addrs */
+	const char		*skipped;	/* why not probed, or NULL */
+	struct smtp_result	*smtp;		/* NULL: not probed/finished */
+	uint64_t		 start_ms;	/* since the probe began */
+	uint64_t		 end_ms;
+	enum dns_outcome	 ptr_out;	/* PTR of the address */
+	char			*ptr;		/* first PTR name, or NULL */
+	int			 fcrdns;	/* the PTR name resolves back */
+};
+
+/* An old exchanger named with --old-mx: is it still answering? */
+struct probe_old {
+	char			*name;
+	struct mx_addr		*addrs;
+	size_t			 naddr;
+	int			*answers;	/* per address */
+	int			*probed;	/* per address */
+};
+
+/*
+ * The TLSA answer of one exchanger: _25._tcp.HOST (RFC 7672 section 2.2).
+ * Indexed like mx->hosts; a host not asked (an IP literal, ".", a name
+ * listed twice: see its first listing) has asked == 0.
+ */
+struct probe_tlsa {
+	int			 asked;
+	char			*qname;		/* _25._tcp.HOST */
+	enum dns_outcome	 out;		/* DNS_TIMEOUT until answered */
+	int			 ad;		/* answer authenticated (AD) */
+	struct dns_rr		*rr;		/* TLSA RRs, owned */
+	size_t			 nrr;
+	uint64_t		 ms;		/* answer time since start */
+};
+
+struct probe_facts {
+	char			*domain;
+	struct mx_set		*mx;
+	struct probe_target	*targets;
+	size_t			 ntargets;
+	int			 smtp_probed;	/* 0 with --dns-only */
+	const char		**assume_down;	/* borrowed, NULL-terminated */
+	struct probe_old	*old;
+	size_t			 nold;
+	uint64_t		 ms;		/* wall time of the probe */
+	struct auth_facts	*auth;		/* SPF, DMARC, DKIM, MTA-STS,
+						 * TLS-RPT (probe_auth.h) */
+	struct probe_tlsa	*tlsa;		/* per mx->hosts, or NULL */
+	size_t			 ntlsa;
+};
+
+void	probe_facts_free(struct probe_facts *);
+
+#endif

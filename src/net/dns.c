@@ -1,0 +1,593 @@
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <ares.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/buf.h"
+#include "net/dns.h"
+#include "net/evloop.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#define EDNS_UDP_SIZE	1232	/* DNS flag day 2020 */
+
+struct dns_watch {
+	ares_socket_t		 fd;
+	struct ev_io		*io;
+	struct dns_watch	*next;
+};
+
+struct dns {
+	struct evloop		*loop;
+	ares_channel		 ch;
+	dns_fake_fn		*fake;
+	void			*fake_arg;
+	struct dns_watch	*watches;
+	struct ev_timer		*timer;
+	struct dns_query	*pending;
+	unsigned long		 sent;
+	int			 dying;
+};
+
+struct dns_query {
+	struct dns		*d;
+	char			*qname;		/* as asked first */
+	char			*name;		/* as asked now */
+	int			 type;
+	int			 flags;
+	dns_cb			*cb;
+	void			*arg;
+	int			 cancelled;
+	int			 sending;	/* inside ares_send() */
+	int			 done;		/* freed once sending ends */
+	char			*err;		/* could not even be asked */
+	size_t			 ncname;
+	uint64_t		 start;
+	struct ev_timer		*fake_timer;
+	struct dns_query	*prev, *next;
+};
+
+static void	send_query(struct dns_query *);
+static void	dns_rearm(struct dns *);
+
+const char *
+dns_outcome_name(enum dns_outcome o)
+{
+	static const char *names[] = {
+		"OK", "NODATA", "NXDOMAIN", "SERVFAIL", "REFUSED", "TIMEOUT",
+		"ERROR"
+	};
+
+	if ((unsigned)o < sizeof(names) / sizeof(names[0]))
+		return names[o];
+	return "ERROR";
+}
+
+unsigned long
+dns_queries_sent(const struct dns *d)
+{
+	return d->sent;
+}
+
+int
+dns_name_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	/* Ignore one trailing dot on either side. */
+	if (la > 1 && a[la - 1] == '.')
+		la--;
+	if (lb > 1 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+int
+dns_name_in_list(const char **list, const char *name)
+{
+	size_t i;
+
+	for (i = 0; list != NULL && list[i] != NULL; i++)
+		if (dns_name_equal(list[i], name))
+			return 1;
+	return 0;
+}
+
+/* c-ares tells us which sockets it wants watched. */
+static void
+on_io(int fd, int ev, void *arg)
+{
+	struct dns *d = arg;
+
+	ares_process_fd(d->ch,
+	    (ev & (EV_READ | EV_ERROR)) ? (ares_socket_t)fd : ARES_SOCKET_BAD,
+	    (ev & EV_WRITE) ? (ares_socket_t)fd : ARES_SOCKET_BAD);
+	if (!d->dying)
+		dns_rearm(d);
+}
+
+static void
+on_sock_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+	struct dns *d = data;
+	struct dns_watch *w, **pw;
+	int ev = (readable ? EV_READ : 0) | (writable ? EV_WRITE : 0);
+
+	for (pw = &d->watches; (w = *pw) != NULL; pw = &w->next)
+		if (w->fd == fd)
+			break;
+	if (ev == 0) {
+		if (w != NULL) {
+			evloop_io_del(w->io);
+			*pw = w->next;
+			free(w);
+		}
+		return;
+	}
+	if (w == NULL) {
+		w = xcalloc(1, sizeof(*w));
+		w->fd = fd;
+		w->io = evloop_io_add(d->loop, (int)fd, ev, on_io, d);
+		w->next = d->watches;
+		d->watches = w;
+	} else
+		evloop_io_set(w->io, ev);
+}
+
+static void
+on_timer(void *arg)
+{
+	struct dns *d = arg;
+
+	d->timer = NULL;
+	ares_process_fd(d->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	if (!d->dying)
+		dns_rearm(d);
+}
+
+/* Keep one timer at c-ares' next retransmit or timeout. */
+static void
+dns_rearm(struct dns *d)
+{
+	struct timeval tv, *tvp;
+	uint64_t ms;
+
+	if (d->timer != NULL) {
+		evloop_timer_del(d->timer);
+		d->timer = NULL;
+	}
+	if (d->ch == NULL || (tvp = ares_timeout(d->ch, NULL, &tv)) == NULL)
+		return;
+	ms = (uint64_t)tvp->tv_sec * 1000 + (uint64_t)tvp->tv_usec / 1000;
+	d->timer = evloop_timer_add(d->loop, ms + 1, on_timer, d);
+}
+
+static int
+set_servers(struct dns *d, const char **servers, struct buf *why)
+{
+	struct buf *csv;
+	size_t i;
+	int rc;
+
+	csv = buf_new(8192);
+	for (i = 0; servers[i] != NULL; i++)
+		buf_printf(csv, "%s%s", i ? "," : "", servers[i]);
+	rc = ares_set_servers_ports_csv(d->ch, buf_str(csv));
+	if (rc != ARES_SUCCESS)
+		buf_printf(why, "invalid resolver address in \"%s\": %s",
+		    buf_str(csv), ares_strerror(rc));
+	buf_free(csv);
+	return rc == ARES_SUCCESS ? 0 : -1;
+}
+
+struct dns *
+dns_new(struct evloop *loop, const struct dns_config *cfg, struct buf *why)
+{
+	static int inited;
+	struct ares_options o;
+	struct dns *d;
+	int rc, mask;
+
+	if (!inited) {
+		if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
+		{
+			buf_printf(why, "c-ares: %s", ares_strerror(rc));
+			return NULL;
+		}
+		inited = 1;
+	}
+	d = xcalloc(1, sizeof(*d));
+	d->loop = loop;
+	memset(&o, 0, sizeof(o));
+	o.sock_state_cb = on_sock_state;
+	o.sock_state_cb_data = d;
+	o.timeout = cfg && cfg->timeout_ms ? (int)cfg->timeout_ms : 2000;
+	o.tries = cfg && cfg->tries ? (int)cfg->tries : 2;
+	/*
+	 * NOCHECKRESP: hand SERVFAIL and REFUSED answers to us instead of
+	 * trying the next server and folding them into one error, so the
+	 * report can say which it was. Search domains are never applied:
+	 * ares_send() asks exactly the name given.
+	 */
+	o.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS;
+	o.ednspsz = EDNS_UDP_SIZE;
+	mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+	    ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ;
+	if ((rc = ares_init_options(&d->ch, &o, mask)) != ARES_SUCCESS) {
+		buf_printf(why, "cannot set up the resolver: %s",
+		    ares_strerror(rc));
+		free(d);
+		return NULL;
+	}
+	if (cfg && cfg->servers && cfg->servers[0] &&
+	    set_servers(d, cfg->servers, why) == -1) {
+		ares_destroy(d->ch);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+struct dns *
+dns_new_fake(struct evloop *loop, dns_fake_fn *fn, void *arg)
+{
+	struct dns *d;
+
+	d = xcalloc(1, sizeof(*d));
+	d->loop = loop;
+	d->fake = fn;
+	d->fake_arg = arg;
+	return d;
+}
+
+static void
+query_unlink_free(struct dns_query *q)
+{
+	struct dns *d = q->d;
+
+	if (q->sending) {
+		/* c-ares may answer from inside ares_send(). */
+		q->done = 1;
+		return;
+	}
+	if (q->prev)
+		q->prev->next = q->next;
+	else if (d->pending == q)
+		d->pending = q->next;
+	if (q->next)
+		q->next->prev = q->prev;
+	if (q->fake_timer)
+		evloop_timer_del(q->fake_timer);
+	free(q->qname);
+	free(q->name);
+	free(q->err);
+	free(q);
+}
+
+void
+dns_free(struct dns *d)
+{
+	struct dns_watch *w, *n;
+
+	if (d == NULL)
+		return;
+	d->dying = 1;
+	while (d->pending != NULL) {
+		d->pending->cancelled = 1;
+		if (d->fake != NULL)
+			query_unlink_free(d->pending);
+		else
+			break;
+	}
+	if (d->ch != NULL) {
+		struct dns_query *q;
+
+		for (q = d->pending; q != NULL; q = q->next)
+			q->cancelled = 1;
+		/* Calls every pending callback with ARES_EDESTRUCTION. */
+		ares_destroy(d->ch);
+	}
+	for (w = d->watches; w != NULL; w = n) {
+		n = w->next;
+		evloop_io_del(w->io);
+		free(w);
+	}
+	if (d->timer)
+		evloop_timer_del(d->timer);
+	free(d);
+}
+
+void
+dns_cancel(struct dns_query *q)
+{
+	if (q == NULL)
+		return;
+	q->cancelled = 1;
+	q->cb = NULL;
+	/*
+	 * A fake query waiting for its timer goes now; one whose answer is
+	 * being delivered (cancelled from its own callback) is freed by
+	 * fake_fire(), and a real one when c-ares reports its end.
+	 */
+	if (q->d->fake != NULL && q->fake_timer != NULL)
+		query_unlink_free(q);
+}
+
+static int
+has_soa(const struct dns_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrr; i++)
+		if (m->rr[i].section == 2 && m->rr[i].type == DNS_T_SOA)
+			return 1;
+	return 0;
+}
+
+/*
+ * Deliver the answer in m for q (status already mapped). May ask again
+ * for a CNAME target: then nothing is delivered yet and 1 is returned.
+ */
+static int
+deliver(struct dns_query *q, enum dns_outcome out, const struct dns_msg *m,
+    const char *why)
+{
+	struct dns_result r;
+	struct dns_rr *rr = NULL;
+	const char *cur;
+	size_t i, n = 0, hops;
+	char *next;
+	int found;
+
+	memset(&r, 0, sizeof(r));
+	r.qname = q->qname;
+	r.qtype = q->type;
+	r.ms = evloop_clock() - q->start;
+	r.why = why;
+	r.msg = m;
+	cur = q->name;
+	if (m != NULL) {
+		r.ad = m->ad;
+		r.aa = m->aa;
+		r.size = m->size;
+		/* Follow the CNAME chain inside this answer. */
+		for (hops = 0;; hops++) {
+			found = 0;
+			for (i = 0; i < m->nrr; i++)
+				if (m->rr[i].section == 1 &&
+				    m->rr[i].type == DNS_T_CNAME &&
+				    q->type != DNS_T_CNAME &&
+				    dns_name_equal(m->rr[i].owner, cur)) {
+					cur = m->rr[i].u.name;
+					found = 1;
+					break;
+				}
+			if (!found)
+				break;
+			if (++q->ncname > DNS_MAX_CNAME) {
+				out = DNS_ERROR;
+				r.why = "CNAME chain too long or looping";
+				break;
+			}
+		}
+		if (out == DNS_OK) {
+			rr = xcalloc(m->nrr ? m->nrr : 1, sizeof(*rr));
+			for (i = 0; i < m->nrr; i++)
+				if (m->rr[i].section == 1 &&
+				    m->rr[i].type == q->type &&
+				    dns_name_equal(m->rr[i].owner, cur)) {
+					rr[n] = m->rr[i];
+					if (n == 0 || rr[n].ttl < r.ttl)
+						r.ttl = rr[n].ttl;
+					n++;
+				}
+			if (n == 0) {
+				out = DNS_NODATA;
+				/*
+				 * A CNAME whose target lies outside the
+				 * server's zones comes back alone from an
+				 * authoritative server: ask for the target.
+				 */
+				if (q->ncname > 0 && !has_soa(m) &&
+				    !dns_name_equal(cur, q->name)) {
+					free(rr);
+					next = xstrdup(cur);
+					free(q->name);
+					q->name = next;
+					send_query(q);
+					return 1;
+				}
+			}
+		}
+	}
+	r.outcome = out;
+	r.rr = rr;
+	r.nrr = n;
+	r.canonical = cur;
+	r.ncname = q->ncname;
+	if (q->cb != NULL && !q->cancelled)
+		q->cb(&r, q->arg);
+	free(rr);
+	return 0;
+}
+
+static void
+on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct dns_query *q = arg;
+	struct dns_msg m;
+	struct buf *why;
+	enum dns_outcome out;
+	int again;
+
+	(void)timeouts;
+	if (q->cancelled || q->d->dying) {
+		query_unlink_free(q);
+		return;
+	}
+	why = buf_new(BUF_WHY_MAX);
+	memset(&m, 0, sizeof(m));
+	switch (status) {
+	case ARES_SUCCESS:
+		if (dns_wire_parse(abuf, (size_t)alen, &m, why) == -1) {
+			out = DNS_ERROR;
+			break;
+		}
+		switch (m.rcode) {
+		case DNS_RCODE_NOERROR:
+			out = DNS_OK;
+			break;
+		case DNS_RCODE_NXDOMAIN:
+			out = DNS_NXDOMAIN;
+			break;
+		case DNS_RCODE_SERVFAIL:
+			out = DNS_SERVFAIL;
+			break;
+		case DNS_RCODE_REFUSED:
+			out = DNS_REFUSED;
+			break;
+		default:
+			out = DNS_ERROR;
+			buf_printf(why, "resolver answered with rcode %d",
+			    m.rcode);
+		}
+		break;
+	case ARES_ETIMEOUT:
+		out = DNS_TIMEOUT;
+		buf_printf(why, "no answer from the resolver");
+		break;
+	case ARES_ESERVFAIL:
+		out = DNS_SERVFAIL;
+		break;
+	case ARES_EREFUSED:
+		out = DNS_REFUSED;
+		break;
+	case ARES_ECONNREFUSED:
+		out = DNS_TIMEOUT;
+		buf_printf(why, "the resolver refused the connection");
+		break;
+	default:
+		out = DNS_ERROR;
+		buf_printf(why, "%s", ares_strerror(status));
+	}
+	again = deliver(q, out, status == ARES_SUCCESS ? &m : NULL,
+	    buf_len(why) ? buf_str(why) : NULL);
+	dns_wire_free(&m);
+	buf_free(why);
+	if (!again)
+		query_unlink_free(q);
+}
+
+/* The fake backend: one question, one synthesized answer. */
+static void
+fake_fire(void *arg)
+{
+	struct dns_query *q = arg;
+	struct dns_msg m;
+	struct dns_rr *rrs = NULL;
+	size_t nrr = 0, i;
+	enum dns_outcome out;
+	int again;
+
+	q->fake_timer = NULL;
+	if (q->err != NULL) {
+		deliver(q, DNS_ERROR, NULL, q->err);
+		query_unlink_free(q);
+		return;
+	}
+	out = q->d->fake(q->d->fake_arg, q->name, q->type, &rrs, &nrr);
+	memset(&m, 0, sizeof(m));
+	m.qname = q->name;
+	m.qtype = (uint16_t)q->type;
+	m.rr = rrs;
+	m.nrr = nrr;
+	for (i = 0; i < nrr; i++) {
+		if (rrs[i].section == 0)
+			rrs[i].section = 1;
+		m.size += 16 + (rrs[i].type == DNS_T_TXT ?
+		    rrs[i].u.txt.len : 16);
+	}
+	again = deliver(q, out, out == DNS_TIMEOUT ? NULL : &m,
+	    out == DNS_TIMEOUT ? "no answer from the resolver" : NULL);
+	m.qname = NULL;
+	dns_wire_free(&m);
+	if (!again)
+		query_unlink_free(q);
+}
+
+static void
+send_query(struct dns_query *q)
+{
+	struct dns *d = q->d;
+	unsigned char *qbuf = NULL;
+	int qlen = 0, rc, was;
+	struct buf *why;
+
+	d->sent++;
+	if (d->fake != NULL) {
+		q->fake_timer = evloop_timer_add(d->loop, 0, fake_fire, q);
+		return;
+	}
+	rc = ares_create_query(q->name, 1 /* IN */, q->type, 0,
+	    (q->flags & DNS_Q_NORECURSE) ? 0 : 1, &qbuf, &qlen,
+	    EDNS_UDP_SIZE);
+	if (rc != ARES_SUCCESS) {
+		why = buf_new(BUF_WHY_MAX);
+		buf_printf(why, "cannot ask for \"%s\": %s", q->name,
+		    ares_strerror(rc));
+		/* Delivered from a timer: callers do not expect a callback
+		 * before dns_query() returns. */
+		q->err = buf_steal(why);
+		buf_free(why);
+		q->fake_timer = evloop_timer_add(d->loop, 0, fake_fire, q);
+		return;
+	}
+	/*
+	 * Ask for authenticated data (RFC 6840 §5.7): a validating resolver
+	 * then sets AD on answers it validated, without our needing DO.
+	 */
+	if (qlen > 3)
+		qbuf[3] |= 0x20;
+	was = q->sending;
+	q->sending = 1;
+	ares_send(d->ch, qbuf, qlen, on_answer, q);
+	q->sending = was;
+	ares_free_string(qbuf);
+	if (!was && q->done)
+		query_unlink_free(q);
+	dns_rearm(d);
+}
+
+struct dns_query *
+dns_query(struct dns *d, const char *name, int type, int flags, dns_cb *cb,
+    void *arg)
+{
+	struct dns_query *q;
+
+	q = xcalloc(1, sizeof(*q));
+	q->d = d;
+	q->qname = xstrdup(name);
+	q->name = xstrdup(name);
+	q->type = type;
+	q->flags = flags;
+	q->cb = cb;
+	q->arg = arg;
+	q->start = evloop_clock();
+	q->next = d->pending;
+	if (d->pending)
+		d->pending->prev = q;
+	d->pending = q;
+	q->sending = 1;
+	send_query(q);
+	q->sending = 0;
+	if (q->done) {
+		query_unlink_free(q);
+		return NULL;
+	}
+	return q;
+}

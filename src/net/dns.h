@@ -1,0 +1,111 @@
+/*
+ * dns - asynchronous DNS over c-ares, driven by the evloop.
+ *
+ * Purpose: every DNS question mxprobe asks goes through dns_query(). The
+ * answer comes back parsed (dns_wire) with the facts a diagnosis needs and
+ * c-ares' convenience parsers drop: TTLs, the CNAME chain, the AD bit, the
+ * answer size, and an outcome that keeps NXDOMAIN, NODATA, SERVFAIL,
+ * REFUSED and timeout apart (RFC 2308; a timeout or SERVFAIL is UNKNOWN,
+ * never a verdict).
+ *
+ * API:
+ *	dns_new(loop, cfg, why)		channel over c-ares; cfg->servers is
+ *		a list "ADDR[:PORT]" (IPv6 as [ADDR]:PORT), NULL = the
+ *		system resolver configuration (/etc/resolv.conf)
+ *	dns_new_fake(loop, fn, arg)	answers come from fn() instead of the
+ *		network, delivered from a 0 ms timer (for unit tests and the
+ *		SPF conformance harness)
+ *	dns_query(d, name, type, flags, cb, arg)  -> handle, or NULL when
+ *		the callback already ran (c-ares failed at once)
+ *	dns_cancel(q)			the callback will not be called
+ *	dns_free(d)			pending callbacks are not called
+ *	dns_outcome_name(o)		"NXDOMAIN", ...
+ *	dns_queries_sent(d)
+ *	dns_name_equal(a, b)		case-insensitive, one final dot ignored
+ *	dns_name_in_list(list, name)	name in a NULL-terminated list (or NULL)
+ *
+ * The result passed to cb is valid only during the call. CNAMEs are
+ * followed (in the answer, and by asking again for the target when a
+ * server returns the CNAME alone) up to DNS_MAX_CNAME links; a loop or a
+ * longer chain is DNS_ERROR. result->rr holds only the RRs of the asked
+ * type owned by the final name.
+ *
+ * Flags: DNS_Q_NORECURSE clears RD (asking an authoritative server
+ * directly, for --propagation).
+ *
+ * BUGS: c-ares retries a truncated UDP answer over TCP by itself; we see
+ * only the final answer (result->tc tells whether the UDP one was cut is
+ * therefore unknown; result->size is the size of the answer we got).
+ */
+#ifndef MXPROBE_DNS_H
+#define MXPROBE_DNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse/dns_wire.h"
+
+struct evloop;
+struct buf;
+struct dns;
+struct dns_query;
+
+#define DNS_MAX_CNAME	8
+#define DNS_Q_NORECURSE	0x01
+
+enum dns_outcome {
+	DNS_OK,		/* records of the asked type */
+	DNS_NODATA,	/* the name exists, no records of that type */
+	DNS_NXDOMAIN,
+	DNS_SERVFAIL,
+	DNS_REFUSED,
+	DNS_TIMEOUT,
+	DNS_ERROR	/* malformed answer, CNAME loop, resolver error */
+};
+
+struct dns_config {
+	const char	**servers;	/* NULL-terminated, or NULL */
+	unsigned	  timeout_ms;	/* per try; 0 = 2000 */
+	unsigned	  tries;	/* 0 = 2 */
+};
+
+struct dns_result {
+	enum dns_outcome	 outcome;
+	const char		*qname;
+	int			 qtype;
+	const struct dns_rr	*rr;
+	size_t			 nrr;
+	const char		*canonical;	/* final name after CNAMEs */
+	size_t			 ncname;	/* CNAME links followed */
+	int			 ad;		/* authenticated data */
+	int			 aa;		/* authoritative answer */
+	uint32_t		 ttl;		/* smallest TTL of rr[] */
+	size_t			 size;		/* answer octets */
+	uint64_t		 ms;		/* elapsed */
+	const char		*why;		/* text for DNS_ERROR etc. */
+	const struct dns_msg	*msg;		/* the last raw message */
+};
+
+typedef void dns_cb(const struct dns_result *, void *arg);
+
+/*
+ * A fake answers a question with an outcome and, for DNS_OK, the RRs of
+ * the answer section (CNAMEs included, owners lower-case); the fake
+ * allocates *rrs with malloc and the dns layer frees them.
+ */
+typedef enum dns_outcome dns_fake_fn(void *arg, const char *name, int type,
+    struct dns_rr **rrs, size_t *nrr);
+
+struct dns	*dns_new(struct evloop *, const struct dns_config *,
+		    struct buf *);
+struct dns	*dns_new_fake(struct evloop *, dns_fake_fn *, void *);
+void		 dns_free(struct dns *);
+struct dns_query *dns_query(struct dns *, const char *, int, int, dns_cb *,
+		    void *);
+void		 dns_cancel(struct dns_query *);
+const char	*dns_outcome_name(enum dns_outcome);
+unsigned long	 dns_queries_sent(const struct dns *);
+int		 dns_name_equal(const char *, const char *);
+int		 dns_name_in_list(const char **, const char *);
+
+#endif

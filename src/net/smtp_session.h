@@ -1,0 +1,240 @@
+/*
+ * smtp_session - one non-blocking SMTP/STARTTLS probe of one exchanger
+ * address, on the shared event loop.
+ *
+ * Purpose: find out what a sending MTA would meet at this address: does
+ * it answer, greet, accept EHLO, offer STARTTLS, complete a TLS handshake,
+ * and with which certificate. It NEVER sends MAIL, RCPT or DATA: the only
+ * commands are EHLO, HELO, STARTTLS and QUIT (the transcript in the
+ * result proves it). Many sessions run at once on one evloop.
+ *
+ * State machine (RFC 5321 sections 3.1, 4.1.1.1, 4.1.1.10, 4.2; RFC 3207
+ * section 4). Every state has its own timer (step_timeout_ms); one
+ * overall timer (deadline_ms) covers the whole session.
+ *
+ *   start --> CONNECT --refused/unreachable/timeout--> done
+ *                |connected
+ *                v
+ *             BANNER ---4xx/5xx greeting----------------> QUIT
+ *                |220        (silence: NO_BANNER)
+ *                v
+ *              EHLO ----4xx-------------------------------> QUIT
+ *                |  \---5xx--> HELO --non-2xx-------------> QUIT
+ *                |                \--2xx (no extensions)--> QUIT
+ *                |2xx
+ *                |--STARTTLS not advertised---------------> QUIT
+ *                v
+ *            STARTTLS --non-220---------------------------> QUIT
+ *                |220 (nothing may follow it in the buffer)
+ *                v
+ *          TLS_HANDSHAKE --failure/drop--> done (TLS_FAILED)
+ *                |done (certificate facts gathered)
+ *                v
+ *            EHLO_TLS --non-2xx---------------------------> QUIT
+ *                |2xx
+ *                v
+ *              QUIT --221 / close / timeout--> done
+ *
+ * Outcomes are decided before QUIT; whatever QUIT gets back (or not)
+ * changes nothing. A protocol error (a malformed, oversized or endless
+ * reply, or data after the STARTTLS 220, i.e. response injection as in
+ * CVE-2011-0411) closes the connection at once without QUIT, as does a
+ * TLS failure. A close or reset before QUIT is DROPPED (flag
+ * reset_after_connect when it came before any byte of the greeting),
+ * except during the TLS handshake, where it is TLS_FAILED: that is what
+ * a server with a broken TLS setup does.
+ *
+ * API:
+ *	smtp_session_start(loop, cfg, addr, addrlen, mxhost, cb, arg)
+ *		starts connecting to addr (its port is replaced by cfg->port)
+ *		and returns the handle. cb is never called from inside
+ *		smtp_session_start(), even when the session fails at once.
+ *	smtp_session_cancel(s)	stop now; cb will not be called. Do not
+ *		call it after cb ran (the session freed itself); calling it
+ *		from inside this session's own cb is a harmless no-op.
+ *	cb(res, arg)	called exactly once unless cancelled, after the
+ *		socket is closed and just before the session frees itself
+ *		(after cb returns, the handle is gone). The CALLER OWNS res
+ *		and must release it with smtp_result_free(), now or later.
+ *	smtp_result_free(res)	NULL is a no-op
+ *	smtp_outcome_name(o)	"OK", "REFUSED", ... (stable strings)
+ *	smtp_outcome_describe(o) one-line English explanation
+ *	smtp_step_name(st)	"connect", "banner", ... (stable strings)
+ *
+ * Configuration: see struct smtp_config; zero values pick the defaults.
+ * The tls context is borrowed and should be shared by all sessions (it
+ * holds the trust store); if NULL, each session loads its own. With TLSA
+ * records the handshake is also checked by DANE (tls_conn_dane(), RFC
+ * 7672 section 3): the result lands in res->tls.dane_*; a mismatch never
+ * ends the session (it is a fact, as a bad certificate is).
+ *
+ * Limits: input is capped per line and per reply (smtp_reply.h); the
+ * input buffer holds at most SMTP_SESSION_INBUF octets.
+ *
+ * SIGPIPE: plain-text writes use MSG_NOSIGNAL, TLS writes ignore it
+ * (tls.h); the program need not.
+ *
+ * BUGS: nothing is pipelined; only EHLO keywords before and after TLS
+ * are kept, not the replies' full text.
+ */
+#ifndef MXPROBE_SMTP_SESSION_H
+#define MXPROBE_SMTP_SESSION_H
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include "parse/smtp_reply.h"
+#include "net/tls.h"
+
+struct evloop;
+struct smtp_session;
+
+#define SMTP_SESSION_INBUF		16384
+#define SMTP_DEFAULT_PORT		25
+#define SMTP_DEFAULT_STEP_TIMEOUT_MS	30000
+#define SMTP_DEFAULT_DEADLINE_MS	120000
+#define SMTP_DEFAULT_EHLO_NAME		"localhost"
+
+struct smtp_config {
+	const char	*ehlo_name;	/* our name in EHLO/HELO; NULL =
+					 * SMTP_DEFAULT_EHLO_NAME. Validate
+					 * it with smtp_ehlo_name_valid();
+					 * an invalid one is replaced by the
+					 * default (with a warning) */
+	unsigned short	 port;		/* 0 = 25 (labs: --smtp-port) */
+	unsigned int	 step_timeout_ms; /* per step; 0 = default */
+	unsigned int	 deadline_ms;	/* whole session; 0 = default */
+	struct tls_ctx	*tls;		/* borrowed; NULL = private one
+					 * with the system trust store */
+	int		 family;	/* AF_UNSPEC = any; AF_INET or
+					 * AF_INET6: an address of the other
+					 * family is not contacted
+					 * (NETWORK_ERROR) */
+	const struct tls_tlsa *tlsa;	/* TLSA records of _25._tcp.MXHOST
+					 * (RFC 7672 section 2.2); copied at
+					 * start. NULL/0: no DANE check */
+	size_t		 ntlsa;
+	int		 tlsa_secure;	/* the TLSA answer was DNSSEC-
+					 * authenticated (AD) */
+};
+
+/* Keep in step with the name and description tables in smtp_session.c;
+ * names are stable strings for reports. */
+enum smtp_outcome {
+	SMTP_OK,		/* STARTTLS done, EHLO after TLS accepted */
+	SMTP_REFUSED,		/* ECONNREFUSED: nothing listens */
+	SMTP_CONNECT_TIMEOUT,	/* no answer to the TCP SYN in time */
+	SMTP_NETWORK_ERROR,	/* unreachable etc.; why = errno text */
+	SMTP_NO_BANNER,		/* connected, never greeted (tarpit) */
+	SMTP_BANNER_TEMPFAIL,	/* 4xx greeting, e.g. 421 */
+	SMTP_BANNER_PERMFAIL,	/* 5xx greeting, e.g. 554 */
+	SMTP_EHLO_REJECTED,	/* EHLO 4xx, or EHLO 5xx and HELO refused
+				 * too, or EHLO after TLS refused */
+	SMTP_STARTTLS_NOT_OFFERED, /* session fine, but no STARTTLS (or only
+				 * HELO worked) */
+	SMTP_STARTTLS_REJECTED,	/* STARTTLS answered with non-220 */
+	SMTP_TLS_FAILED,	/* handshake failed; why = OpenSSL reason */
+	SMTP_DROPPED,		/* closed/reset by the server unexpectedly */
+	SMTP_PROTOCOL_ERROR,	/* malformed/oversized/endless reply, or
+				 * response injection after STARTTLS */
+	SMTP_TIMEOUT,		/* a later step timed out; see step */
+	SMTP_OUTCOME_COUNT
+};
+
+enum smtp_step {
+	SMTP_STEP_CONNECT,
+	SMTP_STEP_BANNER,
+	SMTP_STEP_EHLO,
+	SMTP_STEP_HELO,
+	SMTP_STEP_STARTTLS,
+	SMTP_STEP_TLS_HANDSHAKE,
+	SMTP_STEP_EHLO_TLS,
+	SMTP_STEP_QUIT,
+	SMTP_STEP_COUNT
+};
+
+/* Elapsed milliseconds; -1 when that step was not reached. */
+struct smtp_timing {
+	long	connect_ms;	/* connect() until the socket was writable */
+	long	banner_ms;	/* connected until the greeting was complete */
+	long	ehlo_ms;	/* first EHLO sent until its reply */
+	long	tls_ms;		/* TLS handshake start until done */
+	long	total_ms;	/* session start until closed */
+};
+
+struct smtp_result {
+	enum smtp_outcome outcome;
+	enum smtp_step	 step;		/* the step in which the outcome was
+					 * decided (OK: ehlo-tls;
+					 * STARTTLS_NOT_OFFERED: ehlo or
+					 * helo); for TIMEOUT/NO_BANNER/
+					 * CONNECT_TIMEOUT the step that
+					 * timed out */
+	char		*why;		/* reason for a non-OK outcome:
+					 * errno text, OpenSSL reason,
+					 * protocol error; "" if none */
+	int		 sys_errno;	/* errno behind REFUSED,
+					 * NETWORK_ERROR, DROPPED; else 0 */
+	int		 reset_after_connect; /* DROPPED before any byte of
+					 * the greeting arrived */
+	int		 deadline_hit;	/* the overall deadline (not a step
+					 * timeout) ended the session */
+
+	char		 addr[INET6_ADDRSTRLEN]; /* peer address, text */
+	unsigned short	 port;		/* peer port */
+	char		*mxhost;	/* MX host name (SNI, name check);
+					 * NULL if none was given */
+
+	struct smtp_reply banner;	/* the greeting (code 0 if none);
+					 * text censored */
+	char		*banner_host;	/* first word of the greeting text
+					 * after any enhanced status code
+					 * (the name the server claims),
+					 * NULL if none */
+
+	int		 ehlo_ok;	/* EHLO (before TLS) got 2xx */
+	struct smtp_ehlo ehlo;		/* keywords before TLS */
+	struct smtp_reply ehlo_reject;	/* EHLO's refusal when EHLO was
+					 * refused (code 0 otherwise) */
+	int		 helo_fallback;	/* EHLO got 5xx, HELO was sent */
+	int		 helo_ok;	/* HELO got 2xx */
+
+	int		 starttls_offered; /* STARTTLS in the EHLO keywords */
+	int		 starttls_code;	/* reply code to STARTTLS; 0 = not
+					 * sent */
+	struct smtp_reply reject;	/* the refusal that ended the
+					 * dialogue: HELO's (after EHLO 5xx),
+					 * STARTTLS's, or EHLO's after TLS
+					 * (code 0 if none). A refused EHLO
+					 * before TLS is in ehlo_reject, a
+					 * refused greeting in banner */
+
+	int		 tls_done;	/* handshake completed; tls valid */
+	struct tls_facts tls;		/* protocol, cipher, group, chain,
+					 * verify and name-check results */
+	int		 ehlo_tls_ok;	/* EHLO after TLS got 2xx */
+	struct smtp_ehlo ehlo_tls;	/* keywords after TLS (RFC 3207
+					 * 4.2: the ones that count) */
+
+	int		 quit_code;	/* reply to QUIT; 0 if none */
+	struct smtp_timing ms;
+
+	char		**sent;		/* every command we sent, in order,
+					 * without CRLF (never MAIL/RCPT/
+					 * DATA) */
+	size_t		  nsent;
+};
+
+typedef void	smtp_done_cb(struct smtp_result *, void *);
+
+struct smtp_session	*smtp_session_start(struct evloop *,
+			    const struct smtp_config *,
+			    const struct sockaddr *, socklen_t, const char *,
+			    smtp_done_cb *, void *);
+void			 smtp_session_cancel(struct smtp_session *);
+void			 smtp_result_free(struct smtp_result *);
+const char		*smtp_outcome_name(enum smtp_outcome);
+const char		*smtp_outcome_describe(enum smtp_outcome);
+const char		*smtp_step_name(enum smtp_step);
+
+#endif

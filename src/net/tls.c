@@ -1,0 +1,678 @@
+/* tls - OpenSSL client side for STARTTLS; see tls.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "util/buf.h"
+#include "net/tls.h"
+#include "util/xalloc.h"
+
+struct tls_ctx {
+	SSL_CTX	*ctx;
+	int	 dane_ready;	/* SSL_CTX_dane_enable: 0 not yet, 1 done,
+				 * -1 failed */
+};
+
+struct tls_conn {
+	struct tls_ctx	*ctx;
+	SSL		*ssl;
+	int		 dane_on;	/* SSL_dane_enable done, records in */
+	int		 dane_secure;
+	int		 dane_usable;
+	int		 dane_skipped;
+	int		 dane_unusable;
+	char		*dane_why;	/* set-up failure, or NULL */
+};
+
+static const char *const step_names[] = {
+	[TLS_DONE] = "DONE",
+	[TLS_WANT_READ] = "WANT_READ",
+	[TLS_WANT_WRITE] = "WANT_WRITE",
+	[TLS_ERROR] = "ERROR",
+};
+
+const char *
+tls_step_name(enum tls_step s)
+{
+	if ((int)s < 0 || s > TLS_ERROR)
+		return "?";
+	return step_names[s];
+}
+
+/* Append OpenSSL's queued reasons (oldest first) to why and empty the
+ * queue. Returns the number of reasons found. */
+static int
+ssl_reasons(struct buf *why)
+{
+	unsigned long e;
+	char s[256];
+	int n = 0;
+
+	while ((e = ERR_get_error()) != 0) {
+		ERR_error_string_n(e, s, sizeof(s));
+		if (why != NULL)
+			buf_printf(why, "%s%s", n ? "; " : "", s);
+		n++;
+	}
+	return n;
+}
+
+struct tls_ctx *
+tls_ctx_new(const char *cafile, struct buf *why)
+{
+	struct tls_ctx *t;
+	SSL_CTX *ctx;
+
+	ERR_clear_error();
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		buf_printf(why, "SSL_CTX_new: ");
+		ssl_reasons(why);
+		return NULL;
+	}
+	/* Verification is done by hand after the handshake: a bad
+	 * certificate is a fact to report, not a failed connection. */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		buf_printf(why, "cannot load the system trust store: ");
+		ssl_reasons(why);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	if (cafile != NULL &&
+	    SSL_CTX_load_verify_locations(ctx, cafile, NULL) != 1) {
+		buf_printf(why, "cannot load CA file %s: ", cafile);
+		ssl_reasons(why);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	ERR_clear_error();
+	t = xcalloc(1, sizeof(*t));
+	t->ctx = ctx;
+	return t;
+}
+
+void
+tls_ctx_free(struct tls_ctx *t)
+{
+	if (t == NULL)
+		return;
+	SSL_CTX_free(t->ctx);
+	free(t);
+}
+
+static int
+is_ip_literal(const char *h)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, h, a) == 1 || inet_pton(AF_INET6, h, a) == 1;
+}
+
+/* Host name without a trailing dot, malloc'd; NULL for NULL or "". */
+static char *
+host_nodot(const char *h)
+{
+	size_t n;
+
+	if (h == NULL)
+		return NULL;
+	n = strlen(h);
+	if (n > 0 && h[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return NULL;
+	return xstrndup(h, n);
+}
+
+struct tls_conn *
+tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
+{
+	struct tls_conn *c;
+	SSL *ssl;
+	char *h;
+
+	ERR_clear_error();
+	if ((ssl = SSL_new(t->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1) {
+		buf_printf(why, "SSL_new: ");
+		ssl_reasons(why);
+		SSL_free(ssl);
+		return NULL;
+	}
+	SSL_set_connect_state(ssl);
+	/* RFC 6066 section 3: no IP literals in SNI. */
+	h = host_nodot(sni);
+	if (h != NULL && !is_ip_literal(h) &&
+	    SSL_set_tlsext_host_name(ssl, h) != 1) {
+		buf_printf(why, "cannot set SNI %s: ", h);
+		ssl_reasons(why);
+		free(h);
+		SSL_free(ssl);
+		return NULL;
+	}
+	free(h);
+	c = xcalloc(1, sizeof(*c));
+	c->ctx = t;
+	c->ssl = ssl;
+	return c;
+}
+
+void
+tls_conn_free(struct tls_conn *c)
+{
+	if (c == NULL)
+		return;
+	SSL_free(c->ssl);
+	free(c->dane_why);
+	free(c);
+}
+
+static const char *const usage_names[] = {
+	"PKIX-TA", "PKIX-EE", "DANE-TA", "DANE-EE"
+};
+
+const char *
+tls_dane_usage_name(int u)
+{
+	if (u < 0 || u > TLS_TLSA_DANE_EE)
+		return "?";
+	return usage_names[u];
+}
+
+int
+tls_conn_dane(struct tls_conn *c, const char *base,
+    const struct tls_tlsa *recs, size_t n, int secure, struct buf *why)
+{
+	struct buf *tmp;
+	size_t i;
+	char *h;
+	int rv;
+
+	if (n == 0)
+		return 0;
+	c->dane_secure = secure;
+	if ((h = host_nodot(base)) == NULL) {
+		buf_printf(why, "DANE: no TLSA base domain");
+		goto fail;
+	}
+	ERR_clear_error();
+	if (c->ctx->dane_ready == 0)
+		c->ctx->dane_ready = SSL_CTX_dane_enable(c->ctx->ctx) > 0 ?
+		    1 : -1;
+	if (c->ctx->dane_ready < 0) {
+		buf_printf(why, "DANE: SSL_CTX_dane_enable failed: ");
+		ssl_reasons(why);
+		free(h);
+		goto fail;
+	}
+	/* The base domain is also the reference identifier that DANE-TA
+	 * records are checked against (RFC 7672 section 3.2.2). */
+	if (SSL_dane_enable(c->ssl, h) <= 0) {
+		buf_printf(why, "DANE: SSL_dane_enable(%s) failed: ", h);
+		ssl_reasons(why);
+		free(h);
+		goto fail;
+	}
+	free(h);
+	/* RFC 7672 section 3.1.1: a DANE-EE(3) match is all that counts;
+	 * the names in the certificate are not checked. */
+	SSL_dane_set_flags(c->ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	for (i = 0; i < n && i < TLS_TLSA_MAX; i++) {
+		/* RFC 7672 section 3.1.3: PKIX-TA(0) and PKIX-EE(1) are
+		 * not for SMTP; a sender treats them as unusable. */
+		if (recs[i].usage == TLS_TLSA_PKIX_TA ||
+		    recs[i].usage == TLS_TLSA_PKIX_EE) {
+			c->dane_skipped++;
+			continue;
+		}
+		rv = SSL_dane_tlsa_add(c->ssl, recs[i].usage,
+		    recs[i].selector, recs[i].mtype, recs[i].data,
+		    recs[i].len);
+		if (rv > 0)
+			c->dane_usable++;
+		else
+			c->dane_unusable++;
+		ERR_clear_error();
+	}
+	c->dane_unusable += (int)(n - i);
+	if (c->dane_usable == 0) {
+		/* With no usable record OpenSSL falls back to PKIX; that
+		 * would not be a DANE result (RFC 7672 section 2.2). */
+		tmp = buf_new(BUF_WHY_MAX);
+		buf_printf(tmp, "no usable TLSA record (%d PKIX-TA/PKIX-EE "
+		    "skipped, %d unsupported or malformed)", c->dane_skipped,
+		    c->dane_unusable);
+		free(c->dane_why);
+		c->dane_why = xstrdup(buf_str(tmp));
+		buf_free(tmp);
+		/* OpenSSL then verifies as if DANE were off (SSL_dane_enable
+		 * (3)); dane_on stays 0 so nothing reads that as DANE. */
+		return 0;
+	}
+	c->dane_on = 1;
+	return 0;
+fail:
+	free(c->dane_why);
+	c->dane_why = xstrdup(buf_str(why));
+	ERR_clear_error();
+	return -1;
+}
+
+/*
+ * OpenSSL writes to the socket with write(2): a peer that resets the
+ * connection under us would raise SIGPIPE and kill the program. Ignore
+ * it for the duration of each call and restore the owner's disposition
+ * (as curl's sigpipe_ignore() does); one thread, so this is safe.
+ */
+struct sigpipe_save {
+	struct sigaction	old;
+	int			saved;
+};
+
+static void
+sigpipe_ignore(struct sigpipe_save *sv)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sv->saved = sigaction(SIGPIPE, &sa, &sv->old) == 0;
+}
+
+static void
+sigpipe_restore(struct sigpipe_save *sv)
+{
+	int e = errno;
+
+	if (sv->saved)
+		sigaction(SIGPIPE, &sv->old, NULL);
+	errno = e;
+}
+
+/* Map the result of an SSL_* call; the caller cleared the error queue. */
+static enum tls_step
+map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
+{
+	int err = SSL_get_error(c->ssl, rv);
+
+	switch (err) {
+	case SSL_ERROR_NONE:
+		return TLS_DONE;
+	case SSL_ERROR_WANT_READ:
+		return TLS_WANT_READ;
+	case SSL_ERROR_WANT_WRITE:
+		return TLS_WANT_WRITE;
+	case SSL_ERROR_ZERO_RETURN:
+		buf_printf(why, "%s: peer sent close_notify", what);
+		return TLS_ERROR;
+	case SSL_ERROR_SYSCALL:
+		buf_printf(why, "%s: ", what);
+		if (ssl_reasons(why) > 0)
+			return TLS_ERROR;
+		if (errno != 0)
+			buf_printf(why, "%s", strerror(errno));
+		else
+			buf_printf(why, "connection closed by peer");
+		return TLS_ERROR;
+	default:
+		buf_printf(why, "%s: ", what);
+		if (ssl_reasons(why) == 0)
+			buf_printf(why, "SSL error %d", err);
+		return TLS_ERROR;
+	}
+}
+
+enum tls_step
+tls_handshake_step(struct tls_conn *c, struct buf *why)
+{
+	struct sigpipe_save sv;
+	int rv;
+
+	ERR_clear_error();
+	errno = 0;
+	sigpipe_ignore(&sv);
+	rv = SSL_do_handshake(c->ssl);
+	sigpipe_restore(&sv);
+	if (rv == 1)
+		return TLS_DONE;
+	return map_result(c, rv, "TLS handshake", why);
+}
+
+enum tls_step
+tls_read(struct tls_conn *c, void *p, size_t n, size_t *got, struct buf *why)
+{
+	struct sigpipe_save sv;
+	enum tls_step s;
+	int rv;
+
+	*got = 0;
+	ERR_clear_error();
+	errno = 0;
+	sigpipe_ignore(&sv);
+	rv = SSL_read_ex(c->ssl, p, n, got);
+	sigpipe_restore(&sv);
+	if (rv == 1)
+		return TLS_DONE;
+	/* A clean close_notify or a plain EOF is an end of stream, which the
+	 * caller judges; only a real error is TLS_ERROR. */
+	if (SSL_get_error(c->ssl, rv) == SSL_ERROR_ZERO_RETURN)
+		return TLS_DONE;
+	s = map_result(c, rv, "TLS read", why);
+	return s;
+}
+
+enum tls_step
+tls_write(struct tls_conn *c, const void *p, size_t n, size_t *put,
+    struct buf *why)
+{
+	struct sigpipe_save sv;
+	int rv;
+
+	*put = 0;
+	ERR_clear_error();
+	errno = 0;
+	sigpipe_ignore(&sv);
+	rv = SSL_write_ex(c->ssl, p, n, put);
+	sigpipe_restore(&sv);
+	if (rv == 1)
+		return TLS_DONE;
+	return map_result(c, rv, "TLS write", why);
+}
+
+STACK_OF(X509) *
+tls_conn_peer_chain(const struct tls_conn *c)
+{
+	return SSL_get_peer_cert_chain(c->ssl);
+}
+
+X509 *
+tls_conn_peer_leaf(const struct tls_conn *c)
+{
+	return SSL_get0_peer_certificate(c->ssl);
+}
+
+static char *
+censor_dup(const unsigned char *p, size_t n)
+{
+	char *s;
+	size_t i;
+
+	s = xmalloc(n + 1);
+	for (i = 0; i < n; i++)
+		s[i] = (p[i] >= 0x20 && p[i] <= 0x7e) ? (char)p[i] : '?';
+	s[n] = '\0';
+	return s;
+}
+
+static char *
+name_str(const X509_NAME *name)
+{
+	BIO *b;
+	char *data, *s;
+	long n;
+
+	if (name == NULL || (b = BIO_new(BIO_s_mem())) == NULL)
+		return xstrdup("");
+	if (X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) < 0) {
+		BIO_free(b);
+		return xstrdup("");
+	}
+	n = BIO_get_mem_data(b, &data);
+	s = censor_dup((const unsigned char *)data, n > 0 ? (size_t)n : 0);
+	BIO_free(b);
+	return s;
+}
+
+static void
+time_iso(const ASN1_TIME *t, char *out, size_t sz)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1) {
+		snprintf(out, sz, "?");
+		return;
+	}
+	strftime(out, sz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+tls_cert_facts(X509 *x, struct tls_cert_facts *cf)
+{
+	GENERAL_NAMES *gens;
+	const GENERAL_NAME *g;
+	EVP_PKEY *pk;
+	const char *kt;
+	int i, n, days, secs;
+
+	memset(cf, 0, sizeof(*cf));
+	cf->subject = name_str(X509_get_subject_name(x));
+	cf->issuer = name_str(X509_get_issuer_name(x));
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	n = gens != NULL ? sk_GENERAL_NAME_num(gens) : 0;
+	for (i = 0; i < n; i++) {
+		g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type != GEN_DNS)
+			continue;
+		if (cf->nsan_dns == TLS_SAN_MAX) {
+			cf->san_truncated = 1;
+			break;
+		}
+		cf->san_dns = xreallocarray(cf->san_dns, cf->nsan_dns + 1,
+		    sizeof(*cf->san_dns));
+		cf->san_dns[cf->nsan_dns++] = censor_dup(
+		    ASN1_STRING_get0_data(g->d.dNSName),
+		    (size_t)ASN1_STRING_length(g->d.dNSName));
+	}
+	GENERAL_NAMES_free(gens);
+
+	snprintf(cf->key_type, sizeof(cf->key_type), "?");
+	if ((pk = X509_get0_pubkey(x)) != NULL) {
+		kt = EVP_PKEY_get0_type_name(pk);
+		if (kt == NULL)
+			kt = OBJ_nid2sn(EVP_PKEY_get_base_id(pk));
+		if (kt != NULL)
+			snprintf(cf->key_type, sizeof(cf->key_type), "%s", kt);
+		cf->key_bits = EVP_PKEY_get_bits(pk);
+	}
+	time_iso(X509_get0_notBefore(x), cf->not_before,
+	    sizeof(cf->not_before));
+	time_iso(X509_get0_notAfter(x), cf->not_after, sizeof(cf->not_after));
+	if (ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x)) == 1)
+		cf->days_left = days - (secs < 0 ? 1 : 0);
+	cf->self_signed = X509_self_signed(x, 1) == 1;
+	ERR_clear_error();
+}
+
+void
+tls_cert_facts_clear(struct tls_cert_facts *cf)
+{
+	size_t i;
+
+	free(cf->subject);
+	free(cf->issuer);
+	for (i = 0; i < cf->nsan_dns; i++)
+		free(cf->san_dns[i]);
+	free(cf->san_dns);
+	memset(cf, 0, sizeof(*cf));
+}
+
+int
+tls_check_name(X509 *x, const char *host, char **matched)
+{
+	char *h, *peer = NULL;
+	int rv;
+
+	*matched = NULL;
+	if (x == NULL || (h = host_nodot(host)) == NULL)
+		return 0;
+	/* No partial wildcards ("f*.example.com"): RFC 7817 section 3
+	 * allows "*" only as the complete left-most label. OpenSSL already
+	 * refuses wildcards in other labels and across labels. */
+	rv = X509_check_host(x, h, strlen(h),
+	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, &peer);
+	free(h);
+	ERR_clear_error();
+	if (rv == 1 && peer != NULL)
+		*matched = censor_dup((const unsigned char *)peer,
+		    strlen(peer));
+	OPENSSL_free(peer);
+	return rv == 1;
+}
+
+int
+tls_verify_chain(struct tls_ctx *t, X509 *leaf, STACK_OF(X509) *chain,
+    int *err)
+{
+	X509_STORE_CTX *sctx;
+	int rv;
+
+	*err = X509_V_ERR_UNSPECIFIED;
+	if (leaf == NULL)
+		return 0;
+	if ((sctx = X509_STORE_CTX_new()) == NULL)
+		return 0;
+	if (X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(t->ctx), leaf,
+	    chain) != 1) {
+		X509_STORE_CTX_free(sctx);
+		ERR_clear_error();
+		return 0;
+	}
+	/* The purpose and trust settings of a TLS client checking a
+	 * server, as SSL_connect() with SSL_VERIFY_PEER would use. */
+	X509_STORE_CTX_set_default(sctx, "ssl_server");
+	rv = X509_verify_cert(sctx);
+	*err = X509_STORE_CTX_get_error(sctx);
+	if (rv == 1)
+		*err = X509_V_OK;
+	else if (*err == X509_V_OK)
+		*err = X509_V_ERR_UNSPECIFIED;
+	X509_STORE_CTX_free(sctx);
+	ERR_clear_error();
+	return rv == 1;
+}
+
+void
+tls_facts_init(struct tls_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void
+tls_facts_clear(struct tls_facts *f)
+{
+	size_t i;
+
+	free(f->version);
+	free(f->cipher);
+	free(f->group);
+	for (i = 0; i < f->nchain; i++)
+		tls_cert_facts_clear(&f->chain[i]);
+	free(f->chain);
+	free(f->verify_error_str);
+	free(f->name_checked);
+	free(f->name_matched);
+	free(f->dane_why);
+	if (f->peer_chain != NULL)
+		sk_X509_pop_free(f->peer_chain, X509_free);
+	tls_facts_init(f);
+}
+
+/* What OpenSSL's DANE verification during the handshake found. */
+static void
+dane_facts(struct tls_conn *c, struct tls_facts *f)
+{
+	uint8_t u, sel, mt;
+	long vr;
+	int depth;
+
+	f->dane_secure = c->dane_secure;
+	f->dane_usable = c->dane_usable;
+	f->dane_skipped = c->dane_skipped;
+	f->dane_unusable = c->dane_unusable;
+	f->dane_depth = -1;
+	f->dane_usage = f->dane_selector = f->dane_mtype = -1;
+	if (!c->dane_on) {
+		if (c->dane_why != NULL)
+			f->dane_why = xstrdup(c->dane_why);
+		return;
+	}
+	f->dane_checked = 1;
+	vr = SSL_get_verify_result(c->ssl);
+	depth = SSL_get0_dane_tlsa(c->ssl, &u, &sel, &mt, NULL, NULL);
+	if (vr == X509_V_OK && depth >= 0 &&
+	    SSL_get0_dane_authority(c->ssl, NULL, NULL) >= 0) {
+		f->dane_ok = 1;
+		f->dane_depth = depth;
+		f->dane_usage = u;
+		f->dane_selector = sel;
+		f->dane_mtype = mt;
+		return;
+	}
+	f->dane_why = xstrdup(vr != X509_V_OK ?
+	    X509_verify_cert_error_string(vr) :
+	    "no TLSA record matched the presented chain");
+}
+
+void
+tls_conn_facts(struct tls_conn *c, const char *host, struct tls_facts *f)
+{
+	STACK_OF(X509) *chain;
+	X509 *leaf;
+	const char *g;
+	char tmp[32];
+	int nid, i, n, err;
+
+	tls_facts_clear(f);
+	f->version = xstrdup(SSL_get_version(c->ssl));
+	f->cipher = xstrdup(SSL_get_cipher_name(c->ssl));
+	nid = SSL_get_negotiated_group(c->ssl);
+	if (nid > 0) {
+		if (nid & TLSEXT_nid_unknown) {
+			snprintf(tmp, sizeof(tmp), "unknown-0x%04x",
+			    nid & 0xffff);
+			f->group = xstrdup(tmp);
+		} else {
+			g = SSL_group_to_name(c->ssl, nid);
+			if (g == NULL)
+				g = OBJ_nid2sn(nid);
+			if (g != NULL)
+				f->group = xstrdup(g);
+		}
+	}
+
+	chain = SSL_get_peer_cert_chain(c->ssl);
+	leaf = SSL_get0_peer_certificate(c->ssl);
+	n = chain != NULL ? sk_X509_num(chain) : 0;
+	if (n > TLS_CHAIN_MAX) {
+		f->chain_truncated = 1;
+		n = TLS_CHAIN_MAX;
+	}
+	if (n > 0) {
+		f->chain = xcalloc((size_t)n, sizeof(*f->chain));
+		for (i = 0; i < n; i++)
+			tls_cert_facts(sk_X509_value(chain, i), &f->chain[i]);
+		f->nchain = (size_t)n;
+		f->peer_chain = X509_chain_up_ref(chain);
+	}
+
+	f->verify_ok = tls_verify_chain(c->ctx, leaf, chain, &err);
+	f->verify_error = err;
+	f->verify_error_str = xstrdup(X509_verify_cert_error_string(err));
+	f->name_checked = host_nodot(host);
+	if (f->name_checked != NULL)
+		f->name_ok = tls_check_name(leaf, f->name_checked,
+		    &f->name_matched);
+	dane_facts(c, f);
+	ERR_clear_error();
+}

@@ -1,0 +1,432 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/buf.h"
+#include "parse/dns_wire.h"
+#include "util/xalloc.h"
+
+/*
+ * A cursor with a sticky error (OpenSMTPD unpack_dns.c): after the first
+ * failure every read returns zeros, and the caller checks err once.
+ */
+struct cur {
+	const unsigned char	*msg;
+	size_t			 len;
+	size_t			 off;
+	const char		*err;
+};
+
+static uint8_t
+get8(struct cur *c)
+{
+	if (c->err)
+		return 0;
+	if (c->off + 1 > c->len) {
+		c->err = "message truncated";
+		return 0;
+	}
+	return c->msg[c->off++];
+}
+
+static uint16_t
+get16(struct cur *c)
+{
+	uint16_t v;
+
+	if (c->err)
+		return 0;
+	if (c->off + 2 > c->len) {
+		c->err = "message truncated";
+		return 0;
+	}
+	v = (uint16_t)((c->msg[c->off] << 8) | c->msg[c->off + 1]);
+	c->off += 2;
+	return v;
+}
+
+static uint32_t
+get32(struct cur *c)
+{
+	uint32_t hi = get16(c);
+
+	return (hi << 16) | get16(c);
+}
+
+/*
+ * Read a possibly compressed name at c->off into presentation form.
+ * Pointers must point backwards (RFC 1035 §4.1.4 only ever produces such),
+ * which rules out loops; the total wire length is capped at 255.
+ */
+static char *
+getname(struct cur *c)
+{
+	char out[DNS_NAME_MAX + 8];
+	size_t o = 0, off, wire = 0, i;
+	size_t end = 0;
+	int jumped = 0, jumps = 0;
+	unsigned lab;
+	unsigned char ch;
+
+	if (c->err)
+		return xstrdup("");
+	off = c->off;
+	for (;;) {
+		if (off >= c->len) {
+			c->err = "name runs past the message";
+			return xstrdup("");
+		}
+		lab = c->msg[off];
+		if ((lab & 0xc0) == 0xc0) {
+			size_t ptr;
+
+			if (off + 1 >= c->len) {
+				c->err = "name runs past the message";
+				return xstrdup("");
+			}
+			ptr = ((lab & 0x3f) << 8) | c->msg[off + 1];
+			if (ptr >= off) {
+				c->err = "forward or looping compression "
+				    "pointer";
+				return xstrdup("");
+			}
+			/*
+			 * A name has at most 127 labels, so a legitimate one
+			 * needs no more jumps than that; a chain of pointers
+			 * to pointers would otherwise cost O(n) per name and
+			 * O(n^2) per message.
+			 */
+			if (++jumps > 127) {
+				c->err = "too many compression pointers in a "
+				    "name";
+				return xstrdup("");
+			}
+			if (!jumped)
+				end = off + 2;
+			jumped = 1;
+			off = ptr;
+			continue;
+		}
+		if ((lab & 0xc0) != 0) {
+			c->err = "unsupported label type";
+			return xstrdup("");
+		}
+		off++;
+		wire += lab + 1;
+		if (wire > 255) {
+			c->err = "name longer than 255 octets";
+			return xstrdup("");
+		}
+		if (lab == 0)
+			break;
+		if (off + lab > c->len) {
+			c->err = "name runs past the message";
+			return xstrdup("");
+		}
+		if (o > 0)
+			out[o++] = '.';
+		for (i = 0; i < lab; i++) {
+			ch = c->msg[off + i];
+			if (ch >= 'A' && ch <= 'Z')
+				ch = (unsigned char)(ch - 'A' + 'a');
+			if (ch == '.' || ch == '\\') {
+				out[o++] = '\\';
+				out[o++] = (char)ch;
+			} else if (ch > ' ' && ch < 0x7f)
+				out[o++] = (char)ch;
+			else
+				o += (size_t)snprintf(out + o, 5, "\\%03u",
+				    ch);
+		}
+		off += lab;
+	}
+	c->off = jumped ? end : off;
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = '\0';
+	return xstrdup(out);
+}
+
+static void
+skip(struct cur *c, size_t n)
+{
+	if (c->err)
+		return;
+	if (c->off + n > c->len) {
+		c->err = "record data runs past the message";
+		return;
+	}
+	c->off += n;
+}
+
+static int
+parse_rdata(struct cur *c, struct dns_rr *rr, size_t rdlen)
+{
+	size_t end = c->off + rdlen;
+	struct buf *t;
+	size_t n;
+
+	if (end > c->len) {
+		c->err = "record data runs past the message";
+		return -1;
+	}
+	switch (rr->type) {
+	case DNS_T_A:
+	case DNS_T_AAAA:
+		n = rr->type == DNS_T_A ? 4 : 16;
+		if (rdlen != n) {
+			c->err = "address record of the wrong length";
+			return -1;
+		}
+		rr->u.a.family = rr->type == DNS_T_A ? AF_INET : AF_INET6;
+		memcpy(rr->u.a.addr, c->msg + c->off, n);
+		c->off += n;
+		break;
+	case DNS_T_MX:
+		rr->u.mx.pref = get16(c);
+		rr->u.mx.host = getname(c);
+		break;
+	case DNS_T_CNAME:
+	case DNS_T_PTR:
+	case DNS_T_NS:
+		rr->u.name = getname(c);
+		break;
+	case DNS_T_TXT:
+	case DNS_T_SPF:
+		t = buf_new(65535);
+		while (!c->err && c->off < end) {
+			n = get8(c);
+			if (c->off + n > end) {
+				c->err = "TXT string runs past its record";
+				break;
+			}
+			buf_append(t, c->msg + c->off, n);
+			c->off += n;
+			rr->u.txt.nstr++;
+		}
+		rr->u.txt.len = buf_len(t);
+		rr->u.txt.data = xmalloc(rr->u.txt.len + 1);
+		memcpy(rr->u.txt.data, buf_str(t), rr->u.txt.len + 1);
+		buf_free(t);
+		break;
+	case DNS_T_TLSA:
+		if (rdlen < 3) {
+			c->err = "TLSA record too short";
+			return -1;
+		}
+		rr->u.tlsa.usage = get8(c);
+		rr->u.tlsa.selector = get8(c);
+		rr->u.tlsa.mtype = get8(c);
+		rr->u.tlsa.len = rdlen - 3;
+		rr->u.tlsa.data = xmalloc(rr->u.tlsa.len + 1);
+		memcpy(rr->u.tlsa.data, c->msg + c->off, rr->u.tlsa.len);
+		c->off += rr->u.tlsa.len;
+		break;
+	case DNS_T_SOA:
+		rr->u.soa.mname = getname(c);
+		free(getname(c));
+		rr->u.soa.serial = get32(c);
+		get32(c);
+		get32(c);
+		get32(c);
+		rr->u.soa.minimum = get32(c);
+		break;
+	default:
+		return 1;
+	}
+	if (!c->err && c->off != end)
+		c->err = "record data length does not match its contents";
+	return c->err ? -1 : 0;
+}
+
+static int
+known(uint16_t type)
+{
+	switch (type) {
+	case DNS_T_A: case DNS_T_AAAA: case DNS_T_MX: case DNS_T_CNAME:
+	case DNS_T_PTR: case DNS_T_NS: case DNS_T_TXT: case DNS_T_SPF:
+	case DNS_T_TLSA: case DNS_T_SOA:
+		return 1;
+	}
+	return 0;
+}
+
+int
+dns_wire_parse(const unsigned char *msg, size_t len, struct dns_msg *m,
+    struct buf *why)
+{
+	struct cur c = { msg, len, 0, NULL };
+	uint16_t flags, qd, an, ns;
+	size_t i, total, rdlen;
+	struct dns_rr rr;
+	char *owner;
+
+	memset(m, 0, sizeof(*m));
+	m->size = len;
+	m->id = get16(&c);
+	flags = get16(&c);
+	qd = get16(&c);
+	an = get16(&c);
+	ns = get16(&c);
+	get16(&c);
+	if (c.err)
+		goto fail;
+	m->qr = (flags >> 15) & 1;
+	m->aa = (flags >> 10) & 1;
+	m->tc = (flags >> 9) & 1;
+	m->rd = (flags >> 8) & 1;
+	m->ra = (flags >> 7) & 1;
+	m->ad = (flags >> 5) & 1;
+	m->cd = (flags >> 4) & 1;
+	m->rcode = flags & 0xf;
+	for (i = 0; i < qd; i++) {
+		owner = getname(&c);
+		if (i == 0) {
+			m->qname = owner;
+			m->qtype = get16(&c);
+		} else {
+			free(owner);
+			get16(&c);
+		}
+		get16(&c);
+	}
+	if (c.err)
+		goto fail;
+	total = (size_t)an + ns;
+	for (i = 0; i < total; i++) {
+		memset(&rr, 0, sizeof(rr));
+		rr.owner = getname(&c);
+		rr.type = get16(&c);
+		rr.class = get16(&c);
+		rr.ttl = get32(&c);
+		rdlen = get16(&c);
+		rr.section = i < an ? 1 : 2;
+		if (c.err) {
+			free(rr.owner);
+			goto fail;
+		}
+		if (!known(rr.type) || m->nrr >= DNS_WIRE_MAX_RR) {
+			if (known(rr.type))
+				m->cut = 1;
+			else
+				m->unknown++;
+			free(rr.owner);
+			skip(&c, rdlen);
+			if (c.err)
+				goto fail;
+			continue;
+		}
+		if (parse_rdata(&c, &rr, rdlen) != 0) {
+			dns_wire_rr_free(&rr);
+			goto fail;
+		}
+		m->rr = xreallocarray(m->rr, m->nrr + 1, sizeof(*m->rr));
+		m->rr[m->nrr++] = rr;
+	}
+	return 0;
+fail:
+	if (why != NULL)
+		buf_printf(why, "malformed DNS answer: %s", c.err);
+	dns_wire_free(m);
+	return -1;
+}
+
+void
+dns_wire_rr_free(struct dns_rr *rr)
+{
+	free(rr->owner);
+	switch (rr->type) {
+	case DNS_T_MX:
+		free(rr->u.mx.host);
+		break;
+	case DNS_T_CNAME: case DNS_T_PTR: case DNS_T_NS:
+		free(rr->u.name);
+		break;
+	case DNS_T_TXT: case DNS_T_SPF:
+		free(rr->u.txt.data);
+		break;
+	case DNS_T_TLSA:
+		free(rr->u.tlsa.data);
+		break;
+	case DNS_T_SOA:
+		free(rr->u.soa.mname);
+		break;
+	}
+	memset(rr, 0, sizeof(*rr));
+}
+
+void
+dns_wire_rr_copy(struct dns_rr *dst, const struct dns_rr *src)
+{
+	*dst = *src;
+	dst->owner = xstrdup(src->owner);
+	switch (src->type) {
+	case DNS_T_MX:
+		dst->u.mx.host = xstrdup(src->u.mx.host);
+		break;
+	case DNS_T_CNAME: case DNS_T_PTR: case DNS_T_NS:
+		dst->u.name = xstrdup(src->u.name);
+		break;
+	case DNS_T_TXT: case DNS_T_SPF:
+		dst->u.txt.data = xmalloc(src->u.txt.len + 1);
+		memcpy(dst->u.txt.data, src->u.txt.data, src->u.txt.len + 1);
+		break;
+	case DNS_T_TLSA:
+		dst->u.tlsa.data = xmalloc(src->u.tlsa.len + 1);
+		memcpy(dst->u.tlsa.data, src->u.tlsa.data, src->u.tlsa.len);
+		break;
+	case DNS_T_SOA:
+		dst->u.soa.mname = xstrdup(src->u.soa.mname);
+		break;
+	}
+}
+
+void
+dns_wire_free(struct dns_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrr; i++)
+		dns_wire_rr_free(&m->rr[i]);
+	free(m->rr);
+	free(m->qname);
+	memset(m, 0, sizeof(*m));
+}
+
+static const struct {
+	int		 type;
+	const char	*name;
+} types[] = {
+	{ DNS_T_A, "A" }, { DNS_T_NS, "NS" }, { DNS_T_CNAME, "CNAME" },
+	{ DNS_T_SOA, "SOA" }, { DNS_T_PTR, "PTR" }, { DNS_T_MX, "MX" },
+	{ DNS_T_TXT, "TXT" }, { DNS_T_AAAA, "AAAA" }, { DNS_T_DS, "DS" },
+	{ DNS_T_TLSA, "TLSA" }, { DNS_T_SPF, "SPF" },
+	{ DNS_T_DNSKEY, "DNSKEY" }, { DNS_T_RRSIG, "RRSIG" },
+};
+
+const char *
+dns_type_name(int type)
+{
+	static char other[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].type == type)
+			return types[i].name;
+	snprintf(other, sizeof(other), "TYPE%d", type);
+	return other;
+}
+
+int
+dns_type_from_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcasecmp(types[i].name, s) == 0)
+			return types[i].type;
+	return -1;
+}

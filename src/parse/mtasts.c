@@ -1,0 +1,611 @@
+/* mtasts - MTA-STS records, policies and MX matching (RFC 8461). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/buf.h"
+#include "analyze/findings.h"
+#include "parse/mtasts.h"
+#include "util/xalloc.h"
+
+#define DOMAIN_MAX	253
+
+static int
+is_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+const char *
+mtasts_mode_name(enum mtasts_mode m)
+{
+	switch (m) {
+	case MTASTS_MODE_ENFORCE:
+		return "enforce";
+	case MTASTS_MODE_TESTING:
+		return "testing";
+	case MTASTS_MODE_NONE:
+		return "none";
+	case MTASTS_MODE_UNSET:
+		break;
+	}
+	return "-";
+}
+
+const char *
+mtasts_fetch_name(enum mtasts_fetch f)
+{
+	static const char *names[] = {
+		"not-tried", "ok", "http-error", "tls-error", "too-large",
+		"unreachable"
+	};
+
+	if ((unsigned)f < sizeof(names) / sizeof(names[0]))
+		return names[f];
+	return "unknown";
+}
+
+/* (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / "."); returns length */
+static size_t
+ext_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || !isascii((unsigned char)s[0]) ||
+	    !isalnum((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < len && i < 32; i++)
+		if (!isascii((unsigned char)s[i]) ||
+		    !(isalnum((unsigned char)s[i]) ||
+		    strchr("_-.", s[i]) != NULL))
+			break;
+	return i;
+}
+
+void
+mtasts_txt_free(struct mtasts_txt *t)
+{
+	if (t == NULL)
+		return;
+	free(t->id);
+	free(t);
+}
+
+static int
+starts_sts(const char *s, size_t len)
+{
+	return len >= 7 && memcmp(s, "v=STSv1", 7) == 0 &&
+	    (len == 7 || s[7] == ';' || is_wsp((unsigned char)s[7]));
+}
+
+enum mtasts_status
+mtasts_txt_parse(const char *s, size_t len, struct mtasts_txt **out,
+    size_t *off, struct buf *why)
+{
+	struct mtasts_txt *t;
+	size_t i, n, ns, vs;
+
+	*out = NULL;
+	t = xcalloc(1, sizeof(*t));
+	if (!starts_sts(s, len)) {
+		*off = 0;
+		buf_printf(why, "the record must start with \"v=STSv1\"");
+		goto bad;
+	}
+	i = 7;
+	for (;;) {
+		/* sts-sep = *WSP ";" *WSP */
+		while (i < len && is_wsp((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			break;
+		if (s[i] != ';') {
+			*off = i;
+			buf_printf(why, "\";\" expected between fields");
+			goto bad;
+		}
+		i++;
+		while (i < len && is_wsp((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			break;		/* trailing separator */
+		ns = i;
+		if ((n = ext_name(s + i, len - i)) == 0) {
+			*off = i;
+			buf_printf(why, "field name expected");
+			goto bad;
+		}
+		if (i + n == len || s[i + n] != '=') {
+			*off = i + n;
+			buf_printf(why, "\"=\" expected right after the field "
+			    "name");
+			goto bad;
+		}
+		vs = i + n + 1;
+		/* sts-ext-value = 1*(%x21-3A / %x3C / %x3E-7E) */
+		for (i = vs; i < len; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c == ';' || is_wsp(c))
+				break;
+			if (c < 0x21 || c > 0x7e || c == '=') {
+				*off = i;
+				buf_printf(why, "invalid character in field "
+				    "value");
+				goto bad;
+			}
+		}
+		if (i == vs) {
+			*off = vs;
+			buf_printf(why, "empty field value");
+			goto bad;
+		}
+		if (n == 2 && memcmp(s + ns, "id", 2) == 0) {
+			size_t k;
+
+			if (t->id != NULL) {
+				*off = ns;
+				buf_printf(why, "id= given twice");
+				goto bad;
+			}
+			for (k = vs; k < i; k++)
+				if (!isalnum((unsigned char)s[k]))
+					break;
+			if (k < i || i - vs > 32) {
+				*off = k < i ? k : vs;
+				buf_printf(why, "id= must be 1 to 32 letters "
+				    "and digits");
+				goto bad;
+			}
+			t->id = xstrndup(s + vs, i - vs);
+		}
+		/* other fields are extensions: ignored */
+	}
+	if (t->id == NULL) {
+		*off = len;
+		buf_printf(why, "the required id= field is missing");
+		goto bad;
+	}
+	*out = t;
+	return MTASTS_OK;
+bad:
+	mtasts_txt_free(t);
+	return MTASTS_SYNTAX;
+}
+
+size_t
+mtasts_txt_select(const struct taglist_txt *txt, size_t n, size_t *idx)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (txt[i].data != NULL && starts_sts(txt[i].data, txt[i].len))
+			if (count++ == 0)
+				*idx = i;
+	return count;
+}
+
+/* ["*."] domain of LDH labels; lower-cased copy or NULL. */
+static char *
+mx_pattern(const char *v)
+{
+	const char *p = v;
+	size_t lab = 0, i;
+	char *s;
+
+	if (strncmp(p, "*.", 2) == 0)
+		p += 2;
+	if (*p == '\0' || strlen(p) > DOMAIN_MAX)
+		return NULL;
+	for (i = 0; p[i]; i++) {
+		if (p[i] == '.') {
+			if (lab == 0 || p[i + 1] == '\0')
+				return NULL;
+			lab = 0;
+			continue;
+		}
+		if (!isascii((unsigned char)p[i]) ||
+		    !(isalnum((unsigned char)p[i]) || p[i] == '-' ||
+		    p[i] == '_') || ++lab > 63)
+			return NULL;
+	}
+	s = xstrdup(v);
+	for (i = 0; s[i]; i++)
+		s[i] = (char)tolower((unsigned char)s[i]);
+	return s;
+}
+
+void
+mtasts_policy_free(struct mtasts_policy *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->nmx; i++)
+		free(p->mx[i]);
+	free(p->mx);
+	free(p);
+}
+
+enum mtasts_status
+mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
+    size_t *line, struct buf *why)
+{
+	struct mtasts_policy *p;
+	const char *ls, *le, *nl, *l;
+	char key[40], *val = NULL;
+	size_t ln = 0, n, i, vlen, klen;
+	int seen_version = 0, seen_max_age = 0;
+	unsigned long long age;
+
+	*out = NULL;
+	*line = 0;
+	p = xcalloc(1, sizeof(*p));
+	if (len > MTASTS_POLICY_MAX) {
+		buf_printf(why, "policy is %zu bytes; the limit is %d", len,
+		    MTASTS_POLICY_MAX);
+		goto bad;
+	}
+	ls = body;
+	while (ls < body + len) {
+		ln++;
+		*line = ln;
+		nl = memchr(ls, '\n', (size_t)(body + len - ls));
+		le = nl ? nl : body + len;
+		if (le > ls && le[-1] == '\r')
+			le--;		/* CRLF */
+		n = (size_t)(le - ls);
+		l = ls;
+		ls = nl ? nl + 1 : body + len;
+		if (n == 0)
+			continue;	/* blank line */
+		for (i = 0; i < n; i++)
+			if (((unsigned char)l[i] < 0x20 && l[i] != '\t') ||
+			    (unsigned char)l[i] > 0x7e) {
+				buf_printf(why, "control or non-ASCII byte "
+				    "0x%02x in column %zu",
+				    (unsigned char)l[i], i + 1);
+				goto bad;
+			}
+		klen = ext_name(l, n);
+		if (klen == 0 || klen >= sizeof(key) || klen == n ||
+		    l[klen] != ':') {
+			buf_printf(why, "expected \"key: value\"");
+			goto bad;
+		}
+		memcpy(key, l, klen);
+		key[klen] = '\0';
+		i = klen + 1;
+		while (i < n && is_wsp((unsigned char)l[i]))
+			i++;
+		vlen = n - i;
+		while (vlen > 0 && is_wsp((unsigned char)l[i + vlen - 1]))
+			vlen--;
+		free(val);
+		val = xstrndup(l + i, vlen);
+		/* RFC 8461 §3.2's ABNF lets the fields come in any order,
+		 * version included; receivers accept that. */
+		if (strcmp(key, "version") == 0) {
+			if (seen_version++) {
+				buf_printf(why, "version given twice");
+				goto bad;
+			}
+			if (strcmp(val, "STSv1") != 0) {
+				buf_printf(why, "version must be STSv1, not "
+				    "\"%s\"", val);
+				goto bad;
+			}
+		} else if (strcmp(key, "mode") == 0) {
+			if (p->mode != MTASTS_MODE_UNSET) {
+				buf_printf(why, "mode given twice");
+				goto bad;
+			}
+			if (strcmp(val, "enforce") == 0)
+				p->mode = MTASTS_MODE_ENFORCE;
+			else if (strcmp(val, "testing") == 0)
+				p->mode = MTASTS_MODE_TESTING;
+			else if (strcmp(val, "none") == 0)
+				p->mode = MTASTS_MODE_NONE;
+			else {
+				buf_printf(why, "mode must be enforce, testing "
+				    "or none, not \"%s\"", val);
+				goto bad;
+			}
+		} else if (strcmp(key, "max_age") == 0) {
+			if (seen_max_age++) {
+				buf_printf(why, "max_age given twice");
+				goto bad;
+			}
+			age = 0;
+			for (i = 0; val[i] && i < 10 &&
+			    isdigit((unsigned char)val[i]); i++)
+				age = age * 10 + (unsigned)(val[i] - '0');
+			if (i == 0 || val[i] != '\0' ||
+			    age > MTASTS_MAX_AGE_MAX) {
+				buf_printf(why, "max_age must be a number of "
+				    "seconds from 0 to %lu, not \"%s\"",
+				    MTASTS_MAX_AGE_MAX, val);
+				goto bad;
+			}
+			p->max_age = (uint32_t)age;
+		} else if (strcmp(key, "mx") == 0) {
+			char *pat;
+
+			if (p->nmx == MTASTS_MAX_MX) {
+				buf_printf(why, "more than %d mx lines",
+				    MTASTS_MAX_MX);
+				goto bad;
+			}
+			if ((pat = mx_pattern(val)) == NULL) {
+				buf_printf(why, "mx must be a host name, "
+				    "optionally starting with \"*.\", not "
+				    "\"%s\"", val);
+				goto bad;
+			}
+			p->mx = xreallocarray(p->mx, p->nmx + 1,
+			    sizeof(*p->mx));
+			p->mx[p->nmx++] = pat;
+		}
+		/* unknown keys are extensions: ignored */
+	}
+	*line = 0;
+	if (!seen_version) {
+		buf_printf(why, "empty policy: \"version: STSv1\" missing");
+		goto bad;
+	}
+	if (p->mode == MTASTS_MODE_UNSET) {
+		buf_printf(why, "the required mode field is missing");
+		goto bad;
+	}
+	if (!seen_max_age) {
+		buf_printf(why, "the required max_age field is missing");
+		goto bad;
+	}
+	if (p->nmx == 0 && p->mode != MTASTS_MODE_NONE) {
+		buf_printf(why, "no mx lines: a %s policy must list the MX "
+		    "hosts", mtasts_mode_name(p->mode));
+		goto bad;
+	}
+	free(val);
+	*out = p;
+	return MTASTS_OK;
+bad:
+	free(val);
+	mtasts_policy_free(p);
+	return MTASTS_SYNTAX;
+}
+
+/* Lower-cased copy without a final dot, into a caller buffer. */
+static int
+norm(const char *in, char *out, size_t size)
+{
+	size_t n, i;
+
+	n = strlen(in);
+	if (n > 0 && in[n - 1] == '.')
+		n--;
+	if (n == 0 || n >= size)
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[n] = '\0';
+	return 0;
+}
+
+int
+mtasts_mx_match(const char *pattern, const char *host)
+{
+	char p[DOMAIN_MAX + 2], h[DOMAIN_MAX + 2];
+	const char *dot;
+
+	if (pattern == NULL || host == NULL ||
+	    norm(pattern, p, sizeof(p)) == -1 ||
+	    norm(host, h, sizeof(h)) == -1)
+		return 0;
+	if (strncmp(p, "*.", 2) != 0)
+		return strcmp(p, h) == 0;
+	/* "*." matches exactly one, non-empty, left-most label (§4.1). */
+	dot = strchr(h, '.');
+	if (dot == NULL || dot == h)
+		return 0;
+	return strcmp(dot + 1, p + 2) == 0;
+}
+
+int
+mtasts_policy_covers(const struct mtasts_policy *pol, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < pol->nmx; i++)
+		if (mtasts_mx_match(pol->mx[i], host))
+			return 1;
+	return 0;
+}
+
+static int
+lookup_failed(enum dns_outcome o)
+{
+	return o != DNS_OK && o != DNS_NODATA && o != DNS_NXDOMAIN;
+}
+
+static void
+fetch_text(const struct mtasts_facts *f, struct buf *b)
+{
+	buf_printf(b, "%s", mtasts_fetch_name(f->fetch));
+	if (f->http_status != 0)
+		buf_printf(b, ", HTTP %d", f->http_status);
+	if (f->fetch_detail != NULL)
+		buf_printf(b, ", %s", f->fetch_detail);
+}
+
+void
+mtasts_analyze(const struct mtasts_facts *f, struct findings *fs)
+{
+	struct mtasts_txt *t = NULL;
+	struct mtasts_policy *pol = NULL;
+	struct buf *why, *later;
+	char subj[DOMAIN_MAX + 32];
+	size_t idx = 0, n, off, line, i;
+
+	why = buf_new(BUF_WHY_MAX);
+	later = buf_new(BUF_WHY_MAX);
+	snprintf(subj, sizeof(subj), "_mta-sts.%s", f->domain);
+	if (lookup_failed(f->txt_outcome)) {
+		findings_add(fs, F_MTASTS_LOOKUP_FAILED, subj,
+		    "The MTA-STS record %s could not be read (%s).", subj,
+		    dns_outcome_name(f->txt_outcome));
+		goto done;
+	}
+	n = f->txt_outcome == DNS_OK ? mtasts_txt_select(f->txt, f->ntxt,
+	    &idx) : 0;
+	if (n == 0) {
+		if (f->fetch == MTASTS_FETCH_OK)
+			findings_add(fs, F_MTASTS_POLICY_WITHOUT_TXT, subj,
+			    "A policy is published at https://mta-sts.%s/"
+			    ".well-known/mta-sts.txt but there is no TXT "
+			    "record at %s: senders never fetch it.",
+			    f->domain, subj);
+		else
+			findings_add(fs, F_MTASTS_MISSING, f->domain,
+			    "No MTA-STS: senders deliver over TLS only "
+			    "opportunistically and an attacker can strip "
+			    "STARTTLS.");
+		goto done;
+	}
+	if (n > 1) {
+		findings_add(fs, F_MTASTS_TXT_SYNTAX, subj,
+		    "%zu records start with v=STSv1 at %s: senders then "
+		    "assume there is no policy (RFC 8461 §3.1).", n, subj);
+		goto done;
+	}
+	if (mtasts_txt_parse(f->txt[idx].data, f->txt[idx].len, &t, &off,
+	    why) != MTASTS_OK) {
+		findings_add(fs, F_MTASTS_TXT_SYNTAX, subj,
+		    "The MTA-STS record at %s is invalid at offset %zu: %s.",
+		    subj, off, buf_str(why));
+		goto done;
+	}
+	if (f->fetch == MTASTS_FETCH_NOT_TRIED)
+		goto done;
+	if (f->fetch != MTASTS_FETCH_OK) {
+		buf_reset(why);
+		fetch_text(f, why);
+		findings_add(fs, F_MTASTS_POLICY_FETCH_FAILED, f->domain,
+		    "%s announces MTA-STS but the policy at https://mta-sts."
+		    "%s/.well-known/mta-sts.txt could not be fetched (%s).",
+		    subj, f->domain, buf_str(why));
+		goto done;
+	}
+	buf_reset(why);
+	if (mtasts_policy_parse(f->body, f->body_len, &pol, &line, why) !=
+	    MTASTS_OK) {
+		if (line > 0)
+			findings_add(fs, F_MTASTS_POLICY_SYNTAX, f->domain,
+			    "The MTA-STS policy is invalid at line %zu: %s.",
+			    line, buf_str(why));
+		else
+			findings_add(fs, F_MTASTS_POLICY_SYNTAX, f->domain,
+			    "The MTA-STS policy is invalid: %s.",
+			    buf_str(why));
+		goto done;
+	}
+	if (pol->mode == MTASTS_MODE_NONE) {
+		findings_add(fs, F_MTASTS_MODE_NONE, f->domain,
+		    "The MTA-STS policy has mode none: it withdraws the "
+		    "policy and protects nothing.");
+		goto done;
+	}
+	for (i = 0; i < f->nmx; i++) {
+		if (!mtasts_policy_covers(pol, f->mx[i].host)) {
+			if (pol->mode == MTASTS_MODE_ENFORCE)
+				findings_add(fs, F_MTASTS_MX_NOT_COVERED,
+				    f->mx[i].host, "MX %s matches no mx line "
+				    "of the enforced MTA-STS policy: senders "
+				    "that apply it will not deliver there.",
+				    f->mx[i].host);
+			else
+				buf_printf(later, "; MX %s matches no mx line",
+				    f->mx[i].host);
+		} else if (f->mx[i].cert_valid == 0) {
+			if (pol->mode == MTASTS_MODE_ENFORCE)
+				findings_add(fs, F_MTASTS_CERT_INVALID,
+				    f->mx[i].host, "MX %s does not present "
+				    "a valid certificate for its name under "
+				    "an enforced MTA-STS policy: senders that "
+				    "apply it will not deliver there.",
+				    f->mx[i].host);
+			else
+				buf_printf(later, "; MX %s has no valid "
+				    "certificate", f->mx[i].host);
+		}
+	}
+	if (pol->mode == MTASTS_MODE_TESTING)
+		findings_add(fs, F_MTASTS_TESTING, f->domain,
+		    "The MTA-STS policy is in testing mode: failures are only "
+		    "reported, delivery is not protected%s%s.",
+		    buf_len(later) ? "; before enforcing, fix these" : "",
+		    buf_str(later));
+	if (pol->max_age < 86400)
+		findings_add(fs, F_MTASTS_MAX_AGE_SHORT, f->domain,
+		    "max_age is %lu seconds: senders forget the policy in "
+		    "under a day; use at least 604800 (a week).",
+		    (unsigned long)pol->max_age);
+done:
+	mtasts_txt_free(t);
+	mtasts_policy_free(pol);
+	buf_free(why);
+	buf_free(later);
+}
+
+void
+mtasts_text(const struct mtasts_facts *f, struct buf *b)
+{
+	struct mtasts_txt *t = NULL;
+	struct mtasts_policy *pol = NULL;
+	struct buf *why;
+	size_t idx = 0, n, off, line, i;
+
+	why = buf_new(BUF_WHY_MAX);
+	if (lookup_failed(f->txt_outcome)) {
+		buf_printf(b, "MTA-STS: lookup failed (%s)\n",
+		    dns_outcome_name(f->txt_outcome));
+		goto done;
+	}
+	n = f->txt_outcome == DNS_OK ? mtasts_txt_select(f->txt, f->ntxt,
+	    &idx) : 0;
+	if (n == 0)
+		buf_printf(b, "MTA-STS: no record\n");
+	else if (n > 1)
+		buf_printf(b, "MTA-STS: %zu records (ignored)\n", n);
+	else if (mtasts_txt_parse(f->txt[idx].data, f->txt[idx].len, &t,
+	    &off, why) != MTASTS_OK)
+		buf_printf(b, "MTA-STS: invalid record (%s)\n", buf_str(why));
+	else
+		buf_printf(b, "MTA-STS: id=%s\n", t->id);
+	if (f->fetch == MTASTS_FETCH_NOT_TRIED)
+		goto done;
+	if (f->fetch != MTASTS_FETCH_OK) {
+		buf_printf(b, "  policy: ");
+		fetch_text(f, b);
+		buf_printf(b, "\n");
+		goto done;
+	}
+	buf_reset(why);
+	if (mtasts_policy_parse(f->body, f->body_len, &pol, &line, why) !=
+	    MTASTS_OK) {
+		buf_printf(b, "  policy: invalid (line %zu: %s)\n", line,
+		    buf_str(why));
+		goto done;
+	}
+	buf_printf(b, "  policy: mode %s, max_age %lu\n",
+	    mtasts_mode_name(pol->mode), (unsigned long)pol->max_age);
+	for (i = 0; i < pol->nmx; i++)
+		buf_printf(b, "  mx %s\n", pol->mx[i]);
+done:
+	mtasts_txt_free(t);
+	mtasts_policy_free(pol);
+	buf_free(why);
+}

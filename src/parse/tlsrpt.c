@@ -1,0 +1,302 @@
+/* tlsrpt - SMTP TLS Reporting records (RFC 8460 §3); see tlsrpt.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/buf.h"
+#include "analyze/findings.h"
+#include "parse/tlsrpt.h"
+#include "util/xalloc.h"
+
+static int
+is_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+starts_tlsrpt(const char *s, size_t len)
+{
+	return len >= 10 && memcmp(s, "v=TLSRPTv1", 10) == 0 &&
+	    (len == 10 || s[10] == ';' || is_wsp((unsigned char)s[10]));
+}
+
+/* (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / "."); its length */
+static size_t
+field_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || !isascii((unsigned char)s[0]) ||
+	    !isalnum((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < len && i < 32; i++)
+		if (!isascii((unsigned char)s[i]) ||
+		    !(isalnum((unsigned char)s[i]) ||
+		    strchr("_-.", s[i]) != NULL))
+			break;
+	return i;
+}
+
+static int
+uri_char(int c)
+{
+	return isascii(c) && (isalnum(c) ||
+	    strchr("-._~:/?#[]@!$&'()*+=%", c) != NULL);
+}
+
+/* mailto:local@host or https://host[...]; 0 or -1 with *rel set. */
+static int
+check_uri(const char *s, size_t n, size_t *rel, struct buf *why)
+{
+	const char *at, *h;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!uri_char((unsigned char)s[i])) {
+			*rel = i;
+			buf_printf(why, "invalid character in URI");
+			return -1;
+		}
+	*rel = 0;
+	if (n > 7 && strncasecmp(s, "mailto:", 7) == 0) {
+		at = memchr(s + 7, '@', n - 7);
+		if (at == NULL || at == s + 7 || at + 1 == s + n) {
+			buf_printf(why, "mailto: URI needs user@host");
+			return -1;
+		}
+		return 0;
+	}
+	if (n > 8 && strncasecmp(s, "https://", 8) == 0) {
+		h = s + 8;
+		if (h == s + n || *h == '/' || *h == '?') {
+			buf_printf(why, "https: URI needs a host");
+			return -1;
+		}
+		return 0;
+	}
+	buf_printf(why, "rua URIs must be mailto: or https:");
+	return -1;
+}
+
+void
+tlsrpt_record_free(struct tlsrpt_record *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nrua; i++)
+		free(r->rua[i]);
+	free(r->rua);
+	free(r);
+}
+
+static int
+parse_rua(struct tlsrpt_record *r, const char *s, size_t vs, size_t ve,
+    size_t *off, struct buf *why)
+{
+	size_t p = vs, a, b, rel;
+	const char *comma;
+
+	if (r->rua != NULL) {
+		*off = vs;
+		buf_printf(why, "rua= given twice");
+		return -1;
+	}
+	for (;;) {
+		comma = memchr(s + p, ',', ve - p);
+		b = comma ? (size_t)(comma - s) : ve;
+		a = p;
+		while (a < b && is_wsp((unsigned char)s[a]))
+			a++;
+		while (b > a && is_wsp((unsigned char)s[b - 1]))
+			b--;
+		if (a == b) {
+			*off = a;
+			buf_printf(why, "empty URI in rua=");
+			return -1;
+		}
+		if (r->nrua == TLSRPT_MAX_URIS) {
+			*off = a;
+			buf_printf(why, "more than %d URIs in rua=",
+			    TLSRPT_MAX_URIS);
+			return -1;
+		}
+		if (check_uri(s + a, b - a, &rel, why) == -1) {
+			*off = a + rel;
+			return -1;
+		}
+		r->rua = xreallocarray(r->rua, r->nrua + 1, sizeof(*r->rua));
+		r->rua[r->nrua++] = xstrndup(s + a, b - a);
+		if (comma == NULL)
+			return 0;
+		p = (size_t)(comma - s) + 1;
+	}
+}
+
+enum tlsrpt_status
+tlsrpt_parse(const char *s, size_t len, struct tlsrpt_record **out,
+    size_t *off, struct buf *why)
+{
+	struct tlsrpt_record *r;
+	size_t i, n, ns, vs, ve;
+
+	*out = NULL;
+	*off = 0;
+	r = xcalloc(1, sizeof(*r));
+	if (!starts_tlsrpt(s, len)) {
+		buf_printf(why, "the record must start with \"v=TLSRPTv1\"");
+		goto bad;
+	}
+	i = 10;
+	for (;;) {
+		while (i < len && is_wsp((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			break;
+		if (s[i] != ';') {
+			*off = i;
+			buf_printf(why, "\";\" expected between fields");
+			goto bad;
+		}
+		i++;
+		while (i < len && is_wsp((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			break;
+		ns = i;
+		if ((n = field_name(s + i, len - i)) == 0 || i + n == len ||
+		    s[i + n] != '=') {
+			*off = i + n;
+			buf_printf(why, "\"name=value\" field expected");
+			goto bad;
+		}
+		vs = i + n + 1;
+		if (n == 3 && memcmp(s + ns, "rua", 3) == 0) {
+			ve = vs;
+			while (ve < len && s[ve] != ';')
+				ve++;
+			if (parse_rua(r, s, vs, ve, off, why) == -1)
+				goto bad;
+			i = ve;
+			continue;
+		}
+		for (i = vs; i < len && s[i] != ';' &&
+		    !is_wsp((unsigned char)s[i]); i++)
+			if ((unsigned char)s[i] < 0x21 ||
+			    (unsigned char)s[i] > 0x7e || s[i] == '=') {
+				*off = i;
+				buf_printf(why, "invalid character in field "
+				    "value");
+				goto bad;
+			}
+		if (i == vs) {
+			*off = vs;
+			buf_printf(why, "empty field value");
+			goto bad;
+		}
+		/* extension field: ignored */
+	}
+	if (r->nrua == 0) {
+		*off = len;
+		buf_printf(why, "the required rua= field is missing");
+		goto bad;
+	}
+	*out = r;
+	return TLSRPT_OK;
+bad:
+	tlsrpt_record_free(r);
+	return TLSRPT_SYNTAX;
+}
+
+size_t
+tlsrpt_select(const struct taglist_txt *txt, size_t n, size_t *idx)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (txt[i].data != NULL &&
+		    starts_tlsrpt(txt[i].data, txt[i].len))
+			if (count++ == 0)
+				*idx = i;
+	return count;
+}
+
+static int
+lookup_failed(enum dns_outcome o)
+{
+	return o != DNS_OK && o != DNS_NODATA && o != DNS_NXDOMAIN;
+}
+
+void
+tlsrpt_analyze(const struct tlsrpt_facts *f, struct findings *fs)
+{
+	struct tlsrpt_record *r;
+	struct buf *why;
+	char subj[300];
+	size_t n, idx = 0, off;
+
+	snprintf(subj, sizeof(subj), "_smtp._tls.%s", f->domain);
+	if (lookup_failed(f->outcome)) {
+		findings_add(fs, F_TLSRPT_LOOKUP_FAILED, subj,
+		    "The TLS-RPT record %s could not be read (%s).", subj,
+		    dns_outcome_name(f->outcome));
+		return;
+	}
+	n = f->outcome == DNS_OK ? tlsrpt_select(f->txt, f->ntxt, &idx) : 0;
+	if (n == 0) {
+		findings_add(fs, F_TLSRPT_MISSING, f->domain,
+		    "No TLS-RPT record at %s: you are not told when senders "
+		    "fail to deliver to you over TLS.", subj);
+		return;
+	}
+	if (n > 1) {
+		findings_add(fs, F_TLSRPT_MULTIPLE, subj,
+		    "%zu records start with v=TLSRPTv1 at %s: senders then "
+		    "send no reports (RFC 8460 §3).", n, subj);
+		return;
+	}
+	why = buf_new(BUF_WHY_MAX);
+	if (tlsrpt_parse(f->txt[idx].data, f->txt[idx].len, &r, &off, why) !=
+	    TLSRPT_OK)
+		findings_add(fs, F_TLSRPT_SYNTAX, subj,
+		    "The TLS-RPT record at %s is invalid at offset %zu: %s.",
+		    subj, off, buf_str(why));
+	tlsrpt_record_free(r);
+	buf_free(why);
+}
+
+void
+tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
+{
+	struct tlsrpt_record *r;
+	struct buf *why;
+	size_t n, idx = 0, off, i;
+
+	if (lookup_failed(f->outcome)) {
+		buf_printf(b, "TLS-RPT: lookup failed (%s)\n",
+		    dns_outcome_name(f->outcome));
+		return;
+	}
+	n = f->outcome == DNS_OK ? tlsrpt_select(f->txt, f->ntxt, &idx) : 0;
+	if (n != 1) {
+		buf_printf(b, n == 0 ? "TLS-RPT: no record\n" :
+		    "TLS-RPT: several records (ignored)\n");
+		return;
+	}
+	why = buf_new(BUF_WHY_MAX);
+	if (tlsrpt_parse(f->txt[idx].data, f->txt[idx].len, &r, &off, why) !=
+	    TLSRPT_OK)
+		buf_printf(b, "TLS-RPT: invalid (%s)\n", buf_str(why));
+	else {
+		buf_printf(b, "TLS-RPT:");
+		for (i = 0; i < r->nrua; i++)
+			buf_printf(b, " %s", r->rua[i]);
+		buf_printf(b, "\n");
+	}
+	tlsrpt_record_free(r);
+	buf_free(why);
+}

@@ -1,0 +1,161 @@
+/*
+ * probe_auth - gather a domain's sender-policy records: SPF (analysis and
+ * --spf-ip evaluations), DMARC, DKIM keys, MTA-STS (TXT and policy file)
+ * and TLS-RPT, all at once on the event loop.
+ *
+ * Purpose: the I/O half of the authentication checks. It asks the
+ * questions the pure modules (spf_analysis, spf_eval, dmarc, dkim, mtasts,
+ * tlsrpt) need answered and keeps the answers in struct auth_facts; it
+ * never judges (analyze_auth.c does) nor prints (report_auth.c does).
+ *
+ * What is asked, concurrently:
+ *	SPF	spf_analysis_start(domain) (RFC 7208 §4.5, §4.6.4) and one
+ *		spf_eval_start() per --spf-ip (check_host(), §4): sender
+ *		default postmaster@<domain>, HELO default <domain>
+ *	DMARC	TXT _dmarc.<domain>; when that holds no record (and did not
+ *		fail), TXT _dmarc.<org domain> (RFC 7489 §6.6.3); then the
+ *		§7.1 authorisation names of the applicable record's external
+ *		report destinations (dmarc_external_targets())
+ *	DKIM	TXT <sel>._domainkey.<domain> for each selector: the
+ *		--dkim-selector names when given (dkim_facts.named = 1, as
+ *		dkim.h defines it: named selectors are judged strictly),
+ *		else dkim_default_selectors[] (RFC 6376 §3.6.2.1)
+ *	MTA-STS	TXT _mta-sts.<domain> (RFC 8461 §3.1); A and AAAA of
+ *		mta-sts.<domain> through our own resolver, then the policy
+ *		https://mta-sts.<domain>/.well-known/mta-sts.txt (§3.3) over
+ *		those addresses (https.h). The policy is fetched even when the
+ *		TXT is missing: that is how a policy without its TXT is found.
+ *		It is DNS-level policy, so --dns-only fetches it too.
+ *	TLS-RPT	TXT _smtp._tls.<domain> (RFC 8460 §3)
+ *
+ * API:
+ *	auth_probe_start(loop, dns, cfg, cb, arg)	-> handle. cb(facts,
+ *		arg) runs exactly once, always later from the loop (never
+ *		inside auth_probe_start); the caller owns facts from then on
+ *		and frees them with auth_facts_free(). The handle is dead
+ *		once cb has run.
+ *	auth_probe_cancel(ap)	the overall deadline: abandon what is still
+ *		in flight and run cb now, before returning, with the facts
+ *		as far as they got. NULL is a no-op; not from inside cb.
+ *	auth_facts_free(f)	NULL is a no-op
+ *
+ * Unfinished work is never reported as absent: a DNS question that did
+ * not come back is DNS_TIMEOUT (UNKNOWN to the analyzers), an SPF
+ * analysis that did not finish leaves spf NULL and spf_state "deadline",
+ * an evaluation that did not finish is temperror, a policy fetch that did
+ * not finish is MTASTS_FETCH_NOT_TRIED with the reason in fetch_detail.
+ *
+ * The pure facts structs (dmarc, dkim, mtasts, tlsrpt) borrow pointers
+ * into storage kept in struct auth_facts; mtasts.mx is left empty here
+ * (the MX hosts and their certificates are the SMTP probe's facts:
+ * analyze_auth.c fills them from struct probe_facts).
+ *
+ * Limits: AUTH_MAX_SELECTORS selectors, AUTH_MAX_SPF_IPS evaluations,
+ * HTTPS_MAX_ADDRS addresses for the policy host.
+ * BUGS: the MTA-STS policy host's addresses come from one A and one AAAA
+ * question; a CNAME is followed by the dns layer, as a sender's resolver
+ * would.
+ */
+#ifndef MXPROBE_PROBE_AUTH_H
+#define MXPROBE_PROBE_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse/dkim.h"
+#include "parse/dmarc.h"
+#include "net/dns.h"
+#include "parse/mtasts.h"
+#include "parse/spf.h"
+#include "parse/taglist.h"
+#include "parse/tlsrpt.h"
+
+struct evloop;
+struct spf_analysis;
+struct auth_probe;
+
+#define AUTH_MAX_SELECTORS	64
+#define AUTH_MAX_SPF_IPS	16
+
+struct auth_config {
+	const char	 *domain;
+	const char	**dkim_selectors;	/* NULL-terminated; NULL or
+						 * empty: the built-in list */
+	const char	**spf_ips;		/* NULL-terminated "ADDR" */
+	const char	 *spf_sender;		/* NULL: postmaster@domain */
+	const char	 *helo;			/* NULL: the domain */
+	unsigned	  https_port;		/* 0: 443 (labs set it) */
+	const char	 *ca_file;		/* NULL: system trust */
+	unsigned	  https_timeout_ms;	/* 0: HTTPS_TIMEOUT_MS */
+};
+
+/* One TXT question and the records it returned (strings joined). */
+struct auth_txt {
+	char			*qname;
+	enum dns_outcome	 outcome;
+	struct taglist_txt	*txt;
+	size_t			 ntxt;
+};
+
+/* One --spf-ip evaluation, copied out of spf_eval's result. */
+struct auth_spf_eval {
+	char		*ip;
+	char		*sender;
+	char		*helo;
+	int		 finished;	/* 0: overall deadline */
+	enum spf_result	 result;
+	char		*domain;	/* checked (after redirects) */
+	char		*mechanism;	/* matching term, or NULL */
+	char		*explanation;	/* exp= text, or NULL */
+	char		*reason;	/* none/permerror/temperror why */
+	char		*text;		/* spf_eval_result_text() line */
+};
+
+struct auth_facts {
+	char			*domain;
+	char			*org_domain;	/* NULL: none */
+	uint64_t		 ms;		/* until the last answer */
+
+	struct spf_analysis	*spf;		/* NULL: did not finish */
+	const char		*spf_state;	/* "done", "deadline" */
+	struct auth_spf_eval	*evals;
+	size_t			 nevals;
+
+	struct auth_txt		 dmarc_own;
+	struct auth_txt		 dmarc_org;
+	struct dmarc_target	*ext_targets;
+	size_t			 next_targets;
+	struct auth_txt		*ext_txt;	/* one per target */
+	struct dmarc_ext	*ext;
+
+	struct auth_txt		*dkim_txt;	/* one per selector */
+	struct dkim_selector	*dkim_sel;
+	size_t			 ndkim;
+
+	struct auth_txt		 mtasts_txt;
+	char			*mtasts_host;	/* mta-sts.<domain> */
+	enum dns_outcome	 mtasts_a, mtasts_aaaa;
+	char			**mtasts_addrs;	/* addresses fetched from */
+	size_t			 nmtasts_addrs;
+	char			*mtasts_url;
+	char			*mtasts_detail;
+	char			*mtasts_body;
+
+	struct auth_txt		 tlsrpt_txt;
+
+	/* The pure modules' views; pointers into the storage above. */
+	struct dmarc_facts	 dmarc;
+	struct dkim_facts	 dkim;
+	struct mtasts_facts	 mtasts;	/* mx/nmx: see above */
+	struct tlsrpt_facts	 tlsrpt;
+};
+
+typedef void auth_done_cb(struct auth_facts *, void *arg);
+
+struct auth_probe	*auth_probe_start(struct evloop *, struct dns *,
+			    const struct auth_config *, auth_done_cb *,
+			    void *);
+void			 auth_probe_cancel(struct auth_probe *);
+void			 auth_facts_free(struct auth_facts *);
+
+#endif

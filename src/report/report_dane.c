@@ -1,0 +1,213 @@
+/*
+ * report_dane - DNSSEC and DANE facts in the JSON and text reports (RFC
+ * 7672, RFC 6698): the MX answer's AD bit, each exchanger's TLSA answer
+ * and records, and each address's DANE check of its TLS handshake.
+ *
+ * JSON (fields added, never renamed):
+ *	top level	"dnssec": bool (the MX answer was authenticated)
+ *	mx[i].tlsa	{name, lookup, dnssec, records: [{usage, selector,
+ *			mtype, data (hex)}]}, null when not asked
+ *	mx[i].smtp[k].tls.dane  {checked, ok, dnssec, matched: {usage,
+ *			selector, mtype, depth} or null, why, usable,
+ *			skipped, unusable}
+ *
+ * report_dane_json() must run after report_smtp_json() for the same
+ * host: it adds "dane" to the "tls" objects that one made, in the same
+ * target order.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "net/dns.h"
+#include "facts/probe_facts.h"
+#include "probe/probe_mx.h"
+#include "report/report.h"
+#include "net/smtp_session.h"
+#include "net/tls.h"
+#include "util/xalloc.h"
+
+#define HEX_TEXT_MAX	64	/* hex digits shown per record in text */
+
+static json_object *
+jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static char *
+hex(const unsigned char *p, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	char *s;
+	size_t i;
+
+	s = xmalloc(2 * n + 1);
+	for (i = 0; i < n; i++) {
+		s[2 * i] = d[p[i] >> 4];
+		s[2 * i + 1] = d[p[i] & 0xf];
+	}
+	s[2 * n] = '\0';
+	return s;
+}
+
+static json_object *
+tlsa_json(const struct probe_tlsa *t)
+{
+	json_object *o, *a, *r;
+	size_t i;
+	char *h;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "name", jstr(t->qname));
+	json_object_object_add(o, "lookup", jstr(dns_outcome_name(t->out)));
+	json_object_object_add(o, "dnssec", json_object_new_boolean(t->ad));
+	a = json_object_new_array();
+	for (i = 0; i < t->nrr; i++) {
+		r = json_object_new_object();
+		json_object_object_add(r, "usage",
+		    json_object_new_int(t->rr[i].u.tlsa.usage));
+		json_object_object_add(r, "selector",
+		    json_object_new_int(t->rr[i].u.tlsa.selector));
+		json_object_object_add(r, "mtype",
+		    json_object_new_int(t->rr[i].u.tlsa.mtype));
+		h = hex(t->rr[i].u.tlsa.data, t->rr[i].u.tlsa.len);
+		json_object_object_add(r, "data", jstr(h));
+		free(h);
+		json_object_array_add(a, r);
+	}
+	json_object_object_add(o, "records", a);
+	return o;
+}
+
+static json_object *
+dane_json(const struct tls_facts *tf)
+{
+	json_object *o, *m;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "checked",
+	    json_object_new_boolean(tf->dane_checked));
+	json_object_object_add(o, "ok", json_object_new_boolean(tf->dane_ok));
+	json_object_object_add(o, "dnssec",
+	    json_object_new_boolean(tf->dane_secure));
+	m = NULL;
+	if (tf->dane_ok) {
+		m = json_object_new_object();
+		json_object_object_add(m, "usage",
+		    json_object_new_int(tf->dane_usage));
+		json_object_object_add(m, "selector",
+		    json_object_new_int(tf->dane_selector));
+		json_object_object_add(m, "mtype",
+		    json_object_new_int(tf->dane_mtype));
+		json_object_object_add(m, "depth",
+		    json_object_new_int(tf->dane_depth));
+	}
+	json_object_object_add(o, "matched", m);
+	json_object_object_add(o, "why", jstr(tf->dane_why));
+	json_object_object_add(o, "usable",
+	    json_object_new_int(tf->dane_usable));
+	json_object_object_add(o, "skipped",
+	    json_object_new_int(tf->dane_skipped));
+	json_object_object_add(o, "unusable",
+	    json_object_new_int(tf->dane_unusable));
+	return o;
+}
+
+void
+report_dane_top_json(const struct probe_facts *f, json_object *top)
+{
+	json_object_object_add(top, "dnssec", json_object_new_boolean(
+	    f->mx != NULL && f->mx->ad));
+}
+
+void
+report_dane_json(const struct probe_facts *f, size_t h, json_object *host)
+{
+	const struct probe_target *t;
+	json_object *smtp, *e, *tls;
+	size_t i, k = 0;
+
+	json_object_object_add(host, "tlsa", h < f->ntlsa &&
+	    f->tlsa[h].asked ? tlsa_json(&f->tlsa[h]) : NULL);
+	if (!json_object_object_get_ex(host, "smtp", &smtp) ||
+	    !json_object_is_type(smtp, json_type_array))
+		return;
+	for (i = 0; i < f->ntargets; i++) {
+		t = &f->targets[i];
+		if (t->host != h)
+			continue;
+		e = json_object_array_get_idx(smtp, k++);
+		if (e == NULL || t->smtp == NULL || !t->smtp->tls_done ||
+		    !json_object_object_get_ex(e, "tls", &tls) ||
+		    !json_object_is_type(tls, json_type_object))
+			continue;
+		json_object_object_add(tls, "dane", dane_json(&t->smtp->tls));
+	}
+}
+
+void
+report_dane_text(const struct probe_facts *f, struct buf *out)
+{
+	const struct mx_set *mx = f->mx;
+	const struct probe_tlsa *t;
+	const struct probe_target *tg;
+	const struct tls_facts *tf;
+	size_t h, i, n;
+	char *x;
+
+	if (mx == NULL || (mx->outcome != DNS_OK &&
+	    mx->outcome != DNS_NODATA))
+		return;
+	buf_printf(out, "\nDNSSEC and DANE\n");
+	buf_printf(out, "  %s answer %s\n", mx->implicit ? "address" : "MX",
+	    mx->ad ? "authenticated (DNSSEC)" : "not authenticated");
+	for (h = 0; h < mx->nhost && h < f->ntlsa; h++) {
+		t = &f->tlsa[h];
+		if (!t->asked)
+			continue;
+		buf_printf(out, "  %s  TLSA %s%s", mx->hosts[h].name,
+		    dns_outcome_name(t->out), t->ad ? ", authenticated" : "");
+		if (t->nrr > 0)
+			buf_printf(out, ", %zu record%s", t->nrr,
+			    t->nrr > 1 ? "s" : "");
+		buf_printf(out, "\n");
+		for (i = 0; i < t->nrr; i++) {
+			n = t->rr[i].u.tlsa.len;
+			x = hex(t->rr[i].u.tlsa.data, n);
+			if (strlen(x) > HEX_TEXT_MAX)
+				strcpy(x + HEX_TEXT_MAX - 3, "...");
+			buf_printf(out, "      %u %u %u %s  (%s)\n",
+			    t->rr[i].u.tlsa.usage, t->rr[i].u.tlsa.selector,
+			    t->rr[i].u.tlsa.mtype, x,
+			    tls_dane_usage_name(t->rr[i].u.tlsa.usage));
+			free(x);
+		}
+		for (i = 0; i < f->ntargets; i++) {
+			tg = &f->targets[i];
+			if (tg->host != h || tg->smtp == NULL ||
+			    !tg->smtp->tls_done)
+				continue;
+			tf = &tg->smtp->tls;
+			buf_printf(out, "      [%s] ",
+			    mx->hosts[h].addrs[tg->addr].text);
+			if (tf->dane_ok)
+				buf_printf(out, "DANE match: %s %d %d at "
+				    "depth %d\n",
+				    tls_dane_usage_name(tf->dane_usage),
+				    tf->dane_selector, tf->dane_mtype,
+				    tf->dane_depth);
+			else if (tf->dane_checked)
+				buf_printf(out, "DANE mismatch: %s\n",
+				    tf->dane_why ? tf->dane_why : "?");
+			else if (tf->dane_why != NULL)
+				buf_printf(out, "DANE not checked: %s\n",
+				    tf->dane_why);
+			else
+				buf_printf(out, "DANE not checked: no "
+				    "records\n");
+		}
+	}
+}

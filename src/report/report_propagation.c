@@ -1,0 +1,144 @@
+/*
+ * report_propagation - the --propagation facts as JSON and as text (see
+ * propagation.h). Renders; the judging is propagation_analyze.c.
+ */
+#include <json-c/json.h>
+#include <stdlib.h>
+
+#include "util/buf.h"
+#include "net/dns.h"
+#include "probe/propagation.h"
+
+static const char *
+role_name(enum propagation_role r)
+{
+	return r == PROPAGATION_AUTHORITATIVE ? "authoritative" : "resolver";
+}
+
+static json_object *
+jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *
+agrees_json(int a)
+{
+	return a == -1 ? NULL : json_object_new_boolean(a);
+}
+
+void
+propagation_json(const struct propagation_facts *f, const char **expect,
+    const char **old, json_object *parent)
+{
+	const struct propagation_server *s;
+	json_object *o, *a, *e, *m, *x;
+	size_t i, j;
+
+	if (f == NULL)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "domain", jstr(f->domain));
+	json_object_object_add(o, "zone", jstr(f->zone));
+	json_object_object_add(o, "ns_lookup",
+	    jstr(dns_outcome_name(f->ns_outcome)));
+	a = json_object_new_array();
+	for (i = 0; i < f->nns; i++)
+		json_object_array_add(a, jstr(f->ns[i]));
+	json_object_object_add(o, "ns", a);
+	json_object_object_add(o, "left_out", json_object_new_int64(
+	    (int64_t)f->ns_cut));
+	json_object_object_add(o, "converged", json_object_new_boolean(
+	    propagation_converged(f, expect, old)));
+	json_object_object_add(o, "timed_out",
+	    json_object_new_boolean(f->timed_out));
+	json_object_object_add(o, "rounds", json_object_new_int64(f->rounds));
+	json_object_object_add(o, "waited_ms", json_object_new_int64(
+	    (int64_t)f->waited_ms));
+	a = json_object_new_array();
+	for (i = 0; i < f->nservers; i++) {
+		s = &f->servers[i];
+		e = json_object_new_object();
+		json_object_object_add(e, "role", jstr(role_name(s->role)));
+		json_object_object_add(e, "name", jstr(s->name));
+		json_object_object_add(e, "address", jstr(s->address));
+		json_object_object_add(e, "outcome",
+		    jstr(dns_outcome_name(s->outcome)));
+		json_object_object_add(e, "aa",
+		    json_object_new_boolean(s->aa));
+		json_object_object_add(e, "referral",
+		    json_object_new_boolean(s->referral));
+		m = json_object_new_array();
+		for (j = 0; j < s->nmx; j++) {
+			x = json_object_new_object();
+			json_object_object_add(x, "preference",
+			    json_object_new_int(s->mx[j].pref));
+			json_object_object_add(x, "host",
+			    jstr(s->mx[j].host));
+			json_object_array_add(m, x);
+		}
+		json_object_object_add(e, "mx", m);
+		json_object_object_add(e, "ttl", s->ttl_known ?
+		    json_object_new_int64(s->ttl) : NULL);
+		json_object_object_add(e, "agrees", agrees_json(
+		    propagation_server_agrees(f, i, expect, old)));
+		json_object_object_add(e, "why", jstr(s->why));
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(o, "servers", a);
+	json_object_object_add(parent, "propagation", o);
+}
+
+void
+propagation_text(const struct propagation_facts *f, const char **expect,
+    const char **old, struct buf *out)
+{
+	const struct propagation_server *s;
+	size_t i;
+	int ag;
+
+	if (f == NULL)
+		return;
+	buf_printf(out, "\nPropagation\n");
+	if (f->ns_outcome != DNS_OK)
+		buf_printf(out, "  NS lookup: %s%s%s%s\n",
+		    dns_outcome_name(f->ns_outcome), f->ns_why ? " (" : "",
+		    f->ns_why ? f->ns_why : "", f->ns_why ? ")" : "");
+	else {
+		buf_printf(out, "  zone %s, name servers:", f->zone);
+		for (i = 0; i < f->nns; i++)
+			buf_printf(out, " %s", f->ns[i]);
+		if (f->ns_cut)
+			buf_printf(out, " (%zu more left out)", f->ns_cut);
+		buf_printf(out, "\n");
+	}
+	for (i = 0; i < f->nservers; i++) {
+		s = &f->servers[i];
+		buf_printf(out, "  %-13s %s", role_name(s->role), s->name);
+		if (s->role == PROPAGATION_AUTHORITATIVE)
+			buf_printf(out, " (%s)", s->address ? s->address :
+			    "no address");
+		buf_printf(out, ": ");
+		if (s->outcome == DNS_OK || s->outcome == DNS_NODATA ||
+		    s->outcome == DNS_NXDOMAIN) {
+			propagation_set_text(s, out);
+			if (s->ttl_known)
+				buf_printf(out, ", TTL %u s", s->ttl);
+			if (s->role == PROPAGATION_AUTHORITATIVE && !s->aa)
+				buf_printf(out, ", not authoritative");
+			if (s->referral)
+				buf_printf(out, ", referral (no recursion)");
+		} else
+			buf_printf(out, "%s%s%s%s",
+			    dns_outcome_name(s->outcome), s->why ? " (" : "",
+			    s->why ? s->why : "", s->why ? ")" : "");
+		ag = propagation_server_agrees(f, i, expect, old);
+		buf_printf(out, "%s\n", ag == 1 ? "  [agrees]" :
+		    ag == 0 ? "  [differs]" : "");
+	}
+	if (f->rounds > 1 || f->timed_out || f->waited_ms > 0)
+		buf_printf(out, "  %s after %u check%s in %llu s\n",
+		    propagation_converged(f, expect, old) ? "everywhere" :
+		    "not yet everywhere", f->rounds, f->rounds == 1 ? "" : "s",
+		    (unsigned long long)(f->waited_ms + 500) / 1000);
+}

@@ -1,0 +1,78 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+static const char *prog = "mxprobe";
+static int verbosity;
+
+void
+log_init(const char *progname, int verbose)
+{
+	if (progname != NULL)
+		prog = progname;
+	verbosity = verbose;
+}
+
+int
+log_verbose(void)
+{
+	return verbosity;
+}
+
+static void
+vlog(const char *pfx, const char *fmt, va_list ap, const char *err)
+{
+	fprintf(stderr, "%s: %s", prog, pfx);
+	vfprintf(stderr, fmt, ap);
+	if (err != NULL)
+		fprintf(stderr, ": %s", err);
+	fputc('\n', stderr);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+	const char *e = strerror(errno);
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap, e);
+	va_end(ap);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	vlog("debug: ", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void
+log_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("panic: ", fmt, ap, NULL);
+	va_end(ap);
+	abort();
+}

@@ -1,0 +1,358 @@
+/*
+ * t_spf_walk - the asynchronous parts: spf_analysis_start() (the
+ * concurrent include/redirect walk) and the spf_eval API (start, cancel,
+ * early results, result text), over dns_new_fake().
+ */
+#include <arpa/inet.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "util/buf.h"
+#include "net/dns.h"
+#include "net/evloop.h"
+#include "analyze/findings.h"
+#include "parse/spf.h"
+#include "probe/spf_walk.h"
+#include "probe/spf_check_host.h"
+#include "util/xalloc.h"
+#include "tap.h"
+
+#define T_TIMEOUT	-1
+#define T_SERVFAIL	-2
+
+static const struct zrr {
+	const char	*name;
+	int		 type;
+	const char	*value;
+} zone[] = {
+	{ "example.com", DNS_T_TXT, "v=spf1 a mx include:inc1.example.net "
+	    "include:inc2.example.net include:gone.example.net "
+	    "a:nohost.example.com include:_spf.%{d} ptr "
+	    "redirect=never.example.org -all" },
+	{ "example.com", DNS_T_TXT, "google-site-verification=xyz" },
+	{ "example.com", DNS_T_A, "192.0.2.1" },
+	{ "inc1.example.net", DNS_T_TXT, "v=spf1 include:deep.example.net "
+	    "exists:nothing.example.net ~all" },
+	{ "deep.example.net", DNS_T_TXT, "v=spf1 include:example.com "
+	    "ip4:198.51.100.0/24 -all" },
+	{ "inc2.example.net", DNS_T_TXT, "v=spf1 ip4:203.0.113.0/24 -all" },
+	{ "slow.example", DNS_T_TXT, NULL },
+	{ "slow.example", T_TIMEOUT, NULL },
+	{ "two.example", DNS_T_TXT, "v=spf1 -all" },
+	{ "two.example", DNS_T_TXT, "v=spf1 +all" },
+	{ "bad.example", DNS_T_TXT, "v=spf1 a:museum -all" },
+	{ "redir.example", DNS_T_TXT, "v=spf1 redirect=target.example" },
+	{ "target.example", DNS_T_TXT, "v=spf1 ip4:192.0.2.0/24 ?all" },
+	{ "top.example", DNS_T_TXT, "v=spf1 include:slow.example "
+	    "include:two.example include:bad.example" },
+	{ "fail.example", DNS_T_TXT, "v=spf1 ip4:192.0.2.9 -all "
+	    "exp=why.fail.example" },
+	{ "why.fail.example", DNS_T_TXT, "%{i} is not one of %{d}'s senders" },
+	{ "sf.example", DNS_T_TXT, "v=spf1 a:sf-host.example -all" },
+	{ "sf-host.example", T_SERVFAIL, NULL },
+};
+
+static char order[2048];
+
+static enum dns_outcome
+fake(void *arg, const char *name, int type, struct dns_rr **rrs,
+    size_t *nrr)
+{
+	struct dns_rr *v;
+	size_t i, n = 0;
+	int exists = 0;
+
+	(void)arg;
+	if (type == DNS_T_TXT && strlen(order) + strlen(name) + 2 <
+	    sizeof(order)) {
+		strcat(order, name);
+		strcat(order, " ");
+	}
+	v = calloc(sizeof(zone) / sizeof(zone[0]), sizeof(*v));
+	for (i = 0; i < sizeof(zone) / sizeof(zone[0]); i++) {
+		if (!dns_name_equal(zone[i].name, name))
+			continue;
+		exists = 1;
+		if (zone[i].type == T_TIMEOUT || zone[i].type == T_SERVFAIL) {
+			free(v);
+			return zone[i].type == T_TIMEOUT ? DNS_TIMEOUT :
+			    DNS_SERVFAIL;
+		}
+		if (zone[i].type != type || zone[i].value == NULL)
+			continue;
+		v[n].owner = strdup(name);
+		v[n].type = (uint16_t)type;
+		v[n].class = 1;
+		if (type == DNS_T_TXT) {
+			v[n].u.txt.data = strdup(zone[i].value);
+			v[n].u.txt.len = strlen(zone[i].value);
+			v[n].u.txt.nstr = 1;
+		} else {
+			v[n].u.a.family = AF_INET;
+			inet_pton(AF_INET, zone[i].value, v[n].u.a.addr);
+		}
+		n++;
+	}
+	if (n == 0) {
+		free(v);
+		return exists ? DNS_NODATA : DNS_NXDOMAIN;
+	}
+	*rrs = v;
+	*nrr = n;
+	return DNS_OK;
+}
+
+static struct spf_analysis *got;
+static int calls;
+
+static void
+on_analysis(struct spf_analysis *a, void *arg)
+{
+	(void)arg;
+	got = a;
+	calls++;
+}
+
+static const struct spf_node *
+child(const struct spf_node *n, const char *via)
+{
+	size_t i;
+
+	for (i = 0; n != NULL && i < n->nchild; i++)
+		if (strcmp(n->child[i]->via, via) == 0)
+			return n->child[i];
+	return NULL;
+}
+
+static struct spf_analysis *
+analyze(const char *domain, struct evloop **loopp, struct dns **dnsp)
+{
+	struct spf_analysis *a;
+
+	*loopp = evloop_new();
+	*dnsp = dns_new_fake(*loopp, fake, NULL);
+	got = NULL;
+	calls = 0;
+	order[0] = '\0';
+	a = spf_analysis_start(*dnsp, domain, on_analysis, NULL);
+	evloop_run(*loopp);
+	ok(a != NULL && got == a && calls == 1, "%s: one callback", domain);
+	return got;
+}
+
+static void
+test_walk(void)
+{
+	struct evloop *loop;
+	struct dns *dns;
+	struct spf_analysis *a;
+	const struct spf_node *r, *n;
+	struct findings *fs;
+
+	a = analyze("example.com", &loop, &dns);
+	r = a->root;
+	is_int(r->status, SPF_NODE_OK, "root parsed");
+	is_int(r->records_found, 1, "one v=spf1 among two TXT");
+	/* a mx include*3 a include ptr = 8; redirect ignored (has all). */
+	is_int(r->own_lookups, 8, "own lookups, redirect not counted");
+	ok(child(r, "redirect=never.example.org") == NULL,
+	    "redirect not followed when all is present");
+	n = child(r, "include:inc1.example.net");
+	ok(n != NULL && n->status == SPF_NODE_OK && n->own_lookups == 2,
+	    "include branch");
+	n = child(n, "include:deep.example.net");
+	ok(n != NULL && n->status == SPF_NODE_OK, "nested include");
+	n = child(n, "include:example.com");
+	ok(n != NULL && n->status == SPF_NODE_LOOP, "loop detected");
+	n = child(r, "include:gone.example.net");
+	ok(n != NULL && n->status == SPF_NODE_NXDOMAIN, "nxdomain include");
+	n = child(r, "include:_spf.%{d}");
+	ok(n != NULL && n->status == SPF_NODE_MACRO, "macro include kept");
+	/* 8 + inc1 (2 + deep 1) + inc2 0 = 11 */
+	is_int(a->lookups, 11, "total lookups");
+	/* void: mx of example.com (no MX), a:nohost, exists:nothing */
+	is_int(a->void_lookups, 3, "void lookups");
+	ok(a->ptr_used && a->all_qual == '-', "ptr used, -all");
+	/* Siblings are asked before the grandchild: concurrent branches. */
+	ok(strstr(order, "inc1.example.net inc2.example.net "
+	    "gone.example.net deep.example.net") != NULL,
+	    "branches fetched concurrently (%s)", order);
+	fs = findings_new();
+	spf_analyze(a, "example.com", fs);
+	ok(findings_has(fs, F_SPF_TOO_MANY_LOOKUPS) &&
+	    findings_has(fs, F_SPF_TOO_MANY_VOID_LOOKUPS) &&
+	    findings_has(fs, F_SPF_INCLUDE_LOOP) &&
+	    findings_has(fs, F_SPF_INCLUDE_UNRESOLVED) &&
+	    findings_has(fs, F_SPF_PTR_USED) &&
+	    !findings_has(fs, F_SPF_NO_ALL), "findings from a live walk");
+	findings_free(fs);
+	spf_analysis_free(a);
+	dns_free(dns);
+	evloop_free(loop);
+
+	a = analyze("top.example", &loop, &dns);
+	r = a->root;
+	ok(child(r, "include:slow.example")->status == SPF_NODE_TEMPERROR,
+	    "timeout branch");
+	ok(child(r, "include:two.example")->status == SPF_NODE_MULTIPLE,
+	    "multiple records branch");
+	n = child(r, "include:bad.example");
+	ok(n->status == SPF_NODE_SYNTAX && n->errpos == 10 &&
+	    strstr(n->error, "one label") != NULL, "syntax error branch");
+	is_int(a->all_qual, 0, "no all");
+	fs = findings_new();
+	spf_analyze(a, "top.example", fs);
+	ok(findings_has(fs, F_SPF_LOOKUP_FAILED) &&
+	    findings_has(fs, F_SPF_MULTIPLE_RECORDS) &&
+	    findings_has(fs, F_SPF_SYNTAX_ERROR) &&
+	    findings_has(fs, F_SPF_NO_ALL), "branch findings");
+	findings_free(fs);
+	spf_analysis_free(a);
+	dns_free(dns);
+	evloop_free(loop);
+
+	a = analyze("redir.example", &loop, &dns);
+	ok(a->all_qual == '?' && a->redirect != NULL &&
+	    strcmp(a->redirect, "target.example") == 0 && a->lookups == 1,
+	    "redirect followed: ?all, 1 lookup");
+	spf_analysis_free(a);
+	dns_free(dns);
+	evloop_free(loop);
+
+	a = analyze("nothing.example.org", &loop, &dns);
+	is_int(a->root->status, SPF_NODE_NXDOMAIN, "missing domain");
+	spf_analysis_free(a);
+	dns_free(dns);
+	evloop_free(loop);
+
+	/* An invalid name is answered at once: NULL, the callback ran. */
+	loop = evloop_new();
+	dns = dns_new_fake(loop, fake, NULL);
+	got = NULL;
+	a = spf_analysis_start(dns, "no-dot", on_analysis, NULL);
+	ok(a == NULL && got != NULL && got->root->status == SPF_NODE_INVALID,
+	    "invalid name: immediate callback");
+	spf_analysis_free(got);
+	/* Freeing a pending analysis cancels it. */
+	got = NULL;
+	a = spf_analysis_start(dns, "example.com", on_analysis, NULL);
+	spf_analysis_free(a);
+	evloop_run(loop);
+	ok(got == NULL, "freed pending analysis: no callback");
+	dns_free(dns);
+	evloop_free(loop);
+}
+
+struct eres {
+	int		 n;
+	enum spf_result	 r;
+	char		*text;
+};
+
+static void
+on_eval(const struct spf_eval_result *r, void *arg)
+{
+	struct eres *e = arg;
+	struct buf *b = buf_new(1024);
+
+	e->n++;
+	e->r = r->result;
+	spf_eval_result_text(r, b);
+	free(e->text);
+	e->text = buf_steal(b);
+	buf_free(b);
+}
+
+static void
+eval(const char *ip, const char *sender, struct eres *e)
+{
+	struct evloop *loop = evloop_new();
+	struct dns *dns = dns_new_fake(loop, fake, NULL);
+	struct spf_query q;
+	struct spf_eval *ev;
+
+	memset(&q, 0, sizeof(q));
+	memset(e, 0, sizeof(*e));
+	spf_ip_parse(ip, &q.ip);
+	q.sender = sender;
+	q.helo = "helo.example";
+	ev = spf_eval_start(dns, &q, on_eval, e);
+	(void)ev;
+	evloop_run(loop);
+	dns_free(dns);
+	evloop_free(loop);
+}
+
+static void
+test_eval(void)
+{
+	struct eres e;
+	struct evloop *loop;
+	struct dns *dns;
+	struct spf_query q;
+	struct spf_eval *ev;
+
+	eval("192.0.2.7", "user@fail.example", &e);
+	ok(e.n == 1 && e.r == SPF_FAIL, "fail");
+	is_str(e.text, "fail (-all in fail.example): 192.0.2.7 is not one of "
+	    "fail.example's senders", "fail text with explanation");
+	free(e.text);
+	eval("192.0.2.9", "user@fail.example", &e);
+	is_str(e.text, "pass (ip4:192.0.2.9 in fail.example)", "pass text");
+	free(e.text);
+	eval("192.0.2.9", "user@sf.example", &e);
+	ok(e.r == SPF_TEMPERROR && strstr(e.text, "SERVFAIL") != NULL,
+	    "SERVFAIL in a mechanism: temperror (%s)", e.text);
+	free(e.text);
+	eval("192.0.2.9", "user@slow.example", &e);
+	ok(e.r == SPF_TEMPERROR, "record lookup timeout: temperror");
+	free(e.text);
+	eval("192.0.2.9", "user@two.example", &e);
+	ok(e.r == SPF_PERMERROR && strstr(e.text, "2 SPF records") != NULL,
+	    "two records: permerror (%s)", e.text);
+	free(e.text);
+	eval("192.0.2.9", "user@bad.example", &e);
+	ok(e.r == SPF_PERMERROR && strstr(e.text, "position 10") != NULL,
+	    "syntax error: permerror with position (%s)", e.text);
+	free(e.text);
+	eval("192.0.2.9", "user@nothing.example.org", &e);
+	ok(e.r == SPF_NONE, "no record: none (%s)", e.text);
+	free(e.text);
+	eval("192.0.2.9", "", &e);	/* HELO identity helo.example */
+	ok(e.r == SPF_NONE && strstr(e.text, "helo.example") != NULL,
+	    "empty sender checks the HELO identity (%s)", e.text);
+	free(e.text);
+
+	/* A malformed domain is answered at once: NULL, callback ran. */
+	loop = evloop_new();
+	dns = dns_new_fake(loop, fake, NULL);
+	memset(&q, 0, sizeof(q));
+	memset(&e, 0, sizeof(e));
+	spf_ip_parse("192.0.2.1", &q.ip);
+	q.sender = "x@nodot";
+	ev = spf_eval_start(dns, &q, on_eval, &e);
+	ok(ev == NULL && e.n == 1 && e.r == SPF_NONE,
+	    "malformed domain: immediate none");
+	free(e.text);
+	/* Cancel: no callback, nothing leaks. */
+	memset(&e, 0, sizeof(e));
+	q.sender = "x@example.com";
+	ev = spf_eval_start(dns, &q, on_eval, &e);
+	ok(ev != NULL, "pending evaluation");
+	spf_eval_cancel(ev);
+	spf_eval_cancel(NULL);
+	evloop_run(loop);
+	is_int(e.n, 0, "cancelled: no callback");
+	dns_free(dns);
+	evloop_free(loop);
+}
+
+int
+main(void)
+{
+	test_walk();
+	test_eval();
+	return tap_done();
+}
