@@ -7,10 +7,10 @@
 #include "util/addr.h"
 #include "analyze/analyze.h"
 #include "analyze/analyze_cutover.h"
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
-#include "probe/probe_mx.h"
+#include "facts/mx_facts.h"
 
 static int
 ends_with(const char *s, const char *suffix)
@@ -58,13 +58,6 @@ analyze_addr_usable(const struct analyze_opts *o, int family,
 	return c == ADDR_LOOPBACK && o != NULL && o->allow_loopback;
 }
 
-static int
-failed(enum dns_outcome o)
-{
-	return o == DNS_SERVFAIL || o == DNS_TIMEOUT || o == DNS_REFUSED ||
-	    o == DNS_ERROR;
-}
-
 static void
 host_findings(const struct mx_set *s, const struct mx_host *h,
     const struct analyze_opts *o, struct findings *fs)
@@ -93,7 +86,8 @@ host_findings(const struct mx_set *s, const struct mx_host *h,
 		    "The MX target %s is an alias (CNAME) for %s; an MX must "
 		    "name the host itself.", h->name, h->canonical);
 	if (h->naddr == 0) {
-		if (failed(h->a_out) || failed(h->aaaa_out))
+		if (dns_outcome_failed(h->a_out) ||
+		    dns_outcome_failed(h->aaaa_out))
 			findings_add(fs, F_MX_TARGET_LOOKUP_FAILED, h->name,
 			    "The addresses of %s could not be resolved "
 			    "(A: %s, AAAA: %s).", h->name,
@@ -174,8 +168,9 @@ any_lookup_failed(const struct mx_set *s)
 	size_t i;
 
 	for (i = 0; i < s->nhost; i++)
-		if (s->hosts[i].naddr == 0 && (failed(s->hosts[i].a_out) ||
-		    failed(s->hosts[i].aaaa_out)))
+		if (s->hosts[i].naddr == 0 &&
+		    (dns_outcome_failed(s->hosts[i].a_out) ||
+		    dns_outcome_failed(s->hosts[i].aaaa_out)))
 			return 1;
 	return 0;
 }
@@ -269,7 +264,8 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 			    "%s has no MX record; senders deliver to its own "
 			    "address (%s) after a second lookup.", s->domain,
 			    h->addrs[0].text);
-		else if (failed(h->a_out) || failed(h->aaaa_out))
+		else if (dns_outcome_failed(h->a_out) ||
+		    dns_outcome_failed(h->aaaa_out))
 			findings_add(fs, F_MX_TARGET_LOOKUP_FAILED, s->domain,
 			    "%s has no MX record and its address could not "
 			    "be resolved (A: %s, AAAA: %s).", s->domain,

@@ -7,8 +7,8 @@
 #include "net/dns.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
-#include "probe/probe_mx.h"
-#include "net/smtp_session.h"
+#include "facts/mx_facts.h"
+#include "facts/smtp_facts.h"
 
 pcre2_code *
 cutover_banner_compile(const char *pattern, struct buf *why)

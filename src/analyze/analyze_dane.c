@@ -24,11 +24,11 @@
 
 #include "analyze/analyze.h"
 #include "util/buf.h"
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
-#include "probe/probe_mx.h"
-#include "net/smtp_session.h"
+#include "facts/mx_facts.h"
+#include "facts/smtp_facts.h"
 
 #define LIST_MAX	1024
 

@@ -14,8 +14,9 @@
 #include "analyze/analyze.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
-#include "probe/probe_mx.h"
-#include "net/smtp_session.h"
+#include "facts/mx_facts.h"
+#include "net/dns.h"		/* dns_name_equal, until util/dname.h */
+#include "facts/smtp_facts.h"
 
 /* A sender could hand over mail here: greeted, and EHLO or HELO taken. */
 int

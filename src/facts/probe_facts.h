@@ -1,9 +1,11 @@
 /*
  * facts - everything a probe of one domain found, before judging it.
  *
- * Filled by probe.c (the only module that does I/O for a domain), read by
- * analyze.c, score.c and the reports. Owned by the probe's caller:
- * probe_facts_free() releases all of it.
+ * Filled by probe/probe.c (the engines do the I/O for a domain), read by
+ * analyze/, score.c and the reports. Owned by the probe's caller:
+ * probe_facts_free() releases all of it. The parts have their own facts
+ * headers beside this one: mx_facts.h, smtp_facts.h (with tls_facts.h),
+ * auth_facts.h (with spf_facts.h), dns_facts.h.
  */
 #ifndef MXPROBE_FACTS_H
 #define MXPROBE_FACTS_H
@@ -11,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/dns.h"
-#include "probe/probe_mx.h"
+#include "facts/dns_facts.h"
+#include "facts/mx_facts.h"
 
 struct auth_facts;
 struct mx_set;

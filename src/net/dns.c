@@ -54,19 +54,6 @@ struct dns_query {
 static void	send_query(struct dns_query *);
 static void	dns_rearm(struct dns *);
 
-const char *
-dns_outcome_name(enum dns_outcome o)
-{
-	static const char *names[] = {
-		"OK", "NODATA", "NXDOMAIN", "SERVFAIL", "REFUSED", "TIMEOUT",
-		"ERROR"
-	};
-
-	if ((unsigned)o < sizeof(names) / sizeof(names[0]))
-		return names[o];
-	return "ERROR";
-}
-
 unsigned long
 dns_queries_sent(const struct dns *d)
 {

@@ -19,7 +19,6 @@
  *		the callback already ran (c-ares failed at once)
  *	dns_cancel(q)			the callback will not be called
  *	dns_free(d)			pending callbacks are not called
- *	dns_outcome_name(o)		"NXDOMAIN", ...
  *	dns_queries_sent(d)
  *	dns_name_equal(a, b)		case-insensitive, one final dot ignored
  *	dns_name_in_list(list, name)	name in a NULL-terminated list (or NULL)
@@ -43,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "facts/dns_facts.h"
 #include "parse/dns_wire.h"
 
 struct evloop;
@@ -52,16 +52,6 @@ struct dns_query;
 
 #define DNS_MAX_CNAME	8
 #define DNS_Q_NORECURSE	0x01
-
-enum dns_outcome {
-	DNS_OK,		/* records of the asked type */
-	DNS_NODATA,	/* the name exists, no records of that type */
-	DNS_NXDOMAIN,
-	DNS_SERVFAIL,
-	DNS_REFUSED,
-	DNS_TIMEOUT,
-	DNS_ERROR	/* malformed answer, CNAME loop, resolver error */
-};
 
 struct dns_config {
 	const char	**servers;	/* NULL-terminated, or NULL */
@@ -103,7 +93,6 @@ void		 dns_free(struct dns *);
 struct dns_query *dns_query(struct dns *, const char *, int, int, dns_cb *,
 		    void *);
 void		 dns_cancel(struct dns_query *);
-const char	*dns_outcome_name(enum dns_outcome);
 unsigned long	 dns_queries_sent(const struct dns *);
 int		 dns_name_equal(const char *, const char *);
 int		 dns_name_in_list(const char **, const char *);

@@ -56,10 +56,8 @@
  *		socket is closed and just before the session frees itself
  *		(after cb returns, the handle is gone). The CALLER OWNS res
  *		and must release it with smtp_result_free(), now or later.
- *	smtp_result_free(res)	NULL is a no-op
- *	smtp_outcome_name(o)	"OK", "REFUSED", ... (stable strings)
- *	smtp_outcome_describe(o) one-line English explanation
- *	smtp_step_name(st)	"connect", "banner", ... (stable strings)
+ *	The result type, smtp_result_free() and the outcome and step
+ *	names are in facts/smtp_facts.h.
  *
  * Configuration: see struct smtp_config; zero values pick the defaults.
  * The tls context is borrowed and should be shared by all sessions (it
@@ -83,6 +81,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include "facts/smtp_facts.h"
 #include "parse/smtp_reply.h"
 #include "net/tls.h"
 
@@ -118,113 +117,6 @@ struct smtp_config {
 					 * authenticated (AD) */
 };
 
-/* Keep in step with the name and description tables in smtp_session.c;
- * names are stable strings for reports. */
-enum smtp_outcome {
-	SMTP_OK,		/* STARTTLS done, EHLO after TLS accepted */
-	SMTP_REFUSED,		/* ECONNREFUSED: nothing listens */
-	SMTP_CONNECT_TIMEOUT,	/* no answer to the TCP SYN in time */
-	SMTP_NETWORK_ERROR,	/* unreachable etc.; why = errno text */
-	SMTP_NO_BANNER,		/* connected, never greeted (tarpit) */
-	SMTP_BANNER_TEMPFAIL,	/* 4xx greeting, e.g. 421 */
-	SMTP_BANNER_PERMFAIL,	/* 5xx greeting, e.g. 554 */
-	SMTP_EHLO_REJECTED,	/* EHLO 4xx, or EHLO 5xx and HELO refused
-				 * too, or EHLO after TLS refused */
-	SMTP_STARTTLS_NOT_OFFERED, /* session fine, but no STARTTLS (or only
-				 * HELO worked) */
-	SMTP_STARTTLS_REJECTED,	/* STARTTLS answered with non-220 */
-	SMTP_TLS_FAILED,	/* handshake failed; why = OpenSSL reason */
-	SMTP_DROPPED,		/* closed/reset by the server unexpectedly */
-	SMTP_PROTOCOL_ERROR,	/* malformed/oversized/endless reply, or
-				 * response injection after STARTTLS */
-	SMTP_TIMEOUT,		/* a later step timed out; see step */
-	SMTP_OUTCOME_COUNT
-};
-
-enum smtp_step {
-	SMTP_STEP_CONNECT,
-	SMTP_STEP_BANNER,
-	SMTP_STEP_EHLO,
-	SMTP_STEP_HELO,
-	SMTP_STEP_STARTTLS,
-	SMTP_STEP_TLS_HANDSHAKE,
-	SMTP_STEP_EHLO_TLS,
-	SMTP_STEP_QUIT,
-	SMTP_STEP_COUNT
-};
-
-/* Elapsed milliseconds; -1 when that step was not reached. */
-struct smtp_timing {
-	long	connect_ms;	/* connect() until the socket was writable */
-	long	banner_ms;	/* connected until the greeting was complete */
-	long	ehlo_ms;	/* first EHLO sent until its reply */
-	long	tls_ms;		/* TLS handshake start until done */
-	long	total_ms;	/* session start until closed */
-};
-
-struct smtp_result {
-	enum smtp_outcome outcome;
-	enum smtp_step	 step;		/* the step in which the outcome was
-					 * decided (OK: ehlo-tls;
-					 * STARTTLS_NOT_OFFERED: ehlo or
-					 * helo); for TIMEOUT/NO_BANNER/
-					 * CONNECT_TIMEOUT the step that
-					 * timed out */
-	char		*why;		/* reason for a non-OK outcome:
-					 * errno text, OpenSSL reason,
-					 * protocol error; "" if none */
-	int		 sys_errno;	/* errno behind REFUSED,
-					 * NETWORK_ERROR, DROPPED; else 0 */
-	int		 reset_after_connect; /* DROPPED before any byte of
-					 * the greeting arrived */
-	int		 deadline_hit;	/* the overall deadline (not a step
-					 * timeout) ended the session */
-
-	char		 addr[INET6_ADDRSTRLEN]; /* peer address, text */
-	unsigned short	 port;		/* peer port */
-	char		*mxhost;	/* MX host name (SNI, name check);
-					 * NULL if none was given */
-
-	struct smtp_reply banner;	/* the greeting (code 0 if none);
-					 * text censored */
-	char		*banner_host;	/* first word of the greeting text
-					 * after any enhanced status code
-					 * (the name the server claims),
-					 * NULL if none */
-
-	int		 ehlo_ok;	/* EHLO (before TLS) got 2xx */
-	struct smtp_ehlo ehlo;		/* keywords before TLS */
-	struct smtp_reply ehlo_reject;	/* EHLO's refusal when EHLO was
-					 * refused (code 0 otherwise) */
-	int		 helo_fallback;	/* EHLO got 5xx, HELO was sent */
-	int		 helo_ok;	/* HELO got 2xx */
-
-	int		 starttls_offered; /* STARTTLS in the EHLO keywords */
-	int		 starttls_code;	/* reply code to STARTTLS; 0 = not
-					 * sent */
-	struct smtp_reply reject;	/* the refusal that ended the
-					 * dialogue: HELO's (after EHLO 5xx),
-					 * STARTTLS's, or EHLO's after TLS
-					 * (code 0 if none). A refused EHLO
-					 * before TLS is in ehlo_reject, a
-					 * refused greeting in banner */
-
-	int		 tls_done;	/* handshake completed; tls valid */
-	struct tls_facts tls;		/* protocol, cipher, group, chain,
-					 * verify and name-check results */
-	int		 ehlo_tls_ok;	/* EHLO after TLS got 2xx */
-	struct smtp_ehlo ehlo_tls;	/* keywords after TLS (RFC 3207
-					 * 4.2: the ones that count) */
-
-	int		 quit_code;	/* reply to QUIT; 0 if none */
-	struct smtp_timing ms;
-
-	char		**sent;		/* every command we sent, in order,
-					 * without CRLF (never MAIL/RCPT/
-					 * DATA) */
-	size_t		  nsent;
-};
-
 typedef void	smtp_done_cb(struct smtp_result *, void *);
 
 struct smtp_session	*smtp_session_start(struct evloop *,
@@ -232,9 +124,5 @@ struct smtp_session	*smtp_session_start(struct evloop *,
 			    const struct sockaddr *, socklen_t, const char *,
 			    smtp_done_cb *, void *);
 void			 smtp_session_cancel(struct smtp_session *);
-void			 smtp_result_free(struct smtp_result *);
-const char		*smtp_outcome_name(enum smtp_outcome);
-const char		*smtp_outcome_describe(enum smtp_outcome);
-const char		*smtp_step_name(enum smtp_step);
 
 #endif

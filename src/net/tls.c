@@ -177,18 +177,6 @@ tls_conn_free(struct tls_conn *c)
 	free(c);
 }
 
-static const char *const usage_names[] = {
-	"PKIX-TA", "PKIX-EE", "DANE-TA", "DANE-EE"
-};
-
-const char *
-tls_dane_usage_name(int u)
-{
-	if (u < 0 || u > TLS_TLSA_DANE_EE)
-		return "?";
-	return usage_names[u];
-}
-
 int
 tls_conn_dane(struct tls_conn *c, const char *base,
     const struct tls_tlsa *recs, size_t n, int secure, struct buf *why)
@@ -494,19 +482,6 @@ tls_cert_facts(X509 *x, struct tls_cert_facts *cf)
 	ERR_clear_error();
 }
 
-void
-tls_cert_facts_clear(struct tls_cert_facts *cf)
-{
-	size_t i;
-
-	free(cf->subject);
-	free(cf->issuer);
-	for (i = 0; i < cf->nsan_dns; i++)
-		free(cf->san_dns[i]);
-	free(cf->san_dns);
-	memset(cf, 0, sizeof(*cf));
-}
-
 int
 tls_check_name(X509 *x, const char *host, char **matched)
 {
@@ -560,32 +535,6 @@ tls_verify_chain(struct tls_ctx *t, X509 *leaf, STACK_OF(X509) *chain,
 	X509_STORE_CTX_free(sctx);
 	ERR_clear_error();
 	return rv == 1;
-}
-
-void
-tls_facts_init(struct tls_facts *f)
-{
-	memset(f, 0, sizeof(*f));
-}
-
-void
-tls_facts_clear(struct tls_facts *f)
-{
-	size_t i;
-
-	free(f->version);
-	free(f->cipher);
-	free(f->group);
-	for (i = 0; i < f->nchain; i++)
-		tls_cert_facts_clear(&f->chain[i]);
-	free(f->chain);
-	free(f->verify_error_str);
-	free(f->name_checked);
-	free(f->name_matched);
-	free(f->dane_why);
-	if (f->peer_chain != NULL)
-		sk_X509_pop_free(f->peer_chain, X509_free);
-	tls_facts_init(f);
 }
 
 /* What OpenSSL's DANE verification during the handshake found. */
@@ -663,7 +612,6 @@ tls_conn_facts(struct tls_conn *c, const char *host, struct tls_facts *f)
 		for (i = 0; i < n; i++)
 			tls_cert_facts(sk_X509_value(chain, i), &f->chain[i]);
 		f->nchain = (size_t)n;
-		f->peer_chain = X509_chain_up_ref(chain);
 	}
 
 	f->verify_ok = tls_verify_chain(c->ctx, leaf, chain, &err);

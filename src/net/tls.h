@@ -31,9 +31,9 @@
  *	tls_conn_peer_chain(c)		STACK_OF(X509) as presented, leaf
  *		first (borrowed; valid until tls_conn_free)
  *	tls_conn_peer_leaf(c)		the leaf (borrowed)
- *	tls_facts_init(f) / tls_facts_clear(f)
- *	tls_cert_facts(x, cf)		facts of one certificate
- *	tls_cert_facts_clear(cf)
+ *	tls_cert_facts(x, cf)		facts of one certificate (the
+ *		types, tls_facts_clear() and the DANE usage names are in
+ *		facts/tls_facts.h)
  *	tls_check_name(x, host, &matched)  1 if host matches x (matched
  *		is the certificate name that did, malloc'd), 0 if not
  *	tls_verify_chain(ctx, leaf, chain, &err)  1 if the chain verifies
@@ -44,7 +44,6 @@
  *		the TLSA records of base (the MX host name, RFC 7672
  *		section 2.2.2). Returns 0, or -1 with the reason in why
  *		(the connection is still usable, without DANE).
- *	tls_dane_usage_name(u)		"DANE-EE", "PKIX-TA", ... (RFC 7218)
  *
  * DANE (RFC 6698 section 2, RFC 7671, RFC 7672 section 3): only usages
  * DANE-TA(2) and DANE-EE(3) apply to SMTP (RFC 7672 section 3.1.3), so
@@ -84,19 +83,13 @@
 
 #include <openssl/x509.h>
 
+#include "facts/tls_facts.h"
+
 struct buf;
 struct tls_ctx;
 struct tls_conn;
 
-#define TLS_CHAIN_MAX	10
-#define TLS_SAN_MAX	100
 #define TLS_TLSA_MAX	64	/* records handed to OpenSSL per host */
-
-/* RFC 6698 section 2.1 fields; RFC 7218 names. */
-#define TLS_TLSA_PKIX_TA	0
-#define TLS_TLSA_PKIX_EE	1
-#define TLS_TLSA_DANE_TA	2
-#define TLS_TLSA_DANE_EE	3
 
 /* One TLSA record (RFC 6698 section 2.1). */
 struct tls_tlsa {
@@ -114,65 +107,6 @@ enum tls_step {
 	TLS_ERROR
 };
 
-/* One certificate as presented by the peer. */
-struct tls_cert_facts {
-	char	 *subject;	/* RFC 2253 distinguished name */
-	char	 *issuer;	/* RFC 2253 distinguished name */
-	char	**san_dns;	/* subjectAltName dNSName entries */
-	size_t	  nsan_dns;
-	int	  san_truncated; /* 1 if more than TLS_SAN_MAX were present */
-	char	  key_type[32];	/* "RSA", "EC", "ED25519", ... or "?" */
-	int	  key_bits;	/* key size in bits, 0 if unknown */
-	char	  not_before[32]; /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" */
-	char	  not_after[32];  /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" */
-	long	  days_left;	/* whole days from now until not_after;
-				 * negative once expired */
-	int	  self_signed;	/* 1 if issuer == subject and the
-				 * signature verifies with its own key */
-};
-
-/* What the handshake and the post-handshake checks found. */
-struct tls_facts {
-	char	 *version;	/* negotiated protocol, "TLSv1.3" */
-	char	 *cipher;	/* "TLS_AES_256_GCM_SHA384" */
-	char	 *group;	/* key-exchange group "X25519", NULL if
-				 * none/unknown (e.g. plain RSA kx) */
-	struct tls_cert_facts *chain;	/* presented chain, leaf first */
-	size_t	  nchain;
-	int	  chain_truncated; /* 1 if more than TLS_CHAIN_MAX */
-	int	  verify_ok;	/* 1 if the chain verifies to a trusted root
-				 * (system store + --ca-file) */
-	int	  verify_error;	/* X509_V_OK or X509_V_ERR_* */
-	char	 *verify_error_str; /* X509_verify_cert_error_string(), e.g.
-				 * "self-signed certificate"; "ok" */
-	char	 *name_checked;	/* the MX host name compared (no trailing
-				 * dot), NULL if none was given */
-	int	  name_ok;	/* 1 if the leaf matches name_checked */
-	char	 *name_matched;	/* the certificate's name that matched
-				 * ("*.example.com"), NULL if none */
-	STACK_OF(X509) *peer_chain; /* owned reference to the presented
-				 * chain, leaf first, for DANE; NULL if
-				 * none. Freed by tls_facts_clear(). */
-
-	/* DANE (RFC 7672 section 3); all 0/NULL without TLSA records. */
-	int	  dane_checked;	/* usable records were given to OpenSSL
-				 * and the chain was checked against them */
-	int	  dane_secure;	/* the records were DNSSEC-authenticated */
-	int	  dane_ok;	/* verification succeeded through a TLSA
-				 * record (SSL_get0_dane_authority >= 0) */
-	int	  dane_usable;	/* records OpenSSL took */
-	int	  dane_skipped;	/* PKIX-TA/PKIX-EE records left out (RFC
-				 * 7672 section 3.1.3) */
-	int	  dane_unusable; /* records OpenSSL refused: unsupported
-				 * selector or matching type, bad length */
-	int	  dane_depth;	/* chain depth the match was at (0 =
-				 * leaf); valid when dane_ok */
-	int	  dane_usage, dane_selector, dane_mtype; /* the record that
-				 * matched; valid when dane_ok */
-	char	 *dane_why;	/* why verification failed, or why DANE
-				 * could not be set up; NULL when ok */
-};
-
 struct tls_ctx	*tls_ctx_new(const char *, struct buf *);
 void		 tls_ctx_free(struct tls_ctx *);
 struct tls_conn	*tls_conn_new(struct tls_ctx *, int, const char *,
@@ -188,16 +122,12 @@ void		 tls_conn_facts(struct tls_conn *, const char *,
 STACK_OF(X509)	*tls_conn_peer_chain(const struct tls_conn *);
 X509		*tls_conn_peer_leaf(const struct tls_conn *);
 
-void		 tls_facts_init(struct tls_facts *);
-void		 tls_facts_clear(struct tls_facts *);
 void		 tls_cert_facts(X509 *, struct tls_cert_facts *);
-void		 tls_cert_facts_clear(struct tls_cert_facts *);
 int		 tls_check_name(X509 *, const char *, char **);
 int		 tls_verify_chain(struct tls_ctx *, X509 *, STACK_OF(X509) *,
 		    int *);
 const char	*tls_step_name(enum tls_step);
 int		 tls_conn_dane(struct tls_conn *, const char *,
 		    const struct tls_tlsa *, size_t, int, struct buf *);
-const char	*tls_dane_usage_name(int);
 
 #endif

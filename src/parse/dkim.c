@@ -479,12 +479,6 @@ next:
 	buf_free(why);
 }
 
-static int
-failed(enum dns_outcome o)
-{
-	return o != DNS_OK && o != DNS_NODATA && o != DNS_NXDOMAIN;
-}
-
 void
 dkim_analyze(const struct dkim_facts *f, struct findings *fs)
 {
@@ -496,7 +490,7 @@ dkim_analyze(const struct dkim_facts *f, struct findings *fs)
 	names = buf_new(512);
 	for (i = 0; i < f->nsel; i++) {
 		memset(&v, 0, sizeof(v));
-		if (failed(f->sel[i].outcome)) {
+		if (dns_outcome_failed(f->sel[i].outcome)) {
 			nfail++;
 			if (f->named)
 				findings_add(fs, F_DKIM_LOOKUP_FAILED,
@@ -549,7 +543,7 @@ dkim_state(const struct dkim_facts *f)
 	memset(&all, 0, sizeof(all));
 	for (i = 0; i < f->nsel; i++) {
 		memset(&v, 0, sizeof(v));
-		if (failed(f->sel[i].outcome)) {
+		if (dns_outcome_failed(f->sel[i].outcome)) {
 			nfail++;
 			continue;
 		}
@@ -576,7 +570,7 @@ dkim_text(const struct dkim_facts *f, struct buf *b)
 	why = buf_new(BUF_WHY_MAX);
 	for (i = 0; i < f->nsel; i++) {
 		s = &f->sel[i];
-		if (failed(s->outcome)) {
+		if (dns_outcome_failed(s->outcome)) {
 			if (f->named)
 				buf_printf(b, "DKIM %s: lookup failed (%s)\n",
 				    s->selector, dns_outcome_name(s->outcome));

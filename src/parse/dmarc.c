@@ -627,13 +627,6 @@ dmarc_external_judge(enum dns_outcome o, const struct taglist_txt *txt,
 	}
 }
 
-static int
-lookup_failed(const struct dmarc_lookup *l)
-{
-	return l->outcome != DNS_OK && l->outcome != DNS_NODATA &&
-	    l->outcome != DNS_NXDOMAIN;
-}
-
 /* Pick and parse the record at one name; 1 when the search stops here. */
 static int
 discover_at(const struct dmarc_lookup *l, const char *name,
@@ -643,7 +636,7 @@ discover_at(const struct dmarc_lookup *l, const char *name,
 	size_t idx = 0, i;
 	enum dmarc_select sel;
 
-	if (lookup_failed(l)) {
+	if (dns_outcome_failed(l->outcome)) {
 		d->state = DMARC_ST_FAILED;
 		why = buf_new(BUF_WHY_MAX);
 		buf_printf(why, "TXT _dmarc.%s: %s", name,

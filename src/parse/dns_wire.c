@@ -320,7 +320,7 @@ dns_wire_parse(const unsigned char *msg, size_t len, struct dns_msg *m,
 			continue;
 		}
 		if (parse_rdata(&c, &rr, rdlen) != 0) {
-			dns_wire_rr_free(&rr);
+			dns_rr_free(&rr);
 			goto fail;
 		}
 		m->rr = xreallocarray(m->rr, m->nrr + 1, sizeof(*m->rr));
@@ -335,98 +335,13 @@ fail:
 }
 
 void
-dns_wire_rr_free(struct dns_rr *rr)
-{
-	free(rr->owner);
-	switch (rr->type) {
-	case DNS_T_MX:
-		free(rr->u.mx.host);
-		break;
-	case DNS_T_CNAME: case DNS_T_PTR: case DNS_T_NS:
-		free(rr->u.name);
-		break;
-	case DNS_T_TXT: case DNS_T_SPF:
-		free(rr->u.txt.data);
-		break;
-	case DNS_T_TLSA:
-		free(rr->u.tlsa.data);
-		break;
-	case DNS_T_SOA:
-		free(rr->u.soa.mname);
-		break;
-	}
-	memset(rr, 0, sizeof(*rr));
-}
-
-void
-dns_wire_rr_copy(struct dns_rr *dst, const struct dns_rr *src)
-{
-	*dst = *src;
-	dst->owner = xstrdup(src->owner);
-	switch (src->type) {
-	case DNS_T_MX:
-		dst->u.mx.host = xstrdup(src->u.mx.host);
-		break;
-	case DNS_T_CNAME: case DNS_T_PTR: case DNS_T_NS:
-		dst->u.name = xstrdup(src->u.name);
-		break;
-	case DNS_T_TXT: case DNS_T_SPF:
-		dst->u.txt.data = xmalloc(src->u.txt.len + 1);
-		memcpy(dst->u.txt.data, src->u.txt.data, src->u.txt.len + 1);
-		break;
-	case DNS_T_TLSA:
-		dst->u.tlsa.data = xmalloc(src->u.tlsa.len + 1);
-		memcpy(dst->u.tlsa.data, src->u.tlsa.data, src->u.tlsa.len);
-		break;
-	case DNS_T_SOA:
-		dst->u.soa.mname = xstrdup(src->u.soa.mname);
-		break;
-	}
-}
-
-void
 dns_wire_free(struct dns_msg *m)
 {
 	size_t i;
 
 	for (i = 0; i < m->nrr; i++)
-		dns_wire_rr_free(&m->rr[i]);
+		dns_rr_free(&m->rr[i]);
 	free(m->rr);
 	free(m->qname);
 	memset(m, 0, sizeof(*m));
-}
-
-static const struct {
-	int		 type;
-	const char	*name;
-} types[] = {
-	{ DNS_T_A, "A" }, { DNS_T_NS, "NS" }, { DNS_T_CNAME, "CNAME" },
-	{ DNS_T_SOA, "SOA" }, { DNS_T_PTR, "PTR" }, { DNS_T_MX, "MX" },
-	{ DNS_T_TXT, "TXT" }, { DNS_T_AAAA, "AAAA" }, { DNS_T_DS, "DS" },
-	{ DNS_T_TLSA, "TLSA" }, { DNS_T_SPF, "SPF" },
-	{ DNS_T_DNSKEY, "DNSKEY" }, { DNS_T_RRSIG, "RRSIG" },
-};
-
-const char *
-dns_type_name(int type)
-{
-	static char other[16];
-	size_t i;
-
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (types[i].type == type)
-			return types[i].name;
-	snprintf(other, sizeof(other), "TYPE%d", type);
-	return other;
-}
-
-int
-dns_type_from_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcasecmp(types[i].name, s) == 0)
-			return types[i].type;
-	return -1;
 }

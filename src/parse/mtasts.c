@@ -425,12 +425,6 @@ mtasts_policy_covers(const struct mtasts_policy *pol, const char *host)
 	return 0;
 }
 
-static int
-lookup_failed(enum dns_outcome o)
-{
-	return o != DNS_OK && o != DNS_NODATA && o != DNS_NXDOMAIN;
-}
-
 static void
 fetch_text(const struct mtasts_facts *f, struct buf *b)
 {
@@ -453,7 +447,7 @@ mtasts_analyze(const struct mtasts_facts *f, struct findings *fs)
 	why = buf_new(BUF_WHY_MAX);
 	later = buf_new(BUF_WHY_MAX);
 	snprintf(subj, sizeof(subj), "_mta-sts.%s", f->domain);
-	if (lookup_failed(f->txt_outcome)) {
+	if (dns_outcome_failed(f->txt_outcome)) {
 		findings_add(fs, F_MTASTS_LOOKUP_FAILED, subj,
 		    "The MTA-STS record %s could not be read (%s).", subj,
 		    dns_outcome_name(f->txt_outcome));
@@ -569,7 +563,7 @@ mtasts_text(const struct mtasts_facts *f, struct buf *b)
 	size_t idx = 0, n, off, line, i;
 
 	why = buf_new(BUF_WHY_MAX);
-	if (lookup_failed(f->txt_outcome)) {
+	if (dns_outcome_failed(f->txt_outcome)) {
 		buf_printf(b, "MTA-STS: lookup failed (%s)\n",
 		    dns_outcome_name(f->txt_outcome));
 		goto done;

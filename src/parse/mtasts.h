@@ -55,7 +55,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "parse/taglist.h"
 
 struct buf;

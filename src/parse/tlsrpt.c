@@ -225,12 +225,6 @@ tlsrpt_select(const struct taglist_txt *txt, size_t n, size_t *idx)
 	return count;
 }
 
-static int
-lookup_failed(enum dns_outcome o)
-{
-	return o != DNS_OK && o != DNS_NODATA && o != DNS_NXDOMAIN;
-}
-
 void
 tlsrpt_analyze(const struct tlsrpt_facts *f, struct findings *fs)
 {
@@ -240,7 +234,7 @@ tlsrpt_analyze(const struct tlsrpt_facts *f, struct findings *fs)
 	size_t n, idx = 0, off;
 
 	snprintf(subj, sizeof(subj), "_smtp._tls.%s", f->domain);
-	if (lookup_failed(f->outcome)) {
+	if (dns_outcome_failed(f->outcome)) {
 		findings_add(fs, F_TLSRPT_LOOKUP_FAILED, subj,
 		    "The TLS-RPT record %s could not be read (%s).", subj,
 		    dns_outcome_name(f->outcome));
@@ -276,7 +270,7 @@ tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
 	struct buf *why;
 	size_t n, idx = 0, off, i;
 
-	if (lookup_failed(f->outcome)) {
+	if (dns_outcome_failed(f->outcome)) {
 		buf_printf(b, "TLS-RPT: lookup failed (%s)\n",
 		    dns_outcome_name(f->outcome));
 		return;

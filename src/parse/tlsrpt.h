@@ -32,7 +32,7 @@
 
 #include <stddef.h>
 
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "parse/taglist.h"
 
 struct buf;

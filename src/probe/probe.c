@@ -76,40 +76,6 @@ struct probe {
 	void			*arg;
 };
 
-void
-probe_facts_free(struct probe_facts *f)
-{
-	size_t i;
-
-	if (f == NULL)
-		return;
-	for (i = 0; i < f->ntargets; i++) {
-		smtp_result_free(f->targets[i].smtp);
-		free(f->targets[i].ptr);
-	}
-	free(f->targets);
-	for (i = 0; i < f->nold; i++) {
-		free(f->old[i].name);
-		free(f->old[i].addrs);
-		free(f->old[i].answers);
-		free(f->old[i].probed);
-	}
-	free(f->old);
-	auth_facts_free(f->auth);
-	for (i = 0; i < f->ntlsa; i++) {
-		size_t k;
-
-		for (k = 0; k < f->tlsa[i].nrr; k++)
-			dns_wire_rr_free(&f->tlsa[i].rr[k]);
-		free(f->tlsa[i].rr);
-		free(f->tlsa[i].qname);
-	}
-	free(f->tlsa);
-	mx_set_free(f->mx);
-	free(f->domain);
-	free(f);
-}
-
 static void
 finish(struct probe *p)
 {
@@ -183,7 +149,7 @@ on_tlsa(const struct dns_result *res, void *arg)
 		t->rr = xcalloc(n, sizeof(*t->rr));
 		for (i = 0; i < res->nrr; i++)
 			if (res->rr[i].type == DNS_T_TLSA)
-				dns_wire_rr_copy(&t->rr[t->nrr++],
+				dns_rr_copy(&t->rr[t->nrr++],
 				    &res->rr[i]);
 	}
 	for (i = 0; i < p->facts->ntargets; i++)

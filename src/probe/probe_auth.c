@@ -76,64 +76,6 @@ struct auth_probe {
 static void	deliver(struct auth_probe *);
 static void	on_fetch(const struct https_result *, void *);
 
-static void
-txt_clear(struct auth_txt *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->ntxt; i++)
-		free((char *)t->txt[i].data);
-	free(t->txt);
-	free(t->qname);
-	memset(t, 0, sizeof(*t));
-}
-
-void
-auth_facts_free(struct auth_facts *f)
-{
-	size_t i;
-
-	if (f == NULL)
-		return;
-	spf_analysis_free(f->spf);
-	for (i = 0; i < f->nevals; i++) {
-		free(f->evals[i].ip);
-		free(f->evals[i].sender);
-		free(f->evals[i].helo);
-		free(f->evals[i].domain);
-		free(f->evals[i].mechanism);
-		free(f->evals[i].explanation);
-		free(f->evals[i].reason);
-		free(f->evals[i].text);
-	}
-	free(f->evals);
-	txt_clear(&f->dmarc_own);
-	txt_clear(&f->dmarc_org);
-	for (i = 0; i < f->next_targets; i++)
-		txt_clear(&f->ext_txt[i]);
-	free(f->ext_txt);
-	free(f->ext);
-	dmarc_targets_free(f->ext_targets, f->next_targets);
-	for (i = 0; i < f->ndkim; i++) {
-		txt_clear(&f->dkim_txt[i]);
-		free((char *)f->dkim_sel[i].selector);
-	}
-	free(f->dkim_txt);
-	free(f->dkim_sel);
-	txt_clear(&f->mtasts_txt);
-	free(f->mtasts_host);
-	for (i = 0; i < f->nmtasts_addrs; i++)
-		free(f->mtasts_addrs[i]);
-	free(f->mtasts_addrs);
-	free(f->mtasts_url);
-	free(f->mtasts_detail);
-	free(f->mtasts_body);
-	txt_clear(&f->tlsrpt_txt);
-	free(f->org_domain);
-	free(f->domain);
-	free(f);
-}
-
 /* Point the pure modules' views at the storage (again: arrays grow). */
 static void
 fill_views(struct auth_facts *f)
@@ -589,7 +531,7 @@ auth_probe_start(struct evloop *loop, struct dns *dns,
 	ap->starting = 1;
 
 	ap->pending++;
-	ap->spfa = spf_analysis_start(dns, f->domain, on_spf, ap);
+	ap->spfa = spf_walk_start(dns, f->domain, on_spf, ap);
 	start_evals(ap);
 
 	snprintf(name, sizeof(name), "_dmarc.%s", f->domain);
@@ -651,7 +593,7 @@ auth_probe_cancel(struct auth_probe *ap)
 		free(a);
 	}
 	if (ap->spfa != NULL) {
-		spf_analysis_free(ap->spfa);	/* cancels; no callback */
+		spf_walk_free(ap->spfa);	/* cancels; no callback */
 		ap->spfa = NULL;
 	}
 	for (i = 0; i < f->nevals; i++)

@@ -9,7 +9,7 @@
  * never judges (analyze_auth.c does) nor prints (report_auth.c does).
  *
  * What is asked, concurrently:
- *	SPF	spf_analysis_start(domain) (RFC 7208 §4.5, §4.6.4) and one
+ *	SPF	spf_walk_start(domain) (RFC 7208 §4.5, §4.6.4) and one
  *		spf_eval_start() per --spf-ip (check_host(), §4): sender
  *		default postmaster@<domain>, HELO default <domain>
  *	DMARC	TXT _dmarc.<domain>; when that holds no record (and did not
@@ -37,7 +37,7 @@
  *	auth_probe_cancel(ap)	the overall deadline: abandon what is still
  *		in flight and run cb now, before returning, with the facts
  *		as far as they got. NULL is a no-op; not from inside cb.
- *	auth_facts_free(f)	NULL is a no-op
+ *	auth_facts_free(f)	NULL is a no-op (facts/auth_facts.h)
  *
  * Unfinished work is never reported as absent: a DNS question that did
  * not come back is DNS_TIMEOUT (UNKNOWN to the analyzers), an SPF
@@ -62,6 +62,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "facts/auth_facts.h"
 #include "parse/dkim.h"
 #include "parse/dmarc.h"
 #include "net/dns.h"
@@ -89,73 +90,11 @@ struct auth_config {
 	unsigned	  https_timeout_ms;	/* 0: HTTPS_TIMEOUT_MS */
 };
 
-/* One TXT question and the records it returned (strings joined). */
-struct auth_txt {
-	char			*qname;
-	enum dns_outcome	 outcome;
-	struct taglist_txt	*txt;
-	size_t			 ntxt;
-};
-
-/* One --spf-ip evaluation, copied out of spf_eval's result. */
-struct auth_spf_eval {
-	char		*ip;
-	char		*sender;
-	char		*helo;
-	int		 finished;	/* 0: overall deadline */
-	enum spf_result	 result;
-	char		*domain;	/* checked (after redirects) */
-	char		*mechanism;	/* matching term, or NULL */
-	char		*explanation;	/* exp= text, or NULL */
-	char		*reason;	/* none/permerror/temperror why */
-	char		*text;		/* spf_eval_result_text() line */
-};
-
-struct auth_facts {
-	char			*domain;
-	char			*org_domain;	/* NULL: none */
-	uint64_t		 ms;		/* until the last answer */
-
-	struct spf_analysis	*spf;		/* NULL: did not finish */
-	const char		*spf_state;	/* "done", "deadline" */
-	struct auth_spf_eval	*evals;
-	size_t			 nevals;
-
-	struct auth_txt		 dmarc_own;
-	struct auth_txt		 dmarc_org;
-	struct dmarc_target	*ext_targets;
-	size_t			 next_targets;
-	struct auth_txt		*ext_txt;	/* one per target */
-	struct dmarc_ext	*ext;
-
-	struct auth_txt		*dkim_txt;	/* one per selector */
-	struct dkim_selector	*dkim_sel;
-	size_t			 ndkim;
-
-	struct auth_txt		 mtasts_txt;
-	char			*mtasts_host;	/* mta-sts.<domain> */
-	enum dns_outcome	 mtasts_a, mtasts_aaaa;
-	char			**mtasts_addrs;	/* addresses fetched from */
-	size_t			 nmtasts_addrs;
-	char			*mtasts_url;
-	char			*mtasts_detail;
-	char			*mtasts_body;
-
-	struct auth_txt		 tlsrpt_txt;
-
-	/* The pure modules' views; pointers into the storage above. */
-	struct dmarc_facts	 dmarc;
-	struct dkim_facts	 dkim;
-	struct mtasts_facts	 mtasts;	/* mx/nmx: see above */
-	struct tlsrpt_facts	 tlsrpt;
-};
-
 typedef void auth_done_cb(struct auth_facts *, void *arg);
 
 struct auth_probe	*auth_probe_start(struct evloop *, struct dns *,
 			    const struct auth_config *, auth_done_cb *,
 			    void *);
 void			 auth_probe_cancel(struct auth_probe *);
-void			 auth_facts_free(struct auth_facts *);
 
 #endif

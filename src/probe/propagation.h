@@ -54,7 +54,7 @@
  *		at the time limit with the last complete facts (timed_out
  *		set; a round still running is abandoned)
  *	propagation_wait_cancel(w)
- *	propagation_facts_free(f)
+ *	propagation_facts_free(f)	(facts/propagation_facts.h)
  *
  * API (pure; propagation_analyze.c):
  *	propagation_analyze(facts, expect_mx, old_mx, fs)	findings:
@@ -92,6 +92,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "facts/propagation_facts.h"
 #include "net/dns.h"
 
 struct buf;
@@ -104,50 +105,6 @@ struct json_object;
 #define PROPAGATION_MAX_RESOLVERS	16
 #define PROPAGATION_MAX_WALK		16
 #define PROPAGATION_MAX_MX		64
-
-enum propagation_role {
-	PROPAGATION_AUTHORITATIVE,
-	PROPAGATION_RESOLVER
-};
-
-struct propagation_mx {
-	uint16_t	 pref;
-	char		*host;
-};
-
-struct propagation_server {
-	enum propagation_role	 role;
-	char			*name;	/* NS name, or the resolver address */
-	char			*address;	/* asked; NULL: NS had none */
-	enum dns_outcome	 outcome;	/* of the MX question (or of
-						 * the address lookup when
-						 * address is NULL) */
-	int			 aa;
-	int			 referral;	/* a resolver that does not
-						 * recurse answered with NS */
-	struct propagation_mx	*mx;	/* sorted by preference, host */
-	size_t			 nmx;
-	uint32_t		 ttl;	/* smallest TTL of the MX RRset; of a
-					 * negative answer its SOA's
-					 * (RFC 2308 §5) */
-	int			 ttl_known;
-	char			*why;	/* outcome text, or NULL */
-};
-
-struct propagation_facts {
-	char			*domain;
-	char			*zone;		/* where the NS set was found */
-	enum dns_outcome	 ns_outcome;	/* DNS_OK when NS were found */
-	char			*ns_why;
-	char			**ns;		/* NS names */
-	size_t			 nns;
-	size_t			 ns_cut;	/* names/addresses left out */
-	struct propagation_server *servers;	/* authoritative first */
-	size_t			 nservers;
-	int			 timed_out;	/* --wait ran out */
-	unsigned		 rounds;	/* checks made (--wait) */
-	uint64_t		 waited_ms;
-};
 
 struct propagation_config {
 	const char	 *domain;
@@ -175,7 +132,6 @@ struct propagation_wait *propagation_wait_start(struct evloop *,
 		    const char **, const char **, unsigned,
 		    propagation_wait_cb *, void *);
 void		 propagation_wait_cancel(struct propagation_wait *);
-void		 propagation_facts_free(struct propagation_facts *);
 
 void		 propagation_analyze(const struct propagation_facts *,
 		    const char **, const char **, struct findings *);

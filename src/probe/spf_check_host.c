@@ -18,8 +18,6 @@
 #include "probe/spf_check_host.h"
 #include "util/xalloc.h"
 
-#define MAX_DNS_TERMS	10	/* §4.6.4 */
-#define MAX_VOID	2	/* §4.6.4 */
 #define MAX_MX		10	/* §4.6.4 */
 #define MAX_PTR		10	/* §4.6.4, §5.5 */
 #define MAX_FRAMES	32	/* far beyond what 10 terms allow */
@@ -118,7 +116,7 @@ answer_clear(struct answer *a)
 	size_t i;
 
 	for (i = 0; i < a->nrr; i++)
-		dns_wire_rr_free(&a->rr[i]);
+		dns_rr_free(&a->rr[i]);
 	free(a->rr);
 	memset(a, 0, sizeof(*a));
 }
@@ -207,7 +205,7 @@ on_dns(const struct dns_result *r, void *arg)
 	if (r->nrr > 0) {
 		e->ans.rr = xcalloc(r->nrr, sizeof(*e->ans.rr));
 		for (i = 0; i < r->nrr; i++)
-			dns_wire_rr_copy(&e->ans.rr[i], &r->rr[i]);
+			dns_rr_copy(&e->ans.rr[i], &r->rr[i]);
 		e->ans.nrr = r->nrr;
 	}
 	if (e->in_ask) {
@@ -236,19 +234,13 @@ ask(struct spf_eval *e, const char *name, int type, enum step st)
 	e->q = q;
 }
 
-static int
-is_temp(enum dns_outcome o)
-{
-	return o != DNS_OK && o != DNS_NXDOMAIN && o != DNS_NODATA;
-}
-
 /* §4.6.4: count a void lookup; 1 when the limit is now exceeded. */
 static int
 count_void(struct spf_eval *e, const char *what)
 {
-	if (++e->voids > MAX_VOID) {
+	if (++e->voids > SPF_VOID_LIMIT) {
 		fail_with(e, SPF_PERMERROR, "more than %d void DNS lookups "
-		    "(last: %s)", MAX_VOID, what);
+		    "(last: %s)", SPF_VOID_LIMIT, what);
 		return 1;
 	}
 	return 0;
@@ -357,7 +349,7 @@ got_record(struct spf_eval *e)
 	size_t pos, n;
 	struct frame *f = e->top;
 
-	if (is_temp(e->ans.out)) {
+	if (dns_outcome_failed(e->ans.out)) {
 		fail_with(e, SPF_TEMPERROR, "TXT lookup for %s: %s", f->domain,
 		    dns_outcome_name(e->ans.out));
 		return;
@@ -558,10 +550,10 @@ run(struct spf_eval *e)
 				ptr_start(e, PC_RESUME);
 				return;
 			}
-			if (++e->terms > MAX_DNS_TERMS) {
+			if (++e->terms > SPF_LOOKUP_LIMIT) {
 				fail_with(e, SPF_PERMERROR, "more than %d "
 				    "DNS-querying terms (at redirect=%s in "
-				    "%s)", MAX_DNS_TERMS, f->rec->redirect,
+				    "%s)", SPF_LOOKUP_LIMIT, f->rec->redirect,
 				    f->domain);
 				return;
 			}
@@ -595,9 +587,9 @@ run(struct spf_eval *e)
 			return;
 		}
 		f->next++;
-		if (++e->terms > MAX_DNS_TERMS) {
+		if (++e->terms > SPF_LOOKUP_LIMIT) {
 			fail_with(e, SPF_PERMERROR, "more than %d DNS-querying "
-			    "terms (at %s in %s)", MAX_DNS_TERMS, m->text,
+			    "terms (at %s in %s)", SPF_LOOKUP_LIMIT, m->text,
 			    f->domain);
 			return;
 		}
@@ -636,7 +628,7 @@ got_a(struct spf_eval *e)
 {
 	const struct spf_mech *m = e->top->cur;
 
-	if (is_temp(e->ans.out)) {
+	if (dns_outcome_failed(e->ans.out)) {
 		fail_with(e, SPF_TEMPERROR, "%s: lookup of %s: %s", m->text,
 		    e->target, dns_outcome_name(e->ans.out));
 		return;
@@ -672,7 +664,7 @@ got_mx(struct spf_eval *e)
 	const struct spf_mech *m = e->top->cur;
 	size_t i;
 
-	if (is_temp(e->ans.out)) {
+	if (dns_outcome_failed(e->ans.out)) {
 		fail_with(e, SPF_TEMPERROR, "%s: MX lookup of %s: %s", m->text,
 		    e->target, dns_outcome_name(e->ans.out));
 		return;
@@ -705,7 +697,7 @@ got_mxhost(struct spf_eval *e)
 {
 	const struct spf_mech *m = e->top->cur;
 
-	if (is_temp(e->ans.out)) {
+	if (dns_outcome_failed(e->ans.out)) {
 		fail_with(e, SPF_TEMPERROR, "%s: lookup of %s: %s", m->text,
 		    e->hosts[e->hosti - 1], dns_outcome_name(e->ans.out));
 		return;

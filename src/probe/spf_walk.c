@@ -63,14 +63,13 @@ walk_free(struct spf_walk *w)
 }
 
 void
-spf_analysis_free(struct spf_analysis *a)
+spf_walk_free(struct spf_analysis *a)
 {
 	if (a == NULL)
 		return;
 	walk_free(a->walk);
-	spf_node_free(a->root);
-	free(a->domain);
-	free(a);
+	a->walk = NULL;
+	spf_analysis_free(a);
 }
 
 static void
@@ -311,7 +310,7 @@ on_answer(const struct dns_result *r, void *arg)
 }
 
 struct spf_analysis *
-spf_analysis_start(struct dns *dns, const char *domain, spf_analysis_cb *cb,
+spf_walk_start(struct dns *dns, const char *domain, spf_analysis_cb *cb,
     void *arg)
 {
 	struct spf_analysis *a;

@@ -14,7 +14,7 @@
 #include "parse/dmarc.h"
 #include "facts/probe_facts.h"
 #include "parse/mtasts.h"
-#include "probe/probe_auth.h"
+#include "facts/auth_facts.h"
 #include "report/report.h"
 #include "parse/spf.h"
 #include "probe/spf_walk.h"

@@ -21,12 +21,12 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
-#include "probe/probe_mx.h"
+#include "facts/mx_facts.h"
 #include "report/report.h"
-#include "net/smtp_session.h"
-#include "net/tls.h"
+#include "facts/smtp_facts.h"
+#include "facts/tls_facts.h"
 #include "util/xalloc.h"
 
 #define HEX_TEXT_MAX	64	/* hex digits shown per record in text */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "util/buf.h"
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "probe/propagation.h"
 
 static const char *

@@ -10,9 +10,9 @@
 #include "analyze/analyze.h"
 #include "util/buf.h"
 #include "facts/probe_facts.h"
-#include "probe/probe_mx.h"
+#include "facts/mx_facts.h"
 #include "report/report.h"
-#include "net/smtp_session.h"
+#include "facts/smtp_facts.h"
 
 static json_object *
 jstr(const char *s)

@@ -2,10 +2,10 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
-#include "probe/probe_mx.h"
+#include "facts/mx_facts.h"
 #include "report/report.h"
 #include "analyze/score.h"
 

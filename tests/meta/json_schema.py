@@ -196,15 +196,15 @@ def table(rel, start):
 
 def check_enums(schema):
     d = schema["$defs"]
-    dns = table("src/net/dns.c", "dns_outcome_name")
+    dns = table("src/facts/dns_facts.c", "dns_outcome_name")
     ok(dns and set(dns) <= set(d["dns_outcome"]["enum"]),
-       "schema: dns_outcome holds every name of src/net/dns.c",
+       "schema: dns_outcome holds every name of src/facts/dns_facts.c",
        "missing: %s" % sorted(set(dns) - set(d["dns_outcome"]["enum"])))
-    smtp = table("src/net/smtp_session.c", "outcome_names[")
+    smtp = table("src/facts/smtp_facts.c", "outcome_names[")
     want = set(smtp) | {"NOT_PROBED", "UNFINISHED"}
     have = set(d["smtp_target"]["properties"]["outcome"]["enum"])
     ok(smtp and want <= have,
-       "schema: smtp outcome holds every name of src/net/smtp_session.c",
+       "schema: smtp outcome holds every name of src/facts/smtp_facts.c",
        "missing: %s" % sorted(want - have))
     sev = re.findall(r'return "(\w+)";', read("src/analyze/findings.c").split(
         "finding_sev_name")[1].split("\n}")[0])

@@ -9,7 +9,7 @@
 #include "analyze/analyze_cutover.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
-#include "probe/probe_mx.h"
+#include "facts/mx_facts.h"
 #include "tap.h"
 
 static struct mx_host hosts[2];

@@ -12,8 +12,8 @@
 #include "analyze/analyze.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
-#include "probe/probe_mx.h"
-#include "net/smtp_session.h"
+#include "facts/mx_facts.h"
+#include "facts/smtp_facts.h"
 #include "tap.h"
 
 enum tls_state { NO_TLS, DANE_NOT_RUN, DANE_PASS, DANE_FAIL };

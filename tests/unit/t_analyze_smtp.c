@@ -12,9 +12,9 @@
 #include "analyze/analyze.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
-#include "probe/probe_mx.h"
+#include "facts/mx_facts.h"
 #include "analyze/score.h"
-#include "net/smtp_session.h"
+#include "facts/smtp_facts.h"
 #include "util/xalloc.h"
 #include "tap.h"
 

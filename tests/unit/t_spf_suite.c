@@ -231,7 +231,7 @@ push_rr(struct dns_rr **v, size_t *n, size_t *cap, const char *owner,
 	if (rr_fill(&(*v)[*n], owner, it) == 0)
 		(*n)++;
 	else
-		dns_wire_rr_free(&(*v)[*n]);
+		dns_rr_free(&(*v)[*n]);
 }
 
 static int
@@ -265,7 +265,7 @@ fake(void *arg, const char *qname, int type, struct dns_rr **rrs,
 				if (seen)
 					break;
 				while (n > 0)
-					dns_wire_rr_free(&v[--n]);
+					dns_rr_free(&v[--n]);
 				free(v);
 				*rrs = NULL;
 				*nrr = 0;

@@ -1,5 +1,5 @@
 /*
- * t_spf_walk - the asynchronous parts: spf_analysis_start() (the
+ * t_spf_walk - the asynchronous parts: spf_walk_start() (the
  * concurrent include/redirect walk) and the spf_eval API (start, cancel,
  * early results, result text), over dns_new_fake().
  */
@@ -136,7 +136,7 @@ analyze(const char *domain, struct evloop **loopp, struct dns **dnsp)
 	got = NULL;
 	calls = 0;
 	order[0] = '\0';
-	a = spf_analysis_start(*dnsp, domain, on_analysis, NULL);
+	a = spf_walk_start(*dnsp, domain, on_analysis, NULL);
 	evloop_run(*loopp);
 	ok(a != NULL && got == a && calls == 1, "%s: one callback", domain);
 	return got;
@@ -231,14 +231,14 @@ test_walk(void)
 	loop = evloop_new();
 	dns = dns_new_fake(loop, fake, NULL);
 	got = NULL;
-	a = spf_analysis_start(dns, "no-dot", on_analysis, NULL);
+	a = spf_walk_start(dns, "no-dot", on_analysis, NULL);
 	ok(a == NULL && got != NULL && got->root->status == SPF_NODE_INVALID,
 	    "invalid name: immediate callback");
 	spf_analysis_free(got);
 	/* Freeing a pending analysis cancels it. */
 	got = NULL;
-	a = spf_analysis_start(dns, "example.com", on_analysis, NULL);
-	spf_analysis_free(a);
+	a = spf_walk_start(dns, "example.com", on_analysis, NULL);
+	spf_walk_free(a);
 	evloop_run(loop);
 	ok(got == NULL, "freed pending analysis: no callback");
 	dns_free(dns);

@@ -1,0 +1,66 @@
+/*
+ * mx_facts - a domain's exchangers as a sending MTA would try them
+ * (RFC 5321 section 5.1): names, preferences, groups and addresses, and the
+ * outcome of every question asked for them. Filled by probe/probe_mx.c.
+ *
+ * API:
+ *	mx_set_free(set)		NULL is a no-op
+ *	mx_sort(hosts, n)		stable sort by preference; sets group
+ *	mx_host_probed(set, h)		1 when hosts[h] is an exchanger to
+ *		talk to: a host name (not "." nor an address literal), listed
+ *		for the first time (a name listed twice is probed once)
+ *
+ * Equal preferences form one group (mx_host.group): a sender picks among
+ * them at random (RFC 5321 section 5.1), so order inside a group means
+ * nothing.
+ */
+#ifndef MXPROBE_MX_FACTS_H
+#define MXPROBE_MX_FACTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "facts/dns_facts.h"
+
+struct mx_addr {
+	int		 family;	/* AF_INET, AF_INET6 */
+	unsigned char	 addr[16];
+	char		 text[48];
+	uint32_t	 ttl;
+};
+
+struct mx_host {
+	char		*name;		/* as published in the MX RR */
+	uint16_t	 pref;
+	unsigned	 group;		/* 0 = most preferred group */
+	int		 ip_literal;	/* the target is an address */
+	enum dns_outcome a_out, aaaa_out;
+	char		*canonical;	/* non-NULL: the target is a CNAME */
+	size_t		 ncname;
+	struct mx_addr	*addrs;
+	size_t		 naddr;
+	int		 ad;		/* both address answers authenticated */
+};
+
+struct mx_set {
+	char		*domain;
+	enum dns_outcome outcome;	/* of the MX question */
+	const char	*why;		/* static text for failures, or NULL */
+	uint32_t	 ttl;		/* MX RRset TTL */
+	int		 ad;		/* MX answer authenticated (AD) */
+	int		 implicit;	/* no MX: the domain itself */
+	int		 null_mx;	/* "0 ." present */
+	size_t		 nnull;		/* how many "." targets */
+	struct mx_host	*hosts;		/* sorted by preference */
+	size_t		 nhost;
+	char		*wildcard_name;	/* random name asked */
+	enum dns_outcome wildcard_out;
+	char		*wildcard_target;  /* its first MX target, if any */
+	uint64_t	 ms;		/* resolution time */
+};
+
+void		 mx_set_free(struct mx_set *);
+void		 mx_sort(struct mx_host *, size_t);
+int		 mx_host_probed(const struct mx_set *, size_t);
+
+#endif
