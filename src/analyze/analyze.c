@@ -51,11 +51,7 @@ int
 analyze_addr_usable(const struct analyze_opts *o, int family,
     const unsigned char *a)
 {
-	enum addr_class c = addr_classify(family, a);
-
-	if (c == ADDR_PUBLIC)
-		return 1;
-	return c == ADDR_LOOPBACK && o != NULL && o->allow_loopback;
+	return addr_usable(family, a, o != NULL && o->allow_loopback);
 }
 
 static void

@@ -166,3 +166,13 @@ addr_parse(const char *s, int *family, unsigned char *out)
 	}
 	return -1;
 }
+
+int
+addr_usable(int family, const unsigned char *a, int allow_loopback)
+{
+	enum addr_class c = addr_classify(family, a);
+
+	if (c == ADDR_PUBLIC)
+		return 1;
+	return c == ADDR_LOOPBACK && allow_loopback;
+}

@@ -13,6 +13,9 @@
  *	addr_same_net(f, a, b)		same /24 (IPv4) or /48 (IPv6)
  *	addr_text(f, bytes, out, len)	inet_ntop
  *	addr_parse(text, family*, bytes) 0 or -1
+ *	addr_usable(f, bytes, allow_loopback)  1 when a sender on the
+ *		internet could connect: a public address, or loopback when
+ *		allowed (labs)
  * Limits: IPv4-mapped IPv6 addresses are classified as their IPv4 address.
  */
 #ifndef MXPROBE_ADDR_H
@@ -39,5 +42,6 @@ const char	*addr_text(int, const unsigned char *, char *, size_t);
 int		 addr_parse(const char *, int *, unsigned char *);
 int		 addr_prefix_match(int, const unsigned char *,
 		    const unsigned char *, unsigned);
+int		 addr_usable(int, const unsigned char *, int);
 
 #endif
