@@ -516,17 +516,18 @@ dmarc_select(const struct taglist_txt *txt, size_t n, size_t *idx)
 	return found == 1 ? DMARC_SEL_ONE : DMARC_SEL_MULTIPLE;
 }
 
+static const psl_ctx_t	*psl_ctx;
+
+void
+dmarc_psl_set(const psl_ctx_t *ctx)
+{
+	psl_ctx = ctx;
+}
+
 static const psl_ctx_t *
 psl(void)
 {
-	static psl_ctx_t *latest;
-	static int tried;
-
-	if (!tried) {
-		tried = 1;
-		latest = psl_latest(NULL);
-	}
-	return latest != NULL ? latest : psl_builtin();
+	return psl_ctx != NULL ? psl_ctx : psl_builtin();
 }
 
 int
