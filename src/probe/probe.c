@@ -309,22 +309,7 @@ start_smtp(struct probe *p, size_t i)
 		r->smtp_pending = 1;
 		return;
 	}
-	memset(&ss, 0, sizeof(ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, a->addr, 4);
-		s4->sin_port = htons((uint16_t)p->cfg.smtp_port);
-		sl = sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, a->addr, 16);
-		s6->sin6_port = htons((uint16_t)p->cfg.smtp_port);
-		sl = sizeof(*s6);
-	}
+	addr_sockaddr(a->family, a->addr, p->cfg.smtp_port, &ss, &sl);
 	memset(&sc, 0, sizeof(sc));
 	sc.ehlo_name = p->cfg.ehlo;
 	sc.port = (unsigned short)p->cfg.smtp_port;
@@ -385,26 +370,6 @@ on_ptr(const struct dns_result *res, void *arg)
 }
 
 static void
-reverse_name(const struct mx_addr *a, char *out, size_t len)
-{
-	size_t i, o = 0;
-	static const char hex[] = "0123456789abcdef";
-
-	if (a->family == AF_INET) {
-		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", a->addr[3],
-		    a->addr[2], a->addr[1], a->addr[0]);
-		return;
-	}
-	for (i = 16; i-- > 0 && o + 4 < len;) {
-		out[o++] = hex[a->addr[i] & 0xf];
-		out[o++] = '.';
-		out[o++] = hex[a->addr[i] >> 4];
-		out[o++] = '.';
-	}
-	snprintf(out + o, len - o, "ip6.arpa");
-}
-
-static void
 start_targets(struct probe *p)
 {
 	struct probe_facts *f = p->facts;
@@ -445,7 +410,7 @@ start_targets(struct probe *p)
 			continue;
 		}
 		/* Reverse DNS is asked in every mode: it is DNS. */
-		reverse_name(a, rev, sizeof(rev));
+		addr_reverse(a->family, a->addr, rev, sizeof(rev));
 		r->dns_pending = 1;
 		p->pending++;
 		r->ptrq = dns_query(p->dns, rev, DNS_T_PTR, 0, on_ptr, r);
@@ -477,28 +442,6 @@ start_targets(struct probe *p)
 			continue;
 		}
 		start_smtp(p, i);
-	}
-}
-
-static void
-fill_sockaddr(const struct mx_addr *a, int port, struct sockaddr_storage *ss,
-    socklen_t *sl)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, a->addr, 4);
-		s4->sin_port = htons((uint16_t)port);
-		*sl = sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, a->addr, 16);
-		s6->sin6_port = htons((uint16_t)port);
-		*sl = sizeof(*s6);
 	}
 }
 
@@ -540,7 +483,8 @@ old_connect(struct old_run *r)
 		if (!analyze_addr_usable(&ao, o->addrs[k].family,
 		    o->addrs[k].addr))
 			continue;
-		fill_sockaddr(&o->addrs[k], p->cfg.smtp_port, &ss, &sl);
+		addr_sockaddr(o->addrs[k].family, o->addrs[k].addr,
+		    p->cfg.smtp_port, &ss, &sl);
 		memset(&sc, 0, sizeof(sc));
 		sc.ehlo_name = p->cfg.ehlo;
 		sc.port = (unsigned short)p->cfg.smtp_port;
