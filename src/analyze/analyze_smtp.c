@@ -16,6 +16,7 @@
 #include "analyze/findings.h"
 #include "probe/probe_mx.h"
 #include "net/smtp_session.h"
+#include "util/dname.h"
 
 /* A sender could hand over mail here: greeted, and EHLO or HELO taken. */
 int
@@ -83,7 +84,7 @@ analyze_host_answers(const struct probe_facts *f, size_t h)
 int
 analyze_assumed_down(const struct probe_facts *f, const char *host)
 {
-	return dns_name_in_list(f->assume_down, host);
+	return dname_in_list(f->assume_down, host);
 }
 
 /*
@@ -186,8 +187,8 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		findings_add(fs, F_SMTP_HELO_ONLY, s, "%s rejects EHLO and "
 		    "accepts only HELO.", s);
 	if (r->banner.code == 220 && r->banner_host != NULL &&
-	    !dns_name_equal(r->banner_host, h->name) &&
-	    (t->ptr == NULL || !dns_name_equal(r->banner_host, t->ptr)))
+	    !dname_equal(r->banner_host, h->name) &&
+	    (t->ptr == NULL || !dname_equal(r->banner_host, t->ptr)))
 		findings_add(fs, F_SMTP_BANNER_NAME_MISMATCH, s, "%s calls "
 		    "itself %s in its banner; its MX name is %s%s%s.", s,
 		    r->banner_host, h->name, t->ptr ? " and its PTR " : "",
@@ -508,7 +509,7 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 		parity(f, (size_t)now, fs);
 	for (i = 0; f->assume_down != NULL && f->assume_down[i] != NULL; i++) {
 		for (h = 0; h < mx->nhost; h++)
-			if (dns_name_equal(mx->hosts[h].name,
+			if (dname_equal(mx->hosts[h].name,
 			    f->assume_down[i]))
 				break;
 		if (h == mx->nhost)

@@ -12,6 +12,7 @@
 
 #include "util/addr.h"
 #include "util/buf.h"
+#include "util/dname.h"
 #include "net/evloop.h"
 #include "net/https.h"
 #include "util/log.h"
@@ -266,14 +267,7 @@ on_write(char *p, size_t size, size_t nmemb, void *arg)
 static int
 is_hostname(const char *h)
 {
-	const unsigned char *p;
-
-	if (*h == '\0' || strlen(h) > 253)
-		return 0;
-	for (p = (const unsigned char *)h; *p != '\0'; p++)
-		if (!isalnum(*p) && *p != '-' && *p != '.' && *p != '_')
-			return 0;
-	return 1;
+	return dname_valid(h, DNAME_FINAL_DOT | DNAME_UNDERSCORE);
 }
 
 /*

@@ -10,11 +10,11 @@
 #include <libpsl.h>
 
 #include "util/buf.h"
+#include "util/dname.h"
 #include "parse/dmarc.h"
 #include "analyze/findings.h"
 #include "util/xalloc.h"
 
-#define DOMAIN_MAX	253
 
 static int
 is_wsp(int c)
@@ -26,25 +26,9 @@ is_wsp(int c)
 static int
 valid_host(const char *s, size_t len)
 {
-	size_t i, lab = 0;
-
-	if (len == 0 || len > DOMAIN_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '.') {
-			if (lab == 0)
-				return 0;
-			lab = 0;
-			continue;
-		}
-		if (!isascii((unsigned char)s[i]) ||
-		    !(isalnum((unsigned char)s[i]) || s[i] == '-' ||
-		    s[i] == '_'))
-			return 0;
-		if (++lab > 63)
-			return 0;
-	}
-	return lab > 0 || len > 1;
+	/* The limit counts the final dot here. */
+	return len <= DNAME_MAX && dname_check(s, len, DNAME_FINAL_DOT |
+	    DNAME_UNDERSCORE, NULL) == DNAME_OK;
 }
 
 /* Characters allowed in a URI (RFC 3986 unreserved, reserved, "%"),
@@ -533,7 +517,7 @@ psl(void)
 int
 dmarc_org_domain(const char *domain, char *out, size_t outlen)
 {
-	char name[DOMAIN_MAX + 2], *lower = NULL;
+	char name[DNAME_MAX + 2], *lower = NULL;
 	const char *reg;
 	size_t len, i;
 	int rc = -1;
@@ -543,7 +527,7 @@ dmarc_org_domain(const char *domain, char *out, size_t outlen)
 	len = strlen(domain);
 	if (len > 0 && domain[len - 1] == '.')
 		len--;		/* fully qualified form */
-	if (len == 0 || len > DOMAIN_MAX)
+	if (len == 0 || len > DNAME_MAX)
 		return -1;
 	memcpy(name, domain, len);
 	name[len] = '\0';
@@ -575,7 +559,7 @@ dmarc_org_domain(const char *domain, char *out, size_t outlen)
 int
 dmarc_external_needed(const char *org_domain, const char *dest_host)
 {
-	char dorg[DOMAIN_MAX + 2];
+	char dorg[DNAME_MAX + 2];
 
 	if (org_domain == NULL || dest_host == NULL)
 		return 1;
@@ -597,7 +581,7 @@ dmarc_external_qname(const char *domain, const char *dest_host, char *out,
 	if (hl > 0 && dest_host[hl - 1] == '.')
 		hl--;
 	if (dl == 0 || hl == 0 ||
-	    dl + hl + sizeof("._report._dmarc.") - 1 > DOMAIN_MAX ||
+	    dl + hl + sizeof("._report._dmarc.") - 1 > DNAME_MAX ||
 	    dl + hl + sizeof("._report._dmarc.") > outlen)
 		return -1;
 	memcpy(out, domain, dl);
@@ -709,7 +693,7 @@ static void
 add_target(struct dmarc_target **t, size_t *n, const char *org,
     const char *policy_domain, const char *host)
 {
-	char q[DOMAIN_MAX + 2];
+	char q[DNAME_MAX + 2];
 	size_t i;
 
 	if (host == NULL || !dmarc_external_needed(org, host))
@@ -729,7 +713,7 @@ size_t
 dmarc_external_targets(const struct dmarc_record *r,
     const char *policy_domain, struct dmarc_target **out)
 {
-	char org[DOMAIN_MAX + 2];
+	char org[DNAME_MAX + 2];
 	const char *porg;
 	size_t i, n = 0;
 
@@ -802,7 +786,7 @@ dmarc_analyze(const struct dmarc_facts *f, struct findings *fs)
 	struct dmarc_discovery d;
 	const struct dmarc_record *r;
 	enum dmarc_policy eff;
-	char subj[DOMAIN_MAX + 16];
+	char subj[DNAME_MAX + 16];
 
 	dmarc_discover(f, &d);
 	switch (d.state) {

@@ -10,6 +10,7 @@
 
 #include "util/addr.h"
 #include "util/buf.h"
+#include "util/dname.h"
 #include "parse/dns_wire.h"
 #include "parse/spf.h"
 #include "util/xalloc.h"
@@ -170,28 +171,10 @@ spf_ip_match(const struct spf_ip *a, const struct spf_ip *b, int prefix)
 int
 spf_domain_valid(const char *name, int multilabel)
 {
-	size_t len = strlen(name), i, lab = 0, nlabels = 1;
-
-	if (len > 0 && name[len - 1] == '.')
-		len--;
-	if (len == 0 || len > SPF_DOMAIN_MAX)
-		return 0;
 	if (name[0] == '[')		/* a domain literal, not a name */
 		return 0;
-	for (i = 0; i < len; i++) {
-		if (name[i] == '.') {
-			if (lab == 0)
-				return 0;
-			lab = 0;
-			nlabels++;
-			continue;
-		}
-		if (++lab > 63)
-			return 0;
-	}
-	if (lab == 0)
-		return 0;
-	return !multilabel || nlabels >= 2;
+	return dname_valid(name, DNAME_FINAL_DOT | DNAME_ANY_OCTET |
+	    (multilabel ? DNAME_MULTILABEL : 0));
 }
 
 /* --- macro strings (§7.1) --- */
@@ -587,7 +570,7 @@ spf_macro_expand(const char *s, const struct spf_macro_ctx *ctx, int flags,
 			p[--len] = '\0';
 		/* §7.3: drop labels from the left until it fits. */
 		dot = p;
-		while (len > SPF_DOMAIN_MAX &&
+		while (len > DNAME_MAX &&
 		    (dot = memchr(dot, '.', len)) != NULL) {
 			dot++;
 			len = strlen(dot);

@@ -60,7 +60,6 @@ struct dns_rr;
 
 #define SPF_RECORD_MAX		4096
 #define SPF_MAX_TERMS		256
-#define SPF_DOMAIN_MAX		253
 
 enum spf_result {
 	SPF_NONE,

@@ -11,6 +11,7 @@
 #include "net/evloop.h"
 #include "probe/probe_mx.h"
 #include "util/xalloc.h"
+#include "util/dname.h"
 
 struct mx_resolve {
 	struct dns		*dns;
@@ -90,7 +91,7 @@ mx_host_probed(const struct mx_set *s, size_t h)
 	if (s->hosts[h].ip_literal || strcmp(s->hosts[h].name, ".") == 0)
 		return 0;
 	for (j = 0; j < h; j++)
-		if (dns_name_equal(s->hosts[j].name, s->hosts[h].name))
+		if (dname_equal(s->hosts[j].name, s->hosts[h].name))
 			return 0;
 	return 1;
 }
