@@ -24,6 +24,7 @@
 #include "probe/spf_walk.h"
 #include "parse/tlsrpt.h"
 #include "util/xalloc.h"
+#include "util/dname.h"
 
 /*
  * RFC 8461 §4.2: a policy-compliant sender needs a certificate that
@@ -69,7 +70,7 @@ analyze_auth_mx(const struct probe_facts *pf, struct mtasts_mx **out)
 		if (strcmp(mx->hosts[h].name, ".") == 0)
 			continue;
 		for (j = 0; j < n; j++)
-			if (dns_name_equal(m[j].host, mx->hosts[h].name))
+			if (dname_equal(m[j].host, mx->hosts[h].name))
 				break;
 		if (j < n)
 			continue;

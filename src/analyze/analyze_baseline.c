@@ -8,34 +8,6 @@
 #include "analyze/findings.h"
 #include "util/xalloc.h"
 
-struct json_object *
-baseline_load(const char *path, const char *domain, struct buf *why)
-{
-	json_object *j, *v;
-
-	if ((j = json_object_from_file(path)) == NULL) {
-		buf_printf(why, "--baseline %s: cannot read it as JSON: %s",
-		    path, json_util_get_last_err());
-		return NULL;
-	}
-	if (!json_object_is_type(j, json_type_object) ||
-	    !json_object_object_get_ex(j, "schema_version", &v) ||
-	    !json_object_object_get_ex(j, "domain", &v) ||
-	    !json_object_is_type(v, json_type_string)) {
-		buf_printf(why, "--baseline %s: not an mxprobe --json report",
-		    path);
-		json_object_put(j);
-		return NULL;
-	}
-	if (strcmp(json_object_get_string(v), domain) != 0) {
-		buf_printf(why, "--baseline %s is a report for %s, not %s", path,
-		    json_object_get_string(v), domain);
-		json_object_put(j);
-		return NULL;
-	}
-	return j;
-}
-
 static json_object *
 get(json_object *o, const char *key)
 {

@@ -6,11 +6,9 @@
  * exchangers and their preferences, each exchanger's addresses, the
  * certificate each address presents, TLSA records, the SPF, DMARC,
  * MTA-STS and TLS-RPT records, and the score. Pure: compares two JSON
- * documents (the old one read by main).
+ * documents (the old one read by app/env.c env_baseline_load).
  *
  * API:
- *	baseline_load(path, domain, why)	-> json_object, or NULL with why
- *		(unreadable, not JSON, not an mxprobe report, another domain)
  *	baseline_compare(old, new, fs)		-> json array of changes
  *		{what, subject, before, after}; raises BASELINE_CHANGED (INFO)
  *		for each and BASELINE_SCORE_DROPPED (WARNING) when the score
@@ -23,7 +21,6 @@ struct buf;
 struct findings;
 struct json_object;
 
-struct json_object	*baseline_load(const char *, const char *, struct buf *);
 struct json_object	*baseline_compare(struct json_object *,
 			    struct json_object *, struct findings *);
 

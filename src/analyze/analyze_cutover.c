@@ -9,6 +9,7 @@
 #include "analyze/findings.h"
 #include "facts/mx_facts.h"
 #include "facts/smtp_facts.h"
+#include "util/dname.h"
 
 pcre2_code *
 cutover_banner_compile(const char *pattern, struct buf *why)
@@ -48,7 +49,7 @@ in_mx(const struct mx_set *mx, const char *name)
 	size_t i;
 
 	for (i = 0; i < mx->nhost; i++)
-		if (!mx->implicit && dns_name_equal(mx->hosts[i].name, name))
+		if (!mx->implicit && dname_equal(mx->hosts[i].name, name))
 			return 1;
 	return 0;
 }
@@ -83,7 +84,7 @@ expect_mx(const struct mx_set *mx, const char **want, int exact,
 			    "", want[i]);
 	if (exact && !mx->implicit)
 		for (i = 0; i < mx->nhost; i++)
-			if (!dns_name_in_list(want, mx->hosts[i].name))
+			if (!dname_in_list(want, mx->hosts[i].name))
 				buf_printf(extra, "%s%s", buf_len(extra) ?
 				    ", " : "", mx->hosts[i].name);
 	mx_list(mx, found);

@@ -11,6 +11,7 @@
 #include "analyze/findings.h"
 #include "probe/propagation.h"
 #include "util/xalloc.h"
+#include "util/dname.h"
 
 /* An answer that says what the server holds (RFC 2308: NODATA and
  * NXDOMAIN are answers too). */
@@ -68,7 +69,7 @@ same_set(const struct propagation_server *a,
 		return 0;
 	for (i = 0; i < a->nmx; i++)
 		if (a->mx[i].pref != b->mx[i].pref ||
-		    !dns_name_equal(a->mx[i].host, b->mx[i].host))
+		    !dname_equal(a->mx[i].host, b->mx[i].host))
 			return 0;
 	return 1;
 }
@@ -79,7 +80,7 @@ has_mx(const struct propagation_server *s, const char *name)
 	size_t i;
 
 	for (i = 0; i < s->nmx; i++)
-		if (dns_name_equal(s->mx[i].host, name))
+		if (dname_equal(s->mx[i].host, name))
 			return 1;
 	return 0;
 }
@@ -91,7 +92,7 @@ old_host(const struct propagation_server *s, const char **old)
 	size_t i;
 
 	for (i = 0; i < s->nmx; i++)
-		if (dns_name_in_list(old, s->mx[i].host))
+		if (dname_in_list(old, s->mx[i].host))
 			return s->mx[i].host;
 	return NULL;
 }
@@ -103,7 +104,7 @@ is_expected(const struct propagation_server *s, const char **expect)
 	size_t i;
 
 	for (i = 0; i < s->nmx; i++)
-		if (!dns_name_in_list(expect, s->mx[i].host))
+		if (!dname_in_list(expect, s->mx[i].host))
 			return 0;
 	for (i = 0; expect[i] != NULL; i++)
 		if (!has_mx(s, expect[i]))

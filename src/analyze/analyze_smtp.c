@@ -15,8 +15,8 @@
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
 #include "facts/mx_facts.h"
-#include "net/dns.h"		/* dns_name_equal, until util/dname.h */
 #include "facts/smtp_facts.h"
+#include "util/dname.h"
 
 /* A sender could hand over mail here: greeted, and EHLO or HELO taken. */
 int
@@ -84,7 +84,7 @@ analyze_host_answers(const struct probe_facts *f, size_t h)
 int
 analyze_assumed_down(const struct probe_facts *f, const char *host)
 {
-	return dns_name_in_list(f->assume_down, host);
+	return dname_in_list(f->assume_down, host);
 }
 
 /*
@@ -187,8 +187,8 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		findings_add(fs, F_SMTP_HELO_ONLY, s, "%s rejects EHLO and "
 		    "accepts only HELO.", s);
 	if (r->banner.code == 220 && r->banner_host != NULL &&
-	    !dns_name_equal(r->banner_host, h->name) &&
-	    (t->ptr == NULL || !dns_name_equal(r->banner_host, t->ptr)))
+	    !dname_equal(r->banner_host, h->name) &&
+	    (t->ptr == NULL || !dname_equal(r->banner_host, t->ptr)))
 		findings_add(fs, F_SMTP_BANNER_NAME_MISMATCH, s, "%s calls "
 		    "itself %s in its banner; its MX name is %s%s%s.", s,
 		    r->banner_host, h->name, t->ptr ? " and its PTR " : "",
@@ -509,7 +509,7 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 		parity(f, (size_t)now, fs);
 	for (i = 0; f->assume_down != NULL && f->assume_down[i] != NULL; i++) {
 		for (h = 0; h < mx->nhost; h++)
-			if (dns_name_equal(mx->hosts[h].name,
+			if (dname_equal(mx->hosts[h].name,
 			    f->assume_down[i]))
 				break;
 		if (h == mx->nhost)

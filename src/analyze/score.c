@@ -137,3 +137,36 @@ score_free(struct score *s)
 	free(s->points);
 	s->points = NULL;
 }
+
+/* The statuses of findings_status(), which are the exit codes. */
+#define STATUS_WARNING	1
+#define STATUS_CRITICAL	2
+
+/* Rank statuses so that the worse wins: OK < WARNING < UNKNOWN <
+ * CRITICAL (see findings_status()). */
+static int
+status_rank(int st)
+{
+	static const int r[] = { 0, 1, 3, 2 };
+
+	return r[st];
+}
+
+int
+score_status_worse(int a, int b)
+{
+	return status_rank(a) >= status_rank(b) ? a : b;
+}
+
+int
+score_status(const struct findings *fs, const struct score *sc, int warn,
+    int crit)
+{
+	int status = findings_status(fs);
+
+	if (sc->valid && crit >= 0 && sc->value < crit)
+		status = score_status_worse(status, STATUS_CRITICAL);
+	else if (sc->valid && warn >= 0 && sc->value < warn)
+		status = score_status_worse(status, STATUS_WARNING);
+	return status;
+}

@@ -27,6 +27,12 @@
  *		cost (free with score_free)
  *	score_grade(value)	"A" (90+), "B" (80+), "C" (70+), "D" (60+),
  *		"F"
+ *	score_status(fs, sc, warn, crit)  the exit status: the findings'
+ *		(findings_status) made CRITICAL when a valid score is below
+ *		crit, else WARNING when it is below warn (--crit/--warn; -1
+ *		means no threshold)
+ *	score_status_worse(a, b)	the worse of two statuses: OK < WARNING
+ *		< UNKNOWN < CRITICAL
  */
 #ifndef MXPROBE_SCORE_H
 #define MXPROBE_SCORE_H
@@ -62,5 +68,8 @@ const char	*score_grade(int);
 const char	*score_cat_name(enum score_cat);
 int		 score_cat_weight(enum score_cat);
 enum score_cat	 score_cat_of(const char *);
+int		 score_status(const struct findings *, const struct score *,
+		    int, int);
+int		 score_status_worse(int, int);
 
 #endif

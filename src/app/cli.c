@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/dname.h"
 #include "app/cli.h"
 #include "probe/probe_auth.h"
 #include "parse/spf.h"
@@ -207,56 +208,45 @@ seconds(const char *s, unsigned *ms)
 int
 cli_domain_check(const char *name, char *out, size_t outlen, struct buf *why)
 {
-	size_t len = strlen(name), lab = 0, i;
-	unsigned char c;
+	size_t len = strlen(name), pos, i;
 
-	if (len > 0 && name[len - 1] == '.')
-		len--;
-	if (len == 0) {
+	switch (dname_check(name, len, DNAME_FINAL_DOT | DNAME_UNDERSCORE,
+	    &pos)) {
+	case DNAME_OK:
+		break;
+	case DNAME_EMPTY:
 		buf_printf(why, "the domain name is empty");
 		return -1;
-	}
-	if (len > 253) {
+	case DNAME_TOO_LONG:
 		buf_printf(why, "the domain name is %zu characters long; the "
-		    "limit is 253", len);
+		    "limit is %d", pos, DNAME_MAX);
 		return -1;
-	}
-	if (len + 1 > outlen) {
-		buf_printf(why, "the domain name is too long");
+	case DNAME_LONG_LABEL:
+		buf_printf(why, "a label of \"%.*s...\" is "
+		    "longer than %d characters", 20, name, DNAME_LABEL_MAX);
 		return -1;
-	}
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)name[i];
-		if (c == '.') {
-			if (lab == 0) {
-				buf_printf(why, "the domain name \"%s\" has "
-				    "an empty label", name);
-				return -1;
-			}
-			lab = 0;
-		} else if (isalnum(c) || c == '-' || c == '_') {
-			if (++lab > 63) {
-				buf_printf(why, "a label of \"%.*s...\" is "
-				    "longer than 63 characters", 20, name);
-				return -1;
-			}
-		} else if (c >= 0x80) {
+	case DNAME_BAD_OCTET:
+		if ((unsigned char)name[pos] >= 0x80)
 			buf_printf(why, "the domain name contains non-ASCII "
 			    "characters: give its A-label form (xn--...)");
-			return -1;
-		} else {
+		else
 			buf_printf(why, "the domain name contains the "
 			    "character 0x%02x, which is not allowed in a "
-			    "host name", c);
-			return -1;
-		}
-		out[i] = (char)tolower(c);
-	}
-	if (lab == 0) {
+			    "host name", (unsigned char)name[pos]);
+		return -1;
+	default:
 		buf_printf(why, "the domain name \"%s\" has an empty label",
 		    name);
 		return -1;
 	}
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len + 1 > outlen) {
+		buf_printf(why, "the domain name is too long");
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)name[i]);
 	out[len] = '\0';
 	return 0;
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "facts/mx_facts.h"
-#include "net/dns.h"		/* dns_name_equal, until util/dname.h */
+#include "util/dname.h"
 
 void
 mx_set_free(struct mx_set *s)
@@ -63,7 +63,7 @@ mx_host_probed(const struct mx_set *s, size_t h)
 	if (s->hosts[h].ip_literal || strcmp(s->hosts[h].name, ".") == 0)
 		return 0;
 	for (j = 0; j < h; j++)
-		if (dns_name_equal(s->hosts[j].name, s->hosts[h].name))
+		if (dname_equal(s->hosts[j].name, s->hosts[h].name))
 			return 0;
 	return 1;
 }

@@ -12,6 +12,7 @@
 #include "net/evloop.h"
 #include "util/log.h"
 #include "util/xalloc.h"
+#include "util/dname.h"
 
 #define EDNS_UDP_SIZE	1232	/* DNS flag day 2020 */
 
@@ -58,30 +59,6 @@ unsigned long
 dns_queries_sent(const struct dns *d)
 {
 	return d->sent;
-}
-
-int
-dns_name_equal(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	/* Ignore one trailing dot on either side. */
-	if (la > 1 && a[la - 1] == '.')
-		la--;
-	if (lb > 1 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
-
-int
-dns_name_in_list(const char **list, const char *name)
-{
-	size_t i;
-
-	for (i = 0; list != NULL && list[i] != NULL; i++)
-		if (dns_name_equal(list[i], name))
-			return 1;
-	return 0;
 }
 
 /* c-ares tells us which sockets it wants watched. */
@@ -348,7 +325,7 @@ deliver(struct dns_query *q, enum dns_outcome out, const struct dns_msg *m,
 				if (m->rr[i].section == 1 &&
 				    m->rr[i].type == DNS_T_CNAME &&
 				    q->type != DNS_T_CNAME &&
-				    dns_name_equal(m->rr[i].owner, cur)) {
+				    dname_equal(m->rr[i].owner, cur)) {
 					cur = m->rr[i].u.name;
 					found = 1;
 					break;
@@ -366,7 +343,7 @@ deliver(struct dns_query *q, enum dns_outcome out, const struct dns_msg *m,
 			for (i = 0; i < m->nrr; i++)
 				if (m->rr[i].section == 1 &&
 				    m->rr[i].type == q->type &&
-				    dns_name_equal(m->rr[i].owner, cur)) {
+				    dname_equal(m->rr[i].owner, cur)) {
 					rr[n] = m->rr[i];
 					if (n == 0 || rr[n].ttl < r.ttl)
 						r.ttl = rr[n].ttl;
@@ -380,7 +357,7 @@ deliver(struct dns_query *q, enum dns_outcome out, const struct dns_msg *m,
 				 * authoritative server: ask for the target.
 				 */
 				if (q->ncname > 0 && !has_soa(m) &&
-				    !dns_name_equal(cur, q->name)) {
+				    !dname_equal(cur, q->name)) {
 					free(rr);
 					next = xstrdup(cur);
 					free(q->name);

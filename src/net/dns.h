@@ -20,8 +20,6 @@
  *	dns_cancel(q)			the callback will not be called
  *	dns_free(d)			pending callbacks are not called
  *	dns_queries_sent(d)
- *	dns_name_equal(a, b)		case-insensitive, one final dot ignored
- *	dns_name_in_list(list, name)	name in a NULL-terminated list (or NULL)
  *
  * The result passed to cb is valid only during the call. CNAMEs are
  * followed (in the answer, and by asking again for the target when a
@@ -94,7 +92,5 @@ struct dns_query *dns_query(struct dns *, const char *, int, int, dns_cb *,
 		    void *);
 void		 dns_cancel(struct dns_query *);
 unsigned long	 dns_queries_sent(const struct dns *);
-int		 dns_name_equal(const char *, const char *);
-int		 dns_name_in_list(const char **, const char *);
 
 #endif

@@ -10,7 +10,9 @@
 
 #include <curl/curl.h>
 
+#include "util/addr.h"
 #include "util/buf.h"
+#include "util/dname.h"
 #include "net/evloop.h"
 #include "net/https.h"
 #include "util/log.h"
@@ -261,34 +263,11 @@ on_write(char *p, size_t size, size_t nmemb, void *arg)
 	return len;
 }
 
-static int
-is_ip(const char *s, int *v6)
-{
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	*v6 = 0;
-	if (inet_pton(AF_INET, s, &a4) == 1)
-		return 1;
-	if (inet_pton(AF_INET6, s, &a6) == 1) {
-		*v6 = 1;
-		return 1;
-	}
-	return 0;
-}
-
 /* A DNS name we can put into CURLOPT_RESOLVE and CURLOPT_CONNECT_TO. */
 static int
 is_hostname(const char *h)
 {
-	const unsigned char *p;
-
-	if (*h == '\0' || strlen(h) > 253)
-		return 0;
-	for (p = (const unsigned char *)h; *p != '\0'; p++)
-		if (!isalnum(*p) && *p != '-' && *p != '.' && *p != '_')
-			return 0;
-	return 1;
+	return dname_valid(h, DNAME_FINAL_DOT | DNAME_UNDERSCORE);
 }
 
 /*
@@ -353,7 +332,8 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 	char *host = NULL;
 	unsigned uport, port;
 	size_t i;
-	int v6, rv = -1;
+	unsigned char ip[16];
+	int family, rv = -1;
 
 	if (req->url == NULL) {
 		buf_printf(why, "no URL");
@@ -380,13 +360,14 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 	line = buf_new(8192);
 	buf_printf(line, "%s:%u:", host, port);
 	for (i = 0; i < req->naddrs; i++) {
-		if (req->addrs[i] == NULL || !is_ip(req->addrs[i], &v6)) {
+		if (req->addrs[i] == NULL || addr_parse(req->addrs[i], &family,
+		    ip) == -1) {
 			buf_printf(why, "\"%s\" is not an IP address",
 			    req->addrs[i] ? req->addrs[i] : "(null)");
 			goto fail;
 		}
-		buf_printf(line, v6 ? "%s[%s]" : "%s%s", i ? "," : "",
-		    req->addrs[i]);
+		buf_printf(line, family == AF_INET6 ? "%s[%s]" : "%s%s",
+		    i ? "," : "", req->addrs[i]);
 	}
 	f->resolve = curl_slist_append(NULL, buf_str(line));
 	if (port != uport) {

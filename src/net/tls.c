@@ -14,6 +14,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "util/addr.h"
 #include "util/buf.h"
 #include "net/tls.h"
 #include "util/xalloc.h"
@@ -111,14 +112,6 @@ tls_ctx_free(struct tls_ctx *t)
 	free(t);
 }
 
-static int
-is_ip_literal(const char *h)
-{
-	unsigned char a[16];
-
-	return inet_pton(AF_INET, h, a) == 1 || inet_pton(AF_INET6, h, a) == 1;
-}
-
 /* Host name without a trailing dot, malloc'd; NULL for NULL or "". */
 static char *
 host_nodot(const char *h)
@@ -140,7 +133,9 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
 {
 	struct tls_conn *c;
 	SSL *ssl;
+	unsigned char ip[16];
 	char *h;
+	int family;
 
 	ERR_clear_error();
 	if ((ssl = SSL_new(t->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1) {
@@ -152,7 +147,7 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
 	SSL_set_connect_state(ssl);
 	/* RFC 6066 section 3: no IP literals in SNI. */
 	h = host_nodot(sni);
-	if (h != NULL && !is_ip_literal(h) &&
+	if (h != NULL && addr_parse(h, &family, ip) == -1 &&
 	    SSL_set_tlsext_host_name(ssl, h) != 1) {
 		buf_printf(why, "cannot set SNI %s: ", h);
 		ssl_reasons(why);

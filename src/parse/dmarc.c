@@ -10,11 +10,11 @@
 #include <libpsl.h>
 
 #include "util/buf.h"
+#include "util/dname.h"
 #include "parse/dmarc.h"
 #include "analyze/findings.h"
 #include "util/xalloc.h"
 
-#define DOMAIN_MAX	253
 
 static int
 is_wsp(int c)
@@ -26,25 +26,9 @@ is_wsp(int c)
 static int
 valid_host(const char *s, size_t len)
 {
-	size_t i, lab = 0;
-
-	if (len == 0 || len > DOMAIN_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '.') {
-			if (lab == 0)
-				return 0;
-			lab = 0;
-			continue;
-		}
-		if (!isascii((unsigned char)s[i]) ||
-		    !(isalnum((unsigned char)s[i]) || s[i] == '-' ||
-		    s[i] == '_'))
-			return 0;
-		if (++lab > 63)
-			return 0;
-	}
-	return lab > 0 || len > 1;
+	/* The limit counts the final dot here. */
+	return len <= DNAME_MAX && dname_check(s, len, DNAME_FINAL_DOT |
+	    DNAME_UNDERSCORE, NULL) == DNAME_OK;
 }
 
 /* Characters allowed in a URI (RFC 3986 unreserved, reserved, "%"),
@@ -516,23 +500,24 @@ dmarc_select(const struct taglist_txt *txt, size_t n, size_t *idx)
 	return found == 1 ? DMARC_SEL_ONE : DMARC_SEL_MULTIPLE;
 }
 
+static const psl_ctx_t	*psl_ctx;
+
+void
+dmarc_psl_set(const psl_ctx_t *ctx)
+{
+	psl_ctx = ctx;
+}
+
 static const psl_ctx_t *
 psl(void)
 {
-	static psl_ctx_t *latest;
-	static int tried;
-
-	if (!tried) {
-		tried = 1;
-		latest = psl_latest(NULL);
-	}
-	return latest != NULL ? latest : psl_builtin();
+	return psl_ctx != NULL ? psl_ctx : psl_builtin();
 }
 
 int
 dmarc_org_domain(const char *domain, char *out, size_t outlen)
 {
-	char name[DOMAIN_MAX + 2], *lower = NULL;
+	char name[DNAME_MAX + 2], *lower = NULL;
 	const char *reg;
 	size_t len, i;
 	int rc = -1;
@@ -542,7 +527,7 @@ dmarc_org_domain(const char *domain, char *out, size_t outlen)
 	len = strlen(domain);
 	if (len > 0 && domain[len - 1] == '.')
 		len--;		/* fully qualified form */
-	if (len == 0 || len > DOMAIN_MAX)
+	if (len == 0 || len > DNAME_MAX)
 		return -1;
 	memcpy(name, domain, len);
 	name[len] = '\0';
@@ -574,7 +559,7 @@ dmarc_org_domain(const char *domain, char *out, size_t outlen)
 int
 dmarc_external_needed(const char *org_domain, const char *dest_host)
 {
-	char dorg[DOMAIN_MAX + 2];
+	char dorg[DNAME_MAX + 2];
 
 	if (org_domain == NULL || dest_host == NULL)
 		return 1;
@@ -596,7 +581,7 @@ dmarc_external_qname(const char *domain, const char *dest_host, char *out,
 	if (hl > 0 && dest_host[hl - 1] == '.')
 		hl--;
 	if (dl == 0 || hl == 0 ||
-	    dl + hl + sizeof("._report._dmarc.") - 1 > DOMAIN_MAX ||
+	    dl + hl + sizeof("._report._dmarc.") - 1 > DNAME_MAX ||
 	    dl + hl + sizeof("._report._dmarc.") > outlen)
 		return -1;
 	memcpy(out, domain, dl);
@@ -701,7 +686,7 @@ static void
 add_target(struct dmarc_target **t, size_t *n, const char *org,
     const char *policy_domain, const char *host)
 {
-	char q[DOMAIN_MAX + 2];
+	char q[DNAME_MAX + 2];
 	size_t i;
 
 	if (host == NULL || !dmarc_external_needed(org, host))
@@ -721,7 +706,7 @@ size_t
 dmarc_external_targets(const struct dmarc_record *r,
     const char *policy_domain, struct dmarc_target **out)
 {
-	char org[DOMAIN_MAX + 2];
+	char org[DNAME_MAX + 2];
 	const char *porg;
 	size_t i, n = 0;
 
@@ -794,7 +779,7 @@ dmarc_analyze(const struct dmarc_facts *f, struct findings *fs)
 	struct dmarc_discovery d;
 	const struct dmarc_record *r;
 	enum dmarc_policy eff;
-	char subj[DOMAIN_MAX + 16];
+	char subj[DNAME_MAX + 16];
 
 	dmarc_discover(f, &d);
 	switch (d.state) {

@@ -26,8 +26,11 @@
  *	dmarc_org_domain(domain, out, size)
  *		0 and the registrable ("organisational") domain in out, or
  *		-1 when there is none (a public suffix, an invalid name,
- *		NULL) or out is too small. Uses the newer of libpsl's
- *		built-in list and the system list (psl_latest).
+ *		NULL) or out is too small. Uses the list given to
+ *		dmarc_psl_set, else libpsl's built-in list.
+ *	dmarc_psl_set(ctx)		the public-suffix list to use (app/env.c
+ *		loads it; the parser reads no file); NULL for the built-in
+ *		list. Borrowed: ctx must outlive its use.
  *	dmarc_external_needed(org_domain, dest_host)
  *		1 if reports to dest_host need the §7.1 authorisation
  *		(its organisational domain differs), else 0
@@ -72,6 +75,7 @@
 #include "facts/dns_facts.h"
 #include "parse/taglist.h"
 
+struct psl_ctx_st;
 struct buf;
 struct findings;
 
@@ -189,6 +193,7 @@ int			 dmarc_is_record(const char *, size_t);
 enum dmarc_select	 dmarc_select(const struct taglist_txt *, size_t,
 			    size_t *);
 int			 dmarc_org_domain(const char *, char *, size_t);
+void			 dmarc_psl_set(const struct psl_ctx_st *);
 int			 dmarc_external_needed(const char *, const char *);
 int			 dmarc_external_qname(const char *, const char *,
 			    char *, size_t);

@@ -6,11 +6,11 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/dname.h"
 #include "analyze/findings.h"
 #include "parse/mtasts.h"
 #include "util/xalloc.h"
 
-#define DOMAIN_MAX	253
 
 static int
 is_wsp(int c)
@@ -191,26 +191,12 @@ mtasts_txt_select(const struct taglist_txt *txt, size_t n, size_t *idx)
 static char *
 mx_pattern(const char *v)
 {
-	const char *p = v;
-	size_t lab = 0, i;
 	char *s;
+	size_t i;
 
-	if (strncmp(p, "*.", 2) == 0)
-		p += 2;
-	if (*p == '\0' || strlen(p) > DOMAIN_MAX)
+	if (dname_check(v, strlen(v), DNAME_WILDCARD | DNAME_UNDERSCORE,
+	    NULL) != DNAME_OK)
 		return NULL;
-	for (i = 0; p[i]; i++) {
-		if (p[i] == '.') {
-			if (lab == 0 || p[i + 1] == '\0')
-				return NULL;
-			lab = 0;
-			continue;
-		}
-		if (!isascii((unsigned char)p[i]) ||
-		    !(isalnum((unsigned char)p[i]) || p[i] == '-' ||
-		    p[i] == '_') || ++lab > 63)
-			return NULL;
-	}
 	s = xstrdup(v);
 	for (i = 0; s[i]; i++)
 		s[i] = (char)tolower((unsigned char)s[i]);
@@ -398,7 +384,7 @@ norm(const char *in, char *out, size_t size)
 int
 mtasts_mx_match(const char *pattern, const char *host)
 {
-	char p[DOMAIN_MAX + 2], h[DOMAIN_MAX + 2];
+	char p[DNAME_MAX + 2], h[DNAME_MAX + 2];
 	const char *dot;
 
 	if (pattern == NULL || host == NULL ||
@@ -441,7 +427,7 @@ mtasts_analyze(const struct mtasts_facts *f, struct findings *fs)
 	struct mtasts_txt *t = NULL;
 	struct mtasts_policy *pol = NULL;
 	struct buf *why, *later;
-	char subj[DOMAIN_MAX + 32];
+	char subj[DNAME_MAX + 32];
 	size_t idx = 0, n, off, line, i;
 
 	why = buf_new(BUF_WHY_MAX);

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/dname.h"
 #include "parse/smtp_reply.h"
 #include "util/xalloc.h"
 
@@ -398,9 +399,9 @@ smtp_ehlo_parse(struct smtp_ehlo *e, const struct smtp_reply *r)
 int
 smtp_ehlo_name_valid(const char *name)
 {
-	size_t i, n, label = 0;
+	size_t i, n;
 
-	if (name == NULL || (n = strlen(name)) == 0 || n > 255)
+	if (name == NULL || (n = strlen(name)) == 0 || n > DNAME_SMTP_MAX)
 		return 0;
 	if (name[0] == '[') {
 		if (n < 3 || name[n - 1] != ']')
@@ -415,19 +416,6 @@ smtp_ehlo_name_valid(const char *name)
 		}
 		return 1;
 	}
-	for (i = 0; i < n; i++) {
-		if (name[i] == '.') {
-			if (label == 0 || name[i - 1] == '-')
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!isalnum((unsigned char)name[i]) && name[i] != '-')
-			return 0;
-		if (name[i] == '-' && label == 0)
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return label > 0 && name[n - 1] != '-';
+	return dname_check(name, n, DNAME_HOSTNAME | DNAME_SMTP_LEN, NULL) ==
+	    DNAME_OK;
 }

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/addr.h"
 #include "util/buf.h"
+#include "util/dname.h"
 #include "parse/dns_wire.h"
 #include "parse/spf.h"
 #include "util/xalloc.h"
@@ -85,105 +87,6 @@ spf_select(const struct dns_rr *rr, size_t nrr, const struct dns_rr **out,
 
 /* --- addresses --- */
 
-/* ip4-network: qnum "." qnum "." qnum "." qnum, no leading zeros. */
-static int
-parse_ip4(const char *s, size_t n, unsigned char out[4])
-{
-	size_t i = 0, k, start;
-	unsigned v;
-
-	for (k = 0; k < 4; k++) {
-		if (k > 0) {
-			if (i >= n || s[i] != '.')
-				return -1;
-			i++;
-		}
-		start = i;
-		v = 0;
-		while (i < n && isdigit((unsigned char)s[i]) && i - start < 4)
-			v = v * 10 + (unsigned)(s[i++] - '0');
-		if (i == start || i - start > 3 || v > 255 ||
-		    (s[start] == '0' && i - start > 1))
-			return -1;
-		out[k] = (unsigned char)v;
-	}
-	return i == n ? 0 : -1;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* RFC 4291 §2.2 text form, with an optional dotted IPv4 tail. */
-static int
-parse_ip6(const char *s, size_t n, unsigned char out[16])
-{
-	unsigned w[8];
-	unsigned char v4[4];
-	size_t i = 0, j, k;
-	int nw = 0, gap = -1, moved;
-	unsigned v;
-
-	if (n >= 2 && s[0] == ':' && s[1] == ':') {
-		gap = 0;
-		i = 2;
-	} else if (n == 0 || s[0] == ':')
-		return -1;
-	while (i < n) {
-		j = i;
-		while (j < n && hexval((unsigned char)s[j]) >= 0)
-			j++;
-		if (j < n && s[j] == '.') {
-			if (nw > 6 || parse_ip4(s + i, n - i, v4) == -1)
-				return -1;
-			w[nw++] = (unsigned)v4[0] << 8 | v4[1];
-			w[nw++] = (unsigned)v4[2] << 8 | v4[3];
-			i = n;
-			break;
-		}
-		if (j == i || j - i > 4 || nw >= 8)
-			return -1;
-		for (v = 0, k = i; k < j; k++)
-			v = v << 4 | (unsigned)hexval((unsigned char)s[k]);
-		w[nw++] = v;
-		i = j;
-		if (i == n)
-			break;
-		if (s[i] != ':')
-			return -1;
-		i++;
-		if (i < n && s[i] == ':') {
-			if (gap >= 0)
-				return -1;
-			gap = nw;
-			i++;
-		} else if (i == n)
-			return -1;
-	}
-	if (gap >= 0) {
-		if (nw >= 8)
-			return -1;
-		moved = nw - gap;
-		for (k = 0; k < (size_t)moved; k++)
-			w[7 - k] = w[nw - 1 - k];
-		for (k = (size_t)gap; k < (size_t)(8 - moved); k++)
-			w[k] = 0;
-	} else if (nw != 8)
-		return -1;
-	for (k = 0; k < 8; k++) {
-		out[2 * k] = (unsigned char)(w[k] >> 8);
-		out[2 * k + 1] = (unsigned char)(w[k] & 0xff);
-	}
-	return 0;
-}
-
 int
 spf_ip_parse(const char *text, struct spf_ip *ip)
 {
@@ -194,7 +97,7 @@ spf_ip_parse(const char *text, struct spf_ip *ip)
 
 	memset(ip, 0, sizeof(*ip));
 	if (memchr(text, ':', n) != NULL) {
-		if (parse_ip6(text, n, ip->a) == -1)
+		if (addr_parse_ip6(text, n, ip->a) == -1)
 			return -1;
 		ip->v = 6;
 		/* RFC 7208 §5: an IPv4-mapped address is IPv4. */
@@ -205,7 +108,7 @@ spf_ip_parse(const char *text, struct spf_ip *ip)
 		}
 		return 0;
 	}
-	if (parse_ip4(text, n, ip->a) == -1)
+	if (addr_parse_ip4(text, n, ip->a) == -1)
 		return -1;
 	ip->v = 4;
 	return 0;
@@ -250,61 +153,28 @@ spf_ip_format(const struct spf_ip *ip, struct buf *b)
 void
 spf_ip_reverse(const struct spf_ip *ip, struct buf *b)
 {
-	int i;
+	char rev[ADDR_REVERSE_MAX];
 
-	if (ip->v == 4) {
-		buf_printf(b, "%u.%u.%u.%u.in-addr.arpa", ip->a[3], ip->a[2],
-		    ip->a[1], ip->a[0]);
-		return;
-	}
-	for (i = 15; i >= 0; i--)
-		buf_printf(b, "%x.%x.", ip->a[i] & 0xf, ip->a[i] >> 4);
-	buf_printf(b, "ip6.arpa");
+	buf_printf(b, "%s", addr_reverse(ip->v == 4 ? AF_INET : AF_INET6,
+	    ip->a, rev, sizeof(rev)));
 }
 
 int
 spf_ip_match(const struct spf_ip *a, const struct spf_ip *b, int prefix)
 {
-	int full, rest;
-	unsigned char mask;
-
-	if (a->v != b->v || prefix < 0 || prefix > (a->v == 4 ? 32 : 128))
+	if (a->v != b->v || prefix < 0)
 		return 0;
-	full = prefix / 8;
-	rest = prefix % 8;
-	if (memcmp(a->a, b->a, (size_t)full) != 0)
-		return 0;
-	if (rest == 0)
-		return 1;
-	mask = (unsigned char)(0xff << (8 - rest));
-	return (a->a[full] & mask) == (b->a[full] & mask);
+	return addr_prefix_match(a->v == 4 ? AF_INET : AF_INET6, a->a, b->a,
+	    (unsigned)prefix);
 }
 
 int
 spf_domain_valid(const char *name, int multilabel)
 {
-	size_t len = strlen(name), i, lab = 0, nlabels = 1;
-
-	if (len > 0 && name[len - 1] == '.')
-		len--;
-	if (len == 0 || len > SPF_DOMAIN_MAX)
-		return 0;
 	if (name[0] == '[')		/* a domain literal, not a name */
 		return 0;
-	for (i = 0; i < len; i++) {
-		if (name[i] == '.') {
-			if (lab == 0)
-				return 0;
-			lab = 0;
-			nlabels++;
-			continue;
-		}
-		if (++lab > 63)
-			return 0;
-	}
-	if (lab == 0)
-		return 0;
-	return !multilabel || nlabels >= 2;
+	return dname_valid(name, DNAME_FINAL_DOT | DNAME_ANY_OCTET |
+	    (multilabel ? DNAME_MULTILABEL : 0));
 }
 
 /* --- macro strings (§7.1) --- */
@@ -700,7 +570,7 @@ spf_macro_expand(const char *s, const struct spf_macro_ctx *ctx, int flags,
 			p[--len] = '\0';
 		/* §7.3: drop labels from the left until it fits. */
 		dot = p;
-		while (len > SPF_DOMAIN_MAX &&
+		while (len > DNAME_MAX &&
 		    (dot = memchr(dot, '.', len)) != NULL) {
 			dot++;
 			len = strlen(dot);
@@ -931,8 +801,8 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 			;
 		mech.net.v = mech.type == SPF_M_IP4 ? 4 : 6;
 		if ((mech.type == SPF_M_IP4 ?
-		    parse_ip4(net, nlen, mech.net.a) :
-		    parse_ip6(net, nlen, mech.net.a)) == -1)
+		    addr_parse_ip4(net, nlen, mech.net.a) :
+		    addr_parse_ip6(net, nlen, mech.net.a)) == -1)
 			return perr(p, at + 1, "invalid %s address \"%.*s\"",
 			    mech.type == SPF_M_IP4 ? "IPv4" : "IPv6",
 			    (int)(nlen > 64 ? 64 : nlen), net);

@@ -60,7 +60,6 @@ struct dns_rr;
 
 #define SPF_RECORD_MAX		4096
 #define SPF_MAX_TERMS		256
-#define SPF_DOMAIN_MAX		253
 #define SPF_LOOKUP_LIMIT	10	/* DNS terms, RFC 7208 §4.6.4 */
 #define SPF_VOID_LIMIT		2	/* void lookups, RFC 7208 §4.6.4 */
 

@@ -11,6 +11,7 @@
 #include "net/evloop.h"
 #include "probe/probe_mx.h"
 #include "util/xalloc.h"
+#include "util/dname.h"
 
 struct mx_resolve {
 	struct dns		*dns;

@@ -37,27 +37,6 @@ same_addr(const struct mx_addr *a, const struct mx_addr *b)
 	    a->family == AF_INET ? 4 : 16) == 0;
 }
 
-static void
-fill_sockaddr(const struct mx_addr *a, int port, struct sockaddr_storage *ss,
-    socklen_t *sl)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, a->addr, 4);
-		s4->sin_port = htons((uint16_t)port);
-		*sl = sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, a->addr, 16);
-		s6->sin6_port = htons((uint16_t)port);
-		*sl = sizeof(*s6);
-	}
-}
 
 static void
 on_smtp(struct smtp_result *res, void *arg)
@@ -101,7 +80,7 @@ probe_smtp_start(struct probe *p, size_t i)
 		r->smtp_pending = 1;
 		return;
 	}
-	fill_sockaddr(a, p->cfg.smtp_port, &ss, &sl);
+	addr_sockaddr(a->family, a->addr, p->cfg.smtp_port, &ss, &sl);
 	memset(&sc, 0, sizeof(sc));
 	sc.ehlo_name = p->cfg.ehlo;
 	sc.port = (unsigned short)p->cfg.smtp_port;
@@ -161,25 +140,6 @@ on_ptr(const struct dns_result *res, void *arg)
 	probe_done_one(p);
 }
 
-static void
-reverse_name(const struct mx_addr *a, char *out, size_t len)
-{
-	size_t i, o = 0;
-	static const char hex[] = "0123456789abcdef";
-
-	if (a->family == AF_INET) {
-		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", a->addr[3],
-		    a->addr[2], a->addr[1], a->addr[0]);
-		return;
-	}
-	for (i = 16; i-- > 0 && o + 4 < len;) {
-		out[o++] = hex[a->addr[i] & 0xf];
-		out[o++] = '.';
-		out[o++] = hex[a->addr[i] >> 4];
-		out[o++] = '.';
-	}
-	snprintf(out + o, len - o, "ip6.arpa");
-}
 
 void
 probe_smtp_targets(struct probe *p)
@@ -219,7 +179,7 @@ probe_smtp_targets(struct probe *p)
 			continue;
 		}
 		/* Reverse DNS is asked in every mode: it is DNS. */
-		reverse_name(a, rev, sizeof(rev));
+		addr_reverse(a->family, a->addr, rev, sizeof(rev));
 		r->dns_pending = 1;
 		p->pending++;
 		r->ptrq = dns_query(p->dns, rev, DNS_T_PTR, 0, on_ptr, r);
@@ -289,7 +249,8 @@ old_connect(struct old_run *r)
 		if (!addr_usable(o->addrs[k].family, o->addrs[k].addr,
 		    p->cfg.allow_loopback))
 			continue;
-		fill_sockaddr(&o->addrs[k], p->cfg.smtp_port, &ss, &sl);
+		addr_sockaddr(o->addrs[k].family, o->addrs[k].addr,
+		    p->cfg.smtp_port, &ss, &sl);
 		memset(&sc, 0, sizeof(sc));
 		sc.ehlo_name = p->cfg.ehlo;
 		sc.port = (unsigned short)p->cfg.smtp_port;

@@ -29,6 +29,7 @@
 #include "util/log.h"
 #include "probe/propagation.h"
 #include "util/xalloc.h"
+#include "util/dname.h"
 
 #define DEADLINE_MS	20000
 #define BACKOFF_MIN_MS	2000
@@ -261,7 +262,7 @@ ancestor_or_self(const char *a, const char *n)
 		return 1;
 	if (la > ln)
 		return 0;
-	if (!dns_name_equal(a, n + ln - la))
+	if (!dname_equal(a, n + ln - la))
 		return 0;
 	return la == ln || n[ln - la - 1] == '.';
 }
@@ -288,10 +289,10 @@ ns_found(struct propagation *p, const char *zone, const struct dns_rr *rr,
 	f->ns = xcalloc(PROPAGATION_MAX_NS, sizeof(*f->ns));
 	for (i = 0; i < nrr; i++) {
 		if (rr[i].type != DNS_T_NS || rr[i].section != section ||
-		    !dns_name_equal(rr[i].owner, zone))
+		    !dname_equal(rr[i].owner, zone))
 			continue;
 		for (dup = 0, j = 0; j < f->nns; j++)
-			if (dns_name_equal(f->ns[j], rr[i].u.name))
+			if (dname_equal(f->ns[j], rr[i].u.name))
 				dup = 1;
 		if (dup)
 			continue;
@@ -360,7 +361,7 @@ on_ns(struct propagation *p, const struct dns_result *r)
 	for (i = 0; m != NULL && i < m->nrr; i++)
 		if (m->rr[i].section == 2 && m->rr[i].type == DNS_T_SOA &&
 		    strcmp(m->rr[i].owner, ".") != 0 &&
-		    !dns_name_equal(m->rr[i].owner, p->walk) &&
+		    !dname_equal(m->rr[i].owner, p->walk) &&
 		    ancestor_or_self(m->rr[i].owner, p->walk)) {
 			next = m->rr[i].owner;
 			break;

@@ -16,6 +16,7 @@
 #include "parse/spf.h"
 #include "probe/spf_walk.h"
 #include "util/xalloc.h"
+#include "util/dname.h"
 
 enum probe_kind {
 	PK_TXT,		/* the node's record */
@@ -117,7 +118,7 @@ static int
 is_ancestor(const struct spf_node *n, const char *domain)
 {
 	for (; n != NULL; n = n->parent)
-		if (dns_name_equal(n->domain, domain))
+		if (dname_equal(n->domain, domain))
 			return 1;
 	return 0;
 }

@@ -1,6 +1,9 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/addr.h"
@@ -153,18 +156,168 @@ addr_text(int family, const unsigned char *a, char *out, size_t len)
 	return out;
 }
 
+/* ip4-network: qnum "." qnum "." qnum "." qnum, no leading zeros. */
+int
+addr_parse_ip4(const char *s, size_t n, unsigned char *out)
+{
+	size_t i = 0, k, start;
+	unsigned v;
+
+	for (k = 0; k < 4; k++) {
+		if (k > 0) {
+			if (i >= n || s[i] != '.')
+				return -1;
+			i++;
+		}
+		start = i;
+		v = 0;
+		while (i < n && isdigit((unsigned char)s[i]) && i - start < 4)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start || i - start > 3 || v > 255 ||
+		    (s[start] == '0' && i - start > 1))
+			return -1;
+		out[k] = (unsigned char)v;
+	}
+	return i == n ? 0 : -1;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* RFC 4291 §2.2 text form, with an optional dotted IPv4 tail. */
+int
+addr_parse_ip6(const char *s, size_t n, unsigned char *out)
+{
+	unsigned w[8];
+	unsigned char v4[4];
+	size_t i = 0, j, k;
+	int nw = 0, gap = -1, moved;
+	unsigned v;
+
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		i = 2;
+	} else if (n == 0 || s[0] == ':')
+		return -1;
+	while (i < n) {
+		j = i;
+		while (j < n && hexval((unsigned char)s[j]) >= 0)
+			j++;
+		if (j < n && s[j] == '.') {
+			if (nw > 6 || addr_parse_ip4(s + i, n - i, v4) == -1)
+				return -1;
+			w[nw++] = (unsigned)v4[0] << 8 | v4[1];
+			w[nw++] = (unsigned)v4[2] << 8 | v4[3];
+			i = n;
+			break;
+		}
+		if (j == i || j - i > 4 || nw >= 8)
+			return -1;
+		for (v = 0, k = i; k < j; k++)
+			v = v << 4 | (unsigned)hexval((unsigned char)s[k]);
+		w[nw++] = v;
+		i = j;
+		if (i == n)
+			break;
+		if (s[i] != ':')
+			return -1;
+		i++;
+		if (i < n && s[i] == ':') {
+			if (gap >= 0)
+				return -1;
+			gap = nw;
+			i++;
+		} else if (i == n)
+			return -1;
+	}
+	if (gap >= 0) {
+		if (nw >= 8)
+			return -1;
+		moved = nw - gap;
+		for (k = 0; k < (size_t)moved; k++)
+			w[7 - k] = w[nw - 1 - k];
+		for (k = (size_t)gap; k < (size_t)(8 - moved); k++)
+			w[k] = 0;
+	} else if (nw != 8)
+		return -1;
+	for (k = 0; k < 8; k++) {
+		out[2 * k] = (unsigned char)(w[k] >> 8);
+		out[2 * k + 1] = (unsigned char)(w[k] & 0xff);
+	}
+	return 0;
+}
+
 int
 addr_parse(const char *s, int *family, unsigned char *out)
 {
-	if (inet_pton(AF_INET, s, out) == 1) {
-		*family = AF_INET;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, out) == 1) {
+	size_t n = strlen(s);
+
+	if (memchr(s, ':', n) != NULL) {
+		if (addr_parse_ip6(s, n, out) == -1)
+			return -1;
 		*family = AF_INET6;
 		return 0;
 	}
-	return -1;
+	if (addr_parse_ip4(s, n, out) == -1)
+		return -1;
+	*family = AF_INET;
+	return 0;
+}
+
+const char *
+addr_reverse(int family, const unsigned char *a, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	if (len < ADDR_REVERSE_MAX) {
+		if (len > 0)
+			out[0] = '\0';
+		return out;
+	}
+	if (family == AF_INET) {
+		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", a[3], a[2],
+		    a[1], a[0]);
+		return out;
+	}
+	for (i = 16; i-- > 0;) {
+		out[o++] = hex[a[i] & 0xf];
+		out[o++] = '.';
+		out[o++] = hex[a[i] >> 4];
+		out[o++] = '.';
+	}
+	snprintf(out + o, len - o, "ip6.arpa");
+	return out;
+}
+
+void
+addr_sockaddr(int family, const unsigned char *a, int port,
+    struct sockaddr_storage *ss, socklen_t *sl)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, a, 4);
+		s4->sin_port = htons((uint16_t)port);
+		*sl = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, a, 16);
+		s6->sin6_port = htons((uint16_t)port);
+		*sl = sizeof(*s6);
+	}
 }
 
 int

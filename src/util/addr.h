@@ -12,16 +12,34 @@
  *	addr_cdn(family, bytes)		operator name, or NULL
  *	addr_same_net(f, a, b)		same /24 (IPv4) or /48 (IPv6)
  *	addr_text(f, bytes, out, len)	inet_ntop
- *	addr_parse(text, family*, bytes) 0 or -1
+ *	addr_parse(text, family*, bytes) an IPv4 or IPv6 literal (the two
+ *		below; ':' decides which); 0 and AF_INET with 4 bytes or
+ *		AF_INET6 with 16, or -1
+ *	addr_parse_ip4(s, n, bytes)	the n bytes at s as a dotted quad:
+ *		four decimal numbers 0-255 without leading zeros (RFC 7208
+ *		ip4-network, and what inet_pton accepts); 0 or -1
+ *	addr_parse_ip6(s, n, bytes)	RFC 4291 §2.2 text form, with "::"
+ *		and an optional dotted IPv4 tail; 0 or -1
+ *	addr_prefix_match(f, a, p, len)	1 when the first len bits agree
+ *		(0 when len is longer than the address)
+ *	addr_reverse(f, bytes, out, len) the PTR name (in-addr.arpa /
+ *		ip6.arpa, RFC 3596 §2.5); "" when len < ADDR_REVERSE_MAX
+ *	addr_sockaddr(f, bytes, port, ss, sl)	the socket address to
+ *		connect to
  *	addr_usable(f, bytes, allow_loopback)  1 when a sender on the
  *		internet could connect: a public address, or loopback when
  *		allowed (labs)
+ * Pure: no resolver, no socket is opened.
  * Limits: IPv4-mapped IPv6 addresses are classified as their IPv4 address.
  */
 #ifndef MXPROBE_ADDR_H
 #define MXPROBE_ADDR_H
 
+#include <sys/socket.h>
 #include <stddef.h>
+
+/* 32 nibbles, each with a dot, "ip6.arpa" and the NUL. */
+#define ADDR_REVERSE_MAX	73
 
 enum addr_class {
 	ADDR_PUBLIC,
@@ -40,6 +58,11 @@ int		 addr_same_net(int, const unsigned char *,
 		    const unsigned char *);
 const char	*addr_text(int, const unsigned char *, char *, size_t);
 int		 addr_parse(const char *, int *, unsigned char *);
+int		 addr_parse_ip4(const char *, size_t, unsigned char *);
+int		 addr_parse_ip6(const char *, size_t, unsigned char *);
+const char	*addr_reverse(int, const unsigned char *, char *, size_t);
+void		 addr_sockaddr(int, const unsigned char *, int,
+		    struct sockaddr_storage *, socklen_t *);
 int		 addr_prefix_match(int, const unsigned char *,
 		    const unsigned char *, unsigned);
 int		 addr_usable(int, const unsigned char *, int);

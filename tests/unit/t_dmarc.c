@@ -1,4 +1,5 @@
 /* Unit tests for src/parse/dmarc.c: parser, selection, PSL, §7.1, analyzer. */
+#include <libpsl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -558,10 +559,17 @@ test_analyze(void)
 int
 main(void)
 {
+	psl_ctx_t *psl;
+
+	/* The list mxprobe loads (app/env.c env_psl_load). */
+	psl = psl_latest(NULL);
+	dmarc_psl_set(psl);
 	test_parse();
 	test_select();
 	test_psl();
 	test_external();
 	test_analyze();
+	dmarc_psl_set(NULL);
+	psl_free(psl);
 	return tap_done();
 }

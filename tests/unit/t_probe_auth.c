@@ -22,6 +22,7 @@
 #include "probe/spf_walk.h"
 #include "util/xalloc.h"
 #include "tap.h"
+#include "util/dname.h"
 
 #define T_TIMEOUT	-1
 
@@ -66,7 +67,7 @@ fake(void *arg, const char *name, int type, struct dns_rr **rrs,
 	}
 	v = xcalloc(sizeof(zone) / sizeof(zone[0]), sizeof(*v));
 	for (i = 0; i < sizeof(zone) / sizeof(zone[0]); i++) {
-		if (!dns_name_equal(zone[i].name, name))
+		if (!dname_equal(zone[i].name, name))
 			continue;
 		exists = 1;
 		if (zone[i].type == T_TIMEOUT) {
@@ -271,7 +272,7 @@ static enum dns_outcome
 fake_mid(void *arg, const char *name, int type, struct dns_rr **rrs,
     size_t *nrr)
 {
-	if (dns_name_equal(name, "_dmarc.sub.ex.test"))
+	if (dname_equal(name, "_dmarc.sub.ex.test"))
 		evloop_timer_add(loop, 0, cancel_now, NULL);
 	return fake(arg, name, type, rrs, nrr);
 }

@@ -11,6 +11,7 @@
 
 #include "util/buf.h"
 #include "parse/spf.h"
+#include "util/dname.h"
 #include "tap.h"
 
 #define MUTATIONS	20000
@@ -53,7 +54,7 @@ exercise(const char *s, size_t n)
 				 * was cut to 253 octets. */
 				if (spf_macro_expand(r->mech[i].domain, &ctx,
 				    SPF_MACRO_DOMAIN, out, why) != 0 ||
-				    (buf_len(out) > SPF_DOMAIN_MAX &&
+				    (buf_len(out) > DNAME_MAX &&
 				    strchr(buf_str(out), '.') != NULL))
 					good = 0;
 			}

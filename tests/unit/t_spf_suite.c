@@ -32,6 +32,7 @@
 #include "parse/spf.h"
 #include "probe/spf_check_host.h"
 #include "util/xalloc.h"
+#include "util/dname.h"
 
 /*
  * Cases that cannot pass, with the reason. None for RFC 7208 or RFC 4408;
@@ -237,7 +238,7 @@ push_rr(struct dns_rr **v, size_t *n, size_t *cap, const char *owner,
 static int
 name_eq(const char *a, const char *b)
 {
-	return dns_name_equal(a, b);
+	return dname_equal(a, b);
 }
 
 static enum dns_outcome

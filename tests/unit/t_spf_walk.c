@@ -18,6 +18,7 @@
 #include "probe/spf_check_host.h"
 #include "util/xalloc.h"
 #include "tap.h"
+#include "util/dname.h"
 
 #define T_TIMEOUT	-1
 #define T_SERVFAIL	-2
@@ -72,7 +73,7 @@ fake(void *arg, const char *name, int type, struct dns_rr **rrs,
 	}
 	v = calloc(sizeof(zone) / sizeof(zone[0]), sizeof(*v));
 	for (i = 0; i < sizeof(zone) / sizeof(zone[0]); i++) {
-		if (!dns_name_equal(zone[i].name, name))
+		if (!dname_equal(zone[i].name, name))
 			continue;
 		exists = 1;
 		if (zone[i].type == T_TIMEOUT || zone[i].type == T_SERVFAIL) {

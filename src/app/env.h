@@ -1,0 +1,41 @@
+/*
+ * env - what mxprobe takes from the host: the EHLO name, whether to
+ * colour the text report, the public-suffix list and the --baseline
+ * file. Only app/ reads files and the environment; the pure layers get
+ * what is read here handed in.
+ *
+ * API:
+ *	env_ehlo_name(o, buf, len)	--ehlo, else this host's name when
+ *		it is fully qualified, else /etc/mailname, else the short
+ *		host name, else "localhost"; buf holds what is returned
+ *		unless it is --ehlo or "localhost"
+ *	env_use_colour(o)		1 to colour the text report: --colour
+ *		when given, else 0 when NO_COLOR is set and not empty, else
+ *		whether stdout is a terminal
+ *	env_psl_load()			the newer of libpsl's built-in list
+ *		and the system list (psl_latest), handed to the DMARC
+ *		parser; free it with env_psl_free
+ *	env_baseline_load(path, domain, why)	the --baseline report as
+ *		json-c, or NULL with why (unreadable, not JSON, not an
+ *		mxprobe report, a report for another domain)
+ *
+ * BUGS: the EHLO name is not resolved (that would block the loop), so a
+ * host whose name has no dot and no /etc/mailname says its short name.
+ */
+#ifndef MXPROBE_ENV_H
+#define MXPROBE_ENV_H
+
+#include <stddef.h>
+
+struct buf;
+struct cli;
+struct json_object;
+
+const char		*env_ehlo_name(const struct cli *, char *, size_t);
+int			 env_use_colour(const struct cli *);
+void			 env_psl_load(void);
+void			 env_psl_free(void);
+struct json_object	*env_baseline_load(const char *, const char *,
+			    struct buf *);
+
+#endif

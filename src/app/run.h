@@ -1,0 +1,32 @@
+/*
+ * run - one domain's report: analyze the probe's facts (with the
+ * propagation facts, when --propagation ran), score, the baseline pass
+ * (--baseline), render in the chosen form, and print on stdout.
+ *
+ * The baseline pass is a step of its own: the baseline is a saved --json
+ * report, so this run is rendered as JSON, compared with it
+ * (baseline_compare adds BASELINE_* findings), then scored and its
+ * status taken again before the report that is printed.
+ *
+ * API:
+ *	run_report(o, co, baseline, facts, prop)	prints the report;
+ *		returns the exit status (0-3) for this domain. baseline and
+ *		prop may be NULL.
+ *	run_list_findings()	--list-findings: the catalogue as a JSON
+ *		array on stdout; EXIT_OK, or EXIT_UNKNOWN when stdout failed
+ */
+#ifndef MXPROBE_RUN_H
+#define MXPROBE_RUN_H
+
+struct cli;
+struct cutover_opts;
+struct json_object;
+struct probe_facts;
+struct propagation_facts;
+
+int	run_report(const struct cli *, const struct cutover_opts *,
+	    struct json_object *, const struct probe_facts *,
+	    const struct propagation_facts *);
+int	run_list_findings(void);
+
+#endif
