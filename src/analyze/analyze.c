@@ -1,6 +1,13 @@
+/*
+ * analyze - analyze_probe(): the order of the checks, and the joins across
+ * facts: the authentication findings (analyze_auth) get the MX hosts and
+ * whether their certificates validated (MTA-STS), and whether SPF and
+ * DKIM are in place (DMARC's p=reject check). See analyze.h.
+ */
 #include <sys/socket.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -10,6 +17,12 @@
 #include "net/dns.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
+#include "parse/dkim.h"
+#include "parse/dmarc.h"
+#include "parse/mtasts.h"
+#include "parse/spf.h"
+#include "probe/probe_auth.h"
+#include "probe/spf_walk.h"
 #include "probe/probe_mx.h"
 
 static int
@@ -333,4 +346,44 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 	 * DOMAIN_NXDOMAIN says all there is to say. */
 	if (f->mx->outcome != DNS_NXDOMAIN)
 		auth_analyze(f->auth, f, fs);
+}
+
+void
+auth_analyze(const struct auth_facts *a, const struct probe_facts *pf,
+    struct findings *fs)
+{
+	struct dmarc_facts d;
+	struct mtasts_facts m;
+	struct mtasts_mx *mx;
+
+	if (a == NULL)
+		return;
+	if (a->spf != NULL)
+		spf_analyze(a->spf, a->domain, fs);
+	else
+		findings_add(fs, F_SPF_LOOKUP_FAILED, a->domain, "The SPF "
+		    "policy of %s could not be read before the overall "
+		    "deadline.", a->domain);
+	analyze_spf_ip(a, fs);
+
+	d = a->dmarc;
+	if (a->spf == NULL || a->spf->root == NULL)
+		d.spf = -1;
+	else if (a->spf->root->status == SPF_NODE_TEMPERROR ||
+	    a->spf->root->status == SPF_NODE_PENDING)
+		d.spf = -1;
+	else	/* in place: one record receivers evaluate without permerror */
+		d.spf = a->spf->root->status == SPF_NODE_OK &&
+		    a->spf->lookups <= SPF_LOOKUP_LIMIT &&
+		    a->spf->void_lookups <= SPF_VOID_LIMIT;
+	d.dkim = dkim_state(&a->dkim);
+	dmarc_analyze(&d, fs);
+	dkim_analyze(&a->dkim, fs);
+
+	m = a->mtasts;
+	m.nmx = analyze_auth_mx(pf, &mx);
+	m.mx = mx;
+	mtasts_analyze(&m, fs);
+	free(mx);
+	tlsrpt_analyze(&a->tlsrpt, fs);
 }

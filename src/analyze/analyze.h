@@ -22,9 +22,23 @@
  *	analyze_addr_usable(opts, family, bytes)  1 when a sender on the
  *		internet could connect there (public, or loopback in a lab)
  *	auth_analyze(auth, facts, fs)	SPF, --spf-ip, DMARC, DKIM, MTA-STS
- *		and TLS-RPT findings (analyze_auth.c); auth NULL: none
+ *		and TLS-RPT findings, with what only the rest of the probe
+ *		knows (analyze.c); auth NULL: none
+ *
+ * analyze_spf.c:
+ *	analyze_spf_ip(auth, fs)	the SPF_IP_* findings of --spf-ip
+ * analyze_dmarc.c:
+ *	dmarc_analyze(facts, fs)	the DMARC_* findings (RFC 7489)
+ * analyze_dkim.c:
+ *	dkim_analyze(facts, fs)		the DKIM_* findings (RFC 6376, 8301)
+ * analyze_mtasts.c:
+ *	mtasts_analyze(facts, fs)	the MTASTS_* findings (RFC 8461)
  *	analyze_auth_mx(facts, &mx)	the MX hosts with MTA-STS's
  *		cert_valid (1, 0, -1) from the SMTP probe; caller frees mx
+ *	analyze_mtasts_fetch(facts, buf)	how the policy fetch went,
+ *		e.g. "http_error, HTTP 404", for findings and the report
+ * analyze_tlsrpt.c:
+ *	tlsrpt_analyze(facts, fs)	the TLSRPT_* findings (RFC 8460)
  */
 #ifndef MXPROBE_ANALYZE_H
 #define MXPROBE_ANALYZE_H
@@ -32,11 +46,16 @@
 #include <stddef.h>
 
 struct auth_facts;
+struct buf;
+struct dkim_facts;
+struct dmarc_facts;
 struct findings;
+struct mtasts_facts;
 struct mtasts_mx;
 struct mx_set;
 struct probe_facts;
 struct probe_target;
+struct tlsrpt_facts;
 
 struct cutover_opts;
 
@@ -61,6 +80,13 @@ int	analyze_addr_usable(const struct analyze_opts *, int,
 	    const unsigned char *);
 void	auth_analyze(const struct auth_facts *, const struct probe_facts *,
 	    struct findings *);
+
+void	analyze_spf_ip(const struct auth_facts *, struct findings *);
+void	dmarc_analyze(const struct dmarc_facts *, struct findings *);
+void	dkim_analyze(const struct dkim_facts *, struct findings *);
+void	mtasts_analyze(const struct mtasts_facts *, struct findings *);
 size_t	analyze_auth_mx(const struct probe_facts *, struct mtasts_mx **);
+void	analyze_mtasts_fetch(const struct mtasts_facts *, struct buf *);
+void	tlsrpt_analyze(const struct tlsrpt_facts *, struct findings *);
 
 #endif

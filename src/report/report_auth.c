@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
-#include "report/auth_json.h"
 #include "util/buf.h"
 #include "parse/dkim.h"
 #include "parse/dmarc.h"
@@ -24,25 +23,6 @@ static json_object *
 jstr(const char *s)
 {
 	return s != NULL ? json_object_new_string(s) : NULL;
-}
-
-static json_object *
-eval_json(const struct auth_spf_eval *e)
-{
-	json_object *o;
-
-	o = json_object_new_object();
-	json_object_object_add(o, "ip", jstr(e->ip));
-	json_object_object_add(o, "sender", jstr(e->sender));
-	json_object_object_add(o, "helo", jstr(e->helo));
-	json_object_object_add(o, "result", jstr(spf_result_name(e->result)));
-	json_object_object_add(o, "finished",
-	    json_object_new_boolean(e->finished));
-	json_object_object_add(o, "domain", jstr(e->domain));
-	json_object_object_add(o, "mechanism", jstr(e->mechanism));
-	json_object_object_add(o, "explanation", jstr(e->explanation));
-	json_object_object_add(o, "reason", jstr(e->reason));
-	return o;
 }
 
 void
@@ -66,7 +46,7 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 	json_object_object_add(o, "state", jstr(a->spf_state));
 	arr = json_object_new_array();
 	for (i = 0; i < a->nevals; i++)
-		json_object_array_add(arr, eval_json(&a->evals[i]));
+		json_object_array_add(arr, report_spf_ip_json(&a->evals[i]));
 	json_object_object_add(o, "evaluations", arr);
 	json_object_object_add(top, "spf", o);
 
@@ -120,9 +100,6 @@ report_auth_text(const struct auth_facts *a, const struct probe_facts *pf,
 	struct buf *b;
 	struct mtasts_facts m;
 	struct mtasts_mx *mx;
-	const struct auth_spf_eval *e;
-	size_t i;
-
 	if (a == NULL)
 		return;
 	b = buf_new(64 * 1024);
@@ -131,12 +108,7 @@ report_auth_text(const struct auth_facts *a, const struct probe_facts *pf,
 		spf_analysis_text(a->spf, b);
 	else
 		buf_printf(b, "not finished before the overall deadline\n");
-	for (i = 0; i < a->nevals; i++) {
-		e = &a->evals[i];
-		buf_printf(b, "--spf-ip %s (MAIL FROM %s, HELO %s): %s\n",
-		    e->ip, e->sender, e->helo, e->text ? e->text :
-		    spf_result_name(e->result));
-	}
+	report_spf_ip_text(a, b);
 	indented(out, b);
 
 	buf_reset(b);

@@ -24,6 +24,7 @@
 #include "net/dns.h"
 #include "facts/probe_facts.h"
 #include "probe/probe_mx.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "net/smtp_session.h"
 #include "net/tls.h"
@@ -35,22 +36,6 @@ static json_object *
 jstr(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
-}
-
-static char *
-hex(const unsigned char *p, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-	char *s;
-	size_t i;
-
-	s = xmalloc(2 * n + 1);
-	for (i = 0; i < n; i++) {
-		s[2 * i] = d[p[i] >> 4];
-		s[2 * i + 1] = d[p[i] & 0xf];
-	}
-	s[2 * n] = '\0';
-	return s;
 }
 
 static json_object *
@@ -73,7 +58,7 @@ tlsa_json(const struct probe_tlsa *t)
 		    json_object_new_int(t->rr[i].u.tlsa.selector));
 		json_object_object_add(r, "mtype",
 		    json_object_new_int(t->rr[i].u.tlsa.mtype));
-		h = hex(t->rr[i].u.tlsa.data, t->rr[i].u.tlsa.len);
+		h = json_hex(t->rr[i].u.tlsa.data, t->rr[i].u.tlsa.len);
 		json_object_object_add(r, "data", jstr(h));
 		free(h);
 		json_object_array_add(a, r);
@@ -176,7 +161,7 @@ report_dane_text(const struct probe_facts *f, struct buf *out)
 		buf_printf(out, "\n");
 		for (i = 0; i < t->nrr; i++) {
 			n = t->rr[i].u.tlsa.len;
-			x = hex(t->rr[i].u.tlsa.data, n);
+			x = json_hex(t->rr[i].u.tlsa.data, n);
 			if (strlen(x) > HEX_TEXT_MAX)
 				strcpy(x + HEX_TEXT_MAX - 3, "...");
 			buf_printf(out, "      %u %u %u %s  (%s)\n",

@@ -1,11 +1,11 @@
-/* Unit tests for src/report/auth_json.c: the facts as JSON. */
+/* Unit tests of the DMARC, DKIM, MTA-STS and TLS-RPT facts as JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "report/auth_json.h"
+#include "report/report.h"
 #include "parse/dkim.h"
 #include "parse/dmarc.h"
 #include "parse/mtasts.h"

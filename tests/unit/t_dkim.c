@@ -8,6 +8,8 @@
 #include "util/buf.h"
 #include "parse/dkim.h"
 #include "analyze/findings.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 /* Keys made with openssl genpkey for these tests. */

@@ -6,6 +6,8 @@
 #include "util/buf.h"
 #include "parse/dmarc.h"
 #include "analyze/findings.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 /* --- parser ------------------------------------------------------------ */

@@ -6,6 +6,8 @@
 #include "util/buf.h"
 #include "analyze/findings.h"
 #include "parse/mtasts.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 /* --- TXT record -------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * t_probe_auth - probe_auth.c (gathering the sender-policy records over a
- * fake resolver) and analyze_auth.c (facts to findings): the DMARC
+ * fake resolver) and analyze.c (facts to findings): the DMARC
  * organisational fallback and §7.1 queries, named DKIM selectors, the
  * MTA-STS policy host without an address, --spf-ip results, the callback
  * never running inside auth_probe_start(), and the deadline: whatever did

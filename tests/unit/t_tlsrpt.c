@@ -6,6 +6,8 @@
 #include "util/buf.h"
 #include "analyze/findings.h"
 #include "parse/tlsrpt.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 struct pcase {
