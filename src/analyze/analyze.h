@@ -6,19 +6,33 @@
  *		order (calls the ones below)
  *	analyze_mx(set, opts, fs)	MX and exchanger-address findings
  *		(RFC 5321 §5.1, RFC 7505, RFC 2181 §10.3, RFC 6890)
- *	analyze_smtp(facts, fs)		SMTP reachability, failover (now and
- *		under --assume-down), backup parity, STARTTLS and
- *		certificates (analyze_smtp.c)
+ *	analyze_smtp(facts, fs)		SMTP reachability, then (calling the
+ *		two files below) STARTTLS and certificates per address,
+ *		failover now and under --assume-down, backup parity
+ *		(analyze_smtp.c)
  *	analyze_dane(facts, fs)		DNSSEC of the MX answer, TLSA of
  *		every exchanger and the handshakes' DANE results (RFC 7672,
  *		RFC 4035; analyze_dane.c)
  *	analyze_target_answers(t)	a sender could hand mail over there
+ *	analyze_target_tempfail(t)	it answers 4xx for now
+ *	analyze_host_tempfails(f, h)	some address of host h tempfails
+ *	analyze_target_subject(f, t, out, len)	"host[address]"
  *	analyze_host_answers(f, h)	1, 0, or -1 when not probed
  *	analyze_delivery_host(f, assume)  the exchanger a sender delivers to
  *		now (first answering in preference order; with assume, the
  *		--assume-down hosts are skipped), or -1
  *	analyze_missing_dot(domain, target)  1 when target is domain-relative
  *		junk such as mail.example.com.example.com
+ * analyze_tls.c:
+ *	analyze_tls_target(facts, t, fs)	the TLS_* findings of one
+ *		address that answers (RFC 3207, RFC 6125, RFC 8996)
+ * analyze_fallback.c:
+ *	analyze_fallback_spread(facts, fs)	one exchanger, or one network
+ *		for all (FALLBACK_SINGLE_EXCHANGER, FALLBACK_SAME_NETWORK)
+ *	analyze_fallback(facts, now, fs)	backups down or weaker than
+ *		the primary now delivered to (host now, -1: none), groups
+ *		of unequal health, the --assume-down rehearsal
+ *
  *	analyze_addr_usable(opts, family, bytes)  1 when a sender on the
  *		internet could connect there (public, or loopback in a lab)
  *	auth_analyze(auth, facts, fs)	SPF, --spf-ip, DMARC, DKIM, MTA-STS
@@ -73,6 +87,13 @@ void	analyze_smtp(const struct probe_facts *, struct findings *);
 void	analyze_dane(const struct probe_facts *, struct findings *);
 int	analyze_target_answers(const struct probe_target *);
 int	analyze_target_tempfail(const struct probe_target *);
+int	analyze_host_tempfails(const struct probe_facts *, size_t);
+void	analyze_target_subject(const struct probe_facts *,
+	    const struct probe_target *, char *, size_t);
+void	analyze_tls_target(const struct probe_facts *,
+	    const struct probe_target *, struct findings *);
+void	analyze_fallback_spread(const struct probe_facts *, struct findings *);
+void	analyze_fallback(const struct probe_facts *, long, struct findings *);
 int	analyze_host_answers(const struct probe_facts *, size_t);
 int	analyze_assumed_down(const struct probe_facts *, const char *);
 long	analyze_delivery_host(const struct probe_facts *, int);

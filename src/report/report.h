@@ -9,6 +9,19 @@
  *	report_quiet(r, out)	one line: domain, status, score, top fix
  *	report_nagios(r, warn, crit, out)  monitoring-plugin line with
  *		performance data
+ * report_findings.c:
+ *	report_findings_text(r, colour, out), report_score_text(r, out),
+ *	report_fixes_text(r, out)	the last three text sections
+ *	report_findings_json(fs, score), report_score_json(score)
+ *		"findings" and "score" -> json_object
+ *	report_top_finding(r)	the most costly finding, else the worst
+ *		one, or NULL (--quiet, --nagios)
+ *	report_colour(on, sev), report_colour_reset(on)  ANSI escapes, ""
+ *		when on is 0
+ * report_mx.c:
+ *	report_mx_text(mx, out)		the "MX" section
+ *	report_mx_host_json(h)		one exchanger of "mx" -> json_object
+ *
  *	report_dane_top_json(f, top)	top-level "dnssec" (report_dane.c)
  *	report_dane_json(f, h, host)	"tlsa" of host h, and "dane" in the
  *		"tls" of each of its addresses: call after report_smtp_json()
@@ -51,6 +64,8 @@
 
 #include <stddef.h>
 
+#include "analyze/findings.h"
+
 struct auth_facts;
 struct auth_spf_eval;
 struct buf;
@@ -58,6 +73,8 @@ struct dkim_facts;
 struct dmarc_facts;
 struct findings;
 struct json_object;
+struct mx_host;
+struct mx_set;
 struct mtasts_facts;
 struct probe_facts;
 struct score;
@@ -73,6 +90,20 @@ struct report {
 };
 
 struct json_object	*report_json(const struct report *);
+void			 report_findings_text(const struct report *, int,
+			    struct buf *);
+void			 report_score_text(const struct report *,
+			    struct buf *);
+void			 report_fixes_text(const struct report *,
+			    struct buf *);
+struct json_object	*report_findings_json(const struct findings *,
+			    const struct score *);
+struct json_object	*report_score_json(const struct score *);
+const struct finding	*report_top_finding(const struct report *);
+const char		*report_colour(int, enum finding_sev);
+const char		*report_colour_reset(int);
+void			 report_mx_text(const struct mx_set *, struct buf *);
+struct json_object	*report_mx_host_json(const struct mx_host *);
 void			 report_text(const struct report *, int, struct buf *);
 void			 report_quiet(const struct report *, struct buf *);
 void			 report_smtp_json(const struct probe_facts *, size_t,
