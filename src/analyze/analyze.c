@@ -1,6 +1,6 @@
 /*
  * analyze - analyze_probe(): the order of the checks, and the joins across
- * facts: the authentication findings (auth_analyze) get the MX hosts and
+ * facts: the authentication findings (analyze_auth) get the MX hosts and
  * whether their certificates validated (MTA-STS), and whether SPF and
  * DKIM are in place (DMARC's p=reject check). See analyze.h.
  */
@@ -27,22 +27,22 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 		findings_add(fs, F_MX_LOOKUP_FAILED, f->domain,
 		    "The MX records of %s could not be read before the "
 		    "deadline.", f->domain);
-		auth_analyze(f->auth, f, fs);
+		analyze_auth(f->auth, f, fs);
 		return;
 	}
 	analyze_mx(f->mx, o, fs);
 	analyze_smtp(f, fs);
 	analyze_dane(f, fs);
 	if (o->cutover != NULL)
-		cutover_analyze(f, o->cutover, fs);
+		analyze_cutover(f, o->cutover, fs);
 	/* A domain that does not exist has no policy to judge:
 	 * DOMAIN_NXDOMAIN says all there is to say. */
 	if (f->mx->outcome != DNS_NXDOMAIN)
-		auth_analyze(f->auth, f, fs);
+		analyze_auth(f->auth, f, fs);
 }
 
 void
-auth_analyze(const struct auth_facts *a, const struct probe_facts *pf,
+analyze_auth(const struct auth_facts *a, const struct probe_facts *pf,
     struct findings *fs)
 {
 	struct dmarc_facts d;
@@ -52,7 +52,7 @@ auth_analyze(const struct auth_facts *a, const struct probe_facts *pf,
 	if (a == NULL)
 		return;
 	if (a->spf != NULL)
-		spf_analyze(a->spf, a->domain, fs);
+		analyze_spf(a->spf, a->domain, fs);
 	else
 		findings_add(fs, F_SPF_LOOKUP_FAILED, a->domain, "The SPF "
 		    "policy of %s could not be read before the overall "
@@ -70,13 +70,13 @@ auth_analyze(const struct auth_facts *a, const struct probe_facts *pf,
 		    a->spf->lookups <= SPF_LOOKUP_LIMIT &&
 		    a->spf->void_lookups <= SPF_VOID_LIMIT;
 	d.dkim = dkim_state(&a->dkim);
-	dmarc_analyze(&d, fs);
-	dkim_analyze(&a->dkim, fs);
+	analyze_dmarc(&d, fs);
+	analyze_dkim(&a->dkim, fs);
 
 	m = a->mtasts;
-	m.nmx = analyze_auth_mx(pf, &mx);
+	m.nmx = analyze_mtasts_mx(pf, &mx);
 	m.mx = mx;
-	mtasts_analyze(&m, fs);
+	analyze_mtasts(&m, fs);
 	free(mx);
-	tlsrpt_analyze(&a->tlsrpt, fs);
+	analyze_tlsrpt(&a->tlsrpt, fs);
 }

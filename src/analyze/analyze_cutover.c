@@ -130,7 +130,7 @@ banners(const struct probe_facts *f, const struct cutover_opts *o,
 }
 
 void
-cutover_analyze(const struct probe_facts *f, const struct cutover_opts *o,
+analyze_cutover(const struct probe_facts *f, const struct cutover_opts *o,
     struct findings *fs)
 {
 	const struct mx_set *mx = f->mx;

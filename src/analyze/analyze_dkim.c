@@ -66,7 +66,7 @@ selector_findings(const struct dkim_facts *f, const struct dkim_selector *s,
 }
 
 void
-dkim_analyze(const struct dkim_facts *f, struct findings *fs)
+analyze_dkim(const struct dkim_facts *f, struct findings *fs)
 {
 	struct dkim_view all;
 	struct buf *names;

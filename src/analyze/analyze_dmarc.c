@@ -48,7 +48,7 @@ check_external(const struct dmarc_facts *f, const struct dmarc_discovery *d,
 }
 
 void
-dmarc_analyze(const struct dmarc_facts *f, struct findings *fs)
+analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 {
 	struct dmarc_discovery d;
 	const struct dmarc_record *r;

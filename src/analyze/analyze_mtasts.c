@@ -51,7 +51,7 @@ cert_valid(const struct probe_facts *pf, size_t h)
 }
 
 size_t
-analyze_auth_mx(const struct probe_facts *pf, struct mtasts_mx **out)
+analyze_mtasts_mx(const struct probe_facts *pf, struct mtasts_mx **out)
 {
 	const struct mx_set *mx = pf != NULL ? pf->mx : NULL;
 	struct mtasts_mx *m;
@@ -88,7 +88,7 @@ analyze_mtasts_fetch(const struct mtasts_facts *f, struct buf *b)
 }
 
 void
-mtasts_analyze(const struct mtasts_facts *f, struct findings *fs)
+analyze_mtasts(const struct mtasts_facts *f, struct findings *fs)
 {
 	struct mtasts_txt *t = NULL;
 	struct mtasts_policy *pol = NULL;

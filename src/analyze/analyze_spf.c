@@ -1,12 +1,13 @@
 /*
- * spf_analyze - pure part of the SPF analysis: the tree's totals, the
- * findings it raises and its text rendering. See spf_analysis.h.
+ * analyze_spf - the SPF_* findings of the include/redirect tree and of
+ * the --spf-ip answers; the tree's totals (see analyze.h, spf_walk.h).
  * No DNS, no sockets: unit tests feed literal trees.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
+#include "analyze/analyze.h"
 #include "analyze/findings.h"
 #include "parse/spf.h"
 #include "probe/probe_auth.h"
@@ -196,7 +197,7 @@ void_list(const struct spf_node *n, struct buf *b, int *count)
 }
 
 void
-spf_analyze(const struct spf_analysis *a, const char *domain,
+analyze_spf(const struct spf_analysis *a, const char *domain,
     struct findings *fs)
 {
 	const struct spf_node *r = a->root, *c, *worst = NULL;

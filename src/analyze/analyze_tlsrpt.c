@@ -13,7 +13,7 @@ lookup_failed(enum dns_outcome o)
 }
 
 void
-tlsrpt_analyze(const struct tlsrpt_facts *f, struct findings *fs)
+analyze_tlsrpt(const struct tlsrpt_facts *f, struct findings *fs)
 {
 	struct tlsrpt_record *r;
 	struct buf *why;

@@ -6,8 +6,8 @@
  * domain's record and, concurrently, every include: and redirect= target
  * below it (recursively), plus the lookups of the a/mx/exists terms that
  * decide the void-lookup count. The result is a tree of struct spf_node;
- * spf_analyze() (pure) turns it into findings; spf_analysis_json() and
- * spf_analysis_text() render it.
+ * analyze_spf() (pure) turns it into findings; report_spf_json() and
+ * report_spf_text() render it.
  *
  * API:
  *	spf_analysis_start(dns, domain, cb, arg)  -> the pending
@@ -18,9 +18,7 @@
  *		a resolver that answered at once). spf_analysis_free() on a
  *		pending analysis cancels it: cb is then not called.
  *	spf_analysis_free(a)		NULL is a no-op
- *	spf_analyze(a, domain, fs)	pure: raise the SPF_* findings
- *	spf_analysis_json(a, obj)	fill a json-c object (spf_json.c)
- *	spf_analysis_text(a, out)	the text report section
+ *	(analyze_spf() in analyze.h, report_spf_json/_text() in report.h)
  *	spf_node_status_name(s)		"ok", "none", ...
  *
  * Counting, as a receiver evaluating a non-matching address would
@@ -115,11 +113,6 @@ struct spf_analysis *spf_analysis_start(struct dns *, const char *,
 		    spf_analysis_cb *, void *);
 void		 spf_analysis_free(struct spf_analysis *);
 void		 spf_analysis_totals(struct spf_analysis *);
-void		 spf_analyze(const struct spf_analysis *, const char *,
-		    struct findings *);
-void		 spf_analysis_json(const struct spf_analysis *,
-		    struct json_object *);
-void		 spf_analysis_text(const struct spf_analysis *, struct buf *);
 const char	*spf_node_status_name(enum spf_node_status);
 struct spf_node	*spf_node_new(struct spf_node *, const char *, const char *);
 void		 spf_node_free(struct spf_node *);

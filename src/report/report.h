@@ -34,22 +34,23 @@
  *		MTA-STS / TLS-RPT sections
  *
  * Per area, the JSON adds members to obj, an object the caller created:
- *	spf_analysis_json(a, obj), spf_analysis_text(a, out)  the SPF walk
+ *	report_spf_json(a, obj), report_spf_text(a, out)  the SPF walk
  *		(report_spf.c)
  *	report_spf_ip_json(e)	one --spf-ip answer -> json_object
  *	report_spf_ip_text(auth, out)	the --spf-ip lines
- *	dmarc_json(facts, obj)	state, policy_domain, inherited, record,
- *		tags, p/sp/pct/adkim/aspf/fo/rf/ri, rua/ruf, external[]
- *	dmarc_text(facts, out)	a few lines (report_dmarc.c)
- *	dkim_json(facts, obj)	named, tried, usable, selectors[] (only
- *		those that answered with a record or failed)
- *	dkim_text(facts, out)	one line per key (report_dkim.c)
- *	mtasts_json(facts, obj)	state, record, id, fetch, http_status,
- *		policy {mode, max_age, mx[]}, mx[] {host, covered,
- *		cert_valid}
- *	mtasts_text(facts, out)	a few lines (report_mtasts.c)
- *	tlsrpt_json(facts, obj)	state, record, rua[]
- *	tlsrpt_text(facts, out)	one or two lines (report_tlsrpt.c)
+ *	report_dmarc_json(facts, obj)	state, policy_domain, inherited,
+ *		record, tags, p/sp/pct/adkim/aspf/fo/rf/ri, rua/ruf,
+ *		external[]
+ *	report_dmarc_text(facts, out)	a few lines (report_dmarc.c)
+ *	report_dkim_json(facts, obj)	named, tried, usable, selectors[]
+ *		(only those that answered with a record or failed)
+ *	report_dkim_text(facts, out)	one line per key (report_dkim.c)
+ *	report_mtasts_json(facts, obj)	state, record, id, fetch,
+ *		http_status, policy {mode, max_age, mx[]}, mx[] {host,
+ *		covered, cert_valid}
+ *	report_mtasts_text(facts, out)	a few lines (report_mtasts.c)
+ *	report_tlsrpt_json(facts, obj)	state, record, rua[]
+ *	report_tlsrpt_text(facts, out)	one or two lines (report_tlsrpt.c)
  * Record text in JSON is censored: bytes outside printable ASCII are
  * written as \xNN so the report stays valid UTF-8; errors appear as
  * "error": {"offset"|"line", "reason"}.
@@ -78,6 +79,7 @@ struct mx_set;
 struct mtasts_facts;
 struct probe_facts;
 struct score;
+struct spf_analysis;
 struct tlsrpt_facts;
 
 #define REPORT_SCHEMA_VERSION	1
@@ -124,22 +126,28 @@ void			 report_dane_text(const struct probe_facts *,
 void			 report_nagios(const struct report *, int, int,
 			    struct buf *);
 
+void			 report_spf_json(const struct spf_analysis *,
+			    struct json_object *);
+void			 report_spf_text(const struct spf_analysis *,
+			    struct buf *);
 struct json_object	*report_spf_ip_json(const struct auth_spf_eval *);
 void			 report_spf_ip_text(const struct auth_facts *,
 			    struct buf *);
-void			 dmarc_json(const struct dmarc_facts *,
+void			 report_dmarc_json(const struct dmarc_facts *,
 			    struct json_object *);
-void			 dmarc_text(const struct dmarc_facts *, struct buf *);
-void			 dkim_json(const struct dkim_facts *,
-			    struct json_object *);
-void			 dkim_text(const struct dkim_facts *, struct buf *);
-void			 mtasts_json(const struct mtasts_facts *,
-			    struct json_object *);
-void			 mtasts_text(const struct mtasts_facts *,
+void			 report_dmarc_text(const struct dmarc_facts *,
 			    struct buf *);
-void			 tlsrpt_json(const struct tlsrpt_facts *,
+void			 report_dkim_json(const struct dkim_facts *,
 			    struct json_object *);
-void			 tlsrpt_text(const struct tlsrpt_facts *,
+void			 report_dkim_text(const struct dkim_facts *,
+			    struct buf *);
+void			 report_mtasts_json(const struct mtasts_facts *,
+			    struct json_object *);
+void			 report_mtasts_text(const struct mtasts_facts *,
+			    struct buf *);
+void			 report_tlsrpt_json(const struct tlsrpt_facts *,
+			    struct json_object *);
+void			 report_tlsrpt_text(const struct tlsrpt_facts *,
 			    struct buf *);
 
 #endif

@@ -38,7 +38,7 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 		return;
 	o = json_object_new_object();
 	if (a->spf != NULL)
-		spf_analysis_json(a->spf, o);
+		report_spf_json(a->spf, o);
 	else {
 		json_object_object_add(o, "domain", jstr(a->domain));
 		json_object_object_add(o, "status", jstr("not_finished"));
@@ -51,18 +51,18 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 	json_object_object_add(top, "spf", o);
 
 	o = json_object_new_object();
-	dmarc_json(&a->dmarc, o);
+	report_dmarc_json(&a->dmarc, o);
 	json_object_object_add(top, "dmarc", o);
 
 	o = json_object_new_object();
-	dkim_json(&a->dkim, o);
+	report_dkim_json(&a->dkim, o);
 	json_object_object_add(top, "dkim", o);
 
 	o = json_object_new_object();
 	m = a->mtasts;
-	m.nmx = analyze_auth_mx(pf, &mx);
+	m.nmx = analyze_mtasts_mx(pf, &mx);
 	m.mx = mx;
-	mtasts_json(&m, o);
+	report_mtasts_json(&m, o);
 	free(mx);
 	json_object_object_add(o, "url", jstr(a->mtasts_url));
 	arr = json_object_new_array();
@@ -72,7 +72,7 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 	json_object_object_add(top, "mta_sts", o);
 
 	o = json_object_new_object();
-	tlsrpt_json(&a->tlsrpt, o);
+	report_tlsrpt_json(&a->tlsrpt, o);
 	json_object_object_add(top, "tls_rpt", o);
 }
 
@@ -105,7 +105,7 @@ report_auth_text(const struct auth_facts *a, const struct probe_facts *pf,
 	b = buf_new(64 * 1024);
 	buf_printf(out, "\nSPF\n");
 	if (a->spf != NULL)
-		spf_analysis_text(a->spf, b);
+		report_spf_text(a->spf, b);
 	else
 		buf_printf(b, "not finished before the overall deadline\n");
 	report_spf_ip_text(a, b);
@@ -113,22 +113,22 @@ report_auth_text(const struct auth_facts *a, const struct probe_facts *pf,
 
 	buf_reset(b);
 	buf_printf(out, "\nDKIM\n");
-	dkim_text(&a->dkim, b);
+	report_dkim_text(&a->dkim, b);
 	indented(out, b);
 
 	buf_reset(b);
 	buf_printf(out, "\nDMARC\n");
-	dmarc_text(&a->dmarc, b);
+	report_dmarc_text(&a->dmarc, b);
 	indented(out, b);
 
 	buf_reset(b);
 	buf_printf(out, "\nMTA-STS / TLS-RPT\n");
 	m = a->mtasts;
-	m.nmx = analyze_auth_mx(pf, &mx);
+	m.nmx = analyze_mtasts_mx(pf, &mx);
 	m.mx = mx;
-	mtasts_text(&m, b);
+	report_mtasts_text(&m, b);
 	free(mx);
-	tlsrpt_text(&a->tlsrpt, b);
+	report_tlsrpt_text(&a->tlsrpt, b);
 	indented(out, b);
 	buf_free(b);
 }

@@ -17,7 +17,7 @@ failed(enum dns_outcome o)
 }
 
 void
-dkim_text(const struct dkim_facts *f, struct buf *b)
+report_dkim_text(const struct dkim_facts *f, struct buf *b)
 {
 	const struct dkim_selector *s;
 	struct dkim_key *k;
@@ -112,7 +112,7 @@ dkim_record_json(const struct taglist_txt *t)
 }
 
 void
-dkim_json(const struct dkim_facts *f, struct json_object *obj)
+report_dkim_json(const struct dkim_facts *f, struct json_object *obj)
 {
 	struct json_object *a, *o, *recs;
 	const struct dkim_selector *s;

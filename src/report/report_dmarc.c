@@ -12,7 +12,7 @@
 #include "util/buf.h"
 
 void
-dmarc_text(const struct dmarc_facts *f, struct buf *b)
+report_dmarc_text(const struct dmarc_facts *f, struct buf *b)
 {
 	struct dmarc_discovery d;
 	const struct dmarc_record *r;
@@ -137,7 +137,7 @@ dmarc_external_json(const struct dmarc_facts *f,
 }
 
 void
-dmarc_json(const struct dmarc_facts *f, struct json_object *obj)
+report_dmarc_json(const struct dmarc_facts *f, struct json_object *obj)
 {
 	static const char *states[] = {
 		"found", "missing", "multiple", "invalid", "lookup_failed"

@@ -17,7 +17,7 @@ lookup_failed(enum dns_outcome o)
 }
 
 void
-mtasts_text(const struct mtasts_facts *f, struct buf *b)
+report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
 {
 	struct mtasts_txt *t = NULL;
 	struct mtasts_policy *pol = NULL;
@@ -67,7 +67,7 @@ done:
 }
 
 void
-mtasts_json(const struct mtasts_facts *f, struct json_object *obj)
+report_mtasts_json(const struct mtasts_facts *f, struct json_object *obj)
 {
 	struct json_object *p, *a, *o;
 	struct mtasts_txt *t = NULL;

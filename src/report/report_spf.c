@@ -49,7 +49,7 @@ node_json(const struct spf_node *n)
 }
 
 void
-spf_analysis_json(const struct spf_analysis *a, json_object *obj)
+report_spf_json(const struct spf_analysis *a, json_object *obj)
 {
 	const struct spf_node *r = a->root;
 	char all[5] = "?all";
@@ -106,7 +106,7 @@ text_node(const struct spf_node *n, struct buf *out, int indent)
 }
 
 void
-spf_analysis_text(const struct spf_analysis *a, struct buf *out)
+report_spf_text(const struct spf_analysis *a, struct buf *out)
 {
 	const struct spf_node *r = a->root;
 

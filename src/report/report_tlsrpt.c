@@ -15,7 +15,7 @@ lookup_failed(enum dns_outcome o)
 }
 
 void
-tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
+report_tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
 {
 	struct tlsrpt_record *r;
 	struct buf *why;
@@ -47,7 +47,7 @@ tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
 }
 
 void
-tlsrpt_json(const struct tlsrpt_facts *f, struct json_object *obj)
+report_tlsrpt_json(const struct tlsrpt_facts *f, struct json_object *obj)
 {
 	struct tlsrpt_record *r = NULL;
 	struct json_object *a;
