@@ -14,16 +14,11 @@
 #include "facts/probe_facts.h"
 #include "parse/mtasts.h"
 #include "probe/probe_auth.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "parse/spf.h"
 #include "probe/spf_walk.h"
 #include "parse/tlsrpt.h"
-
-static json_object *
-jstr(const char *s)
-{
-	return s != NULL ? json_object_new_string(s) : NULL;
-}
 
 void
 report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
@@ -40,10 +35,10 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 	if (a->spf != NULL)
 		report_spf_json(a->spf, o);
 	else {
-		json_object_object_add(o, "domain", jstr(a->domain));
-		json_object_object_add(o, "status", jstr("not_finished"));
+		json_object_object_add(o, "domain", json_str(a->domain));
+		json_object_object_add(o, "status", json_str("not_finished"));
 	}
-	json_object_object_add(o, "state", jstr(a->spf_state));
+	json_object_object_add(o, "state", json_str(a->spf_state));
 	arr = json_object_new_array();
 	for (i = 0; i < a->nevals; i++)
 		json_object_array_add(arr, report_spf_ip_json(&a->evals[i]));
@@ -64,10 +59,10 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 	m.mx = mx;
 	report_mtasts_json(&m, o);
 	free(mx);
-	json_object_object_add(o, "url", jstr(a->mtasts_url));
+	json_object_object_add(o, "url", json_str(a->mtasts_url));
 	arr = json_object_new_array();
 	for (i = 0; i < a->nmtasts_addrs; i++)
-		json_object_array_add(arr, jstr(a->mtasts_addrs[i]));
+		json_object_array_add(arr, json_str(a->mtasts_addrs[i]));
 	json_object_object_add(o, "policy_addresses", arr);
 	json_object_object_add(top, "mta_sts", o);
 

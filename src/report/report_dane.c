@@ -33,12 +33,6 @@
 #define HEX_TEXT_MAX	64	/* hex digits shown per record in text */
 
 static json_object *
-jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static json_object *
 tlsa_json(const struct probe_tlsa *t)
 {
 	json_object *o, *a, *r;
@@ -46,8 +40,8 @@ tlsa_json(const struct probe_tlsa *t)
 	char *h;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "name", jstr(t->qname));
-	json_object_object_add(o, "lookup", jstr(dns_outcome_name(t->out)));
+	json_object_object_add(o, "name", json_str(t->qname));
+	json_object_object_add(o, "lookup", json_str(dns_outcome_name(t->out)));
 	json_object_object_add(o, "dnssec", json_object_new_boolean(t->ad));
 	a = json_object_new_array();
 	for (i = 0; i < t->nrr; i++) {
@@ -59,7 +53,7 @@ tlsa_json(const struct probe_tlsa *t)
 		json_object_object_add(r, "mtype",
 		    json_object_new_int(t->rr[i].u.tlsa.mtype));
 		h = json_hex(t->rr[i].u.tlsa.data, t->rr[i].u.tlsa.len);
-		json_object_object_add(r, "data", jstr(h));
+		json_object_object_add(r, "data", json_str(h));
 		free(h);
 		json_object_array_add(a, r);
 	}
@@ -91,7 +85,7 @@ dane_json(const struct tls_facts *tf)
 		    json_object_new_int(tf->dane_depth));
 	}
 	json_object_object_add(o, "matched", m);
-	json_object_object_add(o, "why", jstr(tf->dane_why));
+	json_object_object_add(o, "why", json_str(tf->dane_why));
 	json_object_object_add(o, "usable",
 	    json_object_new_int(tf->dane_usable));
 	json_object_object_add(o, "skipped",
