@@ -1,30 +1,65 @@
 /*
- * analyze - facts in, findings out. Pure: no I/O, no clock.
+ * analyze - facts in, findings out. Pure: no I/O, no clock. Every
+ * analyze_* entry, grouped by the file that holds it; the catalogue
+ * (catalogue.def) names the same files per section.
  *
- * API:
+ * analyze.c - the order of the checks and the joins across facts:
  *	analyze_probe(facts, opts, fs)	every check of a probe, in report
  *		order (calls the ones below)
+ *	analyze_auth(auth, facts, fs)	SPF, --spf-ip, DMARC, DKIM, MTA-STS
+ *		and TLS-RPT findings, with what only the rest of the probe
+ *		knows (MX certificates, SPF and DKIM in place); auth NULL:
+ *		none
+ * analyze_mx.c - MX and DNS (MX_*, DOMAIN_*; RFC 5321 §5.1, RFC 7505,
+ * RFC 2181 §10.3, RFC 6890):
  *	analyze_mx(set, opts, fs)	MX and exchanger-address findings
- *		(RFC 5321 §5.1, RFC 7505, RFC 2181 §10.3, RFC 6890)
- *	analyze_smtp(facts, fs)		SMTP reachability, failover (now and
- *		under --assume-down), backup parity, STARTTLS and
- *		certificates (analyze_smtp.c)
- *	analyze_dane(facts, fs)		DNSSEC of the MX answer, TLSA of
- *		every exchanger and the handshakes' DANE results (RFC 7672,
- *		RFC 4035; analyze_dane.c)
- *	analyze_target_answers(t)	a sender could hand mail over there
- *	analyze_host_answers(f, h)	1, 0, or -1 when not probed
- *	analyze_delivery_host(f, assume)  the exchanger a sender delivers to
- *		now (first answering in preference order; with assume, the
- *		--assume-down hosts are skipped), or -1
  *	analyze_missing_dot(domain, target)  1 when target is domain-relative
  *		junk such as mail.example.com.example.com
  *	analyze_addr_usable(opts, family, bytes)  1 when a sender on the
  *		internet could connect there (public, or loopback in a lab)
- *	auth_analyze(auth, facts, fs)	SPF, --spf-ip, DMARC, DKIM, MTA-STS
- *		and TLS-RPT findings (analyze_auth.c); auth NULL: none
- *	analyze_auth_mx(facts, &mx)	the MX hosts with MTA-STS's
+ * analyze_smtp.c - SMTP reachability (SMTP_*):
+ *	analyze_smtp(facts, fs)		reachability, then (calling the
+ *		two files below) STARTTLS and certificates per address,
+ *		failover now and under --assume-down, backup parity
+ *	analyze_target_answers(t)	a sender could hand mail over there
+ *	analyze_target_tempfail(t)	it answers 4xx for now
+ *	analyze_host_answers(f, h)	1, 0, or -1 when not probed
+ *	analyze_host_tempfails(f, h)	some address of host h tempfails
+ *	analyze_assumed_down(f, host)	host is named by --assume-down
+ *	analyze_delivery_host(f, assume)  the exchanger a sender delivers to
+ *		now (first answering in preference order; with assume, the
+ *		--assume-down hosts are skipped), or -1
+ *	analyze_target_subject(f, t, out, len)	"host[address]"
+ * analyze_tls.c - transport security (TLS_*; RFC 3207, 6125, 8996):
+ *	analyze_tls_target(facts, t, fs)	the findings of one address
+ *		that answers
+ * analyze_fallback.c - fallback (FALLBACK_*, FAILOVER_*, ASSUME_*):
+ *	analyze_fallback_spread(facts, fs)	one exchanger, or one network
+ *		for all
+ *	analyze_fallback(facts, now, fs)	backups down or weaker than
+ *		the primary now delivered to (host now, -1: none), groups
+ *		of unequal health, the --assume-down rehearsal
+ * analyze_cutover.c - MX cutover (analyze_cutover.h has the options):
+ *	analyze_cutover(facts, opts, fs)	--expect-mx, --max-ttl,
+ *		--old-mx, --expect-banner
+ * analyze_dane.c - DANE and DNSSEC (RFC 7672, RFC 4035):
+ *	analyze_dane(facts, fs)		DNSSEC of the MX answer, TLSA of
+ *		every exchanger and the handshakes' DANE results
+ * analyze_spf.c - SPF (RFC 7208):
+ *	analyze_spf(a, domain, fs)	the findings of the walked tree
+ *	analyze_spf_ip(auth, fs)	the findings of the --spf-ip answers
+ * analyze_dmarc.c:
+ *	analyze_dmarc(facts, fs)	the DMARC_* findings (RFC 7489)
+ * analyze_dkim.c:
+ *	analyze_dkim(facts, fs)		the DKIM_* findings (RFC 6376, 8301)
+ * analyze_mtasts.c:
+ *	analyze_mtasts(facts, fs)	the MTASTS_* findings (RFC 8461)
+ *	analyze_mtasts_mx(facts, &mx)	the MX hosts with MTA-STS's
  *		cert_valid (1, 0, -1) from the SMTP probe; caller frees mx
+ *	analyze_mtasts_fetch(facts, buf)	how the policy fetch went,
+ *		e.g. "http_error, HTTP 404", for findings and the report
+ * analyze_tlsrpt.c:
+ *	analyze_tlsrpt(facts, fs)	the TLSRPT_* findings (RFC 8460)
  */
 #ifndef MXPROBE_ANALYZE_H
 #define MXPROBE_ANALYZE_H
@@ -32,35 +67,80 @@
 #include <stddef.h>
 
 struct auth_facts;
+struct buf;
+struct cutover_opts;
+struct dkim_facts;
+struct dmarc_facts;
 struct findings;
+struct mtasts_facts;
 struct mtasts_mx;
 struct mx_set;
 struct probe_facts;
 struct probe_target;
-
-struct cutover_opts;
+struct spf_analysis;
+struct tlsrpt_facts;
 
 struct analyze_opts {
 	int			 allow_loopback; /* --allow-loopback: labs */
 	const struct cutover_opts *cutover;	/* NULL: no cutover checks */
 };
 
+/* analyze.c */
 void	analyze_probe(const struct probe_facts *, const struct analyze_opts *,
 	    struct findings *);
+void	analyze_auth(const struct auth_facts *, const struct probe_facts *,
+	    struct findings *);
+
+/* analyze_mx.c */
 void	analyze_mx(const struct mx_set *, const struct analyze_opts *,
 	    struct findings *);
 int	analyze_missing_dot(const char *, const char *);
+int	analyze_addr_usable(const struct analyze_opts *, int,
+	    const unsigned char *);
+
+/* analyze_smtp.c */
 void	analyze_smtp(const struct probe_facts *, struct findings *);
-void	analyze_dane(const struct probe_facts *, struct findings *);
 int	analyze_target_answers(const struct probe_target *);
 int	analyze_target_tempfail(const struct probe_target *);
 int	analyze_host_answers(const struct probe_facts *, size_t);
+int	analyze_host_tempfails(const struct probe_facts *, size_t);
 int	analyze_assumed_down(const struct probe_facts *, const char *);
 long	analyze_delivery_host(const struct probe_facts *, int);
-int	analyze_addr_usable(const struct analyze_opts *, int,
-	    const unsigned char *);
-void	auth_analyze(const struct auth_facts *, const struct probe_facts *,
+void	analyze_target_subject(const struct probe_facts *,
+	    const struct probe_target *, char *, size_t);
+
+/* analyze_tls.c */
+void	analyze_tls_target(const struct probe_facts *,
+	    const struct probe_target *, struct findings *);
+
+/* analyze_fallback.c */
+void	analyze_fallback_spread(const struct probe_facts *, struct findings *);
+void	analyze_fallback(const struct probe_facts *, long, struct findings *);
+
+/* analyze_cutover.c */
+void	analyze_cutover(const struct probe_facts *,
+	    const struct cutover_opts *, struct findings *);
+
+/* analyze_dane.c */
+void	analyze_dane(const struct probe_facts *, struct findings *);
+
+/* analyze_spf.c */
+void	analyze_spf(const struct spf_analysis *, const char *,
 	    struct findings *);
-size_t	analyze_auth_mx(const struct probe_facts *, struct mtasts_mx **);
+void	analyze_spf_ip(const struct auth_facts *, struct findings *);
+
+/* analyze_dmarc.c */
+void	analyze_dmarc(const struct dmarc_facts *, struct findings *);
+
+/* analyze_dkim.c */
+void	analyze_dkim(const struct dkim_facts *, struct findings *);
+
+/* analyze_mtasts.c */
+void	analyze_mtasts(const struct mtasts_facts *, struct findings *);
+size_t	analyze_mtasts_mx(const struct probe_facts *, struct mtasts_mx **);
+void	analyze_mtasts_fetch(const struct mtasts_facts *, struct buf *);
+
+/* analyze_tlsrpt.c */
+void	analyze_tlsrpt(const struct tlsrpt_facts *, struct findings *);
 
 #endif

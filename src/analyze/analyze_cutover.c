@@ -4,7 +4,7 @@
 #include "analyze/analyze.h"
 #include "util/buf.h"
 #include "analyze/analyze_cutover.h"
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
 #include "facts/mx_facts.h"
@@ -131,7 +131,7 @@ banners(const struct probe_facts *f, const struct cutover_opts *o,
 }
 
 void
-cutover_analyze(const struct probe_facts *f, const struct cutover_opts *o,
+analyze_cutover(const struct probe_facts *f, const struct cutover_opts *o,
     struct findings *fs)
 {
 	const struct mx_set *mx = f->mx;

@@ -13,7 +13,7 @@
  *                     matches (PCRE2): the new gateway is the one answering
  *
  * API:
- *	cutover_analyze(facts, opts, fs)
+ *	analyze_cutover(facts, opts, fs)	declared in analyze.h
  *	cutover_banner_compile(pattern, why)	-> pcre2_code, or NULL with
  *		the PCRE2 error and its offset in why
  *	cutover_banner_match(code, text)	1 match, 0 no, -1 error
@@ -41,8 +41,6 @@ struct cutover_opts {
 	const char	 *banner_pattern;
 };
 
-void		 cutover_analyze(const struct probe_facts *,
-		    const struct cutover_opts *, struct findings *);
 pcre2_code	*cutover_banner_compile(const char *, struct buf *);
 int		 cutover_banner_match(const pcre2_code *, const char *);
 

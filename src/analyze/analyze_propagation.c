@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "util/buf.h"
-#include "net/dns.h"
+#include "facts/dns_facts.h"
 #include "analyze/findings.h"
-#include "probe/propagation.h"
+#include "facts/propagation_facts.h"
 #include "util/xalloc.h"
 #include "util/dname.h"
 

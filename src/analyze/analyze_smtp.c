@@ -1,8 +1,9 @@
 /*
- * analyze_smtp - judge the SMTP probe: reachability of every exchanger,
- * where mail goes now and under an assumed outage (RFC 5321 §5.1),
- * backup parity and transport security (RFC 3207, RFC 6125, RFC 8996).
- * Pure: reads facts, writes findings.
+ * analyze_smtp - judge the SMTP probe: reachability of every exchanger
+ * and where mail goes now (RFC 5321 §5.1; SMTP_*). It calls
+ * analyze_tls.c for each address and analyze_fallback.c for the backups
+ * and the --assume-down rehearsal, in report order. Pure: reads facts,
+ * writes findings.
  */
 #include <sys/socket.h>
 
@@ -52,8 +53,8 @@ analyze_target_tempfail(const struct probe_target *t)
 	    (r->outcome == SMTP_DROPPED && r->reset_after_connect));
 }
 
-static int
-host_tempfails(const struct probe_facts *f, size_t h)
+int
+analyze_host_tempfails(const struct probe_facts *f, size_t h)
 {
 	size_t i;
 
@@ -107,9 +108,9 @@ analyze_delivery_host(const struct probe_facts *f, int honour_assume)
 	return -1;
 }
 
-static void
-subject(const struct probe_facts *f, const struct probe_target *t,
-    char *out, size_t len)
+void
+analyze_target_subject(const struct probe_facts *f,
+    const struct probe_target *t, char *out, size_t len)
 {
 	const struct mx_host *h = &f->mx->hosts[t->host];
 
@@ -125,7 +126,7 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 	char s[600];
 	const char *why = r->why && r->why[0] ? r->why : NULL;
 
-	subject(f, t, s, sizeof(s));
+	analyze_target_subject(f, t, s, sizeof(s));
 	switch (r->outcome) {
 	case SMTP_REFUSED:
 	case SMTP_CONNECT_TIMEOUT:
@@ -195,230 +196,18 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		    t->ptr ? t->ptr : "");
 }
 
-static void
-tls_findings(const struct probe_facts *f, const struct probe_target *t,
-    struct findings *fs)
-{
-	const struct smtp_result *r = t->smtp;
-	const struct tls_facts *tf = &r->tls;
-	const struct mx_host *h = &f->mx->hosts[t->host];
-	char s[600];
-	int expired;
-
-	if (!analyze_target_answers(t))
-		return;
-	subject(f, t, s, sizeof(s));
-	if (r->outcome == SMTP_STARTTLS_NOT_OFFERED) {
-		findings_add(fs, F_TLS_NO_STARTTLS, s, "%s does not offer "
-		    "STARTTLS%s: mail to it travels in clear.", s,
-		    r->helo_fallback ? " (it speaks only HELO)" : "");
-		return;
-	}
-	if (r->outcome == SMTP_STARTTLS_REJECTED) {
-		findings_add(fs, F_TLS_STARTTLS_REJECTED, s, "%s offers "
-		    "STARTTLS but answers it with %d.", s, r->starttls_code);
-		return;
-	}
-	if (r->outcome == SMTP_TLS_FAILED) {
-		findings_add(fs, F_TLS_HANDSHAKE_FAILED, s, "The TLS "
-		    "handshake with %s fails: %s. Most senders then deliver "
-		    "in clear; MTA-STS and DANE senders defer.", s,
-		    r->why && r->why[0] ? r->why : "no reason given");
-		return;
-	}
-	if (!r->tls_done)
-		return;
-	expired = tf->nchain > 0 && tf->chain[0].days_left < 0;
-	if (expired)
-		findings_add(fs, F_TLS_CERT_EXPIRED, s, "The certificate of "
-		    "%s expired on %s. Opportunistic senders still deliver "
-		    "over TLS; MTA-STS and DANE senders will not.", s,
-		    tf->chain[0].not_after);
-	else if (!tf->verify_ok)
-		findings_add(fs, F_TLS_CERT_UNTRUSTED, s, "The certificate of "
-		    "%s does not verify: %s. Opportunistic senders still "
-		    "deliver over TLS; MTA-STS senders will not.", s,
-		    tf->verify_error_str ? tf->verify_error_str : "unknown");
-	if (!tf->name_ok)
-		findings_add(fs, F_TLS_CERT_NAME_MISMATCH, s, "The "
-		    "certificate of %s is not valid for %s (it names %s).", s,
-		    h->name, tf->nchain > 0 && tf->chain[0].nsan_dns > 0 ?
-		    tf->chain[0].san_dns[0] : tf->nchain > 0 ?
-		    tf->chain[0].subject : "nothing");
-	if (!expired && tf->nchain > 0 && tf->chain[0].days_left < 14)
-		findings_add(fs, F_TLS_CERT_EXPIRES_SOON, s, "The certificate "
-		    "of %s expires in %ld day(s), on %s.", s,
-		    tf->chain[0].days_left, tf->chain[0].not_after);
-	if (tf->version != NULL && (strcmp(tf->version, "TLSv1") == 0 ||
-	    strcmp(tf->version, "TLSv1.1") == 0 ||
-	    strncmp(tf->version, "SSL", 3) == 0))
-		findings_add(fs, F_TLS_OLD_VERSION, s, "%s negotiates %s.", s,
-		    tf->version);
-}
-
-/* The best-answering target of a host, for parity comparisons. */
-static const struct probe_target *
-best_target(const struct probe_facts *f, size_t h)
-{
-	size_t i;
-	const struct probe_target *best = NULL;
-
-	for (i = 0; i < f->ntargets; i++) {
-		if (f->targets[i].host != h ||
-		    !analyze_target_answers(&f->targets[i]))
-			continue;
-		if (best == NULL || (f->targets[i].smtp->tls_done &&
-		    !best->smtp->tls_done))
-			best = &f->targets[i];
-	}
-	return best;
-}
-
-static int
-tls_rank(const char *v)
-{
-	if (v == NULL)
-		return 0;
-	if (strcmp(v, "TLSv1.3") == 0)
-		return 4;
-	if (strcmp(v, "TLSv1.2") == 0)
-		return 3;
-	if (strcmp(v, "TLSv1.1") == 0)
-		return 2;
-	return 1;
-}
-
-static int
-has_family(const struct mx_host *h, int family)
-{
-	size_t i;
-
-	for (i = 0; i < h->naddr; i++)
-		if (h->addrs[i].family == family)
-			return 1;
-	return 0;
-}
-
-/* Compare each answering backup with the answering primary. */
-static void
-parity(const struct probe_facts *f, size_t ph, struct findings *fs)
-{
-	const struct mx_set *mx = f->mx;
-	const struct probe_target *p = best_target(f, ph), *b;
-	const struct smtp_ehlo *pe, *be;
-	const char *bn;
-	size_t h;
-
-	if (p == NULL)
-		return;
-	pe = p->smtp->tls_done ? &p->smtp->ehlo_tls : &p->smtp->ehlo;
-	for (h = 0; h < mx->nhost; h++) {
-		if (mx->hosts[h].group <= mx->hosts[ph].group ||
-		    (b = best_target(f, h)) == NULL)
-			continue;
-		bn = mx->hosts[h].name;
-		be = b->smtp->tls_done ? &b->smtp->ehlo_tls : &b->smtp->ehlo;
-		if (p->smtp->starttls_offered && !b->smtp->starttls_offered) {
-			findings_add(fs, F_FALLBACK_BACKUP_NO_STARTTLS, bn,
-			    "The primary %s offers STARTTLS, the backup %s "
-			    "does not: blocking the primary forces mail to "
-			    "the backup in clear.", mx->hosts[ph].name, bn);
-			continue;
-		}
-		if (p->smtp->tls_done && b->smtp->tls_done) {
-			if (p->smtp->tls.verify_ok && !b->smtp->tls.verify_ok)
-				findings_add(fs, F_FALLBACK_BACKUP_WEAKER, bn,
-				    "The backup %s has a certificate that "
-				    "does not verify (%s); the primary's "
-				    "does.", bn,
-				    b->smtp->tls.verify_error_str);
-			if (p->smtp->tls.name_ok && !b->smtp->tls.name_ok)
-				findings_add(fs, F_FALLBACK_BACKUP_WEAKER, bn,
-				    "The backup %s's certificate does not "
-				    "match its name; the primary's does.", bn);
-			if (tls_rank(b->smtp->tls.version) <
-			    tls_rank(p->smtp->tls.version))
-				findings_add(fs, F_FALLBACK_BACKUP_WEAKER, bn,
-				    "The backup %s negotiates %s, the "
-				    "primary %s.", bn, b->smtp->tls.version,
-				    p->smtp->tls.version);
-		} else if (p->smtp->tls_done && !b->smtp->tls_done)
-			findings_add(fs, F_FALLBACK_BACKUP_WEAKER, bn,
-			    "TLS works with the primary but not with the "
-			    "backup %s.", bn);
-		if (pe->ext[SMTP_EXT_SIZE] && pe->size > 0 &&
-		    be->ext[SMTP_EXT_SIZE] && be->size > 0 &&
-		    be->size < pe->size)
-			findings_add(fs, F_FALLBACK_BACKUP_WEAKER, bn,
-			    "The backup %s takes messages up to %llu octets, "
-			    "the primary up to %llu: large mail bounces when "
-			    "the primary is down.", bn, be->size, pe->size);
-		if (pe->ext[SMTP_EXT_SMTPUTF8] && !be->ext[SMTP_EXT_SMTPUTF8])
-			findings_add(fs, F_FALLBACK_BACKUP_WEAKER, bn,
-			    "The backup %s lacks SMTPUTF8, which the primary "
-			    "offers: internationalized addresses bounce "
-			    "there.", bn);
-		if (pe->ext[SMTP_EXT_8BITMIME] && !be->ext[SMTP_EXT_8BITMIME])
-			findings_add(fs, F_FALLBACK_BACKUP_WEAKER, bn,
-			    "The backup %s lacks 8BITMIME, which the primary "
-			    "offers.", bn);
-		if (has_family(&mx->hosts[ph], AF_INET6) &&
-		    !has_family(&mx->hosts[h], AF_INET6))
-			findings_add(fs, F_FALLBACK_BACKUP_WEAKER, bn,
-			    "The primary has an IPv6 address, the backup %s "
-			    "does not: IPv6-only senders have no fallback.",
-			    bn);
-	}
-}
-
-static void
-network_spread(const struct probe_facts *f, struct findings *fs)
-{
-	const struct mx_set *mx = f->mx;
-	const struct mx_addr *first = NULL;
-	size_t h, k, total = 0, nhosts = 0;
-	int same = 1;
-
-	for (h = 0; h < mx->nhost; h++) {
-		if (mx->hosts[h].ip_literal || strcmp(mx->hosts[h].name, ".")
-		    == 0 || mx->hosts[h].naddr == 0)
-			continue;
-		nhosts++;
-		for (k = 0; k < mx->hosts[h].naddr; k++) {
-			const struct mx_addr *a = &mx->hosts[h].addrs[k];
-
-			total++;
-			if (first == NULL)
-				first = a;
-			else if (a->family != first->family ||
-			    !addr_same_net(a->family, a->addr, first->addr))
-				same = 0;
-		}
-	}
-	if (total == 1)
-		findings_add(fs, F_FALLBACK_SINGLE_EXCHANGER, mx->domain,
-		    "%s has one exchanger on one address (%s): no fallback.",
-		    mx->domain, first->text);
-	else if (total > 1 && same && nhosts > 1)
-		findings_add(fs, F_FALLBACK_SAME_NETWORK, mx->domain,
-		    "All %zu addresses of the exchangers of %s are in one "
-		    "%s network (%s).", total, mx->domain,
-		    first->family == AF_INET ? "/24" : "/48", first->text);
-}
-
 void
 analyze_smtp(const struct probe_facts *f, struct findings *fs)
 {
 	const struct mx_set *mx = f->mx;
 	size_t i, h, probed = 0, timeouts = 0, answering = 0, tempfail = 0;
-	long now, assumed;
-	int primary_up, a, ok_in_group, bad_in_group;
-	unsigned g, gpref;
+	long now;
+	int primary_up;
 
 	if (mx == NULL || mx->nhost == 0 || (mx->null_mx &&
 	    mx->nnull == mx->nhost))
 		return;
-	network_spread(f, fs);
+	analyze_fallback_spread(f, fs);
 	if (!f->smtp_probed)
 		return;
 	for (i = 0; i < f->ntargets; i++) {
@@ -450,10 +239,11 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 			continue;
 		h = f->targets[i].host;
 		/* A dead backup is a fallback problem, said once below. */
-		if (mx->hosts[h].group == 0 || analyze_host_answers(f, h) == 1 ||
-		    host_tempfails(f, h))
+		if (mx->hosts[h].group == 0 ||
+		    analyze_host_answers(f, h) == 1 ||
+		    analyze_host_tempfails(f, h))
 			target_findings(f, &f->targets[i], fs);
-		tls_findings(f, &f->targets[i], fs);
+		analyze_tls_target(f, &f->targets[i], fs);
 	}
 	if (answering == 0 && tempfail > 0)
 		return;		/* the SMTP_TEMPFAIL findings say it all */
@@ -470,61 +260,11 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 		if (mx->hosts[h].group == 0 && analyze_host_answers(f, h) == 1)
 			primary_up = 1;
 	for (h = 0; h < mx->nhost; h++)
-		if (mx->hosts[h].group == 0 && host_tempfails(f, h))
+		if (mx->hosts[h].group == 0 && analyze_host_tempfails(f, h))
 			primary_up = 1;	/* refusing for now, not down */
 	if (!primary_up && now >= 0)
 		findings_add(fs, F_SMTP_PRIMARY_DOWN, mx->domain,
 		    "No exchanger of the most preferred group answers; mail "
 		    "flows through the backup %s now.", mx->hosts[now].name);
-	for (h = 0; h < mx->nhost; h++)
-		if (mx->hosts[h].group > 0 && analyze_host_answers(f, h) == 0 &&
-		    !host_tempfails(f, h))
-			findings_add(fs, F_FALLBACK_BACKUP_DOWN,
-			    mx->hosts[h].name, "The backup exchanger %s "
-			    "(preference %u) does not answer.",
-			    mx->hosts[h].name, mx->hosts[h].pref);
-	/* Equal preferences of unequal health. */
-	for (g = 0; mx->nhost > 0 && g <= mx->hosts[mx->nhost - 1].group;
-	    g++) {
-		ok_in_group = bad_in_group = 0;
-		gpref = 0;
-		for (h = 0; h < mx->nhost; h++) {
-			if (mx->hosts[h].group != g)
-				continue;
-			gpref = mx->hosts[h].pref;
-			a = analyze_host_answers(f, h);
-			if (a == 1)
-				ok_in_group++;
-			else if (a == 0)
-				bad_in_group++;
-		}
-		if (ok_in_group > 0 && bad_in_group > 0)
-			findings_add(fs, F_FALLBACK_GROUP_UNEQUAL, mx->domain,
-			    "Of the exchangers with preference %u, %d answer "
-			    "and %d do not; senders pick among them at "
-			    "random.", gpref, ok_in_group,
-			    bad_in_group);
-	}
-	if (now >= 0)
-		parity(f, (size_t)now, fs);
-	for (i = 0; f->assume_down != NULL && f->assume_down[i] != NULL; i++) {
-		for (h = 0; h < mx->nhost; h++)
-			if (dname_equal(mx->hosts[h].name,
-			    f->assume_down[i]))
-				break;
-		if (h == mx->nhost)
-			findings_add(fs, F_ASSUME_DOWN_NOT_MX,
-			    f->assume_down[i], "--assume-down %s names no "
-			    "exchanger of %s; the rehearsal ignores it.",
-			    f->assume_down[i], mx->domain);
-	}
-	if (f->assume_down != NULL && f->assume_down[0] != NULL) {
-		assumed = analyze_delivery_host(f, 1);
-		if (assumed < 0)
-			findings_add(fs, F_FAILOVER_NO_TAKEOVER, mx->domain,
-			    "With %s%s down, no other exchanger of %s would "
-			    "take the mail.", f->assume_down[0],
-			    f->assume_down[1] ? " and the others assumed" : "",
-			    mx->domain);
-	}
+	analyze_fallback(f, now, fs);
 }

@@ -1,16 +1,18 @@
 /*
- * spf_analyze - pure part of the SPF analysis: the tree's totals, the
- * findings it raises and its text rendering. See spf_analysis.h.
+ * analyze_spf - the SPF_* findings of the include/redirect tree and of
+ * the --spf-ip answers; the tree's totals (see analyze.h, spf_walk.h).
  * No DNS, no sockets: unit tests feed literal trees.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
+#include "analyze/analyze.h"
 #include "analyze/findings.h"
 #include "facts/spf_facts.h"
 #include "parse/spf.h"
-#include "probe/spf_walk.h"
+#include "facts/auth_facts.h"
+#include "facts/spf_facts.h"
 #include "util/xalloc.h"
 
 static const char *
@@ -92,7 +94,7 @@ void_list(const struct spf_node *n, struct buf *b, int *count)
 }
 
 void
-spf_analyze(const struct spf_analysis *a, const char *domain,
+analyze_spf(const struct spf_analysis *a, const char *domain,
     struct findings *fs)
 {
 	const struct spf_node *r = a->root, *c, *worst = NULL;
@@ -182,61 +184,43 @@ spf_analyze(const struct spf_analysis *a, const char *domain,
 	}
 }
 
-static void
-text_node(const struct spf_node *n, struct buf *out, int indent)
+void
+analyze_spf_ip(const struct auth_facts *a, struct findings *fs)
 {
+	const struct auth_spf_eval *e;
 	size_t i;
 
-	buf_printf(out, "%*s%s", indent, "", node_name(n));
-	if (n->via != NULL && strstr(n->via, n->domain) == NULL)
-		buf_printf(out, " (%s)", n->domain);
-	if (n->status == SPF_NODE_OK)
-		buf_printf(out, "  [%u lookup%s%s]", n->lookups,
-		    n->lookups == 1 ? "" : "s",
-		    n->void_lookups ? ", void" : "");
-	else
-		buf_printf(out, "  [%s: %s]", spf_node_status_name(n->status),
-		    n->error ? n->error : "");
-	buf_printf(out, "\n");
-	if (n->parent != NULL && n->record != NULL)
-		buf_printf(out, "%*s  %s\n", indent, "", n->record);
-	for (i = 0; i < n->nchild; i++)
-		text_node(n->child[i], out, indent + 2);
-}
-
-void
-spf_analysis_text(const struct spf_analysis *a, struct buf *out)
-{
-	const struct spf_node *r = a->root;
-
-	buf_printf(out, "SPF (%s):\n", a->domain);
-	if (r == NULL || r->status == SPF_NODE_PENDING) {
-		buf_printf(out, "  not checked\n");
-		return;
-	}
-	if (r->record != NULL)
-		buf_printf(out, "  record: %s\n", r->record);
-	if (r->status != SPF_NODE_OK) {
-		buf_printf(out, "  %s: %s\n", spf_node_status_name(r->status),
-		    r->error ? r->error : "");
-		if (r->status != SPF_NODE_SYNTAX)
-			return;
-	}
-	buf_printf(out, "  v=spf1 records: %zu; TXT answer: %zu octets\n",
-	    r->records_found, r->txt_size);
-	buf_printf(out, "  DNS-querying terms: %u of %d; void lookups: %u "
-	    "of %d\n", a->lookups, SPF_LOOKUP_LIMIT, a->void_lookups,
-	    SPF_VOID_LIMIT);
-	if (a->all_qual)
-		buf_printf(out, "  ends with: %call%s%s\n", a->all_qual,
-		    a->redirect ? " via redirect=" : "",
-		    a->redirect ? a->redirect : "");
-	else
-		buf_printf(out, "  ends with: no all%s%s\n",
-		    a->redirect ? ", redirect=" : "",
-		    a->redirect ? a->redirect : "");
-	if (r->nchild > 0) {
-		buf_printf(out, "  include tree:\n");
-		text_node(r, out, 4);
+	for (i = 0; i < a->nevals; i++) {
+		e = &a->evals[i];
+		switch (e->result) {
+		case SPF_PASS:
+			break;
+		case SPF_FAIL:
+		case SPF_SOFTFAIL:
+		case SPF_NEUTRAL:
+		case SPF_NONE:
+			findings_add(fs, F_SPF_IP_NOT_AUTHORIZED, e->ip,
+			    "Mail from %s as %s gets SPF %s (%s): the SPF "
+			    "record of %s does not list this host, so "
+			    "receivers %s.", e->ip, e->sender,
+			    spf_result_name(e->result), e->text ? e->text :
+			    "", e->domain ? e->domain : a->domain,
+			    e->result == SPF_FAIL ? "may reject it" :
+			    e->result == SPF_SOFTFAIL ? "are likely to junk "
+			    "it" : "do not treat it as authenticated");
+			break;
+		case SPF_PERMERROR:
+			findings_add(fs, F_SPF_IP_PERMERROR, e->ip,
+			    "Mail from %s as %s gets SPF permerror: %s.",
+			    e->ip, e->sender, e->reason ? e->reason :
+			    "the record cannot be evaluated");
+			break;
+		case SPF_TEMPERROR:
+			findings_add(fs, F_SPF_IP_TEMPERROR, e->ip,
+			    "SPF for mail from %s as %s could not be "
+			    "evaluated: %s.", e->ip, e->sender,
+			    e->reason ? e->reason : "temperror");
+			break;
+		}
 	}
 }

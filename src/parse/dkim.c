@@ -8,9 +8,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "facts/dns_facts.h"
 #include "util/buf.h"
 #include "parse/dkim.h"
-#include "analyze/findings.h"
 #include "util/xalloc.h"
 
 /*
@@ -397,13 +397,6 @@ dkim_record_judged(const struct dkim_facts *f, const struct dkim_selector *s,
 	return 1;
 }
 
-/* What one selector holds, for the analyzer and the renderers. */
-struct sel_view {
-	int		 nkeys;		/* key records seen */
-	int		 usable;	/* usable keys */
-	int		 rsa_usable, ed_usable;
-};
-
 int
 dkim_key_usable(const struct dkim_key *k)
 {
@@ -414,17 +407,14 @@ dkim_key_usable(const struct dkim_key *k)
 	return k->h == 0 || (k->h & DKIM_H_SHA256);
 }
 
-static void
-analyze_one(const struct dkim_facts *f, const struct dkim_selector *s,
-    struct sel_view *v, struct findings *fs)
+void
+dkim_selector_view(const struct dkim_facts *f, const struct dkim_selector *s,
+    struct dkim_view *v)
 {
 	struct dkim_key *k;
 	struct buf *why;
-	char name[512];
 	size_t i, off;
 
-	snprintf(name, sizeof(name), "%s._domainkey.%s", s->selector,
-	    f->domain);
 	why = buf_new(BUF_WHY_MAX);
 	for (i = 0; s->outcome == DNS_OK && i < s->ntxt; i++) {
 		if (!dkim_record_judged(f, s, i))
@@ -432,14 +422,8 @@ analyze_one(const struct dkim_facts *f, const struct dkim_selector *s,
 		v->nkeys++;
 		buf_reset(why);
 		if (dkim_parse(s->txt[i].data, s->txt[i].len, &k, &off, why) !=
-		    DKIM_OK) {
-			if (fs != NULL)
-				findings_add(fs, F_DKIM_SYNTAX_ERROR, name,
-				    "The DKIM key record at %s is invalid at "
-				    "offset %zu: %s.", name, off,
-				    buf_str(why));
+		    DKIM_OK)
 			continue;
-		}
 		if (dkim_key_usable(k)) {
 			v->usable++;
 			if (k->k == DKIM_K_RSA)
@@ -447,162 +431,28 @@ analyze_one(const struct dkim_facts *f, const struct dkim_selector *s,
 			else
 				v->ed_usable++;
 		}
-		if (fs == NULL)
-			goto next;
-		if (k->revoked)
-			findings_add(fs, F_DKIM_KEY_REVOKED, name,
-			    "The key at %s is revoked (empty p=): mail still "
-			    "signed with selector %s fails DKIM.", name,
-			    s->selector);
-		else if (k->k == DKIM_K_RSA && k->bits < 1024)
-			findings_add(fs, F_DKIM_KEY_TOO_SHORT, name,
-			    "The RSA key at %s has %u bits: verifiers ignore "
-			    "signatures made with keys under 1024 bits "
-			    "(RFC 8301).", name, k->bits);
-		else if (k->k == DKIM_K_RSA && k->bits < 2048)
-			findings_add(fs, F_DKIM_KEY_WEAK, name,
-			    "The RSA key at %s has %u bits: weak; use 2048 "
-			    "bits.", name, k->bits);
-		if (k->t & DKIM_T_TESTING)
-			findings_add(fs, F_DKIM_TESTING, name,
-			    "The key at %s is in testing mode (t=y): "
-			    "verifiers may treat its signatures as unsigned.",
-			    name);
-		if ((k->h & DKIM_H_SHA1) && !(k->h & DKIM_H_SHA256))
-			findings_add(fs, F_DKIM_SHA1_ONLY, name,
-			    "The key at %s allows only SHA-1 (h=sha1), which "
-			    "verifiers must no longer accept (RFC 8301).",
-			    name);
-next:
 		dkim_key_free(k);
 	}
 	buf_free(why);
 }
 
-void
-dkim_analyze(const struct dkim_facts *f, struct findings *fs)
-{
-	struct sel_view v, all;
-	struct buf *names;
-	size_t i, nfail = 0;
-
-	memset(&all, 0, sizeof(all));
-	names = buf_new(512);
-	for (i = 0; i < f->nsel; i++) {
-		memset(&v, 0, sizeof(v));
-		if (dns_outcome_failed(f->sel[i].outcome)) {
-			nfail++;
-			if (f->named)
-				findings_add(fs, F_DKIM_LOOKUP_FAILED,
-				    f->sel[i].selector, "The DKIM key of "
-				    "selector %s could not be read (%s).",
-				    f->sel[i].selector,
-				    dns_outcome_name(f->sel[i].outcome));
-			continue;
-		}
-		analyze_one(f, &f->sel[i], &v, fs);
-		all.nkeys += v.nkeys;
-		all.usable += v.usable;
-		all.rsa_usable += v.rsa_usable;
-		all.ed_usable += v.ed_usable;
-		if (i < 8)
-			buf_printf(names, "%s%s", i ? ", " : "",
-			    f->sel[i].selector);
-		else if (i == 8)
-			buf_printf(names, ", ...");
-	}
-	if (all.nkeys == 0) {
-		if (!f->named && nfail > 0)
-			findings_add(fs, F_DKIM_LOOKUP_FAILED, f->domain,
-			    "No DKIM key found and %zu of %zu selector "
-			    "lookups failed (SERVFAIL or timeout).", nfail,
-			    f->nsel);
-		else if (f->named && nfail < f->nsel)
-			findings_add(fs, F_DKIM_NO_KEY_FOUND, f->domain,
-			    "No DKIM key at the selector(s) given (%s).",
-			    buf_str(names));
-		else if (!f->named)
-			findings_add(fs, F_DKIM_NO_KEY_FOUND, f->domain,
-			    "No DKIM key at any of the %zu usual selectors; "
-			    "DNS cannot list selectors, so name yours with "
-			    "--dkim-selector to check it.", f->nsel);
-	} else if (all.ed_usable > 0 && all.rsa_usable == 0)
-		findings_add(fs, F_DKIM_ED25519_ONLY, f->domain,
-		    "Only ed25519 keys were found: receivers that cannot "
-		    "verify ed25519 (RFC 8463) see no valid signature; sign "
-		    "with an RSA key as well.");
-	buf_free(names);
-}
-
 int
 dkim_state(const struct dkim_facts *f)
 {
-	struct sel_view v, all;
+	struct dkim_view v;
 	size_t i, nfail = 0;
 
-	memset(&all, 0, sizeof(all));
+	memset(&v, 0, sizeof(v));
 	for (i = 0; i < f->nsel; i++) {
-		memset(&v, 0, sizeof(v));
 		if (dns_outcome_failed(f->sel[i].outcome)) {
 			nfail++;
 			continue;
 		}
-		analyze_one(f, &f->sel[i], &v, NULL);
-		all.nkeys += v.nkeys;
-		all.usable += v.usable;
+		dkim_selector_view(f, &f->sel[i], &v);
 	}
-	if (all.usable > 0)
+	if (v.usable > 0)
 		return 1;
-	if (all.nkeys > 0)
+	if (v.nkeys > 0)
 		return 0;
 	return f->named && nfail == 0 && f->nsel > 0 ? 0 : -1;
-}
-
-void
-dkim_text(const struct dkim_facts *f, struct buf *b)
-{
-	const struct dkim_selector *s;
-	struct dkim_key *k;
-	struct buf *why;
-	size_t i, j, off;
-	int any = 0;
-
-	why = buf_new(BUF_WHY_MAX);
-	for (i = 0; i < f->nsel; i++) {
-		s = &f->sel[i];
-		if (dns_outcome_failed(s->outcome)) {
-			if (f->named)
-				buf_printf(b, "DKIM %s: lookup failed (%s)\n",
-				    s->selector, dns_outcome_name(s->outcome));
-			continue;
-		}
-		for (j = 0; s->outcome == DNS_OK && j < s->ntxt; j++) {
-			if (!dkim_record_judged(f, s, j))
-				continue;
-			any = 1;
-			buf_reset(why);
-			if (dkim_parse(s->txt[j].data, s->txt[j].len, &k, &off,
-			    why) != DKIM_OK) {
-				buf_printf(b, "DKIM %s: invalid (%s)\n",
-				    s->selector, buf_str(why));
-				continue;
-			}
-			if (k->revoked)
-				buf_printf(b, "DKIM %s: revoked\n",
-				    s->selector);
-			else
-				buf_printf(b, "DKIM %s: %s %u bits%s%s\n",
-				    s->selector, dkim_keytype_name(k->k),
-				    k->bits, k->t & DKIM_T_TESTING ?
-				    ", testing" : "",
-				    (k->h & DKIM_H_SHA1) &&
-				    !(k->h & DKIM_H_SHA256) ?
-				    ", sha1 only" : "");
-			dkim_key_free(k);
-		}
-	}
-	if (!any)
-		buf_printf(b, "DKIM: no key found at %zu selector(s)\n",
-		    f->nsel);
-	buf_free(why);
 }

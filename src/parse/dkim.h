@@ -1,9 +1,10 @@
 /*
- * dkim - DKIM public key records: parse, decode the key, judge.
+ * dkim - DKIM public key records: parse, decode the key (judged in
+ * analyze/analyze_dkim.c, rendered in report/report_dkim.c).
  *
  * Purpose: pure code (no socket, c-ares or clock; OpenSSL only decodes)
  * that reads the TXT records found at <selector>._domainkey.<domain> for
- * the selectors tried and raises the DKIM_* findings. A domain's selectors
+ * the selectors tried. A domain's selectors
  * cannot be listed from DNS, so the integrator tries the names given with
  * --dkim-selector or else dkim_default_selectors[], and reports each
  * answer in struct dkim_facts.
@@ -29,12 +30,12 @@
  *		judged as a key record: it looks like one, or the selector
  *		was named and none of its TXT looks like one
  *	dkim_default_selectors[]	NULL-terminated built-in list
- *	dkim_analyze(facts, findings)	raises the DKIM_* findings
+ *	dkim_selector_view(facts, sel, &v)	adds the key records of one
+ *		selector to v: nkeys judged, usable (rsa_usable, ed_usable)
  *	dkim_state(facts)		1 if a usable key was found (for
  *		dmarc_facts.dkim), 0 if keys were found but none is usable or
  *		named selectors have none, -1 unknown (nothing found among
  *		guessed selectors, or lookups failed)
- *	dkim_text(facts, buf)		a few lines for the text report
  *	dkim_keytype_name(k)		"rsa", "ed25519"
  *
  * Filling struct dkim_facts (pointers borrowed): domain; for each
@@ -54,7 +55,6 @@
 #include "parse/taglist.h"
 
 struct buf;
-struct findings;
 
 #define DKIM_MAX_KEY	4096
 
@@ -101,6 +101,13 @@ struct dkim_facts {
 	int				 named;	/* from --dkim-selector */
 };
 
+/* What the key records of selectors hold (dkim_selector_view adds). */
+struct dkim_view {
+	int				 nkeys;	/* key records judged */
+	int				 usable;	/* usable keys */
+	int				 rsa_usable, ed_usable;
+};
+
 extern const char *const dkim_default_selectors[];
 
 enum dkim_status	 dkim_parse(const char *, size_t, struct dkim_key **,
@@ -110,10 +117,9 @@ int			 dkim_key_usable(const struct dkim_key *);
 int			 dkim_is_key_record(const char *, size_t);
 int			 dkim_record_judged(const struct dkim_facts *,
 			    const struct dkim_selector *, size_t);
-void			 dkim_analyze(const struct dkim_facts *,
-			    struct findings *);
+void			 dkim_selector_view(const struct dkim_facts *,
+			    const struct dkim_selector *, struct dkim_view *);
 int			 dkim_state(const struct dkim_facts *);
-void			 dkim_text(const struct dkim_facts *, struct buf *);
 const char		*dkim_keytype_name(enum dkim_keytype);
 
 #endif

@@ -1,9 +1,10 @@
 /*
- * dmarc - DMARC policy records: parse, select, discover and judge.
+ * dmarc - DMARC policy records: parse, select, discover (judged in
+ * analyze/analyze_dmarc.c, rendered in report/report_dmarc.c).
  *
  * Purpose: pure code (no socket, c-ares or clock) that turns the TXT
  * records found at _dmarc.<domain> (and, failing that, at
- * _dmarc.<organisational domain>) into facts and findings. The integrator
+ * _dmarc.<organisational domain>) into facts. The integrator
  * does the DNS queries and fills struct dmarc_facts; everything else is
  * here.
  *
@@ -47,8 +48,6 @@
  *	dmarc_external_targets(rec, policy_domain, &t)
  *		the destinations (host, query name) that need §7.1
  *		verification, deduplicated; dmarc_targets_free(t, n)
- *	dmarc_analyze(facts, findings)	raises the DMARC_* findings
- *	dmarc_text(facts, buf)		a few lines for the text report
  *	dmarc_policy_name(p)		"none", "quarantine", "reject", "-"
  *
  * Filling struct dmarc_facts (all pointers are borrowed):
@@ -77,7 +76,6 @@
 
 struct psl_ctx_st;
 struct buf;
-struct findings;
 
 #define DMARC_NEED_P	0x01
 #define DMARC_MAX_URIS	16
@@ -205,9 +203,6 @@ void			 dmarc_discovery_clear(struct dmarc_discovery *);
 size_t			 dmarc_external_targets(const struct dmarc_record *,
 			    const char *, struct dmarc_target **);
 void			 dmarc_targets_free(struct dmarc_target *, size_t);
-void			 dmarc_analyze(const struct dmarc_facts *,
-			    struct findings *);
-void			 dmarc_text(const struct dmarc_facts *, struct buf *);
 const char		*dmarc_policy_name(enum dmarc_policy);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * mtasts - MTA-STS: the _mta-sts TXT record, the policy file, MX
- * matching, and the analyzer.
+ * matching (judged in analyze/analyze_mtasts.c, rendered in
+ * report/report_mtasts.c).
  *
- * Purpose: pure code (no socket, c-ares, HTTP or clock) that judges a
+ * Purpose: pure code (no socket, c-ares, HTTP or clock) that reads a
  * domain's MTA-STS set-up from facts the integrator gathers: the TXT
  * records at _mta-sts.<domain>, the result of fetching
  * https://mta-sts.<domain>/.well-known/mta-sts.txt, the domain's MX hosts
@@ -29,8 +30,6 @@
  *	mtasts_mx_match(pattern, host)	1 if host matches the policy's mx
  *		pattern (case-insensitive, a final dot ignored)
  *	mtasts_policy_covers(pol, host)	1 if any mx pattern matches
- *	mtasts_analyze(facts, findings)	raises the MTASTS_* findings
- *	mtasts_text(facts, buf)		a few lines for the text report
  *	mtasts_mode_name(mode)		"enforce", "testing", "none", "-"
  *	mtasts_fetch_name(fetch)	"ok", "http-error", ...
  *
@@ -59,7 +58,6 @@
 #include "parse/taglist.h"
 
 struct buf;
-struct findings;
 
 #define MTASTS_POLICY_MAX	65536
 #define MTASTS_MAX_AGE_MAX	31557600UL
@@ -127,10 +125,6 @@ void			 mtasts_policy_free(struct mtasts_policy *);
 int			 mtasts_mx_match(const char *, const char *);
 int			 mtasts_policy_covers(const struct mtasts_policy *,
 			    const char *);
-void			 mtasts_analyze(const struct mtasts_facts *,
-			    struct findings *);
-void			 mtasts_text(const struct mtasts_facts *,
-			    struct buf *);
 const char		*mtasts_mode_name(enum mtasts_mode);
 const char		*mtasts_fetch_name(enum mtasts_fetch);
 

@@ -2,7 +2,7 @@
  * spf - pure parser of SPF records and macro strings (RFC 7208).
  *
  * Purpose: turn the text of a "v=spf1" TXT record into terms a caller can
- * evaluate (spf_eval) or judge (spf_analyze), and expand the macro strings
+ * evaluate (spf_eval) or judge (analyze_spf), and expand the macro strings
  * of RFC 7208 §7. Pure: no sockets, no DNS, no clock; the caller gives the
  * time for %{t}.
  *

@@ -1,8 +1,9 @@
 /*
- * tlsrpt - SMTP TLS Reporting: the _smtp._tls TXT record and its analyzer.
+ * tlsrpt - SMTP TLS Reporting: the _smtp._tls TXT record.
  *
  * Purpose: pure code (no socket, c-ares or clock) that parses the TXT
- * records at _smtp._tls.<domain> and raises the TLSRPT_* findings.
+ * records at _smtp._tls.<domain>; analyze/analyze_tlsrpt.c judges them,
+ * report/report_tlsrpt.c renders them.
  *
  * RFC 8460 §3: "v=TLSRPTv1" first, then fields separated by ";" with
  * optional white space; rua= is required and is a comma-separated list
@@ -18,8 +19,6 @@
  *	tlsrpt_record_free(rec)
  *	tlsrpt_select(txt, n, &idx)	number of TXT RRs starting with
  *		v=TLSRPTv1; *idx the first of them
- *	tlsrpt_analyze(facts, findings)	raises TLSRPT_* findings
- *	tlsrpt_text(facts, buf)		one or two lines for the text report
  *
  * Filling struct tlsrpt_facts (pointers borrowed): domain, and the DNS
  * outcome and TXT RRs (strings concatenated) of _smtp._tls.<domain>.
@@ -36,7 +35,6 @@
 #include "parse/taglist.h"
 
 struct buf;
-struct findings;
 
 #define TLSRPT_MAX_URIS	16
 
@@ -62,9 +60,5 @@ enum tlsrpt_status	 tlsrpt_parse(const char *, size_t,
 void			 tlsrpt_record_free(struct tlsrpt_record *);
 size_t			 tlsrpt_select(const struct taglist_txt *, size_t,
 			    size_t *);
-void			 tlsrpt_analyze(const struct tlsrpt_facts *,
-			    struct findings *);
-void			 tlsrpt_text(const struct tlsrpt_facts *,
-			    struct buf *);
 
 #endif

@@ -6,7 +6,7 @@
  * Purpose: the I/O half of the authentication checks. It asks the
  * questions the pure modules (spf_analysis, spf_eval, dmarc, dkim, mtasts,
  * tlsrpt) need answered and keeps the answers in struct auth_facts; it
- * never judges (analyze_auth.c does) nor prints (report_auth.c does).
+ * never judges (analyze/analyze.c does) nor prints (report_auth.c does).
  *
  * What is asked, concurrently:
  *	SPF	spf_walk_start(domain) (RFC 7208 §4.5, §4.6.4) and one
@@ -48,7 +48,7 @@
  * The pure facts structs (dmarc, dkim, mtasts, tlsrpt) borrow pointers
  * into storage kept in struct auth_facts; mtasts.mx is left empty here
  * (the MX hosts and their certificates are the SMTP probe's facts:
- * analyze_auth.c fills them from struct probe_facts).
+ * analyze_mtasts.c fills them from struct probe_facts).
  *
  * Limits: AUTH_MAX_SELECTORS selectors, AUTH_MAX_SPF_IPS evaluations,
  * HTTPS_MAX_ADDRS addresses for the policy host.

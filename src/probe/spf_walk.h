@@ -7,7 +7,8 @@
  * below it (recursively), plus the lookups of the a/mx/exists terms that
  * decide the void-lookup count. The result is a tree of struct spf_node
  * (facts/spf_facts.h); spf_analyze() (pure) turns it into findings;
- * spf_analysis_json() and spf_analysis_text() render it.
+ * analyze_spf() (analyze.h) judges it; report_spf_json() and
+ * report_spf_text() (report.h) render it.
  *
  * API:
  *	spf_walk_start(dns, domain, cb, arg)  -> the pending analysis;
@@ -19,8 +20,6 @@
  *	spf_walk_free(a)		a pending analysis: cancels it (cb is
  *		then not called) and frees it; NULL is a no-op
  *	spf_analyze(a, domain, fs)	pure: raise the SPF_* findings
- *	spf_analysis_json(a, obj)	fill a json-c object (spf_json.c)
- *	spf_analysis_text(a, out)	the text report section
  *
  * Counting, as a receiver evaluating a non-matching address would
  * (§4.6.4): lookups = include, a, mx, ptr, exists terms, plus redirect=
@@ -54,10 +53,5 @@ typedef void spf_analysis_cb(struct spf_analysis *, void *);
 struct spf_analysis *spf_walk_start(struct dns *, const char *,
 		    spf_analysis_cb *, void *);
 void		 spf_walk_free(struct spf_analysis *);
-void		 spf_analyze(const struct spf_analysis *, const char *,
-		    struct findings *);
-void		 spf_analysis_json(const struct spf_analysis *,
-		    struct json_object *);
-void		 spf_analysis_text(const struct spf_analysis *, struct buf *);
 
 #endif

@@ -9,6 +9,19 @@
  *	report_quiet(r, out)	one line: domain, status, score, top fix
  *	report_nagios(r, warn, crit, out)  monitoring-plugin line with
  *		performance data
+ * report_findings.c:
+ *	report_findings_text(r, colour, out), report_score_text(r, out),
+ *	report_fixes_text(r, out)	the last three text sections
+ *	report_findings_json(fs, score), report_score_json(score)
+ *		"findings" and "score" -> json_object
+ *	report_top_finding(r)	the most costly finding, else the worst
+ *		one, or NULL (--quiet, --nagios)
+ *	report_colour(on, sev), report_colour_reset(on)  ANSI escapes, ""
+ *		when on is 0
+ * report_mx.c:
+ *	report_mx_text(mx, out)		the "MX" section
+ *	report_mx_host_json(h)		one exchanger of "mx" -> json_object
+ *
  *	report_dane_top_json(f, top)	top-level "dnssec" (report_dane.c)
  *	report_dane_json(f, h, host)	"tlsa" of host h, and "dane" in the
  *		"tls" of each of its addresses: call after report_smtp_json()
@@ -20,6 +33,28 @@
  *	report_auth_text(auth, facts, out)  the SPF, DKIM, DMARC and
  *		MTA-STS / TLS-RPT sections
  *
+ * Per area, the JSON adds members to obj, an object the caller created:
+ *	report_spf_json(a, obj), report_spf_text(a, out)  the SPF walk
+ *		(report_spf.c)
+ *	report_spf_ip_json(e)	one --spf-ip answer -> json_object
+ *	report_spf_ip_text(auth, out)	the --spf-ip lines
+ *	report_dmarc_json(facts, obj)	state, policy_domain, inherited,
+ *		record, tags, p/sp/pct/adkim/aspf/fo/rf/ri, rua/ruf,
+ *		external[]
+ *	report_dmarc_text(facts, out)	a few lines (report_dmarc.c)
+ *	report_dkim_json(facts, obj)	named, tried, usable, selectors[]
+ *		(only those that answered with a record or failed)
+ *	report_dkim_text(facts, out)	one line per key (report_dkim.c)
+ *	report_mtasts_json(facts, obj)	state, record, id, fetch,
+ *		http_status, policy {mode, max_age, mx[]}, mx[] {host,
+ *		covered, cert_valid}
+ *	report_mtasts_text(facts, out)	a few lines (report_mtasts.c)
+ *	report_tlsrpt_json(facts, obj)	state, record, rua[]
+ *	report_tlsrpt_text(facts, out)	one or two lines (report_tlsrpt.c)
+ * Record text in JSON is censored: bytes outside printable ASCII are
+ * written as \xNN so the report stays valid UTF-8; errors appear as
+ * "error": {"offset"|"line", "reason"}.
+ *
  * The JSON shape is an interface (doc/json-schema.json): schema_version,
  * domain, status, exit_code, mx_ttl, mx[] {host, preference, group,
  * addresses[], cname, ...}, findings[] {code, severity, category,
@@ -30,12 +65,22 @@
 
 #include <stddef.h>
 
+#include "analyze/findings.h"
+
 struct auth_facts;
+struct auth_spf_eval;
 struct buf;
+struct dkim_facts;
+struct dmarc_facts;
 struct findings;
 struct json_object;
+struct mx_host;
+struct mx_set;
+struct mtasts_facts;
 struct probe_facts;
 struct score;
+struct spf_analysis;
+struct tlsrpt_facts;
 
 #define REPORT_SCHEMA_VERSION	1
 
@@ -47,6 +92,20 @@ struct report {
 };
 
 struct json_object	*report_json(const struct report *);
+void			 report_findings_text(const struct report *, int,
+			    struct buf *);
+void			 report_score_text(const struct report *,
+			    struct buf *);
+void			 report_fixes_text(const struct report *,
+			    struct buf *);
+struct json_object	*report_findings_json(const struct findings *,
+			    const struct score *);
+struct json_object	*report_score_json(const struct score *);
+const struct finding	*report_top_finding(const struct report *);
+const char		*report_colour(int, enum finding_sev);
+const char		*report_colour_reset(int);
+void			 report_mx_text(const struct mx_set *, struct buf *);
+struct json_object	*report_mx_host_json(const struct mx_host *);
 void			 report_text(const struct report *, int, struct buf *);
 void			 report_quiet(const struct report *, struct buf *);
 void			 report_smtp_json(const struct probe_facts *, size_t,
@@ -65,6 +124,30 @@ void			 report_dane_json(const struct probe_facts *, size_t,
 void			 report_dane_text(const struct probe_facts *,
 			    struct buf *);
 void			 report_nagios(const struct report *, int, int,
+			    struct buf *);
+
+void			 report_spf_json(const struct spf_analysis *,
+			    struct json_object *);
+void			 report_spf_text(const struct spf_analysis *,
+			    struct buf *);
+struct json_object	*report_spf_ip_json(const struct auth_spf_eval *);
+void			 report_spf_ip_text(const struct auth_facts *,
+			    struct buf *);
+void			 report_dmarc_json(const struct dmarc_facts *,
+			    struct json_object *);
+void			 report_dmarc_text(const struct dmarc_facts *,
+			    struct buf *);
+void			 report_dkim_json(const struct dkim_facts *,
+			    struct json_object *);
+void			 report_dkim_text(const struct dkim_facts *,
+			    struct buf *);
+void			 report_mtasts_json(const struct mtasts_facts *,
+			    struct json_object *);
+void			 report_mtasts_text(const struct mtasts_facts *,
+			    struct buf *);
+void			 report_tlsrpt_json(const struct tlsrpt_facts *,
+			    struct json_object *);
+void			 report_tlsrpt_text(const struct tlsrpt_facts *,
 			    struct buf *);
 
 #endif

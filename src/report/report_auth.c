@@ -8,42 +8,17 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
-#include "report/auth_json.h"
 #include "util/buf.h"
 #include "parse/dkim.h"
 #include "parse/dmarc.h"
 #include "facts/probe_facts.h"
 #include "parse/mtasts.h"
 #include "facts/auth_facts.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "parse/spf.h"
-#include "probe/spf_walk.h"
+#include "facts/spf_facts.h"
 #include "parse/tlsrpt.h"
-
-static json_object *
-jstr(const char *s)
-{
-	return s != NULL ? json_object_new_string(s) : NULL;
-}
-
-static json_object *
-eval_json(const struct auth_spf_eval *e)
-{
-	json_object *o;
-
-	o = json_object_new_object();
-	json_object_object_add(o, "ip", jstr(e->ip));
-	json_object_object_add(o, "sender", jstr(e->sender));
-	json_object_object_add(o, "helo", jstr(e->helo));
-	json_object_object_add(o, "result", jstr(spf_result_name(e->result)));
-	json_object_object_add(o, "finished",
-	    json_object_new_boolean(e->finished));
-	json_object_object_add(o, "domain", jstr(e->domain));
-	json_object_object_add(o, "mechanism", jstr(e->mechanism));
-	json_object_object_add(o, "explanation", jstr(e->explanation));
-	json_object_object_add(o, "reason", jstr(e->reason));
-	return o;
-}
 
 void
 report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
@@ -58,41 +33,41 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 		return;
 	o = json_object_new_object();
 	if (a->spf != NULL)
-		spf_analysis_json(a->spf, o);
+		report_spf_json(a->spf, o);
 	else {
-		json_object_object_add(o, "domain", jstr(a->domain));
-		json_object_object_add(o, "status", jstr("not_finished"));
+		json_object_object_add(o, "domain", json_str(a->domain));
+		json_object_object_add(o, "status", json_str("not_finished"));
 	}
-	json_object_object_add(o, "state", jstr(a->spf_state));
+	json_object_object_add(o, "state", json_str(a->spf_state));
 	arr = json_object_new_array();
 	for (i = 0; i < a->nevals; i++)
-		json_object_array_add(arr, eval_json(&a->evals[i]));
+		json_object_array_add(arr, report_spf_ip_json(&a->evals[i]));
 	json_object_object_add(o, "evaluations", arr);
 	json_object_object_add(top, "spf", o);
 
 	o = json_object_new_object();
-	dmarc_json(&a->dmarc, o);
+	report_dmarc_json(&a->dmarc, o);
 	json_object_object_add(top, "dmarc", o);
 
 	o = json_object_new_object();
-	dkim_json(&a->dkim, o);
+	report_dkim_json(&a->dkim, o);
 	json_object_object_add(top, "dkim", o);
 
 	o = json_object_new_object();
 	m = a->mtasts;
-	m.nmx = analyze_auth_mx(pf, &mx);
+	m.nmx = analyze_mtasts_mx(pf, &mx);
 	m.mx = mx;
-	mtasts_json(&m, o);
+	report_mtasts_json(&m, o);
 	free(mx);
-	json_object_object_add(o, "url", jstr(a->mtasts_url));
+	json_object_object_add(o, "url", json_str(a->mtasts_url));
 	arr = json_object_new_array();
 	for (i = 0; i < a->nmtasts_addrs; i++)
-		json_object_array_add(arr, jstr(a->mtasts_addrs[i]));
+		json_object_array_add(arr, json_str(a->mtasts_addrs[i]));
 	json_object_object_add(o, "policy_addresses", arr);
 	json_object_object_add(top, "mta_sts", o);
 
 	o = json_object_new_object();
-	tlsrpt_json(&a->tlsrpt, o);
+	report_tlsrpt_json(&a->tlsrpt, o);
 	json_object_object_add(top, "tls_rpt", o);
 }
 
@@ -120,43 +95,35 @@ report_auth_text(const struct auth_facts *a, const struct probe_facts *pf,
 	struct buf *b;
 	struct mtasts_facts m;
 	struct mtasts_mx *mx;
-	const struct auth_spf_eval *e;
-	size_t i;
-
 	if (a == NULL)
 		return;
 	b = buf_new(64 * 1024);
 	buf_printf(out, "\nSPF\n");
 	if (a->spf != NULL)
-		spf_analysis_text(a->spf, b);
+		report_spf_text(a->spf, b);
 	else
 		buf_printf(b, "not finished before the overall deadline\n");
-	for (i = 0; i < a->nevals; i++) {
-		e = &a->evals[i];
-		buf_printf(b, "--spf-ip %s (MAIL FROM %s, HELO %s): %s\n",
-		    e->ip, e->sender, e->helo, e->text ? e->text :
-		    spf_result_name(e->result));
-	}
+	report_spf_ip_text(a, b);
 	indented(out, b);
 
 	buf_reset(b);
 	buf_printf(out, "\nDKIM\n");
-	dkim_text(&a->dkim, b);
+	report_dkim_text(&a->dkim, b);
 	indented(out, b);
 
 	buf_reset(b);
 	buf_printf(out, "\nDMARC\n");
-	dmarc_text(&a->dmarc, b);
+	report_dmarc_text(&a->dmarc, b);
 	indented(out, b);
 
 	buf_reset(b);
 	buf_printf(out, "\nMTA-STS / TLS-RPT\n");
 	m = a->mtasts;
-	m.nmx = analyze_auth_mx(pf, &mx);
+	m.nmx = analyze_mtasts_mx(pf, &mx);
 	m.mx = mx;
-	mtasts_text(&m, b);
+	report_mtasts_text(&m, b);
 	free(mx);
-	tlsrpt_text(&a->tlsrpt, b);
+	report_tlsrpt_text(&a->tlsrpt, b);
 	indented(out, b);
 	buf_free(b);
 }

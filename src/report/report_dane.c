@@ -24,34 +24,13 @@
 #include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "facts/mx_facts.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "facts/smtp_facts.h"
 #include "facts/tls_facts.h"
 #include "util/xalloc.h"
 
 #define HEX_TEXT_MAX	64	/* hex digits shown per record in text */
-
-static json_object *
-jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static char *
-hex(const unsigned char *p, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-	char *s;
-	size_t i;
-
-	s = xmalloc(2 * n + 1);
-	for (i = 0; i < n; i++) {
-		s[2 * i] = d[p[i] >> 4];
-		s[2 * i + 1] = d[p[i] & 0xf];
-	}
-	s[2 * n] = '\0';
-	return s;
-}
 
 static json_object *
 tlsa_json(const struct probe_tlsa *t)
@@ -61,8 +40,8 @@ tlsa_json(const struct probe_tlsa *t)
 	char *h;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "name", jstr(t->qname));
-	json_object_object_add(o, "lookup", jstr(dns_outcome_name(t->out)));
+	json_object_object_add(o, "name", json_str(t->qname));
+	json_object_object_add(o, "lookup", json_str(dns_outcome_name(t->out)));
 	json_object_object_add(o, "dnssec", json_object_new_boolean(t->ad));
 	a = json_object_new_array();
 	for (i = 0; i < t->nrr; i++) {
@@ -73,8 +52,8 @@ tlsa_json(const struct probe_tlsa *t)
 		    json_object_new_int(t->rr[i].u.tlsa.selector));
 		json_object_object_add(r, "mtype",
 		    json_object_new_int(t->rr[i].u.tlsa.mtype));
-		h = hex(t->rr[i].u.tlsa.data, t->rr[i].u.tlsa.len);
-		json_object_object_add(r, "data", jstr(h));
+		h = json_hex(t->rr[i].u.tlsa.data, t->rr[i].u.tlsa.len);
+		json_object_object_add(r, "data", json_str(h));
 		free(h);
 		json_object_array_add(a, r);
 	}
@@ -106,7 +85,7 @@ dane_json(const struct tls_facts *tf)
 		    json_object_new_int(tf->dane_depth));
 	}
 	json_object_object_add(o, "matched", m);
-	json_object_object_add(o, "why", jstr(tf->dane_why));
+	json_object_object_add(o, "why", json_str(tf->dane_why));
 	json_object_object_add(o, "usable",
 	    json_object_new_int(tf->dane_usable));
 	json_object_object_add(o, "skipped",
@@ -176,7 +155,7 @@ report_dane_text(const struct probe_facts *f, struct buf *out)
 		buf_printf(out, "\n");
 		for (i = 0; i < t->nrr; i++) {
 			n = t->rr[i].u.tlsa.len;
-			x = hex(t->rr[i].u.tlsa.data, n);
+			x = json_hex(t->rr[i].u.tlsa.data, n);
 			if (strlen(x) > HEX_TEXT_MAX)
 				strcpy(x + HEX_TEXT_MAX - 3, "...");
 			buf_printf(out, "      %u %u %u %s  (%s)\n",

@@ -7,18 +7,13 @@
 
 #include "util/buf.h"
 #include "facts/dns_facts.h"
-#include "probe/propagation.h"
+#include "facts/propagation_facts.h"
+#include "report/json.h"
 
 static const char *
 role_name(enum propagation_role r)
 {
 	return r == PROPAGATION_AUTHORITATIVE ? "authoritative" : "resolver";
-}
-
-static json_object *
-jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
 }
 
 static json_object *
@@ -38,13 +33,13 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 	if (f == NULL)
 		return;
 	o = json_object_new_object();
-	json_object_object_add(o, "domain", jstr(f->domain));
-	json_object_object_add(o, "zone", jstr(f->zone));
+	json_object_object_add(o, "domain", json_str(f->domain));
+	json_object_object_add(o, "zone", json_str(f->zone));
 	json_object_object_add(o, "ns_lookup",
-	    jstr(dns_outcome_name(f->ns_outcome)));
+	    json_str(dns_outcome_name(f->ns_outcome)));
 	a = json_object_new_array();
 	for (i = 0; i < f->nns; i++)
-		json_object_array_add(a, jstr(f->ns[i]));
+		json_object_array_add(a, json_str(f->ns[i]));
 	json_object_object_add(o, "ns", a);
 	json_object_object_add(o, "left_out", json_object_new_int64(
 	    (int64_t)f->ns_cut));
@@ -59,11 +54,11 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
 		e = json_object_new_object();
-		json_object_object_add(e, "role", jstr(role_name(s->role)));
-		json_object_object_add(e, "name", jstr(s->name));
-		json_object_object_add(e, "address", jstr(s->address));
+		json_object_object_add(e, "role", json_str(role_name(s->role)));
+		json_object_object_add(e, "name", json_str(s->name));
+		json_object_object_add(e, "address", json_str(s->address));
 		json_object_object_add(e, "outcome",
-		    jstr(dns_outcome_name(s->outcome)));
+		    json_str(dns_outcome_name(s->outcome)));
 		json_object_object_add(e, "aa",
 		    json_object_new_boolean(s->aa));
 		json_object_object_add(e, "referral",
@@ -74,7 +69,7 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 			json_object_object_add(x, "preference",
 			    json_object_new_int(s->mx[j].pref));
 			json_object_object_add(x, "host",
-			    jstr(s->mx[j].host));
+			    json_str(s->mx[j].host));
 			json_object_array_add(m, x);
 		}
 		json_object_object_add(e, "mx", m);
@@ -82,7 +77,7 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 		    json_object_new_int64(s->ttl) : NULL);
 		json_object_object_add(e, "agrees", agrees_json(
 		    propagation_server_agrees(f, i, expect, old)));
-		json_object_object_add(e, "why", jstr(s->why));
+		json_object_object_add(e, "why", json_str(s->why));
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(o, "servers", a);

@@ -11,14 +11,9 @@
 #include "util/buf.h"
 #include "facts/probe_facts.h"
 #include "facts/mx_facts.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "facts/smtp_facts.h"
-
-static json_object *
-jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
 
 static json_object *
 ms(long v)
@@ -37,10 +32,10 @@ reply_json(const struct smtp_reply *r)
 	o = json_object_new_object();
 	json_object_object_add(o, "code", json_object_new_int(r->code));
 	json_object_object_add(o, "enhanced_code", r->esc[0] ?
-	    jstr(r->esc) : NULL);
+	    json_str(r->esc) : NULL);
 	a = json_object_new_array();
 	for (i = 0; i < r->ntext; i++)
-		json_object_array_add(a, jstr(r->text[i]));
+		json_object_array_add(a, json_str(r->text[i]));
 	json_object_object_add(o, "text", a);
 	return o;
 }
@@ -52,7 +47,7 @@ ehlo_json(const struct smtp_ehlo *e)
 	int i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "name", jstr(e->domain));
+	json_object_object_add(o, "name", json_str(e->domain));
 	x = json_object_new_object();
 	for (i = 0; i < SMTP_EXT_COUNT; i++)
 		json_object_object_add(x, smtp_ext_name((enum smtp_ext)i),
@@ -60,7 +55,7 @@ ehlo_json(const struct smtp_ehlo *e)
 	json_object_object_add(o, "extensions", x);
 	json_object_object_add(o, "size", e->ext[SMTP_EXT_SIZE] &&
 	    e->size_valid ? json_object_new_int64((int64_t)e->size) : NULL);
-	json_object_object_add(o, "auth", jstr(e->auth));
+	json_object_object_add(o, "auth", json_str(e->auth));
 	return o;
 }
 
@@ -71,33 +66,37 @@ tls_json(const struct tls_facts *t)
 	size_t i, k;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "version", jstr(t->version));
-	json_object_object_add(o, "cipher", jstr(t->cipher));
-	json_object_object_add(o, "group", jstr(t->group));
+	json_object_object_add(o, "version", json_str(t->version));
+	json_object_object_add(o, "cipher", json_str(t->cipher));
+	json_object_object_add(o, "group", json_str(t->group));
 	json_object_object_add(o, "verify_ok",
 	    json_object_new_boolean(t->verify_ok));
-	json_object_object_add(o, "verify_error", jstr(t->verify_error_str));
-	json_object_object_add(o, "name_checked", jstr(t->name_checked));
+	json_object_object_add(o, "verify_error",
+	    json_str(t->verify_error_str));
+	json_object_object_add(o, "name_checked", json_str(t->name_checked));
 	json_object_object_add(o, "name_ok",
 	    json_object_new_boolean(t->name_ok));
-	json_object_object_add(o, "name_matched", jstr(t->name_matched));
+	json_object_object_add(o, "name_matched", json_str(t->name_matched));
 	a = json_object_new_array();
 	for (i = 0; i < t->nchain; i++) {
 		c = json_object_new_object();
-		json_object_object_add(c, "subject", jstr(t->chain[i].subject));
-		json_object_object_add(c, "issuer", jstr(t->chain[i].issuer));
+		json_object_object_add(c, "subject",
+		    json_str(t->chain[i].subject));
+		json_object_object_add(c, "issuer",
+		    json_str(t->chain[i].issuer));
 		s = json_object_new_array();
 		for (k = 0; k < t->chain[i].nsan_dns; k++)
-			json_object_array_add(s, jstr(t->chain[i].san_dns[k]));
+			json_object_array_add(s,
+			    json_str(t->chain[i].san_dns[k]));
 		json_object_object_add(c, "san", s);
 		json_object_object_add(c, "key_type",
-		    jstr(t->chain[i].key_type));
+		    json_str(t->chain[i].key_type));
 		json_object_object_add(c, "key_bits",
 		    json_object_new_int(t->chain[i].key_bits));
 		json_object_object_add(c, "not_before",
-		    jstr(t->chain[i].not_before));
+		    json_str(t->chain[i].not_before));
 		json_object_object_add(c, "not_after",
-		    jstr(t->chain[i].not_after));
+		    json_str(t->chain[i].not_after));
 		json_object_object_add(c, "days_left",
 		    json_object_new_int64(t->chain[i].days_left));
 		json_object_object_add(c, "self_signed",
@@ -116,27 +115,27 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	size_t i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "address", jstr(a->text));
-	json_object_object_add(o, "ptr", jstr(t->ptr));
+	json_object_object_add(o, "address", json_str(a->text));
+	json_object_object_add(o, "ptr", json_str(t->ptr));
 	json_object_object_add(o, "ptr_lookup",
-	    jstr(dns_outcome_name(t->ptr_out)));
+	    json_str(dns_outcome_name(t->ptr_out)));
 	json_object_object_add(o, "fcrdns", json_object_new_boolean(
 	    t->fcrdns));
-	json_object_object_add(o, "skipped", jstr(t->skipped));
+	json_object_object_add(o, "skipped", json_str(t->skipped));
 	if (r == NULL) {
-		json_object_object_add(o, "outcome", jstr(t->skipped ?
+		json_object_object_add(o, "outcome", json_str(t->skipped ?
 		    "NOT_PROBED" : "UNFINISHED"));
 		return o;
 	}
 	json_object_object_add(o, "outcome",
-	    jstr(smtp_outcome_name(r->outcome)));
+	    json_str(smtp_outcome_name(r->outcome)));
 	json_object_object_add(o, "outcome_text",
-	    jstr(smtp_outcome_describe(r->outcome)));
+	    json_str(smtp_outcome_describe(r->outcome)));
 	json_object_object_add(o, "answers", json_object_new_boolean(
 	    analyze_target_answers(t)));
-	json_object_object_add(o, "step", jstr(smtp_step_name(r->step)));
+	json_object_object_add(o, "step", json_str(smtp_step_name(r->step)));
 	json_object_object_add(o, "why", r->why && r->why[0] ?
-	    jstr(r->why) : NULL);
+	    json_str(r->why) : NULL);
 	json_object_object_add(o, "reset_after_connect",
 	    json_object_new_boolean(r->reset_after_connect));
 	tm = json_object_new_object();
@@ -147,7 +146,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(tm, "total_ms", ms(r->ms.total_ms));
 	json_object_object_add(o, "timing", tm);
 	json_object_object_add(o, "banner", reply_json(&r->banner));
-	json_object_object_add(o, "banner_host", jstr(r->banner_host));
+	json_object_object_add(o, "banner_host", json_str(r->banner_host));
 	json_object_object_add(o, "ehlo", r->ehlo_ok ? ehlo_json(&r->ehlo) :
 	    NULL);
 	json_object_object_add(o, "helo_fallback",
@@ -162,7 +161,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	    ehlo_json(&r->ehlo_tls) : NULL);
 	cmds = json_object_new_array();
 	for (i = 0; i < r->nsent; i++)
-		json_object_array_add(cmds, jstr(r->sent[i]));
+		json_object_array_add(cmds, json_str(r->sent[i]));
 	json_object_object_add(o, "commands_sent", cmds);
 	return o;
 }
@@ -201,15 +200,15 @@ report_failover_json(const struct probe_facts *f)
 	o = json_object_new_object();
 	now = analyze_delivery_host(f, 0);
 	json_object_object_add(o, "delivers_to", now < 0 ? NULL :
-	    jstr(f->mx->hosts[now].name));
+	    json_str(f->mx->hosts[now].name));
 	a = json_object_new_array();
 	for (i = 0; f->assume_down && f->assume_down[i]; i++)
-		json_object_array_add(a, jstr(f->assume_down[i]));
+		json_object_array_add(a, json_str(f->assume_down[i]));
 	json_object_object_add(o, "assume_down", a);
 	if (f->assume_down && f->assume_down[0]) {
 		then = analyze_delivery_host(f, 1);
 		json_object_object_add(o, "takes_over", then < 0 ? NULL :
-		    jstr(f->mx->hosts[then].name));
+		    json_str(f->mx->hosts[then].name));
 	}
 	return o;
 }

@@ -1,17 +1,18 @@
 /*
- * spf_json - the SPF analysis as a json-c object (spf_analysis.h).
- * Field names are part of the report's JSON schema: keep them stable.
+ * report_spf - the SPF walk and the --spf-ip answers in JSON and text
+ * (report.h). Field names are part of the report's JSON schema: keep them
+ * stable.
  */
+#include <string.h>
+
 #include <json-c/json.h>
 
 #include "parse/spf.h"
-#include "probe/spf_walk.h"
-
-static json_object *
-str_or_null(const char *s)
-{
-	return s != NULL ? json_object_new_string(s) : NULL;
-}
+#include "facts/auth_facts.h"
+#include "facts/spf_facts.h"
+#include "report/json.h"
+#include "report/report.h"
+#include "util/buf.h"
 
 static json_object *
 node_json(const struct spf_node *n)
@@ -21,10 +22,10 @@ node_json(const struct spf_node *n)
 
 	o = json_object_new_object();
 	json_object_object_add(o, "domain", json_object_new_string(n->domain));
-	json_object_object_add(o, "via", str_or_null(n->via));
+	json_object_object_add(o, "via", json_str(n->via));
 	json_object_object_add(o, "status",
 	    json_object_new_string(spf_node_status_name(n->status)));
-	json_object_object_add(o, "record", str_or_null(n->record));
+	json_object_object_add(o, "record", json_str(n->record));
 	json_object_object_add(o, "lookups", json_object_new_int(
 	    (int)n->lookups));
 	json_object_object_add(o, "void_lookups", json_object_new_int(
@@ -39,7 +40,7 @@ node_json(const struct spf_node *n)
 	if (n->status == SPF_NODE_SYNTAX)
 		json_object_object_add(o, "error_position",
 		    json_object_new_int64((int64_t)n->errpos));
-	json_object_object_add(o, "error", str_or_null(n->error));
+	json_object_object_add(o, "error", json_str(n->error));
 	kids = json_object_new_array();
 	for (i = 0; i < n->nchild; i++)
 		json_object_array_add(kids, node_json(n->child[i]));
@@ -48,14 +49,14 @@ node_json(const struct spf_node *n)
 }
 
 void
-spf_analysis_json(const struct spf_analysis *a, json_object *obj)
+report_spf_json(const struct spf_analysis *a, json_object *obj)
 {
 	const struct spf_node *r = a->root;
 	char all[5] = "?all";
 
 	json_object_object_add(obj, "domain", json_object_new_string(
 	    a->domain));
-	json_object_object_add(obj, "record", str_or_null(r ? r->record :
+	json_object_object_add(obj, "record", json_str(r ? r->record :
 	    NULL));
 	json_object_object_add(obj, "status", json_object_new_string(
 	    spf_node_status_name(r ? r->status : SPF_NODE_PENDING)));
@@ -70,8 +71,106 @@ spf_analysis_json(const struct spf_analysis *a, json_object *obj)
 	all[0] = a->all_qual;
 	json_object_object_add(obj, "all", a->all_qual ?
 	    json_object_new_string(all) : NULL);
-	json_object_object_add(obj, "redirect", str_or_null(a->redirect));
+	json_object_object_add(obj, "redirect", json_str(a->redirect));
 	json_object_object_add(obj, "ptr_used", json_object_new_boolean(
 	    a->ptr_used));
 	json_object_object_add(obj, "tree", r ? node_json(r) : NULL);
+}
+
+static const char *
+node_name(const struct spf_node *n)
+{
+	return n->via ? n->via : n->domain;
+}
+
+static void
+text_node(const struct spf_node *n, struct buf *out, int indent)
+{
+	size_t i;
+
+	buf_printf(out, "%*s%s", indent, "", node_name(n));
+	if (n->via != NULL && strstr(n->via, n->domain) == NULL)
+		buf_printf(out, " (%s)", n->domain);
+	if (n->status == SPF_NODE_OK)
+		buf_printf(out, "  [%u lookup%s%s]", n->lookups,
+		    n->lookups == 1 ? "" : "s",
+		    n->void_lookups ? ", void" : "");
+	else
+		buf_printf(out, "  [%s: %s]", spf_node_status_name(n->status),
+		    n->error ? n->error : "");
+	buf_printf(out, "\n");
+	if (n->parent != NULL && n->record != NULL)
+		buf_printf(out, "%*s  %s\n", indent, "", n->record);
+	for (i = 0; i < n->nchild; i++)
+		text_node(n->child[i], out, indent + 2);
+}
+
+void
+report_spf_text(const struct spf_analysis *a, struct buf *out)
+{
+	const struct spf_node *r = a->root;
+
+	buf_printf(out, "SPF (%s):\n", a->domain);
+	if (r == NULL || r->status == SPF_NODE_PENDING) {
+		buf_printf(out, "  not checked\n");
+		return;
+	}
+	if (r->record != NULL)
+		buf_printf(out, "  record: %s\n", r->record);
+	if (r->status != SPF_NODE_OK) {
+		buf_printf(out, "  %s: %s\n", spf_node_status_name(r->status),
+		    r->error ? r->error : "");
+		if (r->status != SPF_NODE_SYNTAX)
+			return;
+	}
+	buf_printf(out, "  v=spf1 records: %zu; TXT answer: %zu octets\n",
+	    r->records_found, r->txt_size);
+	buf_printf(out, "  DNS-querying terms: %u of %d; void lookups: %u "
+	    "of %d\n", a->lookups, SPF_LOOKUP_LIMIT, a->void_lookups,
+	    SPF_VOID_LIMIT);
+	if (a->all_qual)
+		buf_printf(out, "  ends with: %call%s%s\n", a->all_qual,
+		    a->redirect ? " via redirect=" : "",
+		    a->redirect ? a->redirect : "");
+	else
+		buf_printf(out, "  ends with: no all%s%s\n",
+		    a->redirect ? ", redirect=" : "",
+		    a->redirect ? a->redirect : "");
+	if (r->nchild > 0) {
+		buf_printf(out, "  include tree:\n");
+		text_node(r, out, 4);
+	}
+}
+
+json_object *
+report_spf_ip_json(const struct auth_spf_eval *e)
+{
+	json_object *o;
+
+	o = json_object_new_object();
+	json_add(o, "ip", json_str(e->ip));
+	json_add(o, "sender", json_str(e->sender));
+	json_add(o, "helo", json_str(e->helo));
+	json_add(o, "result", json_str(spf_result_name(e->result)));
+	json_add(o, "finished",
+	    json_object_new_boolean(e->finished));
+	json_add(o, "domain", json_str(e->domain));
+	json_add(o, "mechanism", json_str(e->mechanism));
+	json_add(o, "explanation", json_str(e->explanation));
+	json_add(o, "reason", json_str(e->reason));
+	return o;
+}
+
+void
+report_spf_ip_text(const struct auth_facts *a, struct buf *b)
+{
+	const struct auth_spf_eval *e;
+	size_t i;
+
+	for (i = 0; i < a->nevals; i++) {
+		e = &a->evals[i];
+		buf_printf(b, "--spf-ip %s (MAIL FROM %s, HELO %s): %s\n",
+		    e->ip, e->sender, e->helo, e->text ? e->text :
+		    spf_result_name(e->result));
+	}
 }

@@ -10,6 +10,7 @@
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
 #include "facts/mx_facts.h"
+#include "analyze/analyze.h"
 #include "tap.h"
 
 static struct mx_host hosts[2];
@@ -40,7 +41,7 @@ run(const struct cutover_opts *o)
 {
 	struct findings *fs = findings_new();
 
-	cutover_analyze(&facts, o, fs);
+	analyze_cutover(&facts, o, fs);
 	return fs;
 }
 

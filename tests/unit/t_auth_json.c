@@ -1,11 +1,11 @@
-/* Unit tests for src/report/auth_json.c: the facts as JSON. */
+/* Unit tests of the DMARC, DKIM, MTA-STS and TLS-RPT facts as JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "report/auth_json.h"
+#include "report/report.h"
 #include "parse/dkim.h"
 #include "parse/dmarc.h"
 #include "parse/mtasts.h"
@@ -72,7 +72,7 @@ main(void)
 	    TXT1("v=TLSRPTv1; rua=\xff") };
 
 	o = json_object_new_object();
-	dmarc_json(&df, o);
+	report_dmarc_json(&df, o);
 	check(o, "{\"state\":\"found\",\"org_domain\":\"example.com\","
 	    "\"policy_domain\":\"example.com\",\"inherited\":false,"
 	    "\"record\":\"v=DMARC1; p=reject; pct=50; fo=1:d; "
@@ -90,7 +90,7 @@ main(void)
 	    "\"unauthorized\"}]}", "dmarc: found");
 
 	o = json_object_new_object();
-	dmarc_json(&dbad, o);
+	report_dmarc_json(&dbad, o);
 	check(o, "{\"state\":\"invalid\",\"org_domain\":\"example.com\","
 	    "\"policy_domain\":\"example.com\",\"inherited\":false,"
 	    "\"record\":\"v=DMARC1; p=none\\\\x01\",\"error\":{\"offset\":16,"
@@ -98,13 +98,13 @@ main(void)
 	    "(byte 0x01)\"}}", "dmarc: invalid, control byte censored");
 
 	o = json_object_new_object();
-	dmarc_json(&dfail, o);
+	report_dmarc_json(&dfail, o);
 	check(o, "{\"state\":\"lookup_failed\",\"org_domain\":\"example.com\","
 	    "\"policy_domain\":null,\"inherited\":false,\"error\":"
 	    "\"TXT _dmarc.example.com: TIMEOUT\"}", "dmarc: lookup failed");
 
 	o = json_object_new_object();
-	dkim_json(&kf, o);
+	report_dkim_json(&kf, o);
 	check(o, "{\"named\":false,\"tried\":4,\"usable\":true,\"selectors\":"
 	    "[{\"selector\":\"ed\",\"name\":\"ed._domainkey.example.com\","
 	    "\"outcome\":\"ok\",\"records\":[{\"record\":\"v=DKIM1; "
@@ -120,7 +120,7 @@ main(void)
 	    "\"outcome\":\"timeout\",\"records\":[]}]}", "dkim");
 
 	o = json_object_new_object();
-	mtasts_json(&mf, o);
+	report_mtasts_json(&mf, o);
 	check(o, "{\"state\":\"found\",\"record\":\"v=STSv1; id=42\","
 	    "\"id\":\"42\",\"fetch\":\"ok\",\"http_status\":200,\"policy\":"
 	    "{\"mode\":\"enforce\",\"max_age\":86400,\"mx\":"
@@ -130,20 +130,20 @@ main(void)
 	    "mta-sts: found");
 
 	o = json_object_new_object();
-	mtasts_json(&mfail, o);
+	report_mtasts_json(&mfail, o);
 	check(o, "{\"state\":\"missing\",\"fetch\":\"http-error\","
 	    "\"http_status\":404,\"fetch_detail\":\"not found\",\"mx\":[]}",
 	    "mta-sts: missing");
 
 	o = json_object_new_object();
-	tlsrpt_json(&tf, o);
+	report_tlsrpt_json(&tf, o);
 	check(o, "{\"state\":\"found\",\"record\":\"v=TLSRPTv1; "
 	    "rua=mailto:t@example.com,https://r.example/\",\"rua\":"
 	    "[\"mailto:t@example.com\",\"https://r.example/\"]}",
 	    "tls-rpt: found");
 
 	o = json_object_new_object();
-	tlsrpt_json(&tbad, o);
+	report_tlsrpt_json(&tbad, o);
 	check(o, "{\"state\":\"invalid\",\"record\":\"v=TLSRPTv1; "
 	    "rua=\\\\xff\",\"error\":{\"offset\":16,\"reason\":\"invalid "
 	    "character in URI\"}}", "tls-rpt: invalid, 8-bit censored");

@@ -8,6 +8,8 @@
 #include "util/buf.h"
 #include "parse/dkim.h"
 #include "analyze/findings.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 /* Keys made with openssl genpkey for these tests. */
@@ -254,7 +256,7 @@ test_rfc8463(void)
 	f.nsel = 1;
 	f.named = 1;
 	fs = findings_new();
-	dkim_analyze(&f, fs);
+	analyze_dkim(&f, fs);
 	codes(fs, b);
 	is_str(buf_str(b), "DKIM_KEY_WEAK", "test selector: DKIM_KEY_WEAK");
 	is_int(dkim_state(&f), 1, "a 1024-bit key is usable");
@@ -265,7 +267,7 @@ test_rfc8463(void)
 	t.len = bris ? strlen(bris) : 0;
 	sel.selector = "brisbane";
 	fs = findings_new();
-	dkim_analyze(&f, fs);
+	analyze_dkim(&f, fs);
 	buf_reset(b);
 	codes(fs, b);
 	is_str(buf_str(b), "DKIM_ED25519_ONLY", "brisbane: ed25519 only");
@@ -387,7 +389,7 @@ test_analyze(void)
 	seen[F_DKIM_KEY_WEAK] = 1;	/* raised by test_rfc8463() */
 	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++) {
 		fs = findings_new();
-		dkim_analyze(&acases[i].f, fs);
+		analyze_dkim(&acases[i].f, fs);
 		buf_reset(b);
 		codes(fs, b);
 		is_str(buf_str(b), acases[i].want, acases[i].name);
@@ -402,11 +404,11 @@ test_analyze(void)
 		    "%s raised by some case", dk[i]);
 
 	buf_reset(b);
-	dkim_text(&acases[5].f, b);
+	report_dkim_text(&acases[5].f, b);
 	is_str(buf_str(b), "DKIM old: revoked\nDKIM new: rsa 2048 bits\n",
 	    "text rendering");
 	buf_reset(b);
-	dkim_text(&acases[1].f, b);
+	report_dkim_text(&acases[1].f, b);
 	is_str(buf_str(b), "DKIM: no key found at 2 selector(s)\n",
 	    "text: none");
 	buf_free(b);

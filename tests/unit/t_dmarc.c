@@ -7,6 +7,8 @@
 #include "util/buf.h"
 #include "parse/dmarc.h"
 #include "analyze/findings.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 /* --- parser ------------------------------------------------------------ */
@@ -511,7 +513,7 @@ test_analyze(void)
 	b = buf_new(4096);
 	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++) {
 		fs = findings_new();
-		dmarc_analyze(&acases[i].f, fs);
+		analyze_dmarc(&acases[i].f, fs);
 		buf_reset(b);
 		codes(fs, b);
 		is_str(buf_str(b), acases[i].want, acases[i].name);
@@ -528,30 +530,30 @@ test_analyze(void)
 
 	/* The message names the offending offset. */
 	fs = findings_new();
-	dmarc_analyze(&acases[5].f, fs);
+	analyze_dmarc(&acases[5].f, fs);
 	ok(strstr(findings_get(fs, 0)->message, "offset 12") != NULL,
 	    "syntax error message carries the offset");
 	findings_free(fs);
 
 	/* The inherited message names the subdomain policy. */
 	fs = findings_new();
-	dmarc_analyze(&acases[20].f, fs);
+	analyze_dmarc(&acases[20].f, fs);
 	ok(strstr(findings_get(fs, 0)->message, "sp=none") != NULL,
 	    "inherited message names sp=none");
 	findings_free(fs);
 	fs = findings_new();
-	dmarc_analyze(&acases[21].f, fs);
+	analyze_dmarc(&acases[21].f, fs);
 	ok(strstr(findings_get(fs, 0)->message, "no sp=") != NULL,
 	    "inherited message says there is no sp=");
 	findings_free(fs);
 
 	/* Text rendering. */
 	buf_reset(b);
-	dmarc_text(&acases[20].f, b);
+	report_dmarc_text(&acases[20].f, b);
 	ok(strstr(buf_str(b), "(inherited)") != NULL &&
 	    strstr(buf_str(b), "sp=none") != NULL, "text: inherited, sp");
 	buf_reset(b);
-	dmarc_text(&acases[1].f, b);
+	report_dmarc_text(&acases[1].f, b);
 	is_str(buf_str(b), "DMARC: no record\n", "text: missing");
 	buf_free(b);
 }

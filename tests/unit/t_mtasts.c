@@ -6,6 +6,8 @@
 #include "util/buf.h"
 #include "analyze/findings.h"
 #include "parse/mtasts.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 /* --- TXT record -------------------------------------------------------- */
@@ -364,7 +366,7 @@ test_analyze(void)
 	b = buf_new(4096);
 	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++) {
 		fs = findings_new();
-		mtasts_analyze(&acases[i].f, fs);
+		analyze_mtasts(&acases[i].f, fs);
 		buf_reset(b);
 		codes(fs, b);
 		is_str(buf_str(b), acases[i].want, acases[i].name);
@@ -378,29 +380,29 @@ test_analyze(void)
 
 	/* Testing mode names what would break under enforce. */
 	fs = findings_new();
-	mtasts_analyze(&acases[13].f, fs);
+	analyze_mtasts(&acases[13].f, fs);
 	ok(findings_count(fs) == 1 && strstr(findings_get(fs, 0)->message,
 	    "mx.other.net") != NULL, "testing message names the MX");
 	findings_free(fs);
 	/* Policy syntax names the line. */
 	fs = findings_new();
-	mtasts_analyze(&acases[11].f, fs);
+	analyze_mtasts(&acases[11].f, fs);
 	ok(strstr(findings_get(fs, 0)->message, "line 2") != NULL,
 	    "policy syntax message names the line");
 	findings_free(fs);
 	/* Fetch failure carries the HTTP status. */
 	fs = findings_new();
-	mtasts_analyze(&acases[6].f, fs);
+	analyze_mtasts(&acases[6].f, fs);
 	ok(strstr(findings_get(fs, 0)->message, "HTTP 404") != NULL,
 	    "fetch failure message names the status");
 	findings_free(fs);
 
 	buf_reset(b);
-	mtasts_text(&acases[0].f, b);
+	report_mtasts_text(&acases[0].f, b);
 	is_str(buf_str(b), "MTA-STS: id=1\n  policy: mode enforce, max_age "
 	    "604800\n  mx *.example.com\n", "text rendering");
 	buf_reset(b);
-	mtasts_text(&acases[6].f, b);
+	report_mtasts_text(&acases[6].f, b);
 	is_str(buf_str(b), "MTA-STS: id=1\n  policy: http-error, HTTP 404\n",
 	    "text: fetch failure");
 	buf_free(b);

@@ -1,6 +1,6 @@
 /*
  * t_probe_auth - probe_auth.c (gathering the sender-policy records over a
- * fake resolver) and analyze_auth.c (facts to findings): the DMARC
+ * fake resolver) and analyze.c (facts to findings): the DMARC
  * organisational fallback and §7.1 queries, named DKIM selectors, the
  * MTA-STS policy host without an address, --spf-ip results, the callback
  * never running inside auth_probe_start(), and the deadline: whatever did
@@ -185,7 +185,7 @@ test_full_run(struct dns *dns)
 	}
 
 	fs = findings_new();
-	auth_analyze(g.f, NULL, fs);
+	analyze_auth(g.f, NULL, fs);
 	ok(has(fs, "DMARC_INHERITED", "sub.ex.test"), "DMARC_INHERITED");
 	ok(!has(fs, "DMARC_EXTERNAL_UNAUTHORIZED", NULL),
 	    "authorised destination: no finding");
@@ -245,7 +245,7 @@ test_cancel_at_once(struct dns *dns)
 	is_int(g.f->evals[0].result, SPF_TEMPERROR, "temperror");
 
 	fs = findings_new();
-	auth_analyze(g.f, NULL, fs);
+	analyze_auth(g.f, NULL, fs);
 	ok(has(fs, "SPF_LOOKUP_FAILED", "sub.ex.test"), "SPF_LOOKUP_FAILED");
 	ok(has(fs, "DMARC_LOOKUP_FAILED", NULL), "DMARC_LOOKUP_FAILED");
 	ok(has(fs, "DKIM_LOOKUP_FAILED", NULL), "DKIM_LOOKUP_FAILED");
@@ -299,7 +299,7 @@ test_cancel_midway(void)
 		is_int(g.f->dmarc_org.outcome, DNS_TIMEOUT,
 		    "org unanswered: timeout");
 		fs = findings_new();
-		auth_analyze(g.f, NULL, fs);
+		analyze_auth(g.f, NULL, fs);
 		ok(has(fs, "DMARC_LOOKUP_FAILED", NULL),
 		    "DMARC_LOOKUP_FAILED, not missing");
 		ok(!has(fs, "DMARC_MISSING", NULL), "no DMARC_MISSING");
@@ -355,7 +355,7 @@ test_mx_certs(void)
 	r[1].tls.verify_ok = r[1].tls.name_ok = 1;
 	r[2].tls.verify_ok = r[2].tls.name_ok = 1;
 	r[3].tls.verify_ok = 1;
-	n = analyze_auth_mx(&pf, &mx);
+	n = analyze_mtasts_mx(&pf, &mx);
 	is_int(n, 3, "three distinct MX hosts, null MX left out");
 	if (n == 3) {
 		is_int(mx[0].cert_valid, 1, "mx1 valid");
@@ -363,7 +363,7 @@ test_mx_certs(void)
 		is_int(mx[2].cert_valid, -1, "mx3: unknown");
 	}
 	free(mx);
-	n = analyze_auth_mx(NULL, &mx);
+	n = analyze_mtasts_mx(NULL, &mx);
 	is_int(n, 0, "no probe facts: no MX");
 	ok(mx == NULL, "and no list");
 
@@ -379,7 +379,7 @@ test_mx_certs(void)
 	af.mtasts.body_len = strlen(pol);
 	af.dmarc.domain = af.dkim.domain = af.tlsrpt.domain = "ex.test";
 	fs = findings_new();
-	auth_analyze(&af, &pf, fs);
+	analyze_auth(&af, &pf, fs);
 	ok(has(fs, "MTASTS_CERT_INVALID", "mx2.ex.test"),
 	    "MTASTS_CERT_INVALID for mx2");
 	ok(!has(fs, "MTASTS_CERT_INVALID", "mx1.ex.test"), "not for mx1");
@@ -389,7 +389,7 @@ test_mx_certs(void)
 	    "no SPF analysis: lookup failed");
 	findings_free(fs);
 	fs = findings_new();
-	auth_analyze(NULL, &pf, fs);
+	analyze_auth(NULL, &pf, fs);
 	is_int(findings_count(fs), 0, "no auth facts: no findings");
 	findings_free(fs);
 }

@@ -12,6 +12,8 @@
 #include "parse/spf.h"
 #include "probe/spf_walk.h"
 #include "util/xalloc.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 /* A canonical dump of a parsed record, to compare with the table. */
@@ -411,7 +413,7 @@ test_ip(void)
 	buf_free(o);
 }
 
-/* --- spf_analyze on literal trees --- */
+/* --- analyze_spf on literal trees --- */
 
 static struct spf_node *
 ok_node(struct spf_node *parent, const char *domain, const char *via,
@@ -448,7 +450,7 @@ raises(struct spf_analysis *a, enum finding_code c, const char *part,
 	size_t i;
 	int found = 0;
 
-	spf_analyze(a, a->domain, fs);
+	analyze_spf(a, a->domain, fs);
 	for (i = 0; i < findings_count(fs); i++) {
 		f = findings_get(fs, i);
 		if (f->code == c && (part == NULL ||
@@ -616,7 +618,7 @@ test_analyze(void)
 	ok_node(r, "_spf.example.net", "include:_spf.example.net", 3, '~');
 	fs = findings_new();
 	a = analysis(r);
-	spf_analyze(a, "example.com", fs);
+	analyze_spf(a, "example.com", fs);
 	is_int(findings_count(fs), 0, "clean policy: no findings");
 	findings_free(fs);
 	spf_analysis_free(a);
@@ -637,13 +639,13 @@ test_render(void)
 	c->status = SPF_NODE_NXDOMAIN;
 	c->error = xstrdup("the domain does not exist (NXDOMAIN)");
 	a = analysis(r);
-	spf_analysis_text(a, b);
+	report_spf_text(a, b);
 	ok(strstr(buf_str(b), "DNS-querying terms: 5 of 10") != NULL &&
 	    strstr(buf_str(b), "ends with: ~all") != NULL &&
 	    strstr(buf_str(b), "include:gone.example  [nxdomain:") != NULL,
 	    "text rendering");
 	o = json_object_new_object();
-	spf_analysis_json(a, o);
+	report_spf_json(a, o);
 	ok(json_object_object_get_ex(o, "lookups", &v) &&
 	    json_object_get_int(v) == 5, "json lookups");
 	ok(json_object_object_get_ex(o, "all", &v) &&

@@ -17,6 +17,8 @@
 #include "probe/spf_walk.h"
 #include "probe/spf_check_host.h"
 #include "util/xalloc.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 #include "util/dname.h"
 
@@ -181,7 +183,7 @@ test_walk(void)
 	    "gone.example.net deep.example.net") != NULL,
 	    "branches fetched concurrently (%s)", order);
 	fs = findings_new();
-	spf_analyze(a, "example.com", fs);
+	analyze_spf(a, "example.com", fs);
 	ok(findings_has(fs, F_SPF_TOO_MANY_LOOKUPS) &&
 	    findings_has(fs, F_SPF_TOO_MANY_VOID_LOOKUPS) &&
 	    findings_has(fs, F_SPF_INCLUDE_LOOP) &&
@@ -204,7 +206,7 @@ test_walk(void)
 	    strstr(n->error, "one label") != NULL, "syntax error branch");
 	is_int(a->all_qual, 0, "no all");
 	fs = findings_new();
-	spf_analyze(a, "top.example", fs);
+	analyze_spf(a, "top.example", fs);
 	ok(findings_has(fs, F_SPF_LOOKUP_FAILED) &&
 	    findings_has(fs, F_SPF_MULTIPLE_RECORDS) &&
 	    findings_has(fs, F_SPF_SYNTAX_ERROR) &&

@@ -6,6 +6,8 @@
 #include "util/buf.h"
 #include "analyze/findings.h"
 #include "parse/tlsrpt.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "tap.h"
 
 struct pcase {
@@ -105,7 +107,7 @@ main(void)
 
 	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++) {
 		fs = findings_new();
-		tlsrpt_analyze(&acases[i].f, fs);
+		analyze_tlsrpt(&acases[i].f, fs);
 		buf_reset(b);
 		for (k = 0; k < findings_count(fs); k++)
 			buf_printf(b, "%s%s", k ? " " : "",
@@ -114,10 +116,10 @@ main(void)
 		findings_free(fs);
 	}
 	buf_reset(b);
-	tlsrpt_text(&acases[0].f, b);
+	report_tlsrpt_text(&acases[0].f, b);
 	is_str(buf_str(b), "TLS-RPT: mailto:a@example.com\n", "text");
 	buf_reset(b);
-	tlsrpt_text(&acases[1].f, b);
+	report_tlsrpt_text(&acases[1].f, b);
 	is_str(buf_str(b), "TLS-RPT: no record\n", "text: none");
 	buf_free(b);
 	buf_free(why);

@@ -1,0 +1,311 @@
+/*
+ * analyze_mx - judge the MX answer and the exchangers' addresses: null
+ * MX, CNAME and IP-literal targets, missing dots, unusable and shared
+ * addresses, wildcard MX, the domain itself (RFC 5321 §5.1, RFC 7505,
+ * RFC 2181 §10.3, RFC 6890; MX_*, DOMAIN_*). Pure; see analyze.h.
+ */
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/addr.h"
+#include "analyze/analyze.h"
+#include "facts/dns_facts.h"
+#include "analyze/findings.h"
+#include "facts/mx_facts.h"
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
+}
+
+/*
+ * A zone file line "@ MX 10 mail.example.com" without the final dot makes
+ * the target relative to the origin: mail.example.com.example.com. Look
+ * for any suffix S of the domain (two labels or more) written twice at the
+ * end of the target: "...S.S".
+ */
+int
+analyze_missing_dot(const char *domain, const char *target)
+{
+	const char *s;
+	char twice[600];
+
+	for (s = domain; s != NULL; s = strchr(s, '.')) {
+		if (*s == '.')
+			s++;
+		if (strchr(s, '.') == NULL)
+			break;		/* a single label (TLD) is no hint */
+		if (snprintf(twice, sizeof(twice), ".%s.%s", s, s) >=
+		    (int)sizeof(twice))
+			continue;
+		if (ends_with(target, twice) ||
+		    strcasecmp(target, twice + 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+analyze_addr_usable(const struct analyze_opts *o, int family,
+    const unsigned char *a)
+{
+	enum addr_class c = addr_classify(family, a);
+
+	if (c == ADDR_PUBLIC)
+		return 1;
+	return c == ADDR_LOOPBACK && o != NULL && o->allow_loopback;
+}
+
+static void
+host_findings(const struct mx_set *s, const struct mx_host *h,
+    const struct analyze_opts *o, struct findings *fs)
+{
+	size_t i, nbad = 0;
+	const char *cdn = NULL, *cdn_addr = NULL;
+	enum addr_class bad = ADDR_PUBLIC;
+	int dot;
+
+	if (h->ip_literal) {
+		findings_add(fs, F_MX_TARGET_IP_LITERAL, h->name,
+		    "The MX for %s names the address %s instead of a host "
+		    "name; senders look it up as a name and find nothing.",
+		    s->domain, h->name);
+		return;
+	}
+	dot = analyze_missing_dot(s->domain, h->name);
+	if (dot)
+		findings_add(fs, F_MX_TARGET_MISSING_DOT, h->name,
+		    "The MX target %s repeats the domain at its end: the zone "
+		    "file most likely lacks the trailing dot after the host "
+		    "name%s.", h->name, h->naddr == 0 ?
+		    ", and the name has no address" : "");
+	if (h->canonical != NULL)
+		findings_add(fs, F_MX_TARGET_CNAME, h->name,
+		    "The MX target %s is an alias (CNAME) for %s; an MX must "
+		    "name the host itself.", h->name, h->canonical);
+	if (h->naddr == 0) {
+		if (dns_outcome_failed(h->a_out) || dns_outcome_failed(h->aaaa_out))
+			findings_add(fs, F_MX_TARGET_LOOKUP_FAILED, h->name,
+			    "The addresses of %s could not be resolved "
+			    "(A: %s, AAAA: %s).", h->name,
+			    dns_outcome_name(h->a_out),
+			    dns_outcome_name(h->aaaa_out));
+		else if (dot)
+			;	/* said already */
+		else if (h->a_out == DNS_NXDOMAIN)
+			findings_add(fs, F_MX_TARGET_NXDOMAIN, h->name,
+			    "The MX target %s does not exist (NXDOMAIN).",
+			    h->name);
+		else
+			findings_add(fs, F_MX_TARGET_NO_ADDRESS, h->name,
+			    "The MX target %s has neither an A nor an AAAA "
+			    "record.", h->name);
+		return;
+	}
+	for (i = 0; i < h->naddr; i++) {
+		if (!analyze_addr_usable(o, h->addrs[i].family,
+		    h->addrs[i].addr)) {
+			nbad++;
+			bad = addr_classify(h->addrs[i].family,
+			    h->addrs[i].addr);
+		}
+		if (cdn == NULL && (cdn = addr_cdn(h->addrs[i].family,
+		    h->addrs[i].addr)) != NULL)
+			cdn_addr = h->addrs[i].text;
+	}
+	if (nbad == h->naddr)
+		findings_add(fs, F_MX_ADDRESS_PRIVATE, h->name,
+		    "%s resolves only to addresses no sender on the internet "
+		    "can reach (%s%s, %s).", h->name, h->addrs[0].text,
+		    h->naddr > 1 ? ", ..." : "", addr_class_name(bad));
+	else if (nbad > 0)
+		findings_add(fs, F_MX_ADDRESS_SOME_PRIVATE, h->name,
+		    "%zu of the %zu addresses of %s are %s.", nbad, h->naddr,
+		    h->name, addr_class_name(bad));
+	if (cdn != NULL)
+		findings_add(fs, F_MX_ADDRESS_CDN, h->name,
+		    "%s resolves to %s, an address of %s's proxy network, "
+		    "which does not accept SMTP.", h->name, cdn_addr, cdn);
+}
+
+static void
+shared_addresses(const struct mx_set *s, struct findings *fs)
+{
+	size_t i, j, k, l;
+	const struct mx_host *a, *b;
+
+	for (i = 0; i < s->nhost; i++)
+		for (j = i + 1; j < s->nhost; j++) {
+			a = &s->hosts[i];
+			b = &s->hosts[j];
+			if (strcasecmp(a->name, b->name) == 0)
+				continue;
+			for (k = 0; k < a->naddr; k++)
+				for (l = 0; l < b->naddr; l++) {
+					if (a->addrs[k].family !=
+					    b->addrs[l].family ||
+					    memcmp(a->addrs[k].addr,
+					    b->addrs[l].addr, 16) != 0)
+						continue;
+					findings_add(fs, F_MX_SHARED_ADDRESS,
+					    b->name, "%s and %s both resolve "
+					    "to %s: when that server is down, "
+					    "both are.", a->name, b->name,
+					    a->addrs[k].text);
+					goto next;
+				}
+next:
+			;
+		}
+}
+
+static int
+any_lookup_failed(const struct mx_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhost; i++)
+		if (s->hosts[i].naddr == 0 && (dns_outcome_failed(s->hosts[i].a_out) ||
+		    dns_outcome_failed(s->hosts[i].aaaa_out)))
+			return 1;
+	return 0;
+}
+
+/* Exchangers a sender could connect to: a name with a usable address. */
+static size_t
+usable_hosts(const struct mx_set *s, const struct analyze_opts *o)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < s->nhost; i++) {
+		if (s->hosts[i].ip_literal)
+			continue;
+		for (j = 0; j < s->hosts[i].naddr; j++)
+			if (analyze_addr_usable(o, s->hosts[i].addrs[j].family,
+			    s->hosts[i].addrs[j].addr) &&
+			    addr_cdn(s->hosts[i].addrs[j].family,
+			    s->hosts[i].addrs[j].addr) == NULL) {
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
+/*
+ * Usable exchanger addresses only over IPv6: most of the mail on the
+ * internet still comes from IPv4-only senders, which cannot deliver.
+ */
+static void
+ipv6_only(const struct mx_set *s, const struct analyze_opts *o,
+    struct findings *fs)
+{
+	size_t i, j, v4 = 0, v6 = 0;
+	const struct mx_addr *a;
+
+	for (i = 0; i < s->nhost; i++)
+		for (j = 0; j < s->hosts[i].naddr; j++) {
+			a = &s->hosts[i].addrs[j];
+			if (!analyze_addr_usable(o, a->family, a->addr))
+				continue;
+			if (a->family == AF_INET)
+				v4++;
+			else
+				v6++;
+		}
+	if (v6 > 0 && v4 == 0)
+		findings_add(fs, F_MX_IPV6_ONLY, s->domain, "Every exchanger "
+		    "of %s is reachable over IPv6 only: senders without IPv6 "
+		    "(still most of them) cannot deliver.", s->domain);
+}
+
+void
+analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
+    struct findings *fs)
+{
+	size_t i, j;
+
+	switch (s->outcome) {
+	case DNS_NXDOMAIN:
+		findings_add(fs, F_DOMAIN_NXDOMAIN, s->domain,
+		    "%s does not exist in the DNS (NXDOMAIN).", s->domain);
+		return;
+	case DNS_OK:
+	case DNS_NODATA:
+		break;
+	default:
+		findings_add(fs, F_MX_LOOKUP_FAILED, s->domain,
+		    "The MX records of %s could not be read: %s%s%s.",
+		    s->domain, dns_outcome_name(s->outcome),
+		    s->why ? ", " : "", s->why ? s->why : "");
+		return;
+	}
+	if (s->null_mx) {
+		if (s->nnull == s->nhost) {
+			findings_add(fs, F_MX_NULL, s->domain,
+			    "%s publishes a null MX (\"0 .\"): it declares "
+			    "that it accepts no mail.", s->domain);
+			return;
+		}
+		findings_add(fs, F_MX_NULL_MIXED, s->domain,
+		    "%s publishes a null MX next to %zu other MX record(s); "
+		    "senders may bounce mail at once.", s->domain,
+		    s->nhost - s->nnull);
+	}
+	if (s->implicit) {
+		const struct mx_host *h = &s->hosts[0];
+
+		if (h->naddr > 0)
+			findings_add(fs, F_MX_IMPLICIT, s->domain,
+			    "%s has no MX record; senders deliver to its own "
+			    "address (%s) after a second lookup.", s->domain,
+			    h->addrs[0].text);
+		else if (dns_outcome_failed(h->a_out) || dns_outcome_failed(h->aaaa_out))
+			findings_add(fs, F_MX_TARGET_LOOKUP_FAILED, s->domain,
+			    "%s has no MX record and its address could not "
+			    "be resolved (A: %s, AAAA: %s).", s->domain,
+			    dns_outcome_name(h->a_out),
+			    dns_outcome_name(h->aaaa_out));
+		else {
+			findings_add(fs, F_MX_NONE, s->domain,
+			    "%s has neither an MX record nor an address: "
+			    "mail to it cannot be delivered.", s->domain);
+			return;
+		}
+	}
+	for (i = 0; i < s->nhost; i++) {
+		if (strcmp(s->hosts[i].name, ".") == 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (strcasecmp(s->hosts[i].name, s->hosts[j].name)
+			    == 0)
+				break;
+		if (j < i) {
+			findings_add(fs, F_MX_DUPLICATE, s->hosts[i].name,
+			    "%s is listed more than once in the MX set.",
+			    s->hosts[i].name);
+			continue;
+		}
+		if (s->implicit && s->hosts[i].naddr == 0)
+			continue;
+		host_findings(s, &s->hosts[i], o, fs);
+	}
+	shared_addresses(s, fs);
+	ipv6_only(s, o, fs);
+	if (usable_hosts(s, o) == 0 && !any_lookup_failed(s))
+		findings_add(fs, F_MX_NO_USABLE_EXCHANGER, s->domain,
+		    "None of the %zu exchanger(s) of %s has an address a "
+		    "sender could connect to: mail cannot be delivered.",
+		    s->nhost - s->nnull, s->domain);
+	if (s->wildcard_target != NULL)
+		findings_add(fs, F_MX_WILDCARD, s->domain,
+		    "A random name under %s (%s) has an MX record too (%s): "
+		    "the zone has a wildcard MX.", s->domain,
+		    s->wildcard_name, s->wildcard_target);
+}

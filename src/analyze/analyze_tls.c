@@ -1,0 +1,75 @@
+/*
+ * analyze_tls - judge transport security per exchanger address: STARTTLS
+ * offered and accepted, the handshake, the certificate's dates, trust and
+ * name, the protocol version (RFC 3207, RFC 6125, RFC 8996; TLS_*). Pure:
+ * reads facts, writes findings; see analyze.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "facts/probe_facts.h"
+#include "analyze/findings.h"
+#include "facts/mx_facts.h"
+#include "facts/smtp_facts.h"
+
+void
+analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
+    struct findings *fs)
+{
+	const struct smtp_result *r = t->smtp;
+	const struct tls_facts *tf = &r->tls;
+	const struct mx_host *h = &f->mx->hosts[t->host];
+	char s[600];
+	int expired;
+
+	if (!analyze_target_answers(t))
+		return;
+	analyze_target_subject(f, t, s, sizeof(s));
+	if (r->outcome == SMTP_STARTTLS_NOT_OFFERED) {
+		findings_add(fs, F_TLS_NO_STARTTLS, s, "%s does not offer "
+		    "STARTTLS%s: mail to it travels in clear.", s,
+		    r->helo_fallback ? " (it speaks only HELO)" : "");
+		return;
+	}
+	if (r->outcome == SMTP_STARTTLS_REJECTED) {
+		findings_add(fs, F_TLS_STARTTLS_REJECTED, s, "%s offers "
+		    "STARTTLS but answers it with %d.", s, r->starttls_code);
+		return;
+	}
+	if (r->outcome == SMTP_TLS_FAILED) {
+		findings_add(fs, F_TLS_HANDSHAKE_FAILED, s, "The TLS "
+		    "handshake with %s fails: %s. Most senders then deliver "
+		    "in clear; MTA-STS and DANE senders defer.", s,
+		    r->why && r->why[0] ? r->why : "no reason given");
+		return;
+	}
+	if (!r->tls_done)
+		return;
+	expired = tf->nchain > 0 && tf->chain[0].days_left < 0;
+	if (expired)
+		findings_add(fs, F_TLS_CERT_EXPIRED, s, "The certificate of "
+		    "%s expired on %s. Opportunistic senders still deliver "
+		    "over TLS; MTA-STS and DANE senders will not.", s,
+		    tf->chain[0].not_after);
+	else if (!tf->verify_ok)
+		findings_add(fs, F_TLS_CERT_UNTRUSTED, s, "The certificate of "
+		    "%s does not verify: %s. Opportunistic senders still "
+		    "deliver over TLS; MTA-STS senders will not.", s,
+		    tf->verify_error_str ? tf->verify_error_str : "unknown");
+	if (!tf->name_ok)
+		findings_add(fs, F_TLS_CERT_NAME_MISMATCH, s, "The "
+		    "certificate of %s is not valid for %s (it names %s).", s,
+		    h->name, tf->nchain > 0 && tf->chain[0].nsan_dns > 0 ?
+		    tf->chain[0].san_dns[0] : tf->nchain > 0 ?
+		    tf->chain[0].subject : "nothing");
+	if (!expired && tf->nchain > 0 && tf->chain[0].days_left < 14)
+		findings_add(fs, F_TLS_CERT_EXPIRES_SOON, s, "The certificate "
+		    "of %s expires in %ld day(s), on %s.", s,
+		    tf->chain[0].days_left, tf->chain[0].not_after);
+	if (tf->version != NULL && (strcmp(tf->version, "TLSv1") == 0 ||
+	    strcmp(tf->version, "TLSv1.1") == 0 ||
+	    strncmp(tf->version, "SSL", 3) == 0))
+		findings_add(fs, F_TLS_OLD_VERSION, s, "%s negotiates %s.", s,
+		    tf->version);
+}

@@ -1,0 +1,39 @@
+/*
+ * json - the JSON value helpers every report file uses, so a string is
+ * written the same way everywhere.
+ *
+ * API (each returns a new json-c value the caller adds to an object or
+ * array, or NULL, which json-c writes as null):
+ *	json_str(s)		s as a JSON string; NULL when s is NULL
+ *	json_censored(s, len)	record text as a JSON string, bytes outside
+ *		printable ASCII written as \xNN; NULL when s is NULL
+ *	json_censored_str(s)	the same for a NUL-terminated s
+ *	json_hex(p, n)		malloc'ed lower-case hex digits of p[0..n)
+ *		(caller frees)
+ *	json_error(what, where, reason)	{what: where, "reason": reason},
+ *		what is "offset" or "line"
+ *	json_outcome(o)		the DNS outcome name in lower case, in a
+ *		static buffer (overwritten by the next call)
+ *	json_add(obj, key, value)	json_object_object_add
+ * Limits: json_censored quadruples the length at worst.
+ * BUGS: none known.
+ */
+#ifndef MXPROBE_JSON_H
+#define MXPROBE_JSON_H
+
+#include <stddef.h>
+
+#include "facts/dns_facts.h"
+
+struct json_object;
+
+struct json_object	*json_str(const char *);
+struct json_object	*json_censored(const char *, size_t);
+struct json_object	*json_censored_str(const char *);
+char			*json_hex(const unsigned char *, size_t);
+struct json_object	*json_error(const char *, size_t, const char *);
+const char		*json_outcome(enum dns_outcome);
+void			 json_add(struct json_object *, const char *,
+			    struct json_object *);
+
+#endif

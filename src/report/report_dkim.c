@@ -1,0 +1,148 @@
+/* report_dkim - the DKIM keys in text and JSON; see report.h */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "facts/dns_facts.h"
+#include "parse/dkim.h"
+#include "report/json.h"
+#include "report/report.h"
+#include "util/buf.h"
+
+void
+report_dkim_text(const struct dkim_facts *f, struct buf *b)
+{
+	const struct dkim_selector *s;
+	struct dkim_key *k;
+	struct buf *why;
+	size_t i, j, off;
+	int any = 0;
+
+	why = buf_new(BUF_WHY_MAX);
+	for (i = 0; i < f->nsel; i++) {
+		s = &f->sel[i];
+		if (dns_outcome_failed(s->outcome)) {
+			if (f->named)
+				buf_printf(b, "DKIM %s: lookup failed (%s)\n",
+				    s->selector, dns_outcome_name(s->outcome));
+			continue;
+		}
+		for (j = 0; s->outcome == DNS_OK && j < s->ntxt; j++) {
+			if (!dkim_record_judged(f, s, j))
+				continue;
+			any = 1;
+			buf_reset(why);
+			if (dkim_parse(s->txt[j].data, s->txt[j].len, &k, &off,
+			    why) != DKIM_OK) {
+				buf_printf(b, "DKIM %s: invalid (%s)\n",
+				    s->selector, buf_str(why));
+				continue;
+			}
+			if (k->revoked)
+				buf_printf(b, "DKIM %s: revoked\n",
+				    s->selector);
+			else
+				buf_printf(b, "DKIM %s: %s %u bits%s%s\n",
+				    s->selector, dkim_keytype_name(k->k),
+				    k->bits, k->t & DKIM_T_TESTING ?
+				    ", testing" : "",
+				    (k->h & DKIM_H_SHA1) &&
+				    !(k->h & DKIM_H_SHA256) ?
+				    ", sha1 only" : "");
+			dkim_key_free(k);
+		}
+	}
+	if (!any)
+		buf_printf(b, "DKIM: no key found at %zu selector(s)\n",
+		    f->nsel);
+	buf_free(why);
+}
+
+static struct json_object *
+dkim_record_json(const struct taglist_txt *t)
+{
+	struct json_object *o, *h;
+	struct dkim_key *k;
+	struct buf *why;
+	size_t off;
+
+	o = json_object_new_object();
+	json_add(o, "record", json_censored(t->data, t->len));
+	why = buf_new(BUF_WHY_MAX);
+	if (dkim_parse(t->data, t->len, &k, &off, why) != DKIM_OK) {
+		json_add(o, "valid", json_object_new_boolean(0));
+		json_add(o, "error", json_error("offset", off, buf_str(why)));
+		buf_free(why);
+		return o;
+	}
+	json_add(o, "valid", json_object_new_boolean(1));
+	json_add(o, "key_type",
+	    json_object_new_string(dkim_keytype_name(k->k)));
+	json_add(o, "bits", json_object_new_int((int)k->bits));
+	json_add(o, "revoked", json_object_new_boolean(k->revoked));
+	json_add(o, "usable", json_object_new_boolean(dkim_key_usable(k)));
+	json_add(o, "testing", json_object_new_boolean(
+	    (k->t & DKIM_T_TESTING) != 0));
+	json_add(o, "strict", json_object_new_boolean(
+	    (k->t & DKIM_T_STRICT) != 0));
+	json_add(o, "email", json_object_new_boolean(k->email));
+	if (k->h != 0) {
+		h = json_object_new_array();
+		if (k->h & DKIM_H_SHA1)
+			json_object_array_add(h,
+			    json_object_new_string("sha1"));
+		if (k->h & DKIM_H_SHA256)
+			json_object_array_add(h,
+			    json_object_new_string("sha256"));
+		json_add(o, "hashes", h);
+	} else
+		json_add(o, "hashes", NULL);
+	if (k->notes != NULL)
+		json_add(o, "notes", json_censored_str(k->notes));
+	dkim_key_free(k);
+	buf_free(why);
+	return o;
+}
+
+void
+report_dkim_json(const struct dkim_facts *f, struct json_object *obj)
+{
+	struct json_object *a, *o, *recs;
+	const struct dkim_selector *s;
+	char name[512];
+	size_t i, j;
+	int st;
+
+	json_add(obj, "named", json_object_new_boolean(f->named));
+	json_add(obj, "tried", json_object_new_int64((int64_t)f->nsel));
+	st = dkim_state(f);
+	json_add(obj, "usable", st < 0 ? NULL : json_object_new_boolean(st));
+	a = json_object_new_array();
+	for (i = 0; i < f->nsel; i++) {
+		s = &f->sel[i];
+		if (s->outcome == DNS_NXDOMAIN || s->outcome == DNS_NODATA)
+			continue;
+		recs = json_object_new_array();
+		for (j = 0; s->outcome == DNS_OK && j < s->ntxt; j++)
+			if (dkim_record_judged(f, s, j))
+				json_object_array_add(recs,
+				    dkim_record_json(&s->txt[j]));
+		if (s->outcome == DNS_OK &&
+		    json_object_array_length(recs) == 0) {
+			json_object_put(recs);
+			continue;
+		}
+		o = json_object_new_object();
+		json_add(o, "selector", json_censored_str(s->selector));
+		snprintf(name, sizeof(name), "%s._domainkey.%s", s->selector,
+		    f->domain);
+		json_add(o, "name", json_censored_str(name));
+		json_add(o, "outcome", json_object_new_string(
+		    json_outcome(s->outcome)));
+		json_add(o, "records", recs);
+		json_object_array_add(a, o);
+	}
+	json_add(obj, "selectors", a);
+}

@@ -1,0 +1,191 @@
+/* report_dmarc - the DMARC record in text and JSON; see report.h */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "parse/dmarc.h"
+#include "report/json.h"
+#include "report/report.h"
+#include "util/buf.h"
+
+void
+report_dmarc_text(const struct dmarc_facts *f, struct buf *b)
+{
+	struct dmarc_discovery d;
+	const struct dmarc_record *r;
+	size_t i;
+
+	dmarc_discover(f, &d);
+	switch (d.state) {
+	case DMARC_ST_FAILED:
+		buf_printf(b, "DMARC: lookup failed (%s)\n", d.why);
+		break;
+	case DMARC_ST_MISSING:
+		buf_printf(b, "DMARC: no record\n");
+		break;
+	case DMARC_ST_MULTIPLE:
+		buf_printf(b, "DMARC: %zu records at _dmarc.%s (ignored)\n",
+		    d.count, d.policy_domain);
+		break;
+	case DMARC_ST_INVALID:
+		buf_printf(b, "DMARC: invalid record at _dmarc.%s: %s\n",
+		    d.policy_domain, d.why);
+		break;
+	case DMARC_ST_FOUND:
+		r = d.rec;
+		buf_printf(b, "DMARC: _dmarc.%s%s\n  \"%s\"\n",
+		    d.policy_domain, d.inherited ? " (inherited)" : "",
+		    d.text);
+		buf_printf(b, "  p=%s sp=%s pct=%u adkim=%c aspf=%c\n",
+		    dmarc_policy_name(r->p), r->sp == DMARC_P_UNSET ?
+		    dmarc_policy_name(r->p) : dmarc_policy_name(r->sp),
+		    r->pct, r->adkim, r->aspf);
+		for (i = 0; i < r->nrua; i++)
+			buf_printf(b, "  rua %s\n", r->rua[i].uri);
+		for (i = 0; i < r->nruf; i++)
+			buf_printf(b, "  ruf %s\n", r->ruf[i].uri);
+		break;
+	}
+	dmarc_discovery_clear(&d);
+}
+
+static struct json_object *
+uri_array(const struct dmarc_uri *u, size_t n)
+{
+	struct json_object *a, *o;
+	size_t i;
+
+	a = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		o = json_object_new_object();
+		json_add(o, "uri", json_censored_str(u[i].uri));
+		json_add(o, "host", json_censored_str(u[i].host));
+		json_add(o, "limit", u[i].limit ?
+		    json_object_new_int64((int64_t)u[i].limit) : NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *
+raw_tags(const char *text)
+{
+	struct taglist *tl;
+	struct json_object *o;
+	struct buf *why;
+	size_t off, i;
+
+	why = buf_new(BUF_WHY_MAX);
+	if (taglist_parse(text, strlen(text), TAGLIST_NOCASE, &tl, &off,
+	    why) != TAGLIST_OK) {
+		buf_free(why);
+		return NULL;
+	}
+	o = json_object_new_object();
+	for (i = 0; i < taglist_count(tl); i++)
+		json_add(o, taglist_at(tl, i)->name,
+		    json_censored_str(taglist_at(tl, i)->value));
+	taglist_free(tl);
+	buf_free(why);
+	return o;
+}
+
+static struct json_object *
+dmarc_external_json(const struct dmarc_facts *f,
+    const struct dmarc_discovery *d)
+{
+	struct json_object *a, *o;
+	struct dmarc_target *t;
+	const struct dmarc_ext *e;
+	const char *v;
+	size_t n, i, k;
+
+	a = json_object_new_array();
+	n = dmarc_external_targets(d->rec, d->policy_domain, &t);
+	for (i = 0; i < n; i++) {
+		e = NULL;
+		for (k = 0; k < f->next; k++)
+			if (f->ext[k].host != NULL &&
+			    strcasecmp(f->ext[k].host, t[i].host) == 0)
+				e = &f->ext[k];
+		if (e == NULL)
+			v = "not_checked";
+		else
+			switch (dmarc_external_judge(e->lookup.outcome,
+			    e->lookup.txt, e->lookup.ntxt)) {
+			case DMARC_EXT_AUTHORIZED:
+				v = "authorized";
+				break;
+			case DMARC_EXT_UNAUTHORIZED:
+				v = "unauthorized";
+				break;
+			default:
+				v = "unknown";
+				break;
+			}
+		o = json_object_new_object();
+		json_add(o, "host", json_censored_str(t[i].host));
+		json_add(o, "query", json_censored_str(t[i].qname));
+		json_add(o, "verdict", json_object_new_string(v));
+		json_object_array_add(a, o);
+	}
+	dmarc_targets_free(t, n);
+	return a;
+}
+
+void
+report_dmarc_json(const struct dmarc_facts *f, struct json_object *obj)
+{
+	static const char *states[] = {
+		"found", "missing", "multiple", "invalid", "lookup_failed"
+	};
+	struct dmarc_discovery d;
+	const struct dmarc_record *r;
+	struct json_object *fo;
+
+	dmarc_discover(f, &d);
+	json_add(obj, "state", json_object_new_string(states[d.state]));
+	json_add(obj, "org_domain", json_censored_str(f->org_domain));
+	json_add(obj, "policy_domain", json_censored_str(d.policy_domain));
+	json_add(obj, "inherited", json_object_new_boolean(d.inherited));
+	if (d.text != NULL)
+		json_add(obj, "record", json_censored_str(d.text));
+	if (d.state == DMARC_ST_MULTIPLE)
+		json_add(obj, "count", json_object_new_int64((int64_t)d.count));
+	if (d.state == DMARC_ST_INVALID)
+		json_add(obj, "error", json_error("offset", d.erroff, d.why));
+	if (d.state == DMARC_ST_FAILED)
+		json_add(obj, "error", json_censored_str(d.why));
+	if (d.state != DMARC_ST_FOUND)
+		goto done;
+	r = d.rec;
+	json_add(obj, "tags", raw_tags(d.text));
+	json_add(obj, "p", json_object_new_string(dmarc_policy_name(r->p)));
+	json_add(obj, "sp", json_object_new_string(dmarc_policy_name(
+	    r->sp != DMARC_P_UNSET ? r->sp : r->p)));
+	json_add(obj, "pct", json_object_new_int((int)r->pct));
+	json_add(obj, "adkim", json_object_new_string(r->adkim == 's' ? "s" :
+	    "r"));
+	json_add(obj, "aspf", json_object_new_string(r->aspf == 's' ? "s" :
+	    "r"));
+	fo = json_object_new_array();
+	if (r->fo & DMARC_FO_0)
+		json_object_array_add(fo, json_object_new_string("0"));
+	if (r->fo & DMARC_FO_1)
+		json_object_array_add(fo, json_object_new_string("1"));
+	if (r->fo & DMARC_FO_D)
+		json_object_array_add(fo, json_object_new_string("d"));
+	if (r->fo & DMARC_FO_S)
+		json_object_array_add(fo, json_object_new_string("s"));
+	json_add(obj, "fo", fo);
+	json_add(obj, "rf", json_censored_str(r->rf));
+	json_add(obj, "ri", json_object_new_int64((int64_t)r->ri));
+	json_add(obj, "rua", uri_array(r->rua, r->nrua));
+	json_add(obj, "ruf", uri_array(r->ruf, r->nruf));
+	json_add(obj, "external", dmarc_external_json(f, &d));
+done:
+	dmarc_discovery_clear(&d);
+}

@@ -1,0 +1,141 @@
+/* report_mtasts - MTA-STS record and policy, text and JSON; see report.h */
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "facts/dns_facts.h"
+#include "analyze/analyze.h"
+#include "parse/mtasts.h"
+#include "report/json.h"
+#include "report/report.h"
+#include "util/buf.h"
+
+void
+report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
+{
+	struct mtasts_txt *t = NULL;
+	struct mtasts_policy *pol = NULL;
+	struct buf *why;
+	size_t idx = 0, n, off, line, i;
+
+	why = buf_new(BUF_WHY_MAX);
+	if (dns_outcome_failed(f->txt_outcome)) {
+		buf_printf(b, "MTA-STS: lookup failed (%s)\n",
+		    dns_outcome_name(f->txt_outcome));
+		goto done;
+	}
+	n = f->txt_outcome == DNS_OK ? mtasts_txt_select(f->txt, f->ntxt,
+	    &idx) : 0;
+	if (n == 0)
+		buf_printf(b, "MTA-STS: no record\n");
+	else if (n > 1)
+		buf_printf(b, "MTA-STS: %zu records (ignored)\n", n);
+	else if (mtasts_txt_parse(f->txt[idx].data, f->txt[idx].len, &t,
+	    &off, why) != MTASTS_OK)
+		buf_printf(b, "MTA-STS: invalid record (%s)\n", buf_str(why));
+	else
+		buf_printf(b, "MTA-STS: id=%s\n", t->id);
+	if (f->fetch == MTASTS_FETCH_NOT_TRIED)
+		goto done;
+	if (f->fetch != MTASTS_FETCH_OK) {
+		buf_printf(b, "  policy: ");
+		analyze_mtasts_fetch(f, b);
+		buf_printf(b, "\n");
+		goto done;
+	}
+	buf_reset(why);
+	if (mtasts_policy_parse(f->body, f->body_len, &pol, &line, why) !=
+	    MTASTS_OK) {
+		buf_printf(b, "  policy: invalid (line %zu: %s)\n", line,
+		    buf_str(why));
+		goto done;
+	}
+	buf_printf(b, "  policy: mode %s, max_age %lu\n",
+	    mtasts_mode_name(pol->mode), (unsigned long)pol->max_age);
+	for (i = 0; i < pol->nmx; i++)
+		buf_printf(b, "  mx %s\n", pol->mx[i]);
+done:
+	mtasts_txt_free(t);
+	mtasts_policy_free(pol);
+	buf_free(why);
+}
+
+void
+report_mtasts_json(const struct mtasts_facts *f, struct json_object *obj)
+{
+	struct json_object *p, *a, *o;
+	struct mtasts_txt *t = NULL;
+	struct mtasts_policy *pol = NULL;
+	struct buf *why;
+	size_t n, idx = 0, off, line, i;
+	const char *state;
+
+	why = buf_new(BUF_WHY_MAX);
+	n = f->txt_outcome == DNS_OK ? mtasts_txt_select(f->txt, f->ntxt,
+	    &idx) : 0;
+	if (f->txt_outcome != DNS_OK && f->txt_outcome != DNS_NODATA &&
+	    f->txt_outcome != DNS_NXDOMAIN)
+		state = "lookup_failed";
+	else if (n == 0)
+		state = "missing";
+	else if (n > 1)
+		state = "multiple";
+	else if (mtasts_txt_parse(f->txt[idx].data, f->txt[idx].len, &t,
+	    &off, why) != MTASTS_OK)
+		state = "invalid";
+	else
+		state = "found";
+	json_add(obj, "state", json_object_new_string(state));
+	if (n == 1) {
+		json_add(obj, "record", json_censored(f->txt[idx].data,
+		    f->txt[idx].len));
+		if (t != NULL)
+			json_add(obj, "id", json_censored_str(t->id));
+		else
+			json_add(obj, "error", json_error("offset", off,
+			    buf_str(why)));
+	}
+	json_add(obj, "fetch", json_object_new_string(
+	    mtasts_fetch_name(f->fetch)));
+	json_add(obj, "http_status", f->http_status ?
+	    json_object_new_int(f->http_status) : NULL);
+	if (f->fetch_detail != NULL)
+		json_add(obj, "fetch_detail",
+		    json_censored_str(f->fetch_detail));
+	if (f->fetch == MTASTS_FETCH_OK) {
+		buf_reset(why);
+		if (mtasts_policy_parse(f->body, f->body_len, &pol, &line,
+		    why) != MTASTS_OK)
+			json_add(obj, "policy_error", json_error("line", line,
+			    buf_str(why)));
+		else {
+			p = json_object_new_object();
+			json_add(p, "mode", json_object_new_string(
+			    mtasts_mode_name(pol->mode)));
+			json_add(p, "max_age", json_object_new_int64(
+			    (int64_t)pol->max_age));
+			a = json_object_new_array();
+			for (i = 0; i < pol->nmx; i++)
+				json_object_array_add(a,
+				    json_censored_str(pol->mx[i]));
+			json_add(p, "mx", a);
+			json_add(obj, "policy", p);
+		}
+	}
+	a = json_object_new_array();
+	for (i = 0; i < f->nmx; i++) {
+		o = json_object_new_object();
+		json_add(o, "host", json_censored_str(f->mx[i].host));
+		json_add(o, "covered", pol == NULL ? NULL :
+		    json_object_new_boolean(mtasts_policy_covers(pol,
+		    f->mx[i].host)));
+		json_add(o, "cert_valid", f->mx[i].cert_valid < 0 ? NULL :
+		    json_object_new_boolean(f->mx[i].cert_valid));
+		json_object_array_add(a, o);
+	}
+	json_add(obj, "mx", a);
+	mtasts_txt_free(t);
+	mtasts_policy_free(pol);
+	buf_free(why);
+}

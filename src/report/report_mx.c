@@ -1,0 +1,89 @@
+/* report_mx - the MX answer and its exchangers, text and JSON (report.h) */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "facts/dns_facts.h"
+#include "facts/mx_facts.h"
+#include "report/json.h"
+#include "report/report.h"
+#include "util/buf.h"
+
+void
+report_mx_text(const struct mx_set *mx, struct buf *out)
+{
+	const struct mx_host *h;
+	size_t i, j;
+
+	buf_printf(out, "\nMX\n");
+	if (mx == NULL) {
+		buf_printf(out, "  MX lookup did not finish in time\n");
+		return;
+	}
+	if (mx->outcome != DNS_OK && mx->outcome != DNS_NODATA) {
+		buf_printf(out, "  MX lookup: %s\n",
+		    dns_outcome_name(mx->outcome));
+		return;
+	}
+	if (mx->implicit)
+		buf_printf(out, "  no MX record: senders use the domain's "
+		    "own address (implicit MX)\n");
+	else
+		buf_printf(out, "  TTL %u s%s\n", mx->ttl,
+		    mx->ad ? ", DNSSEC-authenticated" : "");
+	for (i = 0; i < mx->nhost; i++) {
+		h = &mx->hosts[i];
+		if (strcmp(h->name, ".") == 0) {
+			buf_printf(out, "  %5u .  (null MX)\n", h->pref);
+			continue;
+		}
+		buf_printf(out, "  %5u %s", h->pref, h->name);
+		if (h->canonical)
+			buf_printf(out, "  (CNAME -> %s)", h->canonical);
+		buf_printf(out, "\n");
+		for (j = 0; j < h->naddr; j++)
+			buf_printf(out, "          %s\n", h->addrs[j].text);
+		if (h->naddr == 0 && !h->ip_literal)
+			buf_printf(out, "          no address (A %s, AAAA "
+			    "%s)\n", dns_outcome_name(h->a_out),
+			    dns_outcome_name(h->aaaa_out));
+	}
+}
+
+json_object *
+report_mx_host_json(const struct mx_host *h)
+{
+	json_object *o, *a, *e;
+	size_t i;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "host", json_str(h->name));
+	json_object_object_add(o, "preference", json_object_new_int(h->pref));
+	json_object_object_add(o, "group", json_object_new_int(
+	    (int32_t)h->group));
+	a = json_object_new_array();
+	for (i = 0; i < h->naddr; i++)
+		json_object_array_add(a, json_str(h->addrs[i].text));
+	json_object_object_add(o, "addresses", a);
+	a = json_object_new_array();
+	for (i = 0; i < h->naddr; i++) {
+		e = json_object_new_object();
+		json_object_object_add(e, "address",
+		    json_str(h->addrs[i].text));
+		json_object_object_add(e, "family", json_object_new_int(
+		    h->addrs[i].family == 2 ? 4 : 6));
+		json_object_object_add(e, "ttl", json_object_new_int64(
+		    h->addrs[i].ttl));
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(o, "address_records", a);
+	json_object_object_add(o, "a_lookup",
+	    json_str(dns_outcome_name(h->a_out)));
+	json_object_object_add(o, "aaaa_lookup",
+	    json_str(dns_outcome_name(h->aaaa_out)));
+	json_object_object_add(o, "cname", json_str(h->canonical));
+	json_object_object_add(o, "ip_literal",
+	    json_object_new_boolean(h->ip_literal));
+	json_object_object_add(o, "dnssec", json_object_new_boolean(h->ad));
+	return o;
+}

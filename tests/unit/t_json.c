@@ -1,0 +1,93 @@
+/*
+ * Unit tests for src/report/json.c: the one JSON string helper of the
+ * reports. NULL stays null, record text is censored to printable ASCII,
+ * hex is lower case, errors carry their position and reason.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "net/dns.h"
+#include "report/json.h"
+#include "tap.h"
+
+/* The value as JSON text, or "null"; frees the value. */
+static char *
+text(struct json_object *o)
+{
+	char *s;
+
+	s = strdup(o != NULL ? json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) :
+	    "null");
+	json_object_put(o);
+	return s;
+}
+
+static const struct {
+	const char	*name;
+	const char	*in;
+	size_t		 len;
+	const char	*want;
+} censored[] = {
+	{ "printable text unchanged", "v=DMARC1; p=reject", 18,
+	    "\"v=DMARC1; p=reject\"" },
+	{ "control byte as \\xNN", "a\001b", 3, "\"a\\\\x01b\"" },
+	{ "NUL inside the record", "a\0b", 3, "\"a\\\\x00b\"" },
+	{ "high byte as \\xNN", "\xc3\xa9", 2, "\"\\\\xc3\\\\xa9\"" },
+	{ "DEL as \\xNN", "\177", 1, "\"\\\\x7f\"" },
+	{ "quote escaped by json-c", "\"", 1, "\"\\\"\"" },
+	{ "empty", "", 0, "\"\"" },
+};
+
+int
+main(void)
+{
+	char *s;
+	size_t i;
+	struct json_object *o;
+	static const unsigned char bytes[] = { 0x00, 0x0f, 0xab, 0xff };
+
+	s = text(json_str(NULL));
+	is_str(s, "null", "json_str(NULL) is null");
+	free(s);
+	s = text(json_str("a\001b"));
+	is_str(s, "\"a\\u0001b\"", "json_str does not censor");
+	free(s);
+	for (i = 0; i < sizeof(censored) / sizeof(censored[0]); i++) {
+		s = text(json_censored(censored[i].in, censored[i].len));
+		is_str(s, censored[i].want, censored[i].name);
+		free(s);
+	}
+	ok(json_censored(NULL, 5) == NULL, "json_censored(NULL) is null");
+	ok(json_censored_str(NULL) == NULL, "json_censored_str(NULL) is null");
+	s = text(json_censored_str("x\ty"));
+	is_str(s, "\"x\\\\x09y\"", "json_censored_str stops at NUL, censors");
+	free(s);
+
+	s = json_hex(bytes, sizeof(bytes));
+	is_str(s, "000fabff", "json_hex lower case, two digits per byte");
+	free(s);
+	s = json_hex(bytes, 0);
+	is_str(s, "", "json_hex of nothing is empty");
+	free(s);
+
+	s = text(json_error("offset", 7, "bad\001tag"));
+	is_str(s, "{\"offset\":7,\"reason\":\"bad\\\\x01tag\"}",
+	    "json_error: position and censored reason");
+	free(s);
+	s = text(json_error("line", 0, NULL));
+	is_str(s, "{\"line\":0,\"reason\":null}", "json_error without reason");
+	free(s);
+
+	is_str(json_outcome(DNS_SERVFAIL), "servfail", "outcome lower case");
+	is_str(json_outcome(DNS_NXDOMAIN), "nxdomain", "outcome NXDOMAIN");
+
+	o = json_object_new_object();
+	json_add(o, "k", json_str("v"));
+	s = text(o);
+	is_str(s, "{\"k\":\"v\"}", "json_add adds a member");
+	free(s);
+	return tap_done();
+}
