@@ -267,7 +267,12 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	o->colour = -1;
 	o->parallel = 16;
 	opterr = 0;
-	optind = 1;
+	/*
+	 * 0, not 1: glibc, musl and OpenBSD then reset their position
+	 * inside a cluster of short options too, which otherwise still
+	 * points into the previous argument vector.
+	 */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, ":d:46vhq", longopts, NULL)) != -1)
 	{
 		switch (c) {

@@ -282,7 +282,11 @@ dns_wire_parse(const unsigned char *msg, size_t len, struct dns_msg *m,
 	m->ad = (flags >> 5) & 1;
 	m->cd = (flags >> 4) & 1;
 	m->rcode = flags & 0xf;
-	for (i = 0; i < qd; i++) {
+	/*
+	 * QDCOUNT is the peer's word: stop at the first error rather than
+	 * go on 65,535 times allocating empty names past the end.
+	 */
+	for (i = 0; i < qd && c.err == NULL; i++) {
 		owner = getname(&c);
 		if (i == 0) {
 			m->qname = owner;
@@ -323,7 +327,11 @@ dns_wire_parse(const unsigned char *msg, size_t len, struct dns_msg *m,
 			dns_rr_free(&rr);
 			goto fail;
 		}
-		m->rr = xreallocarray(m->rr, m->nrr + 1, sizeof(*m->rr));
+		/* Capacity doubles: it is nrr whenever nrr is 0 or a power
+		 * of two, so 512 answers cost 10 reallocations, not 512. */
+		if ((m->nrr & (m->nrr - 1)) == 0)
+			m->rr = xreallocarray(m->rr,
+			    m->nrr == 0 ? 1 : m->nrr * 2, sizeof(*m->rr));
 		m->rr[m->nrr++] = rr;
 	}
 	return 0;

@@ -59,6 +59,11 @@ Behaviours (extra options in brackets):
                     the ok session
   endless           "220-" banner lines every [pace=MS, 100] ms until the
                     client goes away (or life runs out)
+  drip              the banner one byte every [pace=MS, 1000] ms, then the
+                    ok session
+  nulbytes          a banner with NUL bytes and invalid UTF-8, then the ok
+                    session
+  ehlo_lines        an EHLO reply of [lines=N, 10000] keyword lines
   reset             accept, then RST at once (SO_LINGER 0)
   drop_after_ehlo   close on the first EHLO without answering it
                     [reply=1: answer it, then close]
@@ -110,13 +115,13 @@ BEHAVIOURS = {
     "multiline_banner", "ehlo_reject", "ehlo_helo_reject", "nostarttls",
     "starttls_reject", "tls_fail", "tls_drop", "expired", "wrongname",
     "selfsigned", "hugeline", "endless", "reset", "drop_after_ehlo",
-    "silent_after_ehlo", "blackhole",
+    "silent_after_ehlo", "blackhole", "drip", "nulbytes", "ehlo_lines",
 }
 
 # Behaviours whose STARTTLS completes with the lab's good certificate:
 # they need cert=NAME.  The bad-cert ones use fixed files.
 NEEDS_CERT = {"ok", "slow_banner", "multiline_banner", "hugeline",
-              "drop_after_ehlo", "silent_after_ehlo"}
+              "drop_after_ehlo", "silent_after_ehlo", "drip", "nulbytes"}
 FIXED_CERT = {"expired": "expired", "wrongname": "wrongname",
               "selfsigned": "selfsigned"}
 
@@ -450,6 +455,19 @@ class Session:
                      for i in range(1, n)]
             await self.reply(220, *lines, text)
             return
+        if b == "drip":
+            # One byte every pace ms (1 s by default).
+            pace = self.lst.intopt("pace", 1000) / 1000
+            for ch in ("220 %s\r\n" % text).encode("utf-8"):
+                await self.send(bytes([ch]))
+                await asyncio.sleep(pace)
+            return
+        if b == "nulbytes":
+            # NUL bytes and invalid UTF-8 (a lone continuation byte, an
+            # overlong form, a Latin-1 e acute) in the banner.
+            await self.send(b"220 " + self.host.encode("ascii") +
+                            b" \x00ESMTP \x80\xc0\xaf caf\xe9 \x00\r\n")
+            return
         if b == "hugeline":
             total = self.lst.intopt("bytes", 1048576, 1, 1 << 30)
             pace = self.lst.intopt("pace", 50) / 1000
@@ -513,6 +531,11 @@ class Session:
                 await self.reply(500, "5.5.2 Command not recognized")
 
     async def ehlo_reply(self):
+        if self.lst.behaviour == "ehlo_lines":
+            n = self.lst.intopt("lines", 10000, 1, 1000000)
+            await self.reply(250, self.host,
+                             *["X-LINE-%d" % i for i in range(n)])
+            return
         kw = self.lst.ehlo_keywords()
         if self.in_tls:
             # RFC 3207 4.2: no STARTTLS once TLS is up.
