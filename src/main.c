@@ -32,6 +32,7 @@
 #include "analyze/score.h"
 #include "net/tls.h"
 #include "util/xalloc.h"
+#include "util/i18n.h"
 
 /*
  * One run over one domain (single mode) or many (--batch): at most
@@ -464,6 +465,7 @@ main(int argc, char **argv)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	i18n_init();
 	memset(&r, 0, sizeof(r));
 	memset(&co, 0, sizeof(co));
 	memset(&pc, 0, sizeof(pc));

@@ -5,6 +5,7 @@
 #include "net/dns.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
+#include "util/i18n.h"
 #include "probe/probe_mx.h"
 #include "report/report.h"
 #include "analyze/score.h"
@@ -159,7 +160,7 @@ fixes_section(const struct report *r, struct buf *out)
 			continue;
 		if (shown++ == 0)
 			buf_printf(out, "\nWhat to fix, most important first\n");
-		buf_printf(out, "  %d. %s", shown, d->remedy);
+		buf_printf(out, "  %d. %s", shown, _(d->remedy));
 		if (r->score->points[idx[k]] > 0)
 			buf_printf(out, " [+%d]", r->score->points[idx[k]]);
 		buf_printf(out, "\n     (%s; %s)\n", d->code, d->ref);
