@@ -9,6 +9,7 @@
 
 #include "util/buf.h"
 #include "app/cli.h"
+#include "app/idn.h"
 #include "probe/probe_auth.h"
 #include "parse/spf.h"
 #include "util/xalloc.h"
@@ -207,9 +208,13 @@ seconds(const char *s, unsigned *ms)
 int
 cli_domain_check(const char *name, char *out, size_t outlen, struct buf *why)
 {
-	size_t len = strlen(name), lab = 0, i;
+	size_t len, lab = 0, i;
 	unsigned char c;
+	char alabel[256];
 
+	if ((name = idn_domain(name, alabel, sizeof(alabel), why)) == NULL)
+		return -1;
+	len = strlen(name);
 	if (len > 0 && name[len - 1] == '.')
 		len--;
 	if (len == 0) {
