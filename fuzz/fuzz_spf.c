@@ -2,13 +2,14 @@
  * fuzz_spf - TXT text into the SPF record parser, then every parsed
  * domain-spec through the macro expander. A record or a positioned error
  * with a reason; parsed specs expand, and a result with dots is cut to
- * SPF_DOMAIN_MAX octets.
+ * DNAME_MAX octets.
  */
 #include <string.h>
 
 #include "fuzz.h"
 #include "util/buf.h"
 #include "parse/spf.h"
+#include "util/dname.h"
 
 const char	fuzz_corpus[] = "spf";
 const unsigned	fuzz_mutations = 20000;
@@ -20,7 +21,7 @@ expands(const char *spec, const struct spf_macro_ctx *ctx, struct buf *out,
 	buf_reset(out);
 	if (spf_macro_expand(spec, ctx, SPF_MACRO_DOMAIN, out, why) != 0)
 		return 0;
-	return buf_len(out) <= SPF_DOMAIN_MAX ||
+	return buf_len(out) <= DNAME_MAX ||
 	    strchr(buf_str(out), '.') == NULL;
 }
 

@@ -24,6 +24,7 @@
 #include "probe/probe.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/i18n.h"
 
 static void
 cutover_from_cli(const struct cli *o, struct cutover_opts *co)
@@ -73,6 +74,7 @@ main(int argc, char **argv)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	i18n_init();
 	memset(&b, 0, sizeof(b));
 	memset(&co, 0, sizeof(co));
 	memset(&pc, 0, sizeof(pc));

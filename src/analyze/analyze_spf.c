@@ -15,12 +15,6 @@
 #include "facts/spf_facts.h"
 #include "util/xalloc.h"
 
-static const char *
-node_name(const struct spf_node *n)
-{
-	return n->via ? n->via : n->domain;
-}
-
 static void
 analyze_node(const struct spf_node *n, struct findings *fs, int *ptr_seen)
 {

@@ -4,6 +4,7 @@
 
 #include "util/buf.h"
 #include "analyze/findings.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 static const struct finding_def defs[] = {

@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/dname.h"
 #include "app/cli.h"
+#include "app/idn.h"
 #include "probe/probe_auth.h"
 #include "parse/spf.h"
 #include "util/xalloc.h"
@@ -208,8 +209,13 @@ seconds(const char *s, unsigned *ms)
 int
 cli_domain_check(const char *name, char *out, size_t outlen, struct buf *why)
 {
-	size_t len = strlen(name), pos, i;
+	size_t len, pos, i;
+	char alabel[256];
 
+	/* A U-label name becomes its A-label form first (app/idn.c). */
+	if ((name = idn_domain(name, alabel, sizeof(alabel), why)) == NULL)
+		return -1;
+	len = strlen(name);
 	switch (dname_check(name, len, DNAME_FINAL_DOT | DNAME_UNDERSCORE,
 	    &pos)) {
 	case DNAME_OK:

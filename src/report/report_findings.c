@@ -13,6 +13,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 
 /* ANSI colours, only when the caller says the output is a terminal. */
 const char *
@@ -111,7 +112,7 @@ report_fixes_text(const struct report *r, struct buf *out)
 			continue;
 		if (shown++ == 0)
 			buf_printf(out, "\nWhat to fix, most important first\n");
-		buf_printf(out, "  %d. %s", shown, d->remedy);
+		buf_printf(out, "  %d. %s", shown, _(d->remedy));
 		if (r->score->points[idx[k]] > 0)
 			buf_printf(out, " [+%d]", r->score->points[idx[k]]);
 		buf_printf(out, "\n     (%s; %s)\n", d->code, d->ref);

@@ -45,6 +45,13 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              resolver validating  ask the lab's validating unbound (which
                                  sets AD for the signed zones) instead
                                  of NSD
+             env NAME=VALUE      run mxprobe with this environment
+                                 variable (env LANG=ja_JP.UTF-8: the
+                                 Japanese messages; the run is skipped,
+                                 visibly, where that locale is missing).
+                                 Otherwise mxprobe runs in the C locale,
+                                 with the build tree's message catalogues
+                                 (MXPROBE_LOCALEDIR, tests/locale)
   postfix  optional: "ADDR NAME": a real Postfix on ADDR for this scenario
            (skipped, visibly, where Postfix is not installed)
 
@@ -700,10 +707,39 @@ def scenario_args(lab, zone, exp):
     return args, text
 
 
+def locale_missing(name):
+    """Whether the locale NAME (ja_JP.UTF-8) is not installed."""
+    r = subprocess.run(["locale", "-a"], capture_output=True, text=True)
+    have = [l.lower().replace("-", "") for l in r.stdout.split()]
+    return name.lower().replace("-", "") not in have
+
+
+def mxprobe_env(exp):
+    """The environment of one run: the C locale unless the scenario says
+    otherwise, the build tree's catalogues."""
+    env = dict(os.environ)
+    for k in ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_CTYPE"):
+        env.pop(k, None)
+    env.setdefault("MXPROBE_LOCALEDIR", os.path.join(BUILD, "tests",
+                                                     "locale"))
+    for kw, rest in exp:
+        if kw == "env":
+            k, _, v = rest.partition("=")
+            env[k] = v
+    return env
+
+
 def run_one(lab, zone, name, exp):
     args, text = scenario_args(lab, zone, exp)
+    env = mxprobe_env(exp)
+    for kw, rest in exp:
+        if kw == "env" and rest.split("=")[0] in ("LANG", "LC_ALL") and \
+                locale_missing(rest.partition("=")[2]):
+            return [("skip", "%s: runs under %s" % (name, rest),
+                     "the locale is not installed (locale-gen)")]
     try:
-        p = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        p = subprocess.run(args, capture_output=True, text=True, timeout=60,
+                           env=env)
     except subprocess.TimeoutExpired:
         return [(False, "%s: mxprobe finishes" % name, "hung for 60 s")]
     out = []
@@ -725,7 +761,7 @@ def run_one(lab, zone, name, exp):
                     "%s: score %s is 100 less the points of its findings"
                     % (name, sc["value"]), "points sum to %d" % lost))
     for kw, rest in exp:
-        if kw in ("args", "domain", "resolver"):
+        if kw in ("args", "domain", "resolver", "env"):
             continue
         if kw == "exit":
             out.append((p.returncode == int(rest),
@@ -932,7 +968,8 @@ def main():
                         for binary in (MXPROBE, old):
                             r = subprocess.run([binary] + form[1:],
                                                capture_output=True,
-                                               text=True, timeout=60)
+                                               text=True, timeout=60,
+                                               env=mxprobe_env(exp))
                             outs.append((r.returncode, mask(r.stdout),
                                          mask(r.stderr)))
                         if outs[0] != outs[1]:

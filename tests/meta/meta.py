@@ -6,14 +6,15 @@ sources, so a finding or an option added without its documentation
 fails here:
 
 - `mxprobe --list-findings` lists exactly the codes of src/analyze/catalogue.def;
-- every code is in doc/mxprobe-findings.7 and doc/findings.md, and the
-  generated documents (those two and the generated part of
-  doc/scoring.md) are what tests/meta/gen-findings-doc.py makes now;
+- every code is in doc/mxprobe-findings.7, doc/ja/mxprobe-findings.7 and
+  doc/findings.md, and the generated documents (those three and the
+  generated part of doc/scoring.md) are what
+  tests/meta/gen-findings-doc.py makes now;
 - every option of the getopt table in src/app/cli.c (long and short) is in
-  doc/mxprobe.1's option list, in `mxprobe --help`, in README.md's option
-  table and in contrib/mxprobe.bash-completion, and none of them lists an
-  option that no longer exists;
-- EXIT STATUS of doc/mxprobe.1 lists 0, 1, 2 and 3;
+  doc/mxprobe.1's and doc/ja/mxprobe.1's option lists, in `mxprobe --help`,
+  in README.md's option table and in contrib/mxprobe.bash-completion, and
+  none of them lists an option that no longer exists;
+- EXIT STATUS of doc/mxprobe.1 and doc/ja/mxprobe.1 lists 0, 1, 2 and 3;
 - the manual pages pass mandoc -Tlint (or groff -ww when mandoc is not
   installed);
 - the bash completion completes options and --color's values.
@@ -104,6 +105,11 @@ def check_findings():
        "missing: %s" % missing(codes, in_man))
     ok(not missing(in_man, codes), "doc/mxprobe-findings.7 lists no "
        "unknown code", "unknown: %s" % missing(in_man, codes))
+    man = read("doc/ja/mxprobe-findings.7")
+    in_man = set(re.findall(r"^\.It Sy ([A-Z][A-Z0-9_]*)$", man, re.M))
+    ok(in_man == set(codes), "doc/ja/mxprobe-findings.7 lists every code "
+       "and no other", "missing: %s; unknown: %s" % (
+           missing(codes, in_man), missing(in_man, codes)))
     md = read("doc/findings.md")
     in_md = set(re.findall(r"^### `([A-Z][A-Z0-9_]*)`$", md, re.M))
     ok(not missing(codes, in_md), "every code is in doc/findings.md",
@@ -117,7 +123,8 @@ def check_findings():
                             "--mxprobe", MXPROBE, "--outdir", tmp],
                            capture_output=True, text=True)
         ok(g.returncode == 0, "gen-findings-doc.py runs", g.stderr)
-        for name in ("mxprobe-findings.7", "findings.md", "scoring.md"):
+        for name in ("mxprobe-findings.7", "findings.md", "scoring.md",
+                     "ja/mxprobe-findings.7"):
             d = subprocess.run(["diff", "-u",
                                 os.path.join(SRC, "doc", name),
                                 os.path.join(tmp, name)],
@@ -155,18 +162,21 @@ def check_options():
     ok(len(longs) > 10 and len(shorts) > 0,
        "the getopt table of src/app/cli.c is found", (longs, shorts))
 
-    man = read("doc/mxprobe.1")
-    items = "\n".join(l for l in man.splitlines() if l.startswith(".It "))
-    man_longs = re.findall(r"\bFl -([a-z0-9][a-z0-9-]*)", items)
-    man_shorts = re.findall(r"\bFl ([A-Za-z0-9])(?=\s|$)", items)
-    ok(not missing(longs, man_longs), "every long option is in "
-       "doc/mxprobe.1", "missing: %s" % missing(longs, man_longs))
-    ok(not missing(shorts, man_shorts), "every short option is in "
-       "doc/mxprobe.1", "missing: %s" % missing(shorts, man_shorts))
-    ok(not missing(man_longs, longs) and not missing(man_shorts, shorts),
-       "doc/mxprobe.1 lists no option that does not exist",
-       "unknown: %s" % (missing(man_longs, longs) +
-                        missing(man_shorts, shorts)))
+    for page in ("doc/mxprobe.1", "doc/ja/mxprobe.1"):
+        man = read(page)
+        items = "\n".join(l for l in man.splitlines()
+                          if l.startswith(".It "))
+        man_longs = re.findall(r"\bFl -([a-z0-9][a-z0-9-]*)", items)
+        man_shorts = re.findall(r"\bFl ([A-Za-z0-9])(?=\s|$)", items)
+        ok(not missing(longs, man_longs), "every long option is in "
+           "%s" % page, "missing: %s" % missing(longs, man_longs))
+        ok(not missing(shorts, man_shorts), "every short option is in "
+           "%s" % page, "missing: %s" % missing(shorts, man_shorts))
+        ok(not missing(man_longs, longs) and
+           not missing(man_shorts, shorts),
+           "%s lists no option that does not exist" % page,
+           "unknown: %s" % (missing(man_longs, longs) +
+                            missing(man_shorts, shorts)))
 
     p = subprocess.run([MXPROBE, "--help"], capture_output=True, text=True)
     ok(p.returncode == 0, "--help exits 0", p.returncode)
@@ -243,32 +253,34 @@ def check_completion():
 
 # -- exit status and lint --------------------------------------------------
 def check_exit_status():
-    man = read("doc/mxprobe.1")
-    m = re.search(r"^\.Sh EXIT STATUS$(.*?)^\.Sh ", man, re.M | re.S)
-    sec = m.group(1) if m else ""
-    got = re.findall(r"^\.It ([0-9]+)$", sec, re.M)
-    ok(got == ["0", "1", "2", "3"], "EXIT STATUS of doc/mxprobe.1 lists "
-       "0, 1, 2, 3", "found: %s" % got)
-    ok(all(w in sec for w in ("OK", "WARNING", "CRITICAL", "UNKNOWN")),
-       "EXIT STATUS names OK, WARNING, CRITICAL, UNKNOWN")
+    for page in ("doc/mxprobe.1", "doc/ja/mxprobe.1"):
+        man = read(page)
+        m = re.search(r"^\.Sh EXIT STATUS$(.*?)^\.Sh ", man, re.M | re.S)
+        sec = m.group(1) if m else ""
+        got = re.findall(r"^\.It ([0-9]+)$", sec, re.M)
+        ok(got == ["0", "1", "2", "3"], "EXIT STATUS of %s lists "
+           "0, 1, 2, 3" % page, "found: %s" % got)
+        ok(all(w in sec for w in ("OK", "WARNING", "CRITICAL", "UNKNOWN")),
+           "EXIT STATUS of %s names OK, WARNING, CRITICAL, UNKNOWN" % page)
 
 
 def check_lint():
     pages = [os.path.join(SRC, "doc", p)
-             for p in ("mxprobe.1", "mxprobe-findings.7")]
+             for p in ("mxprobe.1", "mxprobe-findings.7", "ja/mxprobe.1",
+                       "ja/mxprobe-findings.7")]
     if shutil.which("mandoc"):
         for p in pages:
             r = subprocess.run(["mandoc", "-Tlint", "-W", "warning", p],
                                capture_output=True, text=True)
             ok(r.returncode == 0 and not r.stdout.strip() and
                not r.stderr.strip(), "mandoc -Tlint %s" %
-               os.path.basename(p), r.stdout + r.stderr)
+               os.path.relpath(p, SRC), r.stdout + r.stderr)
     elif shutil.which("groff"):
         for p in pages:
             r = subprocess.run(["groff", "-mdoc", "-ww", "-z", p],
                                capture_output=True, text=True)
             ok(r.returncode == 0 and not r.stderr.strip(),
-               "groff -mdoc -ww %s" % os.path.basename(p), r.stderr)
+               "groff -mdoc -ww %s" % os.path.relpath(p, SRC), r.stderr)
     else:
         skip("manual pages lint clean", "neither mandoc nor groff installed")
 

@@ -19,7 +19,7 @@ static const struct {
 	{ "empty label", "a..b", NULL },
 	{ "leading dot", ".a.b", NULL },
 	{ "space", "a b.com", NULL },
-	{ "non-ASCII", "b\xc3\xbc" "cher.de", NULL },
+	{ "U-label", "b\xc3\xbc" "cher.de", "xn--bcher-kva.de" },
 	{ "label of 63", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaa.com", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaa.com" },

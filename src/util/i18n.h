@@ -1,0 +1,57 @@
+/*
+ * i18n - the gettext macros.
+ *
+ * Purpose: one place for the message-translation macros, so that a file
+ * marks its user-visible strings the same way whether or not the build
+ * has NLS (configure --disable-nls).
+ *
+ *	_("text")	the text in the user's language (LC_MESSAGES); the
+ *			literal itself when there is no translation or no NLS
+ *	N_("text")	marks a string for xgettext where a call cannot
+ *			stand (a static initialiser such as catalogue.def);
+ *			the place that prints it writes _(s)
+ *
+ * English is the source language and the default. Output meant for
+ * programs (--json, --list-findings, --nagios status words) prints the
+ * untranslated strings. main() calls setlocale() and bindtextdomain();
+ * the catalogue directory is LOCALEDIR, or MXPROBE_LOCALEDIR when set
+ * (the tests use a catalogue built in the build tree).
+ */
+#ifndef MXPROBE_I18N_H
+#define MXPROBE_I18N_H
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+
+#ifdef ENABLE_NLS
+#include <libintl.h>
+#define _(s)	gettext(s)
+#else
+#define _(s)	((const char *)(s))
+#endif
+#define N_(s)	s
+
+/*
+ * The user's locale for messages and character classes; numbers stay in
+ * the C locale, so that "0.5" parses and JSON and the score print the
+ * same everywhere.
+ */
+static inline void
+i18n_init(void)
+{
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+#ifdef ENABLE_NLS
+	{
+		const char *dir = getenv("MXPROBE_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ? dir :
+		    LOCALEDIR);
+		textdomain(PACKAGE);
+	}
+#endif
+}
+
+#endif
