@@ -74,7 +74,7 @@ main(int argc, char **argv)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	i18n_init();
+	env_locale_init();
 	memset(&b, 0, sizeof(b));
 	memset(&co, 0, sizeof(co));
 	memset(&pc, 0, sizeof(pc));

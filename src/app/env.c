@@ -3,12 +3,14 @@
 #include <json-c/json.h>
 #include <libpsl.h>
 #include <stdio.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "app/cli.h"
 #include "app/env.h"
+#include "util/i18n.h"
 #include "parse/dmarc.h"
 #include "util/buf.h"
 
@@ -101,4 +103,25 @@ env_baseline_load(const char *path, const char *domain, struct buf *why)
 		return NULL;
 	}
 	return j;
+}
+
+/*
+ * The user's locale for messages and character classes; numbers stay in
+ * the C locale, so that "0.5" parses and JSON and the score print the
+ * same everywhere.
+ */
+void
+env_locale_init(void)
+{
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+#ifdef ENABLE_NLS
+	{
+		const char *dir = getenv("MXPROBE_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ? dir :
+		    LOCALEDIR);
+		textdomain(PACKAGE);
+	}
+#endif
 }

@@ -38,4 +38,6 @@ void			 env_psl_free(void);
 struct json_object	*env_baseline_load(const char *, const char *,
 			    struct buf *);
 
+void		env_locale_init(void);
+
 #endif

@@ -7,7 +7,6 @@
 
 #include "util/buf.h"
 #include "util/dname.h"
-#include "analyze/findings.h"
 #include "parse/mtasts.h"
 #include "util/xalloc.h"
 

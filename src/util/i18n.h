@@ -13,17 +13,15 @@
  *
  * English is the source language and the default. Output meant for
  * programs (--json, --list-findings, --nagios status words) prints the
- * untranslated strings. main() calls setlocale() and bindtextdomain();
- * the catalogue directory is LOCALEDIR, or MXPROBE_LOCALEDIR when set
- * (the tests use a catalogue built in the build tree).
+ * untranslated strings. env_locale_init() (app/env.c) calls setlocale()
+ * and bindtextdomain(); the catalogue directory is LOCALEDIR, or
+ * MXPROBE_LOCALEDIR when set (the tests use a catalogue built in the
+ * build tree).
  */
 #ifndef MXPROBE_I18N_H
 #define MXPROBE_I18N_H
 
 #include "config.h"
-
-#include <locale.h>
-#include <stdlib.h>
 
 #ifdef ENABLE_NLS
 #include <libintl.h>
@@ -33,25 +31,5 @@
 #endif
 #define N_(s)	s
 
-/*
- * The user's locale for messages and character classes; numbers stay in
- * the C locale, so that "0.5" parses and JSON and the score print the
- * same everywhere.
- */
-static inline void
-i18n_init(void)
-{
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
-#ifdef ENABLE_NLS
-	{
-		const char *dir = getenv("MXPROBE_LOCALEDIR");
-
-		bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ? dir :
-		    LOCALEDIR);
-		textdomain(PACKAGE);
-	}
-#endif
-}
 
 #endif
