@@ -75,6 +75,7 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	env_locale_init();
+	env_tls_store();
 	memset(&b, 0, sizeof(b));
 	memset(&co, 0, sizeof(co));
 	memset(&pc, 0, sizeof(pc));

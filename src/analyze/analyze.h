@@ -76,6 +76,8 @@ struct mtasts_facts;
 struct mtasts_mx;
 struct mx_set;
 struct probe_facts;
+struct propagation_facts;
+struct propagation_server;
 struct probe_target;
 struct spf_analysis;
 struct tlsrpt_facts;
@@ -139,6 +141,16 @@ void	analyze_dkim(const struct dkim_facts *, struct findings *);
 void	analyze_mtasts(const struct mtasts_facts *, struct findings *);
 size_t	analyze_mtasts_mx(const struct probe_facts *, struct mtasts_mx **);
 void	analyze_mtasts_fetch(const struct mtasts_facts *, struct buf *);
+
+/* analyze_propagation.c */
+void	propagation_analyze(const struct propagation_facts *,
+		    const char **, const char **, struct findings *);
+int	propagation_converged(const struct propagation_facts *,
+		    const char **, const char **);
+int	propagation_server_agrees(const struct propagation_facts *,
+		    size_t, const char **, const char **);
+void	propagation_set_text(const struct propagation_server *,
+		    struct buf *);
 
 /* analyze_tlsrpt.c */
 void	analyze_tlsrpt(const struct tlsrpt_facts *, struct findings *);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "analyze/analyze.h"
 #include "facts/dns_facts.h"
 #include "analyze/findings.h"
 #include "facts/propagation_facts.h"

@@ -13,7 +13,7 @@
 #include "facts/probe_facts.h"
 #include "net/dns.h"
 #include "probe/probe.h"
-#include "probe/propagation.h"
+#include "app/wait.h"
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/log.h"

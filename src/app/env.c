@@ -10,6 +10,7 @@
 
 #include "app/cli.h"
 #include "app/env.h"
+#include "net/tls.h"
 #include "util/i18n.h"
 #include "parse/dmarc.h"
 #include "util/buf.h"
@@ -124,4 +125,15 @@ env_locale_init(void)
 		textdomain(PACKAGE);
 	}
 #endif
+}
+
+/*
+ * OpenSSL's own variables for the system trust store (the names
+ * X509_get_default_cert_file_env() and _dir_env() return), handed to
+ * net/tls, which does not read the environment.
+ */
+void
+env_tls_store(void)
+{
+	tls_system_store_env(getenv("SSL_CERT_FILE"), getenv("SSL_CERT_DIR"));
 }

@@ -15,6 +15,7 @@
  *	env_psl_load()			the newer of libpsl's built-in list
  *		and the system list (psl_latest), handed to the DMARC
  *		parser; free it with env_psl_free
+ *	env_tls_store()			SSL_CERT_FILE / SSL_CERT_DIR to net/tls
  *	env_baseline_load(path, domain, why)	the --baseline report as
  *		json-c, or NULL with why (unreadable, not JSON, not an
  *		mxprobe report, a report for another domain)
@@ -39,5 +40,6 @@ struct json_object	*env_baseline_load(const char *, const char *,
 			    struct buf *);
 
 void		env_locale_init(void);
+void		env_tls_store(void);
 
 #endif

@@ -1,7 +1,9 @@
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
 #include <ares.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,14 @@
 #include "util/dname.h"
 
 #define EDNS_UDP_SIZE	1232	/* DNS flag day 2020 */
+/*
+ * Queries handed to c-ares at once, for the whole run: more wait in a
+ * queue (their clock for the report starts when they are asked for, the
+ * resolver's timeout when they are sent), so a burst never turns into
+ * timeouts. The receive buffer takes a burst of answers to them.
+ */
+#define DNS_MAX_INFLIGHT	256
+#define DNS_RCVBUF		(1024 * 1024)
 
 struct dns_watch {
 	ares_socket_t		 fd;
@@ -29,7 +39,10 @@ struct dns {
 	void			*fake_arg;
 	struct dns_watch	*watches;
 	struct ev_timer		*timer;
+	struct ev_timer		*rearm;		/* end of this loop turn */
 	struct dns_query	*pending;
+	struct dns_query	*waitq, **waitq_tail;	/* not sent yet */
+	unsigned		 inflight;	/* inside c-ares */
 	unsigned long		 sent;
 	int			 dying;
 };
@@ -45,6 +58,9 @@ struct dns_query {
 	int			 cancelled;
 	int			 sending;	/* inside ares_send() */
 	int			 done;		/* freed once sending ends */
+	int			 in_ares;	/* counted in inflight */
+	int			 queued;	/* on waitq */
+	struct dns_query	*wnext;		/* waitq link */
 	char			*err;		/* could not even be asked */
 	size_t			 ncname;
 	uint64_t		 start;
@@ -54,6 +70,8 @@ struct dns_query {
 
 static void	send_query(struct dns_query *);
 static void	dns_rearm(struct dns *);
+static void	dns_rearm_soon(struct dns *);
+static void	dns_pump(struct dns *);
 
 unsigned long
 dns_queries_sent(const struct dns *d)
@@ -71,7 +89,7 @@ on_io(int fd, int ev, void *arg)
 	    (ev & (EV_READ | EV_ERROR)) ? (ares_socket_t)fd : ARES_SOCKET_BAD,
 	    (ev & EV_WRITE) ? (ares_socket_t)fd : ARES_SOCKET_BAD);
 	if (!d->dying)
-		dns_rearm(d);
+		dns_rearm_soon(d);
 }
 
 static void
@@ -110,7 +128,59 @@ on_timer(void *arg)
 	d->timer = NULL;
 	ares_process_fd(d->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 	if (!d->dying)
-		dns_rearm(d);
+		dns_rearm_soon(d);
+}
+
+static void
+on_rearm(void *arg)
+{
+	struct dns *d = arg;
+
+	d->rearm = NULL;
+	dns_rearm(d);
+}
+
+/*
+ * ares_timeout() walks every query in flight: ask it once per loop
+ * turn, after all of the turn's socket events, not after each of them.
+ */
+static void
+dns_rearm_soon(struct dns *d)
+{
+	if (d->rearm == NULL)
+		d->rearm = evloop_timer_add(d->loop, 0, on_rearm, d);
+}
+
+/* A query ID from the kernel's random source, fetched in blocks. */
+static unsigned short
+dns_random_id(void)
+{
+	static unsigned short pool[256];
+	static size_t left;
+	ssize_t n;
+
+	if (left == 0) {
+		do
+			n = getrandom(pool, sizeof(pool), 0);
+		while (n == -1 && errno == EINTR);
+		if (n != (ssize_t)sizeof(pool))
+			log_panic("getrandom");
+		left = sizeof(pool) / sizeof(pool[0]);
+	}
+	return pool[--left];
+}
+
+/* Room for a burst of answers on each resolver socket. */
+static int
+on_sock_create(ares_socket_t fd, int type, void *arg)
+{
+	int sz = DNS_RCVBUF;
+
+	(void)arg;
+	if (type == SOCK_DGRAM &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	return 0;
 }
 
 /* Keep one timer at c-ares' next retransmit or timeout. */
@@ -193,6 +263,8 @@ dns_new(struct evloop *loop, const struct dns_config *cfg, struct buf *why)
 		free(d);
 		return NULL;
 	}
+	ares_set_socket_configure_callback(d->ch, on_sock_create, d);
+	d->waitq_tail = &d->waitq;
 	return d;
 }
 
@@ -252,6 +324,11 @@ dns_free(struct dns *d)
 
 		for (q = d->pending; q != NULL; q = q->next)
 			q->cancelled = 1;
+		/* Those never handed to c-ares. */
+		while ((q = d->waitq) != NULL) {
+			d->waitq = q->wnext;
+			query_unlink_free(q);
+		}
 		/* Calls every pending callback with ARES_EDESTRUCTION. */
 		ares_destroy(d->ch);
 	}
@@ -262,6 +339,8 @@ dns_free(struct dns *d)
 	}
 	if (d->timer)
 		evloop_timer_del(d->timer);
+	if (d->rearm)
+		evloop_timer_del(d->rearm);
 	free(d);
 }
 
@@ -384,14 +463,22 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
     int alen)
 {
 	struct dns_query *q = arg;
+	struct dns *d;
 	struct dns_msg m;
 	struct buf *why;
 	enum dns_outcome out;
 	int again;
 
 	(void)timeouts;
+	if (q->in_ares) {
+		q->in_ares = 0;
+		q->d->inflight--;
+	}
 	if (q->cancelled || q->d->dying) {
+		d = q->d;
 		query_unlink_free(q);
+		if (!d->dying)
+			dns_pump(d);
 		return;
 	}
 	why = buf_new(BUF_WHY_MAX);
@@ -400,6 +487,13 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
 	case ARES_SUCCESS:
 		if (dns_wire_parse(abuf, (size_t)alen, &m, why) == -1) {
 			out = DNS_ERROR;
+			break;
+		}
+		/* c-ares matched the ID and the question; make sure. */
+		if (m.qname == NULL || m.qtype != q->type ||
+		    !dname_equal(m.qname, q->name)) {
+			out = DNS_ERROR;
+			buf_printf(why, "the answer is for another question");
 			break;
 		}
 		switch (m.rcode) {
@@ -443,8 +537,11 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
 	    buf_len(why) ? buf_str(why) : NULL);
 	dns_wire_free(&m);
 	buf_free(why);
+	d = q->d;
 	if (!again)
 		query_unlink_free(q);
+	if (!d->dying)
+		dns_pump(d);
 }
 
 /* The fake backend: one question, one synthesized answer. */
@@ -484,20 +581,16 @@ fake_fire(void *arg)
 		query_unlink_free(q);
 }
 
+/* Hand q to c-ares now. */
 static void
-send_query(struct dns_query *q)
+ask(struct dns_query *q)
 {
 	struct dns *d = q->d;
 	unsigned char *qbuf = NULL;
 	int qlen = 0, rc, was;
 	struct buf *why;
 
-	d->sent++;
-	if (d->fake != NULL) {
-		q->fake_timer = evloop_timer_add(d->loop, 0, fake_fire, q);
-		return;
-	}
-	rc = ares_create_query(q->name, 1 /* IN */, q->type, 0,
+	rc = ares_create_query(q->name, 1 /* IN */, q->type, dns_random_id(),
 	    (q->flags & DNS_Q_NORECURSE) ? 0 : 1, &qbuf, &qlen,
 	    EDNS_UDP_SIZE);
 	if (rc != ARES_SUCCESS) {
@@ -519,12 +612,51 @@ send_query(struct dns_query *q)
 		qbuf[3] |= 0x20;
 	was = q->sending;
 	q->sending = 1;
+	q->in_ares = 1;
+	d->inflight++;
 	ares_send(d->ch, qbuf, qlen, on_answer, q);
 	q->sending = was;
 	ares_free_string(qbuf);
 	if (!was && q->done)
 		query_unlink_free(q);
-	dns_rearm(d);
+	dns_rearm_soon(d);
+}
+
+/* Send queued queries while there is room in flight. */
+static void
+dns_pump(struct dns *d)
+{
+	struct dns_query *q;
+
+	while (d->inflight < DNS_MAX_INFLIGHT && (q = d->waitq) != NULL) {
+		if ((d->waitq = q->wnext) == NULL)
+			d->waitq_tail = &d->waitq;
+		q->wnext = NULL;
+		q->queued = 0;
+		if (q->cancelled)
+			query_unlink_free(q);
+		else
+			ask(q);
+	}
+}
+
+static void
+send_query(struct dns_query *q)
+{
+	struct dns *d = q->d;
+
+	d->sent++;
+	if (d->fake != NULL) {
+		q->fake_timer = evloop_timer_add(d->loop, 0, fake_fire, q);
+		return;
+	}
+	if (d->inflight >= DNS_MAX_INFLIGHT || d->waitq != NULL) {
+		q->queued = 1;
+		*d->waitq_tail = q;
+		d->waitq_tail = &q->wnext;
+		return;
+	}
+	ask(q);
 }
 
 struct dns_query *

@@ -22,14 +22,15 @@ struct ev_timer {
 	uint64_t	 seq;
 	ev_timer_cb	*cb;
 	void		*arg;
-	struct ev_timer	*prev, *next;
+	size_t		 slot;		/* index in the heap */
 };
 
 struct evloop {
 	struct ev_io	**io;
 	size_t		  nio, szio;
 	size_t		  nlive;
-	struct ev_timer	 *timers;
+	struct ev_timer	**heap;		/* binary min-heap on (when, seq) */
+	size_t		  ntimers, szheap;
 	uint64_t	  seq;
 	uint64_t	  now;
 	int		  stop;
@@ -60,17 +61,15 @@ evloop_new(void)
 void
 evloop_free(struct evloop *l)
 {
-	struct ev_timer *t, *n;
 	size_t i;
 
 	if (l == NULL)
 		return;
 	for (i = 0; i < l->nio; i++)
 		free(l->io[i]);
-	for (t = l->timers; t != NULL; t = n) {
-		n = t->next;
-		free(t);
-	}
+	for (i = 0; i < l->ntimers; i++)
+		free(l->heap[i]);
+	free(l->heap);
 	free(l->io);
 	free(l->pfd);
 	free(l);
@@ -119,10 +118,54 @@ evloop_io_del(struct ev_io *w)
 	w->loop->nlive--;
 }
 
+/* Equal deadlines fire in the order they were set. */
+static int
+timer_before(const struct ev_timer *a, const struct ev_timer *b)
+{
+	return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+}
+
+static void
+heap_put(struct evloop *l, size_t i, struct ev_timer *t)
+{
+	l->heap[i] = t;
+	t->slot = i;
+}
+
+static void
+heap_up(struct evloop *l, size_t i)
+{
+	struct ev_timer *t = l->heap[i];
+
+	while (i > 0 && timer_before(t, l->heap[(i - 1) / 2])) {
+		heap_put(l, i, l->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_put(l, i, t);
+}
+
+static void
+heap_down(struct evloop *l, size_t i)
+{
+	struct ev_timer *t = l->heap[i];
+	size_t c;
+
+	while ((c = 2 * i + 1) < l->ntimers) {
+		if (c + 1 < l->ntimers &&
+		    timer_before(l->heap[c + 1], l->heap[c]))
+			c++;
+		if (!timer_before(l->heap[c], t))
+			break;
+		heap_put(l, i, l->heap[c]);
+		i = c;
+	}
+	heap_put(l, i, t);
+}
+
 struct ev_timer *
 evloop_timer_add(struct evloop *l, uint64_t ms, ev_timer_cb *cb, void *arg)
 {
-	struct ev_timer *t, *p, *last;
+	struct ev_timer *t;
 
 	t = xcalloc(1, sizeof(*t));
 	t->loop = l;
@@ -130,19 +173,13 @@ evloop_timer_add(struct evloop *l, uint64_t ms, ev_timer_cb *cb, void *arg)
 	t->seq = l->seq++;
 	t->cb = cb;
 	t->arg = arg;
-	/* Keep the list sorted by (when, seq): equal deadlines fire in the
-	 * order they were set. */
-	last = NULL;
-	for (p = l->timers; p != NULL && p->when <= t->when; p = p->next)
-		last = p;
-	t->prev = last;
-	t->next = last ? last->next : l->timers;
-	if (t->next)
-		t->next->prev = t;
-	if (last)
-		last->next = t;
-	else
-		l->timers = t;
+	if (l->ntimers == l->szheap) {
+		l->szheap = l->szheap ? l->szheap * 2 : 64;
+		l->heap = xreallocarray(l->heap, l->szheap,
+		    sizeof(*l->heap));
+	}
+	heap_put(l, l->ntimers++, t);
+	heap_up(l, t->slot);
 	return t;
 }
 
@@ -150,14 +187,15 @@ static void
 timer_unlink(struct ev_timer *t)
 {
 	struct evloop *l = t->loop;
+	size_t i = t->slot;
 
-	if (t->prev)
-		t->prev->next = t->next;
+	if (--l->ntimers == i)
+		return;
+	heap_put(l, i, l->heap[l->ntimers]);
+	if (i > 0 && timer_before(l->heap[i], l->heap[(i - 1) / 2]))
+		heap_up(l, i);
 	else
-		l->timers = t->next;
-	if (t->next)
-		t->next->prev = t->prev;
-	t->prev = t->next = NULL;
+		heap_down(l, i);
 }
 
 void
@@ -197,7 +235,8 @@ run_timers(struct evloop *l)
 	void *arg;
 
 	l->now = evloop_clock();
-	while ((t = l->timers) != NULL && t->when <= l->now && !l->stop) {
+	while (l->ntimers > 0 && (t = l->heap[0])->when <= l->now &&
+	    !l->stop) {
 		cb = t->cb;
 		arg = t->arg;
 		/* Unlinked and freed before the callback: it may set a new
@@ -216,10 +255,10 @@ evloop_run(struct evloop *l)
 	struct ev_io *w;
 
 	l->stop = 0;
-	while (!l->stop && (l->nlive > 0 || l->timers != NULL)) {
+	while (!l->stop && (l->nlive > 0 || l->ntimers > 0)) {
 		run_timers(l);
 		reap(l);
-		if (l->stop || (l->nlive == 0 && l->timers == NULL))
+		if (l->stop || (l->nlive == 0 && l->ntimers == 0))
 			break;
 		if (l->szpfd < l->nio) {
 			l->szpfd = l->nio;
@@ -235,10 +274,10 @@ evloop_run(struct evloop *l)
 			n++;
 		}
 		timeout = -1;
-		if (l->timers != NULL) {
+		if (l->ntimers > 0) {
 			l->now = evloop_clock();
-			timeout = l->timers->when <= l->now ? 0 :
-			    (int)(l->timers->when - l->now);
+			timeout = l->heap[0]->when <= l->now ? 0 :
+			    (int)(l->heap[0]->when - l->now);
 		}
 		rv = poll(l->pfd, n, timeout);
 		if (rv == -1) {

@@ -23,7 +23,10 @@
  * Events passed to an io callback may include EV_ERROR (POLLERR/POLLHUP/
  * POLLNVAL), which the owner treats as readable: its read() tells why.
  *
- * BUGS: timers are a sorted list (O(n) insert); fine for a few thousand.
+ * Timers sit in a binary heap on (deadline, order set): adding and
+ * cancelling cost O(log n) however many are pending.
+ *
+ * BUGS: each turn polls every watch (poll(2)); fine for a few thousand.
  */
 #ifndef MXPROBE_EVLOOP_H
 #define MXPROBE_EVLOOP_H

@@ -1,5 +1,7 @@
 /* tls - OpenSSL client side for STARTTLS; see tls.h. */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +23,8 @@
 
 struct tls_ctx {
 	SSL_CTX	*ctx;
+	char	*sysfile;	/* system bundle, loaded at the first
+				 * handshake; NULL once loaded or unused */
 	int	 dane_ready;	/* SSL_CTX_dane_enable: 0 not yet, 1 done,
 				 * -1 failed */
 };
@@ -69,6 +73,65 @@ ssl_reasons(struct buf *why)
 	return n;
 }
 
+/* A directory of certificates named by subject hash (c_rehash). */
+static int
+dir_is_hashed(const char *dir)
+{
+	struct dirent *e;
+	DIR *d;
+	size_t i;
+	int found = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		for (i = 0; i < 8 && isxdigit((unsigned char)e->d_name[i]);
+		    i++)
+			;
+		found = i == 8 && e->d_name[8] == '.' &&
+		    isdigit((unsigned char)e->d_name[9]);
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * The system trust store, where OpenSSL's defaults say (or where
+ * tls_system_store_env() was told: app/ reads SSL_CERT_FILE and
+ * SSL_CERT_DIR). A hashed directory is looked
+ * up one issuer at a time, as chains need it, so nothing is read now;
+ * without one, the bundle file is left in *file for trust_load() at the
+ * first handshake. -1 on error.
+ */
+static const char *store_file_env, *store_dir_env;
+
+void
+tls_system_store_env(const char *file, const char *dir)
+{
+	store_file_env = file;
+	store_dir_env = dir;
+}
+
+static int
+trust_system(SSL_CTX *ctx, char **file)
+{
+	const char *f, *dir;
+
+	*file = NULL;
+	f = store_file_env;
+	dir = store_dir_env;
+	if (dir == NULL)
+		dir = X509_get_default_cert_dir();
+	if (f == NULL && dir_is_hashed(dir)) {
+		if (X509_STORE_load_path(SSL_CTX_get_cert_store(ctx),
+		    dir) != 1)
+			return -1;
+		return 0;
+	}
+	*file = xstrdup(f != NULL ? f : X509_get_default_cert_file());
+	return 0;
+}
+
 struct tls_ctx *
 tls_ctx_new(const char *cafile, struct buf *why)
 {
@@ -81,13 +144,15 @@ tls_ctx_new(const char *cafile, struct buf *why)
 		ssl_reasons(why);
 		return NULL;
 	}
-	/* Verification is done by hand after the handshake: a bad
-	 * certificate is a fact to report, not a failed connection. */
+	/* Verification is read after the handshake: a bad certificate is
+	 * a fact to report, not a failed connection. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-	if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+	t = xcalloc(1, sizeof(*t));
+	if (trust_system(ctx, &t->sysfile) == -1) {
 		buf_printf(why, "cannot load the system trust store: ");
 		ssl_reasons(why);
 		SSL_CTX_free(ctx);
+		free(t);
 		return NULL;
 	}
 	if (cafile != NULL &&
@@ -95,12 +160,28 @@ tls_ctx_new(const char *cafile, struct buf *why)
 		buf_printf(why, "cannot load CA file %s: ", cafile);
 		ssl_reasons(why);
 		SSL_CTX_free(ctx);
+		free(t->sysfile);
+		free(t);
 		return NULL;
 	}
 	ERR_clear_error();
-	t = xcalloc(1, sizeof(*t));
 	t->ctx = ctx;
 	return t;
+}
+
+/* The system bundle, if it waits: parsing it costs tens of ms. */
+static void
+trust_load(struct tls_ctx *t)
+{
+	if (t->sysfile == NULL)
+		return;
+	/* As SSL_CTX_set_default_verify_paths: a missing bundle is no
+	 * error, chains just do not verify. */
+	(void)X509_STORE_load_file(SSL_CTX_get_cert_store(t->ctx),
+	    t->sysfile);
+	ERR_clear_error();
+	free(t->sysfile);
+	t->sysfile = NULL;
 }
 
 void
@@ -109,6 +190,7 @@ tls_ctx_free(struct tls_ctx *t)
 	if (t == NULL)
 		return;
 	SSL_CTX_free(t->ctx);
+	free(t->sysfile);
 	free(t);
 }
 
@@ -137,6 +219,7 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
 	char *h;
 	int family;
 
+	trust_load(t);
 	ERR_clear_error();
 	if ((ssl = SSL_new(t->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1) {
 		buf_printf(why, "SSL_new: ");
@@ -510,6 +593,7 @@ tls_verify_chain(struct tls_ctx *t, X509 *leaf, STACK_OF(X509) *chain,
 	*err = X509_V_ERR_UNSPECIFIED;
 	if (leaf == NULL)
 		return 0;
+	trust_load(t);
 	if ((sctx = X509_STORE_CTX_new()) == NULL)
 		return 0;
 	if (X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(t->ctx), leaf,
@@ -609,7 +693,20 @@ tls_conn_facts(struct tls_conn *c, const char *host, struct tls_facts *f)
 		f->nchain = (size_t)n;
 	}
 
-	f->verify_ok = tls_verify_chain(c->ctx, leaf, chain, &err);
+	/*
+	 * The handshake verified the chain already (SSL_VERIFY_NONE only
+	 * keeps a failure from ending it): read its result. With DANE on,
+	 * that result is DANE's, so PKIX is checked on its own.
+	 */
+	if (c->dane_on)
+		f->verify_ok = tls_verify_chain(c->ctx, leaf, chain, &err);
+	else if (leaf == NULL) {
+		f->verify_ok = 0;
+		err = X509_V_ERR_UNSPECIFIED;
+	} else {
+		err = (int)SSL_get_verify_result(c->ssl);
+		f->verify_ok = err == X509_V_OK;
+	}
 	f->verify_error = err;
 	f->verify_error_str = xstrdup(X509_verify_cert_error_string(err));
 	f->name_checked = host_nodot(host);

@@ -6,17 +6,26 @@
  * FACT to report, not a reason to hang up: mail servers deliver with
  * opportunistic TLS and accept any certificate unless DANE or MTA-STS
  * says otherwise (RFC 7672 section 1.3, RFC 8461 section 4). So the
- * handshake runs with SSL_VERIFY_NONE, and afterwards tls_conn_facts()
- * verifies the presented chain against the trust store by hand
- * (X509_verify_cert on an X509_STORE_CTX) and checks the MX host name
+ * handshake runs with SSL_VERIFY_NONE (OpenSSL still verifies the chain,
+ * once, and keeps the result), and afterwards tls_conn_facts() reads
+ * that result (SSL_get_verify_result; with DANE on, whose result that
+ * is, the chain is verified by hand against the trust store,
+ * X509_verify_cert on an X509_STORE_CTX) and checks the MX host name
  * with X509_check_host (RFC 6125 section 6.4, RFC 7817 section 3: DNS-ID
  * from subjectAltName; the subject CN only when there is no dNSName SAN;
  * a wildcard only as the whole left-most label and matching one label).
  *
  * API:
  *	tls_ctx_new(cafile, why)	client context: system trust store
- *		(SSL_CTX_set_default_verify_paths) plus cafile if not NULL
- *		(PEM, for labs: --ca-file). NULL on error, reason in why.
+ *		plus cafile if not NULL (PEM, for labs: --ca-file). One per
+ *		run. The system store is OpenSSL's default places
+ *		(SSL_CERT_FILE, SSL_CERT_DIR): a hashed directory is looked
+ *		up issuer by issuer as chains need it; without one, the
+ *		bundle file is parsed at the first handshake, not here.
+ *		NULL on error, reason in why.
+ *	tls_system_store_env(file, dir)	the SSL_CERT_FILE and SSL_CERT_DIR
+ *		values (NULL when unset) for later tls_ctx_new() calls;
+ *		app/ reads the environment, this layer does not
  *	tls_ctx_free(ctx)
  *	tls_conn_new(ctx, fd, sni, why)	client connection on a connected
  *		non-blocking socket; sni is the MX host name (sent as SNI
@@ -107,6 +116,7 @@ enum tls_step {
 	TLS_ERROR
 };
 
+void		 tls_system_store_env(const char *, const char *);
 struct tls_ctx	*tls_ctx_new(const char *, struct buf *);
 void		 tls_ctx_free(struct tls_ctx *);
 struct tls_conn	*tls_conn_new(struct tls_ctx *, int, const char *,

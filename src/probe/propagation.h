@@ -47,13 +47,6 @@
  *		with propagation_facts_free(). The handle is gone once cb
  *		runs.
  *	propagation_cancel(p)		before cb: cb is not called
- *	propagation_wait_start(loop, resolver, cfg, expect, old, wait_ms,
- *		cb, arg)	re-runs the check (after 2 s, 4 s, 8 s, ...
- *		at most 30 s apart, never past wait_ms) until
- *		propagation_converged(); cb(facts, converged, arg) then, or
- *		at the time limit with the last complete facts (timed_out
- *		set; a round still running is abandoned)
- *	propagation_wait_cancel(w)
  *	propagation_facts_free(f)	(facts/propagation_facts.h)
  *
  * API (pure; propagation_analyze.c):
@@ -118,33 +111,13 @@ struct propagation_config {
 };
 
 struct propagation;
-struct propagation_wait;
 
 typedef void	propagation_done_cb(struct propagation_facts *, void *);
-typedef void	propagation_wait_cb(struct propagation_facts *, int, void *);
 
 struct propagation *propagation_start(struct evloop *, struct dns *,
 		    const struct propagation_config *,
 		    propagation_done_cb *, void *);
 void		 propagation_cancel(struct propagation *);
-struct propagation_wait *propagation_wait_start(struct evloop *,
-		    struct dns *, const struct propagation_config *,
-		    const char **, const char **, unsigned,
-		    propagation_wait_cb *, void *);
-void		 propagation_wait_cancel(struct propagation_wait *);
 
-void		 propagation_analyze(const struct propagation_facts *,
-		    const char **, const char **, struct findings *);
-int		 propagation_converged(const struct propagation_facts *,
-		    const char **, const char **);
-int		 propagation_server_agrees(const struct propagation_facts *,
-		    size_t, const char **, const char **);
-void		 propagation_set_text(const struct propagation_server *,
-		    struct buf *);
-
-void		 propagation_json(const struct propagation_facts *,
-		    const char **, const char **, struct json_object *);
-void		 propagation_text(const struct propagation_facts *,
-		    const char **, const char **, struct buf *);
 
 #endif

@@ -78,6 +78,7 @@ struct mx_host;
 struct mx_set;
 struct mtasts_facts;
 struct probe_facts;
+struct propagation_facts;
 struct score;
 struct spf_analysis;
 struct tlsrpt_facts;
@@ -149,5 +150,11 @@ void			 report_tlsrpt_json(const struct tlsrpt_facts *,
 			    struct json_object *);
 void			 report_tlsrpt_text(const struct tlsrpt_facts *,
 			    struct buf *);
+
+/* report_propagation.c */
+void		 propagation_json(const struct propagation_facts *,
+		    const char **, const char **, struct json_object *);
+void		 propagation_text(const struct propagation_facts *,
+		    const char **, const char **, struct buf *);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 
 #include "util/buf.h"
+#include "analyze/analyze.h"
+#include "report/report.h"
 #include "facts/dns_facts.h"
 #include "facts/propagation_facts.h"
 #include "report/json.h"

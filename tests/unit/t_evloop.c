@@ -1,5 +1,6 @@
 /* Unit tests for src/net/evloop.c: timer order, cancellation inside callbacks,
  * io readiness on a pipe. */
+#include <stdint.h>
 #include <unistd.h>
 
 #include "net/evloop.h"
@@ -39,6 +40,27 @@ on_read(int fd, int ev, void *arg)
 	evloop_io_del(w);
 }
 
+/* Many timers: they fire in (deadline, order set) order, cancelled
+ * ones never. */
+#define NT 3000
+static struct ev_timer *many[NT];
+static uint64_t many_when[NT];
+static int fired[NT], nfired, misordered, last_fired = -1;
+
+static void
+many_fire(void *arg)
+{
+	int i = (int)(intptr_t)arg;
+
+	fired[i]++;
+	nfired++;
+	many[i] = NULL;
+	if (last_fired >= 0 && (many_when[i] < many_when[last_fired] ||
+	    (many_when[i] == many_when[last_fired] && i < last_fired)))
+		misordered++;
+	last_fired = i;
+}
+
 int
 main(void)
 {
@@ -62,6 +84,38 @@ main(void)
 	ok(evloop_now(l) > 0, "clock runs");
 	close(pipefd[0]);
 	close(pipefd[1]);
+
+	{
+		unsigned x = 12345;
+		int i, want = 0, bad = 0;
+
+		for (i = 0; i < NT; i++) {
+			x = x * 1103515245u + 12345u;
+			/*
+			 * Deadlines collide on purpose: ties keep order.
+			 * 5 ms apart, so the clock moving while they are
+			 * set cannot reorder distinct ones.
+			 */
+			many_when[i] = 5 * ((x >> 16) % 40);
+			many[i] = evloop_timer_add(l, many_when[i],
+			    many_fire, (void *)(intptr_t)i);
+		}
+		for (i = 0; i < NT; i += 3) {
+			evloop_timer_del(many[i]);
+			many[i] = NULL;
+		}
+		for (i = 0; i < NT; i++)
+			if (i % 3 != 0)
+				want++;
+		evloop_run(l);
+		for (i = 0; i < NT; i++)
+			if (fired[i] != (i % 3 != 0))
+				bad++;
+		is_int(nfired, want, "every timer left fired once");
+		is_int(bad, 0, "cancelled timers did not fire");
+		is_int(misordered, 0, "timers fired in deadline order, ties "
+		    "in the order set");
+	}
 	evloop_free(l);
 	return tap_done();
 }
