@@ -37,6 +37,7 @@ struct dns {
 	ares_channel		 ch;
 	dns_fake_fn		*fake;
 	void			*fake_arg;
+	int			 fake_inline;	/* answer inside dns_query */
 	struct dns_watch	*watches;
 	struct ev_timer		*timer;
 	struct ev_timer		*rearm;		/* end of this loop turn */
@@ -278,6 +279,13 @@ dns_new_fake(struct evloop *loop, dns_fake_fn *fn, void *arg)
 	d->fake = fn;
 	d->fake_arg = arg;
 	return d;
+}
+
+void
+dns_fake_inline(struct dns *d, int on)
+{
+	if (d->fake != NULL)
+		d->fake_inline = on;
 }
 
 static void
@@ -646,6 +654,10 @@ send_query(struct dns_query *q)
 	struct dns *d = q->d;
 
 	d->sent++;
+	if (d->fake != NULL && d->fake_inline) {
+		fake_fire(q);
+		return;
+	}
 	if (d->fake != NULL) {
 		q->fake_timer = evloop_timer_add(d->loop, 0, fake_fire, q);
 		return;

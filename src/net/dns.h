@@ -15,6 +15,10 @@
  *	dns_new_fake(loop, fn, arg)	answers come from fn() instead of the
  *		network, delivered from a 0 ms timer (for unit tests and the
  *		SPF conformance harness)
+ *	dns_fake_inline(d, on)		a fake answers inside dns_query()
+ *		itself, before it returns NULL: what c-ares does when it
+ *		fails at once, made the rule, so that tests prove every
+ *		engine safe for a callback before its start returns
  *	dns_query(d, name, type, flags, cb, arg)  -> handle, or NULL when
  *		the callback already ran (c-ares failed at once)
  *	dns_cancel(q)			the callback will not be called
@@ -87,6 +91,7 @@ typedef enum dns_outcome dns_fake_fn(void *arg, const char *name, int type,
 struct dns	*dns_new(struct evloop *, const struct dns_config *,
 		    struct buf *);
 struct dns	*dns_new_fake(struct evloop *, dns_fake_fn *, void *);
+void		 dns_fake_inline(struct dns *, int);
 void		 dns_free(struct dns *);
 struct dns_query *dns_query(struct dns *, const char *, int, int, dns_cb *,
 		    void *);

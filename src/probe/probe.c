@@ -136,7 +136,13 @@ probe_start(struct evloop *loop, struct dns *dns,
 	p->facts = xcalloc(1, sizeof(*p->facts));
 	p->facts->domain = xstrdup(domain);
 	p->facts->assume_down = cfg->assume_down;
-	p->pending = 1;
+	/*
+	 * One for the MX resolution and one for probe_start itself: any
+	 * engine started here may call back before it returns (the rule in
+	 * doc/internals.md), so the probe is held open until every start
+	 * has returned.
+	 */
+	p->pending = 2;
 	if (cfg->tls != NULL)
 		p->tls = cfg->tls;
 	else if (!cfg->dns_only) {
@@ -153,5 +159,9 @@ probe_start(struct evloop *loop, struct dns *dns,
 	if (cfg->deadline_ms)
 		p->deadline = evloop_timer_add(loop, cfg->deadline_ms,
 		    on_deadline, p);
+	if (--p->pending == 0) {
+		finish(p);		/* cb has run: nothing to hand back */
+		return NULL;
+	}
 	return p;
 }

@@ -3,7 +3,8 @@
  * the facts (facts.h).
  *
  * API:
- *	probe_start(loop, dns, cfg, domain, cb, arg)	-> handle
+ *	probe_start(loop, dns, cfg, domain, cb, arg)	-> handle, or NULL
+ *		when cb already ran (every check ended at once)
  * cb(facts, arg) runs once; the caller owns facts then.
  *
  * Order: MX resolution first; everything that needs the exchangers' names

@@ -1,0 +1,238 @@
+/*
+ * t_probe - whole probes (probe.c: MX resolution, sender-policy records,
+ * SMTP sessions, TLSA) over a fake resolver, once with answers delivered
+ * from the event loop and once with every answer given inside
+ * dns_query() itself (dns_fake_inline). The engines' rule (see
+ * doc/internals.md): a start function may call back before it returns,
+ * and every caller is safe for it. Run under AddressSanitizer in CI, a
+ * use after free here is a crash, not a silent pass.
+ *
+ * The exchangers are loopback addresses on a port nothing listens on, so
+ * SMTP sessions end at once with a refused connection (on Linux, inside
+ * connect() itself for loopback): the session engine's own early
+ * callback is exercised too.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "facts/mx_facts.h"
+#include "facts/probe_facts.h"
+#include "facts/smtp_facts.h"
+#include "net/dns.h"
+#include "net/evloop.h"
+#include "probe/probe.h"
+#include "util/xalloc.h"
+#include "tap.h"
+
+struct zrr {
+	const char	*name;
+	int		 type;
+	const char	*value;
+};
+
+static const struct zrr zone[] = {
+	{ "ex.test", DNS_T_MX, "10 mx1.ex.test" },
+	{ "ex.test", DNS_T_MX, "20 mx2.ex.test" },
+	{ "ex.test", DNS_T_MX, "20 alias.ex.test" },
+	{ "ex.test", DNS_T_TXT, "v=spf1 a mx include:spf.ex.test -all" },
+	{ "spf.ex.test", DNS_T_TXT, "v=spf1 ip4:127.0.0.0/8 ~all" },
+	{ "_dmarc.ex.test", DNS_T_TXT, "v=DMARC1; p=reject; "
+	    "rua=mailto:d@ex.test" },
+	{ "_smtp._tls.ex.test", DNS_T_TXT, "v=TLSRPTv1; "
+	    "rua=mailto:t@ex.test" },
+	{ "mx1.ex.test", DNS_T_A, "127.0.0.1" },
+	{ "mx1.ex.test", DNS_T_AAAA, "::1" },
+	{ "mx2.ex.test", DNS_T_A, "127.0.0.1" },
+	{ "alias.ex.test", DNS_T_CNAME, "mx1.ex.test" },
+	{ NULL, 0, NULL }
+};
+
+static unsigned long asked;
+
+static void
+add_rr(struct dns_rr **rrs, size_t *n, const char *owner, const struct zrr *z)
+{
+	struct dns_rr *rr;
+	char host[256];
+	unsigned pref;
+
+	*rrs = xreallocarray(*rrs, *n + 1, sizeof(**rrs));
+	rr = &(*rrs)[(*n)++];
+	memset(rr, 0, sizeof(*rr));
+	rr->owner = xstrdup(owner);
+	rr->type = (uint16_t)z->type;
+	rr->class = 1;
+	rr->ttl = 300;
+	switch (z->type) {
+	case DNS_T_MX:
+		if (sscanf(z->value, "%u %255s", &pref, host) != 2)
+			abort();
+		rr->u.mx.pref = (uint16_t)pref;
+		rr->u.mx.host = xstrdup(host);
+		break;
+	case DNS_T_A:
+		rr->u.a.family = AF_INET;
+		inet_pton(AF_INET, z->value, rr->u.a.addr);
+		break;
+	case DNS_T_AAAA:
+		rr->u.a.family = AF_INET6;
+		inet_pton(AF_INET6, z->value, rr->u.a.addr);
+		break;
+	case DNS_T_CNAME:
+		rr->u.name = xstrdup(z->value);
+		break;
+	case DNS_T_TXT:
+		rr->u.txt.data = xstrdup(z->value);
+		rr->u.txt.len = strlen(z->value);
+		rr->u.txt.nstr = 1;
+		break;
+	}
+}
+
+static enum dns_outcome
+fake(void *arg, const char *name, int type, struct dns_rr **rrs, size_t *n)
+{
+	const struct zrr *z, *c;
+	int exists = 0;
+
+	(void)arg;
+	asked++;
+	*rrs = NULL;
+	*n = 0;
+	for (z = zone; z->name != NULL; z++) {
+		if (strcasecmp(z->name, name) != 0)
+			continue;
+		exists = 1;
+		if (z->type == DNS_T_CNAME && type != DNS_T_CNAME) {
+			/* The CNAME and what the target holds, as a
+			 * recursive resolver answers. */
+			add_rr(rrs, n, name, z);
+			for (c = zone; c->name != NULL; c++)
+				if (strcasecmp(c->name, z->value) == 0 &&
+				    c->type == type)
+					add_rr(rrs, n, c->name, c);
+			return DNS_OK;
+		}
+		if (z->type == type)
+			add_rr(rrs, n, name, z);
+	}
+	if (!exists)
+		return DNS_NXDOMAIN;
+	return *n ? DNS_OK : DNS_NODATA;
+}
+
+struct got {
+	struct probe_facts	*f;
+	int			 calls;
+	int			 returned;	/* probe_start had returned */
+};
+
+static void
+on_probe(struct probe_facts *f, void *arg)
+{
+	struct got *g = arg;
+
+	g->calls++;
+	if (g->f != NULL)
+		probe_facts_free(g->f);
+	g->f = f;
+}
+
+/* A loopback port nothing listens on. */
+static int
+closed_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int fd, port;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &sl) == -1)
+		return 9;	/* discard: nothing runs it here */
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+static void
+run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
+{
+	char label[128], msg[160];
+	struct probe_config cfg;
+	struct evloop *loop;
+	struct dns *dns;
+	struct got g;
+	size_t i, ntried = 0;
+
+	snprintf(label, sizeof(label), "%s, %s, deadline %u ms, %s",
+	    inl ? "inline answers" : "answers from the loop",
+	    dns_only ? "--dns-only" : "SMTP refused", deadline_ms, domain);
+	memset(&g, 0, sizeof(g));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.deadline_ms = deadline_ms;
+	cfg.dns_only = dns_only;
+	cfg.smtp_port = closed_port();
+	cfg.step_ms = 2000;
+	cfg.ehlo = "probe.ex.test";
+	cfg.helo = "probe.ex.test";
+	cfg.allow_loopback = 1;
+	cfg.https_port = (unsigned)closed_port();
+	asked = 0;
+	loop = evloop_new();
+	dns = dns_new_fake(loop, fake, NULL);
+	dns_fake_inline(dns, inl);
+	probe_start(loop, dns, &cfg, domain, on_probe, &g);
+	evloop_run(loop);
+	snprintf(msg, sizeof(msg), "%s: one callback", label);
+	is_int(g.calls, 1, msg);
+	ok(g.f != NULL && g.f->domain != NULL &&
+	    strcmp(g.f->domain, domain) == 0, "%s: facts for the domain",
+	    label);
+	if (g.f != NULL && strcmp(domain, "ex.test") == 0 &&
+	    deadline_ms == 0) {
+		ok(g.f->mx != NULL && g.f->mx->nhost == 3,
+		    "%s: three exchangers", label);
+		ok(g.f->auth != NULL, "%s: sender-policy facts", label);
+		for (i = 0; i < g.f->ntargets; i++)
+			if (g.f->targets[i].smtp != NULL)
+				ntried++;
+		if (dns_only)
+			ok(!g.f->smtp_probed, "%s: no SMTP", label);
+		else
+			ok(g.f->smtp_probed && ntried > 0,
+			    "%s: SMTP tried (%zu sessions)", label, ntried);
+	}
+	ok(asked > 0, "%s: the resolver was asked (%lu)", label, asked);
+	if (g.f != NULL)
+		probe_facts_free(g.f);
+	dns_free(dns);
+	evloop_free(loop);
+}
+
+int
+main(void)
+{
+	static const char *domains[] = { "ex.test", "missing.test", NULL };
+	static const unsigned deadlines[] = { 0, 1, 5000 };
+	size_t d, t;
+	int inl, dns_only;
+
+	for (inl = 0; inl <= 1; inl++)
+		for (dns_only = 0; dns_only <= 1; dns_only++)
+			for (d = 0; domains[d] != NULL; d++)
+				for (t = 0; t < sizeof(deadlines) /
+				    sizeof(deadlines[0]); t++)
+					run(inl, dns_only, deadlines[t],
+					    domains[d]);
+	return tap_done();
+}
