@@ -46,23 +46,6 @@ mtasts_fetch_name(enum mtasts_fetch f)
 	return "unknown";
 }
 
-/* (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / "."); returns length */
-static size_t
-ext_name(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || !isascii((unsigned char)s[0]) ||
-	    !isalnum((unsigned char)s[0]))
-		return 0;
-	for (i = 1; i < len && i < 32; i++)
-		if (!isascii((unsigned char)s[i]) ||
-		    !(isalnum((unsigned char)s[i]) ||
-		    strchr("_-.", s[i]) != NULL))
-			break;
-	return i;
-}
-
 void
 mtasts_txt_free(struct mtasts_txt *t)
 {
@@ -84,7 +67,9 @@ mtasts_txt_parse(const char *s, size_t len, struct mtasts_txt **out,
     size_t *off, struct buf *why)
 {
 	struct mtasts_txt *t;
+	struct field fl;
 	size_t i, n, ns, vs;
+	int rc;
 
 	*out = NULL;
 	t = xcalloc(1, sizeof(*t));
@@ -94,53 +79,12 @@ mtasts_txt_parse(const char *s, size_t len, struct mtasts_txt **out,
 		goto bad;
 	}
 	i = 7;
-	for (;;) {
-		/* sts-sep = *WSP ";" *WSP */
-		while (i < len && is_wsp((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			break;
-		if (s[i] != ';') {
-			*off = i;
-			buf_printf(why, "\";\" expected between fields");
+	while ((rc = field_next(s, len, &i, &fl, off, why)) == 1) {
+		if (field_value(s, len, &i, &fl, off, why) == -1)
 			goto bad;
-		}
-		i++;
-		while (i < len && is_wsp((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			break;		/* trailing separator */
-		ns = i;
-		if ((n = ext_name(s + i, len - i)) == 0) {
-			*off = i;
-			buf_printf(why, "field name expected");
-			goto bad;
-		}
-		if (i + n == len || s[i + n] != '=') {
-			*off = i + n;
-			buf_printf(why, "\"=\" expected right after the field "
-			    "name");
-			goto bad;
-		}
-		vs = i + n + 1;
-		/* sts-ext-value = 1*(%x21-3A / %x3C / %x3E-7E) */
-		for (i = vs; i < len; i++) {
-			unsigned char c = (unsigned char)s[i];
-
-			if (c == ';' || is_wsp(c))
-				break;
-			if (c < 0x21 || c > 0x7e || c == '=') {
-				*off = i;
-				buf_printf(why, "invalid character in field "
-				    "value");
-				goto bad;
-			}
-		}
-		if (i == vs) {
-			*off = vs;
-			buf_printf(why, "empty field value");
-			goto bad;
-		}
+		ns = fl.name;
+		n = fl.nlen;
+		vs = fl.value;
 		if (n == 2 && memcmp(s + ns, "id", 2) == 0) {
 			size_t k;
 
@@ -162,6 +106,8 @@ mtasts_txt_parse(const char *s, size_t len, struct mtasts_txt **out,
 		}
 		/* other fields are extensions: ignored */
 	}
+	if (rc == -1)
+		goto bad;
 	if (t->id == NULL) {
 		*off = len;
 		buf_printf(why, "the required id= field is missing");
@@ -255,7 +201,7 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 				    (unsigned char)l[i], i + 1);
 				goto bad;
 			}
-		klen = ext_name(l, n);
+		klen = field_name_len(l, n);
 		if (klen == 0 || klen >= sizeof(key) || klen == n ||
 		    l[klen] != ':') {
 			buf_printf(why, "expected \"key: value\"");

@@ -177,3 +177,90 @@ taglist_txt_str(const struct taglist_txt *t)
 		return NULL;
 	return xstrndup(t->data, t->len);
 }
+
+static int
+is_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+size_t
+field_name_len(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || !isascii((unsigned char)s[0]) ||
+	    !isalnum((unsigned char)s[0]))
+		return 0;
+	for (i = 1; i < len && i < 32; i++)
+		if (!isascii((unsigned char)s[i]) ||
+		    !(isalnum((unsigned char)s[i]) ||
+		    strchr("_-.", s[i]) != NULL))
+			break;
+	return i;
+}
+
+int
+field_next(const char *s, size_t len, size_t *pos, struct field *f,
+    size_t *off, struct buf *why)
+{
+	size_t i = *pos, n;
+
+	memset(f, 0, sizeof(*f));
+	while (i < len && is_wsp((unsigned char)s[i]))
+		i++;
+	if (i == len)
+		return 0;
+	if (s[i] != ';') {
+		*off = i;
+		buf_printf(why, "\";\" expected between fields");
+		return -1;
+	}
+	i++;
+	while (i < len && is_wsp((unsigned char)s[i]))
+		i++;
+	if (i == len)
+		return 0;		/* a trailing separator */
+	if ((n = field_name_len(s + i, len - i)) == 0) {
+		*off = i;
+		buf_printf(why, "field name expected");
+		return -1;
+	}
+	if (i + n == len || s[i + n] != '=') {
+		*off = i + n;
+		buf_printf(why, "\"=\" expected right after the field name");
+		return -1;
+	}
+	f->name = i;
+	f->nlen = n;
+	*pos = f->value = i + n + 1;
+	return 1;
+}
+
+int
+field_value(const char *s, size_t len, size_t *pos, struct field *f,
+    size_t *off, struct buf *why)
+{
+	size_t i;
+
+	for (i = *pos; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ';' || is_wsp(c))
+			break;
+		if (c < 0x21 || c > 0x7e || c == '=') {
+			*off = i;
+			buf_printf(why, "invalid character in field value");
+			return -1;
+		}
+	}
+	if (i == *pos) {
+		*off = i;
+		buf_printf(why, "empty field value");
+		return -1;
+	}
+	f->value = *pos;
+	f->vlen = i - *pos;
+	*pos = i;
+	return 0;
+}

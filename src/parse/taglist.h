@@ -28,6 +28,17 @@
  *	taglist_txt_str(t)		the record as a C string, or NULL when
  *		it contains a NUL byte (caller frees)
  *
+ *	field_next(s, len, &pos, &f, &off, why)  the field lists of MTA-STS
+ *		and TLS-RPT TXT records (RFC 8461 §3.1, RFC 8460 §3): after
+ *		the "v=..." tag, *(sep name "=" value) [sep] with sep = *WSP
+ *		";" *WSP and name = (ALPHA / DIGIT) 0*31(ALPHA / DIGIT / "_" /
+ *		"-" / "."). 1 with the name in f and *pos at the value (read
+ *		it with field_value, or by the field's own rule, advancing
+ *		*pos), 0 at the end, -1 on a syntax error (offset, reason)
+ *	field_value(s, len, &pos, &f, &off, why)  the generic value at *pos,
+ *		1*(%x21-3A / %x3C / %x3E-7E), into f; 0, or -1 on an error
+ *	field_name_len(s, len)		length of the name at s, 0 if none
+ *
  * Returns: see above. Tag values are copied with their leading and
  * trailing white space removed; inner folding white space is kept.
  * Limits: TAGLIST_MAX_TAGS tags per record.
@@ -62,6 +73,12 @@ struct tag {
 
 struct taglist;
 
+/* One field of an MTA-STS / TLS-RPT TXT record: offsets into the record. */
+struct field {
+	size_t	name, nlen;
+	size_t	value, vlen;
+};
+
 enum taglist_status	 taglist_parse(const char *, size_t, int,
 			    struct taglist **, size_t *, struct buf *);
 void			 taglist_free(struct taglist *);
@@ -69,5 +86,10 @@ const struct tag	*taglist_get(const struct taglist *, const char *);
 size_t			 taglist_count(const struct taglist *);
 const struct tag	*taglist_at(const struct taglist *, size_t);
 char			*taglist_txt_str(const struct taglist_txt *);
+int			 field_next(const char *, size_t, size_t *,
+			    struct field *, size_t *, struct buf *);
+int			 field_value(const char *, size_t, size_t *,
+			    struct field *, size_t *, struct buf *);
+size_t			 field_name_len(const char *, size_t);
 
 #endif

@@ -22,23 +22,6 @@ starts_tlsrpt(const char *s, size_t len)
 	    (len == 10 || s[10] == ';' || is_wsp((unsigned char)s[10]));
 }
 
-/* (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / "."); its length */
-static size_t
-field_name(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || !isascii((unsigned char)s[0]) ||
-	    !isalnum((unsigned char)s[0]))
-		return 0;
-	for (i = 1; i < len && i < 32; i++)
-		if (!isascii((unsigned char)s[i]) ||
-		    !(isalnum((unsigned char)s[i]) ||
-		    strchr("_-.", s[i]) != NULL))
-			break;
-	return i;
-}
-
 static int
 uri_char(int c)
 {
@@ -141,7 +124,9 @@ tlsrpt_parse(const char *s, size_t len, struct tlsrpt_record **out,
     size_t *off, struct buf *why)
 {
 	struct tlsrpt_record *r;
+	struct field fl;
 	size_t i, n, ns, vs, ve;
+	int rc;
 
 	*out = NULL;
 	*off = 0;
@@ -151,29 +136,10 @@ tlsrpt_parse(const char *s, size_t len, struct tlsrpt_record **out,
 		goto bad;
 	}
 	i = 10;
-	for (;;) {
-		while (i < len && is_wsp((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			break;
-		if (s[i] != ';') {
-			*off = i;
-			buf_printf(why, "\";\" expected between fields");
-			goto bad;
-		}
-		i++;
-		while (i < len && is_wsp((unsigned char)s[i]))
-			i++;
-		if (i == len)
-			break;
-		ns = i;
-		if ((n = field_name(s + i, len - i)) == 0 || i + n == len ||
-		    s[i + n] != '=') {
-			*off = i + n;
-			buf_printf(why, "\"name=value\" field expected");
-			goto bad;
-		}
-		vs = i + n + 1;
+	while ((rc = field_next(s, len, &i, &fl, off, why)) == 1) {
+		ns = fl.name;
+		n = fl.nlen;
+		vs = fl.value;
 		if (n == 3 && memcmp(s + ns, "rua", 3) == 0) {
 			ve = vs;
 			while (ve < len && s[ve] != ';')
@@ -183,22 +149,12 @@ tlsrpt_parse(const char *s, size_t len, struct tlsrpt_record **out,
 			i = ve;
 			continue;
 		}
-		for (i = vs; i < len && s[i] != ';' &&
-		    !is_wsp((unsigned char)s[i]); i++)
-			if ((unsigned char)s[i] < 0x21 ||
-			    (unsigned char)s[i] > 0x7e || s[i] == '=') {
-				*off = i;
-				buf_printf(why, "invalid character in field "
-				    "value");
-				goto bad;
-			}
-		if (i == vs) {
-			*off = vs;
-			buf_printf(why, "empty field value");
+		if (field_value(s, len, &i, &fl, off, why) == -1)
 			goto bad;
-		}
 		/* extension field: ignored */
 	}
+	if (rc == -1)
+		goto bad;
 	if (r->nrua == 0) {
 		*off = len;
 		buf_printf(why, "the required rua= field is missing");

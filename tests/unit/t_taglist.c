@@ -47,6 +47,58 @@ render(const struct taglist *tl, struct buf *b)
 		    taglist_at(tl, i)->value);
 }
 
+
+/* field_next/field_value over RFC 8461/8460 field lists. */
+static const struct fcase {
+	const char	*in;		/* after a 2-byte "v=" stand-in */
+	const char	*want;		/* "name=value|..." or "!OFF" */
+} fcases[] = {
+	{ "v;", "" },
+	{ "v", "" },
+	{ "v; id=1; x.y-z_=a:b ;", "id=1|x.y-z_=a:b|" },
+	{ "v;id=abc", "id=abc|" },
+	{ "v id=1", "!2" },		/* ";" expected */
+	{ "v; =1", "!3" },		/* field name expected */
+	{ "v; id 1", "!5" },		/* "=" right after the name */
+	{ "v; id=", "!6" },		/* empty value */
+	{ "v; id=a=b", "!7" },		/* "=" inside a value */
+	{ "v; id=\x01", "!6" },
+	{ "v; abcdefghijklmnopqrstuvwxyz0123456=1", "!35" },	/* > 32 */
+};
+
+static void
+test_fields(void)
+{
+	struct buf *why = buf_new(BUF_WHY_MAX), *got = buf_new(256);
+	struct field f;
+	size_t i, pos, off;
+	int rc;
+
+	for (i = 0; i < sizeof(fcases) / sizeof(fcases[0]); i++) {
+		const char *s = fcases[i].in;
+		size_t len = strlen(s);
+
+		buf_reset(got);
+		buf_reset(why);
+		pos = 1;
+		off = 0;
+		while ((rc = field_next(s, len, &pos, &f, &off, why)) == 1) {
+			if ((rc = field_value(s, len, &pos, &f, &off,
+			    why)) == -1)
+				break;
+			buf_printf(got, "%.*s=%.*s|", (int)f.nlen, s + f.name,
+			    (int)f.vlen, s + f.value);
+		}
+		if (rc == -1) {
+			buf_reset(got);
+			buf_printf(got, "!%zu", off);
+		}
+		is_str(buf_str(got), fcases[i].want, s);
+	}
+	buf_free(why);
+	buf_free(got);
+}
+
 int
 main(void)
 {
@@ -56,6 +108,7 @@ main(void)
 	char *many;
 	struct taglist_txt t;
 
+	test_fields();
 	b = buf_new(4096);
 	why = buf_new(BUF_WHY_MAX);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
