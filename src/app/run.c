@@ -25,30 +25,8 @@
 int
 run_list_findings(void)
 {
-	const struct finding_def *d;
-	json_object *a, *e;
-	int i;
+	json_object *a = report_catalogue_json();
 
-	a = json_object_new_array();
-	for (i = 0; i < F__COUNT; i++) {
-		d = finding_def((enum finding_code)i);
-		e = json_object_new_object();
-		json_object_object_add(e, "code",
-		    json_object_new_string(d->code));
-		json_object_object_add(e, "severity",
-		    json_object_new_string(finding_sev_name(d->sev)));
-		json_object_object_add(e, "category",
-		    json_object_new_string(d->category));
-		json_object_object_add(e, "penalty",
-		    json_object_new_int(d->penalty));
-		json_object_object_add(e, "title",
-		    json_object_new_string(d->title));
-		json_object_object_add(e, "remedy",
-		    json_object_new_string(d->remedy));
-		json_object_object_add(e, "reference",
-		    json_object_new_string(d->ref));
-		json_object_array_add(a, e);
-	}
 	printf("%s\n", json_object_to_json_string_ext(a,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -12,7 +12,8 @@
  * report_findings.c:
  *	report_findings_text(r, colour, out), report_score_text(r, out),
  *	report_fixes_text(r, out)	the last three text sections
- *	report_findings_json(fs, score), report_score_json(score)
+ *	report_findings_json(fs, score), report_score_json(score),
+ *	report_catalogue_json()		(--list-findings)
  *		"findings" and "score" -> json_object
  *	report_top_finding(r)	the most costly finding, else the worst
  *		one, or NULL (--quiet, --nagios)
@@ -102,6 +103,7 @@ void			 report_fixes_text(const struct report *,
 struct json_object	*report_findings_json(const struct findings *,
 			    const struct score *);
 struct json_object	*report_score_json(const struct score *);
+struct json_object	*report_catalogue_json(void);
 const struct finding	*report_top_finding(const struct report *);
 const char		*report_colour(int, enum finding_sev);
 const char		*report_colour_reset(int);

@@ -166,6 +166,41 @@ report_top_finding(const struct report *r)
 	return best == (size_t)-1 ? NULL : findings_get(r->fs, best);
 }
 
+/* A catalogue entry's fixed fields: its code, severity, texts, reference. */
+static json_object *
+def_json(const struct finding_def *d)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "code", json_str(d->code));
+	json_object_object_add(o, "severity",
+	    json_str(finding_sev_name(d->sev)));
+	json_object_object_add(o, "category", json_str(d->category));
+	json_object_object_add(o, "title", json_str(d->title));
+	json_object_object_add(o, "remedy", json_str(d->remedy));
+	json_object_object_add(o, "reference", json_str(d->ref));
+	return o;
+}
+
+/* --list-findings: the whole catalogue, with each entry's penalty. */
+json_object *
+report_catalogue_json(void)
+{
+	json_object *a, *e;
+	const struct finding_def *d;
+	int i;
+
+	a = json_object_new_array();
+	for (i = 0; i < F__COUNT; i++) {
+		d = finding_def((enum finding_code)i);
+		e = def_json(d);
+		json_object_object_add(e, "penalty",
+		    json_object_new_int(d->penalty));
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 json_object *
 report_findings_json(const struct findings *fs, const struct score *sc)
 {
@@ -178,16 +213,9 @@ report_findings_json(const struct findings *fs, const struct score *sc)
 	for (i = 0; i < findings_count(fs); i++) {
 		f = findings_get(fs, i);
 		d = finding_def(f->code);
-		o = json_object_new_object();
-		json_object_object_add(o, "code", json_str(d->code));
-		json_object_object_add(o, "severity",
-		    json_str(finding_sev_name(d->sev)));
-		json_object_object_add(o, "category", json_str(d->category));
-		json_object_object_add(o, "title", json_str(d->title));
+		o = def_json(d);
 		json_object_object_add(o, "message", json_str(f->message));
 		json_object_object_add(o, "subject", json_str(f->subject));
-		json_object_object_add(o, "remedy", json_str(d->remedy));
-		json_object_object_add(o, "reference", json_str(d->ref));
 		json_object_object_add(o, "points", json_object_new_int(
 		    i < sc->npoints ? sc->points[i] : 0));
 		json_object_array_add(a, o);
