@@ -561,22 +561,26 @@ spf_macro_expand(const char *s, const struct spf_macro_ctx *ctx, int flags,
 	buf_free(val);
 	buf_free(tr);
 	if (flags & SPF_MACRO_DOMAIN) {
-		char *p, *dot;
+		char *p, *tail, *dot;
 		size_t len;
 
 		p = buf_steal(out);
 		len = strlen(p);
 		if (len > 0 && p[len - 1] == '.')
 			p[--len] = '\0';
-		/* §7.3: drop labels from the left until it fits. */
-		dot = p;
+		/*
+		 * §7.3: drop labels from the left until it fits. A last label
+		 * that alone is too long stays as it is (no dot left): no
+		 * query can be made for it, and the DNS layer refuses it.
+		 */
+		tail = p;
 		while (len > DNAME_MAX &&
-		    (dot = memchr(dot, '.', len)) != NULL) {
-			dot++;
-			len = strlen(dot);
+		    (dot = memchr(tail, '.', len)) != NULL) {
+			tail = dot + 1;
+			len = strlen(tail);
 		}
 		buf_reset(out);
-		buf_printf(out, "%s", dot != NULL ? dot : p);
+		buf_printf(out, "%s", tail);
 		free(p);
 	}
 	return 0;
