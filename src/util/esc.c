@@ -28,7 +28,7 @@ esc_utf8_len(const unsigned char *p, size_t n)
 	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
 		len = 4;
 	else
-		return 0;	/* continuation byte, C0/C1 overlong, > U+10FFFF */
+		return 0;	/* continuation, overlong C0/C1, > U+10FFFF */
 	if (p[0] == 0xe0)
 		lo = 0xa0;	/* overlong */
 	else if (p[0] == 0xed)
@@ -308,8 +308,8 @@ esc_printf(struct buf *out, int flags, const char *fmt, ...)
 				o += snprintf(spec + o, sizeof(spec) -
 				    (size_t)o, "%d", width);
 			if (prec >= 0)
-				o += snprintf(spec + o, sizeof(spec) - (size_t)o,
-				    ".%d", prec);
+				o += snprintf(spec + o, sizeof(spec) -
+				    (size_t)o, ".%d", prec);
 			snprintf(spec + o, sizeof(spec) - (size_t)o, "%s%c",
 			    len, *p);
 			put_other(out, spec, *p, len, &ap);
