@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 out=${FUZZ_OUT:-fuzz/out}
-targets=${*:-"dns_wire smtp_reply spf dkim dmarc mtasts tlsrpt taglist tlsa cert"}
+targets=${*:-"dns_wire smtp_reply spf dkim dmarc mtasts tlsrpt taglist tlsa cert baseline"}
 fail=0
 for t in $targets; do
 	if [ ! -x "$out/fuzz_$t" ]; then

@@ -1,13 +1,21 @@
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/analyze_baseline.h"
 #include "util/buf.h"
+#include "util/esc.h"
+#include "util/log.h"
 #include "analyze/findings.h"
 #include "util/xalloc.h"
 
+/*
+ * Type-checked access: the baseline is a file anyone could have written,
+ * and json-c's array functions abort on a value that is not an array.
+ * Each helper returns NULL (or 0) unless the value has the right type.
+ */
 static json_object *
 get(json_object *o, const char *key)
 {
@@ -19,11 +27,35 @@ get(json_object *o, const char *key)
 	return v;
 }
 
+static json_object *
+arr(json_object *o)
+{
+	return o != NULL && json_object_is_type(o, json_type_array) ? o : NULL;
+}
+
+static size_t
+len(json_object *a)
+{
+	return arr(a) != NULL ? json_object_array_length(a) : 0;
+}
+
+static json_object *
+at(json_object *a, size_t i)
+{
+	return i < len(a) ? json_object_array_get_idx(a, i) : NULL;
+}
+
 static const char *
 str(json_object *o)
 {
 	return o != NULL && json_object_is_type(o, json_type_string) ?
 	    json_object_get_string(o) : NULL;
+}
+
+static const char *
+str_or(json_object *o, const char *dflt)
+{
+	return str(o) != NULL ? str(o) : dflt;
 }
 
 /* A canonical text for a value: sorted lines for arrays of strings. */
@@ -54,17 +86,18 @@ canon_list(char **v, size_t n)
 static char *
 mx_set(json_object *doc)
 {
-	json_object *mx = get(doc, "mx"), *h;
+	json_object *mx = get(doc, "mx"), *h, *pref;
 	char **v = NULL, *s;
 	size_t i, n = 0;
 
-	for (i = 0; mx && i < json_object_array_length(mx); i++) {
-		h = json_object_array_get_idx(mx, i);
+	for (i = 0; i < len(mx); i++) {
+		h = at(mx, i);
+		pref = get(h, "preference");
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		v[n] = xmalloc(300);
-		snprintf(v[n], 300, "%5d %s", json_object_get_int(get(h,
-		    "preference")), str(get(h, "host")) ? str(get(h, "host")) :
-		    "?");
+		snprintf(v[n], 300, "%5d %s", pref != NULL &&
+		    json_object_is_type(pref, json_type_int) ?
+		    json_object_get_int(pref) : 0, str_or(get(h, "host"), "?"));
 		n++;
 	}
 	s = canon_list(v, n);
@@ -80,8 +113,8 @@ find_host(json_object *doc, const char *host)
 	json_object *mx = get(doc, "mx"), *h;
 	size_t i;
 
-	for (i = 0; mx && i < json_object_array_length(mx); i++) {
-		h = json_object_array_get_idx(mx, i);
+	for (i = 0; i < len(mx); i++) {
+		h = at(mx, i);
 		if (str(get(h, "host")) && strcmp(str(get(h, "host")), host) ==
 		    0)
 			return h;
@@ -96,10 +129,9 @@ addresses(json_object *h)
 	char **v = NULL, *s;
 	size_t i, n = 0;
 
-	for (i = 0; a && i < json_object_array_length(a); i++) {
+	for (i = 0; i < len(a); i++) {
 		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n++] = xstrdup(json_object_get_string(
-		    json_object_array_get_idx(a, i)));
+		v[n++] = xstrdup(str_or(at(a, i), "?"));
 	}
 	s = canon_list(v, n);
 	for (i = 0; i < n; i++)
@@ -116,21 +148,20 @@ certificate(json_object *h, const char *addr)
 	size_t i;
 	char *s;
 
-	for (i = 0; sm && i < json_object_array_length(sm); i++) {
-		t = json_object_array_get_idx(sm, i);
+	for (i = 0; i < len(sm); i++) {
+		t = at(sm, i);
 		if (str(get(t, "address")) == NULL ||
 		    strcmp(str(get(t, "address")), addr) != 0)
 			continue;
-		leaf = json_object_array_get_idx(get(get(t, "tls"), "chain"),
-		    0);
+		/* No TLS (refused, no STARTTLS): no "tls", or no chain. */
+		leaf = at(get(get(t, "tls"), "chain"), 0);
 		if (leaf == NULL)
 			return NULL;
 		s = xmalloc(2048);
 		snprintf(s, 2048, "%s (issuer %s, until %s)",
-		    str(get(leaf, "subject")) ? str(get(leaf, "subject")) : "?",
-		    str(get(leaf, "issuer")) ? str(get(leaf, "issuer")) : "?",
-		    str(get(leaf, "not_after")) ? str(get(leaf, "not_after")) :
-		    "?");
+		    str_or(get(leaf, "subject"), "?"),
+		    str_or(get(leaf, "issuer"), "?"),
+		    str_or(get(leaf, "not_after"), "?"));
 		return s;
 	}
 	return NULL;
@@ -155,31 +186,129 @@ differ(const char *a, const char *b)
 	return strcmp(a, b) != 0;
 }
 
-/* Record one change (takes ownership of before and after). */
+/*
+ * Record one change (takes ownership of before and after). The texts come
+ * from two JSON documents, one of them a file: escaped (util/esc.h, the
+ * backslashes of the report's own escaping kept) so that neither the
+ * text report nor the JSON receives a control byte or invalid UTF-8.
+ */
 static void
 change(json_object *out, struct findings *fs, const char *what,
     const char *subject, char *before, char *after)
 {
 	json_object *c;
+	char *b, *a, *subj;
 
 	if (!differ(before, after)) {
 		free(before);
 		free(after);
 		return;
 	}
+	b = esc_str(before, ESC_ESCAPED);
+	a = esc_str(after, ESC_ESCAPED);
+	subj = esc_str(subject, ESC_ESCAPED);
 	c = json_object_new_object();
 	json_object_object_add(c, "what", json_object_new_string(what));
-	json_object_object_add(c, "subject", json_object_new_string(subject));
-	json_object_object_add(c, "before", before ?
-	    json_object_new_string(before) : NULL);
-	json_object_object_add(c, "after", after ?
-	    json_object_new_string(after) : NULL);
+	json_object_object_add(c, "subject", json_object_new_string(subj));
+	json_object_object_add(c, "before", b ? json_object_new_string(b) :
+	    NULL);
+	json_object_object_add(c, "after", a ? json_object_new_string(a) :
+	    NULL);
 	json_object_array_add(out, c);
-	findings_add(fs, F_BASELINE_CHANGED, subject, "%s of %s: was %s, "
-	    "now %s.", what, subject, before ? before : "(none)",
-	    after ? after : "(none)");
+	findings_add(fs, F_BASELINE_CHANGED, subj, "%s of %s: was %s, "
+	    "now %s.", what, subj, b ? b : "(none)", a ? a : "(none)");
+	free(b);
+	free(a);
+	free(subj);
 	free(before);
 	free(after);
+}
+
+/*
+ * What every mxprobe --json report has, with these types: a file without
+ * them is some other JSON. Members deeper down may still be of any type;
+ * the comparison treats a wrong type as absent.
+ */
+int
+baseline_check(json_object *doc, struct buf *why)
+{
+	static const struct {
+		const char	*key;
+		json_type	 type;
+		int		 needed;
+	} members[] = {
+		{ "schema_version",	json_type_int,		1 },
+		{ "domain",		json_type_string,	1 },
+		{ "mx",			json_type_array,	0 },
+		{ "score",		json_type_object,	0 },
+		{ "findings",		json_type_array,	0 },
+		{ "spf",		json_type_object,	0 },
+		{ "dmarc",		json_type_object,	0 },
+		{ "mta_sts",		json_type_object,	0 },
+		{ "tls_rpt",		json_type_object,	0 },
+	};
+	json_object *v;
+	size_t i;
+
+	if (doc == NULL || !json_object_is_type(doc, json_type_object)) {
+		buf_printf(why, "it is JSON but not an object");
+		return -1;
+	}
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		v = get(doc, members[i].key);
+		if (v == NULL && !members[i].needed)
+			continue;
+		if (v == NULL || !json_object_is_type(v, members[i].type)) {
+			buf_printf(why, "\"%s\" is %s", members[i].key,
+			    v == NULL ? "missing" : "of the wrong type");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One JSON document and nothing after it but white space. */
+enum baseline_status
+baseline_parse(const char *p, size_t n, json_object **doc, struct buf *why)
+{
+	struct json_tokener *tok;
+	json_object *j;
+	enum json_tokener_error err;
+	size_t end;
+
+	*doc = NULL;
+	if (n > INT_MAX) {
+		buf_printf(why, "larger than %d bytes", INT_MAX);
+		return BASELINE_NOT_JSON;
+	}
+	if ((tok = json_tokener_new()) == NULL)
+		log_panic("baseline_parse: out of memory");
+	j = json_tokener_parse_ex(tok, p, (int)n);
+	err = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (j == NULL || err != json_tokener_success) {
+		buf_printf(why, "%s", err == json_tokener_continue ||
+		    err == json_tokener_success ?
+		    "the document ends too early" :
+		    json_tokener_error_desc(err));
+		json_object_put(j);
+		return BASELINE_NOT_JSON;
+	}
+	while (end < n && (p[end] == ' ' || p[end] == '\t' ||
+	    p[end] == '\r' || p[end] == '\n'))
+		end++;
+	if (end < n) {
+		buf_printf(why, "more after the document (offset %zu)", end);
+		json_object_put(j);
+		return BASELINE_NOT_JSON;
+	}
+	if (baseline_check(j, why) != 0) {
+		json_object_put(j);
+		return BASELINE_NOT_REPORT;
+	}
+	*doc = j;
+	return BASELINE_OK;
 }
 
 json_object *
@@ -199,17 +328,16 @@ baseline_compare(json_object *old, json_object *new, struct findings *fs)
 		domain = "?";
 	change(out, fs, "the MX set", domain, mx_set(old), mx_set(new));
 	mx = get(new, "mx");
-	for (i = 0; mx && i < json_object_array_length(mx); i++) {
-		h = json_object_array_get_idx(mx, i);
+	for (i = 0; i < len(mx); i++) {
+		h = at(mx, i);
 		if ((host = str(get(h, "host"))) == NULL ||
 		    (oh = find_host(old, host)) == NULL)
 			continue;
 		change(out, fs, "the addresses", host, addresses(oh),
 		    addresses(h));
 		sm = get(h, "smtp");
-		for (k = 0; sm && k < json_object_array_length(sm); k++) {
-			addr = str(get(json_object_array_get_idx(sm, k),
-			    "address"));
+		for (k = 0; k < len(sm); k++) {
+			addr = str(get(at(sm, k), "address"));
 			if (addr == NULL)
 				continue;
 			snprintf(subj, sizeof(subj), "%s[%s]", host, addr);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <libpsl.h>
 #include <stdio.h>
@@ -9,11 +10,13 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "analyze/analyze_baseline.h"
 #include "app/env.h"
 #include "net/tls.h"
 #include "util/i18n.h"
 #include "parse/dmarc.h"
 #include "util/buf.h"
+#include "util/esc.h"
 
 static psl_ctx_t	*psl_loaded;
 
@@ -78,28 +81,78 @@ env_psl_free(void)
 	psl_loaded = NULL;
 }
 
+/*
+ * The whole file (or standard input) into b: 0, or -1 with why. The cap
+ * keeps a hostile or mistaken file (/dev/zero) from eating memory; a
+ * saved report is a few hundred kilobytes.
+ */
+static int
+read_all(FILE *fp, const char *path, struct buf *b, struct buf *why)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(b, chunk, n) == -1) {
+			buf_printf(why, "--baseline %s: larger than %zu MiB: "
+			    "not an mxprobe --json report", path,
+			    buf_max(b) >> 20);
+			return -1;
+		}
+	if (ferror(fp)) {
+		buf_printf(why, "--baseline %s: cannot read it: read error",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+/* "-" is standard input (a report piped from another mxprobe). */
 struct json_object *
 env_baseline_load(const char *path, const char *domain, struct buf *why)
 {
-	json_object *j, *v;
+	json_object *j = NULL, *v;
+	struct buf *b, *reason;
+	char *other;
+	FILE *fp;
+	int stdin_used = strcmp(path, "-") == 0;
 
-	if ((j = json_object_from_file(path)) == NULL) {
+	if (stdin_used)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
 		buf_printf(why, "--baseline %s: cannot read it as JSON: %s",
-		    path, json_util_get_last_err());
+		    path, strerror(errno));
 		return NULL;
 	}
-	if (!json_object_is_type(j, json_type_object) ||
-	    !json_object_object_get_ex(j, "schema_version", &v) ||
-	    !json_object_object_get_ex(j, "domain", &v) ||
-	    !json_object_is_type(v, json_type_string)) {
-		buf_printf(why, "--baseline %s: not an mxprobe --json report",
-		    path);
-		json_object_put(j);
-		return NULL;
+	b = buf_new(ENV_BASELINE_MAX);
+	reason = buf_new(BUF_WHY_MAX);
+	if (read_all(fp, path, b, why) == 0) {
+		switch (baseline_parse(buf_str(b), buf_len(b), &j, reason)) {
+		case BASELINE_OK:
+			break;
+		case BASELINE_NOT_JSON:
+			buf_printf(why, "--baseline %s: cannot read it as JSON: "
+			    "%s", path, buf_str(reason));
+			break;
+		case BASELINE_NOT_REPORT:
+			buf_printf(why, "--baseline %s is not an mxprobe --json "
+			    "report (%s)", path, buf_str(reason));
+			break;
+		}
 	}
+	buf_free(reason);
+	buf_free(b);
+	if (!stdin_used)
+		fclose(fp);
+	if (j == NULL)
+		return NULL;
+	v = json_object_object_get(j, "domain");
 	if (strcmp(json_object_get_string(v), domain) != 0) {
+		/* The file's domain is its text: escaped for stderr. */
+		other = esc_str(json_object_get_string(v), ESC_ESCAPED);
 		buf_printf(why, "--baseline %s is a report for %s, not %s", path,
-		    json_object_get_string(v), domain);
+		    other, domain);
+		free(other);
 		json_object_put(j);
 		return NULL;
 	}

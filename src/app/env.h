@@ -17,8 +17,10 @@
  *		parser; free it with env_psl_free
  *	env_tls_store()			SSL_CERT_FILE / SSL_CERT_DIR to net/tls
  *	env_baseline_load(path, domain, why)	the --baseline report as
- *		json-c, or NULL with why (unreadable, not JSON, not an
- *		mxprobe report, a report for another domain)
+ *		json-c, or NULL with why (unreadable, not one JSON document,
+ *		larger than ENV_BASELINE_MAX, not an mxprobe report by
+ *		baseline_check(), a report for another domain); path "-"
+ *		reads standard input
  *
  * BUGS: the EHLO name is not resolved (that would block the loop), so a
  * host whose name has no dot and no /etc/mailname says its short name.
@@ -27,6 +29,9 @@
 #define MXPROBE_ENV_H
 
 #include <stddef.h>
+
+/* The largest --baseline file read; a report is far smaller. */
+#define ENV_BASELINE_MAX	(64 * 1024 * 1024)
 
 struct buf;
 struct cli;

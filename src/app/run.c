@@ -159,7 +159,9 @@ run_report(const struct cli *o, const struct cutover_opts *co,
 	if (baseline != NULL)
 		changes = baseline_pass(o, baseline, &r, fs, &sc);
 	status = r.status;
-	out = buf_new(16 * 1024 * 1024);
+	/* No cap of its own: a report cut short is no report (JSON would
+	 * not parse); its size is bounded by the limits on the facts. */
+	out = buf_new(REPORT_BUF_MAX);
 	render(o, &r, changes, pf, out);
 	fwrite(buf_str(out), 1, buf_len(out), stdout);
 	buf_free(out);

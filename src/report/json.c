@@ -1,46 +1,52 @@
 /* json - the JSON value helpers of the report files; see json.h */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "report/json.h"
-#include "util/buf.h"
+#include "util/esc.h"
 #include "util/xalloc.h"
+
+/* A string of ours or from the network, in the one escaping (esc.h). */
+static struct json_object *
+escaped_string(const char *s, size_t len, int flags)
+{
+	struct json_object *o;
+	char *e;
+
+	if (s == NULL)
+		return NULL;
+	e = esc_dup(s, len, flags);
+	o = json_object_new_string(e);
+	free(e);
+	return o;
+}
 
 struct json_object *
 json_str(const char *s)
 {
-	return s != NULL ? json_object_new_string(s) : NULL;
+	return s != NULL ? escaped_string(s, strlen(s), 0) : NULL;
 }
 
-/* Record text as a JSON string, non-printable bytes as \xNN. */
 struct json_object *
 json_censored(const char *s, size_t len)
 {
-	struct json_object *o;
-	struct buf *b;
-	size_t i;
-
-	if (s == NULL)
-		return NULL;
-	b = buf_new(4 * len + 1);
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
-			buf_append(b, s + i, 1);
-		else
-			buf_printf(b, "\\x%02x", (unsigned char)s[i]);
-	}
-	o = json_object_new_string_len(buf_str(b), (int)buf_len(b));
-	buf_free(b);
-	return o;
+	return escaped_string(s, len, 0);
 }
 
 struct json_object *
 json_censored_str(const char *s)
 {
-	return s != NULL ? json_censored(s, strlen(s)) : NULL;
+	return json_str(s);
+}
+
+struct json_object *
+json_escaped(const char *s)
+{
+	return s != NULL ? escaped_string(s, strlen(s), ESC_ESCAPED) : NULL;
 }
 
 char *
@@ -59,10 +65,15 @@ json_hex(const unsigned char *p, size_t n)
 	return s;
 }
 
+/* Keys are escaped too: a DMARC tag name comes from the record. */
 void
 json_add(struct json_object *o, const char *k, struct json_object *v)
 {
-	json_object_object_add(o, k, v);
+	char *e;
+
+	e = esc_str(k, 0);
+	json_object_object_add(o, e, v);
+	free(e);
 }
 
 struct json_object *

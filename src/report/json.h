@@ -4,18 +4,25 @@
  *
  * API (each returns a new json-c value the caller adds to an object or
  * array, or NULL, which json-c writes as null):
- *	json_str(s)		s as a JSON string; NULL when s is NULL
- *	json_censored(s, len)	record text as a JSON string, bytes outside
- *		printable ASCII written as \xNN; NULL when s is NULL
- *	json_censored_str(s)	the same for a NUL-terminated s
+ *	json_str(s)		s as a JSON string in the one escaping of
+ *		util/esc.h (controls and bytes that are not UTF-8 as \xNN,
+ *		'\' doubled, valid UTF-8 kept), so the document is valid
+ *		UTF-8 whatever the network sent; NULL when s is NULL
+ *	json_censored(s, len)	the same for record text of length len
+ *		(NUL bytes included)
+ *	json_censored_str(s)	json_str(s)
+ *	json_escaped(s)		the same for text already in a backslash
+ *		notation of its own (DNS names "\046", RFC 4514 certificate
+ *		names, the SPF walk's printable copies): '\' kept
  *	json_hex(p, n)		malloc'ed lower-case hex digits of p[0..n)
  *		(caller frees)
  *	json_error(what, where, reason)	{what: where, "reason": reason},
  *		what is "offset" or "line"
  *	json_outcome(o)		the DNS outcome name in lower case, in a
  *		static buffer (overwritten by the next call)
- *	json_add(obj, key, value)	json_object_object_add
- * Limits: json_censored quadruples the length at worst.
+ *	json_add(obj, key, value)	json_object_object_add with the key
+ *		escaped like a value
+ * Limits: the escaping makes a string at most six times longer.
  * BUGS: none known.
  */
 #ifndef MXPROBE_JSON_H
@@ -30,6 +37,7 @@ struct json_object;
 struct json_object	*json_str(const char *);
 struct json_object	*json_censored(const char *, size_t);
 struct json_object	*json_censored_str(const char *);
+struct json_object	*json_escaped(const char *);
 char			*json_hex(const unsigned char *, size_t);
 struct json_object	*json_error(const char *, size_t, const char *);
 const char		*json_outcome(enum dns_outcome);

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "util/buf.h"
+#include "util/esc.h"
 #include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
@@ -36,13 +37,14 @@ report_text(const struct report *r, int colour, struct buf *out)
 {
 	const struct probe_facts *f = r->facts;
 
-	buf_printf(out, "mxprobe report for %s: %s%s%s", f->domain,
-	    report_colour(colour, status_sev(r->status)),
+	esc_printf(out, 0, "mxprobe report for %s: ", f->domain);
+	/* The colour escapes are ours: not escaped. */
+	buf_printf(out, "%s%s%s", report_colour(colour, status_sev(r->status)),
 	    findings_status_name(r->status), report_colour_reset(colour));
 	if (r->score->valid)
-		buf_printf(out, ", score %d/100 (%s)", r->score->value,
+		esc_printf(out, 0, ", score %d/100 (%s)", r->score->value,
 		    r->score->grade);
-	buf_printf(out, "\n");
+	esc_printf(out, 0, "\n");
 	report_mx_text(f->mx, out);
 	report_smtp_text(f, out);
 	report_auth_text(f->auth, f, out);
@@ -57,16 +59,16 @@ report_quiet(const struct report *r, struct buf *out)
 {
 	const struct finding *t = report_top_finding(r);
 
-	buf_printf(out, "%s %s", r->facts->domain,
+	esc_printf(out, 0, "%s %s", r->facts->domain,
 	    findings_status_name(r->status));
 	if (r->score->valid)
-		buf_printf(out, " score=%d grade=%s", r->score->value,
+		esc_printf(out, 0, " score=%d grade=%s", r->score->value,
 		    r->score->grade);
-	buf_printf(out, " findings=%zu", findings_count(r->fs));
+	esc_printf(out, 0, " findings=%zu", findings_count(r->fs));
 	if (t != NULL)
-		buf_printf(out, " top=%s: %s", finding_def(t->code)->code,
+		esc_printf(out, 0, " top=%s: %s", finding_def(t->code)->code,
 		    t->message);
-	buf_printf(out, "\n");
+	esc_printf(out, 0, "\n");
 }
 
 void
@@ -74,32 +76,32 @@ report_nagios(const struct report *r, int warn, int crit, struct buf *out)
 {
 	const struct finding *t = report_top_finding(r);
 
-	buf_printf(out, "MXPROBE %s - %s", findings_status_name(r->status),
-	    r->facts->domain);
+	esc_printf(out, ESC_NAGIOS, "MXPROBE %s - %s",
+	    findings_status_name(r->status), r->facts->domain);
 	if (r->score->valid)
-		buf_printf(out, " score %d/100 (%s)", r->score->value,
-		    r->score->grade);
+		esc_printf(out, ESC_NAGIOS, " score %d/100 (%s)",
+		    r->score->value, r->score->grade);
 	else
-		buf_printf(out, " no score (%s)", r->score->why);
+		esc_printf(out, ESC_NAGIOS, " no score (%s)", r->score->why);
 	if (t != NULL)
-		buf_printf(out, "; %s: %s", finding_def(t->code)->code,
-		    t->message);
+		esc_printf(out, ESC_NAGIOS, "; %s: %s",
+		    finding_def(t->code)->code, t->message);
 	/* Performance data: 'label'=value[UOM];warn;crit;min;max */
-	buf_printf(out, " |");
+	esc_printf(out, ESC_NAGIOS, " |");
 	if (r->score->valid) {
-		buf_printf(out, " score=%d;", r->score->value);
+		esc_printf(out, ESC_NAGIOS, " score=%d;", r->score->value);
 		if (warn >= 0)
-			buf_printf(out, "%d", warn);
-		buf_printf(out, ";");
+			esc_printf(out, ESC_NAGIOS, "%d", warn);
+		esc_printf(out, ESC_NAGIOS, ";");
 		if (crit >= 0)
-			buf_printf(out, "%d", crit);
-		buf_printf(out, ";0;100");
+			esc_printf(out, ESC_NAGIOS, "%d", crit);
+		esc_printf(out, ESC_NAGIOS, ";0;100");
 	}
-	buf_printf(out, " findings=%zu", findings_count(r->fs));
+	esc_printf(out, ESC_NAGIOS, " findings=%zu", findings_count(r->fs));
 	if (r->facts->mx != NULL)
-		buf_printf(out, " mx_time=%llums",
+		esc_printf(out, ESC_NAGIOS, " mx_time=%llums",
 		    (unsigned long long)r->facts->mx->ms);
-	buf_printf(out, " total_time=%llums\n",
+	esc_printf(out, ESC_NAGIOS, " total_time=%llums\n",
 	    (unsigned long long)r->facts->ms);
 }
 

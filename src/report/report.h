@@ -52,9 +52,12 @@
  *	report_mtasts_text(facts, out)	a few lines (report_mtasts.c)
  *	report_tlsrpt_json(facts, obj)	state, record, rua[]
  *	report_tlsrpt_text(facts, out)	one or two lines (report_tlsrpt.c)
- * Record text in JSON is censored: bytes outside printable ASCII are
- * written as \xNN so the report stays valid UTF-8; errors appear as
- * "error": {"offset"|"line", "reason"}.
+ * Text from the network (records, banners, replies, headers, certificate
+ * fields, finding messages that quote them) reaches every output through
+ * util/esc.h: esc_printf() in the text renderers (ESC_NAGIOS for the
+ * --nagios line), json_str()/json_censored() in JSON, so the terminal
+ * never receives a control byte and JSON stays valid UTF-8; errors appear
+ * as "error": {"offset"|"line", "reason"}.
  *
  * The JSON shape is an interface (doc/json-schema.json): schema_version,
  * domain, status, exit_code, mx_ttl, mx[] {host, preference, group,
@@ -65,6 +68,7 @@
 #define MXPROBE_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analyze/findings.h"
 
@@ -85,6 +89,12 @@ struct spf_analysis;
 struct tlsrpt_facts;
 
 #define REPORT_SCHEMA_VERSION	1
+/*
+ * The cap of a buffer a report is rendered into: none of its own (what
+ * goes in is bounded by the limits on the facts), so a report is never
+ * cut in the middle.
+ */
+#define REPORT_BUF_MAX		(SIZE_MAX / 4)
 
 struct report {
 	const struct probe_facts	*facts;

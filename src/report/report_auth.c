@@ -9,6 +9,7 @@
 
 #include "analyze/analyze.h"
 #include "util/buf.h"
+#include "util/esc.h"
 #include "parse/dkim.h"
 #include "parse/dmarc.h"
 #include "facts/probe_facts.h"
@@ -71,7 +72,10 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 	json_object_object_add(top, "tls_rpt", o);
 }
 
-/* Append text, every line indented by two spaces. */
+/*
+ * Append text, every line indented by two spaces. The text is rendered
+ * already (its network text escaped), so it is copied as it is.
+ */
 static void
 indented(struct buf *out, const struct buf *in)
 {
@@ -97,27 +101,27 @@ report_auth_text(const struct auth_facts *a, const struct probe_facts *pf,
 	struct mtasts_mx *mx;
 	if (a == NULL)
 		return;
-	b = buf_new(64 * 1024);
-	buf_printf(out, "\nSPF\n");
+	b = buf_new(REPORT_BUF_MAX);
+	esc_printf(out, 0, "\nSPF\n");
 	if (a->spf != NULL)
 		report_spf_text(a->spf, b);
 	else
-		buf_printf(b, "not finished before the overall deadline\n");
+		esc_printf(b, 0, "not finished before the overall deadline\n");
 	report_spf_ip_text(a, b);
 	indented(out, b);
 
 	buf_reset(b);
-	buf_printf(out, "\nDKIM\n");
+	esc_printf(out, 0, "\nDKIM\n");
 	report_dkim_text(&a->dkim, b);
 	indented(out, b);
 
 	buf_reset(b);
-	buf_printf(out, "\nDMARC\n");
+	esc_printf(out, 0, "\nDMARC\n");
 	report_dmarc_text(&a->dmarc, b);
 	indented(out, b);
 
 	buf_reset(b);
-	buf_printf(out, "\nMTA-STS / TLS-RPT\n");
+	esc_printf(out, 0, "\nMTA-STS / TLS-RPT\n");
 	m = a->mtasts;
 	m.nmx = analyze_mtasts_mx(pf, &mx);
 	m.mx = mx;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/esc.h"
 #include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "facts/mx_facts.h"
@@ -40,7 +41,7 @@ tlsa_json(const struct probe_tlsa *t)
 	char *h;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "name", json_str(t->qname));
+	json_object_object_add(o, "name", json_escaped(t->qname));
 	json_object_object_add(o, "lookup", json_str(dns_outcome_name(t->out)));
 	json_object_object_add(o, "dnssec", json_object_new_boolean(t->ad));
 	a = json_object_new_array();
@@ -140,25 +141,26 @@ report_dane_text(const struct probe_facts *f, struct buf *out)
 	if (mx == NULL || (mx->outcome != DNS_OK &&
 	    mx->outcome != DNS_NODATA))
 		return;
-	buf_printf(out, "\nDNSSEC and DANE\n");
-	buf_printf(out, "  %s answer %s\n", mx->implicit ? "address" : "MX",
+	esc_printf(out, 0, "\nDNSSEC and DANE\n");
+	esc_printf(out, 0, "  %s answer %s\n", mx->implicit ? "address" : "MX",
 	    mx->ad ? "authenticated (DNSSEC)" : "not authenticated");
 	for (h = 0; h < mx->nhost && h < f->ntlsa; h++) {
 		t = &f->tlsa[h];
 		if (!t->asked)
 			continue;
-		buf_printf(out, "  %s  TLSA %s%s", mx->hosts[h].name,
+		esc_printf(out, ESC_ESCAPED, "  %s  TLSA %s%s",
+		    mx->hosts[h].name,
 		    dns_outcome_name(t->out), t->ad ? ", authenticated" : "");
 		if (t->nrr > 0)
-			buf_printf(out, ", %zu record%s", t->nrr,
+			esc_printf(out, 0, ", %zu record%s", t->nrr,
 			    t->nrr > 1 ? "s" : "");
-		buf_printf(out, "\n");
+		esc_printf(out, 0, "\n");
 		for (i = 0; i < t->nrr; i++) {
 			n = t->rr[i].u.tlsa.len;
 			x = json_hex(t->rr[i].u.tlsa.data, n);
 			if (strlen(x) > HEX_TEXT_MAX)
 				strcpy(x + HEX_TEXT_MAX - 3, "...");
-			buf_printf(out, "      %u %u %u %s  (%s)\n",
+			esc_printf(out, 0, "      %u %u %u %s  (%s)\n",
 			    t->rr[i].u.tlsa.usage, t->rr[i].u.tlsa.selector,
 			    t->rr[i].u.tlsa.mtype, x,
 			    tls_dane_usage_name(t->rr[i].u.tlsa.usage));
@@ -170,22 +172,22 @@ report_dane_text(const struct probe_facts *f, struct buf *out)
 			    !tg->smtp->tls_done)
 				continue;
 			tf = &tg->smtp->tls;
-			buf_printf(out, "      [%s] ",
+			esc_printf(out, 0, "      [%s] ",
 			    mx->hosts[h].addrs[tg->addr].text);
 			if (tf->dane_ok)
-				buf_printf(out, "DANE match: %s %d %d at "
+				esc_printf(out, 0, "DANE match: %s %d %d at "
 				    "depth %d\n",
 				    tls_dane_usage_name(tf->dane_usage),
 				    tf->dane_selector, tf->dane_mtype,
 				    tf->dane_depth);
 			else if (tf->dane_checked)
-				buf_printf(out, "DANE mismatch: %s\n",
+				esc_printf(out, 0, "DANE mismatch: %s\n",
 				    tf->dane_why ? tf->dane_why : "?");
 			else if (tf->dane_why != NULL)
-				buf_printf(out, "DANE not checked: %s\n",
+				esc_printf(out, 0, "DANE not checked: %s\n",
 				    tf->dane_why);
 			else
-				buf_printf(out, "DANE not checked: no "
+				esc_printf(out, 0, "DANE not checked: no "
 				    "records\n");
 		}
 	}

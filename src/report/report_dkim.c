@@ -10,6 +10,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 
 void
 report_dkim_text(const struct dkim_facts *f, struct buf *b)
@@ -25,7 +26,8 @@ report_dkim_text(const struct dkim_facts *f, struct buf *b)
 		s = &f->sel[i];
 		if (dns_outcome_failed(s->outcome)) {
 			if (f->named)
-				buf_printf(b, "DKIM %s: lookup failed (%s)\n",
+				esc_printf(b, 0,
+				    "DKIM %s: lookup failed (%s)\n",
 				    s->selector, dns_outcome_name(s->outcome));
 			continue;
 		}
@@ -36,15 +38,15 @@ report_dkim_text(const struct dkim_facts *f, struct buf *b)
 			buf_reset(why);
 			if (dkim_parse(s->txt[j].data, s->txt[j].len, &k, &off,
 			    why) != DKIM_OK) {
-				buf_printf(b, "DKIM %s: invalid (%s)\n",
+				esc_printf(b, 0, "DKIM %s: invalid (%s)\n",
 				    s->selector, buf_str(why));
 				continue;
 			}
 			if (k->revoked)
-				buf_printf(b, "DKIM %s: revoked\n",
+				esc_printf(b, 0, "DKIM %s: revoked\n",
 				    s->selector);
 			else
-				buf_printf(b, "DKIM %s: %s %u bits%s%s\n",
+				esc_printf(b, 0, "DKIM %s: %s %u bits%s%s\n",
 				    s->selector, dkim_keytype_name(k->k),
 				    k->bits, k->t & DKIM_T_TESTING ?
 				    ", testing" : "",
@@ -55,7 +57,7 @@ report_dkim_text(const struct dkim_facts *f, struct buf *b)
 		}
 	}
 	if (!any)
-		buf_printf(b, "DKIM: no key found at %zu selector(s)\n",
+		esc_printf(b, 0, "DKIM: no key found at %zu selector(s)\n",
 		    f->nsel);
 	buf_free(why);
 }

@@ -10,6 +10,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 
 void
 report_dmarc_text(const struct dmarc_facts *f, struct buf *b)
@@ -21,32 +22,32 @@ report_dmarc_text(const struct dmarc_facts *f, struct buf *b)
 	dmarc_discover(f, &d);
 	switch (d.state) {
 	case DMARC_ST_FAILED:
-		buf_printf(b, "DMARC: lookup failed (%s)\n", d.why);
+		esc_printf(b, 0, "DMARC: lookup failed (%s)\n", d.why);
 		break;
 	case DMARC_ST_MISSING:
-		buf_printf(b, "DMARC: no record\n");
+		esc_printf(b, 0, "DMARC: no record\n");
 		break;
 	case DMARC_ST_MULTIPLE:
-		buf_printf(b, "DMARC: %zu records at _dmarc.%s (ignored)\n",
+		esc_printf(b, 0, "DMARC: %zu records at _dmarc.%s (ignored)\n",
 		    d.count, d.policy_domain);
 		break;
 	case DMARC_ST_INVALID:
-		buf_printf(b, "DMARC: invalid record at _dmarc.%s: %s\n",
+		esc_printf(b, 0, "DMARC: invalid record at _dmarc.%s: %s\n",
 		    d.policy_domain, d.why);
 		break;
 	case DMARC_ST_FOUND:
 		r = d.rec;
-		buf_printf(b, "DMARC: _dmarc.%s%s\n  \"%s\"\n",
+		esc_printf(b, 0, "DMARC: _dmarc.%s%s\n  \"%s\"\n",
 		    d.policy_domain, d.inherited ? " (inherited)" : "",
 		    d.text);
-		buf_printf(b, "  p=%s sp=%s pct=%u adkim=%c aspf=%c\n",
+		esc_printf(b, 0, "  p=%s sp=%s pct=%u adkim=%c aspf=%c\n",
 		    dmarc_policy_name(r->p), r->sp == DMARC_P_UNSET ?
 		    dmarc_policy_name(r->p) : dmarc_policy_name(r->sp),
 		    r->pct, r->adkim, r->aspf);
 		for (i = 0; i < r->nrua; i++)
-			buf_printf(b, "  rua %s\n", r->rua[i].uri);
+			esc_printf(b, 0, "  rua %s\n", r->rua[i].uri);
 		for (i = 0; i < r->nruf; i++)
-			buf_printf(b, "  ruf %s\n", r->ruf[i].uri);
+			esc_printf(b, 0, "  ruf %s\n", r->ruf[i].uri);
 		break;
 	}
 	dmarc_discovery_clear(&d);

@@ -13,6 +13,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 #include "util/i18n.h"
 
 /* ANSI colours, only when the caller says the output is a terminal. */
@@ -50,9 +51,9 @@ report_findings_text(const struct report *r, int colour, struct buf *out)
 	    SEV_WARNING, SEV_INFO };
 	size_t i, k;
 
-	buf_printf(out, "\nFindings\n");
+	esc_printf(out, 0, "\nFindings\n");
 	if (findings_count(fs) == 0) {
-		buf_printf(out, "  none\n");
+		esc_printf(out, 0, "  none\n");
 		return;
 	}
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
@@ -61,13 +62,15 @@ report_findings_text(const struct report *r, int colour, struct buf *out)
 			d = finding_def(f->code);
 			if (d->sev != order[k])
 				continue;
+			/* The colour escapes are ours: not escaped. */
 			buf_printf(out, "  %s[%s]%s %s",
 			    report_colour(colour, d->sev),
 			    finding_sev_name(d->sev),
 			    report_colour_reset(colour), d->code);
 			if (r->score->valid && r->score->points[i] > 0)
-				buf_printf(out, "  (-%d)", r->score->points[i]);
-			buf_printf(out, "\n      %s\n", f->message);
+				esc_printf(out, 0, "  (-%d)",
+				    r->score->points[i]);
+			esc_printf(out, 0, "\n      %s\n", f->message);
 		}
 }
 
@@ -111,11 +114,12 @@ report_fixes_text(const struct report *r, struct buf *out)
 		if (j < k)
 			continue;
 		if (shown++ == 0)
-			buf_printf(out, "\nWhat to fix, most important first\n");
-		buf_printf(out, "  %d. %s", shown, _(d->remedy));
+			esc_printf(out, 0,
+			    "\nWhat to fix, most important first\n");
+		esc_printf(out, 0, "  %d. %s", shown, _(d->remedy));
 		if (r->score->points[idx[k]] > 0)
-			buf_printf(out, " [+%d]", r->score->points[idx[k]]);
-		buf_printf(out, "\n     (%s; %s)\n", d->code, d->ref);
+			esc_printf(out, 0, " [+%d]", r->score->points[idx[k]]);
+		esc_printf(out, 0, "\n     (%s; %s)\n", d->code, d->ref);
 	}
 out:
 	free(idx);
@@ -128,15 +132,15 @@ report_score_text(const struct report *r, struct buf *out)
 	const struct score *s = r->score;
 	int c;
 
-	buf_printf(out, "\nScore\n");
+	esc_printf(out, 0, "\nScore\n");
 	if (!s->valid) {
-		buf_printf(out, "  none: %s\n", s->why);
+		esc_printf(out, 0, "  none: %s\n", s->why);
 		return;
 	}
-	buf_printf(out, "  %d/100, grade %s%s%s\n", s->value, s->grade,
+	esc_printf(out, 0, "  %d/100, grade %s%s%s\n", s->value, s->grade,
 	    s->capped ? " - " : "", s->capped ? s->why : "");
 	for (c = 0; c < SCORE_NCAT; c++)
-		buf_printf(out, "  %-15s %2d/%d\n",
+		esc_printf(out, 0, "  %-15s %2d/%d\n",
 		    score_cat_name((enum score_cat)c),
 		    score_cat_weight((enum score_cat)c) - s->lost[c],
 		    score_cat_weight((enum score_cat)c));

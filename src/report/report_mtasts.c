@@ -10,6 +10,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 
 void
 report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
@@ -21,40 +22,41 @@ report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
 
 	why = buf_new(BUF_WHY_MAX);
 	if (dns_outcome_failed(f->txt_outcome)) {
-		buf_printf(b, "MTA-STS: lookup failed (%s)\n",
+		esc_printf(b, 0, "MTA-STS: lookup failed (%s)\n",
 		    dns_outcome_name(f->txt_outcome));
 		goto done;
 	}
 	n = f->txt_outcome == DNS_OK ? mtasts_txt_select(f->txt, f->ntxt,
 	    &idx) : 0;
 	if (n == 0)
-		buf_printf(b, "MTA-STS: no record\n");
+		esc_printf(b, 0, "MTA-STS: no record\n");
 	else if (n > 1)
-		buf_printf(b, "MTA-STS: %zu records (ignored)\n", n);
+		esc_printf(b, 0, "MTA-STS: %zu records (ignored)\n", n);
 	else if (mtasts_txt_parse(f->txt[idx].data, f->txt[idx].len, &t,
 	    &off, why) != MTASTS_OK)
-		buf_printf(b, "MTA-STS: invalid record (%s)\n", buf_str(why));
+		esc_printf(b, 0, "MTA-STS: invalid record (%s)\n",
+		    buf_str(why));
 	else
-		buf_printf(b, "MTA-STS: id=%s\n", t->id);
+		esc_printf(b, 0, "MTA-STS: id=%s\n", t->id);
 	if (f->fetch == MTASTS_FETCH_NOT_TRIED)
 		goto done;
 	if (f->fetch != MTASTS_FETCH_OK) {
-		buf_printf(b, "  policy: ");
+		esc_printf(b, 0, "  policy: ");
 		analyze_mtasts_fetch(f, b);
-		buf_printf(b, "\n");
+		esc_printf(b, 0, "\n");
 		goto done;
 	}
 	buf_reset(why);
 	if (mtasts_policy_parse(f->body, f->body_len, &pol, &line, why) !=
 	    MTASTS_OK) {
-		buf_printf(b, "  policy: invalid (line %zu: %s)\n", line,
+		esc_printf(b, 0, "  policy: invalid (line %zu: %s)\n", line,
 		    buf_str(why));
 		goto done;
 	}
-	buf_printf(b, "  policy: mode %s, max_age %lu\n",
+	esc_printf(b, 0, "  policy: mode %s, max_age %lu\n",
 	    mtasts_mode_name(pol->mode), (unsigned long)pol->max_age);
 	for (i = 0; i < pol->nmx; i++)
-		buf_printf(b, "  mx %s\n", pol->mx[i]);
+		esc_printf(b, 0, "  mx %s\n", pol->mx[i]);
 done:
 	mtasts_txt_free(t);
 	mtasts_policy_free(pol);

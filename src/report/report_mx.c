@@ -8,6 +8,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 
 void
 report_mx_text(const struct mx_set *mx, struct buf *out)
@@ -15,36 +16,37 @@ report_mx_text(const struct mx_set *mx, struct buf *out)
 	const struct mx_host *h;
 	size_t i, j;
 
-	buf_printf(out, "\nMX\n");
+	esc_printf(out, 0, "\nMX\n");
 	if (mx == NULL) {
-		buf_printf(out, "  MX lookup did not finish in time\n");
+		esc_printf(out, 0, "  MX lookup did not finish in time\n");
 		return;
 	}
 	if (mx->outcome != DNS_OK && mx->outcome != DNS_NODATA) {
-		buf_printf(out, "  MX lookup: %s\n",
+		esc_printf(out, 0, "  MX lookup: %s\n",
 		    dns_outcome_name(mx->outcome));
 		return;
 	}
 	if (mx->implicit)
-		buf_printf(out, "  no MX record: senders use the domain's "
+		esc_printf(out, 0, "  no MX record: senders use the domain's "
 		    "own address (implicit MX)\n");
 	else
-		buf_printf(out, "  TTL %u s%s\n", mx->ttl,
+		esc_printf(out, 0, "  TTL %u s%s\n", mx->ttl,
 		    mx->ad ? ", DNSSEC-authenticated" : "");
 	for (i = 0; i < mx->nhost; i++) {
 		h = &mx->hosts[i];
 		if (strcmp(h->name, ".") == 0) {
-			buf_printf(out, "  %5u .  (null MX)\n", h->pref);
+			esc_printf(out, 0, "  %5u .  (null MX)\n", h->pref);
 			continue;
 		}
-		buf_printf(out, "  %5u %s", h->pref, h->name);
+		esc_printf(out, ESC_ESCAPED, "  %5u %s", h->pref, h->name);
 		if (h->canonical)
-			buf_printf(out, "  (CNAME -> %s)", h->canonical);
-		buf_printf(out, "\n");
+			esc_printf(out, ESC_ESCAPED, "  (CNAME -> %s)",
+			    h->canonical);
+		esc_printf(out, 0, "\n");
 		for (j = 0; j < h->naddr; j++)
-			buf_printf(out, "          %s\n", h->addrs[j].text);
+			esc_printf(out, 0, "          %s\n", h->addrs[j].text);
 		if (h->naddr == 0 && !h->ip_literal)
-			buf_printf(out, "          no address (A %s, AAAA "
+			esc_printf(out, 0, "          no address (A %s, AAAA "
 			    "%s)\n", dns_outcome_name(h->a_out),
 			    dns_outcome_name(h->aaaa_out));
 	}
@@ -57,7 +59,7 @@ report_mx_host_json(const struct mx_host *h)
 	size_t i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "host", json_str(h->name));
+	json_object_object_add(o, "host", json_escaped(h->name));
 	json_object_object_add(o, "preference", json_object_new_int(h->pref));
 	json_object_object_add(o, "group", json_object_new_int(
 	    (int32_t)h->group));
@@ -81,7 +83,7 @@ report_mx_host_json(const struct mx_host *h)
 	    json_str(dns_outcome_name(h->a_out)));
 	json_object_object_add(o, "aaaa_lookup",
 	    json_str(dns_outcome_name(h->aaaa_out)));
-	json_object_object_add(o, "cname", json_str(h->canonical));
+	json_object_object_add(o, "cname", json_escaped(h->canonical));
 	json_object_object_add(o, "ip_literal",
 	    json_object_new_boolean(h->ip_literal));
 	json_object_object_add(o, "dnssec", json_object_new_boolean(h->ad));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "util/buf.h"
+#include "util/esc.h"
 #include "analyze/analyze.h"
 #include "report/report.h"
 #include "facts/dns_facts.h"
@@ -36,12 +37,12 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 		return;
 	o = json_object_new_object();
 	json_object_object_add(o, "domain", json_str(f->domain));
-	json_object_object_add(o, "zone", json_str(f->zone));
+	json_object_object_add(o, "zone", json_escaped(f->zone));
 	json_object_object_add(o, "ns_lookup",
 	    json_str(dns_outcome_name(f->ns_outcome)));
 	a = json_object_new_array();
 	for (i = 0; i < f->nns; i++)
-		json_object_array_add(a, json_str(f->ns[i]));
+		json_object_array_add(a, json_escaped(f->ns[i]));
 	json_object_object_add(o, "ns", a);
 	json_object_object_add(o, "left_out", json_object_new_int64(
 	    (int64_t)f->ns_cut));
@@ -57,7 +58,7 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 		s = &f->servers[i];
 		e = json_object_new_object();
 		json_object_object_add(e, "role", json_str(role_name(s->role)));
-		json_object_object_add(e, "name", json_str(s->name));
+		json_object_object_add(e, "name", json_escaped(s->name));
 		json_object_object_add(e, "address", json_str(s->address));
 		json_object_object_add(e, "outcome",
 		    json_str(dns_outcome_name(s->outcome)));
@@ -71,7 +72,7 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 			json_object_object_add(x, "preference",
 			    json_object_new_int(s->mx[j].pref));
 			json_object_object_add(x, "host",
-			    json_str(s->mx[j].host));
+			    json_escaped(s->mx[j].host));
 			json_object_array_add(m, x);
 		}
 		json_object_object_add(e, "mx", m);
@@ -96,45 +97,45 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 
 	if (f == NULL)
 		return;
-	buf_printf(out, "\nPropagation\n");
+	esc_printf(out, 0, "\nPropagation\n");
 	if (f->ns_outcome != DNS_OK)
-		buf_printf(out, "  NS lookup: %s%s%s%s\n",
+		esc_printf(out, 0, "  NS lookup: %s%s%s%s\n",
 		    dns_outcome_name(f->ns_outcome), f->ns_why ? " (" : "",
 		    f->ns_why ? f->ns_why : "", f->ns_why ? ")" : "");
 	else {
-		buf_printf(out, "  zone %s, name servers:", f->zone);
+		esc_printf(out, 0, "  zone %s, name servers:", f->zone);
 		for (i = 0; i < f->nns; i++)
-			buf_printf(out, " %s", f->ns[i]);
+			esc_printf(out, 0, " %s", f->ns[i]);
 		if (f->ns_cut)
-			buf_printf(out, " (%zu more left out)", f->ns_cut);
-		buf_printf(out, "\n");
+			esc_printf(out, 0, " (%zu more left out)", f->ns_cut);
+		esc_printf(out, 0, "\n");
 	}
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
-		buf_printf(out, "  %-13s %s", role_name(s->role), s->name);
+		esc_printf(out, 0, "  %-13s %s", role_name(s->role), s->name);
 		if (s->role == PROPAGATION_AUTHORITATIVE)
-			buf_printf(out, " (%s)", s->address ? s->address :
+			esc_printf(out, 0, " (%s)", s->address ? s->address :
 			    "no address");
-		buf_printf(out, ": ");
+		esc_printf(out, 0, ": ");
 		if (s->outcome == DNS_OK || s->outcome == DNS_NODATA ||
 		    s->outcome == DNS_NXDOMAIN) {
 			propagation_set_text(s, out);
 			if (s->ttl_known)
-				buf_printf(out, ", TTL %u s", s->ttl);
+				esc_printf(out, 0, ", TTL %u s", s->ttl);
 			if (s->role == PROPAGATION_AUTHORITATIVE && !s->aa)
-				buf_printf(out, ", not authoritative");
+				esc_printf(out, 0, ", not authoritative");
 			if (s->referral)
-				buf_printf(out, ", referral (no recursion)");
+				esc_printf(out, 0, ", referral (no recursion)");
 		} else
-			buf_printf(out, "%s%s%s%s",
+			esc_printf(out, 0, "%s%s%s%s",
 			    dns_outcome_name(s->outcome), s->why ? " (" : "",
 			    s->why ? s->why : "", s->why ? ")" : "");
 		ag = propagation_server_agrees(f, i, expect, old);
-		buf_printf(out, "%s\n", ag == 1 ? "  [agrees]" :
+		esc_printf(out, 0, "%s\n", ag == 1 ? "  [agrees]" :
 		    ag == 0 ? "  [differs]" : "");
 	}
 	if (f->rounds > 1 || f->timed_out || f->waited_ms > 0)
-		buf_printf(out, "  %s after %u check%s in %llu s\n",
+		esc_printf(out, 0, "  %s after %u check%s in %llu s\n",
 		    propagation_converged(f, expect, old) ? "everywhere" :
 		    "not yet everywhere", f->rounds, f->rounds == 1 ? "" : "s",
 		    (unsigned long long)(f->waited_ms + 500) / 1000);

@@ -9,6 +9,7 @@
 
 #include "analyze/analyze.h"
 #include "util/buf.h"
+#include "util/esc.h"
 #include "facts/probe_facts.h"
 #include "facts/mx_facts.h"
 #include "report/json.h"
@@ -81,9 +82,9 @@ tls_json(const struct tls_facts *t)
 	for (i = 0; i < t->nchain; i++) {
 		c = json_object_new_object();
 		json_object_object_add(c, "subject",
-		    json_str(t->chain[i].subject));
+		    json_escaped(t->chain[i].subject));
 		json_object_object_add(c, "issuer",
-		    json_str(t->chain[i].issuer));
+		    json_escaped(t->chain[i].issuer));
 		s = json_object_new_array();
 		for (k = 0; k < t->chain[i].nsan_dns; k++)
 			json_object_array_add(s,
@@ -116,7 +117,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 
 	o = json_object_new_object();
 	json_object_object_add(o, "address", json_str(a->text));
-	json_object_object_add(o, "ptr", json_str(t->ptr));
+	json_object_object_add(o, "ptr", json_escaped(t->ptr));
 	json_object_object_add(o, "ptr_lookup",
 	    json_str(dns_outcome_name(t->ptr_out)));
 	json_object_object_add(o, "fcrdns", json_object_new_boolean(
@@ -200,15 +201,15 @@ report_failover_json(const struct probe_facts *f)
 	o = json_object_new_object();
 	now = analyze_delivery_host(f, 0);
 	json_object_object_add(o, "delivers_to", now < 0 ? NULL :
-	    json_str(f->mx->hosts[now].name));
+	    json_escaped(f->mx->hosts[now].name));
 	a = json_object_new_array();
 	for (i = 0; f->assume_down && f->assume_down[i]; i++)
-		json_object_array_add(a, json_str(f->assume_down[i]));
+		json_object_array_add(a, json_escaped(f->assume_down[i]));
 	json_object_object_add(o, "assume_down", a);
 	if (f->assume_down && f->assume_down[0]) {
 		then = analyze_delivery_host(f, 1);
 		json_object_object_add(o, "takes_over", then < 0 ? NULL :
-		    json_str(f->mx->hosts[then].name));
+		    json_escaped(f->mx->hosts[then].name));
 	}
 	return o;
 }
@@ -225,57 +226,62 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 
 	if (mx == NULL || f->ntargets == 0)
 		return;
-	buf_printf(out, "\nExchangers\n");
+	esc_printf(out, 0, "\nExchangers\n");
 	for (i = 0; i < f->ntargets; i++) {
 		t = &f->targets[i];
 		h = &mx->hosts[t->host];
 		r = t->smtp;
-		buf_printf(out, "  %s [%s]", h->name,
+		esc_printf(out, ESC_ESCAPED, "  %s [%s]", h->name,
 		    h->addrs[t->addr].text);
 		if (r == NULL) {
-			buf_printf(out, "  not probed: %s\n", t->skipped ?
+			esc_printf(out, 0, "  not probed: %s\n", t->skipped ?
 			    t->skipped : "unfinished");
 			continue;
 		}
-		buf_printf(out, "  %s", smtp_outcome_name(r->outcome));
+		esc_printf(out, 0, "  %s", smtp_outcome_name(r->outcome));
 		if (r->ms.total_ms >= 0)
-			buf_printf(out, " in %ld ms", r->ms.total_ms);
-		buf_printf(out, "\n");
+			esc_printf(out, 0, " in %ld ms", r->ms.total_ms);
+		esc_printf(out, 0, "\n");
 		if (r->banner.code)
-			buf_printf(out, "      banner  %d %s\n", r->banner.code,
+			esc_printf(out, 0, "      banner  %d %s\n",
+			    r->banner.code,
 			    r->banner.ntext ? r->banner.text[0] : "");
 		if (r->tls_done)
-			buf_printf(out, "      tls     %s %s%s%s, certificate "
-			    "%s, name %s\n", r->tls.version, r->tls.cipher,
+			esc_printf(out, 0, "      tls     %s %s%s%s, "
+			    "certificate %s, name %s\n", r->tls.version,
+			    r->tls.cipher,
 			    r->tls.group ? " " : "",
 			    r->tls.group ? r->tls.group : "",
 			    r->tls.verify_ok ? "valid" :
 			    r->tls.verify_error_str, r->tls.name_ok ?
 			    "matches" : "does not match");
 		if (r->why && r->why[0] && r->outcome != SMTP_OK)
-			buf_printf(out, "      why     %s\n", r->why);
+			esc_printf(out, 0, "      why     %s\n", r->why);
 		if (t->ptr)
-			buf_printf(out, "      ptr     %s%s\n", t->ptr,
+			esc_printf(out, ESC_ESCAPED, "      ptr     %s%s\n",
+			    t->ptr,
 			    t->fcrdns ? " (confirmed)" : " (does not "
 			    "resolve back)");
 	}
 	if (!f->smtp_probed)
 		return;
 	now = analyze_delivery_host(f, 0);
-	buf_printf(out, "\nFallback\n");
+	esc_printf(out, 0, "\nFallback\n");
 	if (now < 0)
-		buf_printf(out, "  no exchanger answers: senders queue the "
+		esc_printf(out, 0, "  no exchanger answers: senders queue the "
 		    "mail and retry\n");
 	else
-		buf_printf(out, "  senders deliver to %s now (the first that "
-		    "answers, in preference order)\n", mx->hosts[now].name);
+		esc_printf(out, ESC_ESCAPED, "  senders deliver to %s now "
+		    "(the first that answers, in preference order)\n",
+		    mx->hosts[now].name);
 	if (f->assume_down && f->assume_down[0]) {
 		then = analyze_delivery_host(f, 1);
 		if (then < 0)
-			buf_printf(out, "  with the assumed outage, no "
+			esc_printf(out, 0, "  with the assumed outage, no "
 			    "exchanger would take over\n");
 		else
-			buf_printf(out, "  with the assumed outage, %s takes "
-			    "over and answers\n", mx->hosts[then].name);
+			esc_printf(out, ESC_ESCAPED, "  with the assumed "
+			    "outage, %s takes over and answers\n",
+			    mx->hosts[then].name);
 	}
 }

@@ -13,6 +13,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 
 static json_object *
 node_json(const struct spf_node *n)
@@ -21,11 +22,11 @@ node_json(const struct spf_node *n)
 	size_t i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "domain", json_object_new_string(n->domain));
+	json_object_object_add(o, "domain", json_escaped(n->domain));
 	json_object_object_add(o, "via", json_str(n->via));
 	json_object_object_add(o, "status",
 	    json_object_new_string(spf_node_status_name(n->status)));
-	json_object_object_add(o, "record", json_str(n->record));
+	json_object_object_add(o, "record", json_escaped(n->record));
 	json_object_object_add(o, "lookups", json_object_new_int(
 	    (int)n->lookups));
 	json_object_object_add(o, "void_lookups", json_object_new_int(
@@ -33,7 +34,7 @@ node_json(const struct spf_node *n)
 	voids = json_object_new_array();
 	for (i = 0; i < n->nvoid_terms; i++)
 		json_object_array_add(voids,
-		    json_object_new_string(n->void_terms[i]));
+		    json_escaped(n->void_terms[i]));
 	json_object_object_add(o, "void_terms", voids);
 	json_object_object_add(o, "txt_size", json_object_new_int64(
 	    (int64_t)n->txt_size));
@@ -54,9 +55,9 @@ report_spf_json(const struct spf_analysis *a, json_object *obj)
 	const struct spf_node *r = a->root;
 	char all[5] = "?all";
 
-	json_object_object_add(obj, "domain", json_object_new_string(
+	json_object_object_add(obj, "domain", json_escaped(
 	    a->domain));
-	json_object_object_add(obj, "record", json_str(r ? r->record :
+	json_object_object_add(obj, "record", json_escaped(r ? r->record :
 	    NULL));
 	json_object_object_add(obj, "status", json_object_new_string(
 	    spf_node_status_name(r ? r->status : SPF_NODE_PENDING)));
@@ -88,19 +89,21 @@ text_node(const struct spf_node *n, struct buf *out, int indent)
 {
 	size_t i;
 
-	buf_printf(out, "%*s%s", indent, "", node_name(n));
+	esc_printf(out, ESC_ESCAPED, "%*s%s", indent, "", node_name(n));
 	if (n->via != NULL && strstr(n->via, n->domain) == NULL)
-		buf_printf(out, " (%s)", n->domain);
+		esc_printf(out, ESC_ESCAPED, " (%s)", n->domain);
 	if (n->status == SPF_NODE_OK)
-		buf_printf(out, "  [%u lookup%s%s]", n->lookups,
+		esc_printf(out, 0, "  [%u lookup%s%s]", n->lookups,
 		    n->lookups == 1 ? "" : "s",
 		    n->void_lookups ? ", void" : "");
 	else
-		buf_printf(out, "  [%s: %s]", spf_node_status_name(n->status),
-		    n->error ? n->error : "");
-	buf_printf(out, "\n");
+		esc_printf(out, 0, "  [%s: %s]",
+		    spf_node_status_name(n->status), n->error ? n->error : "");
+	esc_printf(out, 0, "\n");
 	if (n->parent != NULL && n->record != NULL)
-		buf_printf(out, "%*s  %s\n", indent, "", n->record);
+		/* The walk's printable copy (spf_facts.h): \xNN already. */
+		esc_printf(out, ESC_ESCAPED, "%*s  %s\n", indent, "",
+		    n->record);
 	for (i = 0; i < n->nchild; i++)
 		text_node(n->child[i], out, indent + 2);
 }
@@ -110,34 +113,34 @@ report_spf_text(const struct spf_analysis *a, struct buf *out)
 {
 	const struct spf_node *r = a->root;
 
-	buf_printf(out, "SPF (%s):\n", a->domain);
+	esc_printf(out, ESC_ESCAPED, "SPF (%s):\n", a->domain);
 	if (r == NULL || r->status == SPF_NODE_PENDING) {
-		buf_printf(out, "  not checked\n");
+		esc_printf(out, 0, "  not checked\n");
 		return;
 	}
 	if (r->record != NULL)
-		buf_printf(out, "  record: %s\n", r->record);
+		esc_printf(out, ESC_ESCAPED, "  record: %s\n", r->record);
 	if (r->status != SPF_NODE_OK) {
-		buf_printf(out, "  %s: %s\n", spf_node_status_name(r->status),
-		    r->error ? r->error : "");
+		esc_printf(out, 0, "  %s: %s\n",
+		    spf_node_status_name(r->status), r->error ? r->error : "");
 		if (r->status != SPF_NODE_SYNTAX)
 			return;
 	}
-	buf_printf(out, "  v=spf1 records: %zu; TXT answer: %zu octets\n",
+	esc_printf(out, 0, "  v=spf1 records: %zu; TXT answer: %zu octets\n",
 	    r->records_found, r->txt_size);
-	buf_printf(out, "  DNS-querying terms: %u of %d; void lookups: %u "
+	esc_printf(out, 0, "  DNS-querying terms: %u of %d; void lookups: %u "
 	    "of %d\n", a->lookups, SPF_LOOKUP_LIMIT, a->void_lookups,
 	    SPF_VOID_LIMIT);
 	if (a->all_qual)
-		buf_printf(out, "  ends with: %call%s%s\n", a->all_qual,
+		esc_printf(out, 0, "  ends with: %call%s%s\n", a->all_qual,
 		    a->redirect ? " via redirect=" : "",
 		    a->redirect ? a->redirect : "");
 	else
-		buf_printf(out, "  ends with: no all%s%s\n",
+		esc_printf(out, 0, "  ends with: no all%s%s\n",
 		    a->redirect ? ", redirect=" : "",
 		    a->redirect ? a->redirect : "");
 	if (r->nchild > 0) {
-		buf_printf(out, "  include tree:\n");
+		esc_printf(out, 0, "  include tree:\n");
 		text_node(r, out, 4);
 	}
 }
@@ -169,7 +172,7 @@ report_spf_ip_text(const struct auth_facts *a, struct buf *b)
 
 	for (i = 0; i < a->nevals; i++) {
 		e = &a->evals[i];
-		buf_printf(b, "--spf-ip %s (MAIL FROM %s, HELO %s): %s\n",
+		esc_printf(b, 0, "--spf-ip %s (MAIL FROM %s, HELO %s): %s\n",
 		    e->ip, e->sender, e->helo, e->text ? e->text :
 		    spf_result_name(e->result));
 	}

@@ -8,6 +8,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 
 void
 report_tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
@@ -17,25 +18,25 @@ report_tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
 	size_t n, idx = 0, off, i;
 
 	if (dns_outcome_failed(f->outcome)) {
-		buf_printf(b, "TLS-RPT: lookup failed (%s)\n",
+		esc_printf(b, 0, "TLS-RPT: lookup failed (%s)\n",
 		    dns_outcome_name(f->outcome));
 		return;
 	}
 	n = f->outcome == DNS_OK ? tlsrpt_select(f->txt, f->ntxt, &idx) : 0;
 	if (n != 1) {
-		buf_printf(b, n == 0 ? "TLS-RPT: no record\n" :
+		esc_printf(b, 0, n == 0 ? "TLS-RPT: no record\n" :
 		    "TLS-RPT: several records (ignored)\n");
 		return;
 	}
 	why = buf_new(BUF_WHY_MAX);
 	if (tlsrpt_parse(f->txt[idx].data, f->txt[idx].len, &r, &off, why) !=
 	    TLSRPT_OK)
-		buf_printf(b, "TLS-RPT: invalid (%s)\n", buf_str(why));
+		esc_printf(b, 0, "TLS-RPT: invalid (%s)\n", buf_str(why));
 	else {
-		buf_printf(b, "TLS-RPT:");
+		esc_printf(b, 0, "TLS-RPT:");
 		for (i = 0; i < r->nrua; i++)
-			buf_printf(b, " %s", r->rua[i]);
-		buf_printf(b, "\n");
+			esc_printf(b, 0, " %s", r->rua[i]);
+		esc_printf(b, 0, "\n");
 	}
 	tlsrpt_record_free(r);
 	buf_free(why);

@@ -67,7 +67,56 @@ static const struct {
 	{ "another domain",
 	    "{ \"schema_version\": 1, \"domain\": \"example.org\" }",
 	    "is a report for example.org, not example.com" },
+	{ "another domain with control bytes",
+	    "{ \"schema_version\": 1, \"domain\": \"a\\u001b[2J\" }",
+	    "is a report for a\\x1b[2J, not example.com" },
+	{ "another program's JSON", "{ \"name\": \"x\", \"version\": 2 }",
+	    "is not an mxprobe --json report (\"schema_version\" is missing)" },
+	{ "mx of the wrong type",
+	    "{ \"schema_version\": 1, \"domain\": \"example.com\", "
+	    "\"mx\": \"mx1\" }", "(\"mx\" is of the wrong type)" },
+	{ "two documents",
+	    "{ \"schema_version\": 1, \"domain\": \"example.com\" } {}",
+	    "more after the document" },
+	{ "a document cut short",
+	    "{ \"schema_version\": 1, \"domain\": \"exa",
+	    "cannot read it as JSON" },
+	{ "white space after the document",
+	    "{ \"schema_version\": 1, \"domain\": \"example.com\" }\n\n",
+	    NULL },
+	{ "empty file", "", "cannot read it as JSON" },
 };
+
+/* --baseline - reads standard input. */
+static void
+test_baseline_stdin(void)
+{
+	struct buf *why;
+	json_object *j;
+	FILE *fp;
+
+	fp = tmpfile();
+	fputs("{ \"schema_version\": 1, \"domain\": \"example.com\" }\n", fp);
+	rewind(fp);
+	if (dup2(fileno(fp), STDIN_FILENO) == -1) {
+		perror("t_env: dup2");
+		exit(1);
+	}
+	fclose(fp);
+	why = buf_new(BUF_WHY_MAX);
+	j = env_baseline_load("-", "example.com", why);
+	ok(j != NULL && buf_len(why) == 0, "--baseline - reads standard "
+	    "input");
+	json_object_put(j);
+	buf_free(why);
+
+	/* An endless file: refused at the cap, not read to the end. */
+	why = buf_new(BUF_WHY_MAX);
+	j = env_baseline_load("/dev/zero", "example.com", why);
+	ok(j == NULL && strstr(buf_str(why), "larger than 64 MiB") != NULL,
+	    "an endless file is refused at the cap (%s)", buf_str(why));
+	buf_free(why);
+}
 
 static void
 test_baseline(void)
@@ -131,6 +180,7 @@ main(void)
 	test_colour();
 	test_ehlo();
 	test_baseline();
+	test_baseline_stdin();
 	test_psl();
 	return tap_done();
 }

@@ -1,7 +1,9 @@
 /*
  * Unit tests for src/report/json.c: the one JSON string helper of the
  * reports. NULL stays null, record text is censored to printable ASCII,
- * hex is lower case, errors carry their position and reason.
+ * hex is lower case, errors carry their position and reason. Every string
+ * goes through the escaping of util/esc.h, so the document is valid UTF-8
+ * whatever bytes the network sent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +37,11 @@ static const struct {
 	    "\"v=DMARC1; p=reject\"" },
 	{ "control byte as \\xNN", "a\001b", 3, "\"a\\\\x01b\"" },
 	{ "NUL inside the record", "a\0b", 3, "\"a\\\\x00b\"" },
-	{ "high byte as \\xNN", "\xc3\xa9", 2, "\"\\\\xc3\\\\xa9\"" },
+	{ "valid UTF-8 kept", "\xc3\xa9\xe6\x97\xa5", 5,
+	    "\"\xc3\xa9\xe6\x97\xa5\"" },
+	{ "invalid UTF-8 as \\xNN", "a\xff\xc3", 3, "\"a\\\\xff\\\\xc3\"" },
+	{ "C1 control in UTF-8", "\xc2\x9b", 2, "\"\\\\xc2\\\\x9b\"" },
+	{ "backslash doubled", "a\\b", 3, "\"a\\\\\\\\b\"" },
 	{ "DEL as \\xNN", "\177", 1, "\"\\\\x7f\"" },
 	{ "quote escaped by json-c", "\"", 1, "\"\\\"\"" },
 	{ "empty", "", 0, "\"\"" },
@@ -52,8 +58,12 @@ main(void)
 	s = text(json_str(NULL));
 	is_str(s, "null", "json_str(NULL) is null");
 	free(s);
-	s = text(json_str("a\001b"));
-	is_str(s, "\"a\\u0001b\"", "json_str does not censor");
+	s = text(json_str("a\001b\xff"));
+	is_str(s, "\"a\\\\x01b\\\\xff\"", "json_str escapes like the reports");
+	free(s);
+	s = text(json_escaped("a\\046b\033"));
+	is_str(s, "\"a\\\\046b\\\\x1b\"",
+	    "json_escaped keeps the backslash of escaped names");
 	free(s);
 	for (i = 0; i < sizeof(censored) / sizeof(censored[0]); i++) {
 		s = text(json_censored(censored[i].in, censored[i].len));
@@ -88,6 +98,11 @@ main(void)
 	json_add(o, "k", json_str("v"));
 	s = text(o);
 	is_str(s, "{\"k\":\"v\"}", "json_add adds a member");
+	free(s);
+	o = json_object_new_object();
+	json_add(o, "k\xff\n", json_str("v"));
+	s = text(o);
+	is_str(s, "{\"k\\\\xff\\\\x0a\":\"v\"}", "json_add escapes the key");
 	free(s);
 	return tap_done();
 }
