@@ -78,8 +78,14 @@ host_findings(const struct mx_set *s, const struct mx_host *h,
 		    s->domain, h->name);
 		return;
 	}
-	dot = analyze_missing_dot(s->domain, h->name);
-	if (dot)
+	dot = h->undotted != NULL || analyze_missing_dot(s->domain, h->name);
+	if (h->undotted != NULL)
+		findings_add(fs, F_MX_TARGET_MISSING_DOT, h->name,
+		    "The MX target %s does not exist, but %s has an address: "
+		    "the zone file lacks the trailing dot after the host name, "
+		    "so the origin was appended to it. Did you mean %s.?",
+		    h->name, h->undotted, h->undotted);
+	else if (dot)
 		findings_add(fs, F_MX_TARGET_MISSING_DOT, h->name,
 		    "The MX target %s repeats the domain at its end: the zone "
 		    "file most likely lacks the trailing dot after the host "

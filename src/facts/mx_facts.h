@@ -40,6 +40,10 @@ struct mx_host {
 	struct mx_addr	*addrs;
 	size_t		 naddr;
 	int		 ad;		/* both address answers authenticated */
+	char		*undotted;	/* the target does not exist but this
+					 * name, the target without an origin
+					 * appended, has an address: the zone
+					 * lacks the trailing dot; or NULL */
 };
 
 struct mx_set {

@@ -4,7 +4,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/addr.h"
 #include "net/dns.h"
@@ -12,6 +14,17 @@
 #include "probe/probe_mx.h"
 #include "util/xalloc.h"
 #include "util/dname.h"
+
+/*
+ * A name asked to confirm a missing trailing dot: the target of host
+ * without one origin at its end (RFC 1035 §5.1: a name without the final
+ * dot is relative to the origin).
+ */
+struct mx_undotted {
+	size_t			 host;
+	char			*name;
+	int			 found;		/* A or AAAA answered records */
+};
 
 struct mx_resolve {
 	struct dns		*dns;
@@ -22,6 +35,8 @@ struct mx_resolve {
 	uint64_t		 start;
 	struct mx_ask		**q;		/* every question in flight */
 	size_t			 nq;
+	struct mx_undotted	*u;		/* longest origin first */
+	size_t			 nu;
 };
 
 /* Per-question context: which host and which type. */
@@ -30,10 +45,14 @@ struct mx_ask {
 	size_t			 host;		/* index, or SIZE_MAX */
 	int			 type;
 	size_t			 slot;		/* index in r->q */
+	size_t			 undotted;	/* index in r->u, or SIZE_MAX */
 	struct dns_query	*dq;
 };
 
 static void	ask(struct mx_resolve *, const char *, int, size_t);
+static void	ask_full(struct mx_resolve *, const char *, int, size_t,
+		    size_t);
+static void	ask_undotted(struct mx_resolve *, size_t);
 
 static int
 cmp_addr(const void *a, const void *b)
@@ -55,6 +74,15 @@ finish(struct mx_resolve *r)
 
 	for (i = 0; i < s->nhost; i++)
 		s->hosts[i].ad = s->hosts[i].ad == 2;
+	/* The longest origin that, taken off, leaves a name with an
+	 * address: r->u holds each host's candidates longest first. */
+	for (i = 0; i < r->nu; i++) {
+		if (r->u[i].found && s->hosts[r->u[i].host].undotted == NULL)
+			s->hosts[r->u[i].host].undotted = r->u[i].name;
+		else
+			free(r->u[i].name);
+	}
+	free(r->u);
 	/* The order of addresses in an answer means nothing (servers
 	 * rotate them): sort them so that reports are stable. */
 	for (i = 0; i < s->nhost; i++)
@@ -115,8 +143,67 @@ on_addr(const struct dns_result *res, void *arg)
 	}
 	if (res->outcome == DNS_OK)
 		add_addrs(h, res);
+	/* The target does not exist: was the trailing dot left out? */
+	if (k->type == DNS_T_A && res->outcome == DNS_NXDOMAIN &&
+	    !r->set->implicit)
+		ask_undotted(r, k->host);
 	free(k);
 	done_one(r);
+}
+
+static void
+on_undotted(const struct dns_result *res, void *arg)
+{
+	struct mx_ask *k = arg;
+	struct mx_resolve *r = k->r;
+
+	r->q[k->slot] = NULL;
+	if (res->outcome == DNS_OK && res->nrr > 0)
+		r->u[k->undotted].found = 1;
+	free(k);
+	done_one(r);
+}
+
+/*
+ * The MX target of host does not exist. A zone file line
+ * "@ MX 10 mx.provider.net" in the zone of example.com, without the final
+ * dot, publishes mx.provider.net.example.com: the origin appended to the
+ * name meant. The origin is the domain or one of its parents (the MX of
+ * a subdomain may live in its parent's zone file): for each such suffix
+ * of at least two labels that ends the target after a name of at least
+ * two labels, ask A and AAAA of that name. The answers only confirm a
+ * diagnosis; no session is ever opened to them.
+ */
+static void
+ask_undotted(struct mx_resolve *r, size_t host)
+{
+	const char *t = r->set->hosts[host].name, *d;
+	size_t lt = strlen(t), ld, lp;
+	char *name;
+
+	for (d = r->set->domain; d != NULL; d = strchr(d + 1, '.')) {
+		if (*d == '.')
+			d++;
+		if (strchr(d, '.') == NULL)
+			break;		/* a TLD is no zone of the owner's */
+		ld = strlen(d);
+		if (lt <= ld + 1 || t[lt - ld - 1] != '.' ||
+		    strcasecmp(t + lt - ld, d) != 0)
+			continue;
+		lp = lt - ld - 1;
+		if (memchr(t, '.', lp) == NULL)
+			continue;	/* "mail": a relative name meant */
+		name = xmalloc(lp + 1);
+		memcpy(name, t, lp);
+		name[lp] = '\0';
+		r->u = xreallocarray(r->u, r->nu + 1, sizeof(*r->u));
+		r->u[r->nu].host = host;
+		r->u[r->nu].name = name;
+		r->u[r->nu].found = 0;
+		r->nu++;
+		ask_full(r, name, DNS_T_A, host, r->nu - 1);
+		ask_full(r, name, DNS_T_AAAA, host, r->nu - 1);
+	}
 }
 
 static int
@@ -202,6 +289,13 @@ on_wildcard(const struct dns_result *res, void *arg)
 static void
 ask(struct mx_resolve *r, const char *name, int type, size_t host)
 {
+	ask_full(r, name, type, host, SIZE_MAX);
+}
+
+static void
+ask_full(struct mx_resolve *r, const char *name, int type, size_t host,
+    size_t undotted)
+{
 	struct mx_ask *k;
 	dns_cb *cb;
 	struct dns_query *q;
@@ -210,11 +304,14 @@ ask(struct mx_resolve *r, const char *name, int type, size_t host)
 	k->r = r;
 	k->host = host;
 	k->type = type;
+	k->undotted = undotted;
 	r->q = xreallocarray(r->q, r->nq + 1, sizeof(*r->q));
 	k->slot = r->nq;
 	r->q[r->nq++] = k;
 	r->pending++;
-	if (host != (size_t)-1)
+	if (undotted != SIZE_MAX)
+		cb = on_undotted;
+	else if (host != (size_t)-1)
 		cb = on_addr;
 	else if (name == r->set->wildcard_name)
 		cb = on_wildcard;
@@ -284,6 +381,9 @@ mx_resolve_cancel(struct mx_resolve *r)
 			dns_cancel(r->q[i]->dq);
 			free(r->q[i]);
 		}
+	for (i = 0; i < r->nu; i++)
+		free(r->u[i].name);
+	free(r->u);
 	mx_set_free(r->set);
 	free(r->q);
 	free(r);
