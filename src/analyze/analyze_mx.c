@@ -172,6 +172,65 @@ next:
 }
 
 static int
+same_addresses(const struct mx_host *a, const struct mx_host *b)
+{
+	size_t i;
+
+	if (a->naddr != b->naddr)
+		return 0;
+	for (i = 0; i < a->naddr; i++)	/* sorted by probe_mx */
+		if (a->addrs[i].family != b->addrs[i].family ||
+		    memcmp(a->addrs[i].addr, b->addrs[i].addr, 16) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Several MX records that all lead to one server: one host listed twice
+ * (at two preferences, as a "backup"), or several names with the same
+ * addresses. A sender that fails on the first tries the same machine
+ * again: there is no backup (RFC 5321 §5.1).
+ */
+static void
+no_redundancy(const struct mx_set *s, struct findings *fs)
+{
+	const struct mx_host *first = NULL, *h;
+	size_t i, n = 0;
+	unsigned last = 0;
+	int names = 0;
+
+	for (i = 0; i < s->nhost; i++) {
+		h = &s->hosts[i];
+		if (h->ip_literal || strcmp(h->name, ".") == 0)
+			continue;
+		if (h->naddr == 0)
+			return;		/* judged elsewhere */
+		if (first == NULL)
+			first = h;
+		else if (!same_addresses(first, h))
+			return;
+		else if (strcasecmp(first->name, h->name) != 0)
+			names = 1;
+		last = h->pref;
+		n++;
+	}
+	if (n < 2)
+		return;
+	if (names)
+		findings_add(fs, F_MX_NO_REDUNDANCY, s->domain,
+		    "The %zu MX records of %s name hosts with the same "
+		    "address%s (%s%s): one server, no backup.", n, s->domain,
+		    first->naddr > 1 ? "es" : "", first->addrs[0].text,
+		    first->naddr > 1 ? ", ..." : "");
+	else
+		findings_add(fs, F_MX_NO_REDUNDANCY, s->domain,
+		    "The %zu MX records of %s all name %s (preferences %u to "
+		    "%u): a sender that fails there tries the same server "
+		    "again; there is no backup.", n, s->domain, first->name,
+		    first->pref, last);
+}
+
+static int
 any_lookup_failed(const struct mx_set *s)
 {
 	size_t i;
@@ -303,6 +362,7 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 		host_findings(s, &s->hosts[i], o, fs);
 	}
 	shared_addresses(s, fs);
+	no_redundancy(s, fs);
 	ipv6_only(s, o, fs);
 	if (usable_hosts(s, o) == 0 && !any_lookup_failed(s))
 		findings_add(fs, F_MX_NO_USABLE_EXCHANGER, s->domain,
