@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "util/addr.h"
+#include "util/buf.h"
 #include "analyze/analyze.h"
 #include "facts/dns_facts.h"
 #include "analyze/findings.h"
@@ -290,6 +292,93 @@ ipv6_only(const struct mx_set *s, const struct analyze_opts *o,
 		    "(still most of them) cannot deliver.", s->domain);
 }
 
+static void
+tag_list(struct buf *b, const uint16_t *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s%u", i ? ", " : "", t[i]);
+}
+
+static void
+utc(uint32_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, len, "%lu", (unsigned long)t);
+}
+
+/*
+ * The MX question failed with SERVFAIL but, asked again with checking
+ * disabled, the records came: the zone answers, validation fails (a
+ * bogus chain, RFC 4035 §5.5). For every sender behind a validating
+ * resolver the exchangers cannot be found. Why, where it can be told:
+ * no DS of the zone names a key the zone publishes (RFC 4035 §5.2), or
+ * the RRSIG's validity period is over or not begun (§5.3.1; serial
+ * arithmetic on the 32-bit times, RFC 4034 §3.1.5).
+ */
+static int
+bogus(const struct mx_set *s, struct findings *fs)
+{
+	const struct mx_bogus *b = &s->bogus;
+	struct buf *says, *why;
+	size_t i, j;
+	int match = 0;
+	char t1[64], t2[64];
+
+	if (!b->asked || (b->out != DNS_OK && b->out != DNS_NODATA &&
+	    b->out != DNS_NXDOMAIN))
+		return 0;
+	says = buf_new(BUF_WHY_MAX);
+	why = buf_new(BUF_WHY_MAX);
+	if (b->out == DNS_OK)
+		buf_printf(says, "MX %s", b->records ? b->records : "?");
+	else
+		buf_printf(says, "%s", b->out == DNS_NXDOMAIN ? "the name "
+		    "does not exist (NXDOMAIN)" : "no MX record (NODATA)");
+	for (i = 0; i < b->nds; i++)
+		for (j = 0; j < b->nkey; j++)
+			if (b->ds_tags[i] == b->key_tags[j])
+				match = 1;
+	if (b->signer != NULL && b->ds_out == DNS_OK && b->nds > 0 &&
+	    b->dnskey_out == DNS_OK && b->nkey > 0 && !match) {
+		buf_printf(why, " Why: the DS record of %s at its parent "
+		    "names key tag ", b->signer);
+		tag_list(why, b->ds_tags, b->nds);
+		buf_printf(why, ", but the zone's DNSKEY records have key "
+		    "tag ");
+		tag_list(why, b->key_tags, b->nkey);
+		buf_printf(why, ": the DS does not match the DNSKEY.");
+	} else if (b->have_sig &&
+	    (int32_t)(b->expiration - (uint32_t)b->now) < 0) {
+		utc(b->expiration, t1, sizeof(t1));
+		buf_printf(why, " Why: the signatures (RRSIG) of %s expired "
+		    "on %s.", b->signer ? b->signer : s->domain, t1);
+	} else if (b->have_sig &&
+	    (int32_t)((uint32_t)b->now - b->inception) < 0) {
+		utc(b->inception, t2, sizeof(t2));
+		buf_printf(why, " Why: the signatures (RRSIG) of %s are not "
+		    "valid before %s.", b->signer ? b->signer : s->domain, t2);
+	} else
+		buf_printf(why, " Why could not be told from the DS, the "
+		    "DNSKEY and the signatures' dates (a wrong signature or "
+		    "algorithm, or a broken chain above %s).",
+		    b->signer ? b->signer : s->domain);
+	findings_add(fs, F_DNSSEC_BOGUS, s->domain, "The resolver answers "
+	    "SERVFAIL for the MX of %s, but asked again with checking "
+	    "disabled (CD) it gets the records: the DNSSEC chain is broken "
+	    "(bogus), and every sender behind a validating resolver cannot "
+	    "find the exchangers. Under CD the records say: %s.%s",
+	    s->domain, buf_str(says), buf_str(why));
+	buf_free(says);
+	buf_free(why);
+	return 1;
+}
+
 void
 analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
     struct findings *fs)
@@ -305,6 +394,8 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 	case DNS_NODATA:
 		break;
 	default:
+		if (bogus(s, fs))
+			return;
 		findings_add(fs, F_MX_LOOKUP_FAILED, s->domain,
 		    "The MX records of %s could not be read: %s%s%s.",
 		    s->domain, dns_outcome_name(s->outcome),

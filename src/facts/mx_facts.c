@@ -20,6 +20,8 @@ mx_set_free(struct mx_set *s)
 		free(s->hosts[i].undotted);
 		free(s->hosts[i].addrs);
 	}
+	free(s->bogus.records);
+	free(s->bogus.signer);
 	free(s->hosts);
 	free(s->domain);
 	free(s->wildcard_name);

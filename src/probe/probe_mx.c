@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "util/addr.h"
+#include "util/buf.h"
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "probe/probe_mx.h"
@@ -53,6 +55,10 @@ static void	ask(struct mx_resolve *, const char *, int, size_t);
 static void	ask_full(struct mx_resolve *, const char *, int, size_t,
 		    size_t);
 static void	ask_undotted(struct mx_resolve *, size_t);
+static void	ask_cd(struct mx_resolve *, const char *, int, dns_cb *);
+static void	send_ask(struct mx_resolve *, const char *, int, size_t,
+		    size_t, int, dns_cb *);
+static void	on_mx_cd(const struct dns_result *, void *);
 
 static int
 cmp_addr(const void *a, const void *b)
@@ -246,6 +252,13 @@ on_mx(const struct dns_result *res, void *arg)
 	s->outcome = res->outcome;
 	s->ad = res->ad;
 	s->why = NULL;
+	/* A validating resolver answers SERVFAIL for a broken DNSSEC
+	 * chain: ask again without validation to tell the two apart. */
+	if (res->outcome == DNS_SERVFAIL && !s->bogus.asked) {
+		s->bogus.asked = 1;
+		s->bogus.out = DNS_TIMEOUT;
+		ask_cd(r, s->domain, DNS_T_MX, on_mx_cd);
+	}
 	if (res->outcome == DNS_OK) {
 		s->ttl = res->ttl;
 		s->hosts = xcalloc(res->nrr, sizeof(*s->hosts));
@@ -292,12 +305,111 @@ ask(struct mx_resolve *r, const char *name, int type, size_t host)
 	ask_full(r, name, type, host, SIZE_MAX);
 }
 
+/* One question of the DNSSEC diagnosis: checking disabled. */
 static void
-ask_full(struct mx_resolve *r, const char *name, int type, size_t host,
-    size_t undotted)
+ask_cd(struct mx_resolve *r, const char *name, int type, dns_cb *cb)
+{
+	send_ask(r, name, type, SIZE_MAX, SIZE_MAX, DNS_Q_CD, cb);
+}
+
+static void
+on_ds(const struct dns_result *res, void *arg)
+{
+	struct mx_ask *k = arg;
+	struct mx_resolve *r = k->r;
+	struct mx_bogus *b = &r->set->bogus;
+	size_t i;
+
+	r->q[k->slot] = NULL;
+	free(k);
+	b->ds_out = res->outcome;
+	for (i = 0; i < res->nrr && b->nds < MX_BOGUS_MAX_TAGS; i++)
+		b->ds_tags[b->nds++] = res->rr[i].u.ds.keytag;
+	done_one(r);
+}
+
+static void
+on_dnskey(const struct dns_result *res, void *arg)
+{
+	struct mx_ask *k = arg;
+	struct mx_resolve *r = k->r;
+	struct mx_bogus *b = &r->set->bogus;
+	size_t i;
+	int pass;
+
+	r->q[k->slot] = NULL;
+	free(k);
+	b->dnskey_out = res->outcome;
+	/* Keys with the SEP flag (RFC 4034 §2.1.1) first: those a DS
+	 * names. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < res->nrr && b->nkey < MX_BOGUS_MAX_TAGS; i++)
+			if (((res->rr[i].u.dnskey.flags & 1) != 0) == !pass)
+				b->key_tags[b->nkey++] =
+				    res->rr[i].u.dnskey.keytag;
+	done_one(r);
+}
+
+/*
+ * The MX asked again with CD after a SERVFAIL. An answer means the zone
+ * serves its records and only validation fails: a bogus chain. Its
+ * RRSIGs name the zone (signer) and the validity period; the zone's DS
+ * and DNSKEY, asked with CD as well, tell whether the DS matches a key.
+ */
+static void
+on_mx_cd(const struct dns_result *res, void *arg)
+{
+	struct mx_ask *k = arg;
+	struct mx_resolve *r = k->r;
+	struct mx_bogus *b = &r->set->bogus;
+	const struct dns_rr *rr;
+	struct buf *t;
+	size_t i;
+	char line[DNS_NAME_MAX + 16];
+
+	r->q[k->slot] = NULL;
+	free(k);
+	b->out = res->outcome;
+	b->now = (int64_t)time(NULL);
+	if (res->outcome == DNS_OK) {
+		t = buf_new(4096);
+		for (i = 0; i < res->nrr; i++) {
+			snprintf(line, sizeof(line), "%s%u %s", i ? ", " : "",
+			    res->rr[i].u.mx.pref, res->rr[i].u.mx.host);
+			buf_printf(t, "%s", line);
+		}
+		b->records = buf_steal(t);
+		buf_free(t);
+	}
+	for (i = 0; res->msg != NULL && i < res->msg->nrr; i++) {
+		rr = &res->msg->rr[i];
+		if (rr->type != DNS_T_RRSIG || rr->u.rrsig.signer == NULL)
+			continue;
+		if (b->signer == NULL)
+			b->signer = xstrdup(rr->u.rrsig.signer);
+		/* The MX RRset's signature; or, for a denial, any. */
+		if (!b->have_sig || (rr->u.rrsig.covered == DNS_T_MX &&
+		    res->outcome == DNS_OK)) {
+			b->have_sig = 1;
+			b->expiration = rr->u.rrsig.expiration;
+			b->inception = rr->u.rrsig.inception;
+		}
+	}
+	if (b->signer != NULL && (res->outcome == DNS_OK ||
+	    res->outcome == DNS_NODATA || res->outcome == DNS_NXDOMAIN)) {
+		b->ds_out = b->dnskey_out = DNS_TIMEOUT;
+		ask_cd(r, b->signer, DNS_T_DS, on_ds);
+		ask_cd(r, b->signer, DNS_T_DNSKEY, on_dnskey);
+	}
+	done_one(r);
+}
+
+/* Ask, with the question's context in r->q until its answer comes. */
+static void
+send_ask(struct mx_resolve *r, const char *name, int type, size_t host,
+    size_t undotted, int flags, dns_cb *cb)
 {
 	struct mx_ask *k;
-	dns_cb *cb;
 	struct dns_query *q;
 
 	k = xcalloc(1, sizeof(*k));
@@ -309,6 +421,19 @@ ask_full(struct mx_resolve *r, const char *name, int type, size_t host,
 	k->slot = r->nq;
 	r->q[r->nq++] = k;
 	r->pending++;
+	q = dns_query(r->dns, name, type, flags, cb, k);
+	/* dns_query() returns NULL when the callback already ran (and freed
+	 * k); r->q[slot] is then NULL already. */
+	if (q != NULL)
+		k->dq = q;
+}
+
+static void
+ask_full(struct mx_resolve *r, const char *name, int type, size_t host,
+    size_t undotted)
+{
+	dns_cb *cb;
+
 	if (undotted != SIZE_MAX)
 		cb = on_undotted;
 	else if (host != (size_t)-1)
@@ -317,11 +442,7 @@ ask_full(struct mx_resolve *r, const char *name, int type, size_t host,
 		cb = on_wildcard;
 	else
 		cb = on_mx;
-	q = dns_query(r->dns, name, type, 0, cb, k);
-	/* dns_query() returns NULL when the callback already ran (and freed
-	 * k); r->q[slot] is then NULL already. */
-	if (q != NULL)
-		k->dq = q;
+	send_ask(r, name, type, host, undotted, 0, cb);
 }
 
 static char *
