@@ -77,6 +77,8 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 		json_object_object_add(e, "mx", m);
 		json_object_object_add(e, "ttl", s->ttl_known ?
 		    json_object_new_int64(s->ttl) : NULL);
+		json_object_object_add(e, "serial", s->serial_known ?
+		    json_object_new_int64(s->serial) : NULL);
 		json_object_object_add(e, "agrees", agrees_json(
 		    propagation_server_agrees(f, i, expect, old)));
 		json_object_object_add(e, "why", json_str(s->why));
@@ -121,6 +123,8 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 			propagation_set_text(s, out);
 			if (s->ttl_known)
 				buf_printf(out, ", TTL %u s", s->ttl);
+			if (s->serial_known)
+				buf_printf(out, ", SOA serial %u", s->serial);
 			if (s->role == PROPAGATION_AUTHORITATIVE && !s->aa)
 				buf_printf(out, ", not authoritative");
 			if (s->referral)
