@@ -46,6 +46,7 @@ analyze_auth(const struct auth_facts *a, const struct probe_facts *pf,
     struct findings *fs)
 {
 	struct dmarc_facts d;
+	char perm[300];
 	struct mtasts_facts m;
 	struct mtasts_mx *mx;
 
@@ -65,10 +66,11 @@ analyze_auth(const struct auth_facts *a, const struct probe_facts *pf,
 	else if (a->spf->root->status == SPF_NODE_TEMPERROR ||
 	    a->spf->root->status == SPF_NODE_PENDING)
 		d.spf = -1;
+	else if ((d.spf_permerror = analyze_spf_permerror(a->spf, perm,
+	    sizeof(perm))) != NULL)
+		d.spf = 0;
 	else	/* in place: one record receivers evaluate without permerror */
-		d.spf = a->spf->root->status == SPF_NODE_OK &&
-		    a->spf->lookups <= SPF_LOOKUP_LIMIT &&
-		    a->spf->void_lookups <= SPF_VOID_LIMIT;
+		d.spf = a->spf->root->status == SPF_NODE_OK;
 	d.dkim = dkim_state(&a->dkim);
 	analyze_dmarc(&d, fs);
 	analyze_dkim(&a->dkim, fs);

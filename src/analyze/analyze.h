@@ -48,6 +48,8 @@
  * analyze_spf.c - SPF (RFC 7208):
  *	analyze_spf(a, domain, fs)	the findings of the walked tree
  *	analyze_spf_ip(auth, fs)	the findings of the --spf-ip answers
+ *	analyze_spf_permerror(a, out, len)  why receivers evaluating the
+ *		policy get permerror (written to out), or NULL when they do not
  * analyze_dmarc.c:
  *	analyze_dmarc(facts, fs)	the DMARC_* findings (RFC 7489)
  * analyze_dkim.c:
@@ -130,6 +132,8 @@ void	analyze_dane(const struct probe_facts *, struct findings *);
 void	analyze_spf(const struct spf_analysis *, const char *,
 	    struct findings *);
 void	analyze_spf_ip(const struct auth_facts *, struct findings *);
+const char *analyze_spf_permerror(const struct spf_analysis *, char *,
+	    size_t);
 
 /* analyze_dmarc.c */
 void	analyze_dmarc(const struct dmarc_facts *, struct findings *);

@@ -54,6 +54,7 @@ analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 	const struct dmarc_record *r;
 	enum dmarc_policy eff;
 	char subj[300];		/* "_dmarc." and a name of up to 253 */
+	char spf[400];
 
 	dmarc_discover(f, &d);
 	switch (d.state) {
@@ -111,16 +112,26 @@ analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 		    "cannot see who sends mail as %s.", d.policy_domain);
 	check_external(f, &d, fs);
 	if ((eff == DMARC_P_REJECT || eff == DMARC_P_QUARANTINE) &&
-	    (f->spf == 0 || f->dkim == 0))
+	    (f->spf == 0 || f->dkim == 0)) {
+		/* RFC 7489 §4.2: a permerror is no SPF pass, as is no
+		 * record at all; say which it is. */
+		if (f->spf == 0 && f->spf_permerror != NULL)
+			snprintf(spf, sizeof(spf), "the SPF policy ends in "
+			    "permerror (%s), so SPF never passes",
+			    f->spf_permerror);
+		else
+			snprintf(spf, sizeof(spf), "no SPF record is "
+			    "published");
 		findings_add(fs, F_DMARC_REJECT_WITHOUT_AUTH, f->domain,
-		    "p=%s while %s: %s", dmarc_policy_name(eff),
-		    f->spf == 0 && f->dkim == 0 ? "neither SPF nor DKIM is "
-		    "in place" : f->spf == 0 ? "no SPF record is published" :
-		    "no DKIM key was found",
+		    "p=%s while %s%s: %s", dmarc_policy_name(eff),
+		    f->spf == 0 ? spf : "no DKIM key was found",
+		    f->spf == 0 && f->dkim == 0 ? " and no DKIM key was "
+		    "found" : "",
 		    f->spf == 0 && f->dkim == 0 ? "every message fails "
 		    "DMARC and is rejected or quarantined." :
 		    "mail that loses the remaining mechanism (forwarding, "
 		    "mailing lists) fails DMARC.");
+	}
 done:
 	dmarc_discovery_clear(&d);
 }

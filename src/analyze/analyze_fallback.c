@@ -143,6 +143,8 @@ analyze_fallback_spread(const struct probe_facts *f, struct findings *fs)
 	size_t h, k, total = 0, nhosts = 0;
 	int same = 1;
 
+	if (findings_has(fs, F_MX_NO_REDUNDANCY))
+		return;		/* one server under several records: said */
 	for (h = 0; h < mx->nhost; h++) {
 		if (mx->hosts[h].ip_literal || strcmp(mx->hosts[h].name, ".")
 		    == 0 || mx->hosts[h].naddr == 0)

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "util/addr.h"
+#include "util/buf.h"
 #include "analyze/analyze.h"
 #include "facts/dns_facts.h"
 #include "analyze/findings.h"
@@ -78,8 +80,14 @@ host_findings(const struct mx_set *s, const struct mx_host *h,
 		    s->domain, h->name);
 		return;
 	}
-	dot = analyze_missing_dot(s->domain, h->name);
-	if (dot)
+	dot = h->undotted != NULL || analyze_missing_dot(s->domain, h->name);
+	if (h->undotted != NULL)
+		findings_add(fs, F_MX_TARGET_MISSING_DOT, h->name,
+		    "The MX target %s does not exist, but %s has an address: "
+		    "the zone file lacks the trailing dot after the host name, "
+		    "so the origin was appended to it. Did you mean %s.?",
+		    h->name, h->undotted, h->undotted);
+	else if (dot)
 		findings_add(fs, F_MX_TARGET_MISSING_DOT, h->name,
 		    "The MX target %s repeats the domain at its end: the zone "
 		    "file most likely lacks the trailing dot after the host "
@@ -166,6 +174,65 @@ next:
 }
 
 static int
+same_addresses(const struct mx_host *a, const struct mx_host *b)
+{
+	size_t i;
+
+	if (a->naddr != b->naddr)
+		return 0;
+	for (i = 0; i < a->naddr; i++)	/* sorted by probe_mx */
+		if (a->addrs[i].family != b->addrs[i].family ||
+		    memcmp(a->addrs[i].addr, b->addrs[i].addr, 16) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Several MX records that all lead to one server: one host listed twice
+ * (at two preferences, as a "backup"), or several names with the same
+ * addresses. A sender that fails on the first tries the same machine
+ * again: there is no backup (RFC 5321 §5.1).
+ */
+static void
+no_redundancy(const struct mx_set *s, struct findings *fs)
+{
+	const struct mx_host *first = NULL, *h;
+	size_t i, n = 0;
+	unsigned last = 0;
+	int names = 0;
+
+	for (i = 0; i < s->nhost; i++) {
+		h = &s->hosts[i];
+		if (h->ip_literal || strcmp(h->name, ".") == 0)
+			continue;
+		if (h->naddr == 0)
+			return;		/* judged elsewhere */
+		if (first == NULL)
+			first = h;
+		else if (!same_addresses(first, h))
+			return;
+		else if (strcasecmp(first->name, h->name) != 0)
+			names = 1;
+		last = h->pref;
+		n++;
+	}
+	if (n < 2)
+		return;
+	if (names)
+		findings_add(fs, F_MX_NO_REDUNDANCY, s->domain,
+		    "The %zu MX records of %s name hosts with the same "
+		    "address%s (%s%s): one server, no backup.", n, s->domain,
+		    first->naddr > 1 ? "es" : "", first->addrs[0].text,
+		    first->naddr > 1 ? ", ..." : "");
+	else
+		findings_add(fs, F_MX_NO_REDUNDANCY, s->domain,
+		    "The %zu MX records of %s all name %s (preferences %u to "
+		    "%u): a sender that fails there tries the same server "
+		    "again; there is no backup.", n, s->domain, first->name,
+		    first->pref, last);
+}
+
+static int
 any_lookup_failed(const struct mx_set *s)
 {
 	size_t i;
@@ -225,6 +292,93 @@ ipv6_only(const struct mx_set *s, const struct analyze_opts *o,
 		    "(still most of them) cannot deliver.", s->domain);
 }
 
+static void
+tag_list(struct buf *b, const uint16_t *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_printf(b, "%s%u", i ? ", " : "", t[i]);
+}
+
+static void
+utc(uint32_t t, char *out, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, len, "%lu", (unsigned long)t);
+}
+
+/*
+ * The MX question failed with SERVFAIL but, asked again with checking
+ * disabled, the records came: the zone answers, validation fails (a
+ * bogus chain, RFC 4035 §5.5). For every sender behind a validating
+ * resolver the exchangers cannot be found. Why, where it can be told:
+ * no DS of the zone names a key the zone publishes (RFC 4035 §5.2), or
+ * the RRSIG's validity period is over or not begun (§5.3.1; serial
+ * arithmetic on the 32-bit times, RFC 4034 §3.1.5).
+ */
+static int
+bogus(const struct mx_set *s, struct findings *fs)
+{
+	const struct mx_bogus *b = &s->bogus;
+	struct buf *says, *why;
+	size_t i, j;
+	int match = 0;
+	char t1[64], t2[64];
+
+	if (!b->asked || (b->out != DNS_OK && b->out != DNS_NODATA &&
+	    b->out != DNS_NXDOMAIN))
+		return 0;
+	says = buf_new(BUF_WHY_MAX);
+	why = buf_new(BUF_WHY_MAX);
+	if (b->out == DNS_OK)
+		buf_printf(says, "MX %s", b->records ? b->records : "?");
+	else
+		buf_printf(says, "%s", b->out == DNS_NXDOMAIN ? "the name "
+		    "does not exist (NXDOMAIN)" : "no MX record (NODATA)");
+	for (i = 0; i < b->nds; i++)
+		for (j = 0; j < b->nkey; j++)
+			if (b->ds_tags[i] == b->key_tags[j])
+				match = 1;
+	if (b->signer != NULL && b->ds_out == DNS_OK && b->nds > 0 &&
+	    b->dnskey_out == DNS_OK && b->nkey > 0 && !match) {
+		buf_printf(why, " Why: the DS record of %s at its parent "
+		    "names key tag ", b->signer);
+		tag_list(why, b->ds_tags, b->nds);
+		buf_printf(why, ", but the zone's DNSKEY records have key "
+		    "tag ");
+		tag_list(why, b->key_tags, b->nkey);
+		buf_printf(why, ": the DS does not match the DNSKEY.");
+	} else if (b->have_sig &&
+	    (int32_t)(b->expiration - (uint32_t)b->now) < 0) {
+		utc(b->expiration, t1, sizeof(t1));
+		buf_printf(why, " Why: the signatures (RRSIG) of %s expired "
+		    "on %s.", b->signer ? b->signer : s->domain, t1);
+	} else if (b->have_sig &&
+	    (int32_t)((uint32_t)b->now - b->inception) < 0) {
+		utc(b->inception, t2, sizeof(t2));
+		buf_printf(why, " Why: the signatures (RRSIG) of %s are not "
+		    "valid before %s.", b->signer ? b->signer : s->domain, t2);
+	} else
+		buf_printf(why, " Why could not be told from the DS, the "
+		    "DNSKEY and the signatures' dates (a wrong signature or "
+		    "algorithm, or a broken chain above %s).",
+		    b->signer ? b->signer : s->domain);
+	findings_add(fs, F_DNSSEC_BOGUS, s->domain, "The resolver answers "
+	    "SERVFAIL for the MX of %s, but asked again with checking "
+	    "disabled (CD) it gets the records: the DNSSEC chain is broken "
+	    "(bogus), and every sender behind a validating resolver cannot "
+	    "find the exchangers. Under CD the records say: %s.%s",
+	    s->domain, buf_str(says), buf_str(why));
+	buf_free(says);
+	buf_free(why);
+	return 1;
+}
+
 void
 analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
     struct findings *fs)
@@ -240,6 +394,8 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 	case DNS_NODATA:
 		break;
 	default:
+		if (bogus(s, fs))
+			return;
 		findings_add(fs, F_MX_LOOKUP_FAILED, s->domain,
 		    "The MX records of %s could not be read: %s%s%s.",
 		    s->domain, dns_outcome_name(s->outcome),
@@ -297,6 +453,7 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 		host_findings(s, &s->hosts[i], o, fs);
 	}
 	shared_addresses(s, fs);
+	no_redundancy(s, fs);
 	ipv6_only(s, o, fs);
 	if (usable_hosts(s, o) == 0 && !any_lookup_failed(s))
 		findings_add(fs, F_MX_NO_USABLE_EXCHANGER, s->domain,

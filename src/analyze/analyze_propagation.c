@@ -286,6 +286,17 @@ stale(const struct propagation_facts *f, size_t i, const char **expect,
 		buf_printf(b, "; the authoritative servers serve ");
 		propagation_set_text(&f->servers[ref], b);
 	}
+	if (s->serial_known) {
+		buf_printf(b, "; its SOA serial is %u", s->serial);
+		for (k = 0; k < f->nservers; k++)
+			if (f->servers[k].serial_known &&
+			    (int32_t)(f->servers[k].serial - s->serial) > 0) {
+				/* RFC 1982 serial arithmetic */
+				buf_printf(b, ", behind %s's %u",
+				    f->servers[k].name, f->servers[k].serial);
+				break;
+			}
+	}
 	if (s->role == PROPAGATION_RESOLVER) {
 		if (s->ttl_known) {
 			buf_printf(b, "; its cached copy can live ");

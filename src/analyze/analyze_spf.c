@@ -3,6 +3,7 @@
  * the --spf-ip answers; the tree's totals (see analyze.h, spf_walk.h).
  * No DNS, no sockets: unit tests feed literal trees.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,10 +23,18 @@ analyze_node(const struct spf_node *n, struct findings *fs, int *ptr_seen)
 
 	switch (n->status) {
 	case SPF_NODE_SYNTAX:
-		findings_add(fs, F_SPF_SYNTAX_ERROR, n->domain,
-		    "The SPF record of %s has a syntax error at position "
-		    "%zu: %s", n->domain, n->errpos,
-		    n->error ? n->error : "?");
+		if (n->parent != NULL)
+			findings_add(fs, F_SPF_SYNTAX_ERROR, n->domain,
+			    "The SPF record of %s (reached by %s in the record "
+			    "of %s) has a syntax error at position %zu: %s; "
+			    "receivers give permerror when evaluation reaches "
+			    "it", n->domain, n->via, n->parent->domain,
+			    n->errpos, n->error ? n->error : "?");
+		else
+			findings_add(fs, F_SPF_SYNTAX_ERROR, n->domain,
+			    "The SPF record of %s has a syntax error at "
+			    "position %zu: %s; receivers give permerror",
+			    n->domain, n->errpos, n->error ? n->error : "?");
 		break;
 	case SPF_NODE_MULTIPLE:
 		if (n->parent != NULL)
@@ -37,10 +46,13 @@ analyze_node(const struct spf_node *n, struct findings *fs, int *ptr_seen)
 	case SPF_NODE_NONE:
 	case SPF_NODE_NXDOMAIN:
 	case SPF_NODE_INVALID:
+		/* RFC 7208 §5.2: include of a name without a record is
+		 * permerror, as is a redirect= to one (§6.1). */
 		if (n->parent != NULL)
 			findings_add(fs, F_SPF_INCLUDE_UNRESOLVED, n->domain,
-			    "%s in the record of %s finds no SPF record: %s",
-			    n->via, n->parent->domain,
+			    "%s in the record of %s finds no SPF record (%s): "
+			    "receivers give permerror when evaluation reaches "
+			    "it", n->via, n->parent->domain,
 			    n->error ? n->error : "none");
 		break;
 	case SPF_NODE_TEMPERROR:
@@ -53,7 +65,8 @@ analyze_node(const struct spf_node *n, struct findings *fs, int *ptr_seen)
 	case SPF_NODE_LOOP:
 		findings_add(fs, F_SPF_INCLUDE_LOOP, n->domain,
 		    "%s in the record of %s leads back to a record that "
-		    "includes it", n->via, n->parent ? n->parent->domain : "?");
+		    "includes it: receivers give permerror", n->via,
+		    n->parent ? n->parent->domain : "?");
 		break;
 	default:
 		break;
@@ -85,6 +98,63 @@ void_list(const struct spf_node *n, struct buf *b, int *count)
 	}
 	for (i = 0; i < n->nchild; i++)
 		void_list(n->child[i], b, count);
+}
+
+/* The first node below n whose record makes evaluation end in
+ * permerror when it is reached (RFC 7208 §4.6, §5.2, §6.1). */
+static const struct spf_node *
+broken_node(const struct spf_node *n)
+{
+	const struct spf_node *b;
+	size_t i;
+
+	switch (n->status) {
+	case SPF_NODE_SYNTAX:
+	case SPF_NODE_MULTIPLE:
+	case SPF_NODE_LOOP:
+		return n;
+	case SPF_NODE_NONE:
+	case SPF_NODE_NXDOMAIN:
+	case SPF_NODE_INVALID:
+		return n->parent != NULL ? n : NULL;
+	default:
+		break;
+	}
+	for (i = 0; i < n->nchild; i++)
+		if ((b = broken_node(n->child[i])) != NULL)
+			return b;
+	return NULL;
+}
+
+const char *
+analyze_spf_permerror(const struct spf_analysis *a, char *out, size_t len)
+{
+	const struct spf_node *b;
+
+	if (a == NULL || a->root == NULL)
+		return NULL;
+	b = broken_node(a->root);
+	if (b == a->root && b->status == SPF_NODE_MULTIPLE)
+		snprintf(out, len, "%zu SPF records", b->records_found);
+	else if (b == a->root)
+		snprintf(out, len, "a syntax error");
+	else if (b != NULL)
+		snprintf(out, len, "%s %s", b->via ? b->via : b->domain,
+		    b->status == SPF_NODE_LOOP ? "loops" :
+		    b->status == SPF_NODE_SYNTAX ? "has a syntax error" :
+		    b->status == SPF_NODE_MULTIPLE ? "has two records" :
+		    "finds no record");
+	else if (a->root->status != SPF_NODE_OK)
+		return NULL;
+	else if (a->lookups > SPF_LOOKUP_LIMIT)
+		snprintf(out, len, "%u DNS lookups, over the limit of %d",
+		    a->lookups, SPF_LOOKUP_LIMIT);
+	else if (a->void_lookups > SPF_VOID_LIMIT)
+		snprintf(out, len, "%u void lookups, over the limit of %d",
+		    a->void_lookups, SPF_VOID_LIMIT);
+	else
+		return NULL;
+	return out;
 }
 
 void
@@ -149,8 +219,8 @@ analyze_spf(const struct spf_analysis *a, const char *domain,
 		void_list(r, b, &count);
 		findings_add(fs, F_SPF_TOO_MANY_VOID_LOOKUPS, domain, "%u "
 		    "terms of the SPF policy of %s look up names with no "
-		    "records (limit %d): %s", a->void_lookups, domain,
-		    SPF_VOID_LIMIT, buf_str(b));
+		    "records (limit %d): receivers give permerror: %s",
+		    a->void_lookups, domain, SPF_VOID_LIMIT, buf_str(b));
 		buf_free(b);
 	}
 	switch (a->all_qual) {

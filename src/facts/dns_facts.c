@@ -83,6 +83,9 @@ dns_rr_free(struct dns_rr *rr)
 	case DNS_T_SOA:
 		free(rr->u.soa.mname);
 		break;
+	case DNS_T_RRSIG:
+		free(rr->u.rrsig.signer);
+		break;
 	}
 	memset(rr, 0, sizeof(*rr));
 }
@@ -109,6 +112,9 @@ dns_rr_copy(struct dns_rr *dst, const struct dns_rr *src)
 		break;
 	case DNS_T_SOA:
 		dst->u.soa.mname = xstrdup(src->u.soa.mname);
+		break;
+	case DNS_T_RRSIG:
+		dst->u.rrsig.signer = xstrdup(src->u.rrsig.signer);
 		break;
 	}
 }

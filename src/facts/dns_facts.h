@@ -79,6 +79,23 @@ struct dns_rr {
 			char		*mname;
 			uint32_t	 serial, minimum;
 		} soa;
+		struct {
+			uint16_t	 covered;	/* type signed */
+			uint8_t		 alg, labels;
+			uint32_t	 expiration, inception; /* RFC 4034
+							 * §3.1.5 */
+			uint16_t	 keytag;
+			char		*signer;
+		} rrsig;		/* RRSIG (the signature is skipped) */
+		struct {
+			uint16_t	 keytag;
+			uint8_t		 alg, dtype;
+		} ds;			/* DS (the digest is skipped) */
+		struct {
+			uint16_t	 flags, keytag;	/* keytag computed,
+							 * RFC 4034 App. B */
+			uint8_t		 alg;
+		} dnskey;		/* DNSKEY (the key is skipped) */
 	} u;
 };
 

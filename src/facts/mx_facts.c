@@ -17,8 +17,11 @@ mx_set_free(struct mx_set *s)
 	for (i = 0; i < s->nhost; i++) {
 		free(s->hosts[i].name);
 		free(s->hosts[i].canonical);
+		free(s->hosts[i].undotted);
 		free(s->hosts[i].addrs);
 	}
+	free(s->bogus.records);
+	free(s->bogus.signer);
 	free(s->hosts);
 	free(s->domain);
 	free(s->wildcard_name);

@@ -40,6 +40,34 @@ struct mx_host {
 	struct mx_addr	*addrs;
 	size_t		 naddr;
 	int		 ad;		/* both address answers authenticated */
+	char		*undotted;	/* the target does not exist but this
+					 * name, the target without an origin
+					 * appended, has an address: the zone
+					 * lacks the trailing dot; or NULL */
+};
+
+/*
+ * A broken DNSSEC chain: the resolver answered SERVFAIL for the MX, and
+ * asking again with checking disabled (CD, RFC 4035 §3.2.2) got the
+ * records. Then the signer's DS and DNSKEY are asked with CD too, so that
+ * analyze can tell why validation fails: a DS that matches no DNSKEY, or
+ * signatures outside their validity period (RFC 4035 §5.3.1).
+ */
+#define MX_BOGUS_MAX_TAGS	8
+
+struct mx_bogus {
+	int		 asked;		/* the MX was asked again with CD */
+	enum dns_outcome out;		/* of that question */
+	char		*records;	/* the answer under CD, as text */
+	char		*signer;	/* zone of the first RRSIG, or NULL */
+	int		 have_sig;	/* expiration/inception are read */
+	uint32_t	 expiration, inception;	/* the MX RRSIG's */
+	int64_t		 now;		/* wall clock at the CD answer */
+	enum dns_outcome ds_out, dnskey_out;	/* of signer, with CD */
+	uint16_t	 ds_tags[MX_BOGUS_MAX_TAGS];
+	size_t		 nds;
+	uint16_t	 key_tags[MX_BOGUS_MAX_TAGS];	/* SEP keys first */
+	size_t		 nkey;
 };
 
 struct mx_set {
@@ -57,6 +85,7 @@ struct mx_set {
 	enum dns_outcome wildcard_out;
 	char		*wildcard_target;  /* its first MX target, if any */
 	uint64_t	 ms;		/* resolution time */
+	struct mx_bogus	 bogus;		/* asked when outcome is SERVFAIL */
 };
 
 void		 mx_set_free(struct mx_set *);

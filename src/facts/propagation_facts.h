@@ -42,6 +42,9 @@ struct propagation_server {
 					 * (RFC 2308 §5) */
 	int			 ttl_known;
 	char			*why;	/* outcome text, or NULL */
+	uint32_t		 serial;	/* the zone's SOA serial there,
+						 * which tells old from new */
+	int			 serial_known;
 };
 
 struct propagation_facts {

@@ -618,6 +618,14 @@ ask(struct dns_query *q)
 	 */
 	if (qlen > 3)
 		qbuf[3] |= 0x20;
+	/* CD; and DO in the OPT RR ares_create_query() puts last: root
+	 * name, type 41, class, then TTL = ext-RCODE, version, DO|Z. */
+	if ((q->flags & DNS_Q_CD) && qlen > 12 + 11) {
+		qbuf[3] |= 0x10;
+		if (qbuf[qlen - 11] == 0 && qbuf[qlen - 10] == 0 &&
+		    qbuf[qlen - 9] == DNS_T_OPT)
+			qbuf[qlen - 4] |= 0x80;
+	}
 	was = q->sending;
 	q->sending = 1;
 	q->in_ares = 1;

@@ -32,7 +32,10 @@
  * type owned by the final name.
  *
  * Flags: DNS_Q_NORECURSE clears RD (asking an authoritative server
- * directly, for --propagation).
+ * directly, for --propagation). DNS_Q_CD sets CD (RFC 4035 §3.2.2: a
+ * validating resolver answers without validating, so that what a broken
+ * chain hides can be read) and DO in the EDNS header (§3.2.1: the answer
+ * carries the RRSIGs, in result->msg).
  *
  * BUGS: c-ares retries a truncated UDP answer over TCP by itself; we see
  * only the final answer (result->tc tells whether the UDP one was cut is
@@ -54,6 +57,7 @@ struct dns_query;
 
 #define DNS_MAX_CNAME	8
 #define DNS_Q_NORECURSE	0x01
+#define DNS_Q_CD	0x02	/* checking disabled, and DO: RRSIGs */
 
 struct dns_config {
 	const char	**servers;	/* NULL-terminated, or NULL */

@@ -339,8 +339,10 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 	struct dmarc_record *r;
 	const struct tag *t;
 	unsigned long long n;
-	size_t i;
+	size_t i, eo = 0;
 	long bad;
+	unsigned nerr = 0;
+	struct buf *e = buf_new(BUF_WHY_MAX);
 
 	*out = NULL;
 	*off = 0;
@@ -366,16 +368,17 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 	}
 	for (i = 1; i < taglist_count(tl); i++) {
 		t = taglist_at(tl, i);
-		*off = t->value_off;
+		buf_reset(e);
+		eo = t->value_off;
 		if (strcasecmp(t->name, "p") == 0 ||
 		    strcasecmp(t->name, "sp") == 0) {
 			enum dmarc_policy p = policy_word(t->value);
 
 			if (p == DMARC_P_UNSET) {
-				buf_printf(why, "%s= must be none, quarantine "
+				buf_printf(e, "%s= must be none, quarantine "
 				    "or reject, not \"%s\"", t->name,
 				    t->value);
-				goto bad;
+				goto tagbad;
 			}
 			if (tolower((unsigned char)t->name[0]) == 'p')
 				r->p = p;
@@ -383,9 +386,9 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 				r->sp = p;
 		} else if (strcasecmp(t->name, "pct") == 0) {
 			if (parse_uint(t->value, 100, &n) == -1) {
-				buf_printf(why, "pct= must be a whole number "
+				buf_printf(e, "pct= must be a whole number "
 				    "from 0 to 100, not \"%s\"", t->value);
-				goto bad;
+				goto tagbad;
 			}
 			r->pct = (unsigned)n;
 			r->pct_set = 1;
@@ -393,10 +396,10 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 		    strcasecmp(t->name, "aspf") == 0) {
 			if (strcasecmp(t->value, "r") != 0 &&
 			    strcasecmp(t->value, "s") != 0) {
-				buf_printf(why, "%s= must be r (relaxed) or s "
+				buf_printf(e, "%s= must be r (relaxed) or s "
 				    "(strict), not \"%s\"", t->name,
 				    t->value);
-				goto bad;
+				goto tagbad;
 			}
 			if (strcasecmp(t->name, "adkim") == 0)
 				r->adkim = (char)tolower(
@@ -408,41 +411,54 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 			r->fo = 0;
 			bad = colon_list(t->value, fo_item, &r->fo);
 			if (bad >= 0) {
-				*off += (size_t)bad;
-				buf_printf(why, "fo= takes 0, 1, d or s, "
+				eo += (size_t)bad;
+				buf_printf(e, "fo= takes 0, 1, d or s, "
 				    "separated by colons");
-				goto bad;
+				goto tagbad;
 			}
 		} else if (strcasecmp(t->name, "rf") == 0) {
 			bad = colon_list(t->value, keyword_item, NULL);
 			if (bad >= 0) {
-				*off += (size_t)bad;
-				buf_printf(why, "rf= takes report format "
+				eo += (size_t)bad;
+				buf_printf(e, "rf= takes report format "
 				    "names such as afrf, separated by colons");
-				goto bad;
+				goto tagbad;
 			}
 			r->rf = xstrdup(t->value);
 		} else if (strcasecmp(t->name, "ri") == 0) {
 			if (parse_uint(t->value, UINT32_MAX, &n) == -1) {
-				buf_printf(why, "ri= must be a number of "
+				buf_printf(e, "ri= must be a number of "
 				    "seconds below 2^32, not \"%s\"",
 				    t->value);
-				goto bad;
+				goto tagbad;
 			}
 			r->ri = (uint32_t)n;
 		} else if (strcasecmp(t->name, "rua") == 0) {
-			if (parse_urilist(t, &r->rua, &r->nrua, off, why))
-				goto bad;
+			if (parse_urilist(t, &r->rua, &r->nrua, &eo, e))
+				goto tagbad;
 		} else if (strcasecmp(t->name, "ruf") == 0) {
-			if (parse_urilist(t, &r->ruf, &r->nruf, off, why))
-				goto bad;
+			if (parse_urilist(t, &r->ruf, &r->nruf, &eo, e))
+				goto tagbad;
 		} else if (strcasecmp(t->name, "v") == 0) {
-			*off = t->name_off;
-			buf_printf(why, "v= may appear only first");
-			goto bad;
+			eo = t->name_off;
+			buf_printf(e, "v= may appear only first");
+			goto tagbad;
 		}
 		/* Unknown tags are ignored (RFC 7489 §6.3). */
+		continue;
+tagbad:
+		/* Every bad tag is listed, not only the first: the record
+		 * is fixed in one go. */
+		if (nerr++ == 0) {
+			*off = eo;
+			buf_printf(why, "%s", buf_str(e));
+		} else
+			buf_printf(why, "; at offset %zu: %s", eo, buf_str(e));
 	}
+	buf_free(e);
+	e = NULL;
+	if (nerr > 0)
+		goto bad;
 	if (r->rf == NULL)
 		r->rf = xstrdup("afrf");
 	if ((flags & DMARC_NEED_P) && r->p == DMARC_P_UNSET) {
@@ -455,6 +471,7 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 	*out = r;
 	return DMARC_OK;
 bad:
+	buf_free(e);
 	taglist_free(tl);
 	dmarc_record_free(r);
 	return DMARC_SYNTAX;

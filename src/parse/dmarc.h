@@ -158,6 +158,8 @@ struct dmarc_facts {
 	size_t			 next;
 	int			 spf;	/* SPF published: 1, 0, -1 unknown */
 	int			 dkim;	/* a DKIM key found: 1, 0, -1 */
+	const char		*spf_permerror;	/* spf == 0 because the
+					 * policy ends in permerror: why */
 };
 
 enum dmarc_state {

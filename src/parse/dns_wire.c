@@ -162,6 +162,19 @@ skip(struct cur *c, size_t n)
 	c->off += n;
 }
 
+/* The key tag of a DNSKEY RDATA (RFC 4034 Appendix B; algorithm 1 aside). */
+static uint16_t
+keytag(const unsigned char *rd, size_t len)
+{
+	uint32_t ac = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		ac += (i & 1) ? rd[i] : (uint32_t)rd[i] << 8;
+	ac += (ac >> 16) & 0xffff;
+	return ac & 0xffff;
+}
+
 static int
 parse_rdata(struct cur *c, struct dns_rr *rr, size_t rdlen)
 {
@@ -234,6 +247,45 @@ parse_rdata(struct cur *c, struct dns_rr *rr, size_t rdlen)
 		get32(c);
 		rr->u.soa.minimum = get32(c);
 		break;
+	case DNS_T_RRSIG:
+		if (rdlen < 18) {
+			c->err = "RRSIG record too short";
+			return -1;
+		}
+		rr->u.rrsig.covered = get16(c);
+		rr->u.rrsig.alg = get8(c);
+		rr->u.rrsig.labels = get8(c);
+		get32(c);	/* original TTL */
+		rr->u.rrsig.expiration = get32(c);
+		rr->u.rrsig.inception = get32(c);
+		rr->u.rrsig.keytag = get16(c);
+		rr->u.rrsig.signer = getname(c);
+		if (!c->err && c->off > end)
+			c->err = "RRSIG signer runs past its record";
+		else if (!c->err)
+			c->off = end;	/* the signature */
+		break;
+	case DNS_T_DS:
+		if (rdlen < 4) {
+			c->err = "DS record too short";
+			return -1;
+		}
+		rr->u.ds.keytag = get16(c);
+		rr->u.ds.alg = get8(c);
+		rr->u.ds.dtype = get8(c);
+		c->off = end;		/* the digest */
+		break;
+	case DNS_T_DNSKEY:
+		if (rdlen < 4) {
+			c->err = "DNSKEY record too short";
+			return -1;
+		}
+		rr->u.dnskey.keytag = keytag(c->msg + c->off, rdlen);
+		rr->u.dnskey.flags = get16(c);
+		get8(c);	/* protocol, 3 */
+		rr->u.dnskey.alg = get8(c);
+		c->off = end;		/* the public key */
+		break;
 	default:
 		return 1;
 	}
@@ -248,7 +300,8 @@ known(uint16_t type)
 	switch (type) {
 	case DNS_T_A: case DNS_T_AAAA: case DNS_T_MX: case DNS_T_CNAME:
 	case DNS_T_PTR: case DNS_T_NS: case DNS_T_TXT: case DNS_T_SPF:
-	case DNS_T_TLSA: case DNS_T_SOA:
+	case DNS_T_TLSA: case DNS_T_SOA: case DNS_T_RRSIG: case DNS_T_DS:
+	case DNS_T_DNSKEY:
 		return 1;
 	}
 	return 0;

@@ -4,14 +4,29 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
+#include <strings.h>
 
 #include "util/addr.h"
+#include "util/buf.h"
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "probe/probe_mx.h"
 #include "util/xalloc.h"
 #include "util/dname.h"
+
+/*
+ * A name asked to confirm a missing trailing dot: the target of host
+ * without one origin at its end (RFC 1035 §5.1: a name without the final
+ * dot is relative to the origin).
+ */
+struct mx_undotted {
+	size_t			 host;
+	char			*name;
+	int			 found;		/* A or AAAA answered records */
+};
 
 struct mx_resolve {
 	struct dns		*dns;
@@ -22,6 +37,8 @@ struct mx_resolve {
 	uint64_t		 start;
 	struct mx_ask		**q;		/* every question in flight */
 	size_t			 nq;
+	struct mx_undotted	*u;		/* longest origin first */
+	size_t			 nu;
 };
 
 /* Per-question context: which host and which type. */
@@ -30,10 +47,18 @@ struct mx_ask {
 	size_t			 host;		/* index, or SIZE_MAX */
 	int			 type;
 	size_t			 slot;		/* index in r->q */
+	size_t			 undotted;	/* index in r->u, or SIZE_MAX */
 	struct dns_query	*dq;
 };
 
 static void	ask(struct mx_resolve *, const char *, int, size_t);
+static void	ask_full(struct mx_resolve *, const char *, int, size_t,
+		    size_t);
+static void	ask_undotted(struct mx_resolve *, size_t);
+static void	ask_cd(struct mx_resolve *, const char *, int, dns_cb *);
+static void	send_ask(struct mx_resolve *, const char *, int, size_t,
+		    size_t, int, dns_cb *);
+static void	on_mx_cd(const struct dns_result *, void *);
 
 static int
 cmp_addr(const void *a, const void *b)
@@ -55,6 +80,15 @@ finish(struct mx_resolve *r)
 
 	for (i = 0; i < s->nhost; i++)
 		s->hosts[i].ad = s->hosts[i].ad == 2;
+	/* The longest origin that, taken off, leaves a name with an
+	 * address: r->u holds each host's candidates longest first. */
+	for (i = 0; i < r->nu; i++) {
+		if (r->u[i].found && s->hosts[r->u[i].host].undotted == NULL)
+			s->hosts[r->u[i].host].undotted = r->u[i].name;
+		else
+			free(r->u[i].name);
+	}
+	free(r->u);
 	/* The order of addresses in an answer means nothing (servers
 	 * rotate them): sort them so that reports are stable. */
 	for (i = 0; i < s->nhost; i++)
@@ -115,8 +149,67 @@ on_addr(const struct dns_result *res, void *arg)
 	}
 	if (res->outcome == DNS_OK)
 		add_addrs(h, res);
+	/* The target does not exist: was the trailing dot left out? */
+	if (k->type == DNS_T_A && res->outcome == DNS_NXDOMAIN &&
+	    !r->set->implicit)
+		ask_undotted(r, k->host);
 	free(k);
 	done_one(r);
+}
+
+static void
+on_undotted(const struct dns_result *res, void *arg)
+{
+	struct mx_ask *k = arg;
+	struct mx_resolve *r = k->r;
+
+	r->q[k->slot] = NULL;
+	if (res->outcome == DNS_OK && res->nrr > 0)
+		r->u[k->undotted].found = 1;
+	free(k);
+	done_one(r);
+}
+
+/*
+ * The MX target of host does not exist. A zone file line
+ * "@ MX 10 mx.provider.net" in the zone of example.com, without the final
+ * dot, publishes mx.provider.net.example.com: the origin appended to the
+ * name meant. The origin is the domain or one of its parents (the MX of
+ * a subdomain may live in its parent's zone file): for each such suffix
+ * of at least two labels that ends the target after a name of at least
+ * two labels, ask A and AAAA of that name. The answers only confirm a
+ * diagnosis; no session is ever opened to them.
+ */
+static void
+ask_undotted(struct mx_resolve *r, size_t host)
+{
+	const char *t = r->set->hosts[host].name, *d;
+	size_t lt = strlen(t), ld, lp;
+	char *name;
+
+	for (d = r->set->domain; d != NULL; d = strchr(d + 1, '.')) {
+		if (*d == '.')
+			d++;
+		if (strchr(d, '.') == NULL)
+			break;		/* a TLD is no zone of the owner's */
+		ld = strlen(d);
+		if (lt <= ld + 1 || t[lt - ld - 1] != '.' ||
+		    strcasecmp(t + lt - ld, d) != 0)
+			continue;
+		lp = lt - ld - 1;
+		if (memchr(t, '.', lp) == NULL)
+			continue;	/* "mail": a relative name meant */
+		name = xmalloc(lp + 1);
+		memcpy(name, t, lp);
+		name[lp] = '\0';
+		r->u = xreallocarray(r->u, r->nu + 1, sizeof(*r->u));
+		r->u[r->nu].host = host;
+		r->u[r->nu].name = name;
+		r->u[r->nu].found = 0;
+		r->nu++;
+		ask_full(r, name, DNS_T_A, host, r->nu - 1);
+		ask_full(r, name, DNS_T_AAAA, host, r->nu - 1);
+	}
 }
 
 static int
@@ -159,6 +252,13 @@ on_mx(const struct dns_result *res, void *arg)
 	s->outcome = res->outcome;
 	s->ad = res->ad;
 	s->why = NULL;
+	/* A validating resolver answers SERVFAIL for a broken DNSSEC
+	 * chain: ask again without validation to tell the two apart. */
+	if (res->outcome == DNS_SERVFAIL && !s->bogus.asked) {
+		s->bogus.asked = 1;
+		s->bogus.out = DNS_TIMEOUT;
+		ask_cd(r, s->domain, DNS_T_MX, on_mx_cd);
+	}
 	if (res->outcome == DNS_OK) {
 		s->ttl = res->ttl;
 		s->hosts = xcalloc(res->nrr, sizeof(*s->hosts));
@@ -202,29 +302,147 @@ on_wildcard(const struct dns_result *res, void *arg)
 static void
 ask(struct mx_resolve *r, const char *name, int type, size_t host)
 {
+	ask_full(r, name, type, host, SIZE_MAX);
+}
+
+/* One question of the DNSSEC diagnosis: checking disabled. */
+static void
+ask_cd(struct mx_resolve *r, const char *name, int type, dns_cb *cb)
+{
+	send_ask(r, name, type, SIZE_MAX, SIZE_MAX, DNS_Q_CD, cb);
+}
+
+static void
+on_ds(const struct dns_result *res, void *arg)
+{
+	struct mx_ask *k = arg;
+	struct mx_resolve *r = k->r;
+	struct mx_bogus *b = &r->set->bogus;
+	size_t i;
+
+	r->q[k->slot] = NULL;
+	free(k);
+	b->ds_out = res->outcome;
+	for (i = 0; i < res->nrr && b->nds < MX_BOGUS_MAX_TAGS; i++)
+		b->ds_tags[b->nds++] = res->rr[i].u.ds.keytag;
+	done_one(r);
+}
+
+static void
+on_dnskey(const struct dns_result *res, void *arg)
+{
+	struct mx_ask *k = arg;
+	struct mx_resolve *r = k->r;
+	struct mx_bogus *b = &r->set->bogus;
+	size_t i;
+	int pass;
+
+	r->q[k->slot] = NULL;
+	free(k);
+	b->dnskey_out = res->outcome;
+	/* Keys with the SEP flag (RFC 4034 §2.1.1) first: those a DS
+	 * names. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < res->nrr && b->nkey < MX_BOGUS_MAX_TAGS; i++)
+			if (((res->rr[i].u.dnskey.flags & 1) != 0) == !pass)
+				b->key_tags[b->nkey++] =
+				    res->rr[i].u.dnskey.keytag;
+	done_one(r);
+}
+
+/*
+ * The MX asked again with CD after a SERVFAIL. An answer means the zone
+ * serves its records and only validation fails: a bogus chain. Its
+ * RRSIGs name the zone (signer) and the validity period; the zone's DS
+ * and DNSKEY, asked with CD as well, tell whether the DS matches a key.
+ */
+static void
+on_mx_cd(const struct dns_result *res, void *arg)
+{
+	struct mx_ask *k = arg;
+	struct mx_resolve *r = k->r;
+	struct mx_bogus *b = &r->set->bogus;
+	const struct dns_rr *rr;
+	struct buf *t;
+	size_t i;
+	char line[DNS_NAME_MAX + 16];
+
+	r->q[k->slot] = NULL;
+	free(k);
+	b->out = res->outcome;
+	b->now = (int64_t)time(NULL);
+	if (res->outcome == DNS_OK) {
+		t = buf_new(4096);
+		for (i = 0; i < res->nrr; i++) {
+			snprintf(line, sizeof(line), "%s%u %s", i ? ", " : "",
+			    res->rr[i].u.mx.pref, res->rr[i].u.mx.host);
+			buf_printf(t, "%s", line);
+		}
+		b->records = buf_steal(t);
+		buf_free(t);
+	}
+	for (i = 0; res->msg != NULL && i < res->msg->nrr; i++) {
+		rr = &res->msg->rr[i];
+		if (rr->type != DNS_T_RRSIG || rr->u.rrsig.signer == NULL)
+			continue;
+		if (b->signer == NULL)
+			b->signer = xstrdup(rr->u.rrsig.signer);
+		/* The MX RRset's signature; or, for a denial, any. */
+		if (!b->have_sig || (rr->u.rrsig.covered == DNS_T_MX &&
+		    res->outcome == DNS_OK)) {
+			b->have_sig = 1;
+			b->expiration = rr->u.rrsig.expiration;
+			b->inception = rr->u.rrsig.inception;
+		}
+	}
+	if (b->signer != NULL && (res->outcome == DNS_OK ||
+	    res->outcome == DNS_NODATA || res->outcome == DNS_NXDOMAIN)) {
+		b->ds_out = b->dnskey_out = DNS_TIMEOUT;
+		ask_cd(r, b->signer, DNS_T_DS, on_ds);
+		ask_cd(r, b->signer, DNS_T_DNSKEY, on_dnskey);
+	}
+	done_one(r);
+}
+
+/* Ask, with the question's context in r->q until its answer comes. */
+static void
+send_ask(struct mx_resolve *r, const char *name, int type, size_t host,
+    size_t undotted, int flags, dns_cb *cb)
+{
 	struct mx_ask *k;
-	dns_cb *cb;
 	struct dns_query *q;
 
 	k = xcalloc(1, sizeof(*k));
 	k->r = r;
 	k->host = host;
 	k->type = type;
+	k->undotted = undotted;
 	r->q = xreallocarray(r->q, r->nq + 1, sizeof(*r->q));
 	k->slot = r->nq;
 	r->q[r->nq++] = k;
 	r->pending++;
-	if (host != (size_t)-1)
+	q = dns_query(r->dns, name, type, flags, cb, k);
+	/* dns_query() returns NULL when the callback already ran (and freed
+	 * k); r->q[slot] is then NULL already. */
+	if (q != NULL)
+		k->dq = q;
+}
+
+static void
+ask_full(struct mx_resolve *r, const char *name, int type, size_t host,
+    size_t undotted)
+{
+	dns_cb *cb;
+
+	if (undotted != SIZE_MAX)
+		cb = on_undotted;
+	else if (host != (size_t)-1)
 		cb = on_addr;
 	else if (name == r->set->wildcard_name)
 		cb = on_wildcard;
 	else
 		cb = on_mx;
-	q = dns_query(r->dns, name, type, 0, cb, k);
-	/* dns_query() returns NULL when the callback already ran (and freed
-	 * k); r->q[slot] is then NULL already. */
-	if (q != NULL)
-		k->dq = q;
+	send_ask(r, name, type, host, undotted, 0, cb);
 }
 
 static char *
@@ -284,6 +502,9 @@ mx_resolve_cancel(struct mx_resolve *r)
 			dns_cancel(r->q[i]->dq);
 			free(r->q[i]);
 		}
+	for (i = 0; i < r->nu; i++)
+		free(r->u[i].name);
+	free(r->u);
 	mx_set_free(r->set);
 	free(r->q);
 	free(r);

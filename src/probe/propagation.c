@@ -36,7 +36,8 @@ enum pq_kind {
 	PQ_NS,
 	PQ_A,
 	PQ_AAAA,
-	PQ_MX
+	PQ_MX,
+	PQ_SOA
 };
 
 enum phase {
@@ -420,8 +421,13 @@ on_addr(struct propagation *p, size_t idx, const struct dns_result *r)
 			p->f->servers[s].why = xstrdup(buf_str(why));
 		} else
 			/* Iterative: RD clear (RFC 1034 §4.3.1). */
+		{
 			ask(p, d, PQ_MX, s, p->f->domain, DNS_T_MX,
 			    DNS_Q_NORECURSE);
+			/* The serial decides which server is behind. */
+			ask(p, d, PQ_SOA, s, p->f->zone, DNS_T_SOA,
+			    DNS_Q_NORECURSE);
+		}
 		buf_free(why);
 	}
 	if (--ns->pending == 0)
@@ -502,6 +508,12 @@ on_answer(const struct dns_result *r, void *arg)
 	case PQ_MX:
 		on_mx(p, idx, r);
 		break;
+	case PQ_SOA:
+		if (r->outcome == DNS_OK && r->nrr > 0) {
+			p->f->servers[idx].serial = r->rr[0].u.soa.serial;
+			p->f->servers[idx].serial_known = 1;
+		}
+		break;
 	}
 	check_done(p);
 }
@@ -538,6 +550,8 @@ on_deadline(void *arg)
 			p->f->servers[pq->idx].why = xstrdup("no answer "
 			    "within the check's deadline");
 			break;
+		case PQ_SOA:
+			break;		/* serial unknown */
 		}
 		pq_unlink_free(pq);
 	}

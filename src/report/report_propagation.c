@@ -78,6 +78,8 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 		json_object_object_add(e, "mx", m);
 		json_object_object_add(e, "ttl", s->ttl_known ?
 		    json_object_new_int64(s->ttl) : NULL);
+		json_object_object_add(e, "serial", s->serial_known ?
+		    json_object_new_int64(s->serial) : NULL);
 		json_object_object_add(e, "agrees", agrees_json(
 		    propagation_server_agrees(f, i, expect, old)));
 		json_object_object_add(e, "why", json_str(s->why));
@@ -122,6 +124,8 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 			propagation_set_text(s, out);
 			if (s->ttl_known)
 				esc_printf(out, 0, ", TTL %u s", s->ttl);
+			if (s->serial_known)
+				esc_printf(out, 0, ", SOA serial %u", s->serial);
 			if (s->role == PROPAGATION_AUTHORITATIVE && !s->aa)
 				esc_printf(out, 0, ", not authoritative");
 			if (s->referral)

@@ -7,6 +7,8 @@ ldns-keygen and ldns-signzone (ldnsutils), unbound, unbound-checkconf.
       ZONE.zone into ZONE.zone.signed with a key made now (ECDSA P-256,
       algorithm 13, one key with the SEP flag signing everything) kept in
       state_dir/keys; returns the trust anchors, one DS line per zone.
+      Each entry is "ZONE [expired]": with expired, the signatures are
+      valid from 2020-01-01 to 2020-01-02 only (a zone never re-signed).
   start_unbound(state_dir, port, nsd_port, anchors)  unbound on
       127.0.0.1 at port (the lab picks a free one) as a validating resolver: mxlab.test is a stub zone served
       by NSD at 127.0.0.1@nsd_port, each signed zone's DS is a trust
@@ -54,8 +56,10 @@ def sign_zones(state_dir, zones):
     kdir = os.path.join(state_dir, "keys")
     os.makedirs(kdir, exist_ok=True)
     anchors = []
-    for zone in zones:
-        zone = zone.rstrip(".")
+    for entry in zones:
+        words = entry.split()
+        zone = words[0].rstrip(".")
+        opts = words[1:]
         zfile = os.path.join(state_dir, "zones", zone + ".zone")
         if not os.path.exists(zfile):
             raise SystemExit("dnssec: no zone file for %s" % zone)
@@ -64,7 +68,10 @@ def sign_zones(state_dir, zones):
         base = _run(["ldns-keygen", "-a", ALGORITHM, "-k", zone],
                     cwd=kdir).strip()
         key = os.path.join(kdir, base)
-        _run(["ldns-signzone", "-o", zone, zfile, key])
+        dates = []
+        if "expired" in opts:
+            dates = ["-i", "20200101000000", "-e", "20200102000000"]
+        _run(["ldns-signzone"] + dates + ["-o", zone, zfile, key])
         if not os.path.exists(zfile + ".signed"):
             raise SystemExit("dnssec: ldns-signzone wrote no %s.signed"
                              % zfile)

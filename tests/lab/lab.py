@@ -22,7 +22,9 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            carries instead (a certificate for the wrong host)
   dnssec   optional: zones to sign, one name a line (tests/lab/dnssec.py:
            a key made at lab start; its DS is a trust anchor of the lab's
-           validating unbound)
+           validating unbound), a scenario zone or one of tests/lab/zones/;
+           after the name, "expired" signs it with signatures that
+           expired in 2020 (dnssec.py)
   expect   what mxprobe must say: one assertion per line; several runs
            of mxprobe are separated by a line "---"
              args ARGS...        extra mxprobe arguments (shell words)
@@ -213,7 +215,7 @@ class Lab:
             if not os.path.exists(f):
                 continue
             for ln in open(f):
-                ln = ln.split("#", 1)[0].strip().rstrip(".").lower()
+                ln = ln.split("#", 1)[0].strip().lower()
                 if ln:
                     zones.append(ln)
         return zones
@@ -255,13 +257,18 @@ class Lab:
             "remote-control:",
             "  control-enable: no",
         ]
+        signed = self.signed_zones()
+        signed_names = [ln.split()[0].rstrip(".") for ln in signed]
         # The lab's own zones: the parent mxlab.test and reverse DNS.
+        lab_zones = []
         for zf in sorted(os.listdir(os.path.join(HERE, "zones"))):
             if not zf.endswith(".zone"):
                 continue
             shutil.copy(os.path.join(HERE, "zones", zf), zdir)
+            lab_zones.append(zf[:-5])
             conf += ["zone:", "  name: %s" % zf[:-5],
-                     "  zonefile: %s" % zf]
+                     "  zonefile: %s%s" % (zf, ".signed" if zf[:-5]
+                                           in signed_names else "")]
         served = []
         for n in scenarios():
             z = os.path.join(SCEN, n, "zone")
@@ -272,15 +279,14 @@ class Lab:
             with open(os.path.join(zdir, n + ".mxlab.test.zone"), "w") as f:
                 f.write(text)
             served.append(n + ".mxlab.test")
-        signed = self.signed_zones()
-        for z in signed:
-            if z not in served:
+        for z in signed_names:
+            if z not in served and z not in lab_zones:
                 raise SystemExit("dnssec: %s is not a lab zone" % z)
         self.anchors = dnssec.sign_zones(self.state, signed)
         for z in served:
             conf += ["zone:", "  name: %s" % z,
-                     "  zonefile: %s.zone%s" % (z, ".signed" if z in signed
-                                                else "")]
+                     "  zonefile: %s.zone%s" % (z, ".signed" if z in
+                                                signed_names else "")]
         # Configured, never loaded: NSD answers SERVFAIL for it.
         conf += ["zone:", "  name: servfail.mxlab.test",
                  "  zonefile: missing.zone"]

@@ -54,12 +54,12 @@ main(void)
 	struct dmarc_facts df = { "example.com", "example.com",
 	    { DNS_OK, TXT1("v=DMARC1; p=reject; pct=50; fo=1:d; "
 	    "rua=mailto:a@example.com!10k,mailto:b@vendor.example") },
-	    0, { 0 }, ext, 1, 1, 1 };
+	    0, { 0 }, ext, 1, 1, 1, NULL };
 	struct dmarc_facts dbad = { "example.com", "example.com",
 	    { DNS_OK, TXT1("v=DMARC1; p=none\x01") }, 0, { 0 }, NULL, 0, 1,
-	    1 };
+	    1, NULL };
 	struct dmarc_facts dfail = { "example.com", "example.com",
-	    { DNS_TIMEOUT, NULL, 0 }, 0, { 0 }, NULL, 0, 1, 1 };
+	    { DNS_TIMEOUT, NULL, 0 }, 0, { 0 }, NULL, 0, 1, 1, NULL };
 	struct dkim_facts kf = { "example.com", sels, 4, 0 };
 	struct mtasts_facts mf = { "example.com", DNS_OK,
 	    TXT1("v=STSv1; id=42"), MTASTS_FETCH_OK, 200, NULL, POLICY,

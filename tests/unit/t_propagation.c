@@ -38,9 +38,9 @@ static struct propagation_mx mx_both[] = {
 };
 
 #define AUTH(n, a, out, aa, mx, nmx) \
-	{ PROPAGATION_AUTHORITATIVE, n, a, out, aa, 0, mx, nmx, 300, 1, NULL }
+	{ PROPAGATION_AUTHORITATIVE, n, a, out, aa, 0, mx, nmx, 300, 1, NULL, 0, 0 }
 #define RES(n, out, ref, mx, nmx, ttl) \
-	{ PROPAGATION_RESOLVER, n, n, out, 0, ref, mx, nmx, ttl, 1, NULL }
+	{ PROPAGATION_RESOLVER, n, n, out, 0, ref, mx, nmx, ttl, 1, NULL, 0, 0 }
 
 static struct propagation_server s_agree[] = {
 	AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_new, 1),
@@ -585,7 +585,8 @@ test_engine_answer(void)
 	    "no --resolver: the resolver channel itself");
 	is_int(f->servers[2].nmx, 2, "resolver's MX set");
 	is_int(f->servers[2].ttl, 600, "resolver's remaining TTL");
-	is_int(a1.queries + a2.queries, 2, "each server asked once");
+	is_int(a1.queries + a2.queries, 4,
+	    "each server asked once for the MX and once for the SOA");
 	is_int(a1.rd_seen + a2.rd_seen, 0,
 	    "authoritative servers asked without recursion (RD clear)");
 	fs = findings_new();
