@@ -263,6 +263,7 @@ host_facts(const struct probe_facts *f, size_t h, struct delivery_mx *m)
 	enum delivery_mx_state s;
 	size_t i;
 	int seen = 0, pkix_bad = 0, pkix_ok = 0, dane_ok = 0;
+	int dane_checked = 0, tls = 0;
 
 	m->state = DELIVERY_MX_DOWN;	/* no address: nowhere to deliver */
 	for (i = 0; i < f->ntargets; i++) {
@@ -282,12 +283,24 @@ host_facts(const struct probe_facts *f, size_t h, struct delivery_mx *m)
 			pkix_bad = 1;
 		if (r->tls_done && r->tls.dane_ok)
 			dane_ok = 1;
+		if (r->tls_done && r->tls.dane_checked)
+			dane_checked = 1;
+		if (r->tls_done)
+			tls = 1;
 	}
 	m->tls_pkix = pkix_ok && !pkix_bad;
 	m->dane = -1;
 	if (f->tlsa != NULL && h < f->ntlsa && f->tlsa[h].asked &&
-	    f->tlsa[h].out == DNS_OK && f->tlsa[h].ad && f->tlsa[h].nrr > 0)
-		m->dane = dane_ok;
+	    f->tlsa[h].out == DNS_OK && f->tlsa[h].ad && f->tlsa[h].nrr > 0) {
+		/* RFC 7672 §2.2: with signed TLSA records that are all
+		 * unusable (PKIX-TA, PKIX-EE, unknown parameters) TLS is
+		 * still required, but not authenticated. */
+		if (dane_checked)
+			m->dane = dane_ok;
+		else
+			m->dane = tls ? -1 : 0;
+		m->signed_tlsa = 1;
+	}
 }
 
 static int
@@ -341,11 +354,12 @@ analyze_delivery_facts(const struct probe_facts *f, struct delivery_facts *df)
 			df->mx[h].state = df->mx[j].state;
 			df->mx[h].tls_pkix = df->mx[j].tls_pkix;
 			df->mx[h].dane = df->mx[j].dane;
+			df->mx[h].signed_tlsa = df->mx[j].signed_tlsa;
 		} else
 			host_facts(f, h, &df->mx[h]);
 		df->mx[h].sts_covered = pol != NULL &&
 		    mtasts_policy_covers(pol, mx->hosts[h].name);
-		if (df->mx[h].dane >= 0)
+		if (df->mx[h].signed_tlsa)
 			signed_tlsa = 1;
 	}
 	df->dane = mx->ad && signed_tlsa;

@@ -115,6 +115,9 @@ struct delivery_mx {
 						 * opportunistic); 1: the
 						 * handshake matched; 0: signed
 						 * TLSA and no match */
+	int			 signed_tlsa;	/* DNSSEC-signed TLSA records
+						 * were published (usable or
+						 * not) */
 };
 
 struct delivery_facts {
