@@ -20,9 +20,18 @@
  * analyze_smtp.c - SMTP reachability (SMTP_*):
  *	analyze_smtp(facts, fs)		reachability, then (calling the
  *		two files below) STARTTLS and certificates per address,
- *		failover now and under --assume-down, backup parity
+ *		failover now and under --assume-down, backup parity; the
+ *		verdicts of the delivery model (analyze_delivery.h) for
+ *		each class of sender
  *	analyze_target_answers(t)	a sender could hand mail over there
- *	analyze_target_tempfail(t)	it answers 4xx for now
+ *	analyze_target_tempfail(t)	it refuses for now: a 4xx at the
+ *		greeting, EHLO or after TLS, a 421 to STARTTLS, a reset at
+ *		connect
+ *	analyze_target_refusal(t, &step)	the reply that ended the
+ *		dialogue and its step, or NULL
+ *	analyze_refusal_about_client(reply, step)  1 when the refusal
+ *		points at the client (blocklist, "your address", rate
+ *		limit, a 554 greeting): it may be about the probing host
  *	analyze_host_answers(f, h)	1, 0, or -1 when not probed
  *	analyze_host_tempfails(f, h)	some address of host h tempfails
  *	analyze_assumed_down(f, host)	host is named by --assume-down
@@ -68,6 +77,8 @@
 
 #include <stddef.h>
 
+#include "facts/smtp_facts.h"
+
 struct auth_facts;
 struct buf;
 struct cutover_opts;
@@ -106,6 +117,10 @@ int	analyze_addr_usable(const struct analyze_opts *, int,
 void	analyze_smtp(const struct probe_facts *, struct findings *);
 int	analyze_target_answers(const struct probe_target *);
 int	analyze_target_tempfail(const struct probe_target *);
+const struct smtp_reply *analyze_target_refusal(const struct probe_target *,
+	    enum smtp_step *);
+int	analyze_refusal_about_client(const struct smtp_reply *,
+	    enum smtp_step);
 int	analyze_host_answers(const struct probe_facts *, size_t);
 int	analyze_host_tempfails(const struct probe_facts *, size_t);
 int	analyze_assumed_down(const struct probe_facts *, const char *);

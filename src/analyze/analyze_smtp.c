@@ -13,6 +13,7 @@
 
 #include "util/addr.h"
 #include "analyze/analyze.h"
+#include "analyze/analyze_delivery.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
 #include "facts/mx_facts.h"
@@ -28,9 +29,12 @@ analyze_target_answers(const struct probe_target *t)
 	if (r == NULL)
 		return 0;
 	switch (r->outcome) {
+	case SMTP_STARTTLS_REJECTED:
+		/* 454 leaves the session open for mail in clear; 421 closes
+		 * it (RFC 5321 §3.8): refusing for now. */
+		return r->reject.code != 421;
 	case SMTP_OK:
 	case SMTP_STARTTLS_NOT_OFFERED:
-	case SMTP_STARTTLS_REJECTED:
 	case SMTP_TLS_FAILED:
 		/* Opportunistic senders retry in clear after a TLS failure
 		 * (RFC 3207 §4.1 leaves it to them; Postfix and Exim do). */
@@ -40,17 +44,117 @@ analyze_target_answers(const struct probe_target *t)
 	}
 }
 
+const struct smtp_reply *
+analyze_target_refusal(const struct probe_target *t, enum smtp_step *step)
+{
+	const struct smtp_result *r = t->smtp;
+
+	if (r == NULL)
+		return NULL;
+	switch (r->outcome) {
+	case SMTP_BANNER_TEMPFAIL:
+	case SMTP_BANNER_PERMFAIL:
+		*step = SMTP_STEP_BANNER;
+		return r->banner.code ? &r->banner : NULL;
+	case SMTP_EHLO_REJECTED:
+		if (r->reject.code) {
+			*step = r->tls_done ? SMTP_STEP_EHLO_TLS :
+			    SMTP_STEP_HELO;
+			return &r->reject;
+		}
+		*step = SMTP_STEP_EHLO;
+		return r->ehlo_reject.code ? &r->ehlo_reject : NULL;
+	case SMTP_STARTTLS_REJECTED:
+		*step = SMTP_STEP_STARTTLS;
+		return r->reject.code ? &r->reject : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Case-insensitive substring search (strcasestr is not C11). */
+static int
+has_text(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
 /*
- * Temporarily refusing: a 4xx greeting or a reset right after connect.
- * Rate limiting and greylisting look like this; it is not "down".
+ * Refusal texts that speak of the client rather than the domain: a
+ * blocklisted or rate-limited probing host sees them while senders
+ * elsewhere deliver. A 554 greeting is the classic answer to a listed
+ * client (RFC 5321 §3.1).
+ */
+int
+analyze_refusal_about_client(const struct smtp_reply *rep,
+    enum smtp_step step)
+{
+	static const char *const words[] = { "your address", "your ip",
+	    "your host", "your network", "client host", "from your",
+	    "too many connections from", "too many connections",
+	    "rate limit", "ratelimit", "rate-limit", "blocklist",
+	    "block list", "blocked", "blacklist", "black list", "dnsbl",
+	    "rbl", "spamhaus", "spamcop", "barracuda", "reputation",
+	    "listed", "policy rejection", NULL };
+	size_t i, k;
+
+	if (rep == NULL)
+		return 0;
+	if (step == SMTP_STEP_BANNER && rep->code == 554)
+		return 1;
+	for (i = 0; i < rep->ntext; i++)
+		for (k = 0; words[k] != NULL; k++)
+			if (has_text(rep->text[i], words[k]))
+				return 1;
+	return 0;
+}
+
+/* "421 4.7.0 text" of a refusal, for messages. */
+static void
+refusal_text(const struct smtp_reply *rep, char *out, size_t len)
+{
+	/* The text keeps the enhanced status code (RFC 3463). */
+	snprintf(out, len, "%d%s%s", rep->code,
+	    rep->ntext && rep->text[0][0] ? " " : "",
+	    rep->ntext ? rep->text[0] : "");
+}
+
+static const char *
+client_note(const struct smtp_reply *rep, enum smtp_step step)
+{
+	return analyze_refusal_about_client(rep, step) ? "; the text points "
+	    "at the client: this may be about the probing host, not the "
+	    "domain" : "";
+}
+
+/*
+ * Temporarily refusing: a 4xx at the greeting, EHLO or STARTTLS, or a
+ * reset right after connect. Rate limiting and greylisting look like
+ * this; it is not "down".
  */
 int
 analyze_target_tempfail(const struct probe_target *t)
 {
 	const struct smtp_result *r = t->smtp;
+	const struct smtp_reply *rep;
+	enum smtp_step step;
 
-	return r != NULL && (r->outcome == SMTP_BANNER_TEMPFAIL ||
-	    (r->outcome == SMTP_DROPPED && r->reset_after_connect));
+	if (r == NULL)
+		return 0;
+	if (r->outcome == SMTP_BANNER_TEMPFAIL ||
+	    (r->outcome == SMTP_DROPPED && r->reset_after_connect))
+		return 1;
+	/* A 4xx to EHLO, HELO or after TLS, or a 421 to STARTTLS: a live
+	 * server refusing for now (RFC 5321 §4.2.1, §4.5.4.1). */
+	if (analyze_target_answers(t) ||
+	    (rep = analyze_target_refusal(t, &step)) == NULL)
+		return 0;
+	return rep->code / 100 == 4;
 }
 
 int
@@ -123,10 +227,34 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 {
 	const struct smtp_result *r = t->smtp;
 	const struct mx_host *h = &f->mx->hosts[t->host];
-	char s[600];
+	const struct smtp_reply *rep;
+	enum smtp_step step = SMTP_STEP_CONNECT;
+	char s[600], rt[600];
 	const char *why = r->why && r->why[0] ? r->why : NULL;
 
 	analyze_target_subject(f, t, s, sizeof(s));
+	rep = analyze_target_refusal(t, &step);
+	rt[0] = '\0';
+	if (rep != NULL)
+		refusal_text(rep, rt, sizeof(rt));
+	if (r->deadline_hit && !analyze_target_answers(t) &&
+	    !analyze_target_tempfail(t)) {
+		/* The overall deadline, not the server, ended it: what it
+		 * would have done is not known. */
+		findings_add(fs, F_SMTP_CUT_SHORT, s, "%s: the overall "
+		    "deadline (--timeout) ended the session during %s, "
+		    "after %ld ms; it did not finish: no verdict about this "
+		    "address.", s, smtp_step_name(r->step), r->ms.total_ms);
+		return;
+	}
+	if (analyze_target_tempfail(t) && rep != NULL) {
+		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s answers %s with "
+		    "\"%s\": it is refusing for now (rate limiting, "
+		    "greylisting or load), not down%s.", s,
+		    step == SMTP_STEP_BANNER ? "the connection" :
+		    smtp_step_name(step), rt, client_note(rep, step));
+		goto rest;
+	}
 	switch (r->outcome) {
 	case SMTP_REFUSED:
 	case SMTP_CONNECT_TIMEOUT:
@@ -140,20 +268,15 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		    "connection but sent no greeting within %ld ms.", s,
 		    r->ms.total_ms);
 		break;
-	case SMTP_BANNER_TEMPFAIL:
-		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s greets with %d: it "
-		    "is temporarily refusing (rate limiting or greylisting), "
-		    "not down.", s, r->banner.code);
-		break;
 	case SMTP_BANNER_PERMFAIL:
-		findings_add(fs, F_SMTP_BANNER_REJECT, s, "%s greets with %d "
-		    "(%s): it refuses service.", s, r->banner.code,
-		    r->banner.ntext ? r->banner.text[0] : "");
+		findings_add(fs, F_SMTP_BANNER_REJECT, s, "%s greets with "
+		    "\"%s\": it refuses service%s.", s, rt,
+		    client_note(rep, step));
 		break;
 	case SMTP_EHLO_REJECTED:
-		findings_add(fs, F_SMTP_EHLO_REJECTED, s, "%s rejects EHLO%s "
-		    "(%d).", s, r->helo_fallback ? " and HELO" : "",
-		    r->reject.code ? r->reject.code : r->ehlo_reject.code);
+		findings_add(fs, F_SMTP_EHLO_REJECTED, s, "%s rejects %s "
+		    "with \"%s\"%s.", s, r->helo_fallback ? "EHLO and HELO" :
+		    smtp_step_name(step), rt, client_note(rep, step));
 		break;
 	case SMTP_PROTOCOL_ERROR:
 		findings_add(fs, F_SMTP_PROTOCOL_ERROR, s, "%s: %s.", s,
@@ -178,6 +301,7 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 	default:
 		break;
 	}
+rest:
 	if (t->ptr_out == DNS_NXDOMAIN || t->ptr_out == DNS_NODATA)
 		findings_add(fs, F_SMTP_NO_FCRDNS, s, "%s has no PTR record.",
 		    s);
@@ -196,13 +320,100 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		    t->ptr ? t->ptr : "");
 }
 
+/* Targets the overall deadline left unfinished: no verdict on them. */
+static void
+unfinished(const struct probe_facts *f, struct findings *fs)
+{
+	const struct probe_target *t;
+	char s[600];
+	size_t i;
+
+	for (i = 0; i < f->ntargets; i++) {
+		t = &f->targets[i];
+		if (t->smtp != NULL || (t->skipped != NULL &&
+		    strcmp(t->skipped, "overall deadline") != 0))
+			continue;
+		analyze_target_subject(f, t, s, sizeof(s));
+		findings_add(fs, F_SMTP_CUT_SHORT, s, "%s: the overall "
+		    "deadline (--timeout) ended the probe before the session "
+		    "with this address finished: no verdict about it.", s);
+	}
+}
+
+/* "host: 421 text" of the first refusal for now, for messages. */
+static void
+first_tempfail(const struct probe_facts *f, char *out, size_t len)
+{
+	const struct smtp_reply *rep;
+	enum smtp_step step;
+	char rt[600];
+	size_t i;
+
+	snprintf(out, len, "a 4xx reply or a reset");
+	for (i = 0; i < f->ntargets; i++) {
+		if (!analyze_target_tempfail(&f->targets[i]) ||
+		    (rep = analyze_target_refusal(&f->targets[i], &step)) ==
+		    NULL)
+			continue;
+		refusal_text(rep, rt, sizeof(rt));
+		/* Long replies are cut: the report shows them whole. */
+		if (snprintf(out, len, "%s answers %s with \"%s\"%s",
+		    f->mx->hosts[f->targets[i].host].name,
+		    step == SMTP_STEP_BANNER ? "the connection" :
+		    smtp_step_name(step), rt, client_note(rep, step)) < 0)
+			out[0] = '\0';
+		return;
+	}
+}
+
+/* What the model says of one class of sender with TLS rules. */
+static void
+policy_class(const struct probe_facts *f, const struct delivery *d,
+    enum delivery_sender c, struct findings *fs)
+{
+	const struct delivery_class *k = &d->cls[c];
+	const char *who = c == DELIVERY_MTASTS ? "Senders that apply the "
+	    "enforced MTA-STS policy" : "DANE-validating senders";
+	const char *rule = c == DELIVERY_MTASTS ? "names it in its mx lines "
+	    "and presents a certificate that verifies for its name" :
+	    "matches its DNSSEC-signed TLSA records (or has none)";
+	char buf[700];
+
+	if (!k->applies)
+		return;
+	switch (k->now.outcome) {
+	case DELIVERY_HELD:
+		findings_add(fs, F_DELIVERY_OUTAGE, delivery_sender_name(c),
+		    "%s cannot deliver to %s: every exchanger that answers "
+		    "fails their rule (an exchanger must be one the policy "
+		    "%s). They keep the mail queued and bounce it when their "
+		    "retry period ends.", who, f->domain, rule);
+		break;
+	case DELIVERY_DEFERRED:
+		if (d->cls[DELIVERY_OPPORTUNISTIC].now.outcome ==
+		    DELIVERY_DEFERRED)
+			break;	/* said once for every sender */
+		first_tempfail(f, buf, sizeof(buf));
+		findings_add(fs, F_DELIVERY_DEFERRED, delivery_sender_name(c),
+		    "%s have no exchanger of %s to deliver to now: the ones "
+		    "their rule allows refuse for now (%s). They retry for "
+		    "days.", who, f->domain, buf);
+		break;
+	default:
+		break;
+	}
+}
+
 void
 analyze_smtp(const struct probe_facts *f, struct findings *fs)
 {
 	const struct mx_set *mx = f->mx;
-	size_t i, h, probed = 0, timeouts = 0, answering = 0, tempfail = 0;
+	struct delivery_facts df;
+	struct delivery d;
+	size_t i, h, probed = 0, timeouts = 0;
 	long now;
 	int primary_up;
+	char buf[700];
 
 	if (mx == NULL || mx->nhost == 0 || (mx->null_mx &&
 	    mx->nnull == mx->nhost))
@@ -214,13 +425,11 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 		if (f->targets[i].smtp == NULL)
 			continue;
 		probed++;
-		if (f->targets[i].smtp->outcome == SMTP_CONNECT_TIMEOUT)
+		if (f->targets[i].smtp->outcome == SMTP_CONNECT_TIMEOUT &&
+		    !f->targets[i].smtp->deadline_hit)
 			timeouts++;
-		if (analyze_target_answers(&f->targets[i]))
-			answering++;
-		if (analyze_target_tempfail(&f->targets[i]))
-			tempfail++;
 	}
+	unfinished(f, fs);
 	if (probed == 0)
 		return;
 	if (timeouts == probed) {
@@ -241,30 +450,62 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 		/* A dead backup is a fallback problem, said once below. */
 		if (mx->hosts[h].group == 0 ||
 		    analyze_host_answers(f, h) == 1 ||
-		    analyze_host_tempfails(f, h))
+		    analyze_host_tempfails(f, h) ||
+		    f->targets[i].smtp->deadline_hit)
 			target_findings(f, &f->targets[i], fs);
 		analyze_tls_target(f, &f->targets[i], fs);
 	}
-	if (answering == 0 && tempfail > 0)
-		return;		/* the SMTP_TEMPFAIL findings say it all */
-	if (answering == 0) {
-		findings_add(fs, F_SMTP_NONE_ANSWERS, mx->domain,
-		    "None of the exchangers of %s answers: mail to it is "
-		    "queued by senders and bounces after some days.",
-		    mx->domain);
+	if (!analyze_delivery(f, &df, &d))
 		return;
+	switch (d.cls[DELIVERY_OPPORTUNISTIC].now.outcome) {
+	case DELIVERY_UNKNOWN:
+		/* Nothing took mail and something did not finish: the
+		 * SMTP_CUT_SHORT findings say what. */
+		goto done;
+	case DELIVERY_DEFERRED:
+		first_tempfail(f, buf, sizeof(buf));
+		findings_add(fs, F_DELIVERY_DEFERRED, mx->domain,
+		    "No exchanger of %s accepts mail now: every one that "
+		    "answers refuses for now (%s). Senders keep the mail "
+		    "queued and retry for days; it arrives once one accepts, "
+		    "and bounces if none does before their retry period "
+		    "ends.", mx->domain, buf);
+		goto done;
+	case DELIVERY_BOUNCED:
+	case DELIVERY_HELD:
+		for (h = 0; h < mx->nhost; h++)
+			if (df.mx[h].state == DELIVERY_MX_REFUSES)
+				break;
+		if (h < mx->nhost)
+			findings_add(fs, F_SMTP_NONE_ANSWERS, mx->domain,
+			    "No exchanger of %s takes mail: those that answer "
+			    "refuse service for good (5xx), the others do not "
+			    "answer. Senders bounce the mail.", mx->domain);
+		else
+			findings_add(fs, F_SMTP_NONE_ANSWERS, mx->domain,
+			    "None of the exchangers of %s answers: mail to it "
+			    "is queued by senders and bounces after some days.",
+			    mx->domain);
+		goto done;
+	default:
+		break;
 	}
 	now = analyze_delivery_host(f, 0);
 	primary_up = 0;
 	for (h = 0; h < mx->nhost; h++)
-		if (mx->hosts[h].group == 0 && analyze_host_answers(f, h) == 1)
-			primary_up = 1;
-	for (h = 0; h < mx->nhost; h++)
-		if (mx->hosts[h].group == 0 && analyze_host_tempfails(f, h))
-			primary_up = 1;	/* refusing for now, not down */
+		if (mx->hosts[h].group == 0 &&
+		    (df.mx[h].state == DELIVERY_MX_ACCEPTS ||
+		    df.mx[h].state == DELIVERY_MX_TEMPFAIL ||
+		    df.mx[h].state == DELIVERY_MX_UNKNOWN))
+			primary_up = 1;	/* up, refusing for now, or unknown */
 	if (!primary_up && now >= 0)
 		findings_add(fs, F_SMTP_PRIMARY_DOWN, mx->domain,
 		    "No exchanger of the most preferred group answers; mail "
 		    "flows through the backup %s now.", mx->hosts[now].name);
 	analyze_fallback(f, now, fs);
+	policy_class(f, &d, DELIVERY_MTASTS, fs);
+	policy_class(f, &d, DELIVERY_DANE, fs);
+done:
+	delivery_free(&d);
+	analyze_delivery_facts_free(&df);
 }

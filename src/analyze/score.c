@@ -66,6 +66,68 @@ dead(enum finding_code c)
 	}
 }
 
+const char *
+score_class_name(enum score_class c)
+{
+	static const char *n[] = { "hygiene", "degraded", "outage" };
+
+	return n[c];
+}
+
+int
+score_cutover(enum finding_code c)
+{
+	switch (c) {
+	case F_EXPECT_MX_MISMATCH:
+	case F_MX_TTL_TOO_HIGH:
+	case F_OLD_MX_STILL_LISTED:
+	case F_OLD_MX_STILL_ANSWERS:
+	case F_SMTP_BANNER_MISMATCH:
+		return 1;
+	default:
+		return strncmp(finding_def(c)->code, "PROPAGATION_", 12) == 0;
+	}
+}
+
+/*
+ * The class one finding puts the domain in (doc/verdicts.md). A critical
+ * verdict about where mail goes or how it gets there: some class of
+ * sender cannot deliver. Critical authentication findings (spoofing,
+ * policy errors) and the cutover checks (the user's goal, ranked apart
+ * in the fix list) do not stop delivery by themselves. Degradations: an
+ * exchanger that is down, refuses or is weaker than the one it backs
+ * up; mail deferred for now. Redundancy that is thin but intact (one
+ * network, a shared address, a single exchanger) is hygiene.
+ */
+enum score_class
+score_finding_class(enum finding_code c)
+{
+	const struct finding_def *d = finding_def(c);
+
+	if (score_cutover(c) || strcmp(d->category, "authentication") == 0)
+		return SCORE_HYGIENE;
+	if (d->sev == SEV_CRITICAL)
+		return SCORE_OUTAGE;
+	if (d->sev != SEV_WARNING || c == F_FALLBACK_SAME_NETWORK ||
+	    c == F_MX_SHARED_ADDRESS)
+		return SCORE_HYGIENE;
+	return strcmp(d->category, "reachability") == 0 ||
+	    strcmp(d->category, "fallback") == 0 ? SCORE_DEGRADED :
+	    SCORE_HYGIENE;
+}
+
+enum score_class
+score_class(const struct findings *fs)
+{
+	enum score_class cls = SCORE_HYGIENE, k;
+	size_t i;
+
+	for (i = 0; i < findings_count(fs); i++)
+		if ((k = score_finding_class(findings_get(fs, i)->code)) > cls)
+			cls = k;
+	return cls;
+}
+
 void
 score_compute(const struct findings *fs, struct score *s)
 {
@@ -120,11 +182,30 @@ score_compute(const struct findings *fs, struct score *s)
 	if (findings_has(fs, F_MX_NO_USABLE_EXCHANGER) ||
 	    findings_has(fs, F_SMTP_NONE_ANSWERS))
 		isdead = 1;
+	s->cls = score_class(fs);
 	if (isdead && total > SCORE_CAP_DEAD) {
 		total = SCORE_CAP_DEAD;
 		s->capped = 1;
 		s->why = "no exchanger can receive mail: capped at "
 		    "20 (grade F)";
+	} else if (s->cls == SCORE_OUTAGE && total > SCORE_CAP_DEAD) {
+		total = SCORE_CAP_DEAD;
+		s->capped = 1;
+		s->why = "mail cannot be delivered for a class of sender: "
+		    "capped at 20 (grade F)";
+	} else if (s->cls == SCORE_DEGRADED && total > SCORE_TOP_DEGRADED) {
+		total = SCORE_TOP_DEGRADED;
+		s->capped = 1;
+		s->why = "delivery is degraded: capped at 69";
+	} else if (s->cls == SCORE_DEGRADED && total <= SCORE_CAP_DEAD) {
+		total = SCORE_CAP_DEAD + 1;
+		s->capped = 1;
+		s->why = "delivery is degraded, not out: at least 21";
+	} else if (s->cls == SCORE_HYGIENE && total < SCORE_TOP_DEGRADED + 1) {
+		total = SCORE_TOP_DEGRADED + 1;
+		s->capped = 1;
+		s->why = "mail is delivered; what is left is hygiene: at "
+		    "least 70";
 	}
 	s->valid = 1;
 	s->value = total < 0 ? 0 : total;

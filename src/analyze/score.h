@@ -15,6 +15,16 @@
  * cannot lose more than its weight. The points each finding actually cost
  * are kept, so every lost point is traced to a finding.
  *
+ * Bands, so that the number ranks delivery first (doc/verdicts.md): an
+ * outage for a class of sender (a CRITICAL finding outside
+ * authentication) scores at most 20; a degradation (a reachability or
+ * fallback WARNING: a backup down, a refusal for now, a weaker backup)
+ * 21 to 69; a domain whose mail is delivered everywhere at least 70.
+ * score_class(fs) is that class, the worst score_finding_class(code) of
+ * the findings; capped says the band moved the number.
+ * score_cutover(code): one of the cutover checks the user asked for
+ * (--expect-mx, --max-ttl, --old-mx, --expect-banner, --propagation).
+ *
  * Caps, so that the number cannot mislead:
  *	- a null MX has no score: the domain accepts no mail by design;
  *	- an MX lookup that failed (SERVFAIL, timeout), or any check that
@@ -39,9 +49,17 @@
 
 #include <stddef.h>
 
-struct findings;
+#include "analyze/findings.h"
 
 #define SCORE_CAP_DEAD	20
+#define SCORE_TOP_DEGRADED	69
+
+/* The delivery class of doc/verdicts.md, the worst first in rank. */
+enum score_class {
+	SCORE_HYGIENE,
+	SCORE_DEGRADED,
+	SCORE_OUTAGE
+};
 
 enum score_cat {
 	SCORE_REACHABILITY,
@@ -56,13 +74,18 @@ struct score {
 	int		 value;
 	const char	*grade;		/* "A".."F", or "-" */
 	const char	*why;		/* when not valid, or when capped */
-	int		 capped;
+	int		 capped;	/* the class band moved the number */
+	enum score_class cls;
 	int		 lost[SCORE_NCAT];
 	int		*points;	/* per finding, in findings order */
 	size_t		 npoints;
 };
 
 void		 score_compute(const struct findings *, struct score *);
+enum score_class score_class(const struct findings *);
+enum score_class score_finding_class(enum finding_code);
+int		 score_cutover(enum finding_code);
+const char	*score_class_name(enum score_class);
 void		 score_free(struct score *);
 const char	*score_grade(int);
 const char	*score_cat_name(enum score_cat);

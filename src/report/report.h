@@ -15,8 +15,20 @@
  *	report_findings_json(fs, score), report_score_json(score),
  *	report_catalogue_json()		(--list-findings)
  *		"findings" and "score" -> json_object
- *	report_top_finding(r)	the most costly finding, else the worst
- *		one, or NULL (--quiet, --nagios)
+ *	report_fix_order(r, idx)	the fixes in order: indexes of
+ *		findings, one per code, into idx (room for every finding);
+ *		returns how many. What restores delivery for a class of
+ *		sender first, then the cutover checks asked for, then what
+ *		lifts a degradation, then the rest (doc/verdicts.md); by
+ *		points within each
+ *	report_fixes_json(r)	"fixes": that list -> json_object
+ * report_smtp.c:
+ *	report_delivery_json(f)	"delivery": the delivery model's verdict,
+ *		the exchangers' states and per class of sender the outcome,
+ *		the receivers and what each single failure would do; NULL
+ *		when there is nothing to model
+ *	report_top_finding(r)	the first fix that is not INFO, or NULL
+ *		(--quiet, --nagios)
  *	report_colour(on, sev), report_colour_reset(on)  ANSI escapes, ""
  *		when on is 0
  * report_mx.c:
@@ -114,6 +126,9 @@ struct json_object	*report_findings_json(const struct findings *,
 			    const struct score *);
 struct json_object	*report_score_json(const struct score *);
 struct json_object	*report_catalogue_json(void);
+struct json_object	*report_delivery_json(const struct probe_facts *);
+size_t			 report_fix_order(const struct report *, size_t *);
+struct json_object	*report_fixes_json(const struct report *);
 const struct finding	*report_top_finding(const struct report *);
 const char		*report_colour(int, enum finding_sev);
 const char		*report_colour_reset(int);

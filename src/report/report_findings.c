@@ -15,6 +15,7 @@
 #include "util/buf.h"
 #include "util/esc.h"
 #include "util/i18n.h"
+#include "util/xalloc.h"
 
 /* ANSI colours, only when the caller says the output is a terminal. */
 const char *
@@ -74,56 +75,124 @@ report_findings_text(const struct report *r, int colour, struct buf *out)
 		}
 }
 
-/* The fixes, most points first; each catalogue remedy once. */
-void
-report_fixes_text(const struct report *r, struct buf *out)
+/*
+ * The tier of a fix (doc/verdicts.md): what restores delivery for a class
+ * of sender first, then the cutover the user asked about, then what
+ * lifts a degradation, then the rest, then the INFO findings that cost
+ * points.
+ */
+static int
+fix_tier(enum finding_code c)
+{
+	const struct finding_def *d = finding_def(c);
+
+	switch (score_finding_class(c)) {
+	case SCORE_OUTAGE:
+		return 0;
+	case SCORE_DEGRADED:
+		return 2;
+	default:
+		break;
+	}
+	if (score_cutover(c))
+		return 1;
+	return d->sev == SEV_INFO ? 4 : 3;
+}
+
+/* a before b in the fix list */
+static int
+fix_before(const struct report *r, size_t a, size_t b)
+{
+	const struct finding_def *da, *db;
+	int ta, tb;
+
+	ta = fix_tier(findings_get(r->fs, a)->code);
+	tb = fix_tier(findings_get(r->fs, b)->code);
+	if (ta != tb)
+		return ta < tb;
+	if (r->score->points[a] != r->score->points[b])
+		return r->score->points[a] > r->score->points[b];
+	da = finding_def(findings_get(r->fs, a)->code);
+	db = finding_def(findings_get(r->fs, b)->code);
+	if (da->sev != db->sev)
+		return da->sev == SEV_CRITICAL || (da->sev == SEV_WARNING &&
+		    db->sev == SEV_INFO);
+	return a < b;
+}
+
+size_t
+report_fix_order(const struct report *r, size_t *out)
 {
 	const struct findings *fs = r->fs;
 	const struct finding_def *d;
-	size_t n = findings_count(fs), i, j, k, best;
-	size_t *idx;
-	int *used, shown = 0;
+	size_t n = findings_count(fs), i, j, k, best, nout = 0;
+	int *used;
 
-	idx = calloc(n ? n : 1, sizeof(*idx));
-	used = calloc(n ? n : 1, sizeof(*used));
-	if (idx == NULL || used == NULL)
-		goto out;
+	used = xcalloc(n ? n : 1, sizeof(*used));
 	for (k = 0; k < n; k++) {
 		best = n;
-		for (i = 0; i < n; i++) {
-			if (used[i])
-				continue;
-			if (best == n || (r->score->points[i] >
-			    r->score->points[best]) ||
-			    (r->score->points[i] == r->score->points[best] &&
-			    finding_def(findings_get(fs, i)->code)->sev >
-			    finding_def(findings_get(fs, best)->code)->sev))
+		for (i = 0; i < n; i++)
+			if (!used[i] && (best == n || fix_before(r, i, best)))
 				best = i;
-		}
 		used[best] = 1;
-		idx[k] = best;
-	}
-	for (k = 0; k < n; k++) {
-		d = finding_def(findings_get(fs, idx[k])->code);
-		if (d->sev == SEV_INFO && r->score->points[idx[k]] == 0)
+		d = finding_def(findings_get(fs, best)->code);
+		if (d->sev == SEV_INFO && r->score->points[best] == 0)
 			continue;
-		for (j = 0; j < k; j++)
-			if (findings_get(fs, idx[j])->code ==
-			    findings_get(fs, idx[k])->code)
+		for (j = 0; j < nout; j++)
+			if (findings_get(fs, out[j])->code ==
+			    findings_get(fs, best)->code)
 				break;
-		if (j < k)
-			continue;
-		if (shown++ == 0)
-			esc_printf(out, 0,
-			    "\nWhat to fix, most important first\n");
-		esc_printf(out, 0, "  %d. %s", shown, _(d->remedy));
+		if (j == nout)
+			out[nout++] = best;
+	}
+	free(used);
+	return nout;
+}
+
+/* The fixes, what most restores delivery first; each remedy once. */
+void
+report_fixes_text(const struct report *r, struct buf *out)
+{
+	const struct finding_def *d;
+	size_t n = findings_count(r->fs), k, nfix, *idx;
+
+	idx = xcalloc(n ? n : 1, sizeof(*idx));
+	nfix = report_fix_order(r, idx);
+	for (k = 0; k < nfix; k++) {
+		d = finding_def(findings_get(r->fs, idx[k])->code);
+		if (k == 0)
+			esc_printf(out, 0, "\nWhat to fix, most important first\n");
+		esc_printf(out, 0, "  %zu. %s", k + 1, _(d->remedy));
 		if (r->score->points[idx[k]] > 0)
 			esc_printf(out, 0, " [+%d]", r->score->points[idx[k]]);
 		esc_printf(out, 0, "\n     (%s; %s)\n", d->code, d->ref);
 	}
-out:
 	free(idx);
-	free(used);
+}
+
+json_object *
+report_fixes_json(const struct report *r)
+{
+	const struct finding_def *d;
+	size_t n = findings_count(r->fs), k, nfix, *idx;
+	json_object *a, *o;
+
+	idx = xcalloc(n ? n : 1, sizeof(*idx));
+	nfix = report_fix_order(r, idx);
+	a = json_object_new_array();
+	for (k = 0; k < nfix; k++) {
+		d = finding_def(findings_get(r->fs, idx[k])->code);
+		o = json_object_new_object();
+		json_object_object_add(o, "code", json_str(d->code));
+		json_object_object_add(o, "subject",
+		    json_str(findings_get(r->fs, idx[k])->subject));
+		json_object_object_add(o, "remedy", json_str(d->remedy));
+		json_object_object_add(o, "points", json_object_new_int(
+		    r->score->points[idx[k]]));
+		json_object_array_add(a, o);
+	}
+	free(idx);
+	return a;
 }
 
 void
@@ -137,8 +206,9 @@ report_score_text(const struct report *r, struct buf *out)
 		esc_printf(out, 0, "  none: %s\n", s->why);
 		return;
 	}
-	esc_printf(out, 0, "  %d/100, grade %s%s%s\n", s->value, s->grade,
-	    s->capped ? " - " : "", s->capped ? s->why : "");
+	esc_printf(out, 0, "  %d/100, grade %s, delivery %s%s%s\n", s->value,
+	    s->grade, score_class_name(s->cls), s->capped ? " - " : "",
+	    s->capped ? s->why : "");
 	for (c = 0; c < SCORE_NCAT; c++)
 		esc_printf(out, 0, "  %-15s %2d/%d\n",
 		    score_cat_name((enum score_cat)c),
@@ -146,28 +216,21 @@ report_score_text(const struct report *r, struct buf *out)
 		    score_cat_weight((enum score_cat)c));
 }
 
-/* The most costly finding, else the worst one, or NULL. */
+/* The first fix that is not INFO, or NULL. */
 const struct finding *
 report_top_finding(const struct report *r)
 {
-	size_t i, best = (size_t)-1;
-	const struct finding_def *d, *b;
+	size_t n = findings_count(r->fs), k, nfix, *idx;
+	const struct finding *top = NULL;
 
-	for (i = 0; i < findings_count(r->fs); i++) {
-		d = finding_def(findings_get(r->fs, i)->code);
-		if (d->sev == SEV_INFO)
-			continue;
-		if (best == (size_t)-1) {
-			best = i;
-			continue;
-		}
-		b = finding_def(findings_get(r->fs, best)->code);
-		if (r->score->points[i] > r->score->points[best] ||
-		    (r->score->points[i] == r->score->points[best] &&
-		    d->sev > b->sev))
-			best = i;
-	}
-	return best == (size_t)-1 ? NULL : findings_get(r->fs, best);
+	idx = xcalloc(n ? n : 1, sizeof(*idx));
+	nfix = report_fix_order(r, idx);
+	for (k = 0; k < nfix && top == NULL; k++)
+		if (finding_def(findings_get(r->fs, idx[k])->code)->sev !=
+		    SEV_INFO)
+			top = findings_get(r->fs, idx[k]);
+	free(idx);
+	return top;
 }
 
 /* A catalogue entry's fixed fields: its code, severity, texts, reference. */
@@ -240,6 +303,8 @@ report_score_json(const struct score *sc)
 	json_object_object_add(o, "capped", json_object_new_boolean(
 	    sc->capped));
 	json_object_object_add(o, "note", json_str(sc->why));
+	json_object_object_add(o, "class", sc->valid ?
+	    json_str(score_class_name(sc->cls)) : NULL);
 	c = json_object_new_object();
 	for (i = 0; i < SCORE_NCAT; i++) {
 		e = json_object_new_object();

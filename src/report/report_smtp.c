@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/analyze_delivery.h"
 #include "util/buf.h"
 #include "util/esc.h"
 #include "facts/probe_facts.h"
@@ -108,6 +109,25 @@ tls_json(const struct tls_facts *t)
 	return o;
 }
 
+/* The reply that ended the dialogue, with whether it points at us. */
+static json_object *
+refusal_json(const struct probe_target *t)
+{
+	const struct smtp_reply *rep;
+	enum smtp_step step;
+	json_object *o;
+
+	if ((rep = analyze_target_refusal(t, &step)) == NULL)
+		return NULL;
+	o = reply_json(rep);
+	json_object_object_add(o, "step", json_str(smtp_step_name(step)));
+	json_object_object_add(o, "temporary", json_object_new_boolean(
+	    rep->code / 100 == 4));
+	json_object_object_add(o, "about_client", json_object_new_boolean(
+	    analyze_refusal_about_client(rep, step)));
+	return o;
+}
+
 static json_object *
 target_json(const struct probe_target *t, const struct mx_addr *a)
 {
@@ -160,6 +180,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	    NULL);
 	json_object_object_add(o, "ehlo_tls", r->ehlo_tls_ok ?
 	    ehlo_json(&r->ehlo_tls) : NULL);
+	json_object_object_add(o, "refusal", refusal_json(t));
 	cmds = json_object_new_array();
 	for (i = 0; i < r->nsent; i++)
 		json_object_array_add(cmds, json_str(r->sent[i]));
@@ -214,6 +235,178 @@ report_failover_json(const struct probe_facts *f)
 	return o;
 }
 
+static json_object *
+receivers_json(const struct delivery_facts *df, const struct delivery_path *p)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < df->nmx; i++)
+		if (p->receives[i])
+			json_object_array_add(a, json_str(df->mx[i].name));
+	return a;
+}
+
+json_object *
+report_delivery_json(const struct probe_facts *f)
+{
+	struct delivery_facts df;
+	struct delivery d;
+	const struct delivery_class *k;
+	json_object *o, *cl, *c, *af, *e, *mxa, *m;
+	size_t i, j;
+	int s;
+
+	if (!analyze_delivery(f, &df, &d))
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "verdict",
+	    json_str(delivery_verdict_name(d.verdict)));
+	mxa = json_object_new_array();
+	for (i = 0; i < df.nmx; i++) {
+		m = json_object_new_object();
+		json_object_object_add(m, "host", json_str(df.mx[i].name));
+		json_object_object_add(m, "state",
+		    json_str(delivery_mx_state_name(df.mx[i].state)));
+		json_object_array_add(mxa, m);
+	}
+	json_object_object_add(o, "exchangers", mxa);
+	cl = json_object_new_array();
+	for (s = 0; s < DELIVERY_NSENDER; s++) {
+		k = &d.cls[s];
+		if (!k->applies)
+			continue;
+		c = json_object_new_object();
+		json_object_object_add(c, "sender",
+		    json_str(delivery_sender_name(s)));
+		json_object_object_add(c, "outcome",
+		    json_str(delivery_outcome_name(k->now.outcome)));
+		json_object_object_add(c, "receivers",
+		    receivers_json(&df, &k->now));
+		json_object_object_add(c, "degraded",
+		    json_object_new_boolean(k->degraded));
+		af = json_object_new_array();
+		for (i = 0; i < df.nmx; i++) {
+			if (!k->now.receives[i])
+				continue;
+			/* A name listed twice fails once. */
+			for (j = 0; j < i; j++)
+				if (k->now.receives[j] &&
+				    strcmp(df.mx[j].name, df.mx[i].name) == 0)
+					break;
+			if (j < i)
+				continue;
+			e = json_object_new_object();
+			json_object_object_add(e, "down",
+			    json_str(df.mx[i].name));
+			json_object_object_add(e, "outcome", json_str(
+			    delivery_outcome_name(k->after[i].outcome)));
+			json_object_object_add(e, "receivers",
+			    receivers_json(&df, &k->after[i]));
+			json_object_array_add(af, e);
+		}
+		json_object_object_add(c, "after_failure", af);
+		json_object_array_add(cl, c);
+	}
+	json_object_object_add(o, "classes", cl);
+	delivery_free(&d);
+	analyze_delivery_facts_free(&df);
+	return o;
+}
+
+static const char *
+sender_text(enum delivery_sender s)
+{
+	switch (s) {
+	case DELIVERY_MTASTS:
+		return "senders enforcing MTA-STS";
+	case DELIVERY_DANE:
+		return "DANE-validating senders";
+	default:
+		return "most senders (opportunistic TLS)";
+	}
+}
+
+/* "mx1", "mx1 and mx2 (equal preference: shared at random)" */
+static void
+receivers_text(const struct delivery_facts *df, const struct delivery_path *p,
+    struct buf *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < df->nmx; i++)
+		if (p->receives[i])
+			esc_printf(out, 0, "%s%s", k++ == 0 ? "" :
+			    k == p->nreceive ? " and " : ", ", df->mx[i].name);
+	if (p->nreceive > 1)
+		esc_printf(out, 0, " (equal preference: senders share the load "
+		    "among them at random)");
+}
+
+static void
+outcome_text(const struct delivery_facts *df, const struct delivery_path *p,
+    struct buf *out)
+{
+	switch (p->outcome) {
+	case DELIVERY_DELIVERED:
+		esc_printf(out, 0, "delivered to ");
+		receivers_text(df, p, out);
+		break;
+	case DELIVERY_DEFERRED:
+		esc_printf(out, 0, "deferred: every exchanger that answers refuses "
+		    "for now (4xx); retried for days");
+		break;
+	case DELIVERY_HELD:
+		esc_printf(out, 0, "held: no exchanger meets their TLS rule; "
+		    "queued, then bounced");
+		break;
+	case DELIVERY_BOUNCED:
+		esc_printf(out, 0, "bounced: no exchanger takes mail");
+		break;
+	case DELIVERY_UNKNOWN:
+		esc_printf(out, 0, "unknown: the probe did not finish");
+		break;
+	}
+}
+
+static void
+delivery_text(const struct probe_facts *f, struct buf *out)
+{
+	struct delivery_facts df;
+	struct delivery d;
+	const struct delivery_class *k;
+	size_t i, j;
+	int s;
+
+	if (!analyze_delivery(f, &df, &d))
+		return;
+	esc_printf(out, 0, "\nWho receives mail (delivery %s)\n",
+	    delivery_verdict_name(d.verdict));
+	for (s = 0; s < DELIVERY_NSENDER; s++) {
+		k = &d.cls[s];
+		if (!k->applies)
+			continue;
+		esc_printf(out, 0, "  %s: ", sender_text(s));
+		outcome_text(&df, &k->now, out);
+		esc_printf(out, 0, "\n");
+		for (i = 0; i < df.nmx; i++) {
+			if (!k->now.receives[i])
+				continue;
+			for (j = 0; j < i; j++)
+				if (k->now.receives[j] &&
+				    strcmp(df.mx[j].name, df.mx[i].name) == 0)
+					break;
+			if (j < i)
+				continue;
+			esc_printf(out, 0, "    if %s fails: ", df.mx[i].name);
+			outcome_text(&df, &k->after[i], out);
+			esc_printf(out, 0, "\n");
+		}
+	}
+	delivery_free(&d);
+	analyze_delivery_facts_free(&df);
+}
+
 void
 report_smtp_text(const struct probe_facts *f, struct buf *out)
 {
@@ -221,7 +414,9 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 	const struct probe_target *t;
 	const struct smtp_result *r;
 	const struct mx_host *h;
-	long now, then;
+	const struct smtp_reply *rep;
+	enum smtp_step step = SMTP_STEP_CONNECT;
+	long then;
 	size_t i;
 
 	if (mx == NULL || f->ntargets == 0)
@@ -257,6 +452,15 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 			    "matches" : "does not match");
 		if (r->why && r->why[0] && r->outcome != SMTP_OK)
 			esc_printf(out, 0, "      why     %s\n", r->why);
+		if ((rep = analyze_target_refusal(t, &step)) != NULL &&
+		    step != SMTP_STEP_BANNER)
+			esc_printf(out, 0, "      refusal %s %d %s\n",
+			    smtp_step_name(step), rep->code, rep->ntext ?
+			    rep->text[0] : "");
+		if (rep != NULL && analyze_refusal_about_client(rep, step))
+			esc_printf(out, 0, "      note    the refusal points at the "
+			    "client: this may be about the probing host, not "
+			    "the domain\n");
 		if (t->ptr)
 			esc_printf(out, ESC_ESCAPED, "      ptr     %s%s\n",
 			    t->ptr,
@@ -265,16 +469,9 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 	}
 	if (!f->smtp_probed)
 		return;
-	now = analyze_delivery_host(f, 0);
-	esc_printf(out, 0, "\nFallback\n");
-	if (now < 0)
-		esc_printf(out, 0, "  no exchanger answers: senders queue the "
-		    "mail and retry\n");
-	else
-		esc_printf(out, ESC_ESCAPED, "  senders deliver to %s now "
-		    "(the first that answers, in preference order)\n",
-		    mx->hosts[now].name);
+	delivery_text(f, out);
 	if (f->assume_down && f->assume_down[0]) {
+		esc_printf(out, 0, "\nRehearsal (--assume-down)\n");
 		then = analyze_delivery_host(f, 1);
 		if (then < 0)
 			esc_printf(out, 0, "  with the assumed outage, no "

@@ -35,6 +35,8 @@ RFC 3207 STARTTLS, EHLO again, QUIT) and injects exactly one fault.  The
                 list, e.g. ehlo_ext="STARTTLS,SIZE 1000" (empty: none);
                 STARTTLS is left out of the EHLO reply once TLS is up
   life=S        hard cap on one connection's life (default 600)
+  text=TEXT     the text of the refusal of banner421, banner554,
+                ehlo_reject and starttls_reject (after the reply code)
 
 Behaviours (extra options in brackets):
   ok                normal session
@@ -44,10 +46,12 @@ Behaviours (extra options in brackets):
   banner421         "421" banner, then close
   banner554         "554" banner, then 503 to all but QUIT (RFC 5321 3.1)
   multiline_banner  "220-" lines then "220 " [lines=N, default 3]
-  ehlo_reject       EHLO -> 502 (or [code=500]), HELO -> 250, no STARTTLS
+  ehlo_reject       EHLO -> 502 (or [code=500|421|450]), HELO -> 250, no
+                    STARTTLS
   ehlo_helo_reject  EHLO and HELO both rejected [code=502]
   nostarttls        EHLO reply without STARTTLS; STARTTLS -> 502
-  starttls_reject   STARTTLS advertised, answered 454
+  starttls_reject   STARTTLS advertised, answered 454 (or [code=421]: and
+                    the connection closed)
   tls_fail          STARTTLS -> 220, read ClientHello, send a fatal TLS
                     alert [mode=alert] or plain text [mode=garbage], close
   tls_drop          STARTTLS -> 220, read ClientHello, close mid-handshake
@@ -127,7 +131,8 @@ FIXED_CERT = {"expired": "expired", "wrongname": "wrongname",
 
 FLAGS = {"no8bit", "noutf8"}
 OPTIONS = {"cert", "name", "banner", "size", "tls", "delay", "ehlo_ext",
-           "life", "hold", "lines", "code", "mode", "bytes", "pace", "reply"}
+           "life", "hold", "lines", "code", "mode", "bytes", "pace", "reply",
+           "text"}
 
 TLS_VERSIONS = {
     "1.0": ssl.TLSVersion.TLSv1,
@@ -198,9 +203,10 @@ class Listener:
         self.intopt("life", 600, 1)
         self.intopt("lines", 3, 1, 10000)
         self.intopt("bytes", 1, 1, 1 << 30)
-        if self.opt("code") not in (None, "500", "502"):
-            raise ConfigError("line %d: code must be 500 or 502" %
-                              self.lineno)
+        if self.opt("code") not in (None, "500", "502", "421", "450",
+                                    "454"):
+            raise ConfigError("line %d: code must be 500, 502, 421, 450 "
+                              "or 454" % self.lineno)
         if self.opt("mode") not in (None, "alert", "garbage"):
             raise ConfigError("line %d: mode must be alert or garbage" %
                               self.lineno)
@@ -442,12 +448,12 @@ class Session:
         b = self.lst.behaviour
         text = self.lst.opt("banner") or "%s ESMTP faultsmtp" % self.host
         if b == "banner421":
-            await self.reply(421, "4.3.2 %s Service not available" %
-                             self.host)
+            await self.reply(421, self.lst.opt("text") or
+                             "4.3.2 %s Service not available" % self.host)
             raise Closed("banner421 sent")
         if b == "banner554":
-            await self.reply(554, "5.3.2 %s No SMTP service here" %
-                             self.host)
+            await self.reply(554, self.lst.opt("text") or
+                             "5.3.2 %s No SMTP service here" % self.host)
             return
         if b == "multiline_banner":
             n = self.lst.intopt("lines", 3, 1, 10000)
@@ -498,7 +504,10 @@ class Session:
             if verb == b"EHLO":
                 if b in ("ehlo_reject", "ehlo_helo_reject"):
                     code = int(self.lst.opt("code", "502"))
-                    await self.reply(code, "5.5.1 EHLO not implemented")
+                    await self.reply(code, self.lst.opt("text") or
+                                     "5.5.1 EHLO not implemented")
+                    if code == 421:
+                        raise Closed("EHLO answered 421")
                     continue
                 if b == "drop_after_ehlo" and not ehlo_seen:
                     if self.lst.opt("reply") == "1":
@@ -552,8 +561,12 @@ class Session:
                              "5.5.1 STARTTLS not available")
             return
         if b == "starttls_reject":
-            await self.reply(454, "4.7.0 TLS not available due to"
+            code = int(self.lst.opt("code", "454"))
+            await self.reply(code, self.lst.opt("text") or
+                             "4.7.0 TLS not available due to"
                              " temporary reason")
+            if code == 421:
+                raise Closed("STARTTLS answered 421")
             return
         # Plaintext the client pipelined after STARTTLS must not survive
         # into the TLS session (the CVE-2011-0411 injection): it is

@@ -43,6 +43,14 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            the lab NSD's port, {nsport}
            the port of the --propagation name servers (below).
              nojson              stdout is not JSON (usage errors)
+             class C             the delivery class the score gives this
+                                 run (score.class: outage, degraded,
+                                 hygiene); after every scenario, every
+                                 outage must score below every
+                                 degradation, below every hygiene run
+             rank-below LABEL    this run scores below run LABEL (a
+                                 scenario name, or NAME/N for run N),
+                                 which has a class assertion
              postfix-commands REGEX  the lab Postfix logged these counts
              resolver validating  ask the lab's validating unbound (which
                                  sets AD for the signed zones) instead
@@ -664,6 +672,50 @@ def parse_expect(name):
     return [r for r in runs if r]
 
 
+# Runs with a "class" assertion: (label, class, score), and the
+# "rank-below" pairs: (label, other label, score).
+RANKED = []
+RANK_BELOW = []
+CLASSES = ("outage", "degraded", "hygiene")
+
+
+def ranking():
+    """Every outage scores below every degradation, every degradation
+    below every hygiene issue; each rank-below pair holds. The ranking
+    itself is printed as TAP comments."""
+    if not RANKED:
+        return []
+    out = []
+    for label, cls, value in sorted(RANKED, key=lambda r: (
+            r[2] is None, r[2] if r[2] is not None else 0)):
+        print("# rank %4s  %-9s %s" % (value, cls, label))
+    by = {c: [v for _, k, v in RANKED if k == c and v is not None]
+          for c in CLASSES}
+    for lo, hi in zip(CLASSES, CLASSES[1:]):
+        if not by[lo] or not by[hi]:
+            # A partial run (lab.py check NAME) may lack a class.
+            out.append(("skip", "ranking: %s below %s" % (lo, hi),
+                        "no run of one of the classes was selected"))
+            continue
+        out.append((max(by[lo]) < min(by[hi]),
+                    "ranking: every %s (at most %d) scores below every %s "
+                    "(at least %d)" % (lo, max(by[lo]), hi, min(by[hi])),
+                    "; ".join("%s %s %s" % r for r in RANKED
+                              if r[1] in (lo, hi))))
+    scores = {label: value for label, _, value in RANKED}
+    for label, other, value in RANK_BELOW:
+        want = scores.get(other)
+        if other not in scores:
+            out.append(("skip", "ranking: %s below %s" % (label, other),
+                        "%s was not selected" % other))
+            continue
+        out.append((value is not None and want is not None and value < want,
+                    "ranking: %s (%s) scores below %s (%s)" %
+                    (label, value, other, want),
+                    "the other run needs a class assertion"))
+    return out
+
+
 def run_scenario(lab, name):
     """Returns a list of (ok, description, diagnostic); ok may be "skip"."""
     out = []
@@ -839,6 +891,18 @@ def run_one(lab, zone, name, exp):
             out.append((re.search(rest, r.stdout) is not None,
                         "%s: Postfix saw %s" % (name, rest),
                         "postfix-commands: %r %r" % (r.stdout, r.stderr)))
+        elif kw == "class":
+            # The delivery class a person judged this run to be in; the
+            # score must place it there (ranking() compares the runs).
+            got = jpath(doc, "score.class") if doc else None
+            value = jpath(doc, "score.value") if doc else None
+            out.append((got == rest, "%s: delivery class %s" % (name, rest),
+                        "got %r (score %r)" % (got, value)))
+            RANKED.append((name, rest, value))
+        elif kw == "rank-below":
+            # This run scores below the named run (a scenario label).
+            RANK_BELOW.append((name, rest,
+                               jpath(doc, "score.value") if doc else None))
         elif kw == "nojson":
             out.append((not p.stdout.strip().startswith("{"),
                         "%s: no report on stdout" % name,
@@ -937,6 +1001,7 @@ def main():
 
             for name in scenarios(sys.argv[2:]):
                 emit(run_scenario(lab, name))
+            emit(ranking())
             if getattr(lab, "smtp_state", None):
                 emit(check_no_mail(lab))
         finally:
