@@ -52,6 +52,11 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
 		    "%s expired on %s. Opportunistic senders still deliver "
 		    "over TLS; MTA-STS and DANE senders will not.", s,
 		    tf->chain[0].not_after);
+	else if (!tf->verify_ok && tf->dane_ok &&
+	    analyze_dane_target(f, t, NULL) == DANE_SENDERS_DELIVER)
+		;	/* RFC 7672 section 3.1.1, 3.1.2: the authenticated
+			 * TLSA record is the trust anchor; no public CA
+			 * is needed (MTA-STS judges its own senders) */
 	else if (!tf->verify_ok)
 		findings_add(fs, F_TLS_CERT_UNTRUSTED, s, "The certificate of "
 		    "%s does not verify: %s. Opportunistic senders still "

@@ -210,6 +210,11 @@ report_failover_json(const struct probe_facts *f)
 		json_object_object_add(o, "takes_over", then < 0 ? NULL :
 		    json_str(f->mx->hosts[then].name));
 	}
+	if (analyze_dane_applies(f)) {
+		now = analyze_dane_delivery_host(f);
+		json_object_object_add(o, "dane_delivers_to", now < 0 ? NULL :
+		    json_str(f->mx->hosts[now].name));
+	}
 	return o;
 }
 
@@ -220,7 +225,8 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 	const struct probe_target *t;
 	const struct smtp_result *r;
 	const struct mx_host *h;
-	long now, then;
+	const char *dwhy;
+	long now, then, dane;
 	size_t i;
 
 	if (mx == NULL || f->ntargets == 0)
@@ -254,6 +260,10 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 			    "matches" : "does not match");
 		if (r->why && r->why[0] && r->outcome != SMTP_OK)
 			buf_printf(out, "      why     %s\n", r->why);
+		if (analyze_dane_target(f, t, &dwhy) != DANE_SENDERS_NA)
+			buf_printf(out, "      dane    DANE senders: %s (%s)\n",
+			    analyze_dane_senders_name(analyze_dane_target(f,
+			    t, NULL)), dwhy);
 		if (t->ptr)
 			buf_printf(out, "      ptr     %s%s\n", t->ptr,
 			    t->fcrdns ? " (confirmed)" : " (does not "
@@ -269,6 +279,20 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 	else
 		buf_printf(out, "  senders deliver to %s now (the first that "
 		    "answers, in preference order)\n", mx->hosts[now].name);
+	if (analyze_dane_applies(f)) {
+		dane = analyze_dane_delivery_host(f);
+		if (dane < 0)
+			buf_printf(out, "  DANE-validating senders defer all "
+			    "mail: no exchanger that answers satisfies "
+			    "DANE\n");
+		else if (dane != now)
+			buf_printf(out, "  DANE-validating senders deliver to "
+			    "%s (the ones before it fail DANE)\n",
+			    mx->hosts[dane].name);
+		else
+			buf_printf(out, "  DANE-validating senders deliver "
+			    "there too\n");
+	}
 	if (f->assume_down && f->assume_down[0]) {
 		then = analyze_delivery_host(f, 1);
 		if (then < 0)
