@@ -107,6 +107,29 @@ tls_json(const struct tls_facts *t)
 	return o;
 }
 
+/* The second session, TLS 1.0/1.1 allowed, after a version failure. */
+static json_object *
+legacy_json(const struct smtp_result *r)
+{
+	json_object *o, *cmds;
+	size_t i;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "outcome",
+	    json_str(smtp_outcome_name(r->outcome)));
+	json_object_object_add(o, "why", r->why && r->why[0] ?
+	    json_str(r->why) : NULL);
+	json_object_object_add(o, "version", r->tls_done ?
+	    json_str(r->tls.version) : NULL);
+	json_object_object_add(o, "cipher", r->tls_done ?
+	    json_str(r->tls.cipher) : NULL);
+	cmds = json_object_new_array();
+	for (i = 0; i < r->nsent; i++)
+		json_object_array_add(cmds, json_str(r->sent[i]));
+	json_object_object_add(o, "commands_sent", cmds);
+	return o;
+}
+
 static json_object *
 target_json(const struct probe_target *t, const struct mx_addr *a)
 {
@@ -163,6 +186,10 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	for (i = 0; i < r->nsent; i++)
 		json_object_array_add(cmds, json_str(r->sent[i]));
 	json_object_object_add(o, "commands_sent", cmds);
+	json_object_object_add(o, "tls_version_failed",
+	    json_object_new_boolean(r->tls_version_failed));
+	json_object_object_add(o, "tls_legacy", r->legacy != NULL ?
+	    legacy_json(r->legacy) : NULL);
 	return o;
 }
 
@@ -260,6 +287,13 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 			    "matches" : "does not match");
 		if (r->why && r->why[0] && r->outcome != SMTP_OK)
 			buf_printf(out, "      why     %s\n", r->why);
+		if (r->legacy != NULL && r->legacy->tls_done)
+			buf_printf(out, "      tls     only with TLS 1.0/1.1 "
+			    "allowed: %s %s\n", r->legacy->tls.version,
+			    r->legacy->tls.cipher);
+		else if (r->legacy != NULL)
+			buf_printf(out, "      tls     with TLS 1.0/1.1 allowed "
+			    "too: %s\n", smtp_outcome_name(r->legacy->outcome));
 		if (analyze_dane_target(f, t, &dwhy) != DANE_SENDERS_NA)
 			buf_printf(out, "      dane    DANE senders: %s (%s)\n",
 			    analyze_dane_senders_name(analyze_dane_target(f,
