@@ -54,6 +54,17 @@
  * analyze_dane.c - DANE and DNSSEC (RFC 7672, RFC 4035):
  *	analyze_dane(facts, fs)		DNSSEC of the MX answer, TLSA of
  *		every exchanger and the handshakes' DANE results
+ *	analyze_dane_target(facts, t, &why)  what DANE senders do with one
+ *		address (why: a short reason, static text)
+ *	analyze_dane_host(facts, h)	the same for a host: DELIVER when
+ *		one of its addresses does, DEFER when it answers but none
+ *		satisfies DANE
+ *	analyze_dane_delivery_host(facts)  the exchanger DANE senders
+ *		deliver to now (the first in preference order that answers
+ *		and does not defer), or -1
+ *	analyze_dane_applies(facts)	some exchanger has authenticated
+ *		TLSA records (or a failed TLSA lookup in a signed zone)
+ *	analyze_dane_senders_name(v)	"n/a", "deliver", "defer", "unknown"
  * analyze_spf.c - SPF (RFC 7208):
  *	analyze_spf(a, domain, fs)	the findings of the walked tree
  *	analyze_spf_ip(auth, fs)	the findings of the --spf-ip answers
@@ -141,7 +152,25 @@ void	analyze_cutover(const struct probe_facts *,
 	    const struct cutover_opts *, struct findings *);
 
 /* analyze_dane.c */
+/* What a DANE-validating sender (RFC 7672 section 2.2) does with an
+ * exchanger address or host; names in analyze_dane_senders_name(). */
+enum dane_senders {
+	DANE_SENDERS_NA,	/* DANE does not apply (no authenticated
+				 * TLSA): they act as any sender */
+	DANE_SENDERS_DELIVER,	/* authenticated TLSA, and the TLS session
+				 * satisfies it */
+	DANE_SENDERS_DEFER,	/* authenticated TLSA (or a failed TLSA
+				 * lookup in a signed zone) that the
+				 * session does not satisfy: mail waits */
+	DANE_SENDERS_UNKNOWN	/* not probed, or it does not answer */
+};
 void	analyze_dane(const struct probe_facts *, struct findings *);
+enum dane_senders analyze_dane_target(const struct probe_facts *,
+	    const struct probe_target *, const char **);
+enum dane_senders analyze_dane_host(const struct probe_facts *, size_t);
+long	analyze_dane_delivery_host(const struct probe_facts *);
+int	analyze_dane_applies(const struct probe_facts *);
+const char *analyze_dane_senders_name(enum dane_senders);
 
 /* analyze_spf.c */
 void	analyze_spf(const struct spf_analysis *, const char *,

@@ -11,9 +11,16 @@
  * TLSA lookup that fails (rather than being denied) in a signed zone
  * makes it defer too (section 2.1.1).
  *
+ * A DANE sender that cannot satisfy an exchanger's records moves on to
+ * the next one, as after any failure to deliver; when none is left it
+ * queues the mail (section 2.2): analyze_dane_delivery_host() is where
+ * it delivers, and no such exchanger is an outage for every DANE sender.
+ *
  * Findings: DNSSEC_UNSIGNED (domain), DANE_MISSING (domain),
  * DANE_TLSA_WITHOUT_DNSSEC, DANE_USAGE_NOT_FOR_SMTP, DANE_MISMATCH and
- * DANE_LOOKUP_FAILED (one per exchanger host, subject the host name).
+ * DANE_LOOKUP_FAILED (one per exchanger host, subject the host name),
+ * DANE_SENDERS_DEFER (domain: exchangers answer, but none that a DANE
+ * sender would deliver to).
  *
  * BUGS: the TLSA base domain is the MX name as published; a sender that
  * follows a secure CNAME first asks the canonical name (RFC 7672 section
@@ -29,8 +36,190 @@
 #include "analyze/findings.h"
 #include "facts/mx_facts.h"
 #include "facts/smtp_facts.h"
+#include "facts/tls_facts.h"
 
 #define LIST_MAX	1024
+
+/* How DANE applies to host h (RFC 7672 sections 2.1.1, 2.2). */
+enum host_dane {
+	HD_NONE,	/* no authenticated TLSA records: DANE is off */
+	HD_USABLE,	/* authenticated records, some DANE-TA/DANE-EE */
+	HD_UNUSABLE,	/* authenticated records, none usable: TLS is
+			 * required, authentication is not */
+	HD_FAILED	/* the TLSA lookup failed for a secure host */
+};
+
+static const char *const senders_names[] = {
+	[DANE_SENDERS_NA] = "n/a",
+	[DANE_SENDERS_DELIVER] = "deliver",
+	[DANE_SENDERS_DEFER] = "defer",
+	[DANE_SENDERS_UNKNOWN] = "unknown",
+};
+
+const char *
+analyze_dane_senders_name(enum dane_senders v)
+{
+	if ((int)v < 0 || v > DANE_SENDERS_UNKNOWN)
+		return "?";
+	return senders_names[v];
+}
+
+static enum host_dane
+host_dane(const struct probe_facts *f, size_t h)
+{
+	const struct mx_set *mx = f->mx;
+	const struct probe_tlsa *t;
+	size_t i;
+
+	if (mx == NULL || h >= mx->nhost || h >= f->ntlsa || f->tlsa == NULL)
+		return HD_NONE;
+	t = &f->tlsa[h];
+	/* Secure MX and address answers are where DANE starts. */
+	if (!t->asked || !mx->ad || !mx->hosts[h].ad)
+		return HD_NONE;
+	switch (t->out) {
+	case DNS_OK:
+		if (t->nrr == 0 || !t->ad)
+			return HD_NONE;
+		for (i = 0; i < t->nrr; i++)
+			if (t->rr[i].u.tlsa.usage == TLS_TLSA_DANE_TA ||
+			    t->rr[i].u.tlsa.usage == TLS_TLSA_DANE_EE)
+				return HD_USABLE;
+		return HD_UNUSABLE;
+	case DNS_NODATA:
+	case DNS_NXDOMAIN:
+		return HD_NONE;
+	default:
+		return HD_FAILED;
+	}
+}
+
+enum dane_senders
+analyze_dane_target(const struct probe_facts *f, const struct probe_target *t,
+    const char **why)
+{
+	const struct smtp_result *r = t->smtp;
+	enum host_dane st;
+	const char *dummy;
+
+	if (why == NULL)
+		why = &dummy;
+	st = host_dane(f, t->host);
+	switch (st) {
+	case HD_NONE:
+		*why = "no authenticated TLSA records";
+		return DANE_SENDERS_NA;
+	case HD_FAILED:
+		if (!analyze_target_answers(t))
+			break;
+		*why = "the TLSA lookup failed in a signed zone";
+		return DANE_SENDERS_DEFER;
+	case HD_UNUSABLE:
+	case HD_USABLE:
+		if (!analyze_target_answers(t))
+			break;
+		if (!r->tls_done) {
+			*why = "no TLS session, which DANE requires";
+			return DANE_SENDERS_DEFER;
+		}
+		if (st == HD_USABLE && r->tls.dane_ok) {
+			*why = "the certificate matches a TLSA record";
+			return DANE_SENDERS_DELIVER;
+		}
+		/* Records of a usage for SMTP that the library could not
+		 * use (selector, matching type) are unusable to a sender
+		 * too: TLS is required, authentication is not. */
+		if (st == HD_USABLE && (r->tls.dane_checked ||
+		    r->tls.dane_usable > 0)) {
+			*why = "the certificate matches no TLSA record";
+			return DANE_SENDERS_DEFER;
+		}
+		*why = "TLS without authentication (no usable TLSA record)";
+		return DANE_SENDERS_DELIVER;
+	}
+	*why = "it does not answer";
+	return DANE_SENDERS_UNKNOWN;
+}
+
+enum dane_senders
+analyze_dane_host(const struct probe_facts *f, size_t h)
+{
+	enum dane_senders v, best = DANE_SENDERS_UNKNOWN;
+	size_t i;
+
+	if (host_dane(f, h) == HD_NONE)
+		return DANE_SENDERS_NA;
+	for (i = 0; i < f->ntargets; i++) {
+		if (f->targets[i].host != h)
+			continue;
+		v = analyze_dane_target(f, &f->targets[i], NULL);
+		if (v == DANE_SENDERS_DELIVER)
+			return v;
+		if (v == DANE_SENDERS_DEFER)
+			best = v;
+	}
+	return best;
+}
+
+int
+analyze_dane_applies(const struct probe_facts *f)
+{
+	size_t h;
+
+	for (h = 0; f->mx != NULL && h < f->mx->nhost; h++)
+		if (host_dane(f, h) != HD_NONE)
+			return 1;
+	return 0;
+}
+
+long
+analyze_dane_delivery_host(const struct probe_facts *f)
+{
+	const struct mx_set *mx = f->mx;
+	enum dane_senders v;
+	size_t h;
+
+	for (h = 0; mx != NULL && h < mx->nhost; h++) {
+		if (!mx_host_probed(mx, h))
+			continue;
+		v = analyze_dane_host(f, h);
+		if (v == DANE_SENDERS_DELIVER ||
+		    (v == DANE_SENDERS_NA && analyze_host_answers(f, h) == 1))
+			return (long)h;
+	}
+	return -1;
+}
+
+/* No exchanger a DANE sender would deliver to, though some answer. */
+static void
+senders_defer(const struct probe_facts *f, struct findings *fs)
+{
+	const struct probe_target *t;
+	const char *why;
+	struct buf *b;
+	size_t i;
+	int n = 0;
+
+	if (!f->smtp_probed || !analyze_dane_applies(f) ||
+	    analyze_delivery_host(f, 0) < 0 ||
+	    analyze_dane_delivery_host(f) >= 0)
+		return;
+	b = buf_new(LIST_MAX);
+	for (i = 0; i < f->ntargets; i++) {
+		t = &f->targets[i];
+		if (analyze_dane_target(f, t, &why) != DANE_SENDERS_DEFER)
+			continue;
+		buf_printf(b, "%s%s [%s]: %s", n ? "; " : "",
+		    f->mx->hosts[t->host].name,
+		    f->mx->hosts[t->host].addrs[t->addr].text, why);
+		n++;
+	}
+	findings_add(fs, F_DANE_SENDERS_DEFER, f->domain, "Every exchanger "
+	    "of %s that answers fails DANE (%s): DANE-validating senders "
+	    "defer all mail to the domain, and bounce it when their queue "
+	    "lifetime ends.", f->domain, buf_str(b));
+	buf_free(b);
+}
 
 static size_t
 count_pkix(const struct probe_tlsa *t)
@@ -157,4 +346,5 @@ analyze_dane(const struct probe_facts *f, struct findings *fs)
 		    f->domain, buf_str(missing), nmissing > 1 ? "" : "es",
 		    nmissing > 1 ? "them" : "it");
 	buf_free(missing);
+	senders_defer(f, fs);
 }

@@ -37,11 +37,24 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
 		    "STARTTLS but answers it with %d.", s, r->starttls_code);
 		return;
 	}
+	if (r->outcome == SMTP_TLS_FAILED && r->legacy != NULL &&
+	    r->legacy->tls_done) {
+		findings_add(fs, F_TLS_LEGACY_ONLY, s, "%s speaks only "
+		    "TLS 1.0/1.1: a handshake offering TLS 1.2 and 1.3 fails "
+		    "(%s); one that allows TLS 1.0/1.1 completes with %s %s. "
+		    "Senders with current TLS settings deliver in clear or "
+		    "defer; enable TLS 1.2.", s, r->why && r->why[0] ?
+		    r->why : "no reason given", r->legacy->tls.version,
+		    r->legacy->tls.cipher);
+		return;
+	}
 	if (r->outcome == SMTP_TLS_FAILED) {
 		findings_add(fs, F_TLS_HANDSHAKE_FAILED, s, "The TLS "
-		    "handshake with %s fails: %s. Most senders then deliver "
+		    "handshake with %s fails: %s%s. Most senders then deliver "
 		    "in clear; MTA-STS and DANE senders defer.", s,
-		    r->why && r->why[0] ? r->why : "no reason given");
+		    r->why && r->why[0] ? r->why : "no reason given",
+		    r->legacy != NULL ? " (and with TLS 1.0/1.1 allowed too)" :
+		    "");
 		return;
 	}
 	if (!r->tls_done)
@@ -52,6 +65,20 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
 		    "%s expired on %s. Opportunistic senders still deliver "
 		    "over TLS; MTA-STS and DANE senders will not.", s,
 		    tf->chain[0].not_after);
+	else if (!tf->verify_ok && tf->dane_ok &&
+	    analyze_dane_target(f, t, NULL) == DANE_SENDERS_DELIVER)
+		;	/* RFC 7672 section 3.1.1, 3.1.2: the authenticated
+			 * TLSA record is the trust anchor; no public CA
+			 * is needed (MTA-STS judges its own senders) */
+	else if (!tf->verify_ok && tf->verify_issuer_unknown &&
+	    tf->nchain == 1 && !tf->chain[0].self_signed &&
+	    strcmp(tf->chain[0].issuer, tf->chain[0].subject) != 0)
+		findings_add(fs, F_TLS_CHAIN_INCOMPLETE, s, "%s sends only "
+		    "its leaf certificate, issued by %s, and not the "
+		    "intermediate certificate that links it to a trusted CA: "
+		    "add the intermediate to the server's certificate file. "
+		    "Opportunistic senders still deliver over TLS; MTA-STS "
+		    "senders will not.", s, tf->chain[0].issuer);
 	else if (!tf->verify_ok)
 		findings_add(fs, F_TLS_CERT_UNTRUSTED, s, "The certificate of "
 		    "%s does not verify: %s. Opportunistic senders still "

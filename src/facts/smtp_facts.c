@@ -95,6 +95,7 @@ smtp_result_free(struct smtp_result *r)
 	smtp_reply_clear(&r->reject);
 	tls_facts_clear(&r->tls);
 	smtp_ehlo_clear(&r->ehlo_tls);
+	smtp_result_free(r->legacy);
 	for (i = 0; i < r->nsent; i++)
 		free(r->sent[i]);
 	free(r->sent);

@@ -110,6 +110,13 @@ struct smtp_result {
 					 * before TLS is in ehlo_reject, a
 					 * refused greeting in banner */
 
+	int		 tls_version_failed; /* the handshake failed because
+					 * no protocol version is shared
+					 * (see tls_conn_version_failed) */
+	struct smtp_result *legacy;	/* after such a failure: a second
+					 * session, on a new connection,
+					 * whose handshake allowed TLS 1.0
+					 * and 1.1 (owned); NULL if none */
 	int		 tls_done;	/* handshake completed; tls valid */
 	struct tls_facts tls;		/* protocol, cipher, group, chain,
 					 * verify and name-check results */

@@ -52,6 +52,10 @@ struct tls_facts {
 	int	  verify_ok;	/* 1 if the chain verifies to a trusted root
 				 * (system store + --ca-file) */
 	int	  verify_error;	/* X509_V_OK or X509_V_ERR_* */
+	int	  verify_issuer_unknown; /* the issuer of a presented
+				 * certificate is neither presented nor
+				 * trusted (X509_V_ERR_UNABLE_TO_GET_
+				 * ISSUER_CERT_LOCALLY) */
 	char	 *verify_error_str; /* X509_verify_cert_error_string(), e.g.
 				 * "self-signed certificate"; "ok" */
 	char	 *name_checked;	/* the MX host name compared (no trailing

@@ -28,6 +28,7 @@ struct smtp_session {
 	struct tls_tlsa		*tlsa;		/* copy of cfg->tlsa */
 	size_t			 ntlsa;
 	int			 tlsa_secure;
+	int			 tls_legacy;
 
 	enum smtp_step		 state;
 	int			 fd;
@@ -404,7 +405,8 @@ on_reply(struct smtp_session *s)
 		}
 		why = buf_new(BUF_WHY_MAX);
 		s->tlsc = tls_conn_new(s->tls, s->fd, res->mxhost, why);
-		if (s->tlsc == NULL) {
+		if (s->tlsc == NULL || (s->tls_legacy &&
+		    tls_conn_legacy(s->tlsc, why) == -1)) {
 			enter(s, SMTP_STEP_TLS_HANDSHAKE);
 			set_outcome(s, SMTP_TLS_FAILED, "%s", buf_str(why));
 			buf_free(why);
@@ -588,6 +590,7 @@ tls_step(struct smtp_session *s)
 		break;
 	case TLS_ERROR:
 		s->res->sys_errno = errno;
+		s->res->tls_version_failed = tls_conn_version_failed(s->tlsc);
 		set_outcome(s, SMTP_TLS_FAILED, "%s", buf_str(why));
 		buf_free(why);
 		finish(s);
@@ -731,6 +734,7 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	s->deadline_ms = cfg->deadline_ms ? cfg->deadline_ms :
 	    SMTP_DEFAULT_DEADLINE_MS;
 	copy_tlsa(s, cfg);
+	s->tls_legacy = cfg->tls_legacy;
 	s->in = buf_new(SMTP_SESSION_INBUF);
 	s->out = buf_new(4096);
 	smtp_reply_init(&s->reply);

@@ -115,6 +115,8 @@ struct smtp_config {
 	size_t		 ntlsa;
 	int		 tlsa_secure;	/* the TLSA answer was DNSSEC-
 					 * authenticated (AD) */
+	int		 tls_legacy;	/* allow TLS 1.0 and 1.1 in the
+					 * handshake (tls_conn_legacy) */
 };
 
 typedef void	smtp_done_cb(struct smtp_result *, void *);

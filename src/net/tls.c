@@ -38,6 +38,8 @@ struct tls_conn {
 	int		 dane_skipped;
 	int		 dane_unusable;
 	char		*dane_why;	/* set-up failure, or NULL */
+	int		 version_failed; /* the handshake failed over the
+					 * protocol version */
 };
 
 static const char *const step_names[] = {
@@ -55,16 +57,50 @@ tls_step_name(enum tls_step s)
 	return step_names[s];
 }
 
+static int	ssl_reasons_version(struct buf *, int *);
+
 /* Append OpenSSL's queued reasons (oldest first) to why and empty the
  * queue. Returns the number of reasons found. */
 static int
 ssl_reasons(struct buf *why)
+{
+	return ssl_reasons_version(why, NULL);
+}
+
+/*
+ * The reasons that say the two ends share no protocol version: the
+ * server's protocol_version alert (RFC 8446 section 6.2, RFC 5246 section
+ * 7.2.2), or a version or signature algorithm this side refuses at its
+ * security level (a TLS 1.0/1.1 server hello, SHA-1 signatures).
+ */
+static int
+version_reason(unsigned long e)
+{
+	if (ERR_GET_LIB(e) != ERR_LIB_SSL)
+		return 0;
+	switch (ERR_GET_REASON(e)) {
+	case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+	case SSL_R_UNSUPPORTED_PROTOCOL:
+	case SSL_R_VERSION_TOO_LOW:
+	case SSL_R_NO_PROTOCOLS_AVAILABLE:
+	case SSL_R_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* As ssl_reasons(), and *version = 1 if a reason is version_reason(). */
+static int
+ssl_reasons_version(struct buf *why, int *version)
 {
 	unsigned long e;
 	char s[256];
 	int n = 0;
 
 	while ((e = ERR_get_error()) != 0) {
+		if (version != NULL && version_reason(e))
+			*version = 1;
 		ERR_error_string_n(e, s, sizeof(s));
 		if (why != NULL)
 			buf_printf(why, "%s%s", n ? "; " : "", s);
@@ -256,6 +292,28 @@ tls_conn_free(struct tls_conn *c)
 }
 
 int
+tls_conn_legacy(struct tls_conn *c, struct buf *why)
+{
+	/* Debian's OpenSSL allows TLS 1.0/1.1 only at security level 0;
+	 * the cipher string's level would raise it again. */
+	ERR_clear_error();
+	SSL_set_security_level(c->ssl, 0);
+	if (SSL_set_min_proto_version(c->ssl, TLS1_VERSION) != 1 ||
+	    SSL_set_cipher_list(c->ssl, "DEFAULT:@SECLEVEL=0") != 1) {
+		buf_printf(why, "cannot allow TLS 1.0/1.1: ");
+		ssl_reasons(why);
+		return -1;
+	}
+	return 0;
+}
+
+int
+tls_conn_version_failed(const struct tls_conn *c)
+{
+	return c->version_failed;
+}
+
+int
 tls_conn_dane(struct tls_conn *c, const char *base,
     const struct tls_tlsa *recs, size_t n, int secure, struct buf *why)
 {
@@ -384,7 +442,7 @@ map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 		return TLS_ERROR;
 	case SSL_ERROR_SYSCALL:
 		buf_printf(why, "%s: ", what);
-		if (ssl_reasons(why) > 0)
+		if (ssl_reasons_version(why, &c->version_failed) > 0)
 			return TLS_ERROR;
 		if (errno != 0)
 			buf_printf(why, "%s", strerror(errno));
@@ -393,7 +451,7 @@ map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 		return TLS_ERROR;
 	default:
 		buf_printf(why, "%s: ", what);
-		if (ssl_reasons(why) == 0)
+		if (ssl_reasons_version(why, &c->version_failed) == 0)
 			buf_printf(why, "SSL error %d", err);
 		return TLS_ERROR;
 	}
@@ -708,6 +766,8 @@ tls_conn_facts(struct tls_conn *c, const char *host, struct tls_facts *f)
 		f->verify_ok = err == X509_V_OK;
 	}
 	f->verify_error = err;
+	f->verify_issuer_unknown = err ==
+	    X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
 	f->verify_error_str = xstrdup(X509_verify_cert_error_string(err));
 	f->name_checked = host_nodot(host);
 	if (f->name_checked != NULL)

@@ -48,6 +48,14 @@
  *	tls_verify_chain(ctx, leaf, chain, &err)  1 if the chain verifies
  *		against ctx's trust store, 0 if not (err = X509_V_ERR_*)
  *	tls_step_name(s)		"DONE", ... for logs
+ *	tls_conn_legacy(c, why)	allow TLS 1.0 and 1.1 on this connection
+ *		(minimum version TLS 1.0, security level 0; call before the
+ *		handshake): the second handshake that tells a server that
+ *		speaks nothing newer (RFC 8996) from a broken one. 0, or -1
+ *	tls_conn_version_failed(c)	1 if the handshake failed because
+ *		the two ends share no protocol version (a protocol_version
+ *		alert, or a version or signature algorithm refused at this
+ *		side's security level)
  *	tls_conn_dane(c, base, recs, n, secure, why)  DANE for this
  *		connection (call after tls_conn_new, before the handshake):
  *		the TLSA records of base (the MX host name, RFC 7672
@@ -80,9 +88,9 @@
  * SIGPIPE: OpenSSL writes to the socket with write(2), so each SSL call
  * runs with SIGPIPE ignored and the previous disposition restored.
  *
- * BUGS: XXX OpenSSL's default security level applies, so
- * a server that only speaks TLS 1.0/1.1 fails the handshake although a
- * lenient sending MTA might still use it; the failure reason says why.
+ * BUGS: OpenSSL's default security level applies to the first handshake,
+ * as it does to most sending MTAs; a server that only speaks TLS 1.0/1.1
+ * fails it, and tls_conn_legacy() on a second connection tells so.
  */
 #ifndef MXPROBE_TLS_H
 #define MXPROBE_TLS_H
@@ -137,6 +145,8 @@ int		 tls_check_name(X509 *, const char *, char **);
 int		 tls_verify_chain(struct tls_ctx *, X509 *, STACK_OF(X509) *,
 		    int *);
 const char	*tls_step_name(enum tls_step);
+int		 tls_conn_legacy(struct tls_conn *, struct buf *);
+int		 tls_conn_version_failed(const struct tls_conn *);
 int		 tls_conn_dane(struct tls_conn *, const char *,
 		    const struct tls_tlsa *, size_t, int, struct buf *);
 

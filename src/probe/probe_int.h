@@ -35,6 +35,9 @@ struct target_run {
 	int			 tlsa_wait;	/* waits for its host's TLSA */
 	int			 smtp_pending;
 	int			 dns_pending;
+	struct smtp_result	*first;		/* a handshake that failed over
+						 * the protocol version, while
+						 * the TLS 1.0/1.1 retry runs */
 };
 
 /* What is in flight for one --old-mx host. */

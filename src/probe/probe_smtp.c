@@ -37,6 +37,7 @@ same_addr(const struct mx_addr *a, const struct mx_addr *b)
 	    a->family == AF_INET ? 4 : 16) == 0;
 }
 
+static void	smtp_start(struct probe *, size_t, int);
 
 static void
 on_smtp(struct smtp_result *res, void *arg)
@@ -47,6 +48,20 @@ on_smtp(struct smtp_result *res, void *arg)
 	size_t j;
 
 	r->sess = NULL;
+	/* A server that shares no protocol version with us: ask again on
+	 * a new connection, TLS 1.0 and 1.1 allowed, to tell a server
+	 * that speaks nothing newer (RFC 8996) from a broken one. */
+	if (r->first == NULL && res->outcome == SMTP_TLS_FAILED &&
+	    res->tls_version_failed) {
+		r->first = res;
+		smtp_start(p, r->i, 1);
+		return;
+	}
+	if (r->first != NULL) {
+		r->first->legacy = res;
+		res = r->first;
+		r->first = NULL;
+	}
 	r->smtp_pending = 0;
 	t->smtp = res;
 	t->end_ms = evloop_clock() - p->start;
@@ -65,13 +80,6 @@ void
 probe_smtp_start(struct probe *p, size_t i)
 {
 	struct target_run *r = &p->runs[i];
-	struct probe_target *t = &p->facts->targets[i];
-	const struct mx_addr *a = target_addr(p, i);
-	const char *host = p->facts->mx->hosts[t->host].name;
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	struct smtp_config sc;
-	struct tls_tlsa tlsa[TLS_TLSA_MAX];
 
 	if (probe_dane_waits(p, i)) {
 		/* on_tlsa starts it; it counts as running meanwhile (one
@@ -80,6 +88,22 @@ probe_smtp_start(struct probe *p, size_t i)
 		r->smtp_pending = 1;
 		return;
 	}
+	smtp_start(p, i, 0);
+}
+
+/* The session of target i; legacy: the TLS 1.0/1.1 retry (no DANE). */
+static void
+smtp_start(struct probe *p, size_t i, int legacy)
+{
+	struct target_run *r = &p->runs[i];
+	struct probe_target *t = &p->facts->targets[i];
+	const struct mx_addr *a = target_addr(p, i);
+	const char *host = p->facts->mx->hosts[t->host].name;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct smtp_config sc;
+	struct tls_tlsa tlsa[TLS_TLSA_MAX];
+
 	addr_sockaddr(a->family, a->addr, p->cfg.smtp_port, &ss, &sl);
 	memset(&sc, 0, sizeof(sc));
 	sc.ehlo_name = p->cfg.ehlo;
@@ -88,10 +112,13 @@ probe_smtp_start(struct probe *p, size_t i)
 	sc.deadline_ms = p->cfg.deadline_ms;
 	sc.tls = p->tls;
 	sc.family = AF_UNSPEC;
-	sc.ntlsa = probe_dane_config(p, t->host, tlsa, TLS_TLSA_MAX);
+	sc.ntlsa = legacy ? 0 : probe_dane_config(p, t->host, tlsa,
+	    TLS_TLSA_MAX);
 	sc.tlsa = sc.ntlsa > 0 ? tlsa : NULL;
 	sc.tlsa_secure = sc.ntlsa > 0 && p->facts->tlsa[t->host].ad;
-	t->start_ms = evloop_clock() - p->start;
+	sc.tls_legacy = legacy;
+	if (!legacy)
+		t->start_ms = evloop_clock() - p->start;
 	r->smtp_pending = 1;
 	r->sess = smtp_session_start(p->loop, &sc, (struct sockaddr *)&ss, sl,
 	    host, on_smtp, r);
@@ -334,10 +361,18 @@ probe_smtp_cancel(struct probe *p)
 		if (r->sess != NULL || r->queued || r->tlsa_wait) {
 			smtp_session_cancel(r->sess);
 			r->sess = NULL;
+			/* The first session finished: its facts stand. */
+			if (r->first != NULL) {
+				p->facts->targets[i].smtp = r->first;
+				p->facts->targets[i].end_ms = evloop_clock() -
+				    p->start;
+				r->first = NULL;
+			} else
+				p->facts->targets[i].skipped = "overall "
+				    "deadline";
 			r->queued = 0;
 			r->tlsa_wait = 0;
 			r->smtp_pending = 0;
-			p->facts->targets[i].skipped = "overall deadline";
 			p->pending--;
 		}
 		if (r->dns_pending) {

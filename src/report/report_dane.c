@@ -10,6 +10,13 @@
  *	mx[i].smtp[k].tls.dane  {checked, ok, dnssec, matched: {usage,
  *			selector, mtype, depth} or null, why, usable,
  *			skipped, unusable}
+ *	mx[i].dane_senders, mx[i].smtp[k].dane_senders  what DANE-
+ *			validating senders do there: "n/a" (no authenticated
+ *			TLSA), "deliver", "defer", "unknown" (no answer);
+ *			mx[i].smtp[k].dane_senders_why the reason
+ *	failover.dane_delivers_to  (report_smtp.c) the exchanger they
+ *			deliver to, null: none; absent when DANE applies to
+ *			no exchanger
  *
  * report_dane_json() must run after report_smtp_json() for the same
  * host: it adds "dane" to the "tls" objects that one made, in the same
@@ -20,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/analyze.h"
 #include "util/buf.h"
 #include "util/esc.h"
 #include "facts/dns_facts.h"
@@ -108,10 +116,14 @@ report_dane_json(const struct probe_facts *f, size_t h, json_object *host)
 {
 	const struct probe_target *t;
 	json_object *smtp, *e, *tls;
+	enum dane_senders v;
+	const char *why;
 	size_t i, k = 0;
 
 	json_object_object_add(host, "tlsa", h < f->ntlsa &&
 	    f->tlsa[h].asked ? tlsa_json(&f->tlsa[h]) : NULL);
+	json_object_object_add(host, "dane_senders", json_str(
+	    analyze_dane_senders_name(analyze_dane_host(f, h))));
 	if (!json_object_object_get_ex(host, "smtp", &smtp) ||
 	    !json_object_is_type(smtp, json_type_array))
 		return;
@@ -120,6 +132,13 @@ report_dane_json(const struct probe_facts *f, size_t h, json_object *host)
 		if (t->host != h)
 			continue;
 		e = json_object_array_get_idx(smtp, k++);
+		if (e != NULL) {
+			v = analyze_dane_target(f, t, &why);
+			json_object_object_add(e, "dane_senders", json_str(
+			    analyze_dane_senders_name(v)));
+			json_object_object_add(e, "dane_senders_why",
+			    json_str(why));
+		}
 		if (e == NULL || t->smtp == NULL || !t->smtp->tls_done ||
 		    !json_object_object_get_ex(e, "tls", &tls) ||
 		    !json_object_is_type(tls, json_type_object))

@@ -128,6 +128,29 @@ refusal_json(const struct probe_target *t)
 	return o;
 }
 
+/* The second session, TLS 1.0/1.1 allowed, after a version failure. */
+static json_object *
+legacy_json(const struct smtp_result *r)
+{
+	json_object *o, *cmds;
+	size_t i;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "outcome",
+	    json_str(smtp_outcome_name(r->outcome)));
+	json_object_object_add(o, "why", r->why && r->why[0] ?
+	    json_str(r->why) : NULL);
+	json_object_object_add(o, "version", r->tls_done ?
+	    json_str(r->tls.version) : NULL);
+	json_object_object_add(o, "cipher", r->tls_done ?
+	    json_str(r->tls.cipher) : NULL);
+	cmds = json_object_new_array();
+	for (i = 0; i < r->nsent; i++)
+		json_object_array_add(cmds, json_str(r->sent[i]));
+	json_object_object_add(o, "commands_sent", cmds);
+	return o;
+}
+
 static json_object *
 target_json(const struct probe_target *t, const struct mx_addr *a)
 {
@@ -185,6 +208,10 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	for (i = 0; i < r->nsent; i++)
 		json_object_array_add(cmds, json_str(r->sent[i]));
 	json_object_object_add(o, "commands_sent", cmds);
+	json_object_object_add(o, "tls_version_failed",
+	    json_object_new_boolean(r->tls_version_failed));
+	json_object_object_add(o, "tls_legacy", r->legacy != NULL ?
+	    legacy_json(r->legacy) : NULL);
 	return o;
 }
 
@@ -231,6 +258,11 @@ report_failover_json(const struct probe_facts *f)
 		then = analyze_delivery_host(f, 1);
 		json_object_object_add(o, "takes_over", then < 0 ? NULL :
 		    json_escaped(f->mx->hosts[then].name));
+	}
+	if (analyze_dane_applies(f)) {
+		now = analyze_dane_delivery_host(f);
+		json_object_object_add(o, "dane_delivers_to", now < 0 ? NULL :
+		    json_str(f->mx->hosts[now].name));
 	}
 	return o;
 }
@@ -416,6 +448,7 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 	const struct mx_host *h;
 	const struct smtp_reply *rep;
 	enum smtp_step step = SMTP_STEP_CONNECT;
+	const char *dwhy;
 	long then;
 	size_t i;
 
@@ -461,6 +494,17 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 			esc_printf(out, 0, "      note    the refusal points at the "
 			    "client: this may be about the probing host, not "
 			    "the domain\n");
+		if (r->legacy != NULL && r->legacy->tls_done)
+			esc_printf(out, 0, "      tls     only with TLS 1.0/1.1 "
+			    "allowed: %s %s\n", r->legacy->tls.version,
+			    r->legacy->tls.cipher);
+		else if (r->legacy != NULL)
+			esc_printf(out, 0, "      tls     with TLS 1.0/1.1 allowed "
+			    "too: %s\n", smtp_outcome_name(r->legacy->outcome));
+		if (analyze_dane_target(f, t, &dwhy) != DANE_SENDERS_NA)
+			esc_printf(out, 0, "      dane    DANE senders: %s (%s)\n",
+			    analyze_dane_senders_name(analyze_dane_target(f,
+			    t, NULL)), dwhy);
 		if (t->ptr)
 			esc_printf(out, ESC_ESCAPED, "      ptr     %s%s\n",
 			    t->ptr,

@@ -58,6 +58,8 @@ Behaviours (extra options in brackets):
   expired           handshake with CERTDIR/expired.pem
   wrongname         handshake with CERTDIR/wrongname.pem (wrong.invalid)
   selfsigned        handshake with CERTDIR/selfsigned.pem
+  leafonly          handshake with CERTDIR/leafonly.pem: a leaf from the
+                    lab's intermediate CA, sent without the intermediate
   hugeline          banner line "220 xxx..." of [bytes=N, 1048576] bytes sent
                     in 64 KiB pieces every [pace=MS, 50] ms, then CRLF, then
                     the ok session
@@ -120,6 +122,7 @@ BEHAVIOURS = {
     "starttls_reject", "tls_fail", "tls_drop", "expired", "wrongname",
     "selfsigned", "hugeline", "endless", "reset", "drop_after_ehlo",
     "silent_after_ehlo", "blackhole", "drip", "nulbytes", "ehlo_lines",
+    "leafonly",
 }
 
 # Behaviours whose STARTTLS completes with the lab's good certificate:
@@ -127,7 +130,7 @@ BEHAVIOURS = {
 NEEDS_CERT = {"ok", "slow_banner", "multiline_banner", "hugeline",
               "drop_after_ehlo", "silent_after_ehlo", "drip", "nulbytes"}
 FIXED_CERT = {"expired": "expired", "wrongname": "wrongname",
-              "selfsigned": "selfsigned"}
+              "selfsigned": "selfsigned", "leafonly": "leafonly"}
 
 FLAGS = {"no8bit", "noutf8"}
 OPTIONS = {"cert", "name", "banner", "size", "tls", "delay", "ehlo_ext",

@@ -12,6 +12,10 @@
 #                             valid only from 2020-01-01 to 2020-02-01
 #   wrongname.pem .key        issued by the lab CA, valid, for wrong.invalid
 #   selfsigned.pem .key       self-signed, SAN = every NAME, not from the CA
+#   inter.pem inter.key       an intermediate CA issued by the lab CA
+#   leafonly.pem .key         issued by the intermediate, SAN = every NAME;
+#                             the file holds the leaf alone (a server that
+#                             forgets the intermediate)
 #
 # Each bad certificate carries exactly one fault: the expired one and the
 # self-signed one name every NAME, so a client that checks them finds
@@ -40,7 +44,7 @@ shift
 
 for n in "$@"; do
 	case $n in
-	ca|expired|wrongname|selfsigned|names)
+	ca|expired|wrongname|selfsigned|inter|leafonly|names)
 		echo "$prog: reserved name: $n" >&2; exit 2 ;;
 	esac
 	if ! printf '%s\n' "$n" |
@@ -64,7 +68,7 @@ stamp=$(printf '%s\n' "$@" | sort -u)
 
 uptodate=yes
 [ -f "$out/names" ] && [ "$(cat "$out/names")" = "$stamp" ] || uptodate=no
-for f in ca expired wrongname selfsigned $stamp; do
+for f in ca expired wrongname selfsigned inter leafonly $stamp; do
 	[ -s "$out/$f.pem" ] && [ -s "$out/$f.key" ] || uptodate=no
 done
 [ $uptodate = yes ] && exit 0
@@ -189,6 +193,34 @@ run openssl req -x509 -new -key "$tmp/selfsigned.key" -sha256 -days 3650 \
     -config "$tmp/ext.cnf" -extensions self -out "$tmp/selfsigned.pem"
 mv "$tmp/selfsigned.key" "$out/selfsigned.key"
 mv "$tmp/selfsigned.pem" "$out/selfsigned.pem"
+
+# Intermediate CA, and a leaf it issued whose file lacks it.
+newkey "$tmp/inter.key"
+run openssl req -new -key "$tmp/inter.key" \
+    -subj "/O=mxprobe lab/CN=mxprobe lab intermediate" -out "$tmp/inter.csr"
+cat >"$tmp/inter.cnf" <<EOF
+[inter]
+basicConstraints = critical,CA:TRUE,pathlen:0
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+serial=$((serial + 1))
+run openssl x509 -req -in "$tmp/inter.csr" -CA "$out/ca.pem" \
+    -CAkey "$out/ca.key" -set_serial "$serial" -sha256 -days 3650 \
+    -extfile "$tmp/inter.cnf" -extensions inter -out "$tmp/inter.pem"
+newkey "$tmp/leafonly.key"
+leafext "$allsan"
+run openssl req -new -key "$tmp/leafonly.key" \
+    -subj "/O=mxprobe lab/CN=$first" -out "$tmp/leafonly.csr"
+serial=$((serial + 1))
+run openssl x509 -req -in "$tmp/leafonly.csr" -CA "$tmp/inter.pem" \
+    -CAkey "$tmp/inter.key" -set_serial "$serial" -sha256 -days 3650 \
+    -extfile "$tmp/ext.cnf" -extensions leaf -out "$tmp/leafonly.pem"
+for f in inter leafonly; do
+	mv "$tmp/$f.key" "$out/$f.key"
+	mv "$tmp/$f.pem" "$out/$f.pem"
+done
 
 printf '%s\n' "$stamp" >"$out/names"
 exit 0

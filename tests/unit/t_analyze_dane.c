@@ -46,7 +46,7 @@ static const struct acase cases[] = {
 	{ "signed, TLSA, not probed (--dns-only)", DNS_OK, 1, 1, 1, DNS_OK,
 	  1, "33", NO_TLS, 0, "", NULL },
 	{ "signed, DANE mismatch", DNS_OK, 1, 1, 1, DNS_OK, 1, "3",
-	  DANE_FAIL, 0, "DANE_MISMATCH",
+	  DANE_FAIL, 0, "DANE_MISMATCH DANE_SENDERS_DEFER",
 	  "192.0.2.1 (no matching DANE TLSA records)" },
 	{ "TLSA not authenticated, chain mismatch too", DNS_OK, 0, 0, 1,
 	  DNS_OK, 0, "3", DANE_FAIL, 0,
@@ -62,7 +62,8 @@ static const struct acase cases[] = {
 	{ "usage 0 beside 3", DNS_OK, 1, 1, 1, DNS_OK, 1, "03", DANE_PASS,
 	  0, "DANE_USAGE_NOT_FOR_SMTP", "senders ignore those" },
 	{ "usage 1 and a mismatching 2", DNS_OK, 1, 1, 1, DNS_OK, 1, "12",
-	  DANE_FAIL, 0, "DANE_USAGE_NOT_FOR_SMTP DANE_MISMATCH", NULL },
+	  DANE_FAIL, 0, "DANE_USAGE_NOT_FOR_SMTP DANE_MISMATCH "
+	  "DANE_SENDERS_DEFER", NULL },
 	{ "TLSA SERVFAIL in a signed domain", DNS_OK, 1, 1, 1, DNS_SERVFAIL,
 	  0, "", NO_TLS, 0, "DANE_LOOKUP_FAILED", "DANE senders defer" },
 	{ "TLSA timeout, unsigned", DNS_OK, 0, 0, 1, DNS_TIMEOUT, 0, "",
@@ -181,6 +182,10 @@ main(void)
 	ok(d->sev == SEV_WARNING && d->penalty == 20 &&
 	    strcmp(d->category, "transport") == 0, "DANE_MISMATCH: warning, "
 	    "transport, 20 points");
+	d = finding_def((enum finding_code)finding_by_name(
+	    "DANE_SENDERS_DEFER"));
+	ok(d->sev == SEV_CRITICAL, "DANE_SENDERS_DEFER: critical (an outage "
+	    "for DANE senders)");
 	d = finding_def((enum finding_code)finding_by_name("DANE_MISSING"));
 	ok(d->sev == SEV_INFO && d->penalty == 3, "DANE_MISSING: info, 3");
 	d = finding_def((enum finding_code)finding_by_name("DNSSEC_UNSIGNED"));
