@@ -12,6 +12,7 @@
 #include "app/run.h"
 #include "facts/probe_facts.h"
 #include "net/dns.h"
+#include "net/evloop.h"
 #include "probe/probe.h"
 #include "app/wait.h"
 #include "report/report.h"
@@ -40,6 +41,14 @@ on_probe(struct probe_facts *f, void *arg)
 	b->any = 1;
 	probe_facts_free(f);
 	start_next(b);
+	/*
+	 * The last report is out: what is still in flight (questions the
+	 * deadline abandoned, which c-ares would retry until its own
+	 * timeouts) must not keep the process alive. main() destroys the
+	 * channel next, which ends them at once.
+	 */
+	if (b->running == 0 && b->next >= b->ndomains)
+		evloop_break(b->loop);
 }
 
 /* A batch line that is no domain: say so in the output's own form. */
