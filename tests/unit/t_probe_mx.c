@@ -10,6 +10,7 @@
 
 #include "util/addr.h"
 #include "facts/limits.h"
+#include "facts/probe_facts.h"
 #include "analyze/analyze.h"
 #include "net/dns.h"
 #include "net/evloop.h"
@@ -352,10 +353,48 @@ test_limits(void)
 	mx_set_free(s);
 }
 
+/* The domain's costs, from literal facts: each limit reached is said. */
+static void
+test_limits_facts(void)
+{
+	struct probe_facts f;
+	struct findings *fs;
+
+	memset(&f, 0, sizeof(f));
+	f.domain = "ex.test";
+	fs = findings_new();
+	analyze_limits(&f, fs);
+	is_int(findings_count(fs), 0, "nothing reached: no limit finding");
+	findings_free(fs);
+
+	f.dns.limit = LIMIT_DNS_QUERIES;
+	f.dns.asked = LIMIT_DNS_QUERIES;
+	f.dns.refused = 7;
+	f.dns.errors = 6;
+	f.dns.why[0] = xstrdup("a.ex.test/MX: CNAME chain too long or "
+	    "looping");
+	f.dns.nwhy = 1;
+	f.smtp_queued = 3;
+	fs = findings_new();
+	analyze_limits(&f, fs);
+	ok(findings_has(fs, F_DNS_QUERY_LIMIT), "DNS_QUERY_LIMIT");
+	ok(findings_has(fs, F_DNS_ANSWER_ERRORS), "DNS_ANSWER_ERRORS");
+	ok(findings_count(fs) == 3 && strstr(findings_get(fs, 1)->message,
+	    "CNAME chain too long") != NULL && strstr(findings_get(fs,
+	    1)->message, "and 5 more") != NULL, "the reasons are listed");
+	ok(findings_has(fs, F_SMTP_SOCKETS_QUEUED), "SMTP_SOCKETS_QUEUED");
+	ok(!findings_has(fs, F_DNS_ANSWER_CUT), "no cut answer: no "
+	    "DNS_ANSWER_CUT");
+	is_int(findings_status(fs), 0, "limits alone are no verdict");
+	findings_free(fs);
+	dns_tally_clear(&f.dns);
+}
+
 int
 main(void)
 {
 	test_order();
+	test_limits_facts();
 	test_limits();
 	test_implicit_null_cname();
 	test_analyze_literal();
