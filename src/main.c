@@ -22,6 +22,7 @@
 #include "net/evloop.h"
 #include "net/tls.h"
 #include "probe/probe.h"
+#include "probe/sockets.h"
 #include "util/buf.h"
 #include "util/log.h"
 #include "util/i18n.h"
@@ -128,6 +129,8 @@ main(int argc, char **argv)
 	b.co = &co;
 	b.loop = loop;
 	b.dns = dns;
+	/* Descriptors are the host's: one cap for the whole run. */
+	pc.sockets = sockets_new(env_socket_cap());
 	b.pc = &pc;
 	batch_start(&b);
 	evloop_run(loop);
@@ -138,6 +141,7 @@ fail:
 	rc = EXIT_UNKNOWN;
 done:
 	tls_ctx_free(pc.tls);
+	sockets_free(pc.sockets);
 	pcre2_code_free(co.banner);
 	batch_free(&b);
 	dns_free(dns);

@@ -28,6 +28,7 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 		    "The MX records of %s could not be read before the "
 		    "deadline.", f->domain);
 		analyze_auth(f->auth, f, fs);
+		analyze_limits(f, fs);
 		return;
 	}
 	analyze_mx(f->mx, o, fs);
@@ -39,6 +40,7 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 	 * DOMAIN_NXDOMAIN says all there is to say. */
 	if (f->mx->outcome != DNS_NXDOMAIN)
 		analyze_auth(f->auth, f, fs);
+	analyze_limits(f, fs);
 }
 
 void

@@ -13,6 +13,9 @@
  * analyze_mx.c - MX and DNS (MX_*, DOMAIN_*; RFC 5321 §5.1, RFC 7505,
  * RFC 2181 §10.3, RFC 6890):
  *	analyze_mx(set, opts, fs)	MX and exchanger-address findings
+ *	analyze_limits(facts, fs)	what the domain cost: DNS questions
+ *		over LIMIT_DNS_QUERIES, cut answers, DNS error reasons,
+ *		sessions that waited for a socket
  *	analyze_missing_dot(domain, target)  1 when target is domain-relative
  *		junk such as mail.example.com.example.com
  *	analyze_addr_usable(opts, family, bytes)  1 when a sender on the
@@ -118,6 +121,7 @@ void	analyze_auth(const struct auth_facts *, const struct probe_facts *,
 	    struct findings *);
 
 /* analyze_mx.c */
+void	analyze_limits(const struct probe_facts *, struct findings *);
 void	analyze_mx(const struct mx_set *, const struct analyze_opts *,
 	    struct findings *);
 int	analyze_missing_dot(const char *, const char *);

@@ -6,17 +6,23 @@
  */
 #include <sys/socket.h>
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "util/addr.h"
 #include "util/buf.h"
+#include "util/xalloc.h"
 #include "analyze/analyze.h"
 #include "facts/dns_facts.h"
 #include "analyze/findings.h"
+#include "facts/limits.h"
 #include "facts/mx_facts.h"
+#include "facts/probe_facts.h"
+#include "parse/dns_wire.h"
 
 static int
 ends_with(const char *s, const char *suffix)
@@ -142,35 +148,178 @@ host_findings(const struct mx_set *s, const struct mx_host *h,
 		    "which does not accept SMTP.", h->name, cdn_addr, cdn);
 }
 
+/* Union-find root of host i (path halving). */
+static size_t
+share_root(size_t *up, size_t i)
+{
+	while (up[i] != i) {
+		up[i] = up[up[i]];
+		i = up[i];
+	}
+	return i;
+}
+
+static int
+hosts_share(const struct mx_host *a, const struct mx_host *b, size_t *ka)
+{
+	size_t k, l;
+
+	for (k = 0; k < a->naddr; k++)
+		for (l = 0; l < b->naddr; l++)
+			if (a->addrs[k].family == b->addrs[l].family &&
+			    memcmp(a->addrs[k].addr, b->addrs[l].addr, 16)
+			    == 0) {
+				*ka = k;
+				return 1;
+			}
+	return 0;
+}
+
+/*
+ * One finding for the whole set, not one per pair: exchangers joined by
+ * shared addresses form groups (a hostile zone with 600 names on one
+ * address made 179,700 pairs). The text lists the groups, at most
+ * SHARED_GROUPS_SHOWN of them and SHARED_NAMES_SHOWN names each.
+ */
+#define SHARED_GROUPS_SHOWN	8
+#define SHARED_NAMES_SHOWN	8
+
 static void
 shared_addresses(const struct mx_set *s, struct findings *fs)
 {
-	size_t i, j, k, l;
-	const struct mx_host *a, *b;
+	size_t i, j, k, r, m, t, *up, ngroups = 0, shown = 0, n;
+	const char *subject = NULL, **via;
+	struct buf *b;
 
+	if (s->nhost < 2)
+		return;
+	up = xcalloc(s->nhost, sizeof(*up));
+	via = xcalloc(s->nhost, sizeof(*via));
+	for (i = 0; i < s->nhost; i++) {
+		up[i] = i;
+		via[i] = NULL;
+	}
 	for (i = 0; i < s->nhost; i++)
 		for (j = i + 1; j < s->nhost; j++) {
-			a = &s->hosts[i];
-			b = &s->hosts[j];
-			if (strcasecmp(a->name, b->name) == 0)
+			if (strcasecmp(s->hosts[i].name, s->hosts[j].name)
+			    == 0 || !hosts_share(&s->hosts[i], &s->hosts[j],
+			    &k))
 				continue;
-			for (k = 0; k < a->naddr; k++)
-				for (l = 0; l < b->naddr; l++) {
-					if (a->addrs[k].family !=
-					    b->addrs[l].family ||
-					    memcmp(a->addrs[k].addr,
-					    b->addrs[l].addr, 16) != 0)
-						continue;
-					findings_add(fs, F_MX_SHARED_ADDRESS,
-					    b->name, "%s and %s both resolve "
-					    "to %s: when that server is down, "
-					    "both are.", a->name, b->name,
-					    a->addrs[k].text);
-					goto next;
-				}
-next:
-			;
+			/* The smaller index stays the root: a group is
+			 * named by its most preferred exchanger. */
+			r = share_root(up, i);
+			m = share_root(up, j);
+			if (m < r) {
+				t = r;
+				r = m;
+				m = t;
+			}
+			if (via[r] == NULL)
+				via[r] = via[m] != NULL ? via[m] :
+				    s->hosts[i].addrs[k].text;
+			up[m] = r;
 		}
+	b = buf_new(BUF_WHY_MAX);
+	for (i = 0; i < s->nhost; i++) {
+		if (share_root(up, i) != i)
+			continue;
+		for (n = 0, j = i + 1; j < s->nhost; j++)
+			if (share_root(up, j) == i)
+				n++;
+		if (n == 0)
+			continue;
+		ngroups++;
+		if (shown++ >= SHARED_GROUPS_SHOWN)
+			continue;
+		buf_printf(b, "%s%s", shown > 1 ? "; " : "", s->hosts[i].name);
+		for (k = 1, j = i + 1; j < s->nhost; j++) {
+			if (share_root(up, j) != i)
+				continue;
+			if (subject == NULL)
+				subject = s->hosts[j].name;
+			if (k++ < SHARED_NAMES_SHOWN)
+				buf_printf(b, ", %s", s->hosts[j].name);
+		}
+		if (k > SHARED_NAMES_SHOWN)
+			buf_printf(b, " and %zu more", k - SHARED_NAMES_SHOWN);
+		buf_printf(b, " (%s)", via[i]);
+	}
+	if (ngroups > SHARED_GROUPS_SHOWN)
+		buf_printf(b, "; and %zu more groups",
+		    ngroups - SHARED_GROUPS_SHOWN);
+	if (ngroups == 1)
+		findings_add(fs, F_MX_SHARED_ADDRESS, subject, "These "
+		    "exchangers share an address: %s. When that server is "
+		    "down, all of them are.", buf_str(b));
+	else if (ngroups > 1)
+		findings_add(fs, F_MX_SHARED_ADDRESS, subject, "%zu groups of "
+		    "exchangers share an address: %s. When such a server is "
+		    "down, its whole group is.", ngroups, buf_str(b));
+	buf_free(b);
+	free(via);
+	free(up);
+}
+
+/* What the limits of facts/limits.h left out of this MX set. */
+static void
+limits(const struct mx_set *s, struct findings *fs)
+{
+	size_t i, n = 0, hosts = 0;
+	const char *first = NULL;
+
+	if (s->nover > 0)
+		findings_add(fs, F_MX_LIMIT_EXCHANGERS, s->domain,
+		    "%s lists %zu exchangers; the %d most preferred were "
+		    "checked, the other %zu were not resolved or probed.",
+		    s->domain, s->nhost - s->nnull, LIMIT_MX_HOSTS, s->nover);
+	for (i = 0; i < s->nhost; i++)
+		if (s->hosts[i].naddr_over > 0) {
+			n += s->hosts[i].naddr_over;
+			if (hosts++ == 0)
+				first = s->hosts[i].name;
+		}
+	if (hosts > 0)
+		findings_add(fs, F_MX_LIMIT_ADDRESSES, first,
+		    "%s%s has more than %d addresses of one family; %zu "
+		    "address(es) beyond the first %d of each family were not "
+		    "probed%s.", first, hosts > 1 ? " (and other exchangers)" :
+		    "", LIMIT_MX_ADDRS, n, LIMIT_MX_ADDRS, hosts > 1 ?
+		    " in all" : "");
+}
+
+void
+analyze_limits(const struct probe_facts *f, struct findings *fs)
+{
+	const struct dns_tally *t = &f->dns;
+	struct buf *b;
+	size_t i;
+
+	if (t->refused > 0)
+		findings_add(fs, F_DNS_QUERY_LIMIT, f->domain, "%s needed "
+		    "more than %lu DNS questions; %lu were not asked and what "
+		    "they would have told is not known.", f->domain, t->limit,
+		    t->refused);
+	if (t->cut > 0)
+		findings_add(fs, F_DNS_ANSWER_CUT, f->domain, "%lu DNS "
+		    "answer(s) for %s held more than %d records; the rest of "
+		    "each was not read.", t->cut, f->domain, DNS_WIRE_MAX_RR);
+	if (t->errors > 0) {
+		b = buf_new(BUF_WHY_MAX);
+		for (i = 0; i < t->nwhy; i++)
+			buf_printf(b, "%s%s", i ? "; " : "", t->why[i]);
+		if (t->errors > t->nwhy)
+			buf_printf(b, "; and %lu more", t->errors - t->nwhy);
+		findings_add(fs, F_DNS_ANSWER_ERRORS, f->domain, "%lu DNS "
+		    "answer(s) for %s could not be read: %s.", t->errors,
+		    f->domain, buf_str(b));
+		buf_free(b);
+	}
+	if (f->smtp_queued > 0)
+		findings_add(fs, F_SMTP_SOCKETS_QUEUED, f->domain, "%lu SMTP "
+		    "session(s) of %s waited for a free connection slot (at "
+		    "most %d per domain, and a cap per run below the "
+		    "open-file limit).", f->smtp_queued, f->domain,
+		    LIMIT_SOCKETS_DOMAIN);
 }
 
 static int
@@ -450,8 +599,11 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 		}
 		if (s->implicit && s->hosts[i].naddr == 0)
 			continue;
+		if (s->hosts[i].over_limit)
+			continue;	/* not resolved: MX_LIMIT_EXCHANGERS */
 		host_findings(s, &s->hosts[i], o, fs);
 	}
+	limits(s, fs);
 	shared_addresses(s, fs);
 	no_redundancy(s, fs);
 	ipv6_only(s, o, fs);

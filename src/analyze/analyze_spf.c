@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "facts/limits.h"
 #include "analyze/analyze.h"
 #include "analyze/findings.h"
 #include "facts/spf_facts.h"
@@ -157,6 +158,34 @@ analyze_spf_permerror(const struct spf_analysis *a, char *out, size_t len)
 	return out;
 }
 
+static size_t
+limit_nodes(const struct spf_node *n)
+{
+	size_t i, k = n->status == SPF_NODE_LIMIT;
+
+	for (i = 0; i < n->nchild; i++)
+		k += limit_nodes(n->child[i]);
+	return k;
+}
+
+/* The walk stopped somewhere (depth, records or questions): say so, so
+ * that totals below read as "at least". */
+static void
+walk_limit(const struct spf_analysis *a, const char *domain,
+    struct findings *fs)
+{
+	size_t n = limit_nodes(a->root);
+
+	if (n == 0 && a->queries_cut == 0)
+		return;
+	findings_add(fs, F_SPF_WALK_LIMIT, domain, "The SPF tree of %s was "
+	    "not read to its end: %zu include/redirect target(s) not "
+	    "followed and %u question(s) not sent (limits: depth %d, %d "
+	    "records, %d questions); the lookup totals are lower bounds",
+	    domain, n, a->queries_cut, SPF_ANALYSIS_MAX_DEPTH,
+	    SPF_ANALYSIS_MAX_NODES, LIMIT_SPF_WALK_QUERIES);
+}
+
 void
 analyze_spf(const struct spf_analysis *a, const char *domain,
     struct findings *fs)
@@ -193,6 +222,7 @@ analyze_spf(const struct spf_analysis *a, const char *domain,
 		break;
 	}
 	analyze_node(r, fs, &ptr_seen);
+	walk_limit(a, domain, fs);
 	if (r->status != SPF_NODE_OK)
 		return;
 	if (a->lookups > SPF_LOOKUP_LIMIT) {

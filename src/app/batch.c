@@ -12,6 +12,7 @@
 #include "app/run.h"
 #include "facts/probe_facts.h"
 #include "net/dns.h"
+#include "net/evloop.h"
 #include "probe/probe.h"
 #include "app/wait.h"
 #include "report/report.h"
@@ -40,6 +41,14 @@ on_probe(struct probe_facts *f, void *arg)
 	b->any = 1;
 	probe_facts_free(f);
 	start_next(b);
+	/*
+	 * The last report is out: what is still in flight (questions the
+	 * deadline abandoned, which c-ares would retry until its own
+	 * timeouts) must not keep the process alive. main() destroys the
+	 * channel next, which ends them at once.
+	 */
+	if (b->running == 0 && b->next >= b->ndomains)
+		evloop_break(b->loop);
 }
 
 /* A batch line that is no domain: say so in the output's own form. */
@@ -76,6 +85,11 @@ start_next(struct batch *b)
 	const char *d;
 
 	while (b->running < b->o->parallel && b->next < b->ndomains) {
+		if (b->bad != NULL && b->bad[b->next] != NULL) {
+			bad_line(b, b->domains[b->next], b->bad[b->next]);
+			b->next++;
+			continue;
+		}
 		d = b->domains[b->next++];
 		why = buf_new(BUF_WHY_MAX);
 		if (cli_domain_check(d, dom, sizeof(dom), why) == -1) {
@@ -94,29 +108,62 @@ batch_add(struct batch *b, const char *domain)
 {
 	b->domains = xreallocarray(b->domains, b->ndomains + 1,
 	    sizeof(*b->domains));
+	b->bad = xreallocarray(b->bad, b->ndomains + 1, sizeof(*b->bad));
+	b->bad[b->ndomains] = NULL;
 	b->domains[b->ndomains++] = xstrdup(domain);
+}
+
+/*
+ * One line into line (at most size - 1 octets and a NUL), its length,
+ * NUL bytes included, in *len: 0, 1 when it does not fit, -1 at the end
+ * of the file. fgets() would hide a NUL byte: the line would look cut.
+ */
+static int
+read_line(FILE *fp, char *line, size_t size, size_t *len)
+{
+	int c;
+
+	*len = 0;
+	while ((c = getc(fp)) != EOF) {
+		if (*len + 1 >= size)
+			return 1;
+		line[(*len)++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	line[*len] = '\0';
+	return *len == 0 && c == EOF ? -1 : 0;
 }
 
 int
 batch_read(const char *path, struct batch *b, struct buf *why)
 {
 	FILE *fp;
-	char line[1024], *p, *e;
-	size_t lineno = 0;
+	char line[1024], *p, *e, shown[64];
+	size_t lineno = 0, len;
+	int rc;
 
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (fp == NULL) {
 		buf_printf(why, "--batch %s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	while ((rc = read_line(fp, line, sizeof(line), &len)) != -1) {
 		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(fp)) {
+		if (rc == 1) {
 			buf_printf(why, "--batch %s: line %zu is longer than "
 			    "%zu characters", path, lineno, sizeof(line) - 2);
 			if (fp != stdin)
 				fclose(fp);
 			return -1;
+		}
+		if (memchr(line, '\0', len) != NULL) {
+			/* This line only: the batch goes on. */
+			snprintf(shown, sizeof(shown), "line %zu", lineno);
+			batch_add(b, shown);
+			b->bad[b->ndomains - 1] = xstrdup("the line holds a "
+			    "NUL byte");
+			continue;
 		}
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			;
@@ -204,9 +251,12 @@ batch_free(struct batch *b)
 	size_t i;
 
 	json_object_put(b->baseline);
-	for (i = 0; i < b->ndomains; i++)
+	for (i = 0; i < b->ndomains; i++) {
 		free(b->domains[i]);
+		free(b->bad[i]);
+	}
 	free(b->domains);
+	free(b->bad);
 	propagation_facts_free(b->prop);
 	memset(b, 0, sizeof(*b));
 }

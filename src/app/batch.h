@@ -46,6 +46,9 @@ struct batch {
 	struct dns			*dns;
 	struct probe_config		*pc;
 	char				**domains;
+	char				**bad;		/* per domain: why the
+							 * line is no domain,
+							 * or NULL */
 	size_t				 ndomains;
 	size_t				 next;
 	int				 running;

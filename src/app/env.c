@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <libpsl.h>
+#include <sys/resource.h>
+
 #include <stdio.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "app/cli.h"
 #include "analyze/analyze_baseline.h"
 #include "app/env.h"
+#include "facts/limits.h"
 #include "net/tls.h"
 #include "util/i18n.h"
 #include "parse/dmarc.h"
@@ -189,4 +192,17 @@ void
 env_tls_store(void)
 {
 	tls_system_store_env(getenv("SSL_CERT_FILE"), getenv("SSL_CERT_DIR"));
+}
+
+unsigned
+env_socket_cap(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur ==
+	    RLIM_INFINITY || rl.rlim_cur > 4096 + LIMIT_FD_RESERVE)
+		return 4096;
+	n = rl.rlim_cur;
+	return n > LIMIT_FD_RESERVE + 1 ? (unsigned)(n - LIMIT_FD_RESERVE) : 1;
 }

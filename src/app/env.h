@@ -21,6 +21,10 @@
  *		larger than ENV_BASELINE_MAX, not an mxprobe report by
  *		baseline_check(), a report for another domain); path "-"
  *		reads standard input
+ *	env_socket_cap()		SMTP connections the whole run may hold
+ *		at once: the soft RLIMIT_NOFILE less LIMIT_FD_RESERVE (the
+ *		resolver's sockets, HTTPS fetches, output), at least 1 and
+ *		at most 4,096 (probe/sockets.h queues the rest)
  *
  * BUGS: the EHLO name is not resolved (that would block the loop), so a
  * host whose name has no dot and no /etc/mailname says its short name.
@@ -46,5 +50,6 @@ struct json_object	*env_baseline_load(const char *, const char *,
 
 void		env_locale_init(void);
 void		env_tls_store(void);
+unsigned	env_socket_cap(void);
 
 #endif

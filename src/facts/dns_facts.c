@@ -118,3 +118,13 @@ dns_rr_copy(struct dns_rr *dst, const struct dns_rr *src)
 		break;
 	}
 }
+
+void
+dns_tally_clear(struct dns_tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nwhy; i++)
+		free(t->why[i]);
+	memset(t, 0, sizeof(*t));
+}

@@ -16,6 +16,14 @@
  *	dns_type_from_name(s)	DNS_T_* of "mx", "TLSA", ...; -1 if unknown
  *	dns_rr_free(rr)		frees one RR's storage (not rr itself)
  *	dns_rr_copy(dst, src)	deep copy
+ *	dns_tally_clear(t)	frees t's reasons, zeroes the counts
+ *
+ * A dns_tally counts what one domain's questions cost and what went
+ * wrong with their answers (net/dns.c dns_view_new fills it): the limit
+ * of questions (LIMIT_DNS_QUERIES) and the questions refused past it,
+ * answers cut at DNS_WIRE_MAX_RR records, and DNS_ERROR outcomes with
+ * the first DNS_TALLY_WHY reasons ("NAME/TYPE: why"), so that no reason
+ * is dropped without a trace.
  */
 #ifndef MXPROBE_DNS_FACTS_H
 #define MXPROBE_DNS_FACTS_H
@@ -112,11 +120,24 @@ struct dns_msg {
 	size_t		 size;		/* message octets */
 };
 
+#define DNS_TALLY_WHY	4
+
+struct dns_tally {
+	unsigned long	 limit;		/* questions allowed; 0 = no limit */
+	unsigned long	 asked;
+	unsigned long	 refused;	/* not asked: the limit was reached */
+	unsigned long	 cut;		/* answers cut at DNS_WIRE_MAX_RR */
+	unsigned long	 errors;	/* DNS_ERROR outcomes */
+	char		*why[DNS_TALLY_WHY];
+	size_t		 nwhy;
+};
+
 const char	*dns_outcome_name(enum dns_outcome);
 int		 dns_outcome_failed(enum dns_outcome);
 const char	*dns_type_name(int);
 int		 dns_type_from_name(const char *);
 void		 dns_rr_free(struct dns_rr *);
 void		 dns_rr_copy(struct dns_rr *, const struct dns_rr *);
+void		 dns_tally_clear(struct dns_tally *);
 
 #endif

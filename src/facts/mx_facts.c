@@ -63,7 +63,8 @@ mx_host_probed(const struct mx_set *s, size_t h)
 {
 	size_t j;
 
-	if (s->hosts[h].ip_literal || strcmp(s->hosts[h].name, ".") == 0)
+	if (s->hosts[h].ip_literal || s->hosts[h].over_limit ||
+	    strcmp(s->hosts[h].name, ".") == 0)
 		return 0;
 	for (j = 0; j < h; j++)
 		if (dname_equal(s->hosts[j].name, s->hosts[h].name))

@@ -8,7 +8,8 @@
  *	mx_sort(hosts, n)		stable sort by preference; sets group
  *	mx_host_probed(set, h)		1 when hosts[h] is an exchanger to
  *		talk to: a host name (not "." nor an address literal), listed
- *		for the first time (a name listed twice is probed once)
+ *		for the first time (a name listed twice is probed once),
+ *		within LIMIT_MX_HOSTS (over_limit; facts/limits.h)
  *
  * Equal preferences form one group (mx_host.group): a sender picks among
  * them at random (RFC 5321 section 5.1), so order inside a group means
@@ -40,6 +41,9 @@ struct mx_host {
 	struct mx_addr	*addrs;
 	size_t		 naddr;
 	int		 ad;		/* both address answers authenticated */
+	int		 over_limit;	/* past LIMIT_MX_HOSTS: not resolved */
+	size_t		 naddr_over;	/* addresses past LIMIT_MX_ADDRS per
+					 * family, dropped from addrs */
 	char		*undotted;	/* the target does not exist but this
 					 * name, the target without an origin
 					 * appended, has an address: the zone
@@ -81,6 +85,7 @@ struct mx_set {
 	size_t		 nnull;		/* how many "." targets */
 	struct mx_host	*hosts;		/* sorted by preference */
 	size_t		 nhost;
+	size_t		 nover;		/* hosts with over_limit set */
 	char		*wildcard_name;	/* random name asked */
 	enum dns_outcome wildcard_out;
 	char		*wildcard_target;  /* its first MX target, if any */

@@ -28,6 +28,7 @@ probe_facts_free(struct probe_facts *f)
 		free(f->old[i].probed);
 	}
 	free(f->old);
+	dns_tally_clear(&f->dns);
 	auth_facts_free(f->auth);
 	for (i = 0; i < f->ntlsa; i++) {
 		for (k = 0; k < f->tlsa[i].nrr; k++)

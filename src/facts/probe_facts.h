@@ -76,6 +76,10 @@ struct probe_facts {
 						 * TLS-RPT (probe_auth.h) */
 	struct probe_tlsa	*tlsa;		/* per mx->hosts, or NULL */
 	size_t			 ntlsa;
+	struct dns_tally	 dns;		/* every question of the domain */
+	unsigned long		 smtp_queued;	/* sessions that waited for a
+						 * socket (LIMIT_SOCKETS_DOMAIN
+						 * or the per-run cap) */
 };
 
 void	probe_facts_free(struct probe_facts *);

@@ -79,6 +79,9 @@ struct spf_analysis {
 	const char		*redirect;	/* root's redirect= target */
 	int			 ptr_used;
 	size_t			 nnodes;
+	unsigned		 queries;	/* sent by the walk */
+	unsigned		 queries_cut;	/* not sent: LIMIT_SPF_WALK_
+						 * QUERIES reached */
 	struct spf_walk		*walk;		/* private, while pending */
 };
 

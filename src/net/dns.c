@@ -46,6 +46,8 @@ struct dns {
 	unsigned		 inflight;	/* inside c-ares */
 	unsigned long		 sent;
 	int			 dying;
+	struct dns		*parent;	/* a view: the channel */
+	struct dns_tally	*tally;		/* a view's counts */
 };
 
 struct dns_query {
@@ -63,6 +65,8 @@ struct dns_query {
 	int			 queued;	/* on waitq */
 	struct dns_query	*wnext;		/* waitq link */
 	char			*err;		/* could not even be asked */
+	struct dns_tally	*tally;		/* of the view asked, or NULL */
+	int			 refused;	/* past the tally's limit */
 	size_t			 ncname;
 	uint64_t		 start;
 	struct ev_timer		*fake_timer;
@@ -77,7 +81,49 @@ static void	dns_pump(struct dns *);
 unsigned long
 dns_queries_sent(const struct dns *d)
 {
-	return d->sent;
+	return d->parent != NULL ? d->tally->asked : d->sent;
+}
+
+struct dns *
+dns_view_new(struct dns *d, struct dns_tally *t)
+{
+	struct dns *v;
+
+	v = xcalloc(1, sizeof(*v));
+	v->parent = d->parent != NULL ? d->parent : d;
+	v->loop = d->loop;
+	v->tally = t;
+	return v;
+}
+
+void
+dns_view_free(struct dns *v)
+{
+	free(v);
+}
+
+/* What one answer tells the tally of the domain that asked. */
+static void
+tally_answer(struct dns_query *q, enum dns_outcome out,
+    const struct dns_msg *m, const char *why)
+{
+	struct dns_tally *t = q->tally;
+	struct buf *b;
+
+	if (t == NULL || q->refused)
+		return;
+	if (m != NULL && m->cut)
+		t->cut++;
+	if (out != DNS_ERROR)
+		return;
+	t->errors++;
+	if (t->nwhy < DNS_TALLY_WHY) {
+		b = buf_new(BUF_WHY_MAX);
+		buf_printf(b, "%s/%s: %s", q->name, dns_type_name(q->type),
+		    why != NULL ? why : "malformed answer");
+		t->why[t->nwhy++] = buf_steal(b);
+		buf_free(b);
+	}
 }
 
 /* c-ares tells us which sockets it wants watched. */
@@ -328,10 +374,16 @@ dns_free(struct dns *d)
 			break;
 	}
 	if (d->ch != NULL) {
-		struct dns_query *q;
+		struct dns_query *q, *qn;
 
-		for (q = d->pending; q != NULL; q = q->next)
+		/* Those answered from a timer (refused, or not even
+		 * asked) are not c-ares': free them here. */
+		for (q = d->pending; q != NULL; q = qn) {
+			qn = q->next;
 			q->cancelled = 1;
+			if (q->fake_timer != NULL && !q->queued)
+				query_unlink_free(q);
+		}
 		/* Those never handed to c-ares. */
 		while ((q = d->waitq) != NULL) {
 			d->waitq = q->wnext;
@@ -359,6 +411,7 @@ dns_cancel(struct dns_query *q)
 		return;
 	q->cancelled = 1;
 	q->cb = NULL;
+	q->tally = NULL;	/* its owner may be gone before the end */
 	/*
 	 * A fake query waiting for its timer goes now; one whose answer is
 	 * being delivered (cancelled from its own callback) is freed by
@@ -455,6 +508,8 @@ deliver(struct dns_query *q, enum dns_outcome out, const struct dns_msg *m,
 			}
 		}
 	}
+	if (!q->cancelled)
+		tally_answer(q, out, m, r.why);
 	r.outcome = out;
 	r.rr = rr;
 	r.nrr = n;
@@ -684,9 +739,16 @@ dns_query(struct dns *d, const char *name, int type, int flags, dns_cb *cb,
     void *arg)
 {
 	struct dns_query *q;
+	struct dns_tally *t = NULL;
+	struct buf *why;
 
+	if (d->parent != NULL) {
+		t = d->tally;
+		d = d->parent;
+	}
 	q = xcalloc(1, sizeof(*q));
 	q->d = d;
+	q->tally = t;
 	q->qname = xstrdup(name);
 	q->name = xstrdup(name);
 	q->type = type;
@@ -699,7 +761,21 @@ dns_query(struct dns *d, const char *name, int type, int flags, dns_cb *cb,
 		d->pending->prev = q;
 	d->pending = q;
 	q->sending = 1;
-	send_query(q);
+	if (t != NULL && t->limit > 0 && t->asked >= t->limit) {
+		/* Not sent: answered from a timer, as callers expect. */
+		t->refused++;
+		q->refused = 1;
+		why = buf_new(BUF_WHY_MAX);
+		buf_printf(why, "not asked: the limit of %lu DNS questions "
+		    "for one domain was reached", t->limit);
+		q->err = buf_steal(why);
+		buf_free(why);
+		q->fake_timer = evloop_timer_add(d->loop, 0, fake_fire, q);
+	} else {
+		if (t != NULL)
+			t->asked++;
+		send_query(q);
+	}
 	q->sending = 0;
 	if (q->done) {
 		query_unlink_free(q);

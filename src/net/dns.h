@@ -24,6 +24,13 @@
  *	dns_cancel(q)			the callback will not be called
  *	dns_free(d)			pending callbacks are not called
  *	dns_queries_sent(d)
+ *	dns_view_new(d, tally)		a handle on d's channel for one
+ *		domain: its questions are counted in tally (the caller owns
+ *		it and keeps it alive until every question is answered or
+ *		cancelled); past tally->limit a question is not sent and gets
+ *		DNS_ERROR ("question limit reached"), from a timer; cut
+ *		answers and DNS_ERROR reasons are counted there too
+ *	dns_view_free(v)		the view only, not the channel
  *
  * The result passed to cb is valid only during the call. CNAMEs are
  * followed (in the answer, and by asking again for the target when a
@@ -101,5 +108,7 @@ struct dns_query *dns_query(struct dns *, const char *, int, int, dns_cb *,
 		    void *);
 void		 dns_cancel(struct dns_query *);
 unsigned long	 dns_queries_sent(const struct dns *);
+struct dns	*dns_view_new(struct dns *, struct dns_tally *);
+void		 dns_view_free(struct dns *);
 
 #endif

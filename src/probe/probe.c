@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "facts/limits.h"
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "facts/probe_facts.h"
@@ -30,6 +31,7 @@ finish(struct probe *p)
 
 	if (p->deadline)
 		evloop_timer_del(p->deadline);
+	sockets_unwait(&p->sw);
 	f->ms = evloop_clock() - p->start;
 	free(p->runs);
 	for (i = 0; i < p->facts->nold; i++)
@@ -38,6 +40,7 @@ finish(struct probe *p)
 	free(p->truns);
 	if (p->own_tls)
 		tls_ctx_free(p->tls);
+	dns_view_free(p->dns);
 	free(p);
 	cb(f, arg);
 }
@@ -128,12 +131,14 @@ probe_start(struct evloop *loop, struct dns *dns,
 
 	p = xcalloc(1, sizeof(*p));
 	p->loop = loop;
-	p->dns = dns;
+	p->facts = xcalloc(1, sizeof(*p->facts));
+	/* Every question of this domain is counted and bounded. */
+	p->facts->dns.limit = LIMIT_DNS_QUERIES;
+	p->dns = dns_view_new(dns, &p->facts->dns);
 	p->cfg = *cfg;
 	p->cb = cb;
 	p->arg = arg;
 	p->start = evloop_clock();
-	p->facts = xcalloc(1, sizeof(*p->facts));
 	p->facts->domain = xstrdup(domain);
 	p->facts->assume_down = cfg->assume_down;
 	/*
@@ -153,7 +158,7 @@ probe_start(struct evloop *loop, struct dns *dns,
 			log_warnx("TLS set-up: %s", buf_str(why));
 		buf_free(why);
 	}
-	p->mxr = mx_resolve(dns, domain, on_mx, p);
+	p->mxr = mx_resolve(p->dns, domain, on_mx, p);
 	start_auth(p);
 	probe_smtp_old(p);
 	if (cfg->deadline_ms)

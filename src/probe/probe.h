@@ -41,6 +41,8 @@ struct probe_config {
 	const char	*spf_sender;
 	const char	*helo;
 	unsigned	 https_port;	/* MTA-STS policy host; 0 = 443 */
+	struct sockets	*sockets;	/* the run's connections (borrowed,
+					 * shared); NULL: no cap per run */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "probe/probe.h"
+#include "probe/sockets.h"
 
 struct tls_tlsa;
 
@@ -33,6 +34,7 @@ struct target_run {
 	struct dns_query	*fwdq;
 	int			 queued;	/* waits for its address */
 	int			 tlsa_wait;	/* waits for its host's TLSA */
+	int			 slot_wait;	/* waits for a socket */
 	int			 smtp_pending;
 	int			 dns_pending;
 	struct smtp_result	*first;		/* a handshake that failed over
@@ -77,6 +79,8 @@ struct probe {
 	int			 own_tls;
 	struct ev_timer		*deadline;
 	struct auth_probe	*authp;
+	struct sockets_waiter	 sw;		/* in the run's socket line */
+	unsigned		 nsess;		/* sessions holding a socket */
 	unsigned		 pending;
 	uint64_t		 start;
 	probe_done_cb		*cb;

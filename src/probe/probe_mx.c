@@ -11,6 +11,7 @@
 
 #include "util/addr.h"
 #include "util/buf.h"
+#include "facts/limits.h"
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "probe/probe_mx.h"
@@ -70,6 +71,27 @@ cmp_addr(const void *a, const void *b)
 	return memcmp(x->addr, y->addr, 16);
 }
 
+/*
+ * Keep the first LIMIT_MX_ADDRS addresses of each family (addrs is
+ * sorted, IPv4 first): a name with 100 A records would otherwise cost
+ * 100 connections. What is dropped is counted for the report.
+ */
+static void
+cut_addrs(struct mx_host *h)
+{
+	size_t i, n = 0, v4 = 0, v6 = 0;
+
+	for (i = 0; i < h->naddr; i++) {
+		if ((h->addrs[i].family == AF_INET ? v4++ : v6++) >=
+		    LIMIT_MX_ADDRS) {
+			h->naddr_over++;
+			continue;
+		}
+		h->addrs[n++] = h->addrs[i];
+	}
+	h->naddr = n;
+}
+
 static void
 finish(struct mx_resolve *r)
 {
@@ -95,6 +117,8 @@ finish(struct mx_resolve *r)
 		if (s->hosts[i].naddr > 1)
 			qsort(s->hosts[i].addrs, s->hosts[i].naddr,
 			    sizeof(*s->hosts[i].addrs), cmp_addr);
+	for (i = 0; i < s->nhost; i++)
+		cut_addrs(&s->hosts[i]);
 	s->ms = evloop_clock() - r->start;
 	free(r->q);
 	free(r);
@@ -228,6 +252,8 @@ resolve_hosts(struct mx_resolve *r)
 	size_t i;
 
 	for (i = 0; i < s->nhost; i++) {
+		if (s->hosts[i].over_limit)
+			continue;	/* not asked: see limit_hosts() */
 		if (s->hosts[i].ip_literal || strcmp(s->hosts[i].name, ".")
 		    == 0) {
 			s->hosts[i].a_out = s->hosts[i].aaaa_out = DNS_NODATA;
@@ -235,6 +261,26 @@ resolve_hosts(struct mx_resolve *r)
 		}
 		ask(r, s->hosts[i].name, DNS_T_A, i);
 		ask(r, s->hosts[i].name, DNS_T_AAAA, i);
+	}
+}
+
+/*
+ * Probe the first LIMIT_MX_HOSTS exchangers in preference order: a
+ * sender tries them in that order (RFC 5321 §5.1) and never reaches the
+ * 1,000th of a hostile set. The others are listed, not resolved.
+ */
+static void
+limit_hosts(struct mx_set *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nhost; i++) {
+		if (!mx_host_probed(s, i))
+			continue;
+		if (n++ >= LIMIT_MX_HOSTS) {
+			s->hosts[i].over_limit = 1;
+			s->nover++;
+		}
 	}
 }
 
@@ -271,6 +317,7 @@ on_mx(const struct dns_result *res, void *arg)
 				s->nnull++;
 		}
 		mx_sort(s->hosts, s->nhost);
+		limit_hosts(s);
 		s->null_mx = s->nnull > 0;
 		resolve_hosts(r);
 	} else if (res->outcome == DNS_NODATA) {

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "net/smtp_session.h"
 #include "net/tls.h"
 #include "util/xalloc.h"
+#include "facts/limits.h"
 
 static const struct mx_addr *
 target_addr(const struct probe *p, size_t i)
@@ -39,6 +41,53 @@ same_addr(const struct mx_addr *a, const struct mx_addr *b)
 
 static void	smtp_start(struct probe *, size_t, int);
 
+/* Sockets were freed: start the targets waiting for one, in order. */
+static void
+wake(void *arg)
+{
+	struct probe *p = arg;
+	size_t j;
+
+	for (j = 0; j < p->facts->ntargets; j++)
+		if (p->runs[j].slot_wait) {
+			probe_smtp_start(p, j);
+			if (p->runs[j].slot_wait)
+				break;
+		}
+}
+
+/*
+ * The host had no descriptor left for the socket: that says nothing of
+ * the server. While other sessions of the run hold sockets, the cap
+ * shrinks to them and the target waits for one to end; with none open,
+ * it is skipped with the reason. Returns 1 when res was taken care of.
+ */
+static int
+no_descriptor(struct target_run *r, struct smtp_result *res)
+{
+	struct probe *p = r->p;
+
+	if (res->step != SMTP_STEP_CONNECT ||
+	    (res->sys_errno != EMFILE && res->sys_errno != ENFILE))
+		return 0;
+	smtp_result_free(res);
+	p->nsess--;
+	if (p->cfg.sockets != NULL && sockets_used(p->cfg.sockets) > 1) {
+		sockets_shrink(p->cfg.sockets);
+		sockets_give(p->cfg.sockets);
+		r->slot_wait = 1;
+		p->facts->smtp_queued++;
+		sockets_wait(p->cfg.sockets, &p->sw, wake, p);
+		return 1;
+	}
+	sockets_give(p->cfg.sockets);
+	r->smtp_pending = 0;
+	p->facts->targets[r->i].skipped = "no file descriptor free on this "
+	    "host";
+	probe_done_one(p);
+	return 1;
+}
+
 static void
 on_smtp(struct smtp_result *res, void *arg)
 {
@@ -48,15 +97,20 @@ on_smtp(struct smtp_result *res, void *arg)
 	size_t j;
 
 	r->sess = NULL;
+	if (no_descriptor(r, res))
+		return;
 	/* A server that shares no protocol version with us: ask again on
 	 * a new connection, TLS 1.0 and 1.1 allowed, to tell a server
-	 * that speaks nothing newer (RFC 8996) from a broken one. */
+	 * that speaks nothing newer (RFC 8996) from a broken one. The
+	 * retry keeps this session's socket slot. */
 	if (r->first == NULL && res->outcome == SMTP_TLS_FAILED &&
 	    res->tls_version_failed) {
 		r->first = res;
 		smtp_start(p, r->i, 1);
 		return;
 	}
+	p->nsess--;
+	sockets_give(p->cfg.sockets);
 	if (r->first != NULL) {
 		r->first->legacy = res;
 		res = r->first;
@@ -73,6 +127,7 @@ on_smtp(struct smtp_result *res, void *arg)
 			probe_smtp_start(p, j);
 			break;
 		}
+	wake(p);
 	probe_done_one(p);
 }
 
@@ -88,6 +143,20 @@ probe_smtp_start(struct probe *p, size_t i)
 		r->smtp_pending = 1;
 		return;
 	}
+	/* At most LIMIT_SOCKETS_DOMAIN at once, within the run's cap: the
+	 * others wait in line, they do not fail. */
+	if (p->nsess >= LIMIT_SOCKETS_DOMAIN ||
+	    !sockets_take(p->cfg.sockets)) {
+		if (!r->slot_wait)
+			p->facts->smtp_queued++;
+		r->slot_wait = 1;
+		r->smtp_pending = 1;
+		if (p->nsess < LIMIT_SOCKETS_DOMAIN)
+			sockets_wait(p->cfg.sockets, &p->sw, wake, p);
+		return;
+	}
+	r->slot_wait = 0;
+	p->nsess++;
 	smtp_start(p, i, 0);
 }
 
@@ -356,10 +425,18 @@ probe_smtp_cancel(struct probe *p)
 	struct target_run *r;
 	size_t i;
 
+	sockets_unwait(&p->sw);
 	for (i = 0; p->facts->mx != NULL && i < p->facts->ntargets; i++) {
 		r = &p->runs[i];
-		if (r->sess != NULL || r->queued || r->tlsa_wait) {
+		if (r->sess != NULL || r->queued || r->tlsa_wait ||
+		    r->slot_wait) {
 			smtp_session_cancel(r->sess);
+			if (r->sess != NULL) {
+				/* Closed now: the slot may go to another
+				 * domain. */
+				p->nsess--;
+				sockets_give(p->cfg.sockets);
+			}
 			r->sess = NULL;
 			/* The first session finished: its facts stand. */
 			if (r->first != NULL) {
@@ -372,6 +449,7 @@ probe_smtp_cancel(struct probe *p)
 				    "deadline";
 			r->queued = 0;
 			r->tlsa_wait = 0;
+			r->slot_wait = 0;
 			r->smtp_pending = 0;
 			p->pending--;
 		}

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "facts/limits.h"
 #include "net/dns.h"
 #include "parse/spf.h"
 #include "probe/spf_walk.h"
@@ -93,6 +94,22 @@ launch(struct spf_walk *w, struct spf_node *node, enum probe_kind kind,
 		p->q = q;
 }
 
+/*
+ * One more question to a name the records chose, if the walk may still
+ * ask: a hostile tree of 64 records with 256 terms each would otherwise
+ * send over 16,000. What is not asked is counted (SPF_WALK_LIMIT).
+ */
+static int
+walk_may_ask(struct spf_walk *w)
+{
+	if (w->a->queries >= LIMIT_SPF_WALK_QUERIES) {
+		w->a->queries_cut++;
+		return 0;
+	}
+	w->a->queries++;
+	return 1;
+}
+
 /* A printable copy: bytes outside 0x20-0x7e become \xNN. */
 static char *
 printable(const char *s, size_t n)
@@ -153,6 +170,10 @@ branch(struct spf_walk *w, struct spf_node *node, const char *term,
 	    w->a->nnodes >= SPF_ANALYSIS_MAX_NODES) {
 		c->status = SPF_NODE_LIMIT;
 		c->error = xstrdup("nested too deeply or too many records: "
+		    "not followed");
+	} else if (!walk_may_ask(w)) {
+		c->status = SPF_NODE_LIMIT;
+		c->error = xstrdup("the walk's limit of questions was reached: "
 		    "not followed");
 	} else {
 		w->a->nnodes++;
@@ -246,6 +267,8 @@ got_record(struct spf_walk *w, struct spf_node *n,
 			if (m->domain != NULL &&
 			    !spf_domain_valid(m->domain, 0))
 				break;
+			if (!walk_may_ask(w))
+				break;
 			launch(w, n, PK_VOID, m->text,
 			    m->domain ? m->domain : n->domain,
 			    m->type == SPF_M_MX ? DNS_T_MX : DNS_T_A);
@@ -338,6 +361,7 @@ spf_walk_start(struct dns *dns, const char *domain, spf_analysis_cb *cb,
 		a->root->error = xstrdup("not a valid domain name");
 	} else {
 		a->nnodes = 1;
+		a->queries = 1;
 		launch(w, a->root, PK_TXT, NULL, d, DNS_T_TXT);
 	}
 	w->busy--;

@@ -45,7 +45,13 @@ report_mx_text(const struct mx_set *mx, struct buf *out)
 		esc_printf(out, 0, "\n");
 		for (j = 0; j < h->naddr; j++)
 			esc_printf(out, 0, "          %s\n", h->addrs[j].text);
-		if (h->naddr == 0 && !h->ip_literal)
+		if (h->naddr_over > 0)
+			esc_printf(out, 0, "          (%zu more addresses not "
+			    "probed)\n", h->naddr_over);
+		if (h->over_limit)
+			esc_printf(out, 0, "          not resolved (past the "
+			    "exchangers probed)\n");
+		else if (h->naddr == 0 && !h->ip_literal)
 			esc_printf(out, 0, "          no address (A %s, AAAA "
 			    "%s)\n", dns_outcome_name(h->a_out),
 			    dns_outcome_name(h->aaaa_out));
@@ -63,6 +69,12 @@ report_mx_host_json(const struct mx_host *h)
 	json_object_object_add(o, "preference", json_object_new_int(h->pref));
 	json_object_object_add(o, "group", json_object_new_int(
 	    (int32_t)h->group));
+	if (h->over_limit)
+		json_object_object_add(o, "over_limit",
+		    json_object_new_boolean(1));
+	if (h->naddr_over > 0)
+		json_object_object_add(o, "addresses_over_limit",
+		    json_object_new_int64((int64_t)h->naddr_over));
 	a = json_object_new_array();
 	for (i = 0; i < h->naddr; i++)
 		json_object_array_add(a, json_str(h->addrs[i].text));

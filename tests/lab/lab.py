@@ -38,9 +38,16 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              nostdout REGEX      stdout does not match
              jsonl N             stdout is N lines of JSON (--batch)
              points CODE N       the findings CODE cost N score points
+             count CODE N        exactly N findings with this code
+             wall SECONDS        mxprobe exits within SECONDS (wall time)
+             maxrss MB           mxprobe's peak resident memory stays
+                                 under MB (os.wait4's ru_maxrss)
+             rlimit-nofile N     run mxprobe with RLIMIT_NOFILE at N
            In args, {dir} is the scenario's directory and {blackhole}
            a resolver address (127.0.0.1:PORT) that never answers, {dnsport}
-           the lab NSD's port, {nsport}
+           the lab NSD's port, {hostile} the hostile DNS responder
+           (tests/lab/hostiledns.py, UDP and TCP) and {hostile_udponly}
+           its UDP-only address (no TCP retry of a truncated answer), {nsport}
            the port of the --propagation name servers (below).
              nojson              stdout is not JSON (usage errors)
              class C             the delivery class the score gives this
@@ -112,6 +119,8 @@ BUILD = os.environ.get("top_builddir", os.path.join(HERE, "..", ".."))
 MXPROBE = os.environ.get("MXPROBE", os.path.join(BUILD, "src", "mxprobe"))
 OPENSSL = shutil.which("openssl")
 HTTPSD = os.path.join(HERE, "httpsd.py")
+HOSTILEDNS = os.path.join(HERE, "hostiledns.py")
+HOSTILE_ADDRS = ("127.0.0.200", "127.0.0.201")
 NSD = shutil.which("nsd", path="/usr/sbin:/usr/bin:" + os.environ.get("PATH", ""))
 
 
@@ -203,6 +212,7 @@ class Lab:
         self.https_ca = None
         self.blackhole = None
         self.resolver_port = None
+        self.hostile_port = None
         self.procs = []
 
     # -- DNSSEC and TLSA data ------------------------------------------
@@ -502,6 +512,33 @@ class Lab:
                                      "%s/%s.log" % (name, d, name))
                 time.sleep(0.05)
 
+    # -- the hostile DNS responder (tests/lab/hostiledns.py) ----------
+    def start_hostile_dns(self):
+        """Started when a selected scenario names {hostile} or
+        {hostile_udponly} in its expect file."""
+        want = False
+        for n in self.selected:
+            f = os.path.join(SCEN, n, "expect")
+            if os.path.exists(f) and "{hostile" in open(f).read():
+                want = True
+        if not want:
+            return
+        self.hostile_port = free_port_on(list(HOSTILE_ADDRS))
+        pf = os.path.join(self.state, "hostiledns.port")
+        p = subprocess.Popen(
+            [sys.executable, HOSTILEDNS, "--listen", HOSTILE_ADDRS[0],
+             "--udp-only", HOSTILE_ADDRS[1], "--port",
+             str(self.hostile_port), "--portfile", pf],
+            stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(self.state, "hostiledns.log"), "w"))
+        self.procs.append(p)
+        deadline = time.time() + 10
+        while not os.path.exists(pf):
+            if p.poll() is not None or time.time() > deadline:
+                raise SystemExit("hostiledns.py did not start; see "
+                                 "%s/hostiledns.log" % self.state)
+            time.sleep(0.05)
+
     # -- a resolver that never answers (the overall deadline) ---------
     def start_blackhole(self):
         """A UDP socket nobody reads: queries sent there get no answer."""
@@ -746,6 +783,10 @@ def scenario_args(lab, zone, exp):
             extra += shlex.split(rest.replace(
                 "{dir}", os.path.join(SCEN, zone)).replace(
                 "{nsport}", str(getattr(lab, "prop_port", 0))).replace(
+                "{hostile_udponly}", "%s:%s" % (HOSTILE_ADDRS[1],
+                                                lab.hostile_port)).replace(
+                "{hostile}", "%s:%s" % (HOSTILE_ADDRS[0],
+                                        lab.hostile_port)).replace(
                 "{dnsport}", str(lab.dns_port)))
         elif kw == "domain":
             domain = rest
@@ -787,6 +828,52 @@ def mxprobe_env(exp):
     return env
 
 
+class Run:
+    """What one measured run of mxprobe left: like CompletedProcess,
+    with the wall time (s) and the peak resident memory (KiB)."""
+
+    def __init__(self, returncode, stdout, stderr, wall, maxrss):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.wall = wall
+        self.maxrss = maxrss
+
+
+def run_measured(args, env, timeout=60, nofile=None):
+    """Run mxprobe and wait for it with os.wait4, which gives this child's
+    own rusage (RUSAGE_CHILDREN would be the largest of every child the
+    lab ever waited for). None when it outlives timeout (killed)."""
+    def limits():
+        if nofile is not None:
+            import resource
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen(args, stdout=out, stderr=err, env=env,
+                             preexec_fn=limits)
+        hung = False
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid == p.pid:
+                break
+            if time.monotonic() - t0 > timeout:
+                p.kill()
+                pid, status, ru = os.wait4(p.pid, 0)
+                hung = True
+                break
+            time.sleep(0.005)
+        wall = time.monotonic() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if hung:
+            return None
+        out.seek(0)
+        err.seek(0)
+        return Run(p.returncode, out.read().decode("utf-8", "replace"),
+                   err.read().decode("utf-8", "replace"), wall,
+                   ru.ru_maxrss)
+
+
 def run_one(lab, zone, name, exp):
     args, text = scenario_args(lab, zone, exp)
     env = mxprobe_env(exp)
@@ -795,10 +882,9 @@ def run_one(lab, zone, name, exp):
                 locale_missing(rest.partition("=")[2]):
             return [("skip", "%s: runs under %s" % (name, rest),
                      "the locale is not installed (locale-gen)")]
-    try:
-        p = subprocess.run(args, capture_output=True, text=True, timeout=60,
-                           env=env)
-    except subprocess.TimeoutExpired:
+    nofile = [int(rest) for kw, rest in exp if kw == "rlimit-nofile"]
+    p = run_measured(args, env, nofile=nofile[0] if nofile else None)
+    if p is None:
         return [(False, "%s: mxprobe finishes" % name, "hung for 60 s")]
     out = []
     doc = None
@@ -819,7 +905,22 @@ def run_one(lab, zone, name, exp):
                     "%s: score %s is 100 less the points of its findings"
                     % (name, sc["value"]), "points sum to %d" % lost))
     for kw, rest in exp:
-        if kw in ("args", "domain", "resolver", "env"):
+        if kw in ("args", "domain", "resolver", "env", "rlimit-nofile"):
+            continue
+        if kw == "wall":
+            out.append((p.wall <= float(rest), "%s: exits within %s s" %
+                        (name, rest), "took %.2f s" % p.wall))
+            continue
+        if kw == "maxrss":
+            out.append((p.maxrss < int(rest) * 1024, "%s: peak RSS under "
+                        "%s MB" % (name, rest), "peak RSS %d KiB" %
+                        p.maxrss))
+            continue
+        if kw == "count":
+            code, _, want = rest.partition(" ")
+            got = len([f for f in findings if f.get("code") == code])
+            out.append((got == int(want), "%s: %s findings %s" %
+                        (name, want, code), "got %d" % got))
             continue
         if kw == "exit":
             out.append((p.returncode == int(rest),
@@ -981,6 +1082,7 @@ def main():
                 lab.start_prop_dns()
                 lab.start_postfix()
                 lab.start_https()
+                lab.start_hostile_dns()
             except (SystemExit, OSError, RuntimeError) as e:
                 # TAP: a lab that cannot start fails loudly, with why.
                 print("Bail out! the lab did not start: %s" % (e,))
@@ -1028,6 +1130,7 @@ def main():
             lab.start_prop_dns()
             lab.start_postfix()
             lab.start_https()
+            lab.start_hostile_dns()
             for name in scenarios(sys.argv[3:]):
                 for i, exp in enumerate(parse_expect(name)):
                     args, text = scenario_args(lab, name, exp)
@@ -1073,6 +1176,7 @@ def main():
             lab.start_prop_dns()
             lab.start_postfix()
             lab.start_https()
+            lab.start_hostile_dns()
             for name in sys.argv[2:]:
                 args = lab.base_args() + ["--domain", name + ".mxlab.test"]
                 print("$ mxprobe --domain %s.mxlab.test" % name)

@@ -111,6 +111,21 @@ test_read_errors(void)
 	unlink(path);
 	batch_free(&b);
 	buf_free(why);
+	/* A NUL byte: that line is an error of its own, the rest is read. */
+	memset(&b, 0, sizeof(b));
+	why = buf_new(BUF_WHY_MAX);
+	path = write_tmp("a.example\nbad\0x.example\nc.example\n", 33);
+	ok(batch_read(path, &b, why) == 0, "a NUL byte does not end the "
+	    "batch");
+	ok(b.ndomains == 3 && strcmp(b.domains[0], "a.example") == 0 &&
+	    b.bad[0] == NULL && strcmp(b.domains[2], "c.example") == 0 &&
+	    b.bad[2] == NULL, "the lines around it are domains");
+	ok(b.ndomains == 3 && strcmp(b.domains[1], "line 2") == 0 &&
+	    b.bad[1] != NULL && strstr(b.bad[1], "NUL byte") != NULL,
+	    "the line is named, with the reason");
+	unlink(path);
+	batch_free(&b);
+	buf_free(why);
 }
 
 static void

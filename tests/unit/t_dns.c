@@ -100,6 +100,25 @@ on_result(const struct dns_result *r, void *arg)
 		evloop_break(loop);
 }
 
+/* A view's questions: outcomes seen, and the loop ends after all 8. */
+static unsigned view_nx, view_err, view_done;
+static int view_why_ok = 1;
+
+static void
+on_view(const struct dns_result *r, void *arg)
+{
+	(void)arg;
+	if (r->outcome == DNS_NXDOMAIN)
+		view_nx++;
+	else if (r->outcome == DNS_ERROR) {
+		view_err++;
+		if (r->why == NULL || strstr(r->why, "limit") == NULL)
+			view_why_ok = 0;
+	}
+	if (++view_done == 8)
+		evloop_break(loop);
+}
+
 static void
 give_up(void *arg)
 {
@@ -161,6 +180,35 @@ main(void)
 	ok(max_out >= CAP / 2, "queries do go out in parallel (saw %u)",
 	    max_out);
 	is_int(dns_queries_sent(d), NQ, "queries counted");
+
+	/* One domain's view: 5 questions allowed, 8 asked. */
+	{
+		struct dns_tally t;
+		struct dns *v;
+
+		memset(&t, 0, sizeof(t));
+		t.limit = 5;
+		v = dns_view_new(d, &t);
+		for (i = 0; i < 8; i++) {
+			snprintf(name, sizeof(name), "v%d.example.test", i);
+			ok(dns_query(v, name, DNS_T_A, 0, on_view, NULL) !=
+			    NULL, "view: %s asked, answered later", name);
+		}
+		give_up_timer = evloop_timer_add(loop, 20000, give_up, NULL);
+		evloop_run(loop);
+		evloop_timer_del(give_up_timer);
+		is_int(view_nx, 5, "view: the questions within the limit are "
+		    "sent and answered");
+		is_int(view_err, 3, "view: those past it get DNS_ERROR");
+		ok(view_why_ok, "view: with the limit as the reason");
+		is_int(t.asked, 5, "tally: asked");
+		is_int(t.refused, 3, "tally: refused");
+		is_int(t.errors, 0, "tally: refusals are not answer errors");
+		is_int(dns_queries_sent(v), 5, "the view counts its own");
+		is_int(dns_queries_sent(d), NQ + 5, "the channel counts all");
+		dns_view_free(v);
+		dns_tally_clear(&t);
+	}
 	dns_free(d);
 	buf_free(why);
 	close(srv);

@@ -4,10 +4,13 @@
  * literal structs.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/addr.h"
+#include "facts/limits.h"
+#include "facts/probe_facts.h"
 #include "analyze/analyze.h"
 #include "net/dns.h"
 #include "net/evloop.h"
@@ -283,10 +286,116 @@ test_addr(void)
 	    "address");
 }
 
+/*
+ * A hostile set: 15 exchangers on one address, the first with 6 A and
+ * 5 AAAA records. Only LIMIT_MX_HOSTS are resolved, LIMIT_MX_ADDRS of
+ * each family kept, each limit is a finding, and the shared address is
+ * one finding for the group, not one per pair (45 pairs here).
+ */
+static void
+test_limits(void)
+{
+	struct zrr z[64];
+	char names[16][32], mxv[16][40], a6[8][32], a4[8][32];
+	struct mx_set *s;
+	struct findings *fs;
+	struct analyze_opts o = { 0, NULL };
+	const struct finding *f;
+	size_t i, n = 0, shared = 0, noaddr = 0;
+
+	for (i = 0; i < 15; i++) {
+		snprintf(names[i], sizeof(names[i]), "h%zu.lim.test", i);
+		snprintf(mxv[i], sizeof(mxv[i]), "%zu %s", 10 + i, names[i]);
+		z[n++] = (struct zrr){ "lim.test", DNS_T_MX, mxv[i] };
+		z[n++] = (struct zrr){ names[i], DNS_T_A, "192.0.2.1" };
+	}
+	for (i = 0; i < 5; i++) {
+		snprintf(a4[i], sizeof(a4[i]), "192.0.2.%zu", 20 + i);
+		z[n++] = (struct zrr){ "h0.lim.test", DNS_T_A, a4[i] };
+		snprintf(a6[i], sizeof(a6[i]), "2001:db8::%zu", 1 + i);
+		z[n++] = (struct zrr){ "h0.lim.test", DNS_T_AAAA, a6[i] };
+	}
+	z[n] = (struct zrr){ NULL, 0, NULL };
+	s = resolve(z, "lim.test");
+	ok(s != NULL, "hostile set: resolution finishes");
+	if (s == NULL)
+		return;
+	is_int(s->nhost, 15, "every exchanger listed");
+	is_int(s->nover, 15 - LIMIT_MX_HOSTS, "those past the limit counted");
+	ok(!s->hosts[LIMIT_MX_HOSTS - 1].over_limit &&
+	    s->hosts[LIMIT_MX_HOSTS].over_limit, "the most preferred are "
+	    "probed, the rest not");
+	is_int(s->hosts[LIMIT_MX_HOSTS].naddr, 0, "one past the limit is not "
+	    "resolved");
+	ok(!mx_host_probed(s, LIMIT_MX_HOSTS), "and not probed");
+	is_int(s->hosts[0].naddr, 2 * LIMIT_MX_ADDRS, "addresses kept: the "
+	    "limit per family");
+	is_int(s->hosts[0].naddr_over, 6 + 5 - 2 * LIMIT_MX_ADDRS,
+	    "addresses dropped counted");
+	fs = findings_new();
+	analyze_mx(s, &o, fs);
+	ok(findings_has(fs, F_MX_LIMIT_EXCHANGERS), "MX_LIMIT_EXCHANGERS");
+	ok(findings_has(fs, F_MX_LIMIT_ADDRESSES), "MX_LIMIT_ADDRESSES");
+	for (i = 0; i < findings_count(fs); i++) {
+		f = findings_get(fs, i);
+		if (f->code == F_MX_SHARED_ADDRESS) {
+			shared++;
+			is_str(f->subject, "h1.lim.test", "the shared-address "
+			    "finding names the first backup");
+		}
+		if (f->code == F_MX_TARGET_NO_ADDRESS ||
+		    f->code == F_MX_TARGET_LOOKUP_FAILED)
+			noaddr++;
+	}
+	is_int(shared, 1, "one shared-address finding for the group");
+	is_int(noaddr, 0, "no address verdict on the exchangers not asked");
+	findings_free(fs);
+	mx_set_free(s);
+}
+
+/* The domain's costs, from literal facts: each limit reached is said. */
+static void
+test_limits_facts(void)
+{
+	struct probe_facts f;
+	struct findings *fs;
+
+	memset(&f, 0, sizeof(f));
+	f.domain = "ex.test";
+	fs = findings_new();
+	analyze_limits(&f, fs);
+	is_int(findings_count(fs), 0, "nothing reached: no limit finding");
+	findings_free(fs);
+
+	f.dns.limit = LIMIT_DNS_QUERIES;
+	f.dns.asked = LIMIT_DNS_QUERIES;
+	f.dns.refused = 7;
+	f.dns.errors = 6;
+	f.dns.why[0] = xstrdup("a.ex.test/MX: CNAME chain too long or "
+	    "looping");
+	f.dns.nwhy = 1;
+	f.smtp_queued = 3;
+	fs = findings_new();
+	analyze_limits(&f, fs);
+	ok(findings_has(fs, F_DNS_QUERY_LIMIT), "DNS_QUERY_LIMIT");
+	ok(findings_has(fs, F_DNS_ANSWER_ERRORS), "DNS_ANSWER_ERRORS");
+	ok(findings_count(fs) == 3 && strstr(findings_get(fs, 1)->message,
+	    "CNAME chain too long") != NULL && strstr(findings_get(fs,
+	    1)->message, "and 5 more") != NULL, "the reasons are listed");
+	ok(findings_has(fs, F_SMTP_SOCKETS_QUEUED), "SMTP_SOCKETS_QUEUED");
+	ok(!findings_has(fs, F_DNS_ANSWER_CUT), "no cut answer: no "
+	    "DNS_ANSWER_CUT");
+	is_int(findings_status(fs), 0, "limits alone are no verdict");
+	findings_free(fs);
+	dns_tally_clear(&f.dns);
+}
+
 int
 main(void)
 {
 	test_order();
+	test_limits_facts();
+	test_limits();
 	test_implicit_null_cname();
 	test_analyze_literal();
 	test_addr();

@@ -5,11 +5,13 @@
  */
 #include <arpa/inet.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "util/buf.h"
+#include "facts/limits.h"
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "analyze/findings.h"
@@ -24,6 +26,9 @@
 
 #define T_TIMEOUT	-1
 #define T_SERVFAIL	-2
+
+/* 150 a: terms to names the record chose (filled by main()). */
+static char fan_record[4096];
 
 static const struct zrr {
 	const char	*name;
@@ -55,6 +60,7 @@ static const struct zrr {
 	{ "why.fail.example", DNS_T_TXT, "%{i} is not one of %{d}'s senders" },
 	{ "sf.example", DNS_T_TXT, "v=spf1 a:sf-host.example -all" },
 	{ "sf-host.example", T_SERVFAIL, NULL },
+	{ "fan.example", DNS_T_TXT, fan_record },
 };
 
 static char order[2048];
@@ -352,10 +358,56 @@ test_eval(void)
 	evloop_free(loop);
 }
 
+/* A record that makes the walk ask for 150 names stops at the limit. */
+static void
+test_fan_out(void)
+{
+	struct evloop *loop;
+	struct dns *dns;
+	struct spf_analysis *a;
+	struct findings *fs;
+	size_t i;
+
+	strcpy(fan_record, "v=spf1");
+	for (i = 0; i < 150; i++)
+		snprintf(fan_record + strlen(fan_record), sizeof(fan_record) -
+		    strlen(fan_record), " a:h%zu.fan.example", i);
+	strcat(fan_record, " -all");
+	a = analyze("fan.example", &loop, &dns);
+	if (a == NULL)
+		return;
+	is_int(a->queries, LIMIT_SPF_WALK_QUERIES, "the walk asks up to "
+	    "its limit");
+	is_int(a->queries_cut, 151 - LIMIT_SPF_WALK_QUERIES, "the rest is "
+	    "counted, not asked");
+	ok(dns_queries_sent(dns) <= LIMIT_SPF_WALK_QUERIES, "questions "
+	    "sent: %lu", dns_queries_sent(dns));
+	fs = findings_new();
+	analyze_spf(a, "fan.example", fs);
+	ok(findings_has(fs, F_SPF_WALK_LIMIT), "SPF_WALK_LIMIT raised");
+	ok(findings_has(fs, F_SPF_TOO_MANY_LOOKUPS), "and the record's own "
+	    "lookups still judged");
+	findings_free(fs);
+	spf_walk_free(a);
+	dns_free(dns);
+	evloop_free(loop);
+
+	a = analyze("example.com", &loop, &dns);
+	fs = findings_new();
+	analyze_spf(a, "example.com", fs);
+	ok(!findings_has(fs, F_SPF_WALK_LIMIT), "a small tree: no "
+	    "SPF_WALK_LIMIT");
+	findings_free(fs);
+	spf_walk_free(a);
+	dns_free(dns);
+	evloop_free(loop);
+}
+
 int
 main(void)
 {
 	test_walk();
+	test_fan_out();
 	test_eval();
 	return tap_done();
 }

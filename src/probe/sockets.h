@@ -1,0 +1,55 @@
+/*
+ * sockets - the SMTP connections a whole run may hold open at once.
+ *
+ * Purpose: descriptors are a resource of the host, not of a domain.
+ * When a batch runs out of them, connect() fails with EMFILE and a
+ * healthy server would be reported down. app/ derives the cap from
+ * RLIMIT_NOFILE (less LIMIT_FD_RESERVE, facts/limits.h) and hands the
+ * pool to every probe; a session that finds it full waits in line
+ * (queued, never failed) until another one ends.
+ *
+ * API:
+ *	sockets_new(max)	a pool of max slots (at least 1)
+ *	sockets_free(s)		NULL is a no-op; no waiter may be left
+ *	sockets_take(s)		1 and a slot is held, or 0 when all are
+ *		taken; s == NULL always gives 1 (no cap)
+ *	sockets_give(s)		a slot back; then the waiters in line are
+ *		called, first come first served, while slots are free (a
+ *		waiter's callback takes slots with sockets_take and may wait
+ *		again)
+ *	sockets_wait(s, w, cb, arg)  put w in line (once: a waiter already
+ *		in line keeps its place)
+ *	sockets_unwait(w)	out of the line; no-op when not in it
+ *	sockets_shrink(s)	the host ran out of descriptors below the
+ *		cap (EMFILE/ENFILE): the cap becomes the slots held now, at
+ *		least 1
+ *	sockets_used(s), sockets_max(s)
+ *
+ * BUGS: the --old-mx sessions do not take slots (there are as many as
+ * the command line names).
+ */
+#ifndef MXPROBE_SOCKETS_H
+#define MXPROBE_SOCKETS_H
+
+struct sockets;
+
+struct sockets_waiter {
+	struct sockets		*s;
+	void			(*cb)(void *);
+	void			*arg;
+	int			 waiting;
+	struct sockets_waiter	*next;
+};
+
+struct sockets	*sockets_new(unsigned);
+void		 sockets_free(struct sockets *);
+int		 sockets_take(struct sockets *);
+void		 sockets_give(struct sockets *);
+void		 sockets_wait(struct sockets *, struct sockets_waiter *,
+		    void (*)(void *), void *);
+void		 sockets_unwait(struct sockets_waiter *);
+void		 sockets_shrink(struct sockets *);
+unsigned	 sockets_used(const struct sockets *);
+unsigned	 sockets_max(const struct sockets *);
+
+#endif
