@@ -41,6 +41,13 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            the lab NSD's port, {nsport}
            the port of the --propagation name servers (below).
              nojson              stdout is not JSON (usage errors)
+             nostderr REGEX      stderr does not match
+             line N REGEX        stdout's line N (from 1) matches
+             signal SIG S        send SIG (INT, TERM) S seconds after the
+                                 start, stdout unread until then (a
+                                 full pipe); repeatable
+             head N              read N lines of stdout, then close it
+             within S            mxprobe exits within S seconds
              postfix-commands REGEX  the lab Postfix logged these counts
              resolver validating  ask the lab's validating unbound (which
                                  sets AD for the signed zones) instead
@@ -729,6 +736,32 @@ def mxprobe_env(exp):
     return env
 
 
+def run_controlled(args, env, exp):
+    """Run mxprobe with signals sent while its stdout is unread (so a
+    pipe fills), or with stdout closed after some lines (head N)."""
+    p = subprocess.Popen(args, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env)
+    t0 = time.monotonic()
+    sigs = [(float(r.split()[1]), getattr(signal, "SIG" + r.split()[0]))
+            for kw, r in exp if kw == "signal"]
+    for at, sig in sorted(sigs):
+        time.sleep(max(0, at - (time.monotonic() - t0)))
+        p.send_signal(sig)
+    heads = [int(r) for kw, r in exp if kw == "head"]
+    text = b""
+    if heads:
+        for _ in range(heads[0]):
+            text += p.stdout.readline()
+        p.stdout.close()
+    else:
+        text = p.stdout.read()
+    err = p.stderr.read()
+    rc = p.wait(60)
+    return subprocess.CompletedProcess(args, rc, text.decode("utf-8",
+                                       "replace"), err.decode("utf-8",
+                                                              "replace"))
+
+
 def run_one(lab, zone, name, exp):
     args, text = scenario_args(lab, zone, exp)
     env = mxprobe_env(exp)
@@ -737,11 +770,16 @@ def run_one(lab, zone, name, exp):
                 locale_missing(rest.partition("=")[2]):
             return [("skip", "%s: runs under %s" % (name, rest),
                      "the locale is not installed (locale-gen)")]
+    t0 = time.monotonic()
     try:
-        p = subprocess.run(args, capture_output=True, text=True, timeout=60,
-                           env=env)
+        if any(kw in ("signal", "head") for kw, _ in exp):
+            p = run_controlled(args, env, exp)
+        else:
+            p = subprocess.run(args, capture_output=True, text=True,
+                               timeout=60, env=env)
     except subprocess.TimeoutExpired:
         return [(False, "%s: mxprobe finishes" % name, "hung for 60 s")]
+    elapsed = time.monotonic() - t0
     out = []
     doc = None
     want_json = not text and not any(kw == "nojson" for kw, _ in exp)
@@ -833,6 +871,23 @@ def run_one(lab, zone, name, exp):
             out.append((re.search(rest, r.stdout) is not None,
                         "%s: Postfix saw %s" % (name, rest),
                         "postfix-commands: %r %r" % (r.stdout, r.stderr)))
+        elif kw == "nostderr":
+            out.append((re.search(rest, p.stderr) is None,
+                        "%s: stderr does not match %s" % (name, rest),
+                        "stderr=%r" % p.stderr[:500]))
+        elif kw == "line":
+            n, _, rx = rest.partition(" ")
+            lines = p.stdout.splitlines()
+            got = lines[int(n) - 1] if len(lines) >= int(n) else ""
+            out.append((re.search(rx, got) is not None,
+                        "%s: stdout line %s ~ %s" % (name, n, rx),
+                        "line=%r" % got[:300]))
+        elif kw == "within":
+            out.append((elapsed <= float(rest),
+                        "%s: exits within %s s" % (name, rest),
+                        "took %.1f s" % elapsed))
+        elif kw in ("signal", "head"):
+            continue
         elif kw == "nojson":
             out.append((not p.stdout.strip().startswith("{"),
                         "%s: no report on stdout" % name,
