@@ -111,6 +111,9 @@ main(int argc, char **argv)
 	if (o.batch != NULL) {
 		if (batch_read(o.batch, &b, why) == -1)
 			goto fail;
+		if (o.resume != NULL &&
+		    batch_resume_read(o.resume, &b, why) == -1)
+			goto fail;
 	} else {
 		if (o.baseline != NULL && (b.baseline = env_baseline_load(
 		    o.baseline, o.domain, why)) == NULL)

@@ -1,13 +1,35 @@
 /*
  * batch - the domains of one run (one --domain, or a --batch list) and
  * the probes in flight: at most o->parallel at once on the one loop,
- * sharing the resolver and the TLS context (one trust store). Each
- * finished probe is reported (run_report) at once, so batch output is
- * in the order the probes finish; the exit status is the worst of all.
+ * sharing the resolver and the TLS context (one trust store); the exit
+ * status is the worst of all.
  *
- * --propagation and --wait run before the probes: the probes then see
- * the state that was waited for. Their facts stay here beside the
- * probes' and join the same findings and report.
+ * A --batch list is planned before the first probe:
+ *	- each line's name is normalised as cli_domain_check does (A-label,
+ *	  lower case, no trailing dot); a line that is no domain keeps its
+ *	  text as written and is answered with an UNKNOWN line, unprobed;
+ *	- --shard K/N keeps the lines whose batch_hash() modulo N is K;
+ *	- --resume FILE drops the lines whose name FILE already answers;
+ *	- a name listed more than once is probed once, and every one of its
+ *	  lines is answered with the same report.
+ * Output (JSON Lines, CSV with a header, or one text line per domain)
+ * is in input order by default: a finished report waits for those
+ * listed before it, which each probe's own deadline (--timeout) bounds.
+ * --order done writes each one as its probe finishes instead. Every
+ * line is written whole with write(2), retried on EINTR and short
+ * writes, so neither a signal nor a full pipe cuts one in two.
+ *
+ * Interruption (--batch only): the first SIGINT or SIGTERM starts no
+ * new domain; the probes in flight finish within their own deadline and
+ * are written; the run then ends with 128 + the signal's number (130,
+ * 143). A second signal ends it at once: the domains still in flight
+ * are answered UNKNOWN with "interrupted": true (CSV: error
+ * "interrupted"), which --resume does not count as answered. A closed
+ * stdout ends the run: at once when stdout is a pipe or a socket (its
+ * poll(2) error), else at the next write's EPIPE; exit 141 (128 +
+ * SIGPIPE). In batch mode a summary (counts by status, the most common
+ * findings) goes to stderr at the end, and once a second a progress line
+ * when stderr is a terminal.
  *
  * API:
  *	batch_read(path, b, why)	domains from a file or "-" (stdin),
@@ -15,29 +37,48 @@
  *		space trimmed; 0, or -1 with why (unreadable, a line longer
  *		than 1022 characters)
  *	batch_add(b, domain)		one more domain (copied)
+ *	batch_resume_read(path, b, why)	the names an earlier output
+ *		(JSON Lines or CSV, mixed allowed) answers: a JSON line with
+ *		a "domain" and no "interrupted": true, a CSV row with all
+ *		its columns and no "interrupted" error; half a line (a run
+ *		killed while writing) counts as unanswered. 0 or -1
+ *	batch_plan(b)			normalise, shard, resume, de-duplicate
+ *		(batch_start does it when not done yet)
  *	batch_start(b)			propagation first when asked, then
  *		the probes; the loop does the rest
- *	batch_status(b)			after the loop: the worst status, or
- *		EXIT_UNKNOWN (with a word on stderr) when a probe did not
- *		finish or the list held no domain
+ *	batch_status(b)			after the loop: 128 + signal when
+ *		interrupted, 141 after a closed stdout, else the worst
+ *		status, or EXIT_UNKNOWN (with a word on stderr) when a probe
+ *		did not finish or the list held no domain
  *	batch_free(b)			the domains, baseline, propagation facts
+ *	batch_hash(name)		FNV-1a 64 of the name's octets
+ *	batch_line_name(b, i)		the planned line i's name
+ *	batch_progress_text(b, ms, out)	the progress line after ms
+ *	batch_summary_text(b, ms, out)	the summary after ms
  *
- * A line that is no domain (cli_domain_check) gets an UNKNOWN line in
- * the output's own form (JSON Lines or text) and is not probed.
+ * BUGS: a reader that stops reading without closing the pipe blocks the
+ * whole run, probes in flight included, in write(2).
  */
 #ifndef MXPROBE_BATCH_H
 #define MXPROBE_BATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct cli;
 struct cutover_opts;
 struct dns;
+struct ev_io;
+struct ev_timer;
 struct evloop;
 struct json_object;
 struct probe_config;
 struct propagation_facts;
+struct batch_name;
+struct batch_map;
+
+#define BATCH_EXIT_EPIPE	141	/* 128 + SIGPIPE */
 
 struct batch {
 	const struct cli		*o;
@@ -45,23 +86,59 @@ struct batch {
 	struct evloop			*loop;
 	struct dns			*dns;
 	struct probe_config		*pc;
-	char				**domains;
-	char				**bad;		/* per domain: why the
-							 * line is no domain,
-							 * or NULL */
+	char				**domains;	/* input lines */
+	char				**bad;		/* per line: why it
+							 * is no domain, or
+							 * NULL */
 	size_t				 ndomains;
-	size_t				 next;
+	size_t				 next;		/* next name to probe */
 	int				 running;
 	int				 status;	/* worst so far */
 	int				 any;
 	struct json_object		*baseline;	/* --baseline */
 	struct propagation_facts	*prop;		/* --propagation */
+
+	/* The plan: distinct names, and each kept line's name. */
+	int				 planned;
+	struct batch_name		*names;
+	size_t				 nnames;
+	size_t				*lines;		/* index into names */
+	size_t				 nlines;
+	size_t				 emitted;	/* lines written */
+	size_t				 cursor;	/* input order: next */
+	size_t				 resumed;	/* lines --resume drops */
+	size_t				 sharded;	/* lines other shards own */
+	struct batch_map		*seen;		/* --resume names */
+
+	/* Counts for the progress line and the summary. */
+	size_t				 by_status[4];	/* lines answered */
+	size_t				*finding_count;	/* distinct names */
+
+	/* The run's state. */
+	int				 stopping;	/* signal: no new */
+	int				 signo;		/* the first signal */
+	int				 closed;	/* stdout gone */
+	int				 finished;
+	int				 abandoned;	/* probes dropped */
+	int				 header_done;	/* CSV header */
+	uint64_t			 t0;
+	struct ev_io			*sigwatch;
+	struct ev_io			*outwatch;	/* stdout's reader */
+	struct ev_timer			*tick;		/* progress */
 };
 
-int	batch_read(const char *, struct batch *, struct buf *);
-void	batch_add(struct batch *, const char *);
-void	batch_start(struct batch *);
-int	batch_status(const struct batch *);
-void	batch_free(struct batch *);
+int		batch_read(const char *, struct batch *, struct buf *);
+void		batch_add(struct batch *, const char *);
+int		batch_resume_read(const char *, struct batch *, struct buf *);
+void		batch_plan(struct batch *);
+void		batch_start(struct batch *);
+int		batch_status(const struct batch *);
+void		batch_free(struct batch *);
+uint64_t	batch_hash(const char *);
+const char	*batch_line_name(const struct batch *, size_t);
+void		batch_progress_text(const struct batch *, uint64_t,
+		    struct buf *);
+void		batch_summary_text(const struct batch *, uint64_t,
+		    struct buf *);
 
 #endif

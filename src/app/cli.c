@@ -47,7 +47,11 @@ enum {
 	OPT_HTTPS_PORT,
 	OPT_PROPAGATION,
 	OPT_WAIT,
-	OPT_NS_PORT
+	OPT_NS_PORT,
+	OPT_CSV,
+	OPT_ORDER,
+	OPT_RESUME,
+	OPT_SHARD
 };
 
 static const struct option longopts[] = {
@@ -83,6 +87,10 @@ static const struct option longopts[] = {
 	{ "propagation",	no_argument,	   NULL, OPT_PROPAGATION },
 	{ "wait",		required_argument, NULL, OPT_WAIT },
 	{ "ns-port",		required_argument, NULL, OPT_NS_PORT },
+	{ "csv",		no_argument,	   NULL, OPT_CSV },
+	{ "order",		required_argument, NULL, OPT_ORDER },
+	{ "resume",		required_argument, NULL, OPT_RESUME },
+	{ "shard",		required_argument, NULL, OPT_SHARD },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -152,6 +160,20 @@ cli_usage(FILE *fp)
 "                           comments; - for stdin); with --json, one\n"
 "                           JSON object per line; exit status: the worst\n"
 "      --parallel N         domains probed at once (default 16)\n"
+"      --csv                one CSV row per domain, after a header\n"
+"      --order WHEN         input (default: lines in the order of the\n"
+"                           list) or done (as each probe finishes)\n"
+"      --resume FILE        skip the domains answered in FILE, an\n"
+"                           earlier output (JSON Lines or CSV)\n"
+"      --shard K/N          only the domains whose FNV-1a hash modulo N\n"
+"                           is K (0 <= K < N)\n"
+"                           A name is probed once however often it is\n"
+"                           listed; every line is answered. A summary\n"
+"                           goes to stderr, a progress line too when it\n"
+"                           is a terminal. SIGINT/SIGTERM: no new\n"
+"                           domain; exit 130/143 when the probes in\n"
+"                           flight are written (a second signal: at\n"
+"                           once). A closed stdout stops the run (141).\n"
 "Output:\n"
 "  -q, --quiet              one summary line instead of the report\n"
 "      --nagios             monitoring-plugin output line with\n"
@@ -203,6 +225,27 @@ seconds(const char *s, unsigned *ms)
 	*ms = (unsigned)(v * 1000 + 0.5);
 	if (*ms == 0)
 		*ms = 1;
+	return 0;
+}
+
+/* --shard K/N: two decimal numbers, 0 <= K < N. */
+static int
+shard(const char *s, unsigned *k, unsigned *n)
+{
+	char kbuf[16];
+	const char *slash;
+	long kv, nv;
+
+	if ((slash = strchr(s, '/')) == NULL ||
+	    (size_t)(slash - s) >= sizeof(kbuf))
+		return -1;
+	memcpy(kbuf, s, (size_t)(slash - s));
+	kbuf[slash - s] = '\0';
+	if (number(kbuf, 0, 65535, &kv) == -1 ||
+	    number(slash + 1, 1, 65536, &nv) == -1 || kv >= nv)
+		return -1;
+	*k = (unsigned)kv;
+	*n = (unsigned)nv;
 	return 0;
 }
 
@@ -378,6 +421,30 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		case OPT_NAGIOS:
 			o->nagios = 1;
 			break;
+		case OPT_CSV:
+			o->csv = 1;
+			break;
+		case OPT_ORDER:
+			if (strcmp(optarg, "input") == 0)
+				o->order_done = 0;
+			else if (strcmp(optarg, "done") == 0)
+				o->order_done = 1;
+			else {
+				buf_printf(why, "--order wants input or done, "
+				    "not \"%s\"", optarg);
+				return -1;
+			}
+			break;
+		case OPT_RESUME:
+			o->resume = optarg;
+			break;
+		case OPT_SHARD:
+			if (shard(optarg, &o->shard_k, &o->shard_n) == -1) {
+				buf_printf(why, "--shard wants K/N with 0 <= K "
+				    "< N <= 65536, not \"%s\"", optarg);
+				return -1;
+			}
+			break;
 		case OPT_WARN:
 		case OPT_CRIT:
 			if (number(optarg, 0, 100, &v) == -1) {
@@ -512,9 +579,13 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	/* The catalogue needs no domain: main() prints it and exits. */
 	if (o->list_findings)
 		return 0;
-	if (o->json + o->quiet + o->nagios > 1) {
-		buf_printf(why, "--json, --quiet and --nagios exclude each "
-		    "other");
+	if (o->json + o->quiet + o->nagios + o->csv > 1) {
+		buf_printf(why, "--json, --csv, --quiet and --nagios exclude "
+		    "each other");
+		return -1;
+	}
+	if (o->batch == NULL && (o->resume != NULL || o->shard_n > 0)) {
+		buf_printf(why, "--resume and --shard split a --batch list");
 		return -1;
 	}
 	if (o->warn >= 0 && o->crit >= 0 && o->crit > o->warn) {

@@ -70,6 +70,11 @@ struct cli {
 	int		 propagation;	/* --propagation (or --wait) */
 	unsigned	 wait_s;	/* --wait; 0 = no wait */
 	int		 ns_port;	/* lab knob; 0 = 53 */
+	int		 csv;		/* --csv: one CSV row a domain */
+	int		 order_done;	/* --order done; 0: input order */
+	const char	*resume;	/* --resume: earlier output */
+	unsigned	 shard_k;	/* --shard K/N; shard_n 0 = none */
+	unsigned	 shard_n;
 };
 
 int	cli_parse(int, char **, struct cli *, struct buf *);

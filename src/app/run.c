@@ -134,13 +134,29 @@ run_report(const struct cli *o, const struct cutover_opts *co,
     json_object *baseline, const struct probe_facts *f,
     const struct propagation_facts *pf)
 {
+	struct buf *out;
+	int status;
+
+	out = buf_new(RUN_OUT_MAX);
+	status = run_render(o, co, baseline, f, pf, out, NULL);
+	fwrite(buf_str(out), 1, buf_len(out), stdout);
+	buf_free(out);
+	return status;
+}
+
+int
+run_render(const struct cli *o, const struct cutover_opts *co,
+    json_object *baseline, const struct probe_facts *f,
+    const struct propagation_facts *pf, struct buf *out,
+    struct run_result *rr)
+{
 	struct analyze_opts ao;
 	struct findings *fs;
 	struct score sc;
 	struct report r;
-	struct buf *out;
 	json_object *changes = NULL;
 	struct cutover_opts cut;
+	size_t i;
 	int status;
 
 	memset(&ao, 0, sizeof(ao));
@@ -159,12 +175,19 @@ run_report(const struct cli *o, const struct cutover_opts *co,
 	if (baseline != NULL)
 		changes = baseline_pass(o, baseline, &r, fs, &sc);
 	status = r.status;
-	/* No cap of its own: a report cut short is no report (JSON would
-	 * not parse); its size is bounded by the limits on the facts. */
-	out = buf_new(REPORT_BUF_MAX);
-	render(o, &r, changes, pf, out);
-	fwrite(buf_str(out), 1, buf_len(out), stdout);
-	buf_free(out);
+	if (rr != NULL) {
+		rr->status = status;
+		rr->score = sc.valid ? sc.value : -1;
+		rr->grade = sc.valid ? sc.grade : "-";
+		rr->ncodes = 0;
+		for (i = 0; i < findings_count(fs) &&
+		    rr->ncodes < RUN_MAX_CODES; i++)
+			rr->codes[rr->ncodes++] =
+			    (int)findings_get(fs, i)->code;
+		rr->nfindings = findings_count(fs);
+	}
+	if (o->csv == 0)
+		render(o, &r, changes, pf, out);
 	json_object_put(changes);
 	score_free(&sc);
 	findings_free(fs);

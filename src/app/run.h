@@ -12,18 +12,45 @@
  *	run_report(o, co, baseline, facts, prop)	prints the report;
  *		returns the exit status (0-3) for this domain. baseline and
  *		prop may be NULL.
+ *	run_render(o, co, baseline, facts, prop, out, rr)	the same into
+ *		out (nothing with --csv: batch renders that form); rr, when
+ *		not NULL, receives the status, score, grade and the first
+ *		RUN_MAX_CODES finding codes for the batch summary
  *	run_list_findings()	--list-findings: the catalogue as a JSON
  *		array on stdout; EXIT_OK, or EXIT_UNKNOWN when stdout failed
  */
 #ifndef MXPROBE_RUN_H
 #define MXPROBE_RUN_H
 
+#include <stddef.h>
+
+#include "report/report.h"
+
+struct buf;
 struct cli;
 struct cutover_opts;
 struct json_object;
 struct probe_facts;
 struct propagation_facts;
 
+/* No cap of its own: a report cut short is no report (JSON would not
+ * parse); its size is bounded by the limits on the facts. */
+#define RUN_OUT_MAX	REPORT_BUF_MAX
+#define RUN_MAX_CODES	64
+
+struct run_result {
+	int		 status;
+	int		 score;		/* -1: no score */
+	const char	*grade;		/* static */
+	size_t		 nfindings;
+	size_t		 ncodes;
+	int		 codes[RUN_MAX_CODES];	/* enum finding_code */
+};
+
+int	run_render(const struct cli *, const struct cutover_opts *,
+	    struct json_object *, const struct probe_facts *,
+	    const struct propagation_facts *, struct buf *,
+	    struct run_result *);
 int	run_report(const struct cli *, const struct cutover_opts *,
 	    struct json_object *, const struct probe_facts *,
 	    const struct propagation_facts *);

@@ -34,6 +34,7 @@ enum aq_kind {
 	AQ_DMARC_ORG,
 	AQ_DMARC_EXT,
 	AQ_DKIM,
+	AQ_DKIM_GATE,		/* _domainkey.DOMAIN, or the first guess */
 	AQ_MTASTS_TXT,
 	AQ_MTASTS_A,
 	AQ_MTASTS_AAAA,
@@ -64,6 +65,8 @@ struct auth_probe {
 	struct spf_analysis	*spfa;
 	struct evrun		*evruns;
 	int			 addr_pending;	/* A/AAAA of mta-sts. */
+	int			 dkim_gate;	/* gate answers awaited */
+	struct auth_txt		 dkim_parent;	/* TXT _domainkey.DOMAIN */
 	struct https_fetch	*fetch;
 	struct ev_timer		*timer;
 	unsigned		 pending;
@@ -74,6 +77,7 @@ struct auth_probe {
 };
 
 static void	deliver(struct auth_probe *);
+static void	dkim_rest(struct auth_probe *);
 static void	on_fetch(const struct https_result *, void *);
 
 /* Point the pure modules' views at the storage (again: arrays grow). */
@@ -325,6 +329,8 @@ on_answer(const struct dns_result *r, void *arg)
 			dmarc_own_done(ap);
 		else if (a->kind == AQ_DMARC_ORG)
 			dmarc_external(ap);
+		else if (a->kind == AQ_DKIM_GATE && --ap->dkim_gate == 0)
+			dkim_rest(ap);
 		break;
 	}
 	free(a);
@@ -471,6 +477,46 @@ start_evals(struct auth_probe *ap)
 	}
 }
 
+/*
+ * DKIM selectors cannot be listed (RFC 6376 §3.6.2.1), so the usual ones
+ * are guessed: 40 questions. With that default list, _domainkey.DOMAIN
+ * is asked first, beside the first guess. An NXDOMAIN there means that
+ * no name exists below it (RFC 8020 §2), so no selector does: the other
+ * guesses are not asked and are recorded NXDOMAIN, as that answer says
+ * they are. Anything else keeps the whole list: NODATA (the usual
+ * empty non-terminal above real selectors), an answer, a failure, and a
+ * server that does not follow RFC 8020, seen when it says NXDOMAIN for
+ * _domainkey.DOMAIN and yet answers the first guess with a record or
+ * NODATA. Named selectors (--dkim-selector) are all asked at once.
+ *
+ * BUGS: a server that answers NXDOMAIN for an empty non-terminal while
+ * the first guess does not exist either, and another guess does, is
+ * taken at its word: that key is not seen.
+ */
+static void
+dkim_rest(struct auth_probe *ap)
+{
+	struct auth_facts *f = ap->f;
+	char name[600];
+	size_t i;
+	int skip;
+
+	skip = ap->dkim_parent.outcome == DNS_NXDOMAIN &&
+	    f->dkim_txt[0].outcome == DNS_NXDOMAIN;
+	if (skip)
+		log_debug("DKIM: %s is NXDOMAIN (RFC 8020): %zu selector "
+		    "guesses not asked", ap->dkim_parent.qname, f->ndkim - 1);
+	for (i = 1; i < f->ndkim; i++) {
+		snprintf(name, sizeof(name), "%s._domainkey.%s",
+		    f->dkim_sel[i].selector, f->domain);
+		if (skip) {
+			f->dkim_txt[i].outcome = DNS_NXDOMAIN;
+			f->dkim_txt[i].qname = xstrdup(name);
+		} else
+			ask(ap, AQ_DKIM, &f->dkim_txt[i], name, DNS_T_TXT);
+	}
+}
+
 static void
 start_dkim(struct auth_probe *ap)
 {
@@ -491,6 +537,19 @@ start_dkim(struct auth_probe *ap)
 	f->ndkim = n;
 	for (i = 0; i < n; i++) {
 		f->dkim_sel[i].selector = xstrdup(list[i]);
+		/* Not asked before the deadline: not known. */
+		f->dkim_txt[i].outcome = DNS_TIMEOUT;
+	}
+	if (!f->dkim.named && n > 1) {
+		ap->dkim_gate = 2;
+		snprintf(name, sizeof(name), "_domainkey.%s", f->domain);
+		ask(ap, AQ_DKIM_GATE, &ap->dkim_parent, name, DNS_T_TXT);
+		snprintf(name, sizeof(name), "%s._domainkey.%s", list[0],
+		    f->domain);
+		ask(ap, AQ_DKIM_GATE, &f->dkim_txt[0], name, DNS_T_TXT);
+		return;
+	}
+	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "%s._domainkey.%s", list[i],
 		    f->domain);
 		ask(ap, AQ_DKIM, &f->dkim_txt[i], name, DNS_T_TXT);
@@ -566,11 +625,16 @@ deliver(struct auth_probe *ap)
 	struct auth_facts *f = ap->f;
 	auth_done_cb *cb = ap->cb;
 	void *arg = ap->arg;
+	size_t i;
 
 	if (ap->timer != NULL)
 		evloop_timer_del(ap->timer);
 	f->ms = evloop_clock() - ap->start;
 	fill_views(f);
+	free(ap->dkim_parent.qname);
+	for (i = 0; i < ap->dkim_parent.ntxt; i++)
+		free((char *)ap->dkim_parent.txt[i].data);
+	free(ap->dkim_parent.txt);
 	free(ap->evruns);
 	free(ap);
 	cb(f, arg);

@@ -58,6 +58,13 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              rank-below LABEL    this run scores below run LABEL (a
                                  scenario name, or NAME/N for run N),
                                  which has a class assertion
+             nostderr REGEX      stderr does not match
+             line N REGEX        stdout's line N (from 1) matches
+             signal SIG S        send SIG (INT, TERM) S seconds after the
+                                 start, stdout unread until then (a
+                                 full pipe); repeatable
+             head N              read N lines of stdout, then close it
+             within S            mxprobe exits within S seconds
              postfix-commands REGEX  the lab Postfix logged these counts
              resolver validating  ask the lab's validating unbound (which
                                  sets AD for the signed zones) instead
@@ -874,6 +881,32 @@ def run_measured(args, env, timeout=60, nofile=None):
                    ru.ru_maxrss)
 
 
+def run_controlled(args, env, exp):
+    """Run mxprobe with signals sent while its stdout is unread (so a
+    pipe fills), or with stdout closed after some lines (head N)."""
+    p = subprocess.Popen(args, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env)
+    t0 = time.monotonic()
+    sigs = [(float(r.split()[1]), getattr(signal, "SIG" + r.split()[0]))
+            for kw, r in exp if kw == "signal"]
+    for at, sig in sorted(sigs):
+        time.sleep(max(0, at - (time.monotonic() - t0)))
+        p.send_signal(sig)
+    heads = [int(r) for kw, r in exp if kw == "head"]
+    text = b""
+    if heads:
+        for _ in range(heads[0]):
+            text += p.stdout.readline()
+        p.stdout.close()
+    else:
+        text = p.stdout.read()
+    err = p.stderr.read()
+    rc = p.wait(60)
+    return subprocess.CompletedProcess(args, rc, text.decode("utf-8",
+                                       "replace"), err.decode("utf-8",
+                                                              "replace"))
+
+
 def run_one(lab, zone, name, exp):
     args, text = scenario_args(lab, zone, exp)
     env = mxprobe_env(exp)
@@ -882,10 +915,18 @@ def run_one(lab, zone, name, exp):
                 locale_missing(rest.partition("=")[2]):
             return [("skip", "%s: runs under %s" % (name, rest),
                      "the locale is not installed (locale-gen)")]
-    nofile = [int(rest) for kw, rest in exp if kw == "rlimit-nofile"]
-    p = run_measured(args, env, nofile=nofile[0] if nofile else None)
+    t0 = time.monotonic()
+    if any(kw in ("signal", "head") for kw, _ in exp):
+        try:
+            p = run_controlled(args, env, exp)
+        except subprocess.TimeoutExpired:
+            p = None
+    else:
+        nofile = [int(rest) for kw, rest in exp if kw == "rlimit-nofile"]
+        p = run_measured(args, env, nofile=nofile[0] if nofile else None)
     if p is None:
         return [(False, "%s: mxprobe finishes" % name, "hung for 60 s")]
+    elapsed = time.monotonic() - t0
     out = []
     doc = None
     want_json = not text and not any(kw == "nojson" for kw, _ in exp)
@@ -1004,6 +1045,23 @@ def run_one(lab, zone, name, exp):
             # This run scores below the named run (a scenario label).
             RANK_BELOW.append((name, rest,
                                jpath(doc, "score.value") if doc else None))
+        elif kw == "nostderr":
+            out.append((re.search(rest, p.stderr) is None,
+                        "%s: stderr does not match %s" % (name, rest),
+                        "stderr=%r" % p.stderr[:500]))
+        elif kw == "line":
+            n, _, rx = rest.partition(" ")
+            lines = p.stdout.splitlines()
+            got = lines[int(n) - 1] if len(lines) >= int(n) else ""
+            out.append((re.search(rx, got) is not None,
+                        "%s: stdout line %s ~ %s" % (name, n, rx),
+                        "line=%r" % got[:300]))
+        elif kw == "within":
+            out.append((elapsed <= float(rest),
+                        "%s: exits within %s s" % (name, rest),
+                        "took %.1f s" % elapsed))
+        elif kw in ("signal", "head"):
+            continue
         elif kw == "nojson":
             out.append((not p.stdout.strip().startswith("{"),
                         "%s: no report on stdout" % name,

@@ -1,4 +1,8 @@
-/* Unit tests for src/app/batch.c: reading the --batch list, the status. */
+/*
+ * Unit tests for src/app/batch.c: reading the --batch list, the status,
+ * the plan (de-duplication, --shard, --resume), the hash, the progress
+ * and summary lines.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +10,7 @@
 
 #include "app/batch.h"
 #include "app/cli.h"
+#include "analyze/findings.h"
 #include "util/buf.h"
 #include "tap.h"
 
@@ -154,11 +159,203 @@ test_status(void)
 	batch_free(&b);
 }
 
+static void
+test_hash(void)
+{
+	/* The FNV-1a 64 reference values (draft-eastlake-fnv, test vectors). */
+	ok(batch_hash("") == 0xcbf29ce484222325ULL, "FNV-1a 64 of \"\"");
+	ok(batch_hash("a") == 0xaf63dc4c8601ec8cULL, "FNV-1a 64 of \"a\"");
+	ok(batch_hash("foobar") == 0x85944171f73967e8ULL,
+	    "FNV-1a 64 of \"foobar\"");
+}
+
+static void
+plan(struct batch *b, struct cli *o, const char *const *lines)
+{
+	memset(b, 0, sizeof(*b));
+	b->o = o;
+	for (; *lines != NULL; lines++)
+		batch_add(b, *lines);
+	batch_plan(b);
+}
+
+static void
+test_dedup(void)
+{
+	static const char *const lines[] = { "good.example", "GOOD.EXAMPLE",
+	    "good.example.", "other.example", "bad..example", "bad..example",
+	    "Good.Example", NULL };
+	struct cli o;
+	struct batch b;
+
+	memset(&o, 0, sizeof(o));
+	o.batch = "list";
+	o.json = 1;
+	plan(&b, &o, lines);
+	is_int((int)b.nlines, 7, "de-duplication: every line is answered");
+	is_int((int)b.nnames, 4, "de-duplication: good.example once, "
+	    "other.example, each line that is no domain on its own");
+	ok(b.lines[0] == b.lines[1] && b.lines[1] == b.lines[2] &&
+	    b.lines[2] == b.lines[6], "case and a trailing dot are ignored");
+	ok(b.lines[4] != b.lines[5], "a line that is no domain is not "
+	    "merged");
+	is_int((int)b.by_status[EXIT_UNKNOWN], 2, "the two bad lines are "
+	    "answered UNKNOWN before any probe");
+	batch_free(&b);
+}
+
+/* --shard K/N for every K: each line in exactly one shard. */
+static void
+test_shards(void)
+{
+	static char names[600][40];
+	const char *lines[601];
+	struct cli o;
+	struct batch b;
+	size_t i, total, k, kept[7], owner[600];
+	int exact = 1, spread = 1;
+	unsigned n;
+
+	for (i = 0; i < 600; i++) {
+		snprintf(names[i], sizeof(names[i]), i % 5 == 4 ?
+		    "D%zu.Example." : i % 7 == 6 ? "no domain %zu" :
+		    "d%zu.example", i / 2);
+		lines[i] = names[i];
+	}
+	lines[600] = NULL;
+	for (n = 1; n <= 7; n += 3) {
+		for (i = 0; i < 600; i++)
+			owner[i] = 0;
+		total = 0;
+		for (k = 0; k < n; k++) {
+			memset(&o, 0, sizeof(o));
+			o.batch = "list";
+			o.shard_k = (unsigned)k;
+			o.shard_n = n;
+			plan(&b, &o, lines);
+			kept[k] = b.nlines;
+			total += b.nlines;
+			if (b.nlines + b.sharded != 600)
+				exact = 0;
+			batch_free(&b);
+		}
+		/* Which shard keeps line i: plan each line alone. */
+		for (i = 0; i < 600; i++)
+			for (k = 0; k < n; k++) {
+				const char *one[2] = { lines[i], NULL };
+
+				memset(&o, 0, sizeof(o));
+				o.batch = "list";
+				o.shard_k = (unsigned)k;
+				o.shard_n = n;
+				plan(&b, &o, one);
+				owner[i] += b.nlines;
+				batch_free(&b);
+			}
+		for (i = 0; i < 600; i++)
+			if (owner[i] != 1)
+				exact = 0;
+		if (total != 600)
+			exact = 0;
+		for (k = 0; n > 1 && k < n; k++)
+			if (kept[k] < 600 / n / 2)
+				spread = 0;
+		ok(exact, "--shard K/%u: the shards partition the input "
+		    "exactly", n);
+		ok(spread, "--shard K/%u: no shard is nearly empty", n);
+	}
+}
+
+static void
+test_resume(void)
+{
+	static const char text[] =
+	    "domain,status,exit_code,score,grade,findings,codes,error\n"
+	    "a.example,OK,0,100,A,0,,\n"
+	    "\"b.example\",WARNING,1,90,A,1,DKIM_NO_KEY_FOUND,\n"
+	    "c.example,CRITICAL,2,20\n"
+	    "d.example,UNKNOWN,3,,,0,,interrupted\n"
+	    "{\"domain\":\"e.example\",\"status\":\"OK\"}\n"
+	    "{\"domain\":\"f.example\",\"interrupted\":true}\n"
+	    "{\"domain\":\"g.exa\n"
+	    "{\"domain\":\"h.example\",\"status\":\"OK\"}";
+	static const char *const lines[] = { "a.example", "b.example",
+	    "c.example", "d.example", "e.example", "f.example", "g.example",
+	    "h.example", "A.EXAMPLE.", NULL };
+	struct cli o;
+	struct batch b;
+	struct buf *why;
+	char *path;
+	size_t i;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.batch = "list";
+	memset(&b, 0, sizeof(b));
+	b.o = &o;
+	why = buf_new(BUF_WHY_MAX);
+	path = write_tmp(text, strlen(text));
+	rc = batch_resume_read(path, &b, why);
+	unlink(path);
+	for (i = 0; lines[i] != NULL; i++)
+		batch_add(&b, lines[i]);
+	batch_plan(&b);
+	ok(rc == 0 && b.resumed == 4 && b.nlines == 5,
+	    "--resume: whole CSV rows and JSON lines count (a, b, e, A.), "
+	    "rows cut short, interrupted ones and a last line without its "
+	    "newline do not (c, d, f, g, h)");
+	for (i = 0; i < b.nlines; i++)
+		if (strchr("abe", batch_line_name(&b, i)[0]) != NULL)
+			rc = -1;
+	ok(rc == 0, "--resume: the answered names are not planned");
+	batch_free(&b);
+	memset(&b, 0, sizeof(b));
+	ok(batch_resume_read("/nonexistent/out", &b, why) == -1 &&
+	    strstr(buf_str(why), "--resume /nonexistent/out: ") != NULL,
+	    "--resume: an unreadable file is an error that names it");
+	batch_free(&b);
+	buf_free(why);
+}
+
+static void
+test_texts(void)
+{
+	static const char *const lines[] = { "a.example", "b.example",
+	    "no domain", NULL };
+	struct cli o;
+	struct batch b;
+	struct buf *t;
+
+	memset(&o, 0, sizeof(o));
+	o.batch = "list";
+	plan(&b, &o, lines);
+	b.by_status[0] = 1;
+	t = buf_new(4096);
+	batch_progress_text(&b, 2000, t);
+	is_str(buf_str(t), "mxprobe: 2/3 done, 1.0/s, ETA 1 s; OK 1, "
+	    "WARNING 0, CRITICAL 0, UNKNOWN 1", "the progress line");
+	buf_reset(t);
+	b.finding_count[F_DKIM_NO_KEY_FOUND] = 1;
+	b.finding_count[F_DNSSEC_UNSIGNED] = 2;
+	batch_summary_text(&b, 2500, t);
+	is_str(buf_str(t), "mxprobe: 2 of 3 lines answered (3 distinct "
+	    "names) in 2.5 s: OK 1, WARNING 0, CRITICAL 0, UNKNOWN 1\n"
+	    "mxprobe: most common findings: DNSSEC_UNSIGNED (2), "
+	    "DKIM_NO_KEY_FOUND (1)\n", "the summary");
+	buf_free(t);
+	batch_free(&b);
+}
+
 int
 main(void)
 {
 	test_read();
 	test_read_errors();
 	test_status();
+	test_hash();
+	test_dedup();
+	test_shards();
+	test_resume();
+	test_texts();
 	return tap_done();
 }

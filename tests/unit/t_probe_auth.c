@@ -46,6 +46,13 @@ static const struct zrr {
 	    KEY1024 },
 	{ "_mta-sts.sub.ex.test", DNS_T_TXT, "v=STSv1; id=20260101" },
 	{ "_smtp._tls.sub.ex.test", T_TIMEOUT, NULL },
+	/* DKIM economy: NODATA at _domainkey, a key at the 8th guess. */
+	{ "_domainkey.nd.ex.test", DNS_T_A, "192.0.2.9" },
+	{ "mail._domainkey.nd.ex.test", DNS_T_TXT, "v=DKIM1; k=rsa; p="
+	    KEY1024 },
+	/* A server without RFC 8020: NXDOMAIN above a real selector. */
+	{ "default._domainkey.odd.ex.test", DNS_T_TXT, "v=DKIM1; k=rsa; p="
+	    KEY1024 },
 };
 
 static char asked[4096];
@@ -394,6 +401,79 @@ test_mx_certs(void)
 	findings_free(fs);
 }
 
+/* The usual selectors for DOMAIN: how many asked, how many keys. */
+static void
+dkim_run(struct dns *dns, const char *domain, struct got *g)
+{
+	struct auth_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(g, 0, sizeof(*g));
+	cfg.domain = domain;
+	asked[0] = '\0';
+	auth_probe_start(loop, dns, &cfg, on_done, g);
+	evloop_run(loop);
+}
+
+static size_t
+count_asked(const char *suffix)
+{
+	const char *p;
+	size_t n = 0;
+
+	for (p = asked; (p = strstr(p, suffix)) != NULL; p += strlen(suffix))
+		n++;
+	return n;
+}
+
+static void
+test_dkim_economy(struct dns *dns)
+{
+	struct got g;
+	struct findings *fs;
+	size_t i, nx;
+
+	/* RFC 8020: NXDOMAIN at _domainkey.none.ex.test, no guess more. */
+	dkim_run(dns, "none.ex.test", &g);
+	if (g.f == NULL)
+		return;
+	is_int((int)count_asked("._domainkey.none.ex.test "), 1,
+	    "NXDOMAIN at _domainkey: one selector guess asked, not 40");
+	ok(strstr(asked, " _domainkey.none.ex.test ") != NULL ||
+	    strncmp(asked, "_domainkey.none.ex.test ", 24) == 0,
+	    "_domainkey.none.ex.test was asked");
+	for (i = nx = 0; i < g.f->dkim.nsel; i++)
+		nx += g.f->dkim.sel[i].outcome == DNS_NXDOMAIN;
+	ok(g.f->dkim.nsel > 10 && nx == g.f->dkim.nsel, "every usual "
+	    "selector is recorded NXDOMAIN, as RFC 8020 says it is");
+	fs = findings_new();
+	analyze_auth(g.f, NULL, fs);
+	ok(has(fs, "DKIM_NO_KEY_FOUND", "none.ex.test") &&
+	    !has(fs, "DKIM_LOOKUP_FAILED", NULL), "the same verdict: "
+	    "DKIM_NO_KEY_FOUND");
+	findings_free(fs);
+	auth_facts_free(g.f);
+
+	/* NODATA at _domainkey (an empty non-terminal): the whole list. */
+	dkim_run(dns, "nd.ex.test", &g);
+	if (g.f == NULL)
+		return;
+	is_int((int)count_asked("._domainkey.nd.ex.test "),
+	    (int)g.f->dkim.nsel, "NODATA at _domainkey: every guess asked");
+	is_int(g.f->dmarc.dkim, 1, "and the key at the 8th guess is found");
+	auth_facts_free(g.f);
+
+	/* NXDOMAIN at _domainkey, yet the first guess has a key. */
+	dkim_run(dns, "odd.ex.test", &g);
+	if (g.f == NULL)
+		return;
+	is_int((int)count_asked("._domainkey.odd.ex.test "),
+	    (int)g.f->dkim.nsel, "a server not following RFC 8020: every "
+	    "guess asked");
+	is_int(g.f->dmarc.dkim, 1, "its key is found");
+	auth_facts_free(g.f);
+}
+
 int
 main(void)
 {
@@ -403,6 +483,7 @@ main(void)
 	dns = dns_new_fake(loop, fake, NULL);
 	test_full_run(dns);
 	test_cancel_at_once(dns);
+	test_dkim_economy(dns);
 	dns_free(dns);
 	test_cancel_midway();
 	test_mx_certs();
