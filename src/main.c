@@ -88,6 +88,9 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (rc == -1) {
+		/* A monitoring system reads stdout only: say it there too. */
+		if (cli_wants_nagios(argc, argv))
+			printf("MXPROBE UNKNOWN - %s\n", buf_str(why));
 		fprintf(stderr, "mxprobe: %s\n", buf_str(why));
 		fprintf(stderr, "usage: mxprobe --domain DOMAIN [options]; "
 		    "mxprobe --help for more\n");
@@ -140,6 +143,8 @@ main(int argc, char **argv)
 	rc = batch_status(&b);
 	goto done;
 fail:
+	if (o.nagios)
+		printf("MXPROBE UNKNOWN - %s\n", buf_str(why));
 	fprintf(stderr, "mxprobe: %s\n", buf_str(why));
 	rc = EXIT_UNKNOWN;
 done:

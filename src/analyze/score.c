@@ -3,6 +3,7 @@
 
 #include "analyze/findings.h"
 #include "analyze/score.h"
+#include "parse/range.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -240,14 +241,14 @@ score_status_worse(int a, int b)
 }
 
 int
-score_status(const struct findings *fs, const struct score *sc, int warn,
-    int crit)
+score_status(const struct findings *fs, const struct score *sc,
+    const struct range *warn, const struct range *crit)
 {
 	int status = findings_status(fs);
 
-	if (sc->valid && crit >= 0 && sc->value < crit)
+	if (sc->valid && crit != NULL && range_alert(crit, sc->value))
 		status = score_status_worse(status, STATUS_CRITICAL);
-	else if (sc->valid && warn >= 0 && sc->value < warn)
+	else if (sc->valid && warn != NULL && range_alert(warn, sc->value))
 		status = score_status_worse(status, STATUS_WARNING);
 	return status;
 }

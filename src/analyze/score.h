@@ -38,9 +38,9 @@
  *	score_grade(value)	"A" (90+), "B" (80+), "C" (70+), "D" (60+),
  *		"F"
  *	score_status(fs, sc, warn, crit)  the exit status: the findings'
- *		(findings_status) made CRITICAL when a valid score is below
- *		crit, else WARNING when it is below warn (--crit/--warn; -1
- *		means no threshold)
+ *		(findings_status) made CRITICAL when a valid score raises the
+ *		alert of range crit, else WARNING when it raises warn's
+ *		(--crit/--warn, parse/range.h; NULL means no threshold)
  *	score_status_worse(a, b)	the worse of two statuses: OK < WARNING
  *		< UNKNOWN < CRITICAL
  */
@@ -50,6 +50,7 @@
 #include <stddef.h>
 
 #include "analyze/findings.h"
+struct range;
 
 #define SCORE_CAP_DEAD	20
 #define SCORE_TOP_DEGRADED	69
@@ -92,7 +93,7 @@ const char	*score_cat_name(enum score_cat);
 int		 score_cat_weight(enum score_cat);
 enum score_cat	 score_cat_of(const char *);
 int		 score_status(const struct findings *, const struct score *,
-		    int, int);
+		    const struct range *, const struct range *);
 int		 score_status_worse(int, int);
 
 #endif

@@ -178,8 +178,10 @@ cli_usage(FILE *fp)
 "  -q, --quiet              one summary line instead of the report\n"
 "      --nagios             monitoring-plugin output line with\n"
 "                           performance data\n"
-"      --warn SCORE         WARNING when the score is below SCORE\n"
-"      --crit SCORE         CRITICAL when the score is below SCORE\n"
+"      --warn RANGE         WARNING when the score is below RANGE, a\n"
+"                           number, or when it raises the alert of a\n"
+"                           plugin range (N:, ~:N, N:M, @N:M)\n"
+"      --crit RANGE         CRITICAL likewise\n"
 "      --color WHEN         auto (default: on a terminal, unless\n"
 "                           NO_COLOR is set), always, never\n"
 "  -v, --verbose            diagnostics on stderr\n"
@@ -311,7 +313,6 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	o->smtp_port = 25;
 	o->timeout_ms = 30000;
 	o->step_ms = 10000;
-	o->warn = o->crit = -1;
 	o->max_ttl = -1;
 	o->colour = -1;
 	o->parallel = 16;
@@ -446,18 +447,27 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			}
 			break;
 		case OPT_WARN:
-		case OPT_CRIT:
-			if (number(optarg, 0, 100, &v) == -1) {
-				buf_printf(why, "%s wants a score from 0 to "
-				    "100, not \"%s\"", c == OPT_WARN ?
-				    "--warn" : "--crit", optarg);
+		case OPT_CRIT: {
+			struct buf *rw = buf_new(BUF_WHY_MAX);
+			int bad;
+
+			/* A bare N is the floor "N:": below N alerts. */
+			bad = range_parse(optarg, RANGE_BARE_FLOOR, c ==
+			    OPT_WARN ? &o->warn : &o->crit, rw) == -1;
+			if (bad)
+				buf_printf(why, "%s wants a score or a range "
+				    "(N, N:, ~:N, N:M, @N:M), not \"%s\": %s",
+				    c == OPT_WARN ? "--warn" : "--crit", optarg,
+				    buf_str(rw));
+			buf_free(rw);
+			if (bad)
 				return -1;
-			}
 			if (c == OPT_WARN)
-				o->warn = (int)v;
+				o->has_warn = 1;
 			else
-				o->crit = (int)v;
+				o->has_crit = 1;
 			break;
+		}
 		case OPT_COLOUR:
 			if (strcmp(optarg, "auto") == 0)
 				o->colour = -1;
@@ -588,9 +598,10 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		buf_printf(why, "--resume and --shard split a --batch list");
 		return -1;
 	}
-	if (o->warn >= 0 && o->crit >= 0 && o->crit > o->warn) {
-		buf_printf(why, "--crit (%d) must not be above --warn (%d)",
-		    o->crit, o->warn);
+	if (o->has_warn && o->has_crit && range_floor(&o->warn) >= 0 &&
+	    range_floor(&o->crit) > range_floor(&o->warn)) {
+		buf_printf(why, "--crit (%g:) must not be above --warn (%g:)",
+		    range_floor(&o->crit), range_floor(&o->warn));
 		return -1;
 	}
 	if (o->domain != NULL && o->batch != NULL) {
@@ -624,6 +635,38 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Whether --nagios was asked for, when cli_parse() failed (maybe before
+ * reaching it): getopt takes an unambiguous prefix ("--na") as well.
+ */
+int
+cli_wants_nagios(int argc, char **argv)
+{
+	size_t n;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		n = strlen(argv[i]);
+		if (n >= 4 && strncmp(argv[i], "--nagios", n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+const struct range *
+cli_warn(const struct cli *o)
+{
+	return o->has_warn ? &o->warn : NULL;
+}
+
+const struct range *
+cli_crit(const struct cli *o)
+{
+	return o->has_crit ? &o->crit : NULL;
 }
 
 void

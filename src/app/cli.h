@@ -14,11 +14,16 @@
  *		(RFC 1035 §2.3.4: labels 1-63 octets, 253 in all) and writes
  *		it lower-cased without a trailing dot; 0 or -1
  *	cli_usage(fp)
+ *	cli_wants_nagios(argc, argv)	1 when --nagios is among the
+ *		arguments (to report a usage error the plugin way)
+ *	cli_warn(opts), cli_crit(opts)	the --warn/--crit range, or NULL
  */
 #ifndef MXPROBE_CLI_H
 #define MXPROBE_CLI_H
 
 #include <stdio.h>
+
+#include "parse/range.h"
 
 struct buf;
 
@@ -55,8 +60,10 @@ struct cli {
 	int		 https_port;	/* MTA-STS policy fetch; 0 = 443 */
 	int		 quiet;
 	int		 nagios;
-	int		 warn;		/* score thresholds, -1 = none */
-	int		 crit;
+	struct range	 warn;		/* score thresholds (parse/range.h) */
+	struct range	 crit;
+	int		 has_warn;	/* 0: no --warn */
+	int		 has_crit;
 	int		 colour;	/* -1 auto, 0 never, 1 always */
 	struct cli_list	 expect_mx;
 	struct cli_list	 expect_contains;
@@ -81,5 +88,8 @@ int	cli_parse(int, char **, struct cli *, struct buf *);
 void	cli_free(struct cli *);
 int	cli_domain_check(const char *, char *, size_t, struct buf *);
 void	cli_usage(FILE *);
+int	cli_wants_nagios(int, char **);
+const struct range *cli_warn(const struct cli *);
+const struct range *cli_crit(const struct cli *);
 
 #endif

@@ -90,7 +90,7 @@ baseline_pass(const struct cli *o, json_object *baseline, struct report *r,
 	json_object_put(j);
 	score_free(sc);
 	score_compute(fs, sc);
-	r->status = score_status(fs, sc, o->warn, o->crit);
+	r->status = score_status(fs, sc, cli_warn(o), cli_crit(o));
 	return changes;
 }
 
@@ -120,7 +120,7 @@ render(const struct cli *o, const struct report *r, json_object *changes,
 	} else if (o->quiet || o->batch)
 		report_quiet(r, out);
 	else if (o->nagios)
-		report_nagios(r, o->warn, o->crit, out);
+		report_nagios(r, cli_warn(o), cli_crit(o), out);
 	else {
 		report_text(r, env_use_colour(o), out);
 		if (changes != NULL)
@@ -168,10 +168,11 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	analyze_probe(f, &ao, fs);
 	propagation_analyze(pf, o->expect_mx.v, o->old_mx.v, fs);
 	score_compute(fs, &sc);
+	memset(&r, 0, sizeof(r));
 	r.facts = f;
 	r.fs = fs;
 	r.score = &sc;
-	r.status = score_status(fs, &sc, o->warn, o->crit);
+	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));
 	if (baseline != NULL)
 		changes = baseline_pass(o, baseline, &r, fs, &sc);
 	status = r.status;

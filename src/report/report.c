@@ -17,6 +17,8 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "analyze/score.h"
+#include "facts/smtp_facts.h"
+#include "parse/range.h"
 
 static enum finding_sev
 status_sev(int status)
@@ -71,38 +73,147 @@ report_quiet(const struct report *r, struct buf *out)
 	esc_printf(out, 0, "\n");
 }
 
+/*
+ * Plugin output is parsed: "|" starts the performance data and a
+ * newline ends the status line, so neither may come from a message.
+ */
+static void
+plugin_text(const char *s, struct buf *out)
+{
+	esc_printf(out, ESC_NAGIOS, "%s", s);
+}
+
+/*
+ * A performance-data label: quoted (it may hold a space), and only
+ * characters that no parser splits on ('=' and the quote are refused
+ * by the guidelines).
+ */
+static void
+plugin_label(const char *host, const char *addr, const char *what,
+    struct buf *out)
+{
+	const char *p;
+
+	buf_printf(out, " '");
+	for (p = host; *p != '\0'; p++)
+		buf_printf(out, "%c", strchr("'= |", *p) != NULL ? '_' : *p);
+	buf_printf(out, "[");
+	for (p = addr; *p != '\0'; p++)
+		buf_printf(out, "%c", strchr("'= |", *p) != NULL ? '_' : *p);
+	buf_printf(out, "] %s'=", what);
+}
+
+static void
+plugin_range(const struct range *r, struct buf *out)
+{
+	if (r != NULL)
+		range_format(r, out);
+}
+
+/* Per exchanger address: connect, banner and TLS times, days left. */
+static void
+plugin_targets(const struct report *r, struct buf *out)
+{
+	const struct probe_facts *f = r->facts;
+	const struct probe_target *t;
+	const struct smtp_result *sr;
+	const char *host;
+	size_t i;
+
+	for (i = 0; i < f->ntargets; i++) {
+		t = &f->targets[i];
+		if ((sr = t->smtp) == NULL || f->mx == NULL ||
+		    t->host >= f->mx->nhost)
+			continue;
+		host = f->mx->hosts[t->host].name;
+		if (sr->ms.connect_ms >= 0) {
+			plugin_label(host, sr->addr, "connect", out);
+			buf_printf(out, "%ldms;;;0", sr->ms.connect_ms);
+		}
+		if (sr->ms.banner_ms >= 0) {
+			plugin_label(host, sr->addr, "banner", out);
+			buf_printf(out, "%ldms;;;0", sr->ms.banner_ms);
+		}
+		if (sr->ms.tls_ms >= 0 && sr->tls_done) {
+			plugin_label(host, sr->addr, "tls", out);
+			buf_printf(out, "%ldms;;;0", sr->ms.tls_ms);
+		}
+		if (sr->tls_done && sr->tls.nchain > 0) {
+			/* Days have no plugin unit: a bare number. */
+			plugin_label(host, sr->addr, "cert_days", out);
+			buf_printf(out, "%ld;%d:;0:", sr->tls.chain[0].days_left,
+			    r->cert_warn_days > 0 ? r->cert_warn_days :
+			    REPORT_CERT_WARN_DAYS);
+		}
+	}
+}
+
+/* The long output: one line per finding, worst first. */
+static void
+plugin_findings(const struct report *r, struct buf *out)
+{
+	static const enum finding_sev order[] = { SEV_CRITICAL, SEV_UNKNOWN,
+	    SEV_WARNING, SEV_INFO };
+	const struct finding *fd;
+	const struct finding_def *d;
+	size_t i, k;
+
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = 0; i < findings_count(r->fs); i++) {
+			fd = findings_get(r->fs, i);
+			d = finding_def(fd->code);
+			if (d->sev != order[k])
+				continue;
+			buf_printf(out, "[%s] %s: ", finding_sev_name(d->sev),
+			    d->code);
+			plugin_text(fd->message, out);
+			buf_printf(out, "\n");
+		}
+}
+
+/*
+ * The monitoring-plugin output (monitoring-plugins development
+ * guidelines): "MXPROBE STATE - summary | perfdata" on the first line,
+ * the findings after it as long output. Performance data is
+ * 'label'=value[UOM];warn;crit;min;max, thresholds in range syntax.
+ */
 void
-report_nagios(const struct report *r, int warn, int crit, struct buf *out)
+report_nagios(const struct report *r, const struct range *warn,
+    const struct range *crit, struct buf *out)
 {
 	const struct finding *t = report_top_finding(r);
 
 	esc_printf(out, ESC_NAGIOS, "MXPROBE %s - %s",
 	    findings_status_name(r->status), r->facts->domain);
 	if (r->score->valid)
-		esc_printf(out, ESC_NAGIOS, " score %d/100 (%s)",
-		    r->score->value, r->score->grade);
-	else
-		esc_printf(out, ESC_NAGIOS, " no score (%s)", r->score->why);
-	if (t != NULL)
-		esc_printf(out, ESC_NAGIOS, "; %s: %s",
-		    finding_def(t->code)->code, t->message);
-	/* Performance data: 'label'=value[UOM];warn;crit;min;max */
-	esc_printf(out, ESC_NAGIOS, " |");
-	if (r->score->valid) {
-		esc_printf(out, ESC_NAGIOS, " score=%d;", r->score->value);
-		if (warn >= 0)
-			esc_printf(out, ESC_NAGIOS, "%d", warn);
-		esc_printf(out, ESC_NAGIOS, ";");
-		if (crit >= 0)
-			esc_printf(out, ESC_NAGIOS, "%d", crit);
-		esc_printf(out, ESC_NAGIOS, ";0;100");
+		buf_printf(out, " score %d/100 (%s)", r->score->value,
+		    r->score->grade);
+	else {
+		buf_printf(out, " no score (");
+		plugin_text(r->score->why, out);
+		buf_printf(out, ")");
 	}
-	esc_printf(out, ESC_NAGIOS, " findings=%zu", findings_count(r->fs));
+	if (t != NULL) {
+		buf_printf(out, "; %s: ", finding_def(t->code)->code);
+		plugin_text(t->message, out);
+	}
+	buf_printf(out, " |");
+	if (r->score->valid) {
+		buf_printf(out, " score=%d;", r->score->value);
+		plugin_range(warn, out);
+		buf_printf(out, ";");
+		plugin_range(crit, out);
+		buf_printf(out, ";0;100");
+	}
+	buf_printf(out, " findings=%zu;;;0", findings_count(r->fs));
 	if (r->facts->mx != NULL)
-		esc_printf(out, ESC_NAGIOS, " mx_time=%llums",
+		buf_printf(out, " mx_time=%llums;;;0",
 		    (unsigned long long)r->facts->mx->ms);
-	esc_printf(out, ESC_NAGIOS, " total_time=%llums\n",
+	buf_printf(out, " total_time=%llums;;;0",
 	    (unsigned long long)r->facts->ms);
+	plugin_targets(r, out);
+	buf_printf(out, "\n");
+	plugin_findings(r, out);
 }
 
 json_object *

@@ -7,8 +7,11 @@
  *	report_text(r, colour, out)	the full text report into a buf;
  *		colour: ANSI colours (main decides: a terminal, no NO_COLOR)
  *	report_quiet(r, out)	one line: domain, status, score, top fix
- *	report_nagios(r, warn, crit, out)  monitoring-plugin line with
- *		performance data
+ *	report_nagios(r, warn, crit, out)  monitoring-plugin output: the
+ *		status line with performance data (score with the --warn and
+ *		--crit ranges, NULL for none; per exchanger address connect,
+ *		banner and TLS times and the certificate's days left), then
+ *		one line per finding
  * report_findings.c:
  *	report_findings_text(r, colour, out), report_score_text(r, out),
  *	report_fixes_text(r, out)	the last three text sections
@@ -96,6 +99,7 @@ struct mx_set;
 struct mtasts_facts;
 struct probe_facts;
 struct propagation_facts;
+struct range;
 struct score;
 struct spf_analysis;
 struct tlsrpt_facts;
@@ -107,12 +111,15 @@ struct tlsrpt_facts;
  * cut in the middle.
  */
 #define REPORT_BUF_MAX		(SIZE_MAX / 4)
+#define REPORT_CERT_WARN_DAYS	14
 
 struct report {
 	const struct probe_facts	*facts;
 	const struct findings		*fs;
 	const struct score		*score;
 	int				 status;	/* exit status */
+	int				 cert_warn_days; /* 0: the
+					 * default, REPORT_CERT_WARN_DAYS */
 };
 
 struct json_object	*report_json(const struct report *);
@@ -151,7 +158,8 @@ void			 report_dane_json(const struct probe_facts *, size_t,
 			    struct json_object *);
 void			 report_dane_text(const struct probe_facts *,
 			    struct buf *);
-void			 report_nagios(const struct report *, int, int,
+void			 report_nagios(const struct report *,
+			    const struct range *, const struct range *,
 			    struct buf *);
 
 void			 report_spf_json(const struct spf_analysis *,

@@ -152,6 +152,47 @@ main(void)
 	ok(parse("--domain x.com --dkim-selector a..b", why) == -1 &&
 	    strstr(buf_str(why), "--dkim-selector"),
 	    "--dkim-selector with an empty label");
+	/* --warn/--crit: a bare score is a floor, ranges as plugins take. */
+	{
+		struct cli o;
+		char *v[] = { "mxprobe", "-d", "x.com", "--warn", "80",
+		    "--crit", "@0:49", NULL };
+		char *v2[] = { "mxprobe", "-d", "x.com", "--warn", "50",
+		    "--crit", "80", NULL };
+
+		buf_reset(why);
+		rc = cli_parse(7, v, &o, why);
+		ok(rc == 0 && cli_warn(&o) != NULL && cli_crit(&o) != NULL &&
+		    range_floor(cli_warn(&o)) == 80 &&
+		    range_alert(cli_warn(&o), 79) &&
+		    !range_alert(cli_warn(&o), 80) &&
+		    range_alert(cli_crit(&o), 49) &&
+		    !range_alert(cli_crit(&o), 50), "--warn 80 --crit @0:49");
+		cli_free(&o);
+		buf_reset(why);
+		rc = cli_parse(7, v2, &o, why);
+		ok(rc == -1 && strstr(buf_str(why), "--crit (80:)") != NULL,
+		    "--crit floor above --warn floor (%s)", buf_str(why));
+		cli_free(&o);
+	}
+	buf_reset(why);
+	ok(parse("--domain x.com", why) == 0, "no thresholds");
+	buf_reset(why);
+	ok(parse("--domain x.com --warn high", why) == -1 &&
+	    strstr(buf_str(why), "--warn wants a score or a range") != NULL,
+	    "--warn not a range (%s)", buf_str(why));
+	buf_reset(why);
+	ok(parse("--domain x.com --crit 20:10", why) == -1 &&
+	    strstr(buf_str(why), "start is above the end") != NULL,
+	    "--crit reversed range");
+	{
+		char *a[] = { "mxprobe", "--na", "--bogus", NULL };
+		char *b[] = { "mxprobe", "--", "--nagios", NULL };
+		char *c[] = { "mxprobe", "--n", NULL };
+
+		ok(cli_wants_nagios(3, a) && !cli_wants_nagios(3, b) &&
+		    !cli_wants_nagios(2, c), "cli_wants_nagios");
+	}
 	for (i = 0; i < sizeof(prop) / sizeof(prop[0]); i++) {
 		struct cli o;
 		char *v[16], *copy, *p;
