@@ -72,7 +72,8 @@ canon_list(char **v, size_t n)
 	char *s;
 	size_t i;
 
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_str);
 	for (i = 0; i < n; i++)
 		buf_printf(b, "%s%s", i ? ", " : "", v[i]);
 	if (n == 0)

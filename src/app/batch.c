@@ -41,6 +41,7 @@ struct batch_name {
 	int			 status;
 	char			*out;		/* the rendered line(s) */
 	size_t			 outlen;
+	struct probe		*probe;		/* in flight, or NULL */
 };
 
 /* A string -> index map: open addressing on batch_hash. */
@@ -338,6 +339,7 @@ on_probe(struct probe_facts *f, void *arg)
 	size_t i;
 	int st;
 
+	nm->probe = NULL;
 	if (nm->state != NAME_RUN || b->finished) {
 		/* Marked interrupted already, or the run is over. */
 		probe_facts_free(f);
@@ -378,7 +380,8 @@ start_next(struct batch *b)
 			continue;
 		nm->state = NAME_RUN;
 		b->running++;
-		probe_start(b->loop, b->dns, b->pc, nm->key, on_probe, nm);
+		nm->probe = probe_start(b->loop, b->dns, b->pc, nm->key,
+		    on_probe, nm);
 	}
 	if (b->closed || (b->running == 0 && (b->stopping ||
 	    b->next == b->nnames)))
@@ -705,6 +708,7 @@ static void
 finish(struct batch *b)
 {
 	struct buf *t;
+	size_t i;
 
 	if (b->finished)
 		return;
@@ -735,6 +739,12 @@ finish(struct batch *b)
 	 * c-ares would retry until its own timeouts) must not keep the
 	 * process alive: main() destroys the channel next.
 	 */
+	if (b->closed || b->abandoned) {
+		/* Stop what is in flight: its callback frees its facts. */
+		for (i = 0; i < b->nnames; i++)
+			if (b->names[i].probe != NULL)
+				probe_stop(b->names[i].probe);
+	}
 	if (b->closed || b->abandoned || b->running == 0)
 		evloop_break(b->loop);
 }

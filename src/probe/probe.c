@@ -121,6 +121,16 @@ on_deadline(void *arg)
 		finish(p);
 }
 
+void
+probe_stop(struct probe *p)
+{
+	if (p->deadline != NULL) {
+		evloop_timer_del(p->deadline);
+		p->deadline = NULL;
+	}
+	on_deadline(p);
+}
+
 struct probe *
 probe_start(struct evloop *loop, struct dns *dns,
     const struct probe_config *cfg, const char *domain, probe_done_cb *cb,

@@ -5,6 +5,9 @@
  * API:
  *	probe_start(loop, dns, cfg, domain, cb, arg)	-> handle, or NULL
  *		when cb already ran (every check ended at once)
+ *	probe_stop(p)	now what the deadline does: what is out is
+ *		abandoned, cb runs with the facts so far (inside the call,
+ *		or later for what cannot be cancelled at once)
  * cb(facts, arg) runs once; the caller owns facts then.
  *
  * Order: MX resolution first; everything that needs the exchangers' names
@@ -50,5 +53,6 @@ typedef void probe_done_cb(struct probe_facts *, void *arg);
 struct probe	*probe_start(struct evloop *, struct dns *,
 		    const struct probe_config *, const char *,
 		    probe_done_cb *, void *);
+void		 probe_stop(struct probe *);
 
 #endif

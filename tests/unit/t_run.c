@@ -60,10 +60,14 @@ static struct cli *
 options(const char *form)
 {
 	static struct cli o;
+	static int parsed;
 	char *argv[] = { "mxprobe", "--domain", "example.com", "--dns-only",
 	    (char *)form, NULL };
 	struct buf *why = buf_new(BUF_WHY_MAX);
 
+	if (parsed)
+		cli_free(&o);
+	parsed = 1;
 	memset(&o, 0, sizeof(o));
 	if (cli_parse(form != NULL ? 5 : 4, argv, &o, why) != 0) {
 		printf("Bail out! cli_parse: %s\n", buf_str(why));
@@ -154,6 +158,7 @@ main(void)
 	ok(strchr(s, '\001') == NULL, "with the control bytes escaped");
 	free(s);
 
+	cli_free(options(NULL));	/* the last options parsed */
 	free(auth);
 	free(data);
 	return tap_done();
