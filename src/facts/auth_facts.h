@@ -33,7 +33,7 @@ struct auth_txt {
 	size_t			 ntxt;
 };
 
-/* One --spf-ip evaluation, copied out of spf_eval's result. */
+/* One --spf-ip evaluation, copied out of spf_check_host's result. */
 struct auth_spf_eval {
 	char		*ip;
 	char		*sender;
@@ -44,7 +44,7 @@ struct auth_spf_eval {
 	char		*mechanism;	/* matching term, or NULL */
 	char		*explanation;	/* exp= text, or NULL */
 	char		*reason;	/* none/permerror/temperror why */
-	char		*text;		/* spf_eval_result_text() line */
+	char		*text;		/* spf_check_host_result_text() line */
 };
 
 struct auth_facts {

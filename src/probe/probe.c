@@ -93,7 +93,7 @@ start_auth(struct probe *p)
 	/* Fail the fetch before the deadline abandons it. */
 	ac.https_timeout_ms = p->cfg.deadline_ms / 3 * 2;
 	p->pending++;
-	p->authp = auth_probe_start(p->loop, p->dns, &ac, on_auth, p);
+	p->authp = probe_auth_start(p->loop, p->dns, &ac, on_auth, p);
 }
 
 static void
@@ -107,11 +107,11 @@ on_deadline(void *arg)
 	if (p->authp != NULL) {
 		/* on_auth runs inside the cancel; hold the probe open. */
 		p->pending++;
-		auth_probe_cancel(p->authp);
+		probe_auth_cancel(p->authp);
 		p->pending--;
 	}
 	if (p->mxr != NULL) {
-		mx_resolve_cancel(p->mxr);
+		probe_mx_cancel(p->mxr);
 		p->mxr = NULL;
 		p->pending--;
 	}
@@ -168,7 +168,7 @@ probe_start(struct evloop *loop, struct dns *dns,
 			log_warnx("TLS set-up: %s", buf_str(why));
 		buf_free(why);
 	}
-	p->mxr = mx_resolve(p->dns, domain, on_mx, p);
+	p->mxr = probe_mx_start(p->dns, domain, on_mx, p);
 	start_auth(p);
 	probe_smtp_old(p);
 	if (cfg->deadline_ms)

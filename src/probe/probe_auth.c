@@ -5,7 +5,7 @@
  * Every DNS question is a struct aq on a list, so that the deadline can
  * cancel them all and mark their slots as timed out. ap->pending counts
  * what is in flight (DNS questions, the SPF analysis, each evaluation, the
- * policy fetch) plus one hold while auth_probe_start() runs, so that the
+ * policy fetch) plus one hold while probe_auth_start() runs, so that the
  * callback never runs inside it: if everything answered at once, a 0 ms
  * timer delivers.
  */
@@ -44,19 +44,19 @@ enum aq_kind {
 /* One DNS question in flight. */
 struct aq {
 	struct aq		*next, *prev;
-	struct auth_probe	*ap;
+	struct probe_auth	*ap;
 	struct dns_query	*q;
 	enum aq_kind		 kind;
 	struct auth_txt		*slot;		/* TXT kinds */
 };
 
 struct evrun {
-	struct auth_probe	*ap;
+	struct probe_auth	*ap;
 	size_t			 i;
-	struct spf_eval		*e;
+	struct spf_check_host		*e;
 };
 
-struct auth_probe {
+struct probe_auth {
 	struct evloop		*loop;
 	struct dns		*dns;
 	struct auth_config	 cfg;
@@ -76,8 +76,8 @@ struct auth_probe {
 	void			*arg;
 };
 
-static void	deliver(struct auth_probe *);
-static void	dkim_rest(struct auth_probe *);
+static void	deliver(struct probe_auth *);
+static void	dkim_rest(struct probe_auth *);
 static void	on_fetch(const struct https_result *, void *);
 
 /* Point the pure modules' views at the storage (again: arrays grow). */
@@ -146,7 +146,7 @@ fill_views(struct auth_facts *f)
 }
 
 static void
-done_one(struct auth_probe *ap)
+done_one(struct probe_auth *ap)
 {
 	if (ap->pending == 0)
 		log_panic("auth probe: pending underflow");
@@ -155,7 +155,7 @@ done_one(struct auth_probe *ap)
 }
 
 static void
-aq_unlink(struct auth_probe *ap, struct aq *a)
+aq_unlink(struct probe_auth *ap, struct aq *a)
 {
 	if (a->prev != NULL)
 		a->prev->next = a->next;
@@ -169,7 +169,7 @@ static void	on_answer(const struct dns_result *, void *);
 
 /* Ask one question; slot (TXT kinds) is marked TIMEOUT until answered. */
 static void
-ask(struct auth_probe *ap, enum aq_kind kind, struct auth_txt *slot,
+ask(struct probe_auth *ap, enum aq_kind kind, struct auth_txt *slot,
     const char *name, int type)
 {
 	struct aq *a;
@@ -218,7 +218,7 @@ txt_store(struct auth_txt *t, const struct dns_result *r)
 
 /* DMARC step 3: verify the applicable record's external destinations. */
 static void
-dmarc_external(struct auth_probe *ap)
+dmarc_external(struct probe_auth *ap)
 {
 	struct auth_facts *f = ap->f;
 	struct dmarc_discovery d;
@@ -243,7 +243,7 @@ dmarc_external(struct auth_probe *ap)
 
 /* DMARC step 2: the organisational domain, when the own name has none. */
 static void
-dmarc_own_done(struct auth_probe *ap)
+dmarc_own_done(struct probe_auth *ap)
 {
 	struct auth_facts *f = ap->f;
 	enum dns_outcome o = f->dmarc_own.outcome;
@@ -263,7 +263,7 @@ dmarc_own_done(struct auth_probe *ap)
 }
 
 static void
-start_fetch(struct auth_probe *ap)
+start_fetch(struct probe_auth *ap)
 {
 	struct auth_facts *f = ap->f;
 	struct https_request req;
@@ -298,7 +298,7 @@ static void
 on_answer(const struct dns_result *r, void *arg)
 {
 	struct aq *a = arg;
-	struct auth_probe *ap = a->ap;
+	struct probe_auth *ap = a->ap;
 	struct auth_facts *f = ap->f;
 	char text[64];
 	size_t i;
@@ -340,7 +340,7 @@ on_answer(const struct dns_result *r, void *arg)
 static void
 on_fetch(const struct https_result *r, void *arg)
 {
-	struct auth_probe *ap = arg;
+	struct probe_auth *ap = arg;
 	struct auth_facts *f = ap->f;
 	struct mtasts_facts *m = &f->mtasts;
 	struct buf *b;
@@ -395,7 +395,7 @@ on_fetch(const struct https_result *r, void *arg)
 static void
 on_spf(struct spf_analysis *a, void *arg)
 {
-	struct auth_probe *ap = arg;
+	struct probe_auth *ap = arg;
 
 	ap->spfa = NULL;
 	ap->f->spf = a;
@@ -410,10 +410,10 @@ dup_or_null(const char *s)
 }
 
 static void
-on_eval(const struct spf_eval_result *r, void *arg)
+on_eval(const struct spf_check_host_result *r, void *arg)
 {
 	struct evrun *er = arg;
-	struct auth_probe *ap = er->ap;
+	struct probe_auth *ap = er->ap;
 	struct auth_spf_eval *e = &ap->f->evals[er->i];
 	struct buf *b;
 
@@ -425,19 +425,19 @@ on_eval(const struct spf_eval_result *r, void *arg)
 	e->explanation = dup_or_null(r->explanation);
 	e->reason = dup_or_null(r->reason);
 	b = buf_new(BUF_WHY_MAX);
-	spf_eval_result_text(r, b);
+	spf_check_host_result_text(r, b);
 	e->text = buf_steal(b);
 	buf_free(b);
 	done_one(ap);
 }
 
 static void
-start_evals(struct auth_probe *ap)
+start_evals(struct probe_auth *ap)
 {
 	struct auth_facts *f = ap->f;
 	struct auth_spf_eval *e;
 	struct spf_query q;
-	struct spf_eval *h;
+	struct spf_check_host *h;
 	char sender[300];
 	size_t n, i;
 
@@ -471,7 +471,7 @@ start_evals(struct auth_probe *ap)
 		ap->evruns[i].ap = ap;
 		ap->evruns[i].i = i;
 		ap->pending++;
-		h = spf_eval_start(ap->dns, &q, on_eval, &ap->evruns[i]);
+		h = spf_check_host_start(ap->dns, &q, on_eval, &ap->evruns[i]);
 		if (h != NULL)
 			ap->evruns[i].e = h;
 	}
@@ -494,7 +494,7 @@ start_evals(struct auth_probe *ap)
  * taken at its word: that key is not seen.
  */
 static void
-dkim_rest(struct auth_probe *ap)
+dkim_rest(struct probe_auth *ap)
 {
 	struct auth_facts *f = ap->f;
 	char name[600];
@@ -518,7 +518,7 @@ dkim_rest(struct auth_probe *ap)
 }
 
 static void
-start_dkim(struct auth_probe *ap)
+start_dkim(struct probe_auth *ap)
 {
 	struct auth_facts *f = ap->f;
 	const char *const *list = dkim_default_selectors;
@@ -559,17 +559,17 @@ start_dkim(struct auth_probe *ap)
 static void
 on_timer(void *arg)
 {
-	struct auth_probe *ap = arg;
+	struct probe_auth *ap = arg;
 
 	ap->timer = NULL;
 	deliver(ap);
 }
 
-struct auth_probe *
-auth_probe_start(struct evloop *loop, struct dns *dns,
+struct probe_auth *
+probe_auth_start(struct evloop *loop, struct dns *dns,
     const struct auth_config *cfg, auth_done_cb *cb, void *arg)
 {
-	struct auth_probe *ap;
+	struct probe_auth *ap;
 	struct auth_facts *f;
 	char org[300], name[300];
 
@@ -620,7 +620,7 @@ auth_probe_start(struct evloop *loop, struct dns *dns,
 }
 
 static void
-deliver(struct auth_probe *ap)
+deliver(struct probe_auth *ap)
 {
 	struct auth_facts *f = ap->f;
 	auth_done_cb *cb = ap->cb;
@@ -641,7 +641,7 @@ deliver(struct auth_probe *ap)
 }
 
 void
-auth_probe_cancel(struct auth_probe *ap)
+probe_auth_cancel(struct probe_auth *ap)
 {
 	struct auth_facts *f;
 	struct aq *a;
@@ -662,7 +662,7 @@ auth_probe_cancel(struct auth_probe *ap)
 	}
 	for (i = 0; i < f->nevals; i++)
 		if (ap->evruns != NULL && ap->evruns[i].e != NULL) {
-			spf_eval_cancel(ap->evruns[i].e);
+			spf_check_host_cancel(ap->evruns[i].e);
 			ap->evruns[i].e = NULL;
 			f->evals[i].reason = xstrdup("not finished before "
 			    "the overall deadline");

@@ -4,13 +4,13 @@
  * and TLS-RPT, all at once on the event loop.
  *
  * Purpose: the I/O half of the authentication checks. It asks the
- * questions the pure modules (spf_analysis, spf_eval, dmarc, dkim, mtasts,
+ * questions the pure modules (spf_walk, spf_check_host, dmarc, dkim, mtasts,
  * tlsrpt) need answered and keeps the answers in struct auth_facts; it
  * never judges (analyze/analyze.c does) nor prints (report_auth.c does).
  *
  * What is asked, concurrently:
  *	SPF	spf_walk_start(domain) (RFC 7208 §4.5, §4.6.4) and one
- *		spf_eval_start() per --spf-ip (check_host(), §4): sender
+ *		spf_check_host_start() per --spf-ip (check_host(), §4): sender
  *		default postmaster@<domain>, HELO default <domain>
  *	DMARC	TXT _dmarc.<domain>; when that holds no record (and did not
  *		fail), TXT _dmarc.<org domain> (RFC 7489 §6.6.3); then the
@@ -29,12 +29,12 @@
  *	TLS-RPT	TXT _smtp._tls.<domain> (RFC 8460 §3)
  *
  * API:
- *	auth_probe_start(loop, dns, cfg, cb, arg)	-> handle. cb(facts,
+ *	probe_auth_start(loop, dns, cfg, cb, arg)	-> handle. cb(facts,
  *		arg) runs exactly once, always later from the loop (never
- *		inside auth_probe_start); the caller owns facts from then on
+ *		inside probe_auth_start); the caller owns facts from then on
  *		and frees them with auth_facts_free(). The handle is dead
  *		once cb has run.
- *	auth_probe_cancel(ap)	the overall deadline: abandon what is still
+ *	probe_auth_cancel(ap)	the overall deadline: abandon what is still
  *		in flight and run cb now, before returning, with the facts
  *		as far as they got. NULL is a no-op; not from inside cb.
  *	auth_facts_free(f)	NULL is a no-op (facts/auth_facts.h)
@@ -73,7 +73,7 @@
 
 struct evloop;
 struct spf_analysis;
-struct auth_probe;
+struct probe_auth;
 
 #define AUTH_MAX_SELECTORS	64
 #define AUTH_MAX_SPF_IPS	16
@@ -92,9 +92,9 @@ struct auth_config {
 
 typedef void auth_done_cb(struct auth_facts *, void *arg);
 
-struct auth_probe	*auth_probe_start(struct evloop *, struct dns *,
+struct probe_auth	*probe_auth_start(struct evloop *, struct dns *,
 			    const struct auth_config *, auth_done_cb *,
 			    void *);
-void			 auth_probe_cancel(struct auth_probe *);
+void			 probe_auth_cancel(struct probe_auth *);
 
 #endif

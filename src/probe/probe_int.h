@@ -71,14 +71,14 @@ struct probe {
 	struct dns		*dns;
 	struct probe_config	 cfg;
 	struct probe_facts	*facts;
-	struct mx_resolve	*mxr;
+	struct probe_mx	*mxr;
 	struct target_run	*runs;
 	struct old_run		*oruns;
 	struct tlsa_run		*truns;		/* per mx->hosts */
 	struct tls_ctx		*tls;
 	int			 own_tls;
 	struct ev_timer		*deadline;
-	struct auth_probe	*authp;
+	struct probe_auth	*authp;
 	struct sockets_waiter	 sw;		/* in the run's socket line */
 	unsigned		 nsess;		/* sessions holding a socket */
 	unsigned		 pending;

@@ -29,10 +29,10 @@ struct mx_undotted {
 	int			 found;		/* A or AAAA answered records */
 };
 
-struct mx_resolve {
+struct probe_mx {
 	struct dns		*dns;
 	struct mx_set		*set;
-	mx_done_cb		*cb;
+	probe_mx_cb		*cb;
 	void			*arg;
 	unsigned		 pending;
 	uint64_t		 start;
@@ -44,7 +44,7 @@ struct mx_resolve {
 
 /* Per-question context: which host and which type. */
 struct mx_ask {
-	struct mx_resolve	*r;
+	struct probe_mx	*r;
 	size_t			 host;		/* index, or SIZE_MAX */
 	int			 type;
 	size_t			 slot;		/* index in r->q */
@@ -52,12 +52,12 @@ struct mx_ask {
 	struct dns_query	*dq;
 };
 
-static void	ask(struct mx_resolve *, const char *, int, size_t);
-static void	ask_full(struct mx_resolve *, const char *, int, size_t,
+static void	ask(struct probe_mx *, const char *, int, size_t);
+static void	ask_full(struct probe_mx *, const char *, int, size_t,
 		    size_t);
-static void	ask_undotted(struct mx_resolve *, size_t);
-static void	ask_cd(struct mx_resolve *, const char *, int, dns_cb *);
-static void	send_ask(struct mx_resolve *, const char *, int, size_t,
+static void	ask_undotted(struct probe_mx *, size_t);
+static void	ask_cd(struct probe_mx *, const char *, int, dns_cb *);
+static void	send_ask(struct probe_mx *, const char *, int, size_t,
 		    size_t, int, dns_cb *);
 static void	on_mx_cd(const struct dns_result *, void *);
 
@@ -93,10 +93,10 @@ cut_addrs(struct mx_host *h)
 }
 
 static void
-finish(struct mx_resolve *r)
+finish(struct probe_mx *r)
 {
 	struct mx_set *s = r->set;
-	mx_done_cb *cb = r->cb;
+	probe_mx_cb *cb = r->cb;
 	void *arg = r->arg;
 	size_t i;
 
@@ -126,7 +126,7 @@ finish(struct mx_resolve *r)
 }
 
 static void
-done_one(struct mx_resolve *r)
+done_one(struct probe_mx *r)
 {
 	if (--r->pending == 0)
 		finish(r);
@@ -155,7 +155,7 @@ static void
 on_addr(const struct dns_result *res, void *arg)
 {
 	struct mx_ask *k = arg;
-	struct mx_resolve *r = k->r;
+	struct probe_mx *r = k->r;
 	struct mx_host *h = &r->set->hosts[k->host];
 
 	r->q[k->slot] = NULL;
@@ -185,7 +185,7 @@ static void
 on_undotted(const struct dns_result *res, void *arg)
 {
 	struct mx_ask *k = arg;
-	struct mx_resolve *r = k->r;
+	struct probe_mx *r = k->r;
 
 	r->q[k->slot] = NULL;
 	if (res->outcome == DNS_OK && res->nrr > 0)
@@ -205,7 +205,7 @@ on_undotted(const struct dns_result *res, void *arg)
  * diagnosis; no session is ever opened to them.
  */
 static void
-ask_undotted(struct mx_resolve *r, size_t host)
+ask_undotted(struct probe_mx *r, size_t host)
 {
 	const char *t = r->set->hosts[host].name, *d;
 	size_t lt = strlen(t), ld, lp;
@@ -246,7 +246,7 @@ is_ip_literal(const char *name)
 }
 
 static void
-resolve_hosts(struct mx_resolve *r)
+resolve_hosts(struct probe_mx *r)
 {
 	struct mx_set *s = r->set;
 	size_t i;
@@ -288,7 +288,7 @@ static void
 on_mx(const struct dns_result *res, void *arg)
 {
 	struct mx_ask *k = arg;
-	struct mx_resolve *r = k->r;
+	struct probe_mx *r = k->r;
 	struct mx_set *s = r->set;
 	struct mx_host *h;
 	size_t i;
@@ -336,7 +336,7 @@ static void
 on_wildcard(const struct dns_result *res, void *arg)
 {
 	struct mx_ask *k = arg;
-	struct mx_resolve *r = k->r;
+	struct probe_mx *r = k->r;
 
 	r->q[k->slot] = NULL;
 	free(k);
@@ -347,14 +347,14 @@ on_wildcard(const struct dns_result *res, void *arg)
 }
 
 static void
-ask(struct mx_resolve *r, const char *name, int type, size_t host)
+ask(struct probe_mx *r, const char *name, int type, size_t host)
 {
 	ask_full(r, name, type, host, SIZE_MAX);
 }
 
 /* One question of the DNSSEC diagnosis: checking disabled. */
 static void
-ask_cd(struct mx_resolve *r, const char *name, int type, dns_cb *cb)
+ask_cd(struct probe_mx *r, const char *name, int type, dns_cb *cb)
 {
 	send_ask(r, name, type, SIZE_MAX, SIZE_MAX, DNS_Q_CD, cb);
 }
@@ -363,7 +363,7 @@ static void
 on_ds(const struct dns_result *res, void *arg)
 {
 	struct mx_ask *k = arg;
-	struct mx_resolve *r = k->r;
+	struct probe_mx *r = k->r;
 	struct mx_bogus *b = &r->set->bogus;
 	size_t i;
 
@@ -379,7 +379,7 @@ static void
 on_dnskey(const struct dns_result *res, void *arg)
 {
 	struct mx_ask *k = arg;
-	struct mx_resolve *r = k->r;
+	struct probe_mx *r = k->r;
 	struct mx_bogus *b = &r->set->bogus;
 	size_t i;
 	int pass;
@@ -407,7 +407,7 @@ static void
 on_mx_cd(const struct dns_result *res, void *arg)
 {
 	struct mx_ask *k = arg;
-	struct mx_resolve *r = k->r;
+	struct probe_mx *r = k->r;
 	struct mx_bogus *b = &r->set->bogus;
 	const struct dns_rr *rr;
 	struct buf *t;
@@ -453,7 +453,7 @@ on_mx_cd(const struct dns_result *res, void *arg)
 
 /* Ask, with the question's context in r->q until its answer comes. */
 static void
-send_ask(struct mx_resolve *r, const char *name, int type, size_t host,
+send_ask(struct probe_mx *r, const char *name, int type, size_t host,
     size_t undotted, int flags, dns_cb *cb)
 {
 	struct mx_ask *k;
@@ -476,7 +476,7 @@ send_ask(struct mx_resolve *r, const char *name, int type, size_t host,
 }
 
 static void
-ask_full(struct mx_resolve *r, const char *name, int type, size_t host,
+ask_full(struct probe_mx *r, const char *name, int type, size_t host,
     size_t undotted)
 {
 	dns_cb *cb;
@@ -509,10 +509,10 @@ random_label(const char *domain)
 	return xstrdup(out);
 }
 
-struct mx_resolve *
-mx_resolve(struct dns *dns, const char *domain, mx_done_cb *cb, void *arg)
+struct probe_mx *
+probe_mx_start(struct dns *dns, const char *domain, probe_mx_cb *cb, void *arg)
 {
-	struct mx_resolve *r;
+	struct probe_mx *r;
 
 	r = xcalloc(1, sizeof(*r));
 	r->dns = dns;
@@ -538,7 +538,7 @@ mx_resolve(struct dns *dns, const char *domain, mx_done_cb *cb, void *arg)
 }
 
 void
-mx_resolve_cancel(struct mx_resolve *r)
+probe_mx_cancel(struct probe_mx *r)
 {
 	size_t i;
 

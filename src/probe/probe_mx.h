@@ -9,16 +9,16 @@
  * (RFC 7505). Reports facts only; analyze.c judges them.
  *
  * API:
- *	mx_resolve(dns, domain, cb, arg)  -> handle; cb(set, arg) once
- *	mx_resolve_cancel(h)
+ *	probe_mx_start(dns, domain, cb, arg)  -> handle; cb(set, arg) once
+ *	probe_mx_cancel(h)
  *	the caller owns the set after cb and frees it with mx_set_free()
  *	(facts/mx_facts.h)
  *
  * BUGS: MX targets are not re-resolved through CNAMEs beyond what the dns
  * layer follows (DNS_MAX_CNAME links).
  */
-#ifndef MXPROBE_MX_H
-#define MXPROBE_MX_H
+#ifndef MXPROBE_PROBE_MX_H
+#define MXPROBE_PROBE_MX_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -26,11 +26,11 @@
 #include "facts/mx_facts.h"
 #include "net/dns.h"
 
-struct mx_resolve;
-typedef void mx_done_cb(struct mx_set *, void *arg);
+struct probe_mx;
+typedef void probe_mx_cb(struct mx_set *, void *arg);
 
-struct mx_resolve *mx_resolve(struct dns *, const char *, mx_done_cb *,
+struct probe_mx *probe_mx_start(struct dns *, const char *, probe_mx_cb *,
 		    void *);
-void		 mx_resolve_cancel(struct mx_resolve *);
+void		 probe_mx_cancel(struct probe_mx *);
 
 #endif

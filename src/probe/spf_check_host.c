@@ -1,5 +1,5 @@
 /*
- * spf_eval - asynchronous check_host() (RFC 7208). See spf_eval.h.
+ * spf_check_host - asynchronous check_host() (RFC 7208). See spf_check_host.h.
  *
  * Every handler ends by asking DNS (ask()) or by finishing; ask() is always
  * a tail call, because an answer delivered at once (c-ares may call back
@@ -57,7 +57,7 @@ struct answer {
 	size_t			 nrr;
 };
 
-struct spf_eval {
+struct spf_check_host {
 	struct dns		*dns;
 	spf_done_cb		*cb;
 	void			*arg;
@@ -93,12 +93,12 @@ struct spf_eval {
 	struct buf		*why;
 };
 
-static void	run(struct spf_eval *);
-static void	dispatch(struct spf_eval *);
-static void	fetch_record(struct spf_eval *);
-static void	frame_result(struct spf_eval *, enum spf_result,
+static void	run(struct spf_check_host *);
+static void	dispatch(struct spf_check_host *);
+static void	fetch_record(struct spf_check_host *);
+static void	frame_result(struct spf_check_host *, enum spf_result,
 		    const struct spf_mech *);
-static void	ptr_start(struct spf_eval *, enum ptr_cont);
+static void	ptr_start(struct spf_check_host *, enum ptr_cont);
 
 static void
 free_list(char **v, size_t n)
@@ -130,7 +130,7 @@ frame_free(struct frame *f)
 }
 
 static void
-eval_free(struct spf_eval *e)
+eval_free(struct spf_check_host *e)
 {
 	struct frame *f;
 
@@ -158,9 +158,9 @@ eval_free(struct spf_eval *e)
 
 /* Deliver the result; the evaluation is gone afterwards. */
 static void
-finish(struct spf_eval *e, enum spf_result r)
+finish(struct spf_check_host *e, enum spf_result r)
 {
-	struct spf_eval_result res;
+	struct spf_check_host_result res;
 	struct frame *root;
 
 	for (root = e->top; root != NULL && root->up != NULL; root = root->up)
@@ -177,12 +177,12 @@ finish(struct spf_eval *e, enum spf_result r)
 	e->finished = 1;
 	e->cb(&res, e->arg);
 	if (e->starting)
-		return;		/* spf_eval_start frees it */
+		return;		/* spf_check_host_start frees it */
 	eval_free(e);
 }
 
 static void __attribute__((format(printf, 3, 4)))
-fail_with(struct spf_eval *e, enum spf_result r, const char *fmt, ...)
+fail_with(struct spf_check_host *e, enum spf_result r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -196,7 +196,7 @@ fail_with(struct spf_eval *e, enum spf_result r, const char *fmt, ...)
 static void
 on_dns(const struct dns_result *r, void *arg)
 {
-	struct spf_eval *e = arg;
+	struct spf_check_host *e = arg;
 	size_t i;
 
 	e->q = NULL;
@@ -217,7 +217,7 @@ on_dns(const struct dns_result *r, void *arg)
 
 /* Tail call: the evaluation may be freed when this returns. */
 static void
-ask(struct spf_eval *e, const char *name, int type, enum step st)
+ask(struct spf_check_host *e, const char *name, int type, enum step st)
 {
 	struct dns_query *q;
 
@@ -236,7 +236,7 @@ ask(struct spf_eval *e, const char *name, int type, enum step st)
 
 /* §4.6.4: count a void lookup; 1 when the limit is now exceeded. */
 static int
-count_void(struct spf_eval *e, const char *what)
+count_void(struct spf_check_host *e, const char *what)
 {
 	if (++e->voids > SPF_VOID_LIMIT) {
 		fail_with(e, SPF_PERMERROR, "more than %d void DNS lookups "
@@ -247,7 +247,7 @@ count_void(struct spf_eval *e, const char *what)
 }
 
 static const char *
-ptr_pick(struct spf_eval *e, const char *domain)
+ptr_pick(struct spf_check_host *e, const char *domain)
 {
 	size_t i, dl = strlen(domain), nl;
 
@@ -265,7 +265,7 @@ ptr_pick(struct spf_eval *e, const char *domain)
 }
 
 static int
-expand(struct spf_eval *e, const char *spec, const char *domain, int flags,
+expand(struct spf_check_host *e, const char *spec, const char *domain, int flags,
     struct buf *out)
 {
 	struct spf_macro_ctx ctx;
@@ -285,7 +285,7 @@ expand(struct spf_eval *e, const char *spec, const char *domain, int flags,
 
 /* The target of a term: its domain-spec expanded, or <domain>. */
 static void
-set_target(struct spf_eval *e, const char *spec)
+set_target(struct spf_check_host *e, const char *spec)
 {
 	struct buf *b;
 
@@ -302,13 +302,13 @@ set_target(struct spf_eval *e, const char *spec)
 }
 
 static int
-addr_type(const struct spf_eval *e)
+addr_type(const struct spf_check_host *e)
 {
 	return e->ip.v == 4 ? DNS_T_A : DNS_T_AAAA;
 }
 
 static int
-addr_match(const struct spf_eval *e, const struct dns_rr *rr, size_t n,
+addr_match(const struct spf_check_host *e, const struct dns_rr *rr, size_t n,
     int cidr4, int cidr6)
 {
 	struct spf_ip a;
@@ -329,7 +329,7 @@ addr_match(const struct spf_eval *e, const struct dns_rr *rr, size_t n,
 /* --- records --- */
 
 static void
-fetch_record(struct spf_eval *e)
+fetch_record(struct spf_check_host *e)
 {
 	if (!spf_domain_valid(e->top->domain, 1)) {
 		buf_reset(e->why);
@@ -342,7 +342,7 @@ fetch_record(struct spf_eval *e)
 }
 
 static void
-got_record(struct spf_eval *e)
+got_record(struct spf_check_host *e)
 {
 	const struct dns_rr *rr;
 	struct buf *why;
@@ -393,7 +393,7 @@ got_record(struct spf_eval *e)
  * result comes from the end of the record or an error).
  */
 static void
-frame_result(struct spf_eval *e, enum spf_result r, const struct spf_mech *m)
+frame_result(struct spf_check_host *e, enum spf_result r, const struct spf_mech *m)
 {
 	struct frame *f = e->top, *up = f->up;
 	struct buf *b;
@@ -456,7 +456,7 @@ frame_result(struct spf_eval *e, enum spf_result r, const struct spf_mech *m)
 }
 
 static void
-exp_finish(struct spf_eval *e)
+exp_finish(struct spf_check_host *e)
 {
 	struct buf *b;
 
@@ -469,7 +469,7 @@ exp_finish(struct spf_eval *e)
 
 /* §6.2: any problem with exp= means no explanation, not an error. */
 static void
-got_exp(struct spf_eval *e)
+got_exp(struct spf_check_host *e)
 {
 	const char *txt;
 	size_t len;
@@ -494,7 +494,7 @@ got_exp(struct spf_eval *e)
 /* --- terms --- */
 
 static void
-start_include(struct spf_eval *e, const struct spf_mech *m)
+start_include(struct spf_check_host *e, const struct spf_mech *m)
 {
 	struct frame *f;
 
@@ -513,7 +513,7 @@ start_include(struct spf_eval *e, const struct spf_mech *m)
 }
 
 static void
-start_redirect(struct spf_eval *e)
+start_redirect(struct spf_check_host *e)
 {
 	struct frame *f = e->top;
 
@@ -533,7 +533,7 @@ start_redirect(struct spf_eval *e)
 }
 
 static void
-run(struct spf_eval *e)
+run(struct spf_check_host *e)
 {
 	struct frame *f;
 	const struct spf_mech *m;
@@ -624,7 +624,7 @@ run(struct spf_eval *e)
 }
 
 static void
-got_a(struct spf_eval *e)
+got_a(struct spf_check_host *e)
 {
 	const struct spf_mech *m = e->top->cur;
 
@@ -645,7 +645,7 @@ got_a(struct spf_eval *e)
 }
 
 static void
-next_mxhost(struct spf_eval *e)
+next_mxhost(struct spf_check_host *e)
 {
 	while (e->hosti < e->nhosts) {
 		const char *h = e->hosts[e->hosti++];
@@ -659,7 +659,7 @@ next_mxhost(struct spf_eval *e)
 }
 
 static void
-got_mx(struct spf_eval *e)
+got_mx(struct spf_check_host *e)
 {
 	const struct spf_mech *m = e->top->cur;
 	size_t i;
@@ -693,7 +693,7 @@ got_mx(struct spf_eval *e)
 }
 
 static void
-got_mxhost(struct spf_eval *e)
+got_mxhost(struct spf_check_host *e)
 {
 	const struct spf_mech *m = e->top->cur;
 
@@ -713,7 +713,7 @@ got_mxhost(struct spf_eval *e)
 /* --- ptr validation (§5.5), shared by ptr and %{p} --- */
 
 static void
-ptr_finish(struct spf_eval *e)
+ptr_finish(struct spf_check_host *e)
 {
 	const struct spf_mech *m;
 	size_t i, tl, nl;
@@ -749,7 +749,7 @@ ptr_finish(struct spf_eval *e)
 }
 
 static void
-next_ptrhost(struct spf_eval *e)
+next_ptrhost(struct spf_check_host *e)
 {
 	while (e->ptri < e->nptr) {
 		const char *h = e->ptr_names[e->ptri++];
@@ -763,7 +763,7 @@ next_ptrhost(struct spf_eval *e)
 }
 
 static void
-ptr_start(struct spf_eval *e, enum ptr_cont c)
+ptr_start(struct spf_check_host *e, enum ptr_cont c)
 {
 	struct buf *b;
 
@@ -779,7 +779,7 @@ ptr_start(struct spf_eval *e, enum ptr_cont c)
 }
 
 static void
-got_ptr(struct spf_eval *e)
+got_ptr(struct spf_check_host *e)
 {
 	size_t i;
 
@@ -800,7 +800,7 @@ got_ptr(struct spf_eval *e)
 }
 
 static void
-got_ptrhost(struct spf_eval *e)
+got_ptrhost(struct spf_check_host *e)
 {
 	const char *h = e->ptr_names[e->ptri - 1];
 	size_t len;
@@ -820,7 +820,7 @@ got_ptrhost(struct spf_eval *e)
 }
 
 static void
-dispatch(struct spf_eval *e)
+dispatch(struct spf_check_host *e)
 {
 	switch (e->step) {
 	case ST_RECORD:
@@ -852,11 +852,11 @@ dispatch(struct spf_eval *e)
 
 /* --- API --- */
 
-struct spf_eval *
-spf_eval_start(struct dns *dns, const struct spf_query *q, spf_done_cb *cb,
+struct spf_check_host *
+spf_check_host_start(struct dns *dns, const struct spf_query *q, spf_done_cb *cb,
     void *arg)
 {
-	struct spf_eval *e;
+	struct spf_check_host *e;
 	struct frame *f;
 	const char *at, *dom;
 
@@ -900,7 +900,7 @@ spf_eval_start(struct dns *dns, const struct spf_query *q, spf_done_cb *cb,
 }
 
 void
-spf_eval_cancel(struct spf_eval *e)
+spf_check_host_cancel(struct spf_check_host *e)
 {
 	if (e == NULL)
 		return;
@@ -911,7 +911,7 @@ spf_eval_cancel(struct spf_eval *e)
 }
 
 void
-spf_eval_result_text(const struct spf_eval_result *r, struct buf *out)
+spf_check_host_result_text(const struct spf_check_host_result *r, struct buf *out)
 {
 	buf_printf(out, "%s", spf_result_name(r->result));
 	if (r->mechanism != NULL)

@@ -1,19 +1,19 @@
 /*
- * spf_eval - asynchronous check_host() (RFC 7208 §4-§7) over dns.h.
+ * spf_check_host - asynchronous check_host() (RFC 7208 §4-§7) over dns.h.
  *
  * Purpose: answer "may this IP send mail as this sender?" the way a
  * receiver does, for --spf-ip. Every DNS question goes through
  * dns_query() on the event loop; nothing blocks.
  *
  * API:
- *	spf_eval_start(dns, q, cb, arg)	starts check_host() for q; cb is
+ *	spf_check_host_start(dns, q, cb, arg)	starts check_host() for q; cb is
  *		called exactly once with the result, then the evaluation
  *		frees itself (do not cancel it from inside cb or after).
  *		Returns the handle, or NULL when the result was already
- *		delivered (cb ran before spf_eval_start returned, e.g. for a
+ *		delivered (cb ran before spf_check_host_start returned, e.g. for a
  *		malformed domain: result "none").
- *	spf_eval_cancel(e)		cb will not be called; NULL is a no-op
- *	spf_eval_result_text(r, out)	one line for the report, e.g.
+ *	spf_check_host_cancel(e)		cb will not be called; NULL is a no-op
+ *	spf_check_host_result_text(r, out)	one line for the report, e.g.
  *		"fail (-all in example.com): Not authorized"
  *
  * The result passed to cb is valid only during the call.
@@ -47,14 +47,14 @@
  * every query is bounded by the dns layer's timeout and the term limits
  * bound their number.
  */
-#ifndef MXPROBE_SPF_EVAL_H
-#define MXPROBE_SPF_EVAL_H
+#ifndef MXPROBE_SPF_CHECK_HOST_H
+#define MXPROBE_SPF_CHECK_HOST_H
 
 #include "parse/spf.h"
 
 struct dns;
 struct buf;
-struct spf_eval;
+struct spf_check_host;
 
 struct spf_query {
 	struct spf_ip	 ip;		/* client address (spf_ip_parse) */
@@ -65,7 +65,7 @@ struct spf_query {
 	long long	 now;		/* %{t}; 0 = the current time */
 };
 
-struct spf_eval_result {
+struct spf_check_host_result {
 	enum spf_result	 result;
 	const char	*domain;	/* domain checked (after redirects) */
 	const char	*mechanism;	/* matching term as written, or NULL */
@@ -75,12 +75,12 @@ struct spf_eval_result {
 	unsigned	 void_lookups;
 };
 
-typedef void spf_done_cb(const struct spf_eval_result *, void *arg);
+typedef void spf_done_cb(const struct spf_check_host_result *, void *arg);
 
-struct spf_eval	*spf_eval_start(struct dns *, const struct spf_query *,
+struct spf_check_host	*spf_check_host_start(struct dns *, const struct spf_query *,
 		    spf_done_cb *, void *);
-void		 spf_eval_cancel(struct spf_eval *);
-void		 spf_eval_result_text(const struct spf_eval_result *,
+void		 spf_check_host_cancel(struct spf_check_host *);
+void		 spf_check_host_result_text(const struct spf_check_host_result *,
 		    struct buf *);
 
 #endif

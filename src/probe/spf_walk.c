@@ -19,19 +19,19 @@
 #include "util/xalloc.h"
 #include "util/dname.h"
 
-enum probe_kind {
+enum query_kind {
 	PK_TXT,		/* the node's record */
 	PK_VOID		/* an a/mx/exists target, for the void count */
 };
 
-struct probe {
+struct walk_query {
 	struct spf_walk		*w;
 	struct spf_node		*node;
-	enum probe_kind		 kind;
+	enum query_kind		 kind;
 	char			*term;
 	struct dns_query	*q;
 	int			 done;
-	struct probe		*next;
+	struct walk_query		*next;
 };
 
 struct spf_walk {
@@ -39,7 +39,7 @@ struct spf_walk {
 	struct dns		*dns;
 	spf_analysis_cb		*cb;
 	void			*arg;
-	struct probe		*probes;
+	struct walk_query		*queries;
 	unsigned		 outstanding;
 	int			 busy;
 	int			 finished;
@@ -50,11 +50,11 @@ static void	on_answer(const struct dns_result *, void *);
 static void
 walk_free(struct spf_walk *w)
 {
-	struct probe *p, *n;
+	struct walk_query *p, *n;
 
 	if (w == NULL)
 		return;
-	for (p = w->probes; p != NULL; p = n) {
+	for (p = w->queries; p != NULL; p = n) {
 		n = p->next;
 		if (p->q != NULL && !p->done)
 			dns_cancel(p->q);
@@ -75,10 +75,10 @@ spf_walk_free(struct spf_analysis *a)
 }
 
 static void
-launch(struct spf_walk *w, struct spf_node *node, enum probe_kind kind,
+launch(struct spf_walk *w, struct spf_node *node, enum query_kind kind,
     const char *term, const char *name, int type)
 {
-	struct probe *p;
+	struct walk_query *p;
 	struct dns_query *q;
 
 	p = xcalloc(1, sizeof(*p));
@@ -86,8 +86,8 @@ launch(struct spf_walk *w, struct spf_node *node, enum probe_kind kind,
 	p->node = node;
 	p->kind = kind;
 	p->term = term ? xstrdup(term) : NULL;
-	p->next = w->probes;
-	w->probes = p;
+	p->next = w->queries;
+	w->queries = p;
 	w->outstanding++;
 	q = dns_query(w->dns, name, type, 0, on_answer, p);
 	if (!p->done)
@@ -318,7 +318,7 @@ finish_if_done(struct spf_walk *w)
 static void
 on_answer(const struct dns_result *r, void *arg)
 {
-	struct probe *p = arg;
+	struct walk_query *p = arg;
 	struct spf_walk *w = p->w;
 
 	p->done = 1;

@@ -36,8 +36,8 @@
  * BUGS: the void count assumes an IPv4 client; ptr terms are not probed
  * (they depend on the client address).
  */
-#ifndef MXPROBE_SPF_ANALYSIS_H
-#define MXPROBE_SPF_ANALYSIS_H
+#ifndef MXPROBE_SPF_WALK_H
+#define MXPROBE_SPF_WALK_H
 
 #include <stddef.h>
 

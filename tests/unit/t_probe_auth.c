@@ -3,7 +3,7 @@
  * fake resolver) and analyze.c (facts to findings): the DMARC
  * organisational fallback and §7.1 queries, named DKIM selectors, the
  * MTA-STS policy host without an address, --spf-ip results, the callback
- * never running inside auth_probe_start(), and the deadline: whatever did
+ * never running inside probe_auth_start(), and the deadline: whatever did
  * not finish is reported as a failed lookup, never as missing.
  */
 #include <arpa/inet.h>
@@ -57,7 +57,7 @@ static const struct zrr {
 
 static char asked[4096];
 static struct evloop *loop;
-static struct auth_probe *to_cancel;
+static struct probe_auth *to_cancel;
 
 static enum dns_outcome
 fake(void *arg, const char *name, int type, struct dns_rr **rrs,
@@ -138,7 +138,7 @@ test_full_run(struct dns *dns)
 	struct auth_config cfg;
 	struct got g;
 	struct findings *fs;
-	struct auth_probe *ap;
+	struct probe_auth *ap;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&g, 0, sizeof(g));
@@ -146,7 +146,7 @@ test_full_run(struct dns *dns)
 	cfg.dkim_selectors = sels;
 	cfg.spf_ips = ips;
 	asked[0] = '\0';
-	ap = auth_probe_start(loop, dns, &cfg, on_done, &g);
+	ap = probe_auth_start(loop, dns, &cfg, on_done, &g);
 	ok(ap != NULL, "start returns a handle");
 	is_int(g.calls, 0, "the callback does not run inside start");
 	evloop_run(loop);
@@ -223,15 +223,15 @@ test_cancel_at_once(struct dns *dns)
 	struct auth_config cfg;
 	struct got g;
 	struct findings *fs;
-	struct auth_probe *ap;
+	struct probe_auth *ap;
 	size_t i;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&g, 0, sizeof(g));
 	cfg.domain = "sub.ex.test";
 	cfg.spf_ips = ips;
-	ap = auth_probe_start(loop, dns, &cfg, on_done, &g);
-	auth_probe_cancel(ap);
+	ap = probe_auth_start(loop, dns, &cfg, on_done, &g);
+	probe_auth_cancel(ap);
 	is_int(g.calls, 1, "cancel delivers the facts at once");
 	evloop_run(loop);
 	is_int(g.calls, 1, "and nothing runs later");
@@ -270,7 +270,7 @@ static void
 cancel_now(void *arg)
 {
 	(void)arg;
-	auth_probe_cancel(to_cancel);
+	probe_auth_cancel(to_cancel);
 	to_cancel = NULL;
 }
 
@@ -297,7 +297,7 @@ test_cancel_midway(void)
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&g, 0, sizeof(g));
 	cfg.domain = "sub.ex.test";
-	to_cancel = auth_probe_start(loop, dns, &cfg, on_done, &g);
+	to_cancel = probe_auth_start(loop, dns, &cfg, on_done, &g);
 	evloop_run(loop);
 	is_int(g.calls, 1, "mid-way cancel: one callback");
 	if (g.f != NULL) {
@@ -411,7 +411,7 @@ dkim_run(struct dns *dns, const char *domain, struct got *g)
 	memset(g, 0, sizeof(*g));
 	cfg.domain = domain;
 	asked[0] = '\0';
-	auth_probe_start(loop, dns, &cfg, on_done, g);
+	probe_auth_start(loop, dns, &cfg, on_done, g);
 	evloop_run(loop);
 }
 

@@ -93,7 +93,7 @@ resolve(const struct zrr *z, const char *domain)
 
 	zone = z;
 	got = NULL;
-	mx_resolve(d, domain, on_done, NULL);
+	probe_mx_start(d, domain, on_done, NULL);
 	evloop_run(l);
 	dns_free(d);
 	evloop_free(l);

@@ -320,7 +320,7 @@ struct run {
 };
 
 static void
-on_done(const struct spf_eval_result *r, void *arg)
+on_done(const struct spf_check_host_result *r, void *arg)
 {
 	struct run *run = arg;
 	struct buf *b = buf_new(4096);
@@ -328,7 +328,7 @@ on_done(const struct spf_eval_result *r, void *arg)
 	run->done = 1;
 	run->result = r->result;
 	run->exp = r->explanation ? xstrdup(r->explanation) : NULL;
-	spf_eval_result_text(r, b);
+	spf_check_host_result_text(r, b);
 	run->text = buf_steal(b);
 	buf_free(b);
 }
@@ -366,7 +366,7 @@ run_test(const char *label, const char *scen, struct zone *z,
 	struct evloop *loop = evloop_new();
 	struct dns *dns = dns_new_fake(loop, fake, z);
 	struct spf_query q;
-	struct spf_eval *e;
+	struct spf_check_host *e;
 	struct run r;
 	const char *todo = todo_reason(label, t->name);
 	int good;
@@ -383,7 +383,7 @@ run_test(const char *label, const char *scen, struct zone *z,
 	q.helo = t->helo;
 	q.receiver = t->receiver[0] ? t->receiver : NULL;
 	q.now = 1400000000;
-	e = spf_eval_start(dns, &q, on_done, &r);
+	e = spf_check_host_start(dns, &q, on_done, &r);
 	(void)e;
 	evloop_run(loop);
 	good = r.done && result_in(r.result, t->results);

@@ -261,14 +261,14 @@ struct eres {
 };
 
 static void
-on_eval(const struct spf_eval_result *r, void *arg)
+on_eval(const struct spf_check_host_result *r, void *arg)
 {
 	struct eres *e = arg;
 	struct buf *b = buf_new(1024);
 
 	e->n++;
 	e->r = r->result;
-	spf_eval_result_text(r, b);
+	spf_check_host_result_text(r, b);
 	free(e->text);
 	e->text = buf_steal(b);
 	buf_free(b);
@@ -280,14 +280,14 @@ eval(const char *ip, const char *sender, struct eres *e)
 	struct evloop *loop = evloop_new();
 	struct dns *dns = dns_new_fake(loop, fake, NULL);
 	struct spf_query q;
-	struct spf_eval *ev;
+	struct spf_check_host *ev;
 
 	memset(&q, 0, sizeof(q));
 	memset(e, 0, sizeof(*e));
 	spf_ip_parse(ip, &q.ip);
 	q.sender = sender;
 	q.helo = "helo.example";
-	ev = spf_eval_start(dns, &q, on_eval, e);
+	ev = spf_check_host_start(dns, &q, on_eval, e);
 	(void)ev;
 	evloop_run(loop);
 	dns_free(dns);
@@ -301,7 +301,7 @@ test_eval(void)
 	struct evloop *loop;
 	struct dns *dns;
 	struct spf_query q;
-	struct spf_eval *ev;
+	struct spf_check_host *ev;
 
 	eval("192.0.2.7", "user@fail.example", &e);
 	ok(e.n == 1 && e.r == SPF_FAIL, "fail");
@@ -341,17 +341,17 @@ test_eval(void)
 	memset(&e, 0, sizeof(e));
 	spf_ip_parse("192.0.2.1", &q.ip);
 	q.sender = "x@nodot";
-	ev = spf_eval_start(dns, &q, on_eval, &e);
+	ev = spf_check_host_start(dns, &q, on_eval, &e);
 	ok(ev == NULL && e.n == 1 && e.r == SPF_NONE,
 	    "malformed domain: immediate none");
 	free(e.text);
 	/* Cancel: no callback, nothing leaks. */
 	memset(&e, 0, sizeof(e));
 	q.sender = "x@example.com";
-	ev = spf_eval_start(dns, &q, on_eval, &e);
+	ev = spf_check_host_start(dns, &q, on_eval, &e);
 	ok(ev != NULL, "pending evaluation");
-	spf_eval_cancel(ev);
-	spf_eval_cancel(NULL);
+	spf_check_host_cancel(ev);
+	spf_check_host_cancel(NULL);
 	evloop_run(loop);
 	is_int(e.n, 0, "cancelled: no callback");
 	dns_free(dns);
