@@ -120,30 +120,20 @@ b64decode(const char *v, unsigned char *out, size_t outmax, size_t *bad)
 	return (long)o;
 }
 
-/* Calls fn on each colon-separated item (white space trimmed). */
+/* Calls fn on each colon-separated item (FWS trimmed, none empty); -1
+ * with *bad the item's offset when one is empty or refused. */
 static int
 each_item(const char *v, int (*fn)(const char *, size_t, void *), void *arg,
     size_t *bad)
 {
-	size_t pos = 0, s, end, len = strlen(v);
-	const char *e;
+	long off;
 
-	for (;;) {
-		e = memchr(v + pos, ':', len - pos);
-		end = e ? (size_t)(e - v) : len;
-		s = pos;
-		while (s < end && is_fws((unsigned char)v[s]))
-			s++;
-		while (end > s && is_fws((unsigned char)v[end - 1]))
-			end--;
-		if (s == end || !fn(v + s, end - s, arg)) {
-			*bad = s;
-			return -1;
-		}
-		if (e == NULL)
-			return 0;
-		pos = (size_t)(e - v) + 1;
-	}
+	off = taglist_items(v, ':', TAGLIST_ITEM_FWS | TAGLIST_ITEM_NONEMPTY,
+	    fn, arg);
+	if (off < 0)
+		return 0;
+	*bad = (size_t)off;
+	return -1;
 }
 
 static int

@@ -254,30 +254,6 @@ parse_urilist(const struct tag *t, struct dmarc_uri **out, size_t *nout,
 	return 0;
 }
 
-/* A colon-separated list; each item checked by ok(); returns a bad item's
- * offset within the value, or -1 when all are fine. */
-static long
-colon_list(const char *v, int (*ok)(const char *, size_t, void *),
-    void *arg)
-{
-	size_t pos = 0, s, end, len = strlen(v);
-	const char *e;
-
-	for (;;) {
-		e = memchr(v + pos, ':', len - pos);
-		end = e ? (size_t)(e - v) : len;
-		s = pos;
-		while (s < end && is_wsp((unsigned char)v[s]))
-			s++;
-		while (end > s && is_wsp((unsigned char)v[end - 1]))
-			end--;
-		if (!ok(v + s, end - s, arg))
-			return (long)s;
-		if (e == NULL)
-			return -1;
-		pos = (size_t)(e - v) + 1;
-	}
-}
 
 static int
 fo_item(const char *s, size_t n, void *arg)
@@ -409,7 +385,8 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 				    (unsigned char)t->value[0]);
 		} else if (strcasecmp(t->name, "fo") == 0) {
 			r->fo = 0;
-			bad = colon_list(t->value, fo_item, &r->fo);
+			bad = taglist_items(t->value, ':', 0, fo_item,
+			    &r->fo);
 			if (bad >= 0) {
 				eo += (size_t)bad;
 				buf_printf(e, "fo= takes 0, 1, d or s, "
@@ -417,7 +394,8 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 				goto tagbad;
 			}
 		} else if (strcasecmp(t->name, "rf") == 0) {
-			bad = colon_list(t->value, keyword_item, NULL);
+			bad = taglist_items(t->value, ':', 0,
+			    keyword_item, NULL);
 			if (bad >= 0) {
 				eo += (size_t)bad;
 				buf_printf(e, "rf= takes report format "

@@ -184,6 +184,31 @@ is_wsp(int c)
 	return c == ' ' || c == '\t';
 }
 
+long
+taglist_items(const char *v, int sep, int flags,
+    int (*ok)(const char *, size_t, void *), void *arg)
+{
+	size_t pos = 0, s, end, len = strlen(v);
+	const char *e;
+	int (*white)(int) = flags & TAGLIST_ITEM_FWS ? is_fws : is_wsp;
+
+	for (;;) {
+		e = memchr(v + pos, sep, len - pos);
+		end = e ? (size_t)(e - v) : len;
+		s = pos;
+		while (s < end && white((unsigned char)v[s]))
+			s++;
+		while (end > s && white((unsigned char)v[end - 1]))
+			end--;
+		if ((s == end && flags & TAGLIST_ITEM_NONEMPTY) ||
+		    !ok(v + s, end - s, arg))
+			return (long)s;
+		if (e == NULL)
+			return -1;
+		pos = (size_t)(e - v) + 1;
+	}
+}
+
 size_t
 field_name_len(const char *s, size_t len)
 {

@@ -38,6 +38,12 @@
  *	field_value(s, len, &pos, &f, &off, why)  the generic value at *pos,
  *		1*(%x21-3A / %x3C / %x3E-7E), into f; 0, or -1 on an error
  *	field_name_len(s, len)		length of the name at s, 0 if none
+ *	taglist_items(v, sep, flags, ok, arg)  the item lists inside a tag
+ *		value (DKIM h=, t=, s= and DMARC fo=, rf= split at ':'):
+ *		each item, white space around it removed (WSP, or FWS with
+ *		TAGLIST_ITEM_FWS), goes to ok(item, len, arg); returns the
+ *		offset in v of the first item ok() refuses (or that is empty,
+ *		with TAGLIST_ITEM_NONEMPTY), -1 when every item is accepted
  *
  * Returns: see above. Tag values are copied with their leading and
  * trailing white space removed; inner folding white space is kept.
@@ -53,6 +59,10 @@ struct buf;
 
 #define TAGLIST_NOCASE		0x01
 #define TAGLIST_MAX_TAGS	64
+
+/* taglist_items() flags */
+#define TAGLIST_ITEM_FWS	0x01	/* trim CR and LF too (RFC 6376 FWS) */
+#define TAGLIST_ITEM_NONEMPTY	0x02	/* an empty item is an error */
 
 enum taglist_status {
 	TAGLIST_OK,
@@ -91,5 +101,7 @@ int			 field_next(const char *, size_t, size_t *,
 int			 field_value(const char *, size_t, size_t *,
 			    struct field *, size_t *, struct buf *);
 size_t			 field_name_len(const char *, size_t);
+long			 taglist_items(const char *, int, int,
+			    int (*)(const char *, size_t, void *), void *);
 
 #endif

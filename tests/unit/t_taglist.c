@@ -99,6 +99,45 @@ test_fields(void)
 	buf_free(got);
 }
 
+/* taglist_items: records the items it is given; refuses "bad". */
+static char items_seen[128];
+
+static int
+item_rec(const char *s, size_t n, void *arg)
+{
+	(void)arg;
+	if (n == 3 && memcmp(s, "bad", 3) == 0)
+		return 0;
+	strncat(items_seen, "[", sizeof(items_seen) - strlen(items_seen) - 1);
+	strncat(items_seen, s, n < sizeof(items_seen) -
+	    strlen(items_seen) - 1 ? n : 0);
+	strncat(items_seen, "]", sizeof(items_seen) - strlen(items_seen) - 1);
+	return 1;
+}
+
+static void
+check_items(const char *v, int sep, int flags, long want_off,
+    const char *want_seen)
+{
+	long off;
+	char d[96], shown[32];
+	size_t i;
+
+	/* The value as the description shows it: no line breaks in TAP. */
+	for (i = 0; v[i] != '\0' && i < sizeof(shown) - 1; i++)
+		shown[i] = v[i] == '\r' || v[i] == '\n' ? '~' : v[i];
+	shown[i] = '\0';
+
+	items_seen[0] = '\0';
+	off = taglist_items(v, sep, flags, item_rec, NULL);
+	snprintf(d, sizeof(d), "items of \"%s\" (flags %d): offset", shown,
+	    flags);
+	is_int((int)off, (int)want_off, d);
+	snprintf(d, sizeof(d), "items of \"%s\" (flags %d): the items", shown,
+	    flags);
+	is_str(items_seen, want_seen, d);
+}
+
 int
 main(void)
 {
@@ -158,5 +197,14 @@ main(void)
 
 	buf_free(b);
 	buf_free(why);
+	check_items("sha1:sha256", ':', 0, -1, "[sha1][sha256]");
+	check_items(" a \t: b ", ':', 0, -1, "[a][b]");
+	check_items("a:\r\n b", ':', 0, -1, "[a][\r\n b]");
+	check_items("a:\r\n b", ':', TAGLIST_ITEM_FWS, -1, "[a][b]");
+	check_items("a::b", ':', 0, -1, "[a][][b]");
+	check_items("a::b", ':', TAGLIST_ITEM_NONEMPTY, 2, "[a]");
+	check_items("", ':', TAGLIST_ITEM_NONEMPTY, 0, "");
+	check_items("a: bad :c", ':', 0, 3, "[a]");
+	check_items("x,y", ',', 0, -1, "[x][y]");
 	return tap_done();
 }
