@@ -12,15 +12,11 @@ check_external(const struct dmarc_facts *f, const struct dmarc_discovery *d,
 {
 	struct dmarc_target *t;
 	const struct dmarc_ext *e;
-	size_t n, i, k;
+	size_t n, i;
 
 	n = dmarc_external_targets(d->rec, d->policy_domain, &t);
 	for (i = 0; i < n; i++) {
-		e = NULL;
-		for (k = 0; k < f->next; k++)
-			if (f->ext[k].host != NULL &&
-			    strcasecmp(f->ext[k].host, t[i].host) == 0)
-				e = &f->ext[k];
+		e = dmarc_facts_ext(f, t[i].host);
 		if (e == NULL)
 			continue;	/* not queried: no verdict */
 		switch (dmarc_external_judge(e->lookup.outcome, e->lookup.txt,

@@ -714,6 +714,20 @@ dmarc_external_targets(const struct dmarc_record *r,
 	return n;
 }
 
+const struct dmarc_ext *
+dmarc_facts_ext(const struct dmarc_facts *f, const char *host)
+{
+	const struct dmarc_ext *e = NULL;
+	size_t k;
+
+	/* The last answer for the host wins, as each was asked once. */
+	for (k = 0; k < f->next; k++)
+		if (f->ext[k].host != NULL &&
+		    strcasecmp(f->ext[k].host, host) == 0)
+			e = &f->ext[k];
+	return e;
+}
+
 void
 dmarc_targets_free(struct dmarc_target *t, size_t n)
 {

@@ -48,6 +48,8 @@
  *	dmarc_external_targets(rec, policy_domain, &t)
  *		the destinations (host, query name) that need §7.1
  *		verification, deduplicated; dmarc_targets_free(t, n)
+ *	dmarc_facts_ext(facts, host)	the answer asked for a destination
+ *		host (facts->ext), or NULL when it was not asked: no verdict
  *	dmarc_policy_name(p)		"none", "quarantine", "reject", "-"
  *
  * Filling struct dmarc_facts (all pointers are borrowed):
@@ -205,6 +207,8 @@ void			 dmarc_discovery_clear(struct dmarc_discovery *);
 size_t			 dmarc_external_targets(const struct dmarc_record *,
 			    const char *, struct dmarc_target **);
 void			 dmarc_targets_free(struct dmarc_target *, size_t);
+const struct dmarc_ext	*dmarc_facts_ext(const struct dmarc_facts *,
+			    const char *);
 const char		*dmarc_policy_name(enum dmarc_policy);
 
 #endif

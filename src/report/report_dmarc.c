@@ -102,16 +102,12 @@ dmarc_external_json(const struct dmarc_facts *f,
 	struct dmarc_target *t;
 	const struct dmarc_ext *e;
 	const char *v;
-	size_t n, i, k;
+	size_t n, i;
 
 	a = json_object_new_array();
 	n = dmarc_external_targets(d->rec, d->policy_domain, &t);
 	for (i = 0; i < n; i++) {
-		e = NULL;
-		for (k = 0; k < f->next; k++)
-			if (f->ext[k].host != NULL &&
-			    strcasecmp(f->ext[k].host, t[i].host) == 0)
-				e = &f->ext[k];
+		e = dmarc_facts_ext(f, t[i].host);
 		if (e == NULL)
 			v = "not_checked";
 		else
