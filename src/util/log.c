@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+#include "util/esc.h"
 #include "util/log.h"
 
 static const char *prog = "mxprobe";
@@ -23,14 +25,33 @@ log_verbose(void)
 	return verbosity;
 }
 
+/*
+ * The message is escaped as the report is (util/esc.h): a diagnostic can
+ * carry a URL, a header or a reason a server chose, and stderr is often
+ * the same terminal.
+ */
 static void
 vlog(const char *pfx, const char *fmt, va_list ap, const char *err)
 {
-	fprintf(stderr, "%s: %s", prog, pfx);
-	vfprintf(stderr, fmt, ap);
+	static int inside;	/* an allocation failing in here panics */
+	struct buf *m, *e;
+
+	if (inside) {
+		fprintf(stderr, "%s: %s%s\n", prog, pfx, fmt);
+		return;
+	}
+	inside = 1;
+	m = buf_new(16384);
+	buf_vprintf(m, fmt, ap);
+	e = buf_new(6 * buf_len(m) + 1);
+	esc_append(e, buf_str(m), buf_len(m), 0);
+	fprintf(stderr, "%s: %s%s", prog, pfx, buf_str(e));
 	if (err != NULL)
 		fprintf(stderr, ": %s", err);
 	fputc('\n', stderr);
+	buf_free(e);
+	buf_free(m);
+	inside = 0;
 }
 
 void
