@@ -48,8 +48,10 @@
  *	esc_utf8_len(p, n)	the length (1-4) of the valid UTF-8 sequence at
  *		p, or 0
  * Limits: esc_append writes at most 6 bytes per input byte.
- * BUGS: esc_printf knows the conversions of C99 printf without positional
- * arguments ("%1$s") and without %n.
+ * Numbered arguments ("%2$s", as a translation reorders them) are taken
+ * as POSIX printf takes them: all numbered, up to 32, each used at least
+ * once.
+ * BUGS: no %n (never wanted).
  */
 #ifndef MXPROBE_ESC_H
 #define MXPROBE_ESC_H

@@ -94,6 +94,21 @@ main(void)
 	    8ULL, 255u, 10u, 0.25);
 	is_str(buf_str(b), "-5 -6 7 8 ff 0a 0.2",
 	    "esc_printf: integer and floating conversions");
+	/* Numbered arguments, as a translation reorders them. */
+	buf_reset(b);
+	esc_printf(b, 0, "%3$s: %2$zu of %1$d (%3$s)", 10, (size_t)4,
+	    "mx\033.example");
+	is_str(buf_str(b), "mx\\x1b.example: 4 of 10 (mx\\x1b.example)",
+	    "esc_printf: numbered arguments in another order, escaped");
+	buf_reset(b);
+	esc_printf(b, 0, "[%2$.*1$s] [%3$-*4$s] %5$ld", 2, "abcdef", "q", 3,
+	    -7L);
+	is_str(buf_str(b), "[ab] [q  ] -7",
+	    "esc_printf: numbered width and precision arguments");
+	buf_reset(b);
+	esc_printf(b, 0, "%1$s %1$s %%%2$c", "\r", 'z');
+	is_str(buf_str(b), "\\x0d \\x0d %z",
+	    "esc_printf: one argument used twice, %% kept");
 	buf_free(b);
 
 	/* Capped buffer: stops at the cap, never overruns. */
