@@ -604,8 +604,11 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 		host_findings(s, &s->hosts[i], o, fs);
 	}
 	limits(s, fs);
-	shared_addresses(s, fs);
+	/* Every exchanger on one server is one finding, no redundancy; the
+	 * shared-address finding is for a set that has other servers too. */
 	no_redundancy(s, fs);
+	if (!findings_has(fs, F_MX_NO_REDUNDANCY))
+		shared_addresses(s, fs);
 	ipv6_only(s, o, fs);
 	if (usable_hosts(s, o) == 0 && !any_lookup_failed(s))
 		findings_add(fs, F_MX_NO_USABLE_EXCHANGER, s->domain,
