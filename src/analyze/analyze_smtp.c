@@ -381,6 +381,11 @@ policy_class(const struct probe_facts *f, const struct delivery *d,
 
 	if (!k->applies)
 		return;
+	/* DANE senders held while others deliver: DANE_SENDERS_DEFER
+	 * (analyze_dane.c) says so, with each exchanger's failure. */
+	if (c == DELIVERY_DANE && k->now.outcome == DELIVERY_HELD &&
+	    d->cls[DELIVERY_OPPORTUNISTIC].now.outcome == DELIVERY_DELIVERED)
+		return;
 	switch (k->now.outcome) {
 	case DELIVERY_HELD:
 		findings_add(fs, F_DELIVERY_OUTAGE, delivery_sender_name(c),
