@@ -7,8 +7,12 @@ ldns-keygen and ldns-signzone (ldnsutils), unbound, unbound-checkconf.
       ZONE.zone into ZONE.zone.signed with a key made now (ECDSA P-256,
       algorithm 13, one key with the SEP flag signing everything) kept in
       state_dir/keys; returns the trust anchors, one DS line per zone.
-      Each entry is "ZONE [expired]": with expired, the signatures are
-      valid from 2020-01-01 to 2020-01-02 only (a zone never re-signed).
+      Each entry is "ZONE [expired|wrongds]": with expired, the
+      signatures are valid from 2020-01-01 to 2020-01-02 only (a zone
+      never re-signed); with wrongds, the DS (trust anchor and parent
+      record) is that of a second key that signs nothing (a key rolled
+      without updating the DS). Returns (anchors, parent_ds): parent_ds
+      maps each wrongds zone to the DS line the parent must publish.
   start_unbound(state_dir, port, nsd_port, anchors)  unbound on
       127.0.0.1 at port (the lab picks a free one) as a validating resolver: mxlab.test is a stub zone served
       by NSD at 127.0.0.1@nsd_port, each signed zone's DS is a trust
@@ -56,6 +60,7 @@ def sign_zones(state_dir, zones):
     kdir = os.path.join(state_dir, "keys")
     os.makedirs(kdir, exist_ok=True)
     anchors = []
+    parent_ds = {}
     for entry in zones:
         words = entry.split()
         zone = words[0].rstrip(".")
@@ -75,12 +80,19 @@ def sign_zones(state_dir, zones):
         if not os.path.exists(zfile + ".signed"):
             raise SystemExit("dnssec: ldns-signzone wrote no %s.signed"
                              % zfile)
-        with open(key + ".ds") as f:
+        dsfile = key + ".ds"
+        if "wrongds" in opts:
+            other = _run(["ldns-keygen", "-a", ALGORITHM, "-k", zone],
+                         cwd=kdir).strip()
+            dsfile = os.path.join(kdir, other) + ".ds"
+        with open(dsfile) as f:
             ds = " ".join(f.read().split())
         if " DS " not in ds:
             raise SystemExit("dnssec: no DS for %s: %r" % (zone, ds))
         anchors.append(ds)
-    return anchors
+        if "wrongds" in opts:
+            parent_ds[zone] = ds
+    return anchors, parent_ds
 
 
 def unbound_conf(state_dir, port, nsd_port, anchors):

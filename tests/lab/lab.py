@@ -24,7 +24,9 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            a key made at lab start; its DS is a trust anchor of the lab's
            validating unbound), a scenario zone or one of tests/lab/zones/;
            after the name, "expired" signs it with signatures that
-           expired in 2020 (dnssec.py)
+           expired in 2020, "wrongds" gives it a DS (trust anchor and
+           a record in the parent) of a key that signs nothing
+           (dnssec.py)
   expect   what mxprobe must say: one assertion per line; several runs
            of mxprobe are separated by a line "---"
              args ARGS...        extra mxprobe arguments (shell words)
@@ -307,7 +309,17 @@ class Lab:
         for z in signed_names:
             if z not in served and z not in lab_zones:
                 raise SystemExit("dnssec: %s is not a lab zone" % z)
-        self.anchors = dnssec.sign_zones(self.state, signed)
+        self.anchors, parent_ds = dnssec.sign_zones(self.state, signed)
+        # A wrong DS is published where resolvers ask for it: in the
+        # parent zone, at a delegation to the child (unsigned parent:
+        # the child's trust anchor is the same DS).
+        if parent_ds:
+            with open(os.path.join(zdir, "mxlab.test.zone"), "a") as f:
+                for z, ds in sorted(parent_ds.items()):
+                    w = ds.split()
+                    f.write("%s.\t3600\tIN\tNS\tns1.mxlab.test.\n"
+                            "%s.\t3600\tIN\tDS\t%s\n"
+                            % (z, z, " ".join(w[w.index("DS") + 1:])))
         for z in served:
             conf += ["zone:", "  name: %s" % z,
                      "  zonefile: %s.zone%s" % (z, ".signed" if z in
