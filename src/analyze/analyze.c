@@ -77,9 +77,7 @@ analyze_auth(const struct auth_facts *a, const struct probe_facts *pf,
 	analyze_dmarc(&d, fs);
 	analyze_dkim(&a->dkim, fs);
 
-	m = a->mtasts;
-	m.nmx = analyze_mtasts_mx(pf, &mx);
-	m.mx = mx;
+	mx = analyze_mtasts_view(a, pf, &m);
 	analyze_mtasts(&m, fs);
 	free(mx);
 	analyze_tlsrpt(&a->tlsrpt, fs);

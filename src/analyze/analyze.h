@@ -81,6 +81,9 @@
  *	analyze_mtasts(facts, fs)	the MTASTS_* findings (RFC 8461)
  *	analyze_mtasts_mx(facts, &mx)	the MX hosts with MTA-STS's
  *		cert_valid (1, 0, -1) from the SMTP probe; caller frees mx
+ *	analyze_mtasts_view(auth, facts, &m)	the MTA-STS facts as judged
+ *		and shown: the policy of auth with the MX hosts of facts;
+ *		returns the host list for the caller to free after using m
  *	analyze_mtasts_fetch(facts, buf)	how the policy fetch went,
  *		e.g. "http_error, HTTP 404", for findings and the report
  * analyze_tlsrpt.c:
@@ -192,6 +195,8 @@ void	analyze_dkim(const struct dkim_facts *, struct findings *);
 /* analyze_mtasts.c */
 void	analyze_mtasts(const struct mtasts_facts *, struct findings *);
 size_t	analyze_mtasts_mx(const struct probe_facts *, struct mtasts_mx **);
+struct mtasts_mx *analyze_mtasts_view(const struct auth_facts *,
+	    const struct probe_facts *, struct mtasts_facts *);
 void	analyze_mtasts_fetch(const struct mtasts_facts *, struct buf *);
 
 /* analyze_propagation.c */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts/auth_facts.h"
 #include "facts/dns_facts.h"
 #include "util/dname.h"
 #include "analyze/analyze.h"
@@ -72,6 +73,18 @@ analyze_mtasts_mx(const struct probe_facts *pf, struct mtasts_mx **out)
 	}
 	*out = m;
 	return n;
+}
+
+struct mtasts_mx *
+analyze_mtasts_view(const struct auth_facts *a, const struct probe_facts *pf,
+    struct mtasts_facts *m)
+{
+	struct mtasts_mx *mx;
+
+	*m = a->mtasts;
+	m->nmx = analyze_mtasts_mx(pf, &mx);
+	m->mx = mx;
+	return mx;
 }
 
 void

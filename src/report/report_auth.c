@@ -55,9 +55,7 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 	json_object_object_add(top, "dkim", o);
 
 	o = json_object_new_object();
-	m = a->mtasts;
-	m.nmx = analyze_mtasts_mx(pf, &mx);
-	m.mx = mx;
+	mx = analyze_mtasts_view(a, pf, &m);
 	report_mtasts_json(&m, o);
 	free(mx);
 	json_object_object_add(o, "url", json_str(a->mtasts_url));
@@ -122,9 +120,7 @@ report_auth_text(const struct auth_facts *a, const struct probe_facts *pf,
 
 	buf_reset(b);
 	esc_printf(out, 0, "\nMTA-STS / TLS-RPT\n");
-	m = a->mtasts;
-	m.nmx = analyze_mtasts_mx(pf, &mx);
-	m.mx = mx;
+	mx = analyze_mtasts_view(a, pf, &m);
 	report_mtasts_text(&m, b);
 	free(mx);
 	report_tlsrpt_text(&a->tlsrpt, b);
