@@ -104,6 +104,7 @@ main(int argc, char **argv)
 		return run_list_findings();
 	}
 	log_init("mxprobe", o.verbose);
+	env_trace_start(o.verbose);
 	env_psl_load();
 	cutover_from_cli(&o, &co);
 	rc = EXIT_UNKNOWN;

@@ -78,6 +78,59 @@ since(uint64_t t0)
 	return (long)(evloop_clock() - t0);
 }
 
+/*
+ * The trace (util/log.h) of n bytes sent ("C") or received ("S"), one
+ * trace line per line, as posttls-finger shows a session:
+ * "mx1.example.com[192.0.2.1]:25 S: 220 ...". Called where a command is
+ * written and where a reply's lines are taken in, nowhere else.
+ */
+static void
+trace_io(const struct smtp_session *s, const char *dir, const char *p,
+    size_t n)
+{
+	const char *nl;
+	size_t len;
+
+	while (n > 0) {
+		nl = memchr(p, '\n', n);
+		len = nl != NULL ? (size_t)(nl - p) : n;
+		log_trace("%s[%s]:%u %s: %.*s", s->res->mxhost != NULL ?
+		    s->res->mxhost : "", s->res->addr, s->res->port, dir,
+		    (int)(len > 0 && p[len - 1] == '\r' ? len - 1 : len), p);
+		if (nl == NULL)
+			break;
+		n -= len + 1;
+		p += len + 1;
+	}
+}
+
+/* The TLS handshake, as one trace line once it is done. */
+static void
+trace_tls(const struct smtp_session *s, const struct tls_facts *t)
+{
+	const struct tls_cert_facts *c = t->nchain > 0 ? &t->chain[0] : NULL;
+
+	log_trace("%s[%s]:%u TLS: %s %s%s%s; subject \"%s\", issuer \"%s\"; "
+	    "verify %s%s%s; name %s; DANE %s%s%s",
+	    s->res->mxhost != NULL ? s->res->mxhost : "", s->res->addr,
+	    s->res->port, t->version != NULL ? t->version : "?",
+	    t->cipher != NULL ? t->cipher : "?", t->group != NULL ? " " : "",
+	    t->group != NULL ? t->group : "",
+	    c != NULL && c->subject != NULL ? c->subject : "",
+	    c != NULL && c->issuer != NULL ? c->issuer : "",
+	    t->verify_ok ? "ok" : "failed", t->verify_ok ? "" : ": ",
+	    t->verify_ok ? "" : (t->verify_error_str != NULL ?
+	    t->verify_error_str : "?"), t->name_ok ? "ok" : "mismatch",
+	    !t->dane_checked ? "not checked" : t->dane_ok ? "match" :
+	    "no match", t->dane_checked && !t->dane_ok && t->dane_why != NULL ?
+	    ": " : "", t->dane_checked && !t->dane_ok && t->dane_why != NULL ?
+	    t->dane_why : "");
+	if (log_tracing(2))
+		log_trace("%s[%s]:%u TLS: handshake %ld ms",
+		    s->res->mxhost != NULL ? s->res->mxhost : "",
+		    s->res->addr, s->res->port, s->res->ms.tls_ms);
+}
+
 /* Record the outcome (and the step that decided it) with a reason. */
 static void __attribute__((format(printf, 3, 4)))
 set_outcome(struct smtp_session *s, enum smtp_outcome o, const char *fmt,
@@ -194,6 +247,8 @@ send_cmd(struct smtp_session *s, const char *fmt, ...)
 	s->res->sent = xreallocarray(s->res->sent, s->res->nsent + 1,
 	    sizeof(*s->res->sent));
 	s->res->sent[s->res->nsent++] = xstrdup(buf_str(b));
+	if (log_tracing(1))
+		trace_io(s, "C", buf_str(b), buf_len(b));
 	buf_append(b, "\r\n", 2);
 	/* Commands are short and sent one at a time: out never nears its
 	 * cap, and a failure here is a broken invariant. */
@@ -459,6 +514,8 @@ process_input(struct smtp_session *s)
 		why = buf_new(BUF_WHY_MAX);
 		st = smtp_reply_feed(&s->reply, buf_str(s->in),
 		    buf_len(s->in), &used, why);
+		if (log_tracing(1))
+			trace_io(s, "S", buf_str(s->in), used);
 		buf_consume(s->in, used);
 		if (st == SMTP_REPLY_ERROR) {
 			protocol_error(s, buf_str(why));
@@ -599,6 +656,8 @@ tls_step(struct smtp_session *s)
 		s->res->ms.tls_ms = since(s->t_step);
 		s->res->tls_done = 1;
 		tls_conn_facts(s->tlsc, s->res->mxhost, &s->res->tls);
+		if (log_tracing(1))
+			trace_tls(s, &s->res->tls);
 		/* RFC 3207 section 4.2: forget what came before and ask
 		 * again; the EHLO after TLS is the one that counts. */
 		send_cmd(s, "EHLO %s", s->ehlo_name);

@@ -239,7 +239,7 @@ put_other(struct buf *out, const char *spec, char conv, const char *len,
 #pragma GCC diagnostic pop
 
 void
-esc_printf(struct buf *out, int flags, const char *fmt, ...)
+esc_vprintf(struct buf *out, int flags, const char *fmt, va_list ap0)
 {
 	va_list ap;
 	const char *p = fmt, *pct;
@@ -247,7 +247,7 @@ esc_printf(struct buf *out, int flags, const char *fmt, ...)
 	int left, width, prec, k, o;
 	size_t n;
 
-	va_start(ap, fmt);
+	va_copy(ap, ap0);
 	while (*p != '\0') {
 		if (*p != '%') {
 			pct = strchr(p, '%');
@@ -316,5 +316,15 @@ esc_printf(struct buf *out, int flags, const char *fmt, ...)
 		}
 		p++;
 	}
+	va_end(ap);
+}
+
+void
+esc_printf(struct buf *out, int flags, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	esc_vprintf(out, flags, fmt, ap);
 	va_end(ap);
 }
