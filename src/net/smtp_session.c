@@ -699,6 +699,13 @@ on_connected(struct smtp_session *s)
 		return;
 	}
 	s->res->ms.connect_ms = since(s->t_start);
+	if (log_tracing(2))
+		log_trace("%s[%s]:%u connected in %ld ms", s->res->mxhost !=
+		    NULL ? s->res->mxhost : "", s->res->addr, s->res->port,
+		    s->res->ms.connect_ms);
+	else if (log_tracing(1))
+		log_trace("%s[%s]:%u connected", s->res->mxhost != NULL ?
+		    s->res->mxhost : "", s->res->addr, s->res->port);
 	enter(s, SMTP_STEP_BANNER);
 	evloop_io_set(s->io, EV_READ);
 }
