@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/esc.h"
 #include "net/evloop.h"
 #include "util/log.h"
 #include "parse/smtp_reply.h"
@@ -88,15 +89,21 @@ static void
 trace_io(const struct smtp_session *s, const char *dir, const char *p,
     size_t n)
 {
+	struct buf *b;
 	const char *nl;
 	size_t len;
 
 	while (n > 0) {
 		nl = memchr(p, '\n', n);
 		len = nl != NULL ? (size_t)(nl - p) : n;
-		log_trace("%s[%s]:%u %s: %.*s", s->res->mxhost != NULL ?
-		    s->res->mxhost : "", s->res->addr, s->res->port, dir,
-		    (int)(len > 0 && p[len - 1] == '\r' ? len - 1 : len), p);
+		b = buf_new(LOG_TRACE_MAX);
+		esc_printf(b, ESC_TERM, "%s[%s]:%u %s: ", s->res->mxhost !=
+		    NULL ? s->res->mxhost : "", s->res->addr, s->res->port,
+		    dir);
+		esc_append(b, p, len > 0 && p[len - 1] == '\r' ? len - 1 : len,
+		    ESC_TERM);
+		log_trace_line(buf_str(b));
+		buf_free(b);
 		if (nl == NULL)
 			break;
 		n -= len + 1;

@@ -21,6 +21,13 @@ log_trace_set(log_trace_fn *fn, int level)
 }
 
 void
+log_trace_line(const char *line)
+{
+	if (log_trace_level >= 1 && trace_fn != NULL)
+		trace_fn(line);
+}
+
+void
 log_trace(const char *fmt, ...)
 {
 	struct buf *b;

@@ -18,6 +18,8 @@
  *	log_trace_set(fn, level)  level 0 = off, 1 = -v, 2 = -vv (timings)
  *	log_tracing(n)	1 when the trace is at level n or more
  *	log_trace(fmt, ...)  one line (no newline in fmt) to fn
+ *	log_trace_line(line)  a line escaped already (esc_append of bytes
+ *		that may hold NULs) to fn as it is
  */
 #ifndef MXPROBE_LOG_H
 #define MXPROBE_LOG_H
@@ -36,6 +38,7 @@ typedef void	log_trace_fn(const char *line);
 extern int	log_trace_level;
 #define log_tracing(n)	(log_trace_level >= (n))
 void	log_trace_set(log_trace_fn *, int level);
+void	log_trace_line(const char *);
 void	log_trace(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

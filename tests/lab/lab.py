@@ -1006,7 +1006,9 @@ def run_one(lab, zone, name, exp):
         elif kw == "stderr-line":
             out.append((re.search(rest, p.stderr, re.M) is not None,
                         "%s: a stderr line ~ %s" % (name, rest),
-                        "stderr=%r" % p.stderr[:4000]))
+                        "stderr=%r" % (p.stderr if len(p.stderr) < 4000
+                                       else p.stderr[:1000] + "..." +
+                                       p.stderr[-3000:])))
         elif kw == "nostderr-line":
             out.append((re.search(rest, p.stderr, re.M) is None,
                         "%s: no stderr line ~ %s" % (name, rest),
