@@ -58,6 +58,7 @@ probe_config_from_cli(const struct cli *o, const char *ehlo,
 	pc->spf_sender = o->spf_sender;
 	pc->helo = o->helo;
 	pc->https_port = (unsigned)o->https_port;
+	pc->trace_domain = o->batch != NULL;
 }
 
 int

@@ -49,6 +49,7 @@ struct dns {
 	int			 dying;
 	struct dns		*parent;	/* a view: the channel */
 	struct dns_tally	*tally;		/* a view's counts */
+	char			*trace_tag;	/* a view's -v trace tag */
 };
 
 struct dns_query {
@@ -67,6 +68,7 @@ struct dns_query {
 	struct dns_query	*wnext;		/* waitq link */
 	char			*err;		/* could not even be asked */
 	struct dns_tally	*tally;		/* of the view asked, or NULL */
+	char			*trace_tag;	/* of the view asked, or NULL */
 	int			 refused;	/* past the tally's limit */
 	size_t			 ncname;
 	uint64_t		 start;
@@ -100,7 +102,16 @@ dns_view_new(struct dns *d, struct dns_tally *t)
 void
 dns_view_free(struct dns *v)
 {
+	if (v != NULL)
+		free(v->trace_tag);
 	free(v);
+}
+
+void
+dns_view_trace_tag(struct dns *v, const char *tag)
+{
+	free(v->trace_tag);
+	v->trace_tag = tag != NULL ? xstrdup(tag) : NULL;
 }
 
 /* What one answer tells the tally of the domain that asked. */
@@ -356,6 +367,7 @@ query_unlink_free(struct dns_query *q)
 	free(q->qname);
 	free(q->name);
 	free(q->err);
+	free(q->trace_tag);
 	free(q);
 }
 
@@ -507,7 +519,9 @@ trace_answer(const struct dns_query *q, const struct dns_result *r,
 		buf_printf(b, " (%s)", r->why);
 	if (log_tracing(2))
 		buf_printf(b, " in %lu ms", (unsigned long)r->ms);
-	log_trace("dns: ? %s/%s -> %s %zu answer%s%s", q->qname,
+	log_trace("%s%s%sdns: ? %s/%s -> %s %zu answer%s%s", q->trace_tag !=
+	    NULL ? "[" : "", q->trace_tag != NULL ? q->trace_tag : "",
+	    q->trace_tag != NULL ? "] " : "", q->qname,
 	    dns_type_name(q->type), dns_outcome_name(r->outcome), r->nrr,
 	    r->nrr == 1 ? "" : "s", buf_str(b));
 	buf_free(b);
@@ -823,13 +837,17 @@ dns_query(struct dns *d, const char *name, int type, int flags, dns_cb *cb,
 {
 	struct dns_query *q;
 	struct dns_tally *t = NULL;
+	const char *tag = NULL;
 	struct buf *why;
 
 	if (d->parent != NULL) {
 		t = d->tally;
+		tag = d->trace_tag;
 		d = d->parent;
 	}
 	q = xcalloc(1, sizeof(*q));
+	if (tag != NULL && log_tracing(1))
+		q->trace_tag = xstrdup(tag);
 	q->d = d;
 	q->tally = t;
 	q->qname = xstrdup(name);

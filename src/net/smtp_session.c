@@ -30,6 +30,8 @@ struct smtp_session {
 	size_t			 ntlsa;
 	int			 tlsa_secure;
 	int			 tls_legacy;
+	char			*trace_tag;
+	char			*trace_pfx;	/* "[TAG] host[addr]:port" */
 
 	enum smtp_step		 state;
 	int			 fd;
@@ -85,8 +87,26 @@ since(uint64_t t0)
  * "mx1.example.com[192.0.2.1]:25 S: 220 ...". Called where a command is
  * written and where a reply's lines are taken in, nowhere else.
  */
+/* The trace prefix of this session's lines, made on first use. */
+static const char *
+trace_pfx(struct smtp_session *s)
+{
+	struct buf *b;
+
+	if (s->trace_pfx == NULL) {
+		b = buf_new(LOG_TRACE_MAX);
+		buf_printf(b, "%s%s%s%s[%s]:%u", s->trace_tag != NULL ? "[" :
+		    "", s->trace_tag != NULL ? s->trace_tag : "",
+		    s->trace_tag != NULL ? "] " : "", s->res->mxhost != NULL ?
+		    s->res->mxhost : "", s->res->addr, s->res->port);
+		s->trace_pfx = buf_steal(b);
+		buf_free(b);
+	}
+	return s->trace_pfx;
+}
+
 static void
-trace_io(const struct smtp_session *s, const char *dir, const char *p,
+trace_io(struct smtp_session *s, const char *dir, const char *p,
     size_t n)
 {
 	struct buf *b;
@@ -97,9 +117,7 @@ trace_io(const struct smtp_session *s, const char *dir, const char *p,
 		nl = memchr(p, '\n', n);
 		len = nl != NULL ? (size_t)(nl - p) : n;
 		b = buf_new(LOG_TRACE_MAX);
-		esc_printf(b, ESC_TERM, "%s[%s]:%u %s: ", s->res->mxhost !=
-		    NULL ? s->res->mxhost : "", s->res->addr, s->res->port,
-		    dir);
+		esc_printf(b, ESC_TERM, "%s %s: ", trace_pfx(s), dir);
 		esc_append(b, p, len > 0 && p[len - 1] == '\r' ? len - 1 : len,
 		    ESC_TERM);
 		log_trace_line(buf_str(b));
@@ -113,14 +131,13 @@ trace_io(const struct smtp_session *s, const char *dir, const char *p,
 
 /* The TLS handshake, as one trace line once it is done. */
 static void
-trace_tls(const struct smtp_session *s, const struct tls_facts *t)
+trace_tls(struct smtp_session *s, const struct tls_facts *t)
 {
 	const struct tls_cert_facts *c = t->nchain > 0 ? &t->chain[0] : NULL;
 
-	log_trace("%s[%s]:%u TLS: %s %s%s%s; subject \"%s\", issuer \"%s\"; "
-	    "verify %s%s%s; name %s; DANE %s%s%s",
-	    s->res->mxhost != NULL ? s->res->mxhost : "", s->res->addr,
-	    s->res->port, t->version != NULL ? t->version : "?",
+	log_trace("%s TLS: %s %s%s%s; subject \"%s\", issuer \"%s\"; "
+	    "verify %s%s%s; name %s; DANE %s%s%s", trace_pfx(s),
+	    t->version != NULL ? t->version : "?",
 	    t->cipher != NULL ? t->cipher : "?", t->group != NULL ? " " : "",
 	    t->group != NULL ? t->group : "",
 	    c != NULL && c->subject != NULL ? c->subject : "",
@@ -133,9 +150,8 @@ trace_tls(const struct smtp_session *s, const struct tls_facts *t)
 	    ": " : "", t->dane_checked && !t->dane_ok && t->dane_why != NULL ?
 	    t->dane_why : "");
 	if (log_tracing(2))
-		log_trace("%s[%s]:%u TLS: handshake %ld ms",
-		    s->res->mxhost != NULL ? s->res->mxhost : "",
-		    s->res->addr, s->res->port, s->res->ms.tls_ms);
+		log_trace("%s TLS: handshake %ld ms", trace_pfx(s),
+		    s->res->ms.tls_ms);
 }
 
 /* Record the outcome (and the step that decided it) with a reason. */
@@ -191,6 +207,8 @@ session_free(struct smtp_session *s)
 	if (s->own_tls)
 		tls_ctx_free(s->tls);
 	free(s->ehlo_name);
+	free(s->trace_tag);
+	free(s->trace_pfx);
 	free(s);
 }
 
@@ -707,12 +725,10 @@ on_connected(struct smtp_session *s)
 	}
 	s->res->ms.connect_ms = since(s->t_start);
 	if (log_tracing(2))
-		log_trace("%s[%s]:%u connected in %ld ms", s->res->mxhost !=
-		    NULL ? s->res->mxhost : "", s->res->addr, s->res->port,
+		log_trace("%s connected in %ld ms", trace_pfx(s),
 		    s->res->ms.connect_ms);
 	else if (log_tracing(1))
-		log_trace("%s[%s]:%u connected", s->res->mxhost != NULL ?
-		    s->res->mxhost : "", s->res->addr, s->res->port);
+		log_trace("%s connected", trace_pfx(s));
 	enter(s, SMTP_STEP_BANNER);
 	evloop_io_set(s->io, EV_READ);
 }
@@ -808,6 +824,8 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	    SMTP_DEFAULT_DEADLINE_MS;
 	copy_tlsa(s, cfg);
 	s->tls_legacy = cfg->tls_legacy;
+	s->trace_tag = cfg->trace_tag != NULL ? xstrdup(cfg->trace_tag) :
+	    NULL;
 	s->in = buf_new(SMTP_SESSION_INBUF);
 	s->out = buf_new(4096);
 	smtp_reply_init(&s->reply);
