@@ -49,7 +49,7 @@ struct dns {
 	int			 dying;
 	struct dns		*parent;	/* a view: the channel */
 	struct dns_tally	*tally;		/* a view's counts */
-	char			*trace_tag;	/* a view's -v trace tag */
+	char			*trace_tag;	/* trace: "[TAG] " */
 };
 
 struct dns_query {
@@ -68,7 +68,7 @@ struct dns_query {
 	struct dns_query	*wnext;		/* waitq link */
 	char			*err;		/* could not even be asked */
 	struct dns_tally	*tally;		/* of the view asked, or NULL */
-	char			*trace_tag;	/* of the view asked, or NULL */
+	char			*trace_tag;	/* the view's, or NULL */
 	int			 refused;	/* past the tally's limit */
 	size_t			 ncname;
 	uint64_t		 start;

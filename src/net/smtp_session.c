@@ -31,7 +31,7 @@ struct smtp_session {
 	int			 tlsa_secure;
 	int			 tls_legacy;
 	char			*trace_tag;
-	char			*trace_pfx;	/* "[TAG] host[addr]:port" */
+	char			*trace_pfx;	/* the trace's */
 
 	enum smtp_step		 state;
 	int			 fd;
