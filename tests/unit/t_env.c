@@ -210,7 +210,8 @@ test_trace(void)
 	unlink(path);
 	p = got + strlen("plain l\\x1bine\n+");
 	if (!ok(strncmp(got, "plain l\\x1bine\n+", 16) == 0 &&
-	    strspn(p, " ") > 0 && strspn(p + strspn(p, " "), "0123456789") > 0 &&
+	    strspn(p, " ") > 0 &&
+	    strspn(p + strspn(p, " "), "0123456789") > 0 &&
 	    strcmp(p + strspn(p, " 0123456789"), "ms timed line\n") == 0,
 	    "trace: the lines, escaped, timed at -vv"))
 		diag("got [%s] (%zu bytes)", got, strlen(got));
