@@ -58,6 +58,7 @@ probe_config_from_cli(const struct cli *o, const char *ehlo,
 	pc->spf_sender = o->spf_sender;
 	pc->helo = o->helo;
 	pc->https_port = (unsigned)o->https_port;
+	pc->trace_domain = o->batch != NULL;
 }
 
 int
@@ -104,6 +105,7 @@ main(int argc, char **argv)
 		return run_list_findings();
 	}
 	log_init("mxprobe", o.verbose);
+	env_trace_start(o.verbose);
 	env_psl_load();
 	cutover_from_cli(&o, &co);
 	rc = EXIT_UNKNOWN;

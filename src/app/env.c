@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/cli.h"
@@ -20,8 +21,32 @@
 #include "parse/dmarc.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/log.h"
 
 static psl_ctx_t	*psl_loaded;
+static struct timespec	 trace_t0;
+
+static void
+trace_line(const char *line)
+{
+	struct timespec now;
+	long ms;
+
+	if (log_tracing(2)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (long)(now.tv_sec - trace_t0.tv_sec) * 1000 +
+		    (now.tv_nsec - trace_t0.tv_nsec) / 1000000;
+		fprintf(stderr, "+%5ldms %s\n", ms, line);
+	} else
+		fprintf(stderr, "%s\n", line);
+}
+
+void
+env_trace_start(int verbose)
+{
+	clock_gettime(CLOCK_MONOTONIC, &trace_t0);
+	log_trace_set(verbose > 0 ? trace_line : NULL, verbose);
+}
 
 int
 env_use_colour(const struct cli *o)

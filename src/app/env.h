@@ -25,6 +25,9 @@
  *		at once: the soft RLIMIT_NOFILE less LIMIT_FD_RESERVE (the
  *		resolver's sockets, HTTPS fetches, output), at least 1 and
  *		at most 4,096 (probe/sockets.h queues the rest)
+ *	env_trace_start(verbose)	the dialogue trace on stderr at -v
+ *		(util/log.h log_trace); at -vv each line starts with the
+ *		milliseconds since the start ("+   12ms ")
  *
  * BUGS: the EHLO name is not resolved (that would block the loop), so a
  * host whose name has no dot and no /etc/mailname says its short name.
@@ -38,6 +41,8 @@
 #define ENV_BASELINE_MAX	(64 * 1024 * 1024)
 
 struct buf;
+
+void	env_trace_start(int);
 struct cli;
 struct json_object;
 

@@ -1,6 +1,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <arpa/inet.h>
 
 #include <ares.h>
 #include <errno.h>
@@ -48,6 +49,7 @@ struct dns {
 	int			 dying;
 	struct dns		*parent;	/* a view: the channel */
 	struct dns_tally	*tally;		/* a view's counts */
+	char			*trace_tag;	/* trace: "[TAG] " */
 };
 
 struct dns_query {
@@ -66,6 +68,7 @@ struct dns_query {
 	struct dns_query	*wnext;		/* waitq link */
 	char			*err;		/* could not even be asked */
 	struct dns_tally	*tally;		/* of the view asked, or NULL */
+	char			*trace_tag;	/* the view's, or NULL */
 	int			 refused;	/* past the tally's limit */
 	size_t			 ncname;
 	uint64_t		 start;
@@ -99,7 +102,16 @@ dns_view_new(struct dns *d, struct dns_tally *t)
 void
 dns_view_free(struct dns *v)
 {
+	if (v != NULL)
+		free(v->trace_tag);
 	free(v);
+}
+
+void
+dns_view_trace_tag(struct dns *v, const char *tag)
+{
+	free(v->trace_tag);
+	v->trace_tag = tag != NULL ? xstrdup(tag) : NULL;
 }
 
 /* What one answer tells the tally of the domain that asked. */
@@ -355,6 +367,7 @@ query_unlink_free(struct dns_query *q)
 	free(q->qname);
 	free(q->name);
 	free(q->err);
+	free(q->trace_tag);
 	free(q);
 }
 
@@ -430,6 +443,88 @@ has_soa(const struct dns_msg *m)
 		if (m->rr[i].section == 2 && m->rr[i].type == DNS_T_SOA)
 			return 1;
 	return 0;
+}
+
+/* Records listed in a trace line; the count says how many there were. */
+#define DNS_TRACE_RR	8
+#define DNS_TRACE_TXT	60
+
+/* One record, compactly, for the trace. */
+static void
+trace_rr(struct buf *b, const struct dns_rr *rr)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	switch (rr->type) {
+	case DNS_T_A:
+	case DNS_T_AAAA:
+		if (inet_ntop(rr->u.a.family, rr->u.a.addr, a, sizeof(a)) ==
+		    NULL)
+			snprintf(a, sizeof(a), "?");
+		buf_printf(b, "%s", a);
+		break;
+	case DNS_T_MX:
+		buf_printf(b, "%u %s", rr->u.mx.pref, rr->u.mx.host);
+		break;
+	case DNS_T_CNAME:
+	case DNS_T_PTR:
+	case DNS_T_NS:
+		buf_printf(b, "%s", rr->u.name);
+		break;
+	case DNS_T_TXT:
+	case DNS_T_SPF:
+		buf_append(b, "\"", 1);
+		buf_append(b, rr->u.txt.data, rr->u.txt.len > DNS_TRACE_TXT ?
+		    DNS_TRACE_TXT : rr->u.txt.len);
+		buf_printf(b, "%s\"", rr->u.txt.len > DNS_TRACE_TXT ? "..." :
+		    "");
+		break;
+	case DNS_T_TLSA:
+		buf_printf(b, "%u %u %u", rr->u.tlsa.usage,
+		    rr->u.tlsa.selector, rr->u.tlsa.mtype);
+		break;
+	default:
+		buf_printf(b, "%s", dns_type_name(rr->type));
+	}
+}
+
+/*
+ * The trace of one question (util/log.h): name, type, outcome, the
+ * records, the AD and TC bits, why it failed; at -vv the time it took.
+ * "dns: ? example.com/MX -> OK 2 answers: 10 mx1.example.com, ... (AD)"
+ */
+static void
+trace_answer(const struct dns_query *q, const struct dns_result *r,
+    const struct dns_msg *m)
+{
+	struct buf *b;
+	size_t i;
+
+	b = buf_new(LOG_TRACE_MAX);
+	for (i = 0; i < r->nrr && i < DNS_TRACE_RR; i++) {
+		buf_append(b, i > 0 ? ", " : ": ", 2);
+		trace_rr(b, &r->rr[i]);
+	}
+	if (r->nrr > DNS_TRACE_RR)
+		buf_printf(b, ", ...");
+	if (!dname_equal(r->canonical, q->qname))
+		buf_printf(b, " (via CNAME %s)", r->canonical);
+	if (m != NULL && m->ad)
+		buf_printf(b, " (AD)");
+	if (m != NULL && m->tc)
+		buf_printf(b, " (TC)");
+	if (m != NULL && m->cut)
+		buf_printf(b, " (cut)");
+	if (r->why != NULL)
+		buf_printf(b, " (%s)", r->why);
+	if (log_tracing(2))
+		buf_printf(b, " in %lu ms", (unsigned long)r->ms);
+	log_trace("%s%s%sdns: ? %s/%s -> %s %zu answer%s%s", q->trace_tag !=
+	    NULL ? "[" : "", q->trace_tag != NULL ? q->trace_tag : "",
+	    q->trace_tag != NULL ? "] " : "", q->qname,
+	    dns_type_name(q->type), dns_outcome_name(r->outcome), r->nrr,
+	    r->nrr == 1 ? "" : "s", buf_str(b));
+	buf_free(b);
 }
 
 /*
@@ -515,6 +610,8 @@ deliver(struct dns_query *q, enum dns_outcome out, const struct dns_msg *m,
 	r.nrr = n;
 	r.canonical = cur;
 	r.ncname = q->ncname;
+	if (log_tracing(1) && !q->cancelled)
+		trace_answer(q, &r, m);
 	if (q->cb != NULL && !q->cancelled)
 		q->cb(&r, q->arg);
 	free(rr);
@@ -740,13 +837,17 @@ dns_query(struct dns *d, const char *name, int type, int flags, dns_cb *cb,
 {
 	struct dns_query *q;
 	struct dns_tally *t = NULL;
+	const char *tag = NULL;
 	struct buf *why;
 
 	if (d->parent != NULL) {
 		t = d->tally;
+		tag = d->trace_tag;
 		d = d->parent;
 	}
 	q = xcalloc(1, sizeof(*q));
+	if (tag != NULL && log_tracing(1))
+		q->trace_tag = xstrdup(tag);
 	q->d = d;
 	q->tally = t;
 	q->qname = xstrdup(name);

@@ -31,6 +31,8 @@
  *		DNS_ERROR ("question limit reached"), from a timer; cut
  *		answers and DNS_ERROR reasons are counted there too
  *	dns_view_free(v)		the view only, not the channel
+ *	dns_view_trace_tag(v, tag)	the -v trace lines of v's questions
+ *		start "[TAG] " (--batch: the domain); tag is copied
  *
  * The result passed to cb is valid only during the call. CNAMEs are
  * followed (in the answer, and by asking again for the target when a
@@ -109,6 +111,7 @@ struct dns_query *dns_query(struct dns *, const char *, int, int, dns_cb *,
 void		 dns_cancel(struct dns_query *);
 unsigned long	 dns_queries_sent(const struct dns *);
 struct dns	*dns_view_new(struct dns *, struct dns_tally *);
+void		 dns_view_trace_tag(struct dns *, const char *);
 void		 dns_view_free(struct dns *);
 
 #endif

@@ -417,7 +417,7 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 	SET(CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
 	SET(CURLOPT_WRITEFUNCTION, on_write);
 	SET(CURLOPT_WRITEDATA, f);
-	log_debug("https: GET %s via %s", req->url, f->resolve->data);
+	log_trace("https: GET %s via %s", req->url, f->resolve->data);
 	rv = 0;
 fail:
 	buf_free(line);
@@ -463,8 +463,18 @@ deliver(struct https_fetch *f, struct https_result *r)
 	if (r->error == NULL)
 		r->error = "";
 	r->ms = evloop_clock() - f->start;
-	log_debug("https: %s: %s %ld %s", f->url,
-	    https_outcome_name(r->outcome), r->status, r->error);
+	if (log_tracing(2))
+		log_trace("https: %s -> %s %ld, %s, %zu bytes%s%s in %lu ms",
+		    f->url, https_outcome_name(r->outcome), r->status,
+		    r->content_type != NULL ? r->content_type :
+		    "no content type", r->body_len, *r->error ? ": " : "",
+		    r->error, (unsigned long)r->ms);
+	else if (log_tracing(1))
+		log_trace("https: %s -> %s %ld, %s, %zu bytes%s%s", f->url,
+		    https_outcome_name(r->outcome), r->status,
+		    r->content_type != NULL ? r->content_type :
+		    "no content type", r->body_len, *r->error ? ": " : "",
+		    r->error);
 	f->delivering = 1;
 	f->cb(r, f->arg);
 	fetch_free(f);

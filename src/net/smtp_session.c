@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/esc.h"
 #include "net/evloop.h"
 #include "util/log.h"
 #include "parse/smtp_reply.h"
@@ -29,6 +30,8 @@ struct smtp_session {
 	size_t			 ntlsa;
 	int			 tlsa_secure;
 	int			 tls_legacy;
+	char			*trace_tag;
+	char			*trace_pfx;	/* the trace's */
 
 	enum smtp_step		 state;
 	int			 fd;
@@ -76,6 +79,79 @@ static long
 since(uint64_t t0)
 {
 	return (long)(evloop_clock() - t0);
+}
+
+/*
+ * The trace (util/log.h) of n bytes sent ("C") or received ("S"), one
+ * trace line per line, as posttls-finger shows a session:
+ * "mx1.example.com[192.0.2.1]:25 S: 220 ...". Called where a command is
+ * written and where a reply's lines are taken in, nowhere else.
+ */
+/* The trace prefix of this session's lines, made on first use. */
+static const char *
+trace_pfx(struct smtp_session *s)
+{
+	struct buf *b;
+
+	if (s->trace_pfx == NULL) {
+		b = buf_new(LOG_TRACE_MAX);
+		buf_printf(b, "%s%s%s%s[%s]:%u", s->trace_tag != NULL ? "[" :
+		    "", s->trace_tag != NULL ? s->trace_tag : "",
+		    s->trace_tag != NULL ? "] " : "", s->res->mxhost != NULL ?
+		    s->res->mxhost : "", s->res->addr, s->res->port);
+		s->trace_pfx = buf_steal(b);
+		buf_free(b);
+	}
+	return s->trace_pfx;
+}
+
+static void
+trace_io(struct smtp_session *s, const char *dir, const char *p,
+    size_t n)
+{
+	struct buf *b;
+	const char *nl;
+	size_t len;
+
+	while (n > 0) {
+		nl = memchr(p, '\n', n);
+		len = nl != NULL ? (size_t)(nl - p) : n;
+		b = buf_new(LOG_TRACE_MAX);
+		esc_printf(b, ESC_TERM, "%s %s: ", trace_pfx(s), dir);
+		esc_append(b, p, len > 0 && p[len - 1] == '\r' ? len - 1 : len,
+		    ESC_TERM);
+		log_trace_line(buf_str(b));
+		buf_free(b);
+		if (nl == NULL)
+			break;
+		n -= len + 1;
+		p += len + 1;
+	}
+}
+
+/* The TLS handshake, as one trace line once it is done. */
+static void
+trace_tls(struct smtp_session *s, const struct tls_facts *t)
+{
+	const struct tls_cert_facts *c = t->nchain > 0 ? &t->chain[0] : NULL;
+
+	log_trace("%s TLS: %s %s%s%s; subject \"%s\", issuer \"%s\"; "
+	    "verify %s%s%s; name %s; DANE %s%s%s", trace_pfx(s),
+	    t->version != NULL ? t->version : "?",
+	    t->cipher != NULL ? t->cipher : "?", t->group != NULL ? " " : "",
+	    t->group != NULL ? t->group : "",
+	    c != NULL && c->subject != NULL ? c->subject : "",
+	    c != NULL && c->issuer != NULL ? c->issuer : "",
+	    t->verify_ok ? "ok" : "failed", t->verify_ok ? "" : ": ",
+	    t->verify_ok ? "" : (t->verify_error_str != NULL ?
+	    t->verify_error_str : "?"), t->name_ok ? "ok" : "mismatch",
+	    !t->dane_checked ? "not checked" : t->dane_ok ? "match" :
+	    "no match", t->dane_checked && !t->dane_ok && t->dane_why != NULL ?
+	    ": " : "", t->dane_checked && !t->dane_ok && t->dane_why != NULL ?
+	    t->dane_why : "");
+	if (log_tracing(2))
+		log_trace("%s TLS: handshake %ld ms", trace_pfx(s),
+		    s->res->ms.tls_ms);
 }
 
 /* Record the outcome (and the step that decided it) with a reason. */
@@ -131,6 +207,8 @@ session_free(struct smtp_session *s)
 	if (s->own_tls)
 		tls_ctx_free(s->tls);
 	free(s->ehlo_name);
+	free(s->trace_tag);
+	free(s->trace_pfx);
 	free(s);
 }
 
@@ -194,6 +272,8 @@ send_cmd(struct smtp_session *s, const char *fmt, ...)
 	s->res->sent = xreallocarray(s->res->sent, s->res->nsent + 1,
 	    sizeof(*s->res->sent));
 	s->res->sent[s->res->nsent++] = xstrdup(buf_str(b));
+	if (log_tracing(1))
+		trace_io(s, "C", buf_str(b), buf_len(b));
 	buf_append(b, "\r\n", 2);
 	/* Commands are short and sent one at a time: out never nears its
 	 * cap, and a failure here is a broken invariant. */
@@ -459,6 +539,8 @@ process_input(struct smtp_session *s)
 		why = buf_new(BUF_WHY_MAX);
 		st = smtp_reply_feed(&s->reply, buf_str(s->in),
 		    buf_len(s->in), &used, why);
+		if (log_tracing(1))
+			trace_io(s, "S", buf_str(s->in), used);
 		buf_consume(s->in, used);
 		if (st == SMTP_REPLY_ERROR) {
 			protocol_error(s, buf_str(why));
@@ -599,6 +681,8 @@ tls_step(struct smtp_session *s)
 		s->res->ms.tls_ms = since(s->t_step);
 		s->res->tls_done = 1;
 		tls_conn_facts(s->tlsc, s->res->mxhost, &s->res->tls);
+		if (log_tracing(1))
+			trace_tls(s, &s->res->tls);
 		/* RFC 3207 section 4.2: forget what came before and ask
 		 * again; the EHLO after TLS is the one that counts. */
 		send_cmd(s, "EHLO %s", s->ehlo_name);
@@ -640,6 +724,11 @@ on_connected(struct smtp_session *s)
 		return;
 	}
 	s->res->ms.connect_ms = since(s->t_start);
+	if (log_tracing(2))
+		log_trace("%s connected in %ld ms", trace_pfx(s),
+		    s->res->ms.connect_ms);
+	else if (log_tracing(1))
+		log_trace("%s connected", trace_pfx(s));
 	enter(s, SMTP_STEP_BANNER);
 	evloop_io_set(s->io, EV_READ);
 }
@@ -735,6 +824,8 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	    SMTP_DEFAULT_DEADLINE_MS;
 	copy_tlsa(s, cfg);
 	s->tls_legacy = cfg->tls_legacy;
+	s->trace_tag = cfg->trace_tag != NULL ? xstrdup(cfg->trace_tag) :
+	    NULL;
 	s->in = buf_new(SMTP_SESSION_INBUF);
 	s->out = buf_new(4096);
 	smtp_reply_init(&s->reply);

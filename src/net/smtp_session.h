@@ -117,6 +117,9 @@ struct smtp_config {
 					 * authenticated (AD) */
 	int		 tls_legacy;	/* allow TLS 1.0 and 1.1 in the
 					 * handshake (tls_conn_legacy) */
+	const char	*trace_tag;	/* copied; the -v trace's lines of
+					 * this session start "[TAG] "
+					 * (--batch: the domain); NULL: none */
 };
 
 typedef void	smtp_done_cb(struct smtp_result *, void *);

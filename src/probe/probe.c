@@ -145,6 +145,8 @@ probe_start(struct evloop *loop, struct dns *dns,
 	/* Every question of this domain is counted and bounded. */
 	p->facts->dns.limit = LIMIT_DNS_QUERIES;
 	p->dns = dns_view_new(dns, &p->facts->dns);
+	if (cfg->trace_domain)
+		dns_view_trace_tag(p->dns, domain);
 	p->cfg = *cfg;
 	p->cb = cb;
 	p->arg = arg;

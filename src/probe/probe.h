@@ -46,6 +46,8 @@ struct probe_config {
 	unsigned	 https_port;	/* MTA-STS policy host; 0 = 443 */
 	struct sockets	*sockets;	/* the run's connections (borrowed,
 					 * shared); NULL: no cap per run */
+	int		 trace_domain;	/* the -v trace names the
+					 * domain (--batch) */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);

@@ -186,6 +186,7 @@ smtp_start(struct probe *p, size_t i, int legacy)
 	sc.tlsa = sc.ntlsa > 0 ? tlsa : NULL;
 	sc.tlsa_secure = sc.ntlsa > 0 && p->facts->tlsa[t->host].ad;
 	sc.tls_legacy = legacy;
+	sc.trace_tag = p->cfg.trace_domain ? p->facts->domain : NULL;
 	if (!legacy)
 		t->start_ms = evloop_clock() - p->start;
 	r->smtp_pending = 1;

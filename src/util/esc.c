@@ -442,7 +442,7 @@ numbered(const char *fmt)
 }
 
 void
-esc_printf(struct buf *out, int flags, const char *fmt, ...)
+esc_vprintf(struct buf *out, int flags, const char *fmt, va_list ap0)
 {
 	va_list ap;
 	union aval val[ESC_MAXARG + 1], v;
@@ -453,7 +453,7 @@ esc_printf(struct buf *out, int flags, const char *fmt, ...)
 	int left, width, prec, o;
 	size_t n;
 
-	va_start(ap, fmt);
+	va_copy(ap, ap0);
 	a.ap = &ap;
 	a.val = NULL;
 	a.nval = 0;
@@ -505,5 +505,15 @@ esc_printf(struct buf *out, int flags, const char *fmt, ...)
 		    cv.c);
 		put_other(out, spec, cv.c, kind_of(cv.c, cv.len), v);
 	}
+	va_end(ap);
+}
+
+void
+esc_printf(struct buf *out, int flags, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	esc_vprintf(out, flags, fmt, ap);
 	va_end(ap);
 }

@@ -45,6 +45,7 @@
  *		conversions print as printf prints them. Text of our own that
  *		must pass raw (colour escapes, lines already rendered) goes
  *		through buf_printf instead.
+ *	esc_vprintf(out, flags, fmt, ap)  the same with a va_list
  *	esc_utf8_len(p, n)	the length (1-4) of the valid UTF-8 sequence at
  *		p, or 0
  * Limits: esc_append writes at most 6 bytes per input byte.
@@ -56,10 +57,12 @@
 #ifndef MXPROBE_ESC_H
 #define MXPROBE_ESC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf;
 
+#define ESC_TERM	0x00	/* the rule above, nothing more */
 #define ESC_NAGIOS	0x01
 #define ESC_ESCAPED	0x02
 
@@ -68,6 +71,8 @@ char	*esc_dup(const char *, size_t, int);
 char	*esc_str(const char *, int);
 void	 esc_printf(struct buf *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+void	 esc_vprintf(struct buf *, int, const char *, va_list)
+	    __attribute__((format(printf, 3, 0)));
 size_t	 esc_utf8_len(const unsigned char *, size_t);
 
 #endif

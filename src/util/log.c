@@ -10,6 +10,38 @@
 
 static const char *prog = "mxprobe";
 static int verbosity;
+static log_trace_fn *trace_fn;
+int log_trace_level;
+
+void
+log_trace_set(log_trace_fn *fn, int level)
+{
+	trace_fn = fn;
+	log_trace_level = fn != NULL ? level : 0;
+}
+
+void
+log_trace_line(const char *line)
+{
+	if (log_trace_level >= 1 && trace_fn != NULL)
+		trace_fn(line);
+}
+
+void
+log_trace(const char *fmt, ...)
+{
+	struct buf *b;
+	va_list ap;
+
+	if (log_trace_level < 1 || trace_fn == NULL)
+		return;
+	b = buf_new(LOG_TRACE_MAX);
+	va_start(ap, fmt);
+	esc_vprintf(b, ESC_TERM, fmt, ap);
+	va_end(ap);
+	trace_fn(buf_str(b));
+	buf_free(b);
+}
 
 void
 log_init(const char *progname, int verbose)

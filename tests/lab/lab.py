@@ -61,6 +61,9 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
                                  scenario name, or NAME/N for run N),
                                  which has a class assertion
              nostderr REGEX      stderr does not match
+             stderr-line REGEX   a line of stderr matches (^ and $ at
+                                 each line: the -v trace)
+             nostderr-line REGEX no line of stderr matches
              line N REGEX        stdout's line N (from 1) matches
              signal SIG S        send SIG (INT, TERM) S seconds after the
                                  start, stdout unread until then (a
@@ -1012,6 +1015,16 @@ def run_one(lab, zone, name, exp):
             out.append((re.search(rest, p.stderr) is not None,
                         "%s: stderr ~ %s" % (name, rest),
                         "stderr=%r" % p.stderr[:500]))
+        elif kw == "stderr-line":
+            out.append((re.search(rest, p.stderr, re.M) is not None,
+                        "%s: a stderr line ~ %s" % (name, rest),
+                        "stderr=%r" % (p.stderr if len(p.stderr) < 4000
+                                       else p.stderr[:1000] + "..." +
+                                       p.stderr[-3000:])))
+        elif kw == "nostderr-line":
+            out.append((re.search(rest, p.stderr, re.M) is None,
+                        "%s: no stderr line ~ %s" % (name, rest),
+                        "stderr=%r" % p.stderr[:4000]))
         elif kw == "nostdout":
             out.append((re.search(rest, p.stdout, re.M) is None,
                         "%s: stdout does not match %s" % (name, rest),

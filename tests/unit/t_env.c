@@ -9,6 +9,7 @@
 #include "app/env.h"
 #include "parse/dmarc.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "tap.h"
 
 static void
@@ -174,9 +175,52 @@ test_psl(void)
 	    "and with the built-in list after env_psl_free");
 }
 
+/* The trace on stderr: bare at -v, timed at -vv, nothing without. */
+static void
+test_trace(void)
+{
+	char path[] = "/tmp/t_env_trace.XXXXXX", got[256], *p;
+	FILE *fp;
+	size_t n;
+	int fd, saved;
+
+	if (!ok((fd = mkstemp(path)) != -1, "trace: temporary file"))
+		return;
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	env_trace_start(0);
+	ok(!log_tracing(1), "trace: off without -v");
+	log_trace("off %s", "line");
+	env_trace_start(1);
+	ok(log_tracing(1) && !log_tracing(2), "trace: -v is level 1");
+	log_trace("plain %s", "l\033ine");
+	env_trace_start(2);
+	ok(log_tracing(2), "trace: -vv is level 2");
+	log_trace("timed %s", "line");
+	env_trace_start(0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	fp = fdopen(fd, "r");
+	rewind(fp);
+	n = fread(got, 1, sizeof(got) - 1, fp);
+	got[n] = '\0';
+	fclose(fp);
+	unlink(path);
+	p = got + strlen("plain l\\x1bine\n+");
+	if (!ok(strncmp(got, "plain l\\x1bine\n+", 16) == 0 &&
+	    strspn(p, " ") > 0 &&
+	    strspn(p + strspn(p, " "), "0123456789") > 0 &&
+	    strcmp(p + strspn(p, " 0123456789"), "ms timed line\n") == 0,
+	    "trace: the lines, escaped, timed at -vv"))
+		diag("got [%s] (%zu bytes)", got, strlen(got));
+}
+
 int
 main(void)
 {
+	test_trace();
 	test_colour();
 	test_ehlo();
 	test_baseline();

@@ -29,6 +29,7 @@
 #include <openssl/x509v3.h>
 
 #include "util/buf.h"
+#include "util/log.h"
 #include "net/evloop.h"
 #include "net/smtp_session.h"
 #include "net/tls.h"
@@ -520,6 +521,35 @@ spawn(struct scenario *s)
 
 static int ncb;
 
+/* The -v trace (util/log.h) of every session, one line each. */
+static char	**trace;
+static size_t	  ntrace;
+
+static void
+trace_hook(const char *line)
+{
+	trace = realloc(trace, (ntrace + 1) * sizeof(*trace));
+	if (trace == NULL)
+		abort();
+	trace[ntrace++] = strdup(line);
+}
+
+/* The commands of r as the trace shows them, '|'-separated. */
+static void
+trace_sent(const struct smtp_result *r, char *out, size_t len)
+{
+	char pfx[256];
+	size_t i, n = 0;
+
+	snprintf(pfx, sizeof(pfx), "%s[%s]:%u C: ", r->mxhost, r->addr,
+	    (unsigned)r->port);
+	out[0] = '\0';
+	for (i = 0; i < ntrace; i++)
+		if (strncmp(trace[i], pfx, strlen(pfx)) == 0)
+			n += (size_t)snprintf(out + n, n < len ? len - n : 0,
+			    "%s%s", n > 0 ? "|" : "", trace[i] + strlen(pfx));
+}
+
 static void
 done(struct smtp_result *res, void *arg)
 {
@@ -595,6 +625,20 @@ check_common(struct scenario *s)
 	    strstr(s->seen, "DATA"))
 		bad = 1;
 	ok(!bad, "%s: never MAIL, RCPT or DATA", s->name);
+	{
+		char got[1024], want[1024];
+		size_t n = 0;
+
+		want[0] = '\0';
+		for (i = 0; i < r->nsent; i++)
+			n += (size_t)snprintf(want + n, n < sizeof(want) ?
+			    sizeof(want) - n : 0, "%s%s", i > 0 ? "|" : "",
+			    r->sent[i]);
+		trace_sent(r, got, sizeof(got));
+		if (!ok(strcmp(got, want) == 0, "%s: the trace shows each "
+		    "command sent", s->name))
+			diag("  trace %s; sent %s", got, want);
+	}
 	is_str(r->addr, s->v6 ? "::1" : "127.0.0.1", s->name);
 	is_int(r->port, s->port, s->name);
 	ok(r->ms.total_ms >= 0 && r->ms.total_ms < 8000, "%s: total %ld ms",
@@ -1058,6 +1102,7 @@ main(void)
 			sc[i].port = closed_port();
 	}
 
+	log_trace_set(trace_hook, 1);
 	loop = evloop_new();
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -1096,6 +1141,33 @@ main(void)
 		check_common(&sc[i]);
 	}
 	check_specific();
+	log_trace_set(NULL, 0);
+	{
+		char pfx[256];
+		size_t k;
+		int found = 0;
+
+		/* The first scenario: banner and TLS summary. */
+		snprintf(pfx, sizeof(pfx), "mx.test[127.0.0.1]:%u ",
+		    (unsigned)sc[0].port);
+		for (k = 0; k < ntrace; k++) {
+			if (strncmp(trace[k], pfx, strlen(pfx)) != 0)
+				continue;
+			if (strcmp(trace[k] + strlen(pfx),
+			    "S: 220 mx.test ESMTP test") == 0)
+				found |= 1;
+			if (strncmp(trace[k] + strlen(pfx), "TLS: TLSv1.", 11)
+			    == 0 && strstr(trace[k], "subject \"CN=mx.test\"")
+			    != NULL && strstr(trace[k], "verify failed: ") !=
+			    NULL)
+				found |= 2;
+		}
+		ok(found == 3, "trace: the banner line and the TLS summary "
+		    "(self-signed: verify failed)");
+		for (k = 0; k < ntrace; k++)
+			free(trace[k]);
+		free(trace);
+	}
 	test_misc(loop, ctx);
 
 	for (i = 0; i < NSC; i++)
