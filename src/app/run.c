@@ -129,6 +129,38 @@ render(const struct cli *o, const struct report *r, json_object *changes,
 	}
 }
 
+/* What the JSON's "run" member says: the options that change verdicts. */
+static void
+run_describe(const struct cli *o, const char *const *servers,
+    struct report_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->version = PACKAGE_VERSION;
+	run->system_resolver = o->resolvers.n == 0;
+	run->resolvers = servers != NULL ? servers : o->resolvers.v;
+	run->propagation = o->propagation;
+	run->timeout_ms = o->timeout_ms;
+	run->step_ms = o->step_ms;
+	run->smtp_port = o->smtp_port;
+	run->https_port = o->https_port;
+	run->dns_only = o->dns_only;
+	run->family = o->family;
+	run->allow_loopback = o->allow_loopback;
+	run->max_ttl = o->max_ttl;
+	run->ehlo = o->ehlo;
+	run->helo = o->helo;
+	run->spf_sender = o->spf_sender;
+	run->expect_banner = o->expect_banner;
+	run->expect_mx = o->expect_mx.v;
+	run->expect_contains = o->expect_contains.v;
+	run->old_mx = o->old_mx.v;
+	run->dkim_selectors = o->dkim_selectors.v;
+	run->spf_ip = o->spf_ip.v;
+	run->assume_down = o->assume_down.v;
+	run->warn = cli_warn(o);
+	run->crit = cli_crit(o);
+}
+
 int
 run_report(const struct cli *o, const struct cutover_opts *co,
     json_object *baseline, const struct probe_facts *f,
@@ -138,7 +170,7 @@ run_report(const struct cli *o, const struct cutover_opts *co,
 	int status;
 
 	out = buf_new(RUN_OUT_MAX);
-	status = run_render(o, co, baseline, f, pf, out, NULL);
+	status = run_render(o, co, baseline, f, pf, NULL, out, NULL);
 	fwrite(buf_str(out), 1, buf_len(out), stdout);
 	buf_free(out);
 	return status;
@@ -147,9 +179,10 @@ run_report(const struct cli *o, const struct cutover_opts *co,
 int
 run_render(const struct cli *o, const struct cutover_opts *co,
     json_object *baseline, const struct probe_facts *f,
-    const struct propagation_facts *pf, struct buf *out,
-    struct run_result *rr)
+    const struct propagation_facts *pf, const char *const *servers,
+    struct buf *out, struct run_result *rr)
 {
+	struct report_run run;
 	struct analyze_opts ao;
 	struct findings *fs;
 	struct score sc;
@@ -173,6 +206,8 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	r.fs = fs;
 	r.score = &sc;
 	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));
+	run_describe(o, servers, &run);
+	r.run = &run;
 	if (baseline != NULL)
 		changes = baseline_pass(o, baseline, &r, fs, &sc);
 	status = r.status;

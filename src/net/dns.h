@@ -31,6 +31,9 @@
  *		DNS_ERROR ("question limit reached"), from a timer; cut
  *		answers and DNS_ERROR reasons are counted there too
  *	dns_view_free(v)		the view only, not the channel
+ *	dns_servers(d)	the servers asked, as c-ares holds them (from the
+ *		config or resolv.conf): NULL-terminated "ADDR[:PORT]"
+ *		strings; dns_servers_free(v)
  *
  * The result passed to cb is valid only during the call. CNAMEs are
  * followed (in the answer, and by asking again for the target when a
@@ -104,6 +107,8 @@ struct dns	*dns_new(struct evloop *, const struct dns_config *,
 struct dns	*dns_new_fake(struct evloop *, dns_fake_fn *, void *);
 void		 dns_fake_inline(struct dns *, int);
 void		 dns_free(struct dns *);
+char		**dns_servers(struct dns *);
+void		 dns_servers_free(char **);
 struct dns_query *dns_query(struct dns *, const char *, int, int, dns_cb *,
 		    void *);
 void		 dns_cancel(struct dns_query *);

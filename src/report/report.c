@@ -216,6 +216,125 @@ report_nagios(const struct report *r, const struct range *warn,
 	plugin_findings(r, out);
 }
 
+/*
+ * t, seconds since the epoch, as an RFC 3339 UTC time
+ * ("2026-12-03T07:15:02Z") in out (room for 21 bytes); 0, or -1 when t
+ * is negative or out too small. Civil from days: H. Hinnant's algorithm,
+ * so no time zone or C library state is read.
+ */
+int
+report_rfc3339(int64_t t, char *out, size_t len)
+{
+	int64_t days, sod, era, doe, yoe, y, doy, mp, d, m;
+	struct buf *b;
+
+	if (t < 0 || len < 21)
+		return -1;
+	days = t / 86400;
+	sod = t % 86400;
+	days += 719468;
+	era = days / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2)
+		y++;
+	if (y > 9999)
+		return -1;
+	b = buf_new(64);
+	buf_printf(b, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+	    (long long)y, (long long)m, (long long)d,
+	    (long long)(sod / 3600), (long long)(sod / 60 % 60),
+	    (long long)(sod % 60));
+	memcpy(out, buf_str(b), buf_len(b) + 1);
+	buf_free(b);
+	return 0;
+}
+
+static json_object *
+str_list(const char *const *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (; v != NULL && *v != NULL; v++)
+		json_object_array_add(a, json_str(*v));
+	return a;
+}
+
+static json_object *
+opt_str(const char *s)
+{
+	return s != NULL ? json_str(s) : NULL;
+}
+
+static json_object *
+opt_range(const struct range *r)
+{
+	struct buf *b;
+	json_object *j;
+
+	if (r == NULL)
+		return NULL;
+	b = buf_new(128);
+	range_format(r, b);
+	j = json_str(buf_str(b));
+	buf_free(b);
+	return j;
+}
+
+json_object *
+report_run_json(const struct report_run *run)
+{
+	json_object *o, *res, *op;
+
+	o = json_object_new_object();
+	res = json_object_new_object();
+	json_object_object_add(res, "source", json_str(run->system_resolver ?
+	    "system" : "configured"));
+	json_object_object_add(res, "servers", str_list(run->resolvers));
+	json_object_object_add(res, "propagation",
+	    json_object_new_boolean(run->propagation));
+	json_object_object_add(o, "resolvers", res);
+	op = json_object_new_object();
+	json_object_object_add(op, "timeout_ms",
+	    json_object_new_int64(run->timeout_ms));
+	json_object_object_add(op, "step_ms",
+	    json_object_new_int64(run->step_ms));
+	json_object_object_add(op, "smtp_port",
+	    json_object_new_int(run->smtp_port));
+	json_object_object_add(op, "https_port",
+	    json_object_new_int(run->https_port ? run->https_port : 443));
+	json_object_object_add(op, "dns_only",
+	    json_object_new_boolean(run->dns_only));
+	json_object_object_add(op, "family", json_str(run->family == 4 ?
+	    "ipv4" : run->family == 6 ? "ipv6" : "both"));
+	json_object_object_add(op, "allow_loopback",
+	    json_object_new_boolean(run->allow_loopback));
+	json_object_object_add(op, "max_ttl", run->max_ttl >= 0 ?
+	    json_object_new_int64(run->max_ttl) : NULL);
+	json_object_object_add(op, "ehlo", opt_str(run->ehlo));
+	json_object_object_add(op, "helo", opt_str(run->helo));
+	json_object_object_add(op, "spf_sender", opt_str(run->spf_sender));
+	json_object_object_add(op, "expect_banner",
+	    opt_str(run->expect_banner));
+	json_object_object_add(op, "expect_mx", str_list(run->expect_mx));
+	json_object_object_add(op, "expect_contains",
+	    str_list(run->expect_contains));
+	json_object_object_add(op, "old_mx", str_list(run->old_mx));
+	json_object_object_add(op, "dkim_selectors",
+	    str_list(run->dkim_selectors));
+	json_object_object_add(op, "spf_ip", str_list(run->spf_ip));
+	json_object_object_add(op, "assume_down", str_list(run->assume_down));
+	json_object_object_add(op, "warn", opt_range(run->warn));
+	json_object_object_add(op, "crit", opt_range(run->crit));
+	json_object_object_add(o, "options", op);
+	return o;
+}
+
 json_object *
 report_json(const struct report *r)
 {
@@ -224,6 +343,7 @@ report_json(const struct report *r)
 	const struct findings *fs = r->fs;
 	const struct mx_set *mx = f->mx;
 	int status = r->status;
+	char when[32];
 	size_t i;
 
 	o = json_object_new_object();
@@ -233,6 +353,14 @@ report_json(const struct report *r)
 	json_object_object_add(o, "status",
 	    json_str(findings_status_name(status)));
 	json_object_object_add(o, "exit_code", json_object_new_int(status));
+	if (r->run != NULL) {
+		json_object_object_add(o, "mxprobe_version",
+		    opt_str(r->run->version));
+		json_object_object_add(o, "run", report_run_json(r->run));
+	}
+	if (f->checked_at > 0 &&
+	    report_rfc3339(f->checked_at, when, sizeof(when)) == 0)
+		json_object_object_add(o, "checked_at", json_str(when));
 	report_dane_top_json(f, o);
 	if (mx != NULL) {
 		json_object_object_add(o, "mx_lookup",
