@@ -17,6 +17,9 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "analyze/score.h"
+#include "analyze/analyze_delivery.h"
+#include "analyze/analyze_verdict.h"
+#include "facts/auth_facts.h"
 #include "facts/smtp_facts.h"
 #include "parse/range.h"
 
@@ -335,6 +338,66 @@ report_run_json(const struct report_run *run)
 	return o;
 }
 
+/* Adds member key = v to the object top[section], when there is one. */
+static void
+verdict_add(json_object *top, const char *section, const char *key,
+    const char *v)
+{
+	json_object *o;
+
+	if (json_object_object_get_ex(top, section, &o) &&
+	    json_object_is_type(o, json_type_object))
+		json_object_object_add(o, key, v != NULL ? json_str(v) : NULL);
+}
+
+/*
+ * The one-word verdicts (analyze_verdict.h): into the sections
+ * report_auth_json() made, and the "dane" and "smtp" objects.
+ */
+static void
+verdicts_json(const struct report *r, json_object *o)
+{
+	const struct probe_facts *f = r->facts;
+	const struct auth_facts *a = f->auth;
+	struct delivery_facts df;
+	json_object *s, *arr, *m;
+	const char *v;
+	size_t i;
+	int have;
+
+	if (a != NULL) {
+		v = verdict_spf(a->spf, r->fs);
+		verdict_add(o, "spf", "verdict", v);
+		verdict_add(o, "spf", "policy", verdict_spf_policy(a->spf, v));
+		verdict_add(o, "dmarc", "verdict",
+		    verdict_dmarc(&a->dmarc, r->fs));
+		verdict_add(o, "dkim", "verdict",
+		    verdict_dkim(&a->dkim, r->fs));
+		verdict_add(o, "mta_sts", "verdict",
+		    verdict_mtasts(&a->mtasts, r->fs));
+		verdict_add(o, "tls_rpt", "verdict", verdict_tlsrpt(r->fs));
+	}
+	s = json_object_new_object();
+	json_object_object_add(s, "verdict", json_str(verdict_dane(f, r->fs)));
+	json_object_object_add(o, "dane", s);
+	have = analyze_delivery_facts(f, &df);
+	s = json_object_new_object();
+	json_object_object_add(s, "verdict", json_str(verdict_smtp(have ?
+	    &df : NULL, f->smtp_probed)));
+	arr = json_object_new_array();
+	for (i = 0; have && i < df.nmx; i++) {
+		m = json_object_new_object();
+		json_object_object_add(m, "host", json_str(df.mx[i].name));
+		json_object_object_add(m, "verdict", json_str(verdict_smtp_mx(
+		    df.mx[i].state, f->smtp_probed)));
+		json_object_array_add(arr, m);
+	}
+	json_object_object_add(s, "exchangers", arr);
+	json_object_object_add(o, "smtp", s);
+	if (have)
+		analyze_delivery_facts_free(&df);
+}
+
 json_object *
 report_json(const struct report *r)
 {
@@ -389,6 +452,7 @@ report_json(const struct report *r)
 	json_object_object_add(o, "failover", report_failover_json(f));
 	json_object_object_add(o, "delivery", report_delivery_json(f));
 	report_auth_json(f->auth, f, o);
+	verdicts_json(r, o);
 	json_object_object_add(o, "score", report_score_json(r->score));
 	json_object_object_add(o, "findings",
 	    report_findings_json(fs, r->score));
