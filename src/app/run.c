@@ -34,6 +34,56 @@ run_list_findings(void)
 	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_UNKNOWN;
 }
 
+/* One value of a baseline change, as text (its strings escaped already). */
+static void
+change_value_text(json_object *v, struct buf *out)
+{
+	json_object *e, *p, *h;
+	size_t i;
+
+	if (v == NULL) {
+		buf_printf(out, "(none)");
+		return;
+	}
+	if (json_object_is_type(v, json_type_string)) {
+		buf_printf(out, "%s", json_object_get_string(v));
+		return;
+	}
+	if (json_object_is_type(v, json_type_array) &&
+	    json_object_array_length(v) == 0) {
+		buf_printf(out, "(none)");
+		return;
+	}
+	if (json_object_object_get_ex(v, "subject", &e)) {
+		/* A certificate. */
+		buf_printf(out, "%s (issuer %s, until %s)",
+		    json_object_get_string(e), json_object_get_string(
+		    json_object_object_get(v, "issuer")),
+		    json_object_get_string(json_object_object_get(v,
+		    "not_after")));
+		return;
+	}
+	if (!json_object_is_type(v, json_type_array)) {
+		buf_printf(out, "%s", json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		return;
+	}
+	for (i = 0; i < json_object_array_length(v); i++) {
+		e = json_object_array_get_idx(v, i);
+		buf_printf(out, "%s", i ? ", " : "");
+		if (json_object_object_get_ex(e, "preference", &p) &&
+		    json_object_object_get_ex(e, "host", &h))
+			buf_printf(out, "%d %s", json_object_get_int(p),
+			    json_object_get_string(h));
+		else if (json_object_is_type(e, json_type_string))
+			buf_printf(out, "%s", json_object_get_string(e));
+		else
+			buf_printf(out, "%s", json_object_to_json_string_ext(e,
+			    JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+}
+
 static void
 changes_text(json_object *changes, struct buf *out)
 {
@@ -50,11 +100,12 @@ changes_text(json_object *changes, struct buf *out)
 		    json_object_get_string(json_object_object_get(c,
 		    "subject")));
 		v = json_object_object_get(c, "before");
-		buf_printf(out, "      before: %s\n", v ?
-		    json_object_get_string(v) : "(none)");
+		buf_printf(out, "      before: ");
+		change_value_text(v, out);
 		v = json_object_object_get(c, "after");
-		buf_printf(out, "      after:  %s\n", v ?
-		    json_object_get_string(v) : "(none)");
+		buf_printf(out, "\n      after:  ");
+		change_value_text(v, out);
+		buf_printf(out, "\n");
 	}
 }
 
