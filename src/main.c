@@ -137,6 +137,7 @@ main(int argc, char **argv)
 	b.co = &co;
 	b.loop = loop;
 	b.dns = dns;
+	b.servers = dns_servers(dns);
 	/* Descriptors are the host's: one cap for the whole run. */
 	pc.sockets = sockets_new(env_socket_cap());
 	b.pc = &pc;
@@ -153,6 +154,7 @@ done:
 	tls_ctx_free(pc.tls);
 	sockets_free(pc.sockets);
 	pcre2_code_free(co.banner);
+	dns_servers_free(b.servers);
 	batch_free(&b);
 	dns_free(dns);
 	evloop_free(loop);

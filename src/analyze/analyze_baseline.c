@@ -179,6 +179,138 @@ dup_json(json_object *o)
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/*
+ * A copy of o whose strings and keys are escaped (ESC_ESCAPED): the value
+ * may come from the baseline file. NULL for NULL.
+ */
+static json_object *
+clean(json_object *o)
+{
+	json_object *c;
+	char *e;
+	size_t i;
+
+	if (o == NULL)
+		return NULL;
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		e = esc_str(json_object_get_string(o), ESC_ESCAPED);
+		c = json_object_new_string(e);
+		free(e);
+		return c;
+	case json_type_array:
+		c = json_object_new_array();
+		for (i = 0; i < json_object_array_length(o); i++)
+			json_object_array_add(c,
+			    clean(json_object_array_get_idx(o, i)));
+		return c;
+	case json_type_object:
+		c = json_object_new_object();
+		json_object_object_foreach(o, k, v) {
+			e = esc_str(k, ESC_ESCAPED);
+			json_object_object_add(c, e, clean(v));
+			free(e);
+		}
+		return c;
+	default:
+		return json_object_get(o);
+	}
+}
+
+static int
+cmp_pref(const void *a, const void *b)
+{
+	json_object *const *x = a, *const *y = b;
+	int px = json_object_get_int(get(*x, "preference"));
+	int py = json_object_get_int(get(*y, "preference"));
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return strcmp(json_object_get_string(get(*x, "host")),
+	    json_object_get_string(get(*y, "host")));
+}
+
+/* The MX set as a value: [{preference, host}] sorted. */
+static json_object *
+mx_set_value(json_object *doc)
+{
+	json_object *mx = get(doc, "mx"), *h, *pref, *e, **v, *out;
+	size_t i, n = len(mx);
+	char *hs;
+
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		h = at(mx, i);
+		pref = get(h, "preference");
+		e = json_object_new_object();
+		json_object_object_add(e, "preference", json_object_new_int(
+		    pref != NULL && json_object_is_type(pref, json_type_int) ?
+		    json_object_get_int(pref) : 0));
+		hs = esc_str(str_or(get(h, "host"), "?"), ESC_ESCAPED);
+		json_object_object_add(e, "host", json_object_new_string(hs));
+		free(hs);
+		v[i] = e;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_pref);
+	out = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(out, v[i]);
+	free(v);
+	return out;
+}
+
+/* An exchanger's addresses as a value: sorted strings. */
+static json_object *
+addresses_value(json_object *h)
+{
+	json_object *a = get(h, "addresses"), *out;
+	char **v;
+	size_t i, n = len(a);
+
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = esc_str(str_or(at(a, i), "?"), ESC_ESCAPED);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_str);
+	out = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		json_object_array_add(out, json_object_new_string(v[i]));
+		free(v[i]);
+	}
+	free(v);
+	return out;
+}
+
+/* The leaf certificate as a value: {subject, issuer, not_after}, or NULL. */
+static json_object *
+certificate_value(json_object *h, const char *addr)
+{
+	json_object *sm = get(h, "smtp"), *t, *leaf, *o;
+	static const char *const keys[] = { "subject", "issuer",
+	    "not_after" };
+	size_t i, k;
+	char *e;
+
+	for (i = 0; i < len(sm); i++) {
+		t = at(sm, i);
+		if (str(get(t, "address")) == NULL ||
+		    strcmp(str(get(t, "address")), addr) != 0)
+			continue;
+		if ((leaf = at(get(get(t, "tls"), "chain"), 0)) == NULL)
+			return NULL;
+		o = json_object_new_object();
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			e = esc_str(str(get(leaf, keys[k])), ESC_ESCAPED);
+			json_object_object_add(o, keys[k], e != NULL ?
+			    json_object_new_string(e) : NULL);
+			free(e);
+		}
+		return o;
+	}
+	return NULL;
+}
+
 static int
 differ(const char *a, const char *b)
 {
@@ -195,7 +327,8 @@ differ(const char *a, const char *b)
  */
 static void
 change(json_object *out, struct findings *fs, const char *what,
-    const char *subject, char *before, char *after)
+    const char *field, const char *subject, char *before, char *after,
+    json_object *vb, json_object *va)
 {
 	json_object *c;
 	char *b, *a, *subj;
@@ -203,6 +336,8 @@ change(json_object *out, struct findings *fs, const char *what,
 	if (!differ(before, after)) {
 		free(before);
 		free(after);
+		json_object_put(vb);
+		json_object_put(va);
 		return;
 	}
 	b = esc_str(before, ESC_ESCAPED);
@@ -210,11 +345,10 @@ change(json_object *out, struct findings *fs, const char *what,
 	subj = esc_str(subject, ESC_ESCAPED);
 	c = json_object_new_object();
 	json_object_object_add(c, "what", json_object_new_string(what));
+	json_object_object_add(c, "field", json_object_new_string(field));
 	json_object_object_add(c, "subject", json_object_new_string(subj));
-	json_object_object_add(c, "before", b ? json_object_new_string(b) :
-	    NULL);
-	json_object_object_add(c, "after", a ? json_object_new_string(a) :
-	    NULL);
+	json_object_object_add(c, "before", vb);
+	json_object_object_add(c, "after", va);
 	json_object_array_add(out, c);
 	findings_add(fs, F_BASELINE_CHANGED, subj, "%s of %s: was %s, "
 	    "now %s.", what, subj, b ? b : "(none)", a ? a : "(none)");
@@ -321,39 +455,47 @@ baseline_compare(json_object *old, json_object *new, struct findings *fs)
 	static const char *const records[] = { "spf", "dmarc", "mta_sts",
 	    "tls_rpt" };
 	const char *host, *addr;
-	char subj[600];
+	char subj[600], field[32];
 	size_t i, k;
 	int os, ns;
 
 	if (domain == NULL)
 		domain = "?";
-	change(out, fs, "the MX set", domain, mx_set(old), mx_set(new));
+	change(out, fs, "the MX set", "mx", domain, mx_set(old), mx_set(new),
+	    mx_set_value(old), mx_set_value(new));
 	mx = get(new, "mx");
 	for (i = 0; i < len(mx); i++) {
 		h = at(mx, i);
 		if ((host = str(get(h, "host"))) == NULL ||
 		    (oh = find_host(old, host)) == NULL)
 			continue;
-		change(out, fs, "the addresses", host, addresses(oh),
-		    addresses(h));
+		change(out, fs, "the addresses", "mx.addresses", host,
+		    addresses(oh), addresses(h), addresses_value(oh),
+		    addresses_value(h));
 		sm = get(h, "smtp");
 		for (k = 0; k < len(sm); k++) {
 			addr = str(get(at(sm, k), "address"));
 			if (addr == NULL)
 				continue;
 			snprintf(subj, sizeof(subj), "%s[%s]", host, addr);
-			change(out, fs, "the certificate", subj,
-			    certificate(oh, addr), certificate(h, addr));
+			change(out, fs, "the certificate",
+			    "mx.smtp.tls.chain", subj, certificate(oh, addr),
+			    certificate(h, addr), certificate_value(oh, addr),
+			    certificate_value(h, addr));
 		}
-		change(out, fs, "the TLSA records", host,
+		change(out, fs, "the TLSA records", "mx.tlsa.records", host,
 		    dup_json(get(get(oh, "tlsa"), "records")),
-		    dup_json(get(get(h, "tlsa"), "records")));
+		    dup_json(get(get(h, "tlsa"), "records")),
+		    clean(get(get(oh, "tlsa"), "records")),
+		    clean(get(get(h, "tlsa"), "records")));
 	}
 	for (i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
 		ov = get(get(old, records[i]), "record");
 		nv = get(get(new, records[i]), "record");
 		snprintf(subj, sizeof(subj), "%s", records[i]);
-		change(out, fs, "the record", subj, dup_json(ov), dup_json(nv));
+		snprintf(field, sizeof(field), "%s.record", records[i]);
+		change(out, fs, "the record", field, subj, dup_json(ov),
+		    dup_json(nv), clean(ov), clean(nv));
 	}
 	ov = get(get(old, "score"), "value");
 	nv = get(get(new, "score"), "value");

@@ -10,7 +10,13 @@
  *
  * API:
  *	baseline_compare(old, new, fs)		-> json array of changes
- *		{what, subject, before, after}; raises BASELINE_CHANGED (INFO)
+ *		{what, field, subject, before, after}: field names the
+ *		member compared ("mx", "mx.addresses", "mx.smtp.tls.chain",
+ *		"mx.tlsa.records", "spf.record", ...; subject says which
+ *		exchanger or address), before and after are its JSON values
+ *		(null: absent; the MX set as [{preference, host}] sorted,
+ *		addresses sorted, a certificate as {subject, issuer,
+ *		not_after}); raises BASELINE_CHANGED (INFO)
  *		for each and BASELINE_SCORE_DROPPED (WARNING) when the score
  *		went down. Reads any JSON without crashing: a member of the
  *		wrong type counts as absent

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze/findings.h"
@@ -42,6 +43,7 @@ struct batch_name {
 	char			*out;		/* the rendered line(s) */
 	size_t			 outlen;
 	struct probe		*probe;		/* in flight, or NULL */
+	int64_t			 started;	/* time() at its start */
 };
 
 /* A string -> index map: open addressing on batch_hash. */
@@ -353,7 +355,9 @@ on_probe(struct probe_facts *f, void *arg)
 		    "from /etc/resolv.conf", f->domain,
 		    dns_outcome_name(f->mx->outcome));
 	out = buf_new(RUN_OUT_MAX);
-	st = run_render(b->o, b->co, b->baseline, f, b->prop, out, &rr);
+	f->checked_at = nm->started;
+	st = run_render(b->o, b->co, b->baseline, f, b->prop,
+	    (const char *const *)b->servers, out, &rr);
 	if (b->o->csv)
 		csv_row(out, f->domain, st, &rr, NULL);
 	for (i = 0; i < rr.ncodes; i++)
@@ -380,6 +384,7 @@ start_next(struct batch *b)
 			continue;
 		nm->state = NAME_RUN;
 		b->running++;
+		nm->started = (int64_t)time(NULL);
 		nm->probe = probe_start(b->loop, b->dns, b->pc, nm->key,
 		    on_probe, nm);
 	}

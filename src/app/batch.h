@@ -86,6 +86,8 @@ struct batch {
 	struct evloop			*loop;
 	struct dns			*dns;
 	struct probe_config		*pc;
+	char				**servers;	/* the resolvers
+							 * asked (dns.h) */
 	char				**domains;	/* input lines */
 	char				**bad;		/* per line: why it
 							 * is no domain, or

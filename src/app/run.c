@@ -34,6 +34,56 @@ run_list_findings(void)
 	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_UNKNOWN;
 }
 
+/* One value of a baseline change, as text (its strings escaped already). */
+static void
+change_value_text(json_object *v, struct buf *out)
+{
+	json_object *e, *p, *h;
+	size_t i;
+
+	if (v == NULL) {
+		buf_printf(out, "(none)");
+		return;
+	}
+	if (json_object_is_type(v, json_type_string)) {
+		buf_printf(out, "%s", json_object_get_string(v));
+		return;
+	}
+	if (json_object_is_type(v, json_type_array) &&
+	    json_object_array_length(v) == 0) {
+		buf_printf(out, "(none)");
+		return;
+	}
+	if (json_object_object_get_ex(v, "subject", &e)) {
+		/* A certificate. */
+		buf_printf(out, "%s (issuer %s, until %s)",
+		    json_object_get_string(e), json_object_get_string(
+		    json_object_object_get(v, "issuer")),
+		    json_object_get_string(json_object_object_get(v,
+		    "not_after")));
+		return;
+	}
+	if (!json_object_is_type(v, json_type_array)) {
+		buf_printf(out, "%s", json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		return;
+	}
+	for (i = 0; i < json_object_array_length(v); i++) {
+		e = json_object_array_get_idx(v, i);
+		buf_printf(out, "%s", i ? ", " : "");
+		if (json_object_object_get_ex(e, "preference", &p) &&
+		    json_object_object_get_ex(e, "host", &h))
+			buf_printf(out, "%d %s", json_object_get_int(p),
+			    json_object_get_string(h));
+		else if (json_object_is_type(e, json_type_string))
+			buf_printf(out, "%s", json_object_get_string(e));
+		else
+			buf_printf(out, "%s", json_object_to_json_string_ext(e,
+			    JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+}
+
 static void
 changes_text(json_object *changes, struct buf *out)
 {
@@ -50,11 +100,12 @@ changes_text(json_object *changes, struct buf *out)
 		    json_object_get_string(json_object_object_get(c,
 		    "subject")));
 		v = json_object_object_get(c, "before");
-		buf_printf(out, "      before: %s\n", v ?
-		    json_object_get_string(v) : "(none)");
+		buf_printf(out, "      before: ");
+		change_value_text(v, out);
 		v = json_object_object_get(c, "after");
-		buf_printf(out, "      after:  %s\n", v ?
-		    json_object_get_string(v) : "(none)");
+		buf_printf(out, "\n      after:  ");
+		change_value_text(v, out);
+		buf_printf(out, "\n");
 	}
 }
 
@@ -129,6 +180,38 @@ render(const struct cli *o, const struct report *r, json_object *changes,
 	}
 }
 
+/* What the JSON's "run" member says: the options that change verdicts. */
+static void
+run_describe(const struct cli *o, const char *const *servers,
+    struct report_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->version = PACKAGE_VERSION;
+	run->system_resolver = o->resolvers.n == 0;
+	run->resolvers = servers != NULL ? servers : o->resolvers.v;
+	run->propagation = o->propagation;
+	run->timeout_ms = o->timeout_ms;
+	run->step_ms = o->step_ms;
+	run->smtp_port = o->smtp_port;
+	run->https_port = o->https_port;
+	run->dns_only = o->dns_only;
+	run->family = o->family;
+	run->allow_loopback = o->allow_loopback;
+	run->max_ttl = o->max_ttl;
+	run->ehlo = o->ehlo;
+	run->helo = o->helo;
+	run->spf_sender = o->spf_sender;
+	run->expect_banner = o->expect_banner;
+	run->expect_mx = o->expect_mx.v;
+	run->expect_contains = o->expect_contains.v;
+	run->old_mx = o->old_mx.v;
+	run->dkim_selectors = o->dkim_selectors.v;
+	run->spf_ip = o->spf_ip.v;
+	run->assume_down = o->assume_down.v;
+	run->warn = cli_warn(o);
+	run->crit = cli_crit(o);
+}
+
 int
 run_report(const struct cli *o, const struct cutover_opts *co,
     json_object *baseline, const struct probe_facts *f,
@@ -138,7 +221,7 @@ run_report(const struct cli *o, const struct cutover_opts *co,
 	int status;
 
 	out = buf_new(RUN_OUT_MAX);
-	status = run_render(o, co, baseline, f, pf, out, NULL);
+	status = run_render(o, co, baseline, f, pf, NULL, out, NULL);
 	fwrite(buf_str(out), 1, buf_len(out), stdout);
 	buf_free(out);
 	return status;
@@ -147,9 +230,10 @@ run_report(const struct cli *o, const struct cutover_opts *co,
 int
 run_render(const struct cli *o, const struct cutover_opts *co,
     json_object *baseline, const struct probe_facts *f,
-    const struct propagation_facts *pf, struct buf *out,
-    struct run_result *rr)
+    const struct propagation_facts *pf, const char *const *servers,
+    struct buf *out, struct run_result *rr)
 {
+	struct report_run run;
 	struct analyze_opts ao;
 	struct findings *fs;
 	struct score sc;
@@ -173,6 +257,8 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	r.fs = fs;
 	r.score = &sc;
 	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));
+	run_describe(o, servers, &run);
+	r.run = &run;
 	if (baseline != NULL)
 		changes = baseline_pass(o, baseline, &r, fs, &sc);
 	status = r.status;

@@ -12,10 +12,13 @@
  *	run_report(o, co, baseline, facts, prop)	prints the report;
  *		returns the exit status (0-3) for this domain. baseline and
  *		prop may be NULL.
- *	run_render(o, co, baseline, facts, prop, out, rr)	the same into
+ *	run_render(o, co, baseline, facts, prop, servers, out, rr)  the
+ *		same into
  *		out (nothing with --csv: batch renders that form); rr, when
  *		not NULL, receives the status, score, grade and the first
- *		RUN_MAX_CODES finding codes for the batch summary
+ *		RUN_MAX_CODES finding codes for the batch summary; servers
+ *		(NULL-terminated, may be NULL) are the resolvers c-ares asks,
+ *		for the JSON's "run" member
  *	run_list_findings()	--list-findings: the catalogue as a JSON
  *		array on stdout; EXIT_OK, or EXIT_UNKNOWN when stdout failed
  */
@@ -49,8 +52,8 @@ struct run_result {
 
 int	run_render(const struct cli *, const struct cutover_opts *,
 	    struct json_object *, const struct probe_facts *,
-	    const struct propagation_facts *, struct buf *,
-	    struct run_result *);
+	    const struct propagation_facts *, const char *const *,
+	    struct buf *, struct run_result *);
 int	run_report(const struct cli *, const struct cutover_opts *,
 	    struct json_object *, const struct probe_facts *,
 	    const struct propagation_facts *);

@@ -72,6 +72,9 @@ struct probe_facts {
 	struct probe_old	*old;
 	size_t			 nold;
 	uint64_t		 ms;		/* wall time of the probe */
+	int64_t			 checked_at;	/* seconds since the epoch
+						 * (UTC) at the probe's start,
+						 * set by app/; 0: unknown */
 	struct auth_facts	*auth;		/* SPF, DMARC, DKIM, MTA-STS,
 						 * TLS-RPT (probe_auth.h) */
 	struct probe_tlsa	*tlsa;		/* per mx->hosts, or NULL */

@@ -3,6 +3,7 @@
 #include <sys/time.h>
 #include <arpa/inet.h>
 
+#include <arpa/inet.h>
 #include <ares.h>
 #include <errno.h>
 #include <stdio.h>
@@ -369,6 +370,55 @@ query_unlink_free(struct dns_query *q)
 	free(q->err);
 	free(q->trace_tag);
 	free(q);
+}
+
+/*
+ * The servers the channel asks, as c-ares holds them (from --resolver, or
+ * read from resolv.conf): "ADDR", "ADDR:PORT" or "[ADDR]:PORT" when the
+ * port is not 53. NULL-terminated; free with dns_servers_free(). Empty for
+ * a fake.
+ */
+char **
+dns_servers(struct dns *d)
+{
+	struct ares_addr_port_node *list = NULL, *n;
+	char **v, addr[INET6_ADDRSTRLEN];
+	struct buf *b;
+	size_t cnt = 0;
+
+	if (d->ch != NULL && ares_get_servers_ports(d->ch, &list) !=
+	    ARES_SUCCESS)
+		list = NULL;
+	for (n = list; n != NULL; n = n->next)
+		cnt++;
+	v = xcalloc(cnt + 1, sizeof(*v));
+	cnt = 0;
+	for (n = list; n != NULL; n = n->next) {
+		if (inet_ntop(n->family, &n->addr, addr, sizeof(addr)) ==
+		    NULL)
+			continue;
+		b = buf_new(128);
+		if (n->udp_port == 0 || n->udp_port == 53)
+			buf_printf(b, "%s", addr);
+		else if (n->family == AF_INET6)
+			buf_printf(b, "[%s]:%d", addr, n->udp_port);
+		else
+			buf_printf(b, "%s:%d", addr, n->udp_port);
+		v[cnt++] = xstrdup(buf_str(b));
+		buf_free(b);
+	}
+	ares_free_data(list);
+	return v;
+}
+
+void
+dns_servers_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
 }
 
 void

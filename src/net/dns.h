@@ -33,6 +33,9 @@
  *	dns_view_free(v)		the view only, not the channel
  *	dns_view_trace_tag(v, tag)	the -v trace lines of v's questions
  *		start "[TAG] " (--batch: the domain); tag is copied
+ *	dns_servers(d)	the servers asked, as c-ares holds them (from the
+ *		config or resolv.conf): NULL-terminated "ADDR[:PORT]"
+ *		strings; dns_servers_free(v)
  *
  * The result passed to cb is valid only during the call. CNAMEs are
  * followed (in the answer, and by asking again for the target when a
@@ -106,6 +109,8 @@ struct dns	*dns_new(struct evloop *, const struct dns_config *,
 struct dns	*dns_new_fake(struct evloop *, dns_fake_fn *, void *);
 void		 dns_fake_inline(struct dns *, int);
 void		 dns_free(struct dns *);
+char		**dns_servers(struct dns *);
+void		 dns_servers_free(char **);
 struct dns_query *dns_query(struct dns *, const char *, int, int, dns_cb *,
 		    void *);
 void		 dns_cancel(struct dns_query *);

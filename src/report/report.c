@@ -17,6 +17,9 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "analyze/score.h"
+#include "analyze/analyze_delivery.h"
+#include "analyze/analyze_verdict.h"
+#include "facts/auth_facts.h"
 #include "facts/smtp_facts.h"
 #include "parse/range.h"
 
@@ -216,6 +219,185 @@ report_nagios(const struct report *r, const struct range *warn,
 	plugin_findings(r, out);
 }
 
+/*
+ * t, seconds since the epoch, as an RFC 3339 UTC time
+ * ("2026-12-03T07:15:02Z") in out (room for 21 bytes); 0, or -1 when t
+ * is negative or out too small. Civil from days: H. Hinnant's algorithm,
+ * so no time zone or C library state is read.
+ */
+int
+report_rfc3339(int64_t t, char *out, size_t len)
+{
+	int64_t days, sod, era, doe, yoe, y, doy, mp, d, m;
+	struct buf *b;
+
+	if (t < 0 || len < 21)
+		return -1;
+	days = t / 86400;
+	sod = t % 86400;
+	days += 719468;
+	era = days / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2)
+		y++;
+	if (y > 9999)
+		return -1;
+	b = buf_new(64);
+	buf_printf(b, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+	    (long long)y, (long long)m, (long long)d,
+	    (long long)(sod / 3600), (long long)(sod / 60 % 60),
+	    (long long)(sod % 60));
+	memcpy(out, buf_str(b), buf_len(b) + 1);
+	buf_free(b);
+	return 0;
+}
+
+static json_object *
+str_list(const char *const *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (; v != NULL && *v != NULL; v++)
+		json_object_array_add(a, json_str(*v));
+	return a;
+}
+
+static json_object *
+opt_str(const char *s)
+{
+	return s != NULL ? json_str(s) : NULL;
+}
+
+static json_object *
+opt_range(const struct range *r)
+{
+	struct buf *b;
+	json_object *j;
+
+	if (r == NULL)
+		return NULL;
+	b = buf_new(128);
+	range_format(r, b);
+	j = json_str(buf_str(b));
+	buf_free(b);
+	return j;
+}
+
+json_object *
+report_run_json(const struct report_run *run)
+{
+	json_object *o, *res, *op;
+
+	o = json_object_new_object();
+	res = json_object_new_object();
+	json_object_object_add(res, "source", json_str(run->system_resolver ?
+	    "system" : "configured"));
+	json_object_object_add(res, "servers", str_list(run->resolvers));
+	json_object_object_add(res, "propagation",
+	    json_object_new_boolean(run->propagation));
+	json_object_object_add(o, "resolvers", res);
+	op = json_object_new_object();
+	json_object_object_add(op, "timeout_ms",
+	    json_object_new_int64(run->timeout_ms));
+	json_object_object_add(op, "step_ms",
+	    json_object_new_int64(run->step_ms));
+	json_object_object_add(op, "smtp_port",
+	    json_object_new_int(run->smtp_port));
+	json_object_object_add(op, "https_port",
+	    json_object_new_int(run->https_port ? run->https_port : 443));
+	json_object_object_add(op, "dns_only",
+	    json_object_new_boolean(run->dns_only));
+	json_object_object_add(op, "family", json_str(run->family == 4 ?
+	    "ipv4" : run->family == 6 ? "ipv6" : "both"));
+	json_object_object_add(op, "allow_loopback",
+	    json_object_new_boolean(run->allow_loopback));
+	json_object_object_add(op, "max_ttl", run->max_ttl >= 0 ?
+	    json_object_new_int64(run->max_ttl) : NULL);
+	json_object_object_add(op, "ehlo", opt_str(run->ehlo));
+	json_object_object_add(op, "helo", opt_str(run->helo));
+	json_object_object_add(op, "spf_sender", opt_str(run->spf_sender));
+	json_object_object_add(op, "expect_banner",
+	    opt_str(run->expect_banner));
+	json_object_object_add(op, "expect_mx", str_list(run->expect_mx));
+	json_object_object_add(op, "expect_contains",
+	    str_list(run->expect_contains));
+	json_object_object_add(op, "old_mx", str_list(run->old_mx));
+	json_object_object_add(op, "dkim_selectors",
+	    str_list(run->dkim_selectors));
+	json_object_object_add(op, "spf_ip", str_list(run->spf_ip));
+	json_object_object_add(op, "assume_down", str_list(run->assume_down));
+	json_object_object_add(op, "warn", opt_range(run->warn));
+	json_object_object_add(op, "crit", opt_range(run->crit));
+	json_object_object_add(o, "options", op);
+	return o;
+}
+
+/* Adds member key = v to the object top[section], when there is one. */
+static void
+verdict_add(json_object *top, const char *section, const char *key,
+    const char *v)
+{
+	json_object *o;
+
+	if (json_object_object_get_ex(top, section, &o) &&
+	    json_object_is_type(o, json_type_object))
+		json_object_object_add(o, key, v != NULL ? json_str(v) : NULL);
+}
+
+/*
+ * The one-word verdicts (analyze_verdict.h): into the sections
+ * report_auth_json() made, and the "dane" and "smtp" objects.
+ */
+static void
+verdicts_json(const struct report *r, json_object *o)
+{
+	const struct probe_facts *f = r->facts;
+	const struct auth_facts *a = f->auth;
+	struct delivery_facts df;
+	json_object *s, *arr, *m;
+	const char *v;
+	size_t i;
+	int have;
+
+	if (a != NULL) {
+		v = verdict_spf(a->spf, r->fs);
+		verdict_add(o, "spf", "verdict", v);
+		verdict_add(o, "spf", "policy", verdict_spf_policy(a->spf, v));
+		verdict_add(o, "dmarc", "verdict",
+		    verdict_dmarc(&a->dmarc, r->fs));
+		verdict_add(o, "dkim", "verdict",
+		    verdict_dkim(&a->dkim, r->fs));
+		verdict_add(o, "mta_sts", "verdict",
+		    verdict_mtasts(&a->mtasts, r->fs));
+		verdict_add(o, "tls_rpt", "verdict", verdict_tlsrpt(r->fs));
+	}
+	s = json_object_new_object();
+	json_object_object_add(s, "verdict", json_str(verdict_dane(f, r->fs)));
+	json_object_object_add(o, "dane", s);
+	have = analyze_delivery_facts(f, &df);
+	s = json_object_new_object();
+	json_object_object_add(s, "verdict", json_str(verdict_smtp(have ?
+	    &df : NULL, f->smtp_probed)));
+	arr = json_object_new_array();
+	for (i = 0; have && i < df.nmx; i++) {
+		m = json_object_new_object();
+		json_object_object_add(m, "host", json_str(df.mx[i].name));
+		json_object_object_add(m, "verdict", json_str(verdict_smtp_mx(
+		    df.mx[i].state, f->smtp_probed)));
+		json_object_array_add(arr, m);
+	}
+	json_object_object_add(s, "exchangers", arr);
+	json_object_object_add(o, "smtp", s);
+	if (have)
+		analyze_delivery_facts_free(&df);
+}
+
 json_object *
 report_json(const struct report *r)
 {
@@ -224,6 +406,7 @@ report_json(const struct report *r)
 	const struct findings *fs = r->fs;
 	const struct mx_set *mx = f->mx;
 	int status = r->status;
+	char when[32];
 	size_t i;
 
 	o = json_object_new_object();
@@ -233,6 +416,14 @@ report_json(const struct report *r)
 	json_object_object_add(o, "status",
 	    json_str(findings_status_name(status)));
 	json_object_object_add(o, "exit_code", json_object_new_int(status));
+	if (r->run != NULL) {
+		json_object_object_add(o, "mxprobe_version",
+		    opt_str(r->run->version));
+		json_object_object_add(o, "run", report_run_json(r->run));
+	}
+	if (f->checked_at > 0 &&
+	    report_rfc3339(f->checked_at, when, sizeof(when)) == 0)
+		json_object_object_add(o, "checked_at", json_str(when));
 	report_dane_top_json(f, o);
 	if (mx != NULL) {
 		json_object_object_add(o, "mx_lookup",
@@ -261,6 +452,7 @@ report_json(const struct report *r)
 	json_object_object_add(o, "failover", report_failover_json(f));
 	json_object_object_add(o, "delivery", report_delivery_json(f));
 	report_auth_json(f->auth, f, o);
+	verdicts_json(r, o);
 	json_object_object_add(o, "score", report_score_json(r->score));
 	json_object_object_add(o, "findings",
 	    report_findings_json(fs, r->score));

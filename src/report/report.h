@@ -104,7 +104,7 @@ struct score;
 struct spf_analysis;
 struct tlsrpt_facts;
 
-#define REPORT_SCHEMA_VERSION	1
+#define REPORT_SCHEMA_VERSION	2
 /*
  * The cap of a buffer a report is rendered into: none of its own (what
  * goes in is bounded by the limits on the facts), so a report is never
@@ -113,6 +113,38 @@ struct tlsrpt_facts;
 #define REPORT_BUF_MAX		(SIZE_MAX / 4)
 #define REPORT_CERT_WARN_DAYS	14
 
+/*
+ * What the run was asked to do, for the JSON's "run" member: the program's
+ * version, the resolvers asked and the options that change verdicts. app/
+ * fills it in; every pointer may be NULL (lists are NULL-terminated).
+ */
+struct report_run {
+	const char		 *version;
+	int			  system_resolver; /* 1: from resolv.conf */
+	const char *const	 *resolvers;	/* host[:port] as asked */
+	int			  propagation;	/* --propagation */
+	unsigned		  timeout_ms;
+	unsigned		  step_ms;
+	int			  smtp_port;
+	int			  https_port;
+	int			  dns_only;
+	int			  family;	/* 0 both, 4, 6 */
+	int			  allow_loopback;
+	long			  max_ttl;	/* -1: none */
+	const char		 *ehlo;
+	const char		 *helo;
+	const char		 *spf_sender;
+	const char		 *expect_banner;
+	const char *const	 *expect_mx;
+	const char *const	 *expect_contains;
+	const char *const	 *old_mx;
+	const char *const	 *dkim_selectors;
+	const char *const	 *spf_ip;
+	const char *const	 *assume_down;
+	const struct range	 *warn;		/* NULL: none */
+	const struct range	 *crit;
+};
+
 struct report {
 	const struct probe_facts	*facts;
 	const struct findings		*fs;
@@ -120,9 +152,12 @@ struct report {
 	int				 status;	/* exit status */
 	int				 cert_warn_days; /* 0: the
 					 * default, REPORT_CERT_WARN_DAYS */
+	const struct report_run		*run;	/* NULL: no "run" member */
 };
 
 struct json_object	*report_json(const struct report *);
+int			 report_rfc3339(int64_t, char *, size_t);
+struct json_object	*report_run_json(const struct report_run *);
 void			 report_findings_text(const struct report *, int,
 			    struct buf *);
 void			 report_score_text(const struct report *,

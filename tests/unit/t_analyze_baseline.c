@@ -281,6 +281,34 @@ test_escaped(void)
 	findings_free(fs);
 }
 
+/* A change names its member and holds JSON values, not text. */
+static void
+test_structured(void)
+{
+	struct findings *fs = findings_new();
+	json_object *old = parse(report), *new = parse(report), *ch, *c, *v;
+	json_object *mx0;
+
+	mx0 = json_object_array_get_idx(json_object_object_get(old, "mx"), 0);
+	json_object_object_add(mx0, "host",
+	    json_object_new_string("old.example.com"));
+	ch = baseline_compare(old, new, fs);
+	c = json_object_array_get_idx(ch, 0);
+	is_str(c != NULL ? json_object_get_string(json_object_object_get(c,
+	    "field")) : NULL, "mx", "the MX set change is field \"mx\"");
+	v = c != NULL ? json_object_object_get(c, "before") : NULL;
+	ok(v != NULL && json_object_is_type(v, json_type_array) &&
+	    json_object_array_length(v) >= 1, "before is an array");
+	v = json_object_array_get_idx(v, 0);
+	ok(v != NULL && json_object_is_type(json_object_object_get(v,
+	    "preference"), json_type_int), "of objects with an integer "
+	    "preference");
+	json_object_put(ch);
+	json_object_put(old);
+	json_object_put(new);
+	findings_free(fs);
+}
+
 int
 main(void)
 {
@@ -288,5 +316,6 @@ main(void)
 	test_no_tls();
 	test_check();
 	test_escaped();
+	test_structured();
 	return tap_done();
 }

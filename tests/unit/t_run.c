@@ -131,6 +131,7 @@ main(void)
 	f.domain = "example.com";
 	f.mx = &mx;
 	f.auth = auth;
+	f.checked_at = 1796282102;
 
 	s = captured(options("--json"), &f, &len);
 	tok = json_tokener_new();
@@ -144,6 +145,21 @@ main(void)
 		json_object_object_get_ex(a, "selectors", &a);
 	ok(a != NULL && json_object_array_length(a) == NSEL,
 	    "every selector is in it");
+	a = NULL;
+	if (j != NULL && json_object_object_get_ex(j, "run", &a) &&
+	    json_object_object_get_ex(a, "resolvers", &a))
+		json_object_object_get_ex(a, "source", &a);
+	ok(a != NULL && strcmp(json_object_get_string(a), "system") == 0,
+	    "no --resolver: run.resolvers.source is system");
+	a = NULL;
+	if (j != NULL && json_object_object_get_ex(j, "run", &a) &&
+	    json_object_object_get_ex(a, "options", &a))
+		json_object_object_get_ex(a, "dns_only", &a);
+	ok(a != NULL && json_object_get_boolean(a), "run.options.dns_only");
+	a = NULL;
+	ok(j != NULL && json_object_object_get_ex(j, "checked_at", &a) &&
+	    strcmp(json_object_get_string(a), "2026-12-03T07:15:02Z") == 0,
+	    "checked_at from the facts' time, RFC 3339 UTC");
 	ok(len > 0 && s[len - 1] == '\n' && json_object_object_get_ex(j,
 	    "elapsed_ms", &a), "the document ends with its last member and a "
 	    "newline");
