@@ -172,6 +172,7 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	r.facts = f;
 	r.fs = fs;
 	r.score = &sc;
+	r.json_locale = o->json_locale;
 	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));
 	if (baseline != NULL)
 		changes = baseline_pass(o, baseline, &r, fs, &sc);
