@@ -84,8 +84,12 @@ baseline_pass(const struct cli *o, json_object *baseline, struct report *r,
     struct findings *fs, struct score *sc)
 {
 	json_object *j, *changes;
+	int local = r->json_locale;
 
+	/* The baseline is compared in English, as --json writes it. */
+	r->json_locale = 0;
 	j = report_json(r);
+	r->json_locale = local;
 	changes = baseline_compare(baseline, j, fs);
 	json_object_put(j);
 	score_free(sc);
