@@ -339,12 +339,16 @@ analyze_dane(const struct probe_facts *f, struct findings *fs)
 			break;
 		}
 	}
-	if (mx->ad && nmissing > 0)
+	if (mx->ad && nmissing > 1)
 		findings_add(fs, F_DANE_MISSING, f->domain,
-		    "%s is DNSSEC-signed, but %s publish%s no TLSA record "
-		    "(_25._tcp.<host>): senders cannot authenticate %s.",
-		    f->domain, buf_str(missing), nmissing > 1 ? "" : "es",
-		    nmissing > 1 ? "them" : "it");
+		    "%s is DNSSEC-signed, but %s publish no TLSA record "
+		    "(_25._tcp.<host>): senders cannot authenticate them.",
+		    f->domain, buf_str(missing));
+	else if (mx->ad && nmissing > 0)
+		findings_add(fs, F_DANE_MISSING, f->domain,
+		    "%s is DNSSEC-signed, but %s publishes no TLSA record "
+		    "(_25._tcp.<host>): senders cannot authenticate it.",
+		    f->domain, buf_str(missing));
 	buf_free(missing);
 	senders_defer(f, fs);
 }

@@ -59,13 +59,17 @@ analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 		    "The DMARC record could not be read (%s).", d.why);
 		goto done;
 	case DMARC_ST_MISSING:
-		findings_add(fs, F_DMARC_MISSING, f->domain,
-		    "No DMARC record at _dmarc.%s%s%s: receivers apply no "
-		    "policy and anyone can send mail as %s.", f->domain,
-		    f->org_queried && f->org_domain != NULL ?
-		    " nor at _dmarc." : "",
-		    f->org_queried && f->org_domain != NULL ?
-		    f->org_domain : "", f->domain);
+		if (f->org_queried && f->org_domain != NULL)
+			findings_add(fs, F_DMARC_MISSING, f->domain,
+			    "No DMARC record at _dmarc.%s nor at _dmarc.%s: "
+			    "receivers apply no policy and anyone can send "
+			    "mail as %s.", f->domain, f->org_domain,
+			    f->domain);
+		else
+			findings_add(fs, F_DMARC_MISSING, f->domain,
+			    "No DMARC record at _dmarc.%s: receivers apply no "
+			    "policy and anyone can send mail as %s.",
+			    f->domain, f->domain);
 		goto done;
 	case DMARC_ST_MULTIPLE:
 		snprintf(subj, sizeof(subj), "_dmarc.%s", d.policy_domain);

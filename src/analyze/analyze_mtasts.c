@@ -198,12 +198,15 @@ analyze_mtasts(const struct mtasts_facts *f, struct findings *fs)
 				    "certificate", f->mx[i].host);
 		}
 	}
-	if (pol->mode == MTASTS_MODE_TESTING)
+	if (pol->mode == MTASTS_MODE_TESTING && buf_len(later))
 		findings_add(fs, F_MTASTS_TESTING, f->domain,
 		    "The MTA-STS policy is in testing mode: failures are only "
-		    "reported, delivery is not protected%s%s.",
-		    buf_len(later) ? "; before enforcing, fix these" : "",
-		    buf_str(later));
+		    "reported, delivery is not protected; before enforcing, "
+		    "fix these%s.", buf_str(later));
+	else if (pol->mode == MTASTS_MODE_TESTING)
+		findings_add(fs, F_MTASTS_TESTING, f->domain,
+		    "The MTA-STS policy is in testing mode: failures are only "
+		    "reported, delivery is not protected.");
 	if (pol->max_age < 86400)
 		findings_add(fs, F_MTASTS_MAX_AGE_SHORT, f->domain,
 		    "max_age is %lu seconds: senders forget the policy in "

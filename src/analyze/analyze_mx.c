@@ -93,12 +93,16 @@ host_findings(const struct mx_set *s, const struct mx_host *h,
 		    "the zone file lacks the trailing dot after the host name, "
 		    "so the origin was appended to it. Did you mean %s.?",
 		    h->name, h->undotted, h->undotted);
+	else if (dot && h->naddr == 0)
+		findings_add(fs, F_MX_TARGET_MISSING_DOT, h->name,
+		    "The MX target %s repeats the domain at its end: the zone "
+		    "file most likely lacks the trailing dot after the host "
+		    "name, and the name has no address.", h->name);
 	else if (dot)
 		findings_add(fs, F_MX_TARGET_MISSING_DOT, h->name,
 		    "The MX target %s repeats the domain at its end: the zone "
 		    "file most likely lacks the trailing dot after the host "
-		    "name%s.", h->name, h->naddr == 0 ?
-		    ", and the name has no address" : "");
+		    "name.", h->name);
 	if (h->canonical != NULL)
 		findings_add(fs, F_MX_TARGET_CNAME, h->name,
 		    "The MX target %s is an alias (CNAME) for %s; an MX must "
@@ -545,10 +549,14 @@ analyze_mx(const struct mx_set *s, const struct analyze_opts *o,
 	default:
 		if (bogus(s, fs))
 			return;
-		findings_add(fs, F_MX_LOOKUP_FAILED, s->domain,
-		    "The MX records of %s could not be read: %s%s%s.",
-		    s->domain, dns_outcome_name(s->outcome),
-		    s->why ? ", " : "", s->why ? s->why : "");
+		if (s->why != NULL)
+			findings_add(fs, F_MX_LOOKUP_FAILED, s->domain,
+			    "The MX records of %s could not be read: %s, %s.",
+			    s->domain, dns_outcome_name(s->outcome), s->why);
+		else
+			findings_add(fs, F_MX_LOOKUP_FAILED, s->domain,
+			    "The MX records of %s could not be read: %s.",
+			    s->domain, dns_outcome_name(s->outcome));
 		return;
 	}
 	if (s->null_mx) {

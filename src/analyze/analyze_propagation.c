@@ -310,6 +310,35 @@ stale(const struct propagation_facts *f, size_t i, const char **expect,
 	buf_free(b);
 }
 
+/*
+ * A server that gave no answer; who names an authoritative server as
+ * server_text does.
+ */
+static void
+no_answer(const struct propagation_facts *f,
+    const struct propagation_server *s, const char *who,
+    struct findings *fs)
+{
+	const char *o = dns_outcome_name(s->outcome);
+
+	if (s->role == PROPAGATION_AUTHORITATIVE && s->why != NULL)
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
+		    "The name server %s gave no answer for %s: %s (%s)", who,
+		    f->domain, o, s->why);
+	else if (s->role == PROPAGATION_AUTHORITATIVE)
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
+		    "The name server %s gave no answer for %s: %s", who,
+		    f->domain, o);
+	else if (s->why != NULL)
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
+		    "The resolver %s gave no answer for %s: %s (%s)", s->name,
+		    f->domain, o, s->why);
+	else
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
+		    "The resolver %s gave no answer for %s: %s", s->name,
+		    f->domain, o);
+}
+
 void
 propagation_analyze(const struct propagation_facts *f, const char **expect,
     const char **old, struct findings *fs)
@@ -320,12 +349,18 @@ propagation_analyze(const struct propagation_facts *f, const char **expect,
 
 	if (f == NULL)
 		return;
-	if (f->timed_out)
+	if (f->timed_out && f->rounds == 1)
 		findings_add(fs, F_PROPAGATION_WAIT_TIMEOUT, f->domain,
-		    "After %llu s and %u check%s, the expected MX set of %s "
+		    "After %llu s and %u check, the expected MX set of %s "
 		    "is not yet served everywhere",
 		    (unsigned long long)(f->waited_ms + 500) / 1000,
-		    f->rounds, f->rounds == 1 ? "" : "s", f->domain);
+		    f->rounds, f->domain);
+	else if (f->timed_out)
+		findings_add(fs, F_PROPAGATION_WAIT_TIMEOUT, f->domain,
+		    "After %llu s and %u checks, the expected MX set of %s "
+		    "is not yet served everywhere",
+		    (unsigned long long)(f->waited_ms + 500) / 1000,
+		    f->rounds, f->domain);
 	if (f->ns_outcome != DNS_OK) {
 		findings_add(fs, F_PROPAGATION_NS_FAILED, f->domain,
 		    "The authoritative servers of %s could not be found: NS "
@@ -355,13 +390,7 @@ propagation_analyze(const struct propagation_facts *f, const char **expect,
 				    "without authority (no AA bit)",
 				    buf_str(b), f->domain);
 		} else if (silent(s))
-			findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
-			    "%s%s gave no answer for %s: %s%s%s%s",
-			    s->role == PROPAGATION_AUTHORITATIVE ?
-			    "The name server " : "The ", buf_str(b),
-			    f->domain, dns_outcome_name(s->outcome),
-			    s->why ? " (" : "", s->why ? s->why : "",
-			    s->why ? ")" : "");
+			no_answer(f, s, buf_str(b), fs);
 		else if (s->role == PROPAGATION_RESOLVER && s->referral)
 			findings_add(fs, F_PROPAGATION_NOT_RECURSIVE, s->name,
 			    "The resolver %s does not recurse: it answered "

@@ -124,12 +124,70 @@ refusal_text(const struct smtp_reply *rep, char *out, size_t len)
 	    rep->ntext ? rep->text[0] : "");
 }
 
-static const char *
+/*
+ * Whether the refusal's text points at the client (the probing host, not
+ * the domain): the messages then say so, each as a sentence of its own.
+ */
+static int
 client_note(const struct smtp_reply *rep, enum smtp_step step)
 {
-	return analyze_refusal_about_client(rep, step) ? "; the text points "
-	    "at the client: this may be about the probing host, not the "
-	    "domain" : "";
+	return analyze_refusal_about_client(rep, step);
+}
+
+/*
+ * A refusal for now at step (the greeting: "the connection"); note: the
+ * text points at the client.
+ */
+static void
+tempfail(struct findings *fs, const char *s, enum smtp_step step,
+    const char *rt, int note)
+{
+	if (step == SMTP_STEP_BANNER && note)
+		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s answers the "
+		    "connection with \"%s\": it is refusing for now (rate "
+		    "limiting, greylisting or load), not down; the text "
+		    "points at the client: this may be about the probing "
+		    "host, not the domain.", s, rt);
+	else if (step == SMTP_STEP_BANNER)
+		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s answers the "
+		    "connection with \"%s\": it is refusing for now (rate "
+		    "limiting, greylisting or load), not down.", s, rt);
+	else if (note)
+		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s answers %s with "
+		    "\"%s\": it is refusing for now (rate limiting, "
+		    "greylisting or load), not down; the text points at the "
+		    "client: this may be about the probing host, not the "
+		    "domain.", s, smtp_step_name(step), rt);
+	else
+		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s answers %s with "
+		    "\"%s\": it is refusing for now (rate limiting, "
+		    "greylisting or load), not down.", s, smtp_step_name(step),
+		    rt);
+}
+
+/*
+ * EHLO (or, with step NULL, both EHLO and HELO) rejected; note: the text
+ * points at the client.
+ */
+static void
+ehlo_rejected(struct findings *fs, const char *s, const char *step,
+    const char *rt, int note)
+{
+	if (step == NULL && note)
+		findings_add(fs, F_SMTP_EHLO_REJECTED, s, "%s rejects EHLO "
+		    "and HELO with \"%s\"; the text points at the client: "
+		    "this may be about the probing host, not the domain.", s,
+		    rt);
+	else if (step == NULL)
+		findings_add(fs, F_SMTP_EHLO_REJECTED, s, "%s rejects EHLO "
+		    "and HELO with \"%s\".", s, rt);
+	else if (note)
+		findings_add(fs, F_SMTP_EHLO_REJECTED, s, "%s rejects %s "
+		    "with \"%s\"; the text points at the client: this may be "
+		    "about the probing host, not the domain.", s, step, rt);
+	else
+		findings_add(fs, F_SMTP_EHLO_REJECTED, s, "%s rejects %s "
+		    "with \"%s\".", s, step, rt);
 }
 
 /*
@@ -248,20 +306,19 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		return;
 	}
 	if (analyze_target_tempfail(t) && rep != NULL) {
-		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s answers %s with "
-		    "\"%s\": it is refusing for now (rate limiting, "
-		    "greylisting or load), not down%s.", s,
-		    step == SMTP_STEP_BANNER ? "the connection" :
-		    smtp_step_name(step), rt, client_note(rep, step));
+		tempfail(fs, s, step, rt, client_note(rep, step));
 		goto rest;
 	}
 	switch (r->outcome) {
 	case SMTP_REFUSED:
 	case SMTP_CONNECT_TIMEOUT:
 	case SMTP_NETWORK_ERROR:
-		findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: %s%s%s.", s,
-		    smtp_outcome_describe(r->outcome), why ? ": " : "",
-		    why ? why : "");
+		if (why != NULL)
+			findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: %s: %s.",
+			    s, smtp_outcome_describe(r->outcome), why);
+		else
+			findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: %s.", s,
+			    smtp_outcome_describe(r->outcome));
 		break;
 	case SMTP_NO_BANNER:
 		findings_add(fs, F_SMTP_TARPIT, s, "%s accepted the "
@@ -269,13 +326,17 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		    r->ms.total_ms);
 		break;
 	case SMTP_BANNER_PERMFAIL:
-		findings_add(fs, F_SMTP_BANNER_REJECT, s, "%s greets with "
-		    "\"%s\": it refuses service%s.", s, rt,
-		    client_note(rep, step));
+		if (client_note(rep, step))
+			findings_add(fs, F_SMTP_BANNER_REJECT, s, "%s greets "
+			    "with \"%s\": it refuses service; the text points "
+			    "at the client: this may be about the probing "
+			    "host, not the domain.", s, rt);
+		else
+			findings_add(fs, F_SMTP_BANNER_REJECT, s, "%s greets "
+			    "with \"%s\": it refuses service.", s, rt);
 		break;
 	case SMTP_EHLO_REJECTED:
-		findings_add(fs, F_SMTP_EHLO_REJECTED, s, "%s rejects %s "
-		    "with \"%s\"%s.", s, r->helo_fallback ? "EHLO and HELO" :
+		ehlo_rejected(fs, s, r->helo_fallback ? NULL :
 		    smtp_step_name(step), rt, client_note(rep, step));
 		break;
 	case SMTP_PROTOCOL_ERROR:
@@ -289,10 +350,14 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 			    "temporarily refusing (rate limiting or "
 			    "greylisting), not down.", s);
 		else
-			findings_add(fs, F_SMTP_DROPPED, s, "%s closed the "
-			    "connection during %s%s%s.", s,
-			    smtp_step_name(r->step), why ? ": " : "",
-			    why ? why : "");
+			if (why != NULL)
+				findings_add(fs, F_SMTP_DROPPED, s, "%s closed "
+				    "the connection during %s: %s.", s,
+				    smtp_step_name(r->step), why);
+			else
+				findings_add(fs, F_SMTP_DROPPED, s, "%s closed "
+				    "the connection during %s.", s,
+				    smtp_step_name(r->step));
 		break;
 	case SMTP_TIMEOUT:
 		findings_add(fs, F_SMTP_TIMEOUT, s, "%s stopped answering "
@@ -313,11 +378,17 @@ rest:
 		    "accepts only HELO.", s);
 	if (r->banner.code == 220 && r->banner_host != NULL &&
 	    !dname_equal(r->banner_host, h->name) &&
-	    (t->ptr == NULL || !dname_equal(r->banner_host, t->ptr)))
-		findings_add(fs, F_SMTP_BANNER_NAME_MISMATCH, s, "%s calls "
-		    "itself %s in its banner; its MX name is %s%s%s.", s,
-		    r->banner_host, h->name, t->ptr ? " and its PTR " : "",
-		    t->ptr ? t->ptr : "");
+	    (t->ptr == NULL || !dname_equal(r->banner_host, t->ptr))) {
+		if (t->ptr != NULL)
+			findings_add(fs, F_SMTP_BANNER_NAME_MISMATCH, s, "%s "
+			    "calls itself %s in its banner; its MX name is %s "
+			    "and its PTR %s.", s, r->banner_host, h->name,
+			    t->ptr);
+		else
+			findings_add(fs, F_SMTP_BANNER_NAME_MISMATCH, s, "%s "
+			    "calls itself %s in its banner; its MX name is "
+			    "%s.", s, r->banner_host, h->name);
+	}
 }
 
 /* Targets the overall deadline left unfinished: no verdict on them. */
@@ -360,7 +431,9 @@ first_tempfail(const struct probe_facts *f, char *out, size_t len)
 		if (snprintf(out, len, "%s answers %s with \"%s\"%s",
 		    f->mx->hosts[f->targets[i].host].name,
 		    step == SMTP_STEP_BANNER ? "the connection" :
-		    smtp_step_name(step), rt, client_note(rep, step)) < 0)
+		    smtp_step_name(step), rt, client_note(rep, step) ?
+		    "; the text points at the client: this may be about the "
+		    "probing host, not the domain" : "") < 0)
 			out[0] = '\0';
 		return;
 	}

@@ -270,11 +270,14 @@ analyze_spf(const struct spf_analysis *a, const char *domain,
 	case '-':
 		break;
 	default:
-		if (spf_node_final(r)->status == SPF_NODE_OK)
+		if (spf_node_final(r)->status == SPF_NODE_OK && a->redirect)
 			findings_add(fs, F_SPF_NO_ALL, domain, "The SPF "
-			    "policy of %s%s%s has no all: other hosts get "
-			    "neutral", domain, a->redirect ? " (after "
-			    "redirect=" : "", a->redirect ? ")" : "");
+			    "policy of %s (after redirect=) has no all: other "
+			    "hosts get neutral", domain);
+		else if (spf_node_final(r)->status == SPF_NODE_OK)
+			findings_add(fs, F_SPF_NO_ALL, domain, "The SPF "
+			    "policy of %s has no all: other hosts get neutral",
+			    domain);
 	}
 }
 

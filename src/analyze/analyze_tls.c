@@ -27,9 +27,13 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
 		return;
 	analyze_target_subject(f, t, s, sizeof(s));
 	if (r->outcome == SMTP_STARTTLS_NOT_OFFERED) {
-		findings_add(fs, F_TLS_NO_STARTTLS, s, "%s does not offer "
-		    "STARTTLS%s: mail to it travels in clear.", s,
-		    r->helo_fallback ? " (it speaks only HELO)" : "");
+		if (r->helo_fallback)
+			findings_add(fs, F_TLS_NO_STARTTLS, s, "%s does not "
+			    "offer STARTTLS (it speaks only HELO): mail to it "
+			    "travels in clear.", s);
+		else
+			findings_add(fs, F_TLS_NO_STARTTLS, s, "%s does not "
+			    "offer STARTTLS: mail to it travels in clear.", s);
 		return;
 	}
 	if (r->outcome == SMTP_STARTTLS_REJECTED) {

@@ -68,6 +68,7 @@ findings_free(struct findings *fs)
 	for (i = 0; i < fs->n; i++) {
 		free(fs->f[i].subject);
 		free(fs->f[i].message);
+		free(fs->f[i].message_l10n);
 	}
 	free(fs->f);
 	free(fs);
@@ -78,11 +79,20 @@ findings_add(struct findings *fs, enum finding_code c, const char *subject,
     const char *fmt, ...)
 {
 	struct finding *f;
-	struct buf *b;
-	va_list ap;
+	struct buf *b, *lb;
+	const char *lfmt;
+	va_list ap, lap;
 
 	b = buf_new(4096);
+	lb = NULL;
+	lfmt = _(fmt);
 	va_start(ap, fmt);
+	if (lfmt != fmt && strcmp(lfmt, fmt) != 0) {
+		lb = buf_new(4096);
+		va_copy(lap, ap);
+		buf_vprintf(lb, lfmt, lap);
+		va_end(lap);
+	}
 	buf_vprintf(b, fmt, ap);
 	va_end(ap);
 	fs->f = xreallocarray(fs->f, fs->n + 1, sizeof(*fs->f));
@@ -91,6 +101,22 @@ findings_add(struct findings *fs, enum finding_code c, const char *subject,
 	f->subject = subject ? xstrdup(subject) : NULL;
 	f->message = buf_steal(b);
 	buf_free(b);
+	f->message_l10n = NULL;
+	if (lb != NULL) {
+		f->message_l10n = buf_steal(lb);
+		buf_free(lb);
+		if (strcmp(f->message_l10n, f->message) == 0) {
+			free(f->message_l10n);
+			f->message_l10n = NULL;
+		}
+	}
+}
+
+const char *
+finding_message(const struct finding *f, int local)
+{
+	return local && f->message_l10n != NULL ? f->message_l10n :
+	    f->message;
 }
 
 size_t

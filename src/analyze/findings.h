@@ -12,7 +12,14 @@
  *	finding_by_name("MX_TARGET_CNAME")	code or -1
  *	findings_new/findings_free
  *	findings_add(fs, code, subject, fmt, ...)	raise one; subject
- *		names what it is about (a host, an address, a record) or NULL
+ *		names what it is about (a host, an address, a record) or NULL;
+ *		fmt is an English msgid (xgettext extracts it, see
+ *		po/Makevars), formatted twice: as written (the message) and
+ *		as translated by _() (the localized message)
+ *	finding_message(f, local)	the English message (JSON, --nagios,
+ *		--baseline), or with local != 0 the message in the user's
+ *		language (the text report; the English one when there is
+ *		no translation)
  *	findings_count/findings_get
  *	findings_has(fs, code)
  *	finding_sev_name(sev)		"info", "warning", "critical", "unknown"
@@ -60,7 +67,9 @@ struct finding_def {
 struct finding {
 	enum finding_code	 code;
 	char			*subject;
-	char			*message;
+	char			*message;	/* English */
+	char			*message_l10n;	/* localized; NULL: the
+						 * same as message */
 };
 
 struct findings;
@@ -73,6 +82,7 @@ void			 findings_free(struct findings *);
 void			 findings_add(struct findings *, enum finding_code,
 			    const char *, const char *, ...)
 			    __attribute__((format(printf, 4, 5)));
+const char		*finding_message(const struct finding *, int);
 size_t			 findings_count(const struct findings *);
 const struct finding	*findings_get(const struct findings *, size_t);
 int			 findings_has(const struct findings *,

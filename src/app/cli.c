@@ -51,13 +51,15 @@ enum {
 	OPT_CSV,
 	OPT_ORDER,
 	OPT_RESUME,
-	OPT_SHARD
+	OPT_SHARD,
+	OPT_JSON_LOCALE
 };
 
 static const struct option longopts[] = {
 	{ "domain",		required_argument, NULL, 'd' },
 	{ "resolver",		required_argument, NULL, OPT_RESOLVER },
 	{ "json",		no_argument,	   NULL, OPT_JSON },
+	{ "json-locale",	no_argument,	   NULL, OPT_JSON_LOCALE },
 	{ "smtp-port",		required_argument, NULL, OPT_SMTP_PORT },
 	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
 	{ "step-timeout",	required_argument, NULL, OPT_STEP_TIMEOUT },
@@ -110,6 +112,7 @@ cli_usage(FILE *fp)
 "\n"
 "  -d, --domain DOMAIN      the mail domain to check\n"
 "      --json               JSON report on stdout\n"
+"      --json-locale        JSON finding messages in the user's language\n"
 "      --resolver ADDR[:PORT]  ask this resolver (repeatable; IPv6 as\n"
 "                           [ADDR]:PORT); default /etc/resolv.conf\n"
 "      --dns-only           skip the SMTP probe\n"
@@ -360,6 +363,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_JSON:
 			o->json = 1;
+			break;
+		case OPT_JSON_LOCALE:
+			o->json_locale = 1;
 			break;
 		case 'q':
 			o->quiet = 1;

@@ -43,6 +43,7 @@ struct cli {
 	char		*domain;
 	struct cli_list	 resolvers;
 	int		 json;
+	int		 json_locale;	/* JSON messages localized */
 	int		 smtp_port;
 	unsigned	 timeout_ms;	/* overall deadline */
 	unsigned	 step_ms;	/* per SMTP step */

@@ -135,8 +135,12 @@ baseline_pass(const struct cli *o, json_object *baseline, struct report *r,
     struct findings *fs, struct score *sc)
 {
 	json_object *j, *changes;
+	int local = r->json_locale;
 
+	/* The baseline is compared in English, as --json writes it. */
+	r->json_locale = 0;
 	j = report_json(r);
+	r->json_locale = local;
 	changes = baseline_compare(baseline, j, fs);
 	json_object_put(j);
 	score_free(sc);
@@ -256,6 +260,7 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	r.facts = f;
 	r.fs = fs;
 	r.score = &sc;
+	r.json_locale = o->json_locale;
 	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));
 	run_describe(o, servers, &run);
 	r.run = &run;

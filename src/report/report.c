@@ -455,7 +455,7 @@ report_json(const struct report *r)
 	verdicts_json(r, o);
 	json_object_object_add(o, "score", report_score_json(r->score));
 	json_object_object_add(o, "findings",
-	    report_findings_json(fs, r->score));
+	    report_findings_json(fs, r->score, r->json_locale));
 	json_object_object_add(o, "fixes", report_fixes_json(r));
 	json_object_object_add(o, "elapsed_ms", json_object_new_int64(
 	    (int64_t)f->ms));

@@ -15,7 +15,8 @@
  * report_findings.c:
  *	report_findings_text(r, colour, out), report_score_text(r, out),
  *	report_fixes_text(r, out)	the last three text sections
- *	report_findings_json(fs, score), report_score_json(score),
+ *	report_findings_json(fs, score, local) (local: the messages in the
+ *		user's language, else English), report_score_json(score),
  *	report_catalogue_json()		(--list-findings)
  *		"findings" and "score" -> json_object
  *	report_fix_order(r, idx)	the fixes in order: indexes of
@@ -153,6 +154,8 @@ struct report {
 	int				 cert_warn_days; /* 0: the
 					 * default, REPORT_CERT_WARN_DAYS */
 	const struct report_run		*run;	/* NULL: no "run" member */
+	int				 json_locale; /* JSON messages in
+					 * the user's language */
 };
 
 struct json_object	*report_json(const struct report *);
@@ -165,7 +168,7 @@ void			 report_score_text(const struct report *,
 void			 report_fixes_text(const struct report *,
 			    struct buf *);
 struct json_object	*report_findings_json(const struct findings *,
-			    const struct score *);
+			    const struct score *, int);
 struct json_object	*report_score_json(const struct score *);
 struct json_object	*report_catalogue_json(void);
 struct json_object	*report_delivery_json(const struct probe_facts *);

@@ -71,7 +71,8 @@ report_findings_text(const struct report *r, int colour, struct buf *out)
 			if (r->score->valid && r->score->points[i] > 0)
 				esc_printf(out, 0, "  (-%d)",
 				    r->score->points[i]);
-			esc_printf(out, 0, "\n      %s\n", f->message);
+			esc_printf(out, 0, "\n      %s\n",
+			    finding_message(f, 1));
 		}
 }
 
@@ -269,7 +270,8 @@ report_catalogue_json(void)
 }
 
 json_object *
-report_findings_json(const struct findings *fs, const struct score *sc)
+report_findings_json(const struct findings *fs, const struct score *sc,
+    int local)
 {
 	json_object *a, *o;
 	const struct finding *f;
@@ -281,7 +283,8 @@ report_findings_json(const struct findings *fs, const struct score *sc)
 		f = findings_get(fs, i);
 		d = finding_def(f->code);
 		o = def_json(d);
-		json_object_object_add(o, "message", json_str(f->message));
+		json_object_object_add(o, "message",
+		    json_str(finding_message(f, local)));
 		json_object_object_add(o, "subject", json_str(f->subject));
 		json_object_object_add(o, "points", json_object_new_int(
 		    i < sc->npoints ? sc->points[i] : 0));
