@@ -16,6 +16,7 @@
 #include "probe/propagation.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 
 /*
  * --list-findings: the catalogue as a JSON array, the source that
@@ -40,21 +41,21 @@ changes_text(json_object *changes, struct buf *out)
 	json_object *c, *v;
 	size_t i;
 
-	buf_printf(out, "\nChanges since the baseline\n");
+	buf_printf(out, _("\nChanges since the baseline\n"));
 	if (json_object_array_length(changes) == 0)
-		buf_printf(out, "  none\n");
+		buf_printf(out, _("  none\n"));
 	for (i = 0; i < json_object_array_length(changes); i++) {
 		c = json_object_array_get_idx(changes, i);
-		buf_printf(out, "  %s of %s\n",
+		buf_printf(out, _("  %s of %s\n"),
 		    json_object_get_string(json_object_object_get(c, "what")),
 		    json_object_get_string(json_object_object_get(c,
 		    "subject")));
 		v = json_object_object_get(c, "before");
-		buf_printf(out, "      before: %s\n", v ?
-		    json_object_get_string(v) : "(none)");
+		buf_printf(out, _("      before: %s\n"), v ?
+		    json_object_get_string(v) : _("(none)"));
 		v = json_object_object_get(c, "after");
-		buf_printf(out, "      after:  %s\n", v ?
-		    json_object_get_string(v) : "(none)");
+		buf_printf(out, _("      after:  %s\n"), v ?
+		    json_object_get_string(v) : _("(none)"));
 	}
 }
 

@@ -43,7 +43,8 @@ report_text(const struct report *r, int colour, struct buf *out)
 	esc_printf(out, 0, _("mxprobe report for %s: "), f->domain);
 	/* The colour escapes are ours: not escaped. */
 	buf_printf(out, "%s%s%s", report_colour(colour, status_sev(r->status)),
-	    report_word(findings_status_name(r->status)), report_colour_reset(colour));
+	    report_word(findings_status_name(r->status)),
+	    report_colour_reset(colour));
 	if (r->score->valid)
 		esc_printf(out, 0, _(", score %d/100 (%s)"), r->score->value,
 		    r->score->grade);

@@ -33,7 +33,8 @@
  *	report_top_finding(r)	the first fix that is not INFO, or NULL
  *		(--quiet, --nagios)
  *	report_word(s)	an English name of the analysis (status, severity,
- *		score category, class, note) in the user's language
+ *		score category, class, note, delivery verdict) in the
+ *		user's language
  *	report_colour(on, sev), report_colour_reset(on)  ANSI escapes, ""
  *		when on is 0
  * report_mx.c:

@@ -54,7 +54,7 @@ static const char *const words[] = {
 	N_("critical"), N_("warning"), N_("info"), N_("unknown"),
 	N_("reachability"), N_("fallback"), N_("transport"),
 	N_("authentication"),
-	N_("hygiene"), N_("degraded"), N_("outage"),
+	N_("hygiene"), N_("degraded"), N_("outage"), N_("healthy"),
 	N_("the MX records could not be read: no score"),
 	N_("a check could not be made (see the UNKNOWN findings): no score"),
 	N_("no exchanger could be reached from here (port 25 blocked?): "
@@ -200,7 +200,8 @@ report_fixes_text(const struct report *r, struct buf *out)
 	for (k = 0; k < nfix; k++) {
 		d = finding_def(findings_get(r->fs, idx[k])->code);
 		if (k == 0)
-			esc_printf(out, 0, _("\nWhat to fix, most important first\n"));
+			esc_printf(out, 0,
+			    _("\nWhat to fix, most important first\n"));
 		esc_printf(out, 0, "  %zu. %s", k + 1, _(d->remedy));
 		if (r->score->points[idx[k]] > 0)
 			esc_printf(out, 0, " [+%d]", r->score->points[idx[k]]);

@@ -47,9 +47,10 @@ report_mx_text(const struct mx_set *mx, struct buf *out)
 		for (j = 0; j < h->naddr; j++)
 			esc_printf(out, 0, "          %s\n", h->addrs[j].text);
 		if (h->naddr_over > 0)
-			esc_printf(out, 0, ngettext("          (%zu more address not "
-			    "probed)\n", "          (%zu more addresses not "
-			    "probed)\n", h->naddr_over), h->naddr_over);
+			esc_printf(out, 0, ngettext(
+			    "          (%zu more address not probed)\n",
+			    "          (%zu more addresses not probed)\n",
+			    h->naddr_over), h->naddr_over);
 		if (h->over_limit)
 			esc_printf(out, 0, _("          not resolved (past the "
 			    "exchangers probed)\n"));

@@ -7,6 +7,7 @@
 
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 #include "analyze/analyze.h"
 #include "report/report.h"
 #include "facts/dns_facts.h"
@@ -99,17 +100,18 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 
 	if (f == NULL)
 		return;
-	esc_printf(out, 0, "\nPropagation\n");
+	esc_printf(out, 0, _("\nPropagation\n"));
 	if (f->ns_outcome != DNS_OK)
-		esc_printf(out, 0, "  NS lookup: %s%s%s%s\n",
+		esc_printf(out, 0, _("  NS lookup: %s%s%s%s\n"),
 		    dns_outcome_name(f->ns_outcome), f->ns_why ? " (" : "",
 		    f->ns_why ? f->ns_why : "", f->ns_why ? ")" : "");
 	else {
-		esc_printf(out, 0, "  zone %s, name servers:", f->zone);
+		esc_printf(out, 0, _("  zone %s, name servers:"), f->zone);
 		for (i = 0; i < f->nns; i++)
 			esc_printf(out, 0, " %s", f->ns[i]);
 		if (f->ns_cut)
-			esc_printf(out, 0, " (%zu more left out)", f->ns_cut);
+			esc_printf(out, 0,
+			    _(" (%zu more left out)"), f->ns_cut);
 		esc_printf(out, 0, "\n");
 	}
 	for (i = 0; i < f->nservers; i++) {
@@ -123,13 +125,15 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 		    s->outcome == DNS_NXDOMAIN) {
 			propagation_set_text(s, out);
 			if (s->ttl_known)
-				esc_printf(out, 0, ", TTL %u s", s->ttl);
+				esc_printf(out, 0, _(", TTL %u s"), s->ttl);
 			if (s->serial_known)
-				esc_printf(out, 0, ", SOA serial %u", s->serial);
+				esc_printf(out, 0,
+				    _(", SOA serial %u"), s->serial);
 			if (s->role == PROPAGATION_AUTHORITATIVE && !s->aa)
-				esc_printf(out, 0, ", not authoritative");
+				esc_printf(out, 0, _(", not authoritative"));
 			if (s->referral)
-				esc_printf(out, 0, ", referral (no recursion)");
+				esc_printf(out, 0,
+				    _(", referral (no recursion)"));
 		} else
 			esc_printf(out, 0, "%s%s%s%s",
 			    dns_outcome_name(s->outcome), s->why ? " (" : "",
@@ -139,8 +143,9 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 		    ag == 0 ? "  [differs]" : "");
 	}
 	if (f->rounds > 1 || f->timed_out || f->waited_ms > 0)
-		esc_printf(out, 0, "  %s after %u check%s in %llu s\n",
-		    propagation_converged(f, expect, old) ? "everywhere" :
-		    "not yet everywhere", f->rounds, f->rounds == 1 ? "" : "s",
+		esc_printf(out, 0, ngettext("  %s after %u check in %llu s\n",
+		    "  %s after %u checks in %llu s\n", f->rounds),
+		    propagation_converged(f, expect, old) ? _("everywhere") :
+		    _("not yet everywhere"), f->rounds,
 		    (unsigned long long)(f->waited_ms + 500) / 1000);
 }
