@@ -17,7 +17,9 @@
 static const char *
 role_name(enum propagation_role r)
 {
-	return r == PROPAGATION_AUTHORITATIVE ? "authoritative" : "resolver";
+	/* English in JSON; the text report writes _() of it. */
+	return r == PROPAGATION_AUTHORITATIVE ? N_("authoritative") :
+	    N_("resolver");
 }
 
 static json_object *
@@ -116,10 +118,11 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 	}
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
-		esc_printf(out, 0, "  %-13s %s", role_name(s->role), s->name);
+		esc_printf(out, 0, "  %-13s %s", _(role_name(s->role)),
+		    s->name);
 		if (s->role == PROPAGATION_AUTHORITATIVE)
 			esc_printf(out, 0, " (%s)", s->address ? s->address :
-			    "no address");
+			    _("no address"));
 		esc_printf(out, 0, ": ");
 		if (s->outcome == DNS_OK || s->outcome == DNS_NODATA ||
 		    s->outcome == DNS_NXDOMAIN) {
@@ -139,8 +142,8 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 			    dns_outcome_name(s->outcome), s->why ? " (" : "",
 			    s->why ? s->why : "", s->why ? ")" : "");
 		ag = propagation_server_agrees(f, i, expect, old);
-		esc_printf(out, 0, "%s\n", ag == 1 ? "  [agrees]" :
-		    ag == 0 ? "  [differs]" : "");
+		esc_printf(out, 0, "%s\n", ag == 1 ? _("  [agrees]") :
+		    ag == 0 ? _("  [differs]") : "");
 	}
 	if (f->rounds > 1 || f->timed_out || f->waited_ms > 0)
 		esc_printf(out, 0, ngettext("  %s after %u check in %llu s\n",

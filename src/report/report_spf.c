@@ -94,9 +94,9 @@ text_node(const struct spf_node *n, struct buf *out, int indent)
 	if (n->via != NULL && strstr(n->via, n->domain) == NULL)
 		esc_printf(out, ESC_ESCAPED, " (%s)", n->domain);
 	if (n->status == SPF_NODE_OK)
-		esc_printf(out, 0, "  [%u lookup%s%s]", n->lookups,
-		    n->lookups == 1 ? "" : "s",
-		    n->void_lookups ? ", void" : "");
+		esc_printf(out, 0, ngettext("  [%u lookup%s]",
+		    "  [%u lookups%s]", n->lookups), n->lookups,
+		    n->void_lookups ? _(", void") : "");
 	else
 		esc_printf(out, 0, "  [%s: %s]",
 		    spf_node_status_name(n->status), n->error ? n->error : "");
