@@ -93,8 +93,8 @@ main(int argc, char **argv)
 		if (cli_wants_nagios(argc, argv))
 			printf("MXPROBE UNKNOWN - %s\n", buf_str(why));
 		fprintf(stderr, "mxprobe: %s\n", buf_str(why));
-		fprintf(stderr, "usage: mxprobe --domain DOMAIN [options]; "
-		    "mxprobe --help for more\n");
+		fprintf(stderr, _("usage: mxprobe --domain DOMAIN [options]; "
+		    "mxprobe --help for more\n"));
 		cli_free(&o);
 		buf_free(why);
 		return EXIT_UNKNOWN;

@@ -23,6 +23,7 @@
 #include "app/wait.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -350,8 +351,8 @@ on_probe(struct probe_facts *f, void *arg)
 	b->running--;
 	if (f->mx != NULL && (f->mx->outcome == DNS_TIMEOUT ||
 	    f->mx->outcome == DNS_REFUSED))
-		fprintf(stderr, "mxprobe: the resolver %s did not answer "
-		    "for %s (%s)\n", b->o->resolvers.n ? b->o->resolvers.v[0] :
+		fprintf(stderr, _("mxprobe: the resolver %s did not answer "
+		    "for %s (%s)\n"), b->o->resolvers.n ? b->o->resolvers.v[0] :
 		    "from /etc/resolv.conf", f->domain,
 		    dns_outcome_name(f->mx->outcome));
 	out = buf_new(RUN_OUT_MAX);
@@ -435,14 +436,14 @@ batch_read(const char *path, struct batch *b, struct buf *why)
 
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (fp == NULL) {
-		buf_printf(why, "--batch %s: %s", path, strerror(errno));
+		buf_printf(why, _("--batch %s: %s"), path, strerror(errno));
 		return -1;
 	}
 	while ((rc = read_line(fp, line, sizeof(line), &len)) != -1) {
 		lineno++;
 		if (rc == 1) {
-			buf_printf(why, "--batch %s: line %zu is longer than "
-			    "%zu characters", path, lineno, sizeof(line) - 2);
+			buf_printf(why, _("--batch %s: line %zu is longer than "
+			    "%zu characters"), path, lineno, sizeof(line) - 2);
 			if (fp != stdin)
 				fclose(fp);
 			return -1;
@@ -468,7 +469,7 @@ batch_read(const char *path, struct batch *b, struct buf *why)
 		batch_add(b, p);
 	}
 	if (ferror(fp)) {
-		buf_printf(why, "--batch %s: %s", path, strerror(errno));
+		buf_printf(why, _("--batch %s: %s"), path, strerror(errno));
 		if (fp != stdin)
 			fclose(fp);
 		return -1;
@@ -533,7 +534,7 @@ batch_resume_read(const char *path, struct batch *b, struct buf *why)
 	json_object *j, *d, *in;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		buf_printf(why, "--resume %s: %s", path, strerror(errno));
+		buf_printf(why, _("--resume %s: %s"), path, strerror(errno));
 		return -1;
 	}
 	if (b->seen == NULL)
@@ -558,7 +559,7 @@ batch_resume_read(const char *path, struct batch *b, struct buf *why)
 			map_put(b->seen, name, 0);
 	}
 	if (ferror(fp)) {
-		buf_printf(why, "--resume %s: %s", path, strerror(errno));
+		buf_printf(why, _("--resume %s: %s"), path, strerror(errno));
 		free(line);
 		fclose(fp);
 		return -1;
@@ -636,12 +637,12 @@ batch_progress_text(const struct batch *b, uint64_t ms, struct buf *out)
 	    b->by_status[3];
 	double rate = ms > 0 ? done * 1000.0 / (double)ms : 0;
 
-	buf_printf(out, "mxprobe: %zu/%zu done, %.1f/s", done, b->nlines,
+	buf_printf(out, _("mxprobe: %zu/%zu done, %.1f/s"), done, b->nlines,
 	    rate);
 	if (rate > 0 && done < b->nlines)
-		buf_printf(out, ", ETA %.0f s",
+		buf_printf(out, _(", ETA %.0f s"),
 		    (double)(b->nlines - done) / rate);
-	buf_printf(out, "; OK %zu, WARNING %zu, CRITICAL %zu, UNKNOWN %zu",
+	buf_printf(out, _("; OK %zu, WARNING %zu, CRITICAL %zu, UNKNOWN %zu"),
 	    b->by_status[0], b->by_status[1], b->by_status[2],
 	    b->by_status[3]);
 }
@@ -653,23 +654,24 @@ batch_summary_text(const struct batch *b, uint64_t ms, struct buf *out)
 	    b->by_status[3];
 	size_t top[5], ntop = 0, i, j, k;
 
-	buf_printf(out, "mxprobe: %zu of %zu lines answered (%zu distinct "
-	    "names", done, b->nlines, b->nnames);
+	buf_printf(out, _("mxprobe: %zu of %zu lines answered (%zu distinct "
+	    "names"), done, b->nlines, b->nnames);
 	if (b->resumed > 0)
-		buf_printf(out, ", %zu lines answered before (--resume)",
+		buf_printf(out, _(", %zu lines answered before (--resume)"),
 		    b->resumed);
 	if (b->sharded > 0)
-		buf_printf(out, ", %zu lines in other shards", b->sharded);
-	buf_printf(out, ") in %.1f s: OK %zu, WARNING %zu, CRITICAL %zu, "
-	    "UNKNOWN %zu\n", (double)ms / 1000.0, b->by_status[0],
+		buf_printf(out, _(", %zu lines in other shards"), b->sharded);
+	buf_printf(out, _(") in %.1f s: OK %zu, WARNING %zu, CRITICAL %zu, "
+	    "UNKNOWN %zu\n"), (double)ms / 1000.0, b->by_status[0],
 	    b->by_status[1], b->by_status[2], b->by_status[3]);
 	if (b->signo != 0)
-		buf_printf(out, "mxprobe: stopped by signal %d (%s); --resume "
-		    "with this output answers the rest\n", b->signo,
+		buf_printf(out,
+		    _("mxprobe: stopped by signal %d (%s); --resume "
+		    "with this output answers the rest\n"), b->signo,
 		    b->signo == SIGINT ? "SIGINT" : b->signo == SIGTERM ?
 		    "SIGTERM" : "?");
 	if (b->closed)
-		buf_printf(out, "mxprobe: stopped: stdout was closed\n");
+		buf_printf(out, _("mxprobe: stopped: stdout was closed\n"));
 	/* The five codes raised for the most names, ties by code order. */
 	for (i = 0; b->finding_count != NULL && i < F__COUNT; i++) {
 		if (b->finding_count[i] == 0)
@@ -686,7 +688,7 @@ batch_summary_text(const struct batch *b, uint64_t ms, struct buf *out)
 			ntop++;
 	}
 	if (ntop > 0) {
-		buf_printf(out, "mxprobe: most common findings:");
+		buf_printf(out, _("mxprobe: most common findings:"));
 		for (i = 0; i < ntop; i++)
 			buf_printf(out, "%s %s (%zu)", i ? "," : "",
 			    finding_def((enum finding_code)top[i])->code,
@@ -945,13 +947,13 @@ batch_status(const struct batch *b)
 		return 128 + b->signo;
 	if ((!b->planned && b->ndomains > 0) || b->running > 0 ||
 	    b->emitted < b->nlines) {
-		fprintf(stderr, "mxprobe: the probe did not finish\n");
+		fprintf(stderr, _("mxprobe: the probe did not finish\n"));
 		return EXIT_UNKNOWN;
 	}
 	if (!b->any) {
 		if (b->resumed > 0 || b->sharded > 0)
 			return EXIT_OK;	/* nothing left for this run */
-		fprintf(stderr, "mxprobe: --batch %s holds no domain\n",
+		fprintf(stderr, _("mxprobe: --batch %s holds no domain\n"),
 		    b->o->batch);
 		return EXIT_UNKNOWN;
 	}

@@ -9,6 +9,7 @@
 
 #include "util/buf.h"
 #include "util/dname.h"
+#include "util/i18n.h"
 #include "app/cli.h"
 #include "app/idn.h"
 #include "probe/probe_auth.h"
@@ -103,7 +104,8 @@ static const struct option longopts[] = {
 void
 cli_usage(FILE *fp)
 {
-	fprintf(fp,
+	/* TRANSLATORS: keep the option names; align the help texts. */
+	fputs(_(
 "usage: mxprobe --domain DOMAIN [options]\n"
 "       mxprobe --batch FILE [options]\n"
 "\n"
@@ -134,7 +136,8 @@ cli_usage(FILE *fp)
 "      --dkim-selector NAME try this DKIM selector instead of the usual\n"
 "                           list (repeatable)\n"
 "      --https-port PORT    fetch the MTA-STS policy from PORT instead of\n"
-"                           443 (labs)\n"
+"                           443 (labs)\n"), fp);
+	fputs(_(
 "MX cutover:\n"
 "      --max-ttl SECONDS    the MX TTL must not exceed SECONDS\n"
 "      --expect-mx HOST     the MX set must be exactly these hosts\n"
@@ -157,7 +160,8 @@ cli_usage(FILE *fp)
 "                           expected set (--expect-mx, --old-mx) is\n"
 "                           everywhere; CRITICAL if SECONDS pass first\n"
 "      --ns-port PORT       ask the authoritative servers on PORT\n"
-"                           instead of 53 (labs)\n"
+"                           instead of 53 (labs)\n"), fp);
+	fputs(_(
 "Fleets:\n"
 "      --batch FILE         check every domain in FILE (one per line, #\n"
 "                           comments; - for stdin); with --json, one\n"
@@ -176,7 +180,9 @@ cli_usage(FILE *fp)
 "                           is a terminal. SIGINT/SIGTERM: no new\n"
 "                           domain; exit 130/143 when the probes in\n"
 "                           flight are written (a second signal: at\n"
-"                           once). A closed stdout stops the run (141).\n"
+"                           once). A closed stdout stops the run (141).\n"),
+	    fp);
+	fputs(_(
 "Output:\n"
 "  -q, --quiet              one summary line instead of the report\n"
 "      --nagios             monitoring-plugin output line with\n"
@@ -193,8 +199,10 @@ cli_usage(FILE *fp)
 "  -h, --help               this text\n"
 "      --version            the version\n"
 "      --list-findings      the findings catalogue as JSON\n"
-"\n"
-"Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors).\n");
+"\n"), fp);
+	fputs(_(
+"Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors).\n"),
+	    fp);
 }
 
 static void
@@ -341,7 +349,8 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		case '4':
 		case '6':
 			if (o->family != 0 && o->family != c - '0') {
-				buf_printf(why, "-4 and -6 exclude each other");
+				buf_printf(why,
+				    _("-4 and -6 exclude each other"));
 				return -1;
 			}
 			o->family = c - '0';
@@ -384,8 +393,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_MAX_TTL:
 			if (number(optarg, 0, 2147483647L, &v) == -1) {
-				buf_printf(why, "--max-ttl wants seconds, not "
-				    "\"%s\"", optarg);
+				buf_printf(why,
+				    _("--max-ttl wants seconds, not "
+				    "\"%s\""), optarg);
 				return -1;
 			}
 			o->max_ttl = v;
@@ -401,8 +411,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_PARALLEL:
 			if (number(optarg, 1, 1024, &v) == -1) {
-				buf_printf(why, "--parallel wants a number from "
-				    "1 to 1024, not \"%s\"", optarg);
+				buf_printf(why,
+				    _("--parallel wants a number from "
+				    "1 to 1024, not \"%s\""), optarg);
 				return -1;
 			}
 			o->parallel = (int)v;
@@ -412,8 +423,8 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_WAIT:
 			if (number(optarg, 1, 172800L, &v) == -1) {
-				buf_printf(why, "--wait wants seconds from 1 "
-				    "to 172800, not \"%s\"", optarg);
+				buf_printf(why, _("--wait wants seconds from 1 "
+				    "to 172800, not \"%s\""), optarg);
 				return -1;
 			}
 			o->wait_s = (unsigned)v;
@@ -421,8 +432,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_NS_PORT:
 			if (number(optarg, 1, 65535, &v) == -1) {
-				buf_printf(why, "--ns-port wants a port number "
-				    "from 1 to 65535, not \"%s\"", optarg);
+				buf_printf(why,
+				    _("--ns-port wants a port number "
+				    "from 1 to 65535, not \"%s\""), optarg);
 				return -1;
 			}
 			o->ns_port = (int)v;
@@ -439,8 +451,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			else if (strcmp(optarg, "done") == 0)
 				o->order_done = 1;
 			else {
-				buf_printf(why, "--order wants input or done, "
-				    "not \"%s\"", optarg);
+				buf_printf(why,
+				    _("--order wants input or done, "
+				    "not \"%s\""), optarg);
 				return -1;
 			}
 			break;
@@ -449,8 +462,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_SHARD:
 			if (shard(optarg, &o->shard_k, &o->shard_n) == -1) {
-				buf_printf(why, "--shard wants K/N with 0 <= K "
-				    "< N <= 65536, not \"%s\"", optarg);
+				buf_printf(why,
+				    _("--shard wants K/N with 0 <= K "
+				    "< N <= 65536, not \"%s\""), optarg);
 				return -1;
 			}
 			break;
@@ -463,8 +477,8 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			bad = range_parse(optarg, RANGE_BARE_FLOOR, c ==
 			    OPT_WARN ? &o->warn : &o->crit, rw) == -1;
 			if (bad)
-				buf_printf(why, "%s wants a score or a range "
-				    "(N, N:, ~:N, N:M, @N:M), not \"%s\": %s",
+				buf_printf(why, _("%s wants a score or a range "
+				    "(N, N:, ~:N, N:M, @N:M), not \"%s\": %s"),
 				    c == OPT_WARN ? "--warn" : "--crit", optarg,
 				    buf_str(rw));
 			buf_free(rw);
@@ -484,15 +498,15 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			else if (strcmp(optarg, "never") == 0)
 				o->colour = 0;
 			else {
-				buf_printf(why, "--color wants auto, always "
-				    "or never, not \"%s\"", optarg);
+				buf_printf(why, _("--color wants auto, always "
+				    "or never, not \"%s\""), optarg);
 				return -1;
 			}
 			break;
 		case OPT_SMTP_PORT:
 			if (number(optarg, 1, 65535, &v) == -1) {
-				buf_printf(why, "--smtp-port wants a port "
-				    "number from 1 to 65535, not \"%s\"",
+				buf_printf(why, _("--smtp-port wants a port "
+				    "number from 1 to 65535, not \"%s\""),
 				    optarg);
 				return -1;
 			}
@@ -500,15 +514,16 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_TIMEOUT:
 			if (seconds(optarg, &o->timeout_ms) == -1) {
-				buf_printf(why, "--timeout wants seconds "
-				    "(0 < s <= 3600), not \"%s\"", optarg);
+				buf_printf(why, _("--timeout wants seconds "
+				    "(0 < s <= 3600), not \"%s\""), optarg);
 				return -1;
 			}
 			break;
 		case OPT_STEP_TIMEOUT:
 			if (seconds(optarg, &o->step_ms) == -1) {
-				buf_printf(why, "--step-timeout wants seconds "
-				    "(0 < s <= 3600), not \"%s\"", optarg);
+				buf_printf(why,
+				    _("--step-timeout wants seconds "
+				    "(0 < s <= 3600), not \"%s\""), optarg);
 				return -1;
 			}
 			break;
@@ -536,12 +551,12 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			struct spf_ip ip;
 
 			if (spf_ip_parse(optarg, &ip) == -1) {
-				buf_printf(why, "--spf-ip wants an IPv4 or "
-				    "IPv6 address, not \"%s\"", optarg);
+				buf_printf(why, _("--spf-ip wants an IPv4 or "
+				    "IPv6 address, not \"%s\""), optarg);
 				return -1;
 			}
 			if (o->spf_ip.n == AUTH_MAX_SPF_IPS) {
-				buf_printf(why, "at most %d --spf-ip",
+				buf_printf(why, _("at most %d --spf-ip"),
 				    AUTH_MAX_SPF_IPS);
 				return -1;
 			}
@@ -550,8 +565,8 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 		}
 		case OPT_HTTPS_PORT:
 			if (number(optarg, 1, 65535, &v) == -1) {
-				buf_printf(why, "--https-port wants a port "
-				    "number from 1 to 65535, not \"%s\"",
+				buf_printf(why, _("--https-port wants a port "
+				    "number from 1 to 65535, not \"%s\""),
 				    optarg);
 				return -1;
 			}
@@ -571,75 +586,78 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 				return -1;
 			}
 			if (o->dkim_selectors.n == AUTH_MAX_SELECTORS) {
-				buf_printf(why, "at most %d --dkim-selector",
+				buf_printf(why, _("at most %d --dkim-selector"),
 				    AUTH_MAX_SELECTORS);
 				return -1;
 			}
 			list_add(&o->dkim_selectors, optarg);
 			break;
 		case ':':
-			buf_printf(why, "option %s needs a value",
+			buf_printf(why, _("option %s needs a value"),
 			    argv[optind - 1]);
 			return -1;
 		default:
 			if (optopt != 0 && optopt < 256)
-				buf_printf(why, "unknown option -%c", optopt);
+				buf_printf(why,
+				    _("unknown option -%c"), optopt);
 			else
-				buf_printf(why, "unknown option %s",
+				buf_printf(why, _("unknown option %s"),
 				    argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
-		buf_printf(why, "unexpected argument \"%s\"", argv[optind]);
+		buf_printf(why, _("unexpected argument \"%s\""), argv[optind]);
 		return -1;
 	}
 	/* The catalogue needs no domain: main() prints it and exits. */
 	if (o->list_findings)
 		return 0;
 	if (o->json + o->quiet + o->nagios + o->csv > 1) {
-		buf_printf(why, "--json, --csv, --quiet and --nagios exclude "
-		    "each other");
+		buf_printf(why, _("--json, --csv, --quiet and --nagios exclude "
+		    "each other"));
 		return -1;
 	}
 	if (o->batch == NULL && (o->resume != NULL || o->shard_n > 0)) {
-		buf_printf(why, "--resume and --shard split a --batch list");
+		buf_printf(why, _("--resume and --shard split a --batch list"));
 		return -1;
 	}
 	if (o->has_warn && o->has_crit && range_floor(&o->warn) >= 0 &&
 	    range_floor(&o->crit) > range_floor(&o->warn)) {
-		buf_printf(why, "--crit (%g:) must not be above --warn (%g:)",
+		buf_printf(why,
+		    _("--crit (%g:) must not be above --warn (%g:)"),
 		    range_floor(&o->crit), range_floor(&o->warn));
 		return -1;
 	}
 	if (o->domain != NULL && o->batch != NULL) {
-		buf_printf(why, "--domain and --batch exclude each other");
+		buf_printf(why, _("--domain and --batch exclude each other"));
 		return -1;
 	}
 	if (o->batch != NULL && o->baseline != NULL) {
-		buf_printf(why, "--baseline compares one domain; not with "
-		    "--batch");
+		buf_printf(why, _("--baseline compares one domain; not with "
+		    "--batch"));
 		return -1;
 	}
 	if (o->batch != NULL && o->nagios) {
-		buf_printf(why, "--nagios checks one domain; not with --batch");
+		buf_printf(why,
+		    _("--nagios checks one domain; not with --batch"));
 		return -1;
 	}
 	/* The MX TTL to judge is the authoritative servers': ask them. */
 	if (o->max_ttl >= 0 && o->batch == NULL)
 		o->propagation = 1;
 	if (o->batch != NULL && o->propagation) {
-		buf_printf(why, "--propagation and --wait check one domain; "
-		    "not with --batch");
+		buf_printf(why, _("--propagation and --wait check one domain; "
+		    "not with --batch"));
 		return -1;
 	}
 	if (o->wait_s > 0 && o->expect_mx.n == 0 && o->old_mx.n == 0) {
-		buf_printf(why, "--wait needs the set to wait for: "
-		    "--expect-mx or --old-mx");
+		buf_printf(why, _("--wait needs the set to wait for: "
+		    "--expect-mx or --old-mx"));
 		return -1;
 	}
 	if (o->domain == NULL && o->batch == NULL) {
-		buf_printf(why, "--domain is required");
+		buf_printf(why, _("--domain is required"));
 		return -1;
 	}
 	return 0;

@@ -122,13 +122,13 @@ read_all(FILE *fp, const char *path, struct buf *b, struct buf *why)
 
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		if (buf_append(b, chunk, n) == -1) {
-			buf_printf(why, "--baseline %s: larger than %zu MiB: "
-			    "not an mxprobe --json report", path,
+			buf_printf(why, _("--baseline %s: larger than %zu MiB: "
+			    "not an mxprobe --json report"), path,
 			    buf_max(b) >> 20);
 			return -1;
 		}
 	if (ferror(fp)) {
-		buf_printf(why, "--baseline %s: cannot read it: read error",
+		buf_printf(why, _("--baseline %s: cannot read it: read error"),
 		    path);
 		return -1;
 	}
@@ -148,7 +148,7 @@ env_baseline_load(const char *path, const char *domain, struct buf *why)
 	if (stdin_used)
 		fp = stdin;
 	else if ((fp = fopen(path, "r")) == NULL) {
-		buf_printf(why, "--baseline %s: cannot read it as JSON: %s",
+		buf_printf(why, _("--baseline %s: cannot read it as JSON: %s"),
 		    path, strerror(errno));
 		return NULL;
 	}
@@ -159,12 +159,14 @@ env_baseline_load(const char *path, const char *domain, struct buf *why)
 		case BASELINE_OK:
 			break;
 		case BASELINE_NOT_JSON:
-			buf_printf(why, "--baseline %s: cannot read it as JSON: "
-			    "%s", path, buf_str(reason));
+			buf_printf(why,
+			    _("--baseline %s: cannot read it as JSON: "
+			    "%s"), path, buf_str(reason));
 			break;
 		case BASELINE_NOT_REPORT:
-			buf_printf(why, "--baseline %s is not an mxprobe --json "
-			    "report (%s)", path, buf_str(reason));
+			buf_printf(why,
+			    _("--baseline %s is not an mxprobe --json "
+			    "report (%s)"), path, buf_str(reason));
 			break;
 		}
 	}
@@ -178,7 +180,8 @@ env_baseline_load(const char *path, const char *domain, struct buf *why)
 	if (strcmp(json_object_get_string(v), domain) != 0) {
 		/* The file's domain is its text: escaped for stderr. */
 		other = esc_str(json_object_get_string(v), ESC_ESCAPED);
-		buf_printf(why, "--baseline %s is a report for %s, not %s", path,
+		buf_printf(why,
+		    _("--baseline %s is a report for %s, not %s"), path,
 		    other, domain);
 		free(other);
 		json_object_put(j);

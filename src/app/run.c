@@ -16,6 +16,7 @@
 #include "probe/propagation.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 
 /*
  * --list-findings: the catalogue as a JSON array, the source that
@@ -42,7 +43,7 @@ change_value_text(json_object *v, struct buf *out)
 	size_t i;
 
 	if (v == NULL) {
-		buf_printf(out, "(none)");
+		buf_printf(out, "%s", _("(none)"));
 		return;
 	}
 	if (json_object_is_type(v, json_type_string)) {
@@ -51,12 +52,12 @@ change_value_text(json_object *v, struct buf *out)
 	}
 	if (json_object_is_type(v, json_type_array) &&
 	    json_object_array_length(v) == 0) {
-		buf_printf(out, "(none)");
+		buf_printf(out, "%s", _("(none)"));
 		return;
 	}
 	if (json_object_object_get_ex(v, "subject", &e)) {
 		/* A certificate. */
-		buf_printf(out, "%s (issuer %s, until %s)",
+		buf_printf(out, _("%s (issuer %s, until %s)"),
 		    json_object_get_string(e), json_object_get_string(
 		    json_object_object_get(v, "issuer")),
 		    json_object_get_string(json_object_object_get(v,
@@ -90,20 +91,20 @@ changes_text(json_object *changes, struct buf *out)
 	json_object *c, *v;
 	size_t i;
 
-	buf_printf(out, "\nChanges since the baseline\n");
+	buf_printf(out, _("\nChanges since the baseline\n"));
 	if (json_object_array_length(changes) == 0)
-		buf_printf(out, "  none\n");
+		buf_printf(out, _("  none\n"));
 	for (i = 0; i < json_object_array_length(changes); i++) {
 		c = json_object_array_get_idx(changes, i);
-		buf_printf(out, "  %s of %s\n",
+		buf_printf(out, _("  %s of %s\n"),
 		    json_object_get_string(json_object_object_get(c, "what")),
 		    json_object_get_string(json_object_object_get(c,
 		    "subject")));
 		v = json_object_object_get(c, "before");
-		buf_printf(out, "      before: ");
+		buf_printf(out, "%s", _("      before: "));
 		change_value_text(v, out);
 		v = json_object_object_get(c, "after");
-		buf_printf(out, "\n      after:  ");
+		buf_printf(out, "\n%s", _("      after:  "));
 		change_value_text(v, out);
 		buf_printf(out, "\n");
 	}

@@ -10,6 +10,7 @@
 
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 #include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
@@ -42,12 +43,13 @@ report_text(const struct report *r, int colour, struct buf *out)
 {
 	const struct probe_facts *f = r->facts;
 
-	esc_printf(out, 0, "mxprobe report for %s: ", f->domain);
+	esc_printf(out, 0, _("mxprobe report for %s: "), f->domain);
 	/* The colour escapes are ours: not escaped. */
 	buf_printf(out, "%s%s%s", report_colour(colour, status_sev(r->status)),
-	    findings_status_name(r->status), report_colour_reset(colour));
+	    report_word(findings_status_name(r->status)),
+	    report_colour_reset(colour));
 	if (r->score->valid)
-		esc_printf(out, 0, ", score %d/100 (%s)", r->score->value,
+		esc_printf(out, 0, _(", score %d/100 (%s)"), r->score->value,
 		    r->score->grade);
 	esc_printf(out, 0, "\n");
 	report_mx_text(f->mx, out);

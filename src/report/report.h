@@ -33,6 +33,9 @@
  *		when there is nothing to model
  *	report_top_finding(r)	the first fix that is not INFO, or NULL
  *		(--quiet, --nagios)
+ *	report_word(s)	an English name of the analysis (status, severity,
+ *		score category, class, note, delivery verdict) in the
+ *		user's language
  *	report_colour(on, sev), report_colour_reset(on)  ANSI escapes, ""
  *		when on is 0
  * report_mx.c:
@@ -177,6 +180,7 @@ struct json_object	*report_fixes_json(const struct report *);
 const struct finding	*report_top_finding(const struct report *);
 const char		*report_colour(int, enum finding_sev);
 const char		*report_colour_reset(int);
+const char		*report_word(const char *);
 void			 report_mx_text(const struct mx_set *, struct buf *);
 struct json_object	*report_mx_host_json(const struct mx_host *);
 void			 report_text(const struct report *, int, struct buf *);

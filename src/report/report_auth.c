@@ -10,6 +10,7 @@
 #include "analyze/analyze.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 #include "parse/dkim.h"
 #include "parse/dmarc.h"
 #include "facts/probe_facts.h"
@@ -104,7 +105,8 @@ report_auth_text(const struct auth_facts *a, const struct probe_facts *pf,
 	if (a->spf != NULL)
 		report_spf_text(a->spf, b);
 	else
-		esc_printf(b, 0, "not finished before the overall deadline\n");
+		esc_printf(b, 0,
+		    _("not finished before the overall deadline\n"));
 	report_spf_ip_text(a, b);
 	indented(out, b);
 

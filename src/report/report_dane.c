@@ -30,6 +30,7 @@
 #include "analyze/analyze.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 #include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "facts/mx_facts.h"
@@ -160,19 +161,21 @@ report_dane_text(const struct probe_facts *f, struct buf *out)
 	if (mx == NULL || (mx->outcome != DNS_OK &&
 	    mx->outcome != DNS_NODATA))
 		return;
-	esc_printf(out, 0, "\nDNSSEC and DANE\n");
-	esc_printf(out, 0, "  %s answer %s\n", mx->implicit ? "address" : "MX",
-	    mx->ad ? "authenticated (DNSSEC)" : "not authenticated");
+	esc_printf(out, 0, _("\nDNSSEC and DANE\n"));
+	esc_printf(out, 0, _("  %s answer %s\n"), mx->implicit ?
+	    _("address") : "MX", mx->ad ? _("authenticated (DNSSEC)") :
+	    _("not authenticated"));
 	for (h = 0; h < mx->nhost && h < f->ntlsa; h++) {
 		t = &f->tlsa[h];
 		if (!t->asked)
 			continue;
 		esc_printf(out, ESC_ESCAPED, "  %s  TLSA %s%s",
 		    mx->hosts[h].name,
-		    dns_outcome_name(t->out), t->ad ? ", authenticated" : "");
+		    dns_outcome_name(t->out), t->ad ?
+		    _(", authenticated") : "");
 		if (t->nrr > 0)
-			esc_printf(out, 0, ", %zu record%s", t->nrr,
-			    t->nrr > 1 ? "s" : "");
+			esc_printf(out, 0, ngettext(", %zu record",
+			    ", %zu records", t->nrr), t->nrr);
 		esc_printf(out, 0, "\n");
 		for (i = 0; i < t->nrr; i++) {
 			n = t->rr[i].u.tlsa.len;
@@ -194,20 +197,20 @@ report_dane_text(const struct probe_facts *f, struct buf *out)
 			esc_printf(out, 0, "      [%s] ",
 			    mx->hosts[h].addrs[tg->addr].text);
 			if (tf->dane_ok)
-				esc_printf(out, 0, "DANE match: %s %d %d at "
-				    "depth %d\n",
+				esc_printf(out, 0, _("DANE match: %s %d %d at "
+				    "depth %d\n"),
 				    tls_dane_usage_name(tf->dane_usage),
 				    tf->dane_selector, tf->dane_mtype,
 				    tf->dane_depth);
 			else if (tf->dane_checked)
-				esc_printf(out, 0, "DANE mismatch: %s\n",
+				esc_printf(out, 0, _("DANE mismatch: %s\n"),
 				    tf->dane_why ? tf->dane_why : "?");
 			else if (tf->dane_why != NULL)
-				esc_printf(out, 0, "DANE not checked: %s\n",
+				esc_printf(out, 0, _("DANE not checked: %s\n"),
 				    tf->dane_why);
 			else
-				esc_printf(out, 0, "DANE not checked: no "
-				    "records\n");
+				esc_printf(out, 0, _("DANE not checked: no "
+				    "records\n"));
 		}
 	}
 }

@@ -11,6 +11,7 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 
 void
 report_dkim_text(const struct dkim_facts *f, struct buf *b)
@@ -27,7 +28,7 @@ report_dkim_text(const struct dkim_facts *f, struct buf *b)
 		if (dns_outcome_failed(s->outcome)) {
 			if (f->named)
 				esc_printf(b, 0,
-				    "DKIM %s: lookup failed (%s)\n",
+				    _("DKIM %s: lookup failed (%s)\n"),
 				    s->selector, dns_outcome_name(s->outcome));
 			continue;
 		}
@@ -38,15 +39,15 @@ report_dkim_text(const struct dkim_facts *f, struct buf *b)
 			buf_reset(why);
 			if (dkim_parse(s->txt[j].data, s->txt[j].len, &k, &off,
 			    why) != DKIM_OK) {
-				esc_printf(b, 0, "DKIM %s: invalid (%s)\n",
+				esc_printf(b, 0, _("DKIM %s: invalid (%s)\n"),
 				    s->selector, buf_str(why));
 				continue;
 			}
 			if (k->revoked)
-				esc_printf(b, 0, "DKIM %s: revoked\n",
+				esc_printf(b, 0, _("DKIM %s: revoked\n"),
 				    s->selector);
 			else
-				esc_printf(b, 0, "DKIM %s: %s %u bits%s%s\n",
+				esc_printf(b, 0, _("DKIM %s: %s %u bits%s%s\n"),
 				    s->selector, dkim_keytype_name(k->k),
 				    k->bits, k->t & DKIM_T_TESTING ?
 				    ", testing" : "",
@@ -57,8 +58,9 @@ report_dkim_text(const struct dkim_facts *f, struct buf *b)
 		}
 	}
 	if (!any)
-		esc_printf(b, 0, "DKIM: no key found at %zu selector(s)\n",
-		    f->nsel);
+		esc_printf(b, 0, ngettext("DKIM: no key found at %zu "
+		    "selector\n", "DKIM: no key found at %zu selectors\n",
+		    f->nsel), f->nsel);
 	buf_free(why);
 }
 

@@ -11,6 +11,7 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 
 void
 report_dmarc_text(const struct dmarc_facts *f, struct buf *b)
@@ -22,23 +23,24 @@ report_dmarc_text(const struct dmarc_facts *f, struct buf *b)
 	dmarc_discover(f, &d);
 	switch (d.state) {
 	case DMARC_ST_FAILED:
-		esc_printf(b, 0, "DMARC: lookup failed (%s)\n", d.why);
+		esc_printf(b, 0, _("DMARC: lookup failed (%s)\n"), d.why);
 		break;
 	case DMARC_ST_MISSING:
-		esc_printf(b, 0, "DMARC: no record\n");
+		esc_printf(b, 0, _("DMARC: no record\n"));
 		break;
 	case DMARC_ST_MULTIPLE:
-		esc_printf(b, 0, "DMARC: %zu records at _dmarc.%s (ignored)\n",
+		esc_printf(b, 0,
+		    _("DMARC: %zu records at _dmarc.%s (ignored)\n"),
 		    d.count, d.policy_domain);
 		break;
 	case DMARC_ST_INVALID:
-		esc_printf(b, 0, "DMARC: invalid record at _dmarc.%s: %s\n",
+		esc_printf(b, 0, _("DMARC: invalid record at _dmarc.%s: %s\n"),
 		    d.policy_domain, d.why);
 		break;
 	case DMARC_ST_FOUND:
 		r = d.rec;
 		esc_printf(b, 0, "DMARC: _dmarc.%s%s\n  \"%s\"\n",
-		    d.policy_domain, d.inherited ? " (inherited)" : "",
+		    d.policy_domain, d.inherited ? _(" (inherited)") : "",
 		    d.text);
 		esc_printf(b, 0, "  p=%s sp=%s pct=%u adkim=%c aspf=%c\n",
 		    dmarc_policy_name(r->p), r->sp == DMARC_P_UNSET ?

@@ -42,6 +42,45 @@ report_colour_reset(int on)
 	return on ? "\033[0m" : "";
 }
 
+/*
+ * The words the analysis names in English (status, severity, score
+ * category and class, the note of a capped or missing score), as the
+ * text report writes them: in the user's language when the catalogue
+ * has them, else as they are. JSON, --quiet, --nagios and --csv print
+ * the names themselves.
+ */
+static const char *const words[] = {
+	N_("OK"), N_("WARNING"), N_("CRITICAL"), N_("UNKNOWN"),
+	N_("critical"), N_("warning"), N_("info"), N_("unknown"),
+	N_("reachability"), N_("fallback"), N_("transport"),
+	N_("authentication"),
+	N_("hygiene"), N_("degraded"), N_("outage"), N_("healthy"),
+	N_("the MX records could not be read: no score"),
+	N_("a check could not be made (see the UNKNOWN findings): no score"),
+	N_("no exchanger could be reached from here (port 25 blocked?): "
+	    "no score"),
+	N_("the domain accepts no mail (null MX): no score"),
+	N_("no exchanger can receive mail: capped at 20 (grade F)"),
+	N_("mail cannot be delivered for a class of sender: capped at 20 "
+	    "(grade F)"),
+	N_("delivery is degraded: capped at 69"),
+	N_("delivery is degraded, not out: at least 21"),
+	N_("mail is delivered; what is left is hygiene: at least 70"),
+};
+
+const char *
+report_word(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(s, words[i]) == 0)
+			return _(words[i]);
+	return s;
+}
+
 void
 report_findings_text(const struct report *r, int colour, struct buf *out)
 {
@@ -52,9 +91,9 @@ report_findings_text(const struct report *r, int colour, struct buf *out)
 	    SEV_WARNING, SEV_INFO };
 	size_t i, k;
 
-	esc_printf(out, 0, "\nFindings\n");
+	esc_printf(out, 0, _("\nFindings\n"));
 	if (findings_count(fs) == 0) {
-		esc_printf(out, 0, "  none\n");
+		esc_printf(out, 0, _("  none\n"));
 		return;
 	}
 	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
@@ -66,7 +105,7 @@ report_findings_text(const struct report *r, int colour, struct buf *out)
 			/* The colour escapes are ours: not escaped. */
 			buf_printf(out, "  %s[%s]%s %s",
 			    report_colour(colour, d->sev),
-			    finding_sev_name(d->sev),
+			    report_word(finding_sev_name(d->sev)),
 			    report_colour_reset(colour), d->code);
 			if (r->score->valid && r->score->points[i] > 0)
 				esc_printf(out, 0, "  (-%d)",
@@ -162,7 +201,8 @@ report_fixes_text(const struct report *r, struct buf *out)
 	for (k = 0; k < nfix; k++) {
 		d = finding_def(findings_get(r->fs, idx[k])->code);
 		if (k == 0)
-			esc_printf(out, 0, "\nWhat to fix, most important first\n");
+			esc_printf(out, 0,
+			    _("\nWhat to fix, most important first\n"));
 		esc_printf(out, 0, "  %zu. %s", k + 1, _(d->remedy));
 		if (r->score->points[idx[k]] > 0)
 			esc_printf(out, 0, " [+%d]", r->score->points[idx[k]]);
@@ -202,17 +242,17 @@ report_score_text(const struct report *r, struct buf *out)
 	const struct score *s = r->score;
 	int c;
 
-	esc_printf(out, 0, "\nScore\n");
+	esc_printf(out, 0, _("\nScore\n"));
 	if (!s->valid) {
-		esc_printf(out, 0, "  none: %s\n", s->why);
+		esc_printf(out, 0, _("  none: %s\n"), report_word(s->why));
 		return;
 	}
-	esc_printf(out, 0, "  %d/100, grade %s, delivery %s%s%s\n", s->value,
-	    s->grade, score_class_name(s->cls), s->capped ? " - " : "",
-	    s->capped ? s->why : "");
+	esc_printf(out, 0, _("  %d/100, grade %s, delivery %s%s%s\n"),
+	    s->value, s->grade, report_word(score_class_name(s->cls)),
+	    s->capped ? " - " : "", s->capped ? report_word(s->why) : "");
 	for (c = 0; c < SCORE_NCAT; c++)
 		esc_printf(out, 0, "  %-15s %2d/%d\n",
-		    score_cat_name((enum score_cat)c),
+		    report_word(score_cat_name((enum score_cat)c)),
 		    score_cat_weight((enum score_cat)c) - s->lost[c],
 		    score_cat_weight((enum score_cat)c));
 }

@@ -11,6 +11,7 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 
 void
 report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
@@ -22,26 +23,26 @@ report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
 
 	why = buf_new(BUF_WHY_MAX);
 	if (dns_outcome_failed(f->txt_outcome)) {
-		esc_printf(b, 0, "MTA-STS: lookup failed (%s)\n",
+		esc_printf(b, 0, _("MTA-STS: lookup failed (%s)\n"),
 		    dns_outcome_name(f->txt_outcome));
 		goto done;
 	}
 	n = f->txt_outcome == DNS_OK ? mtasts_txt_select(f->txt, f->ntxt,
 	    &idx) : 0;
 	if (n == 0)
-		esc_printf(b, 0, "MTA-STS: no record\n");
+		esc_printf(b, 0, _("MTA-STS: no record\n"));
 	else if (n > 1)
-		esc_printf(b, 0, "MTA-STS: %zu records (ignored)\n", n);
+		esc_printf(b, 0, _("MTA-STS: %zu records (ignored)\n"), n);
 	else if (mtasts_txt_parse(f->txt[idx].data, f->txt[idx].len, &t,
 	    &off, why) != MTASTS_OK)
-		esc_printf(b, 0, "MTA-STS: invalid record (%s)\n",
+		esc_printf(b, 0, _("MTA-STS: invalid record (%s)\n"),
 		    buf_str(why));
 	else
 		esc_printf(b, 0, "MTA-STS: id=%s\n", t->id);
 	if (f->fetch == MTASTS_FETCH_NOT_TRIED)
 		goto done;
 	if (f->fetch != MTASTS_FETCH_OK) {
-		esc_printf(b, 0, "  policy: ");
+		esc_printf(b, 0, _("  policy: "));
 		analyze_mtasts_fetch(f, b);
 		esc_printf(b, 0, "\n");
 		goto done;
@@ -49,11 +50,11 @@ report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
 	buf_reset(why);
 	if (mtasts_policy_parse(f->body, f->body_len, &pol, &line, why) !=
 	    MTASTS_OK) {
-		esc_printf(b, 0, "  policy: invalid (line %zu: %s)\n", line,
+		esc_printf(b, 0, _("  policy: invalid (line %zu: %s)\n"), line,
 		    buf_str(why));
 		goto done;
 	}
-	esc_printf(b, 0, "  policy: mode %s, max_age %lu\n",
+	esc_printf(b, 0, _("  policy: mode %s, max_age %lu\n"),
 	    mtasts_mode_name(pol->mode), (unsigned long)pol->max_age);
 	for (i = 0; i < pol->nmx; i++)
 		esc_printf(b, 0, "  mx %s\n", pol->mx[i]);

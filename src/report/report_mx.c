@@ -9,6 +9,7 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 
 void
 report_mx_text(const struct mx_set *mx, struct buf *out)
@@ -16,26 +17,26 @@ report_mx_text(const struct mx_set *mx, struct buf *out)
 	const struct mx_host *h;
 	size_t i, j;
 
-	esc_printf(out, 0, "\nMX\n");
+	esc_printf(out, 0, _("\nMX\n"));
 	if (mx == NULL) {
-		esc_printf(out, 0, "  MX lookup did not finish in time\n");
+		esc_printf(out, 0, _("  MX lookup did not finish in time\n"));
 		return;
 	}
 	if (mx->outcome != DNS_OK && mx->outcome != DNS_NODATA) {
-		esc_printf(out, 0, "  MX lookup: %s\n",
+		esc_printf(out, 0, _("  MX lookup: %s\n"),
 		    dns_outcome_name(mx->outcome));
 		return;
 	}
 	if (mx->implicit)
-		esc_printf(out, 0, "  no MX record: senders use the domain's "
-		    "own address (implicit MX)\n");
+		esc_printf(out, 0, _("  no MX record: senders use the "
+		    "domain's own address (implicit MX)\n"));
 	else
-		esc_printf(out, 0, "  TTL %u s%s\n", mx->ttl,
-		    mx->ad ? ", DNSSEC-authenticated" : "");
+		esc_printf(out, 0, _("  TTL %u s%s\n"), mx->ttl,
+		    mx->ad ? _(", DNSSEC-authenticated") : "");
 	for (i = 0; i < mx->nhost; i++) {
 		h = &mx->hosts[i];
 		if (strcmp(h->name, ".") == 0) {
-			esc_printf(out, 0, "  %5u .  (null MX)\n", h->pref);
+			esc_printf(out, 0, _("  %5u .  (null MX)\n"), h->pref);
 			continue;
 		}
 		esc_printf(out, ESC_ESCAPED, "  %5u %s", h->pref, h->name);
@@ -46,14 +47,16 @@ report_mx_text(const struct mx_set *mx, struct buf *out)
 		for (j = 0; j < h->naddr; j++)
 			esc_printf(out, 0, "          %s\n", h->addrs[j].text);
 		if (h->naddr_over > 0)
-			esc_printf(out, 0, "          (%zu more addresses not "
-			    "probed)\n", h->naddr_over);
+			esc_printf(out, 0, ngettext(
+			    "          (%zu more address not probed)\n",
+			    "          (%zu more addresses not probed)\n",
+			    h->naddr_over), h->naddr_over);
 		if (h->over_limit)
-			esc_printf(out, 0, "          not resolved (past the "
-			    "exchangers probed)\n");
+			esc_printf(out, 0, _("          not resolved (past the "
+			    "exchangers probed)\n"));
 		else if (h->naddr == 0 && !h->ip_literal)
-			esc_printf(out, 0, "          no address (A %s, AAAA "
-			    "%s)\n", dns_outcome_name(h->a_out),
+			esc_printf(out, 0, _("          no address (A %s, AAAA "
+			    "%s)\n"), dns_outcome_name(h->a_out),
 			    dns_outcome_name(h->aaaa_out));
 	}
 }

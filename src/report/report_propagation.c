@@ -7,6 +7,7 @@
 
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 #include "analyze/analyze.h"
 #include "report/report.h"
 #include "facts/dns_facts.h"
@@ -16,7 +17,9 @@
 static const char *
 role_name(enum propagation_role r)
 {
-	return r == PROPAGATION_AUTHORITATIVE ? "authoritative" : "resolver";
+	/* English in JSON; the text report writes _() of it. */
+	return r == PROPAGATION_AUTHORITATIVE ? N_("authoritative") :
+	    N_("resolver");
 }
 
 static json_object *
@@ -99,48 +102,53 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 
 	if (f == NULL)
 		return;
-	esc_printf(out, 0, "\nPropagation\n");
+	esc_printf(out, 0, _("\nPropagation\n"));
 	if (f->ns_outcome != DNS_OK)
-		esc_printf(out, 0, "  NS lookup: %s%s%s%s\n",
+		esc_printf(out, 0, _("  NS lookup: %s%s%s%s\n"),
 		    dns_outcome_name(f->ns_outcome), f->ns_why ? " (" : "",
 		    f->ns_why ? f->ns_why : "", f->ns_why ? ")" : "");
 	else {
-		esc_printf(out, 0, "  zone %s, name servers:", f->zone);
+		esc_printf(out, 0, _("  zone %s, name servers:"), f->zone);
 		for (i = 0; i < f->nns; i++)
 			esc_printf(out, 0, " %s", f->ns[i]);
 		if (f->ns_cut)
-			esc_printf(out, 0, " (%zu more left out)", f->ns_cut);
+			esc_printf(out, 0,
+			    _(" (%zu more left out)"), f->ns_cut);
 		esc_printf(out, 0, "\n");
 	}
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
-		esc_printf(out, 0, "  %-13s %s", role_name(s->role), s->name);
+		esc_printf(out, 0, "  %-13s %s", _(role_name(s->role)),
+		    s->name);
 		if (s->role == PROPAGATION_AUTHORITATIVE)
 			esc_printf(out, 0, " (%s)", s->address ? s->address :
-			    "no address");
+			    _("no address"));
 		esc_printf(out, 0, ": ");
 		if (s->outcome == DNS_OK || s->outcome == DNS_NODATA ||
 		    s->outcome == DNS_NXDOMAIN) {
 			propagation_set_text(s, out);
 			if (s->ttl_known)
-				esc_printf(out, 0, ", TTL %u s", s->ttl);
+				esc_printf(out, 0, _(", TTL %u s"), s->ttl);
 			if (s->serial_known)
-				esc_printf(out, 0, ", SOA serial %u", s->serial);
+				esc_printf(out, 0,
+				    _(", SOA serial %u"), s->serial);
 			if (s->role == PROPAGATION_AUTHORITATIVE && !s->aa)
-				esc_printf(out, 0, ", not authoritative");
+				esc_printf(out, 0, _(", not authoritative"));
 			if (s->referral)
-				esc_printf(out, 0, ", referral (no recursion)");
+				esc_printf(out, 0,
+				    _(", referral (no recursion)"));
 		} else
 			esc_printf(out, 0, "%s%s%s%s",
 			    dns_outcome_name(s->outcome), s->why ? " (" : "",
 			    s->why ? s->why : "", s->why ? ")" : "");
 		ag = propagation_server_agrees(f, i, expect, old);
-		esc_printf(out, 0, "%s\n", ag == 1 ? "  [agrees]" :
-		    ag == 0 ? "  [differs]" : "");
+		esc_printf(out, 0, "%s\n", ag == 1 ? _("  [agrees]") :
+		    ag == 0 ? _("  [differs]") : "");
 	}
 	if (f->rounds > 1 || f->timed_out || f->waited_ms > 0)
-		esc_printf(out, 0, "  %s after %u check%s in %llu s\n",
-		    propagation_converged(f, expect, old) ? "everywhere" :
-		    "not yet everywhere", f->rounds, f->rounds == 1 ? "" : "s",
+		esc_printf(out, 0, ngettext("  %s after %u check in %llu s\n",
+		    "  %s after %u checks in %llu s\n", f->rounds),
+		    propagation_converged(f, expect, old) ? _("everywhere") :
+		    _("not yet everywhere"), f->rounds,
 		    (unsigned long long)(f->waited_ms + 500) / 1000);
 }

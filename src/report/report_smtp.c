@@ -11,6 +11,7 @@
 #include "analyze/analyze_delivery.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 #include "facts/probe_facts.h"
 #include "facts/mx_facts.h"
 #include "report/json.h"
@@ -351,11 +352,11 @@ sender_text(enum delivery_sender s)
 {
 	switch (s) {
 	case DELIVERY_MTASTS:
-		return "senders enforcing MTA-STS";
+		return _("senders enforcing MTA-STS");
 	case DELIVERY_DANE:
-		return "DANE-validating senders";
+		return _("DANE-validating senders");
 	default:
-		return "most senders (opportunistic TLS)";
+		return _("most senders (opportunistic TLS)");
 	}
 }
 
@@ -369,10 +370,12 @@ receivers_text(const struct delivery_facts *df, const struct delivery_path *p,
 	for (i = 0; i < df->nmx; i++)
 		if (p->receives[i])
 			esc_printf(out, 0, "%s%s", k++ == 0 ? "" :
-			    k == p->nreceive ? " and " : ", ", df->mx[i].name);
+			    k == p->nreceive ? _(" and ") : _(", "),
+			    df->mx[i].name);
 	if (p->nreceive > 1)
-		esc_printf(out, 0, " (equal preference: senders share the load "
-		    "among them at random)");
+		esc_printf(out, 0,
+		    _(" (equal preference: senders share the load "
+		    "among them at random)"));
 }
 
 static void
@@ -381,22 +384,23 @@ outcome_text(const struct delivery_facts *df, const struct delivery_path *p,
 {
 	switch (p->outcome) {
 	case DELIVERY_DELIVERED:
-		esc_printf(out, 0, "delivered to ");
+		esc_printf(out, 0, _("delivered to "));
 		receivers_text(df, p, out);
 		break;
 	case DELIVERY_DEFERRED:
-		esc_printf(out, 0, "deferred: every exchanger that answers refuses "
-		    "for now (4xx); retried for days");
+		esc_printf(out, 0,
+		    _("deferred: every exchanger that answers refuses "
+		    "for now (4xx); retried for days"));
 		break;
 	case DELIVERY_HELD:
-		esc_printf(out, 0, "held: no exchanger meets their TLS rule; "
-		    "queued, then bounced");
+		esc_printf(out, 0, _("held: no exchanger meets their TLS rule; "
+		    "queued, then bounced"));
 		break;
 	case DELIVERY_BOUNCED:
-		esc_printf(out, 0, "bounced: no exchanger takes mail");
+		esc_printf(out, 0, _("bounced: no exchanger takes mail"));
 		break;
 	case DELIVERY_UNKNOWN:
-		esc_printf(out, 0, "unknown: the probe did not finish");
+		esc_printf(out, 0, _("unknown: the probe did not finish"));
 		break;
 	}
 }
@@ -412,8 +416,8 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 
 	if (!analyze_delivery(f, &df, &d))
 		return;
-	esc_printf(out, 0, "\nWho receives mail (delivery %s)\n",
-	    delivery_verdict_name(d.verdict));
+	esc_printf(out, 0, _("\nWho receives mail (delivery %s)\n"),
+	    report_word(delivery_verdict_name(d.verdict)));
 	for (s = 0; s < DELIVERY_NSENDER; s++) {
 		k = &d.cls[s];
 		if (!k->applies)
@@ -430,7 +434,8 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 					break;
 			if (j < i)
 				continue;
-			esc_printf(out, 0, "    if %s fails: ", df.mx[i].name);
+			esc_printf(out, 0,
+			    _("    if %s fails: "), df.mx[i].name);
 			outcome_text(&df, &k->after[i], out);
 			esc_printf(out, 0, "\n");
 		}
@@ -454,7 +459,7 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 
 	if (mx == NULL || f->ntargets == 0)
 		return;
-	esc_printf(out, 0, "\nExchangers\n");
+	esc_printf(out, 0, _("\nExchangers\n"));
 	for (i = 0; i < f->ntargets; i++) {
 		t = &f->targets[i];
 		h = &mx->hosts[t->host];
@@ -462,67 +467,72 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 		esc_printf(out, ESC_ESCAPED, "  %s [%s]", h->name,
 		    h->addrs[t->addr].text);
 		if (r == NULL) {
-			esc_printf(out, 0, "  not probed: %s\n", t->skipped ?
-			    t->skipped : "unfinished");
+			esc_printf(out, 0, _("  not probed: %s\n"), t->skipped ?
+			    t->skipped : _("unfinished"));
 			continue;
 		}
 		esc_printf(out, 0, "  %s", smtp_outcome_name(r->outcome));
 		if (r->ms.total_ms >= 0)
-			esc_printf(out, 0, " in %ld ms", r->ms.total_ms);
+			esc_printf(out, 0, _(" in %ld ms"), r->ms.total_ms);
 		esc_printf(out, 0, "\n");
 		if (r->banner.code)
-			esc_printf(out, 0, "      banner  %d %s\n",
+			esc_printf(out, 0, _("      banner  %d %s\n"),
 			    r->banner.code,
 			    r->banner.ntext ? r->banner.text[0] : "");
 		if (r->tls_done)
-			esc_printf(out, 0, "      tls     %s %s%s%s, "
-			    "certificate %s, name %s\n", r->tls.version,
+			esc_printf(out, 0, _("      tls     %s %s%s%s, "
+			    "certificate %s, name %s\n"), r->tls.version,
 			    r->tls.cipher,
 			    r->tls.group ? " " : "",
 			    r->tls.group ? r->tls.group : "",
-			    r->tls.verify_ok ? "valid" :
+			    r->tls.verify_ok ? _("valid") :
 			    r->tls.verify_error_str, r->tls.name_ok ?
-			    "matches" : "does not match");
+			    _("matches") : _("does not match"));
 		if (r->why && r->why[0] && r->outcome != SMTP_OK)
-			esc_printf(out, 0, "      why     %s\n", r->why);
+			esc_printf(out, 0, _("      why     %s\n"), r->why);
 		if ((rep = analyze_target_refusal(t, &step)) != NULL &&
 		    step != SMTP_STEP_BANNER)
-			esc_printf(out, 0, "      refusal %s %d %s\n",
+			esc_printf(out, 0, _("      refusal %s %d %s\n"),
 			    smtp_step_name(step), rep->code, rep->ntext ?
 			    rep->text[0] : "");
 		if (rep != NULL && analyze_refusal_about_client(rep, step))
-			esc_printf(out, 0, "      note    the refusal points at the "
+			esc_printf(out, 0,
+			    _("      note    the refusal points at the "
 			    "client: this may be about the probing host, not "
-			    "the domain\n");
+			    "the domain\n"));
 		if (r->legacy != NULL && r->legacy->tls_done)
-			esc_printf(out, 0, "      tls     only with TLS 1.0/1.1 "
-			    "allowed: %s %s\n", r->legacy->tls.version,
+			esc_printf(out, 0,
+			    _("      tls     only with TLS 1.0/1.1 "
+			    "allowed: %s %s\n"), r->legacy->tls.version,
 			    r->legacy->tls.cipher);
 		else if (r->legacy != NULL)
-			esc_printf(out, 0, "      tls     with TLS 1.0/1.1 allowed "
-			    "too: %s\n", smtp_outcome_name(r->legacy->outcome));
+			esc_printf(out, 0,
+			    _("      tls     with TLS 1.0/1.1 allowed "
+			    "too: %s\n"),
+			    smtp_outcome_name(r->legacy->outcome));
 		if (analyze_dane_target(f, t, &dwhy) != DANE_SENDERS_NA)
-			esc_printf(out, 0, "      dane    DANE senders: %s (%s)\n",
+			esc_printf(out, 0,
+			    _("      dane    DANE senders: %s (%s)\n"),
 			    analyze_dane_senders_name(analyze_dane_target(f,
 			    t, NULL)), dwhy);
 		if (t->ptr)
 			esc_printf(out, ESC_ESCAPED, "      ptr     %s%s\n",
 			    t->ptr,
-			    t->fcrdns ? " (confirmed)" : " (does not "
-			    "resolve back)");
+			    t->fcrdns ? _(" (confirmed)") :
+			    _(" (does not resolve back)"));
 	}
 	if (!f->smtp_probed)
 		return;
 	delivery_text(f, out);
 	if (f->assume_down && f->assume_down[0]) {
-		esc_printf(out, 0, "\nRehearsal (--assume-down)\n");
+		esc_printf(out, 0, _("\nRehearsal (--assume-down)\n"));
 		then = analyze_delivery_host(f, 1);
 		if (then < 0)
-			esc_printf(out, 0, "  with the assumed outage, no "
-			    "exchanger would take over\n");
+			esc_printf(out, 0, _("  with the assumed outage, no "
+			    "exchanger would take over\n"));
 		else
-			esc_printf(out, ESC_ESCAPED, "  with the assumed "
-			    "outage, %s takes over and answers\n",
+			esc_printf(out, ESC_ESCAPED, _("  with the assumed "
+			    "outage, %s takes over and answers\n"),
 			    mx->hosts[then].name);
 	}
 }

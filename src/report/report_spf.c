@@ -14,6 +14,7 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 
 static json_object *
 node_json(const struct spf_node *n)
@@ -93,9 +94,9 @@ text_node(const struct spf_node *n, struct buf *out, int indent)
 	if (n->via != NULL && strstr(n->via, n->domain) == NULL)
 		esc_printf(out, ESC_ESCAPED, " (%s)", n->domain);
 	if (n->status == SPF_NODE_OK)
-		esc_printf(out, 0, "  [%u lookup%s%s]", n->lookups,
-		    n->lookups == 1 ? "" : "s",
-		    n->void_lookups ? ", void" : "");
+		esc_printf(out, 0, ngettext("  [%u lookup%s]",
+		    "  [%u lookups%s]", n->lookups), n->lookups,
+		    n->void_lookups ? _(", void") : "");
 	else
 		esc_printf(out, 0, "  [%s: %s]",
 		    spf_node_status_name(n->status), n->error ? n->error : "");
@@ -113,34 +114,34 @@ report_spf_text(const struct spf_analysis *a, struct buf *out)
 {
 	const struct spf_node *r = a->root;
 
-	esc_printf(out, ESC_ESCAPED, "SPF (%s):\n", a->domain);
+	esc_printf(out, ESC_ESCAPED, _("SPF (%s):\n"), a->domain);
 	if (r == NULL || r->status == SPF_NODE_PENDING) {
-		esc_printf(out, 0, "  not checked\n");
+		esc_printf(out, 0, _("  not checked\n"));
 		return;
 	}
 	if (r->record != NULL)
-		esc_printf(out, ESC_ESCAPED, "  record: %s\n", r->record);
+		esc_printf(out, ESC_ESCAPED, _("  record: %s\n"), r->record);
 	if (r->status != SPF_NODE_OK) {
 		esc_printf(out, 0, "  %s: %s\n",
 		    spf_node_status_name(r->status), r->error ? r->error : "");
 		if (r->status != SPF_NODE_SYNTAX)
 			return;
 	}
-	esc_printf(out, 0, "  v=spf1 records: %zu; TXT answer: %zu octets\n",
+	esc_printf(out, 0, _("  v=spf1 records: %zu; TXT answer: %zu octets\n"),
 	    r->records_found, r->txt_size);
-	esc_printf(out, 0, "  DNS-querying terms: %u of %d; void lookups: %u "
-	    "of %d\n", a->lookups, SPF_LOOKUP_LIMIT, a->void_lookups,
+	esc_printf(out, 0, _("  DNS-querying terms: %u of %d; void lookups: %u "
+	    "of %d\n"), a->lookups, SPF_LOOKUP_LIMIT, a->void_lookups,
 	    SPF_VOID_LIMIT);
 	if (a->all_qual)
-		esc_printf(out, 0, "  ends with: %call%s%s\n", a->all_qual,
+		esc_printf(out, 0, _("  ends with: %call%s%s\n"), a->all_qual,
 		    a->redirect ? " via redirect=" : "",
 		    a->redirect ? a->redirect : "");
 	else
-		esc_printf(out, 0, "  ends with: no all%s%s\n",
+		esc_printf(out, 0, _("  ends with: no all%s%s\n"),
 		    a->redirect ? ", redirect=" : "",
 		    a->redirect ? a->redirect : "");
 	if (r->nchild > 0) {
-		esc_printf(out, 0, "  include tree:\n");
+		esc_printf(out, 0, _("  include tree:\n"));
 		text_node(r, out, 4);
 	}
 }
@@ -172,7 +173,7 @@ report_spf_ip_text(const struct auth_facts *a, struct buf *b)
 
 	for (i = 0; i < a->nevals; i++) {
 		e = &a->evals[i];
-		esc_printf(b, 0, "--spf-ip %s (MAIL FROM %s, HELO %s): %s\n",
+		esc_printf(b, 0, _("--spf-ip %s (MAIL FROM %s, HELO %s): %s\n"),
 		    e->ip, e->sender, e->helo, e->text ? e->text :
 		    spf_result_name(e->result));
 	}

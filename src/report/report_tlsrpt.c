@@ -9,6 +9,7 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 
 void
 report_tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
@@ -18,20 +19,20 @@ report_tlsrpt_text(const struct tlsrpt_facts *f, struct buf *b)
 	size_t n, idx = 0, off, i;
 
 	if (dns_outcome_failed(f->outcome)) {
-		esc_printf(b, 0, "TLS-RPT: lookup failed (%s)\n",
+		esc_printf(b, 0, _("TLS-RPT: lookup failed (%s)\n"),
 		    dns_outcome_name(f->outcome));
 		return;
 	}
 	n = f->outcome == DNS_OK ? tlsrpt_select(f->txt, f->ntxt, &idx) : 0;
 	if (n != 1) {
-		esc_printf(b, 0, n == 0 ? "TLS-RPT: no record\n" :
-		    "TLS-RPT: several records (ignored)\n");
+		esc_printf(b, 0, n == 0 ? _("TLS-RPT: no record\n") :
+		    _("TLS-RPT: several records (ignored)\n"));
 		return;
 	}
 	why = buf_new(BUF_WHY_MAX);
 	if (tlsrpt_parse(f->txt[idx].data, f->txt[idx].len, &r, &off, why) !=
 	    TLSRPT_OK)
-		esc_printf(b, 0, "TLS-RPT: invalid (%s)\n", buf_str(why));
+		esc_printf(b, 0, _("TLS-RPT: invalid (%s)\n"), buf_str(why));
 	else {
 		esc_printf(b, 0, "TLS-RPT:");
 		for (i = 0; i < r->nrua; i++)

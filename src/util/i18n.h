@@ -7,6 +7,9 @@
  *
  *	_("text")	the text in the user's language (LC_MESSAGES); the
  *			literal itself when there is no translation or no NLS
+ *	ngettext("one", "many", n)  the singular or plural form for the
+ *			count n, as the user's language counts (with
+ *			NLS from libintl, without it English's rule)
  *	N_("text")	marks a string for xgettext where a call cannot
  *			stand (a static initialiser such as catalogue.def);
  *			the place that prints it writes _(s)
@@ -28,6 +31,7 @@
 #define _(s)	gettext(s)
 #else
 #define _(s)	((const char *)(s))
+#define ngettext(s, p, n)	((n) == 1 ? (const char *)(s) : (const char *)(p))
 #endif
 #define N_(s)	s
 

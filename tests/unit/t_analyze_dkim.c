@@ -145,7 +145,7 @@ test_analyze(void)
 	    "text rendering");
 	buf_reset(b);
 	report_dkim_text(&acases[1].f, b);
-	is_str(buf_str(b), "DKIM: no key found at 2 selector(s)\n",
+	is_str(buf_str(b), "DKIM: no key found at 2 selectors\n",
 	    "text: none");
 	buf_free(b);
 
