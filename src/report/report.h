@@ -6,6 +6,11 @@
  *	report_json(r)		-> json_object (caller puts it)
  *	report_text(r, colour, out)	the full text report into a buf;
  *		colour: ANSI colours (main decides: a terminal, no NO_COLOR)
+ *	report_wrap(text, width, out)	the finished text report folded at
+ *		width columns (report_wrap.c): at spaces, or between two
+ *		double-width characters, never inside a token, a UTF-8
+ *		sequence or a "quoted" record; continuation lines hang
+ *		under the line's text. Below REPORT_WRAP_MIN: unfolded
  *	report_quiet(r, out)	one line: domain, status, score, top fix
  *	report_nagios(r, warn, crit, out)  monitoring-plugin output: the
  *		status line with performance data (score with the --warn and
@@ -112,6 +117,8 @@ struct tlsrpt_facts;
  */
 #define REPORT_BUF_MAX		(SIZE_MAX / 4)
 #define REPORT_CERT_WARN_DAYS	14
+/* The narrowest width the text report is folded at. */
+#define REPORT_WRAP_MIN		20
 
 struct report {
 	const struct probe_facts	*facts;
@@ -143,6 +150,7 @@ void			 report_mx_text(const struct mx_set *, struct buf *);
 struct json_object	*report_mx_host_json(const struct mx_host *);
 void			 report_text(const struct report *, int, struct buf *);
 void			 report_quiet(const struct report *, struct buf *);
+void			 report_wrap(const char *, size_t, struct buf *);
 void			 report_smtp_json(const struct probe_facts *, size_t,
 			    struct json_object *);
 struct json_object	*report_failover_json(const struct probe_facts *);
