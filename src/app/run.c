@@ -99,6 +99,7 @@ render(const struct cli *o, const struct report *r, json_object *changes,
     const struct propagation_facts *pf, struct buf *out)
 {
 	json_object *j, *b;
+	struct buf *text;
 
 	if (o->json) {
 		/* Batch mode writes JSON Lines: one object per line. */
@@ -122,10 +123,14 @@ render(const struct cli *o, const struct report *r, json_object *changes,
 	else if (o->nagios)
 		report_nagios(r, cli_warn(o), cli_crit(o), out);
 	else {
-		report_text(r, env_use_colour(o), out);
+		/* Folded at the width as one pass over the finished text. */
+		text = buf_new(REPORT_BUF_MAX);
+		report_text(r, env_use_colour(o), text);
 		if (changes != NULL)
-			changes_text(changes, out);
-		propagation_text(pf, o->expect_mx.v, o->old_mx.v, out);
+			changes_text(changes, text);
+		propagation_text(pf, o->expect_mx.v, o->old_mx.v, text);
+		report_wrap(buf_str(text), env_columns(), out);
+		buf_free(text);
 	}
 }
 
