@@ -11,6 +11,7 @@
 #include "analyze/score.h"
 #include "app/cli.h"
 #include "app/env.h"
+#include "app/idn.h"
 #include "app/run.h"
 #include "facts/probe_facts.h"
 #include "probe/propagation.h"
@@ -175,6 +176,7 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	score_compute(fs, &sc);
 	memset(&r, 0, sizeof(r));
 	r.facts = f;
+	r.ulabel = idn_ulabel;
 	r.fs = fs;
 	r.score = &sc;
 	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));

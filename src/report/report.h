@@ -5,6 +5,8 @@
  * API (struct report bundles what a report shows):
  *	report_json(r)		-> json_object (caller puts it)
  *	report_text(r, colour, out)	the full text report into a buf;
+ *		the domain in U-labels with its A-label form after it when
+ *		r->ulabel gives one;
  *		colour: ANSI colours (main decides: a terminal, no NO_COLOR)
  *	report_wrap(text, width, out)	the finished text report folded at
  *		width columns (report_wrap.c): at spaces, or between two
@@ -40,7 +42,8 @@
  *	report_colour(on, sev), report_colour_reset(on)  ANSI escapes, ""
  *		when on is 0
  * report_mx.c:
- *	report_mx_text(mx, out)		the "MX" section
+ *	report_mx_text(mx, ul, out)	the "MX" section; targets in
+ *		U-labels where ul (may be NULL) gives them
  *	report_mx_host_json(h)		one exchanger of "mx" -> json_object
  *
  *	report_dane_top_json(f, top)	top-level "dnssec" (report_dane.c)
@@ -120,6 +123,15 @@ struct tlsrpt_facts;
 /* The narrowest width the text report is folded at. */
 #define REPORT_WRAP_MIN		20
 
+/*
+ * The U-label form of a name into buf (len bytes), or NULL when the name
+ * holds no A-label or is no valid IDN (app/idn.c; a library call, so
+ * handed in).
+ */
+typedef const char *(*report_ulabel_fn)(const char *, char *, size_t);
+/* Room for a name in U-labels: 253 octets, up to 4 bytes a character. */
+#define REPORT_ULABEL_MAX	1024
+
 struct report {
 	const struct probe_facts	*facts;
 	const struct findings		*fs;
@@ -127,6 +139,7 @@ struct report {
 	int				 status;	/* exit status */
 	int				 cert_warn_days; /* 0: the
 					 * default, REPORT_CERT_WARN_DAYS */
+	report_ulabel_fn		 ulabel; /* NULL: names as they are */
 };
 
 struct json_object	*report_json(const struct report *);
@@ -146,7 +159,8 @@ struct json_object	*report_fixes_json(const struct report *);
 const struct finding	*report_top_finding(const struct report *);
 const char		*report_colour(int, enum finding_sev);
 const char		*report_colour_reset(int);
-void			 report_mx_text(const struct mx_set *, struct buf *);
+void			 report_mx_text(const struct mx_set *, report_ulabel_fn,
+			    struct buf *);
 struct json_object	*report_mx_host_json(const struct mx_host *);
 void			 report_text(const struct report *, int, struct buf *);
 void			 report_quiet(const struct report *, struct buf *);
