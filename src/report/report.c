@@ -53,7 +53,7 @@ report_text(const struct report *r, int colour, struct buf *out)
 		    r->score->grade);
 	esc_printf(out, 0, "\n");
 	report_mx_text(f->mx, r->ulabel, out);
-	report_smtp_text(f, out);
+	report_smtp_text(f, r->ulabel, out);
 	report_auth_text(f->auth, f, out);
 	report_dane_text(f, out);
 	report_findings_text(r, colour, out);

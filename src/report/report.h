@@ -33,6 +33,8 @@
  *		points within each
  *	report_fixes_json(r)	"fixes": that list -> json_object
  * report_smtp.c:
+ *	report_smtp_text(f, ul, out)	the "Exchangers" section; host names
+ *		in U-labels where ul (may be NULL) gives them
  *	report_delivery_json(f)	"delivery": the delivery model's verdict,
  *		the exchangers' states and per class of sender the outcome,
  *		the receivers and what each single failure would do; NULL
@@ -169,7 +171,7 @@ void			 report_smtp_json(const struct probe_facts *, size_t,
 			    struct json_object *);
 struct json_object	*report_failover_json(const struct probe_facts *);
 void			 report_smtp_text(const struct probe_facts *,
-			    struct buf *);
+			    report_ulabel_fn, struct buf *);
 void			 report_auth_json(const struct auth_facts *,
 			    const struct probe_facts *, struct json_object *);
 void			 report_auth_text(const struct auth_facts *,
