@@ -11,7 +11,8 @@
  *	report_wrap(text, width, out)	the finished text report folded at
  *		width columns (report_wrap.c): at spaces, or between two
  *		double-width characters, never inside a token, a UTF-8
- *		sequence or a "quoted" record; continuation lines hang
+ *		sequence, a "quoted" record or a bare one (from a "v="
+ *		word to the end of the line); continuation lines hang
  *		under the line's text. Below REPORT_WRAP_MIN: unfolded
  *	report_quiet(r, out)	one line: domain, status, score, top fix
  *	report_nagios(r, warn, crit, out)  monitoring-plugin output: the

@@ -6,7 +6,8 @@
  * that fits: a run of spaces (dropped at the fold), or the point between
  * two double-width characters (Japanese has no spaces), never before
  * closing punctuation (。、」）…) nor after opening punctuation, never
- * inside a UTF-8 sequence, a colour escape or a "quoted" record. A token
+ * inside a UTF-8 sequence, a colour escape, a "quoted" record or a
+ * record shown bare (from a "v=" word to the end of its line). A token
  * with no break in it (a host name, a URL) is never cut: when it is
  * wider than the line it stands whole on its own line. Continuation
  * lines are indented like the line's text, hanging after a list marker
@@ -125,7 +126,7 @@ wrap_line(const char *p, size_t n, size_t width, struct buf *out)
 {
 	size_t ind, col, i, k, start, brk, resume;
 	int32_t cp, prev = -1;
-	int quoted = 0;
+	int quoted = 0, record = 0;
 
 	if (cols(p, n) <= width) {
 		buf_append(out, p, n);
@@ -151,7 +152,11 @@ wrap_line(const char *p, size_t n, size_t width, struct buf *out)
 			continue;
 		}
 		k = width_decode(p + i, n - i, &cp);
-		if (p[i] == ' ' && !quoted && i > start) {
+		/* A record ("v=spf1 ...", "v=DMARC1; ...") runs to the end. */
+		if (!record && !quoted && (i == 0 || p[i - 1] == ' ') &&
+		    strncmp(p + i, "v=", 2) == 0)
+			record = 1;
+		if (p[i] == ' ' && !quoted && !record && i > start) {
 			/* A break before this run of spaces. */
 			brk = i;
 			while (i < n && p[i] == ' ') {
@@ -166,7 +171,7 @@ wrap_line(const char *p, size_t n, size_t width, struct buf *out)
 			}
 			continue;
 		}
-		if (!quoted && i > start && cp >= 0 && prev >= 0 &&
+		if (!quoted && !record && i > start && cp >= 0 && prev >= 0 &&
 		    width_cp(cp) == 2 && width_cp(prev) == 2 &&
 		    !no_break_before(cp) && !no_break_after(prev)) {
 			brk = i;

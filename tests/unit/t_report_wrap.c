@@ -66,6 +66,16 @@ main(void)
 	is_str(wrap("  \"v=spf1 ip4:192.0.2.1 -all\" ok\n", 20),
 	    "  \"v=spf1 ip4:192.0.2.1 -all\"\n  ok\n",
 	    "a quoted record is never cut");
+	is_str(wrap("    record: v=spf1 include:_spf.example.com ip4:192.0.2.0/24 "
+	    "-all\n", 40),
+	    "    record:\n    v=spf1 include:_spf.example.com ip4:192.0.2.0/24 -all\n",
+	    "a bare record is never cut");
+	is_str(wrap("  DMARC: _dmarc.example.com \"v=DMARC1; p=reject; "
+	    "rua=mailto:d@example.com\"\n", 30),
+	    "  DMARC: _dmarc.example.com\n  \"v=DMARC1; p=reject; "
+	    "rua=mailto:d@example.com\"\n", "a quoted record on its own line");
+	is_str(wrap("aaa bbbv=x ccc ddd eee fff ggg\n", 20),
+	    "aaa bbbv=x ccc ddd\neee fff ggg\n", "v= inside a word is no record");
 	s = wrap("日本語の文章を折り返します。これは試験です。\n", 20);
 	ok(fits(s, 20), "Japanese: no line over 20 columns");
 	is_str(s, "日本語の文章を折り返\nします。これは試験で\nす。\n",
