@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <libpsl.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 
 #include <stdio.h>
@@ -59,6 +60,27 @@ env_use_colour(const struct cli *o)
 	if (nc != NULL && nc[0] != '\0')
 		return 0;
 	return isatty(STDOUT_FILENO);
+}
+
+unsigned
+env_columns(void)
+{
+	const char *c = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	unsigned long v;
+
+	if (c != NULL && c[0] >= '0' && c[0] <= '9') {
+		errno = 0;
+		v = strtoul(c, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= ENV_COLUMNS_MIN)
+			return v > ENV_COLUMNS_MAX ? ENV_COLUMNS_MAX :
+			    (unsigned)v;
+	}
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ,
+	    &ws) == 0 && ws.ws_col >= ENV_COLUMNS_MIN)
+		return ws.ws_col;
+	return ENV_COLUMNS_DEFAULT;
 }
 
 /* No resolver call: that would block. */

@@ -15,6 +15,10 @@
  *	env_psl_load()			the newer of libpsl's built-in list
  *		and the system list (psl_latest), handed to the DMARC
  *		parser; free it with env_psl_free
+ *	env_columns()			the width the text report is folded
+ *		at: COLUMNS when it is a number of at least ENV_COLUMNS_MIN
+ *		(at most ENV_COLUMNS_MAX), else the terminal's width
+ *		(TIOCGWINSZ) when stdout is one, else ENV_COLUMNS_DEFAULT
  *	env_tls_store()			SSL_CERT_FILE / SSL_CERT_DIR to net/tls
  *	env_baseline_load(path, domain, why)	the --baseline report as
  *		json-c, or NULL with why (unreadable, not one JSON document,
@@ -40,6 +44,10 @@
 /* The largest --baseline file read; a report is far smaller. */
 #define ENV_BASELINE_MAX	(64 * 1024 * 1024)
 
+#define ENV_COLUMNS_MIN		20
+#define ENV_COLUMNS_DEFAULT	80
+#define ENV_COLUMNS_MAX		100000
+
 struct buf;
 
 void	env_trace_start(int);
@@ -56,5 +64,6 @@ struct json_object	*env_baseline_load(const char *, const char *,
 void		env_locale_init(void);
 void		env_tls_store(void);
 unsigned	env_socket_cap(void);
+unsigned	env_columns(void);
 
 #endif

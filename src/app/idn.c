@@ -3,6 +3,7 @@
 #include <idn2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/buf.h"
 #include "app/idn.h"
@@ -64,6 +65,39 @@ idn_blame(const char *name, int whole, struct buf *why)
 	}
 	buf_printf(why, "the domain name \"%s\" is not a valid IDN (%s)", name,
 	    idn2_strerror(whole));
+}
+
+/*
+ * The U-label form of an ASCII name holding an A-label ("xn--"), or NULL:
+ * no A-label, not plain letters, digits, hyphens and dots, or not a valid
+ * IDN (its U-labels must convert back to the same A-labels).
+ */
+const char *
+idn_ulabel(const char *name, char *out, size_t outlen)
+{
+	const char *p;
+	char *u = NULL, *back = NULL;
+	int has = 0, ok;
+
+	for (p = name; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			return NULL;
+		if ((p == name || p[-1] == '.') &&
+		    strncasecmp(p, "xn--", 4) == 0)
+			has = 1;
+	}
+	if (!has || idn2_to_unicode_8z8z(name, &u, 0) != IDN2_OK) {
+		free(u);
+		return NULL;
+	}
+	ok = idn2_to_ascii_8z(u, &back, IDN_FLAGS) == IDN2_OK &&
+	    strcasecmp(back, name) == 0 && strlen(u) + 1 <= outlen;
+	if (ok)
+		memcpy(out, u, strlen(u) + 1);
+	free(u);
+	free(back);
+	return ok ? out : NULL;
 }
 
 const char *

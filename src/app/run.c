@@ -11,6 +11,7 @@
 #include "analyze/score.h"
 #include "app/cli.h"
 #include "app/env.h"
+#include "app/idn.h"
 #include "app/run.h"
 #include "facts/probe_facts.h"
 #include "probe/propagation.h"
@@ -155,6 +156,7 @@ render(const struct cli *o, const struct report *r, json_object *changes,
     const struct propagation_facts *pf, struct buf *out)
 {
 	json_object *j, *b;
+	struct buf *text;
 
 	if (o->json) {
 		/* Batch mode writes JSON Lines: one object per line. */
@@ -178,10 +180,14 @@ render(const struct cli *o, const struct report *r, json_object *changes,
 	else if (o->nagios)
 		report_nagios(r, cli_warn(o), cli_crit(o), out);
 	else {
-		report_text(r, env_use_colour(o), out);
+		/* Folded at the width as one pass over the finished text. */
+		text = buf_new(REPORT_BUF_MAX);
+		report_text(r, env_use_colour(o), text);
 		if (changes != NULL)
-			changes_text(changes, out);
-		propagation_text(pf, o->expect_mx.v, o->old_mx.v, out);
+			changes_text(changes, text);
+		propagation_text(pf, o->expect_mx.v, o->old_mx.v, text);
+		report_wrap(buf_str(text), env_columns(), out);
+		buf_free(text);
 	}
 }
 
@@ -259,6 +265,7 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	score_compute(fs, &sc);
 	memset(&r, 0, sizeof(r));
 	r.facts = f;
+	r.ulabel = idn_ulabel;
 	r.fs = fs;
 	r.score = &sc;
 	r.json_locale = o->json_locale;

@@ -42,8 +42,13 @@ void
 report_text(const struct report *r, int colour, struct buf *out)
 {
 	const struct probe_facts *f = r->facts;
+	char u[REPORT_ULABEL_MAX];
 
-	esc_printf(out, 0, _("mxprobe report for %s: "), f->domain);
+	if (r->ulabel != NULL && r->ulabel(f->domain, u, sizeof(u)) != NULL)
+		esc_printf(out, 0, _("mxprobe report for %s (%s): "), u,
+		    f->domain);
+	else
+		esc_printf(out, 0, _("mxprobe report for %s: "), f->domain);
 	/* The colour escapes are ours: not escaped. */
 	buf_printf(out, "%s%s%s", report_colour(colour, status_sev(r->status)),
 	    report_word(findings_status_name(r->status)),
@@ -52,8 +57,8 @@ report_text(const struct report *r, int colour, struct buf *out)
 		esc_printf(out, 0, _(", score %d/100 (%s)"), r->score->value,
 		    r->score->grade);
 	esc_printf(out, 0, "\n");
-	report_mx_text(f->mx, out);
-	report_smtp_text(f, out);
+	report_mx_text(f->mx, r->ulabel, out);
+	report_smtp_text(f, r->ulabel, out);
 	report_auth_text(f->auth, f, out);
 	report_dane_text(f, out);
 	report_findings_text(r, colour, out);

@@ -5,7 +5,15 @@
  * API (struct report bundles what a report shows):
  *	report_json(r)		-> json_object (caller puts it)
  *	report_text(r, colour, out)	the full text report into a buf;
+ *		the domain in U-labels with its A-label form after it when
+ *		r->ulabel gives one;
  *		colour: ANSI colours (main decides: a terminal, no NO_COLOR)
+ *	report_wrap(text, width, out)	the finished text report folded at
+ *		width columns (report_wrap.c): at spaces, or between two
+ *		double-width characters, never inside a token, a UTF-8
+ *		sequence, a "quoted" record or a bare one (from a "v="
+ *		word to the end of the line); continuation lines hang
+ *		under the line's text. Below REPORT_WRAP_MIN: unfolded
  *	report_quiet(r, out)	one line: domain, status, score, top fix
  *	report_nagios(r, warn, crit, out)  monitoring-plugin output: the
  *		status line with performance data (score with the --warn and
@@ -27,6 +35,8 @@
  *		points within each
  *	report_fixes_json(r)	"fixes": that list -> json_object
  * report_smtp.c:
+ *	report_smtp_text(f, ul, out)	the "Exchangers" section; host names
+ *		in U-labels where ul (may be NULL) gives them
  *	report_delivery_json(f)	"delivery": the delivery model's verdict,
  *		the exchangers' states and per class of sender the outcome,
  *		the receivers and what each single failure would do; NULL
@@ -39,7 +49,8 @@
  *	report_colour(on, sev), report_colour_reset(on)  ANSI escapes, ""
  *		when on is 0
  * report_mx.c:
- *	report_mx_text(mx, out)		the "MX" section
+ *	report_mx_text(mx, ul, out)	the "MX" section; targets in
+ *		U-labels where ul (may be NULL) gives them
  *	report_mx_host_json(h)		one exchanger of "mx" -> json_object
  *
  *	report_dane_top_json(f, top)	top-level "dnssec" (report_dane.c)
@@ -116,6 +127,17 @@ struct tlsrpt_facts;
  */
 #define REPORT_BUF_MAX		(SIZE_MAX / 4)
 #define REPORT_CERT_WARN_DAYS	14
+/* The narrowest width the text report is folded at. */
+#define REPORT_WRAP_MIN		20
+
+/*
+ * The U-label form of a name into buf (len bytes), or NULL when the name
+ * holds no A-label or is no valid IDN (app/idn.c; a library call, so
+ * handed in).
+ */
+typedef const char *(*report_ulabel_fn)(const char *, char *, size_t);
+/* Room for a name in U-labels: 253 octets, up to 4 bytes a character. */
+#define REPORT_ULABEL_MAX	1024
 
 /*
  * What the run was asked to do, for the JSON's "run" member: the program's
@@ -159,6 +181,7 @@ struct report {
 	const struct report_run		*run;	/* NULL: no "run" member */
 	int				 json_locale; /* JSON messages in
 					 * the user's language */
+	report_ulabel_fn		 ulabel; /* NULL: names as they are */
 };
 
 struct json_object	*report_json(const struct report *);
@@ -181,15 +204,17 @@ const struct finding	*report_top_finding(const struct report *);
 const char		*report_colour(int, enum finding_sev);
 const char		*report_colour_reset(int);
 const char		*report_word(const char *);
-void			 report_mx_text(const struct mx_set *, struct buf *);
+void			 report_mx_text(const struct mx_set *, report_ulabel_fn,
+			    struct buf *);
 struct json_object	*report_mx_host_json(const struct mx_host *);
 void			 report_text(const struct report *, int, struct buf *);
 void			 report_quiet(const struct report *, struct buf *);
+void			 report_wrap(const char *, size_t, struct buf *);
 void			 report_smtp_json(const struct probe_facts *, size_t,
 			    struct json_object *);
 struct json_object	*report_failover_json(const struct probe_facts *);
 void			 report_smtp_text(const struct probe_facts *,
-			    struct buf *);
+			    report_ulabel_fn, struct buf *);
 void			 report_auth_json(const struct auth_facts *,
 			    const struct probe_facts *, struct json_object *);
 void			 report_auth_text(const struct auth_facts *,

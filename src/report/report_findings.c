@@ -14,6 +14,7 @@
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/width.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 
@@ -250,11 +251,15 @@ report_score_text(const struct report *r, struct buf *out)
 	esc_printf(out, 0, _("  %d/100, grade %s, delivery %s%s%s\n"),
 	    s->value, s->grade, report_word(score_class_name(s->cls)),
 	    s->capped ? " - " : "", s->capped ? report_word(s->why) : "");
-	for (c = 0; c < SCORE_NCAT; c++)
-		esc_printf(out, 0, "  %-15s %2d/%d\n",
-		    report_word(score_cat_name((enum score_cat)c)),
+	for (c = 0; c < SCORE_NCAT; c++) {
+		/* Padded by columns: a translated label may be wide. */
+		esc_printf(out, 0, "  ");
+		width_pad(out, report_word(score_cat_name((enum score_cat)c)),
+		    15);
+		esc_printf(out, 0, " %2d/%d\n",
 		    score_cat_weight((enum score_cat)c) - s->lost[c],
 		    score_cat_weight((enum score_cat)c));
+	}
 }
 
 /* The first fix that is not INFO, or NULL. */

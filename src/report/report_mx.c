@@ -12,9 +12,11 @@
 #include "util/i18n.h"
 
 void
-report_mx_text(const struct mx_set *mx, struct buf *out)
+report_mx_text(const struct mx_set *mx, report_ulabel_fn ul,
+    struct buf *out)
 {
 	const struct mx_host *h;
+	char u[REPORT_ULABEL_MAX];
 	size_t i, j;
 
 	esc_printf(out, 0, _("\nMX\n"));
@@ -39,7 +41,11 @@ report_mx_text(const struct mx_set *mx, struct buf *out)
 			esc_printf(out, 0, _("  %5u .  (null MX)\n"), h->pref);
 			continue;
 		}
-		esc_printf(out, ESC_ESCAPED, "  %5u %s", h->pref, h->name);
+		if (ul != NULL && ul(h->name, u, sizeof(u)) != NULL)
+			esc_printf(out, 0, "  %5u %s", h->pref, u);
+		else
+			esc_printf(out, ESC_ESCAPED, "  %5u %s", h->pref,
+			    h->name);
 		if (h->canonical)
 			esc_printf(out, ESC_ESCAPED, "  (CNAME -> %s)",
 			    h->canonical);

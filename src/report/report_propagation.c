@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/esc.h"
 #include "util/i18n.h"
+#include "util/width.h"
 #include "analyze/analyze.h"
 #include "report/report.h"
 #include "facts/dns_facts.h"
@@ -118,8 +119,9 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 	}
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
-		esc_printf(out, 0, "  %-13s %s", _(role_name(s->role)),
-		    s->name);
+		esc_printf(out, 0, "  ");
+		width_pad(out, _(role_name(s->role)), 13);
+		esc_printf(out, 0, " %s", s->name);
 		if (s->role == PROPAGATION_AUTHORITATIVE)
 			esc_printf(out, 0, " (%s)", s->address ? s->address :
 			    _("no address"));

@@ -445,7 +445,8 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 }
 
 void
-report_smtp_text(const struct probe_facts *f, struct buf *out)
+report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
+    struct buf *out)
 {
 	const struct mx_set *mx = f->mx;
 	const struct probe_target *t;
@@ -454,6 +455,7 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 	const struct smtp_reply *rep;
 	enum smtp_step step = SMTP_STEP_CONNECT;
 	const char *dwhy;
+	char u[REPORT_ULABEL_MAX];
 	long then;
 	size_t i;
 
@@ -464,8 +466,12 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 		t = &f->targets[i];
 		h = &mx->hosts[t->host];
 		r = t->smtp;
-		esc_printf(out, ESC_ESCAPED, "  %s [%s]", h->name,
-		    h->addrs[t->addr].text);
+		if (ul != NULL && ul(h->name, u, sizeof(u)) != NULL)
+			esc_printf(out, 0, "  %s [%s]", u,
+			    h->addrs[t->addr].text);
+		else
+			esc_printf(out, ESC_ESCAPED, "  %s [%s]", h->name,
+			    h->addrs[t->addr].text);
 		if (r == NULL) {
 			esc_printf(out, 0, _("  not probed: %s\n"), t->skipped ?
 			    t->skipped : _("unfinished"));

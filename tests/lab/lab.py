@@ -38,6 +38,11 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              stderr REGEX        stderr matches
              stdout REGEX        stdout matches (with "args --text")
              nostdout REGEX      stdout does not match
+             maxwidth N          no stdout line is wider than N terminal
+                                 columns (East Asian Wide and Fullwidth
+                                 characters count 2), but for a line
+                                 that is one token alone after its indent
+                                 or a record ("v=...", never folded)
              jsonl N             stdout is N lines of JSON (--batch)
              points CODE N       the findings CODE cost N score points
              count CODE N        exactly N findings with this code
@@ -119,6 +124,7 @@ import signal
 import socket
 import subprocess
 import sys
+import unicodedata
 import tempfile
 import time
 
@@ -135,6 +141,17 @@ HOSTILEDNS = os.path.join(HERE, "hostiledns.py")
 HOSTILE_ADDRS = ("127.0.0.200", "127.0.0.201")
 NSD = shutil.which("nsd", path="/usr/sbin:/usr/bin:" + os.environ.get("PATH", ""))
 
+
+
+def columns(line):
+    """Terminal columns of a line: East Asian Wide and Fullwidth are 2,
+    combining marks 0 (the report's own util/width rules, roughly)."""
+    w = 0
+    for ch in line:
+        if unicodedata.combining(ch):
+            continue
+        w += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return w
 
 def free_port():
     """A port free on 127.0.0.1 for both UDP and TCP."""
@@ -1029,6 +1046,12 @@ def run_one(lab, zone, name, exp):
             out.append((re.search(rest, p.stdout, re.M) is None,
                         "%s: stdout does not match %s" % (name, rest),
                         "stdout=%r" % p.stdout[:800]))
+        elif kw == "maxwidth":
+            over = [l for l in p.stdout.split("\n")
+                    if columns(l) > int(rest) and " " in l.strip()
+                    and not re.match(r'\s*"?v=', l)]
+            out.append((not over, "%s: no line over %s columns" %
+                        (name, rest), "over=%r" % over[:3]))
         elif kw == "stdout":
             out.append((re.search(rest, p.stdout, re.M) is not None,
                         "%s: stdout ~ %s" % (name, rest),

@@ -33,6 +33,36 @@ test_colour(void)
 	unsetenv("NO_COLOR");
 }
 
+/* COLUMNS decides when it is a number >= 20; else the terminal or 80. */
+static void
+test_columns(void)
+{
+	unsigned def = isatty(STDOUT_FILENO) ? env_columns() : 80;
+
+	setenv("COLUMNS", "60", 1);
+	is_int(env_columns(), 60, "COLUMNS=60");
+	setenv("COLUMNS", "20", 1);
+	is_int(env_columns(), 20, "COLUMNS=20, the minimum");
+	setenv("COLUMNS", "1000", 1);
+	is_int(env_columns(), 1000, "COLUMNS=1000");
+	unsetenv("COLUMNS");
+	if (!isatty(STDOUT_FILENO))
+		is_int(env_columns(), 80, "not a terminal, no COLUMNS: 80");
+	else
+		def = env_columns();
+	setenv("COLUMNS", "19", 1);
+	is_int(env_columns(), def, "COLUMNS=19 is below the minimum");
+	setenv("COLUMNS", "abc", 1);
+	is_int(env_columns(), def, "COLUMNS not a number");
+	setenv("COLUMNS", "60x", 1);
+	is_int(env_columns(), def, "COLUMNS with junk after the number");
+	setenv("COLUMNS", "-70", 1);
+	is_int(env_columns(), def, "a negative COLUMNS");
+	setenv("COLUMNS", "99999999999999999999999", 1);
+	is_int(env_columns(), def, "COLUMNS out of range");
+	unsetenv("COLUMNS");
+}
+
 static void
 test_ehlo(void)
 {
@@ -222,6 +252,7 @@ main(void)
 {
 	test_trace();
 	test_colour();
+	test_columns();
 	test_ehlo();
 	test_baseline();
 	test_baseline_stdin();

@@ -64,5 +64,20 @@ main(void)
 	    why) == NULL && strstr(buf_str(why), "too long") != NULL,
 	    "A-label form longer than the buffer refused");
 	buf_free(why);
+	/* A-labels back to U-labels for the report. */
+	is_str(idn_ulabel("xn--bcher-kva.mxlab.test", out, sizeof(out)),
+	    "b\xc3\xbc" "cher.mxlab.test", "ulabel: xn--bcher-kva");
+	is_str(idn_ulabel("mail.XN--R8JZ45G.jp", out, sizeof(out)),
+	    "mail.\xe4\xbe\x8b\xe3\x81\x88.jp", "ulabel: upper-case A-label");
+	ok(idn_ulabel("mx.example.com", out, sizeof(out)) == NULL,
+	    "ulabel: no A-label, NULL");
+	ok(idn_ulabel("xn--abc-.example", out, sizeof(out)) == NULL,
+	    "ulabel: an invalid A-label, NULL");
+	ok(idn_ulabel("xn--ls8h.example", out, sizeof(out)) == NULL,
+	    "ulabel: an A-label of a disallowed code point (emoji), NULL");
+	ok(idn_ulabel("a\\046b.xn--bcher-kva.test", out, sizeof(out)) == NULL,
+	    "ulabel: an escaped name is left alone");
+	ok(idn_ulabel("xn--bcher-kva.mxlab.test", small, 4) == NULL,
+	    "ulabel: no room, NULL");
 	return tap_done();
 }
