@@ -87,6 +87,7 @@ smtp_result_free(struct smtp_result *r)
 	if (r == NULL)
 		return;
 	free(r->why);
+	free(r->ehlo_name);
 	free(r->mxhost);
 	smtp_reply_clear(&r->banner);
 	free(r->banner_host);

@@ -83,6 +83,10 @@ struct smtp_result {
 
 	char		 addr[INET6_ADDRSTRLEN]; /* peer address, text */
 	unsigned short	 port;		/* peer port */
+	char		 source[INET6_ADDRSTRLEN]; /* our address on this
+					 * connection (getsockname after
+					 * connect), text; "" if none */
+	char		*ehlo_name;	/* the name we sent in EHLO/HELO */
 	char		*mxhost;	/* MX host name (SNI, name check);
 					 * NULL if none was given */
 

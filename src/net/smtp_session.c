@@ -609,6 +609,23 @@ tls_step(struct smtp_session *s)
 	return 0;
 }
 
+/* The probe's vantage: the address this host used for the connection. */
+static void
+note_source(struct smtp_session *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == -1)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+		    s->res->source, sizeof(s->res->source));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    s->res->source, sizeof(s->res->source));
+}
+
 static void
 on_connected(struct smtp_session *s)
 {
@@ -640,6 +657,7 @@ on_connected(struct smtp_session *s)
 		return;
 	}
 	s->res->ms.connect_ms = since(s->t_start);
+	note_source(s);
 	enter(s, SMTP_STEP_BANNER);
 	evloop_io_set(s->io, EV_READ);
 }
@@ -740,6 +758,7 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	smtp_reply_init(&s->reply);
 	s->res = result_new();
 	s->res->mxhost = mxhost != NULL ? xstrdup(mxhost) : NULL;
+	s->res->ehlo_name = xstrdup(s->ehlo_name);
 	s->t_start = evloop_clock();
 	s->state = SMTP_STEP_CONNECT;
 	port = cfg->port ? cfg->port : SMTP_DEFAULT_PORT;

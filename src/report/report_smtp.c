@@ -178,6 +178,9 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(o, "answers", json_object_new_boolean(
 	    analyze_target_answers(t)));
 	json_object_object_add(o, "step", json_str(smtp_step_name(r->step)));
+	json_object_object_add(o, "source_address", r->source[0] ?
+	    json_str(r->source) : NULL);
+	json_object_object_add(o, "ehlo_name", json_str(r->ehlo_name));
 	json_object_object_add(o, "why", r->why && r->why[0] ?
 	    json_str(r->why) : NULL);
 	json_object_object_add(o, "reset_after_connect",
@@ -470,6 +473,9 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 		if (r->ms.total_ms >= 0)
 			esc_printf(out, 0, " in %ld ms", r->ms.total_ms);
 		esc_printf(out, 0, "\n");
+		if (r->source[0])
+			esc_printf(out, 0, "      from    %s, EHLO %s\n",
+			    r->source, r->ehlo_name ? r->ehlo_name : "");
 		if (r->banner.code)
 			esc_printf(out, 0, "      banner  %d %s\n",
 			    r->banner.code,
