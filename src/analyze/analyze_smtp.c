@@ -100,7 +100,9 @@ analyze_refusal_about_client(const struct smtp_reply *rep,
 	    "rate limit", "ratelimit", "rate-limit", "blocklist",
 	    "block list", "blocked", "blacklist", "black list", "dnsbl",
 	    "rbl", "spamhaus", "spamcop", "barracuda", "reputation",
-	    "listed", "policy rejection", NULL };
+	    "listed", "policy rejection", "helo command rejected",
+	    "fully-qualified", "fully qualified", "reverse dns",
+	    "reverse lookup", "too many errors", NULL };
 	size_t i, k;
 
 	if (rep == NULL)
@@ -112,6 +114,48 @@ analyze_refusal_about_client(const struct smtp_reply *rep,
 			if (has_text(rep->text[i], words[k]))
 				return 1;
 	return 0;
+}
+
+/*
+ * The EHLO name a server can accept: a fully qualified domain name, two
+ * labels or more (RFC 5321 §4.1.1.1). "localhost", a short host name and
+ * an address literal are not.
+ */
+int
+analyze_ehlo_name_fqdn(const char *name)
+{
+	const char *dot;
+	size_t len;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '[' ||
+	    name[0] == '.')
+		return 0;
+	len = strlen(name);
+	if (name[len - 1] == '.')
+		len--;
+	dot = memchr(name, '.', len);
+	return dot != NULL && dot + 1 < name + len;
+}
+
+/* The EHLO name is the probe's, the same in every session: said once. */
+static void
+ehlo_name_finding(const struct probe_facts *f, struct findings *fs)
+{
+	const struct smtp_result *r;
+	size_t i;
+
+	for (i = 0; i < f->ntargets; i++) {
+		r = f->targets[i].smtp;
+		if (r == NULL || r->ehlo_name == NULL || r->source[0] == '\0')
+			continue;
+		if (!analyze_ehlo_name_fqdn(r->ehlo_name))
+			findings_add(fs, F_SMTP_EHLO_NOT_FQDN, r->ehlo_name,
+			    "The probe introduced itself as \"%s\" in EHLO, "
+			    "not a fully qualified name; a server that "
+			    "refuses it says nothing about the domain. Set "
+			    "--ehlo to this host's full name.", r->ehlo_name);
+		return;
+	}
 }
 
 /* "421 4.7.0 text" of a refusal, for messages. */
@@ -432,6 +476,7 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 	unfinished(f, fs);
 	if (probed == 0)
 		return;
+	ehlo_name_finding(f, fs);
 	if (timeouts == probed) {
 		/* Every address of every exchanger timed out at connect: the
 		 * classic sign of outbound port 25 blocked on this side. No

@@ -223,9 +223,50 @@ test_score(void)
 	findings_free(fs);
 }
 
+static void
+test_ehlo_name(void)
+{
+	struct findings *fs;
+	char name[32];
+	size_t i, n;
+
+	ok(analyze_ehlo_name_fqdn("mail.example.com"), "mail.example.com is "
+	    "an FQDN");
+	ok(analyze_ehlo_name_fqdn("mail.example.com."), "so with the root "
+	    "dot");
+	ok(!analyze_ehlo_name_fqdn("localhost"), "localhost is not");
+	ok(!analyze_ehlo_name_fqdn("probe"), "a short host name is not");
+	ok(!analyze_ehlo_name_fqdn("probe."), "nor with a trailing dot");
+	ok(!analyze_ehlo_name_fqdn(".example"), "a leading dot is not");
+	ok(!analyze_ehlo_name_fqdn("[192.0.2.1]"), "an address literal is "
+	    "not");
+	ok(!analyze_ehlo_name_fqdn(""), "empty is not");
+	ok(!analyze_ehlo_name_fqdn(NULL), "NULL is not");
+
+	setup(SMTP_OK, SMTP_OK);
+	strcpy(name, "probe");
+	results[0].ehlo_name = results[1].ehlo_name = name;
+	strcpy(results[0].source, "192.0.2.9");
+	strcpy(results[1].source, "192.0.2.9");
+	fs = run();
+	for (i = n = 0; i < findings_count(fs); i++)
+		if (findings_get(fs, i)->code == F_SMTP_EHLO_NOT_FQDN)
+			n++;
+	is_int((int)n, 1, "a short "
+	    "EHLO name: one warning for the whole probe");
+	is_int(findings_status(fs), 1, "status WARNING");
+	findings_free(fs);
+
+	strcpy(name, "probe.example.net");
+	fs = run();
+	ok(!findings_has(fs, F_SMTP_EHLO_NOT_FQDN), "an FQDN: no warning");
+	findings_free(fs);
+}
+
 int
 main(void)
 {
+	test_ehlo_name();
 	test_port25_blocked();
 	test_certificates();
 	test_outcomes();
