@@ -51,6 +51,10 @@ enum smtp_step {
 	SMTP_STEP_TLS_HANDSHAKE,
 	SMTP_STEP_EHLO_TLS,
 	SMTP_STEP_QUIT,
+	SMTP_STEP_MAIL,		/* --rcpt only: MAIL FROM:<> */
+	SMTP_STEP_RCPT,		/* RCPT TO:<postmaster@DOMAIN> */
+	SMTP_STEP_RCPT_ANY,	/* RCPT TO:<random@DOMAIN> */
+	SMTP_STEP_RSET,
 	SMTP_STEP_COUNT
 };
 
@@ -128,12 +132,26 @@ struct smtp_result {
 	struct smtp_ehlo ehlo_tls;	/* keywords after TLS (RFC 3207
 					 * 4.2: the ones that count) */
 
+	/* The recipient test (smtp_config.rcpt_domain, --rcpt): after
+	 * STARTTLS, or without TLS when it is not offered, MAIL FROM:<>,
+	 * RCPT TO:<postmaster@DOMAIN>, RCPT TO:<random@DOMAIN>, RSET.
+	 * Never DATA or BDAT. Replies have code 0 when not reached. */
+	int		 rcpt_tested;	/* MAIL FROM was sent */
+	struct smtp_reply mail_reply;	/* reply to MAIL FROM:<> */
+	struct smtp_reply rcpt_reply;	/* reply to the postmaster RCPT */
+	struct smtp_reply rcpt_any_reply; /* reply to the random RCPT */
+	char		*rcpt_any;	/* the random address tried; NULL if
+					 * none */
+	char		*rcpt_why;	/* why the test stopped early (drop,
+					 * timeout, bad reply); NULL if not */
+
 	int		 quit_code;	/* reply to QUIT; 0 if none */
 	struct smtp_timing ms;
 
 	char		**sent;		/* every command we sent, in order,
-					 * without CRLF (never MAIL/RCPT/
-					 * DATA) */
+					 * without CRLF (MAIL/RCPT/RSET only
+					 * with the recipient test; never
+					 * DATA or BDAT) */
 	size_t		  nsent;
 };
 

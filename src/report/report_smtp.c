@@ -151,6 +151,26 @@ legacy_json(const struct smtp_result *r)
 	return o;
 }
 
+/* The recipient test (--rcpt); NULL when it did not run. */
+static json_object *
+rcpt_json(const struct smtp_result *r)
+{
+	json_object *o;
+
+	if (!r->rcpt_tested)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "mail", r->mail_reply.code ?
+	    reply_json(&r->mail_reply) : NULL);
+	json_object_object_add(o, "postmaster", r->rcpt_reply.code ?
+	    reply_json(&r->rcpt_reply) : NULL);
+	json_object_object_add(o, "random_address", json_str(r->rcpt_any));
+	json_object_object_add(o, "random", r->rcpt_any_reply.code ?
+	    reply_json(&r->rcpt_any_reply) : NULL);
+	json_object_object_add(o, "why", json_str(r->rcpt_why));
+	return o;
+}
+
 static json_object *
 target_json(const struct probe_target *t, const struct mx_addr *a)
 {
@@ -207,6 +227,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(o, "ehlo_tls", r->ehlo_tls_ok ?
 	    ehlo_json(&r->ehlo_tls) : NULL);
 	json_object_object_add(o, "refusal", refusal_json(t));
+	json_object_object_add(o, "rcpt", rcpt_json(r));
 	cmds = json_object_new_array();
 	for (i = 0; i < r->nsent; i++)
 		json_object_array_add(cmds, json_str(r->sent[i]));
@@ -442,6 +463,24 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 	analyze_delivery_facts_free(&df);
 }
 
+static void
+rcpt_line(const char *what, const struct smtp_reply *rep, struct buf *out)
+{
+	if (rep->code)
+		esc_printf(out, 0, "      %-7s %d %s\n", what, rep->code,
+		    rep->ntext ? rep->text[0] : "");
+}
+
+static void
+rcpt_text(const struct smtp_result *r, struct buf *out)
+{
+	rcpt_line("mail", &r->mail_reply, out);
+	rcpt_line("rcpt", &r->rcpt_reply, out);
+	rcpt_line("random", &r->rcpt_any_reply, out);
+	if (r->rcpt_why)
+		esc_printf(out, 0, "      rcpt    stopped: %s\n", r->rcpt_why);
+}
+
 void
 report_smtp_text(const struct probe_facts *f, struct buf *out)
 {
@@ -476,6 +515,8 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 		if (r->source[0])
 			esc_printf(out, 0, "      from    %s, EHLO %s\n",
 			    r->source, r->ehlo_name ? r->ehlo_name : "");
+		if (r->rcpt_tested)
+			rcpt_text(r, out);
 		if (r->banner.code)
 			esc_printf(out, 0, "      banner  %d %s\n",
 			    r->banner.code,
