@@ -159,6 +159,82 @@ ehlo_name_finding(const struct probe_facts *f, struct findings *fs)
 }
 
 /* "421 4.7.0 text" of a refusal, for messages. */
+static void	refusal_text(const struct smtp_reply *, char *, size_t);
+static const char *client_note(const struct smtp_reply *, enum smtp_step);
+
+/* Some primary (group 0) address refused the random local part. */
+static int
+primary_rejects_any(const struct probe_facts *f)
+{
+	const struct smtp_result *r;
+	size_t i;
+
+	for (i = 0; i < f->ntargets; i++) {
+		r = f->targets[i].smtp;
+		if (r != NULL && f->mx->hosts[f->targets[i].host].group == 0 &&
+		    r->rcpt_any_reply.code / 100 == 5)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The recipient test (--rcpt): does each exchanger take the domain's
+ * mail? A 5xx to RCPT TO:<postmaster@DOMAIN> bounces the domain's mail
+ * there (RFC 5321 §4.5.1); a 4xx defers it; a 2xx to a random local
+ * part means the exchanger accepts any address.
+ */
+static void
+rcpt_findings(const struct probe_facts *f, struct findings *fs)
+{
+	const struct mx_host *h;
+	const struct probe_target *t;
+	const struct smtp_result *r;
+	char subj[600], txt[600];
+	size_t i;
+	int cls, backup;
+
+	for (i = 0; i < f->ntargets; i++) {
+		t = &f->targets[i];
+		r = t->smtp;
+		if (r == NULL || !r->rcpt_tested)
+			continue;
+		h = &f->mx->hosts[t->host];
+		backup = h->group != 0;
+		snprintf(subj, sizeof(subj), "%s[%s]", h->name,
+		    h->addrs[t->addr].text);
+		cls = r->rcpt_reply.code / 100;
+		if (cls == 5) {
+			refusal_text(&r->rcpt_reply, txt, sizeof(txt));
+			findings_add(fs, backup ? F_SMTP_RCPT_BACKUP_REFUSED :
+			    F_SMTP_RCPT_REFUSED, subj, "%s answered RCPT "
+			    "TO:<postmaster@%s> with \"%s\": mail for the "
+			    "domain delivered there bounces%s%s.", subj,
+			    f->mx->domain, txt, backup ? " (the moment the "
+			    "primary is unreachable)" : "",
+			    client_note(&r->rcpt_reply, SMTP_STEP_RCPT));
+		} else if (cls == 4) {
+			refusal_text(&r->rcpt_reply, txt, sizeof(txt));
+			findings_add(fs, F_SMTP_RCPT_DEFERRED, subj, "%s "
+			    "answered RCPT TO:<postmaster@%s> with \"%s\": "
+			    "senders retry, the mail is delayed%s.", subj,
+			    f->mx->domain, txt,
+			    client_note(&r->rcpt_reply, SMTP_STEP_RCPT));
+		}
+		if (cls != 2 || r->rcpt_any_reply.code / 100 != 2)
+			continue;
+		if (backup && primary_rejects_any(f))
+			findings_add(fs, F_SMTP_RCPT_BACKUP_ACCEPTS_ANY, subj,
+			    "%s accepted RCPT TO:<%s>, a random address the "
+			    "primary refuses: it queues mail the primary "
+			    "will bounce (backscatter).", subj, r->rcpt_any);
+		else
+			findings_add(fs, F_SMTP_RCPT_ACCEPTS_ANY, subj, "%s "
+			    "accepted RCPT TO:<%s>, a random address: it "
+			    "accepts any local part.", subj, r->rcpt_any);
+	}
+}
+
 static void
 refusal_text(const struct smtp_reply *rep, char *out, size_t len)
 {
@@ -500,6 +576,7 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 			target_findings(f, &f->targets[i], fs);
 		analyze_tls_target(f, &f->targets[i], fs);
 	}
+	rcpt_findings(f, fs);
 	if (!analyze_delivery(f, &df, &d))
 		return;
 	switch (d.cls[DELIVERY_OPPORTUNISTIC].now.outcome) {
