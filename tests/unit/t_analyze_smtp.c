@@ -263,10 +263,86 @@ test_ehlo_name(void)
 	findings_free(fs);
 }
 
+/* The recipient test: one reply each to postmaster and to a random
+ * local part, on each of the two exchangers. */
+static struct findings *
+rcpt_run(int pm1, int any1, int pm2, int any2)
+{
+	static char rnd[] = "0123456789abcdef@ex.test";
+
+	setup(SMTP_OK, SMTP_OK);
+	results[0].rcpt_tested = results[1].rcpt_tested = 1;
+	results[0].mail_reply.code = results[1].mail_reply.code = 250;
+	results[0].rcpt_reply.code = pm1;
+	results[0].rcpt_any_reply.code = any1;
+	results[1].rcpt_reply.code = pm2;
+	results[1].rcpt_any_reply.code = any2;
+	results[0].rcpt_any = results[1].rcpt_any = rnd;
+	return run();
+}
+
+static void
+test_rcpt(void)
+{
+	struct findings *fs;
+
+	fs = rcpt_run(250, 550, 250, 550);
+	ok(!findings_has(fs, F_SMTP_RCPT_REFUSED) &&
+	    !findings_has(fs, F_SMTP_RCPT_BACKUP_REFUSED) &&
+	    !findings_has(fs, F_SMTP_RCPT_DEFERRED) &&
+	    !findings_has(fs, F_SMTP_RCPT_ACCEPTS_ANY) &&
+	    !findings_has(fs, F_SMTP_RCPT_BACKUP_ACCEPTS_ANY),
+	    "postmaster taken, random refused: no recipient finding");
+	findings_free(fs);
+
+	fs = rcpt_run(554, 0, 250, 550);
+	ok(findings_has(fs, F_SMTP_RCPT_REFUSED), "primary refuses "
+	    "postmaster: SMTP_RCPT_REFUSED");
+	ok(!findings_has(fs, F_SMTP_RCPT_BACKUP_REFUSED), "not the backup's");
+	is_int(findings_status(fs), 2, "CRITICAL");
+	findings_free(fs);
+
+	fs = rcpt_run(250, 550, 554, 0);
+	ok(findings_has(fs, F_SMTP_RCPT_BACKUP_REFUSED), "backup refuses "
+	    "postmaster: SMTP_RCPT_BACKUP_REFUSED");
+	ok(!findings_has(fs, F_SMTP_RCPT_REFUSED), "not the primary's");
+	is_int(findings_status(fs), 2, "CRITICAL");
+	findings_free(fs);
+
+	fs = rcpt_run(450, 0, 250, 550);
+	ok(findings_has(fs, F_SMTP_RCPT_DEFERRED), "4xx: deferred");
+	ok(!findings_has(fs, F_SMTP_RCPT_REFUSED), "not refused");
+	findings_free(fs);
+
+	fs = rcpt_run(250, 550, 250, 250);
+	ok(findings_has(fs, F_SMTP_RCPT_BACKUP_ACCEPTS_ANY), "backup takes "
+	    "what the primary refuses: backscatter warning");
+	ok(!findings_has(fs, F_SMTP_RCPT_ACCEPTS_ANY), "no info as well");
+	findings_free(fs);
+
+	fs = rcpt_run(250, 250, 250, 250);
+	ok(findings_has(fs, F_SMTP_RCPT_ACCEPTS_ANY), "all take anything: "
+	    "info");
+	ok(!findings_has(fs, F_SMTP_RCPT_BACKUP_ACCEPTS_ANY), "no "
+	    "backscatter: the primary takes it too");
+	findings_free(fs);
+
+	/* Without the test nothing is said, whatever the replies. */
+	fs = rcpt_run(554, 250, 554, 250);
+	findings_free(fs);
+	results[0].rcpt_tested = results[1].rcpt_tested = 0;
+	fs = run();
+	ok(!findings_has(fs, F_SMTP_RCPT_REFUSED) &&
+	    !findings_has(fs, F_SMTP_RCPT_BACKUP_REFUSED),
+	    "no test, no recipient finding");
+	findings_free(fs);
+}
+
 int
 main(void)
 {
 	test_ehlo_name();
+	test_rcpt();
 	test_port25_blocked();
 	test_certificates();
 	test_outcomes();
