@@ -375,6 +375,13 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		    smtp_step_name(step), rt, client_note(rep, step));
 		goto rest;
 	}
+	if (r->no_route) {
+		findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: %s; this host "
+		    "cannot reach %s: not the server's fault, and no verdict "
+		    "about this address.", s, why ? why : "no route",
+		    h->addrs[t->addr].family == AF_INET6 ? "IPv6" : "IPv4");
+		goto rest;
+	}
 	switch (r->outcome) {
 	case SMTP_REFUSED:
 	case SMTP_CONNECT_TIMEOUT:

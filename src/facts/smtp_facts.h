@@ -84,6 +84,11 @@ struct smtp_result {
 					 * the greeting arrived */
 	int		 deadline_hit;	/* the overall deadline (not a step
 					 * timeout) ended the session */
+	int		 no_route;	/* the connect failed here, before
+					 * any packet (ENETUNREACH,
+					 * EADDRNOTAVAIL): this host has no
+					 * route to the address's family;
+					 * says nothing about the server */
 
 	char		 addr[INET6_ADDRSTRLEN]; /* peer address, text */
 	unsigned short	 port;		/* peer port */

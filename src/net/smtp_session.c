@@ -758,6 +758,8 @@ on_connected(struct smtp_session *s)
 			dropped(s, err, NULL);
 			return;
 		}
+		if (err == ENETUNREACH || err == EADDRNOTAVAIL)
+			s->res->no_route = 1;
 		if (err == ECONNREFUSED)
 			set_outcome(s, SMTP_REFUSED, "%s", strerror(err));
 		else if (err == ETIMEDOUT)
@@ -926,6 +928,8 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 		return s;
 	}
 	rv = connect(s->fd, (struct sockaddr *)&ss, addrlen);
+	if (rv == -1 && (errno == ENETUNREACH || errno == EADDRNOTAVAIL))
+		s->res->no_route = 1;
 	if (rv == -1 && errno != EINPROGRESS) {
 		fail_soon(s, errno == ECONNREFUSED ? SMTP_REFUSED :
 		    SMTP_NETWORK_ERROR, errno, strerror(errno));

@@ -203,6 +203,8 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(o, "ehlo_name", json_str(r->ehlo_name));
 	json_object_object_add(o, "why", r->why && r->why[0] ?
 	    json_str(r->why) : NULL);
+	json_object_object_add(o, "no_route", json_object_new_boolean(
+	    r->no_route));
 	json_object_object_add(o, "reset_after_connect",
 	    json_object_new_boolean(r->reset_after_connect));
 	tm = json_object_new_object();
@@ -532,6 +534,11 @@ report_smtp_text(const struct probe_facts *f, struct buf *out)
 			    "matches" : "does not match");
 		if (r->why && r->why[0] && r->outcome != SMTP_OK)
 			esc_printf(out, 0, "      why     %s\n", r->why);
+		if (r->no_route)
+			esc_printf(out, 0, "      note    this host cannot reach "
+			    "%s: UNKNOWN, not the server's fault\n",
+			    h->addrs[t->addr].family == AF_INET6 ? "IPv6" :
+			    "IPv4");
 		if ((rep = analyze_target_refusal(t, &step)) != NULL &&
 		    step != SMTP_STEP_BANNER)
 			esc_printf(out, 0, "      refusal %s %d %s\n",

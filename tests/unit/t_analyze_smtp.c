@@ -338,10 +338,38 @@ test_rcpt(void)
 	findings_free(fs);
 }
 
+/* No route from this host (no IPv6 here): UNKNOWN, not the server's
+ * fault, no outage verdict. */
+static void
+test_no_route(void)
+{
+	struct findings *fs;
+
+	setup(SMTP_NETWORK_ERROR, SMTP_NETWORK_ERROR);
+	results[0].no_route = results[1].no_route = 1;
+	results[0].why = results[1].why = "Network is unreachable";
+	fs = run();
+	ok(findings_has(fs, F_SMTP_NO_ROUTE_HERE), "no route here: "
+	    "SMTP_NO_ROUTE_HERE");
+	ok(!findings_has(fs, F_SMTP_UNREACHABLE), "not SMTP_UNREACHABLE");
+	ok(!findings_has(fs, F_SMTP_NONE_ANSWERS), "not an outage");
+	is_int(findings_status(fs), 3, "status UNKNOWN");
+	findings_free(fs);
+
+	/* The same error with a route is the server's. */
+	setup(SMTP_OK, SMTP_NETWORK_ERROR);
+	results[1].why = "No route to host";
+	fs = run();
+	ok(!findings_has(fs, F_SMTP_NO_ROUTE_HERE), "with a route: not "
+	    "about this host");
+	findings_free(fs);
+}
+
 int
 main(void)
 {
 	test_ehlo_name();
+	test_no_route();
 	test_rcpt();
 	test_port25_blocked();
 	test_certificates();

@@ -1017,6 +1017,57 @@ fam_done(struct smtp_result *res, void *arg)
 	smtp_session_cancel(self_cancel);
 }
 
+static struct smtp_result *route_res;
+
+static void
+route_done(struct smtp_result *res, void *arg)
+{
+	(void)arg;
+	route_res = res;
+}
+
+/*
+ * An IPv6 address this host has no route to: connect() fails here,
+ * before any packet (ENETUNREACH). Only run where a UDP connect() to it
+ * (which sends nothing) fails the same way, so no packet ever leaves.
+ */
+static void
+test_no_route(struct evloop *loop, struct tls_ctx *ctx)
+{
+	struct smtp_config cfg;
+	struct sockaddr_in6 sin6;
+	int fd, rv, err;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(25);
+	inet_pton(AF_INET6, "2001:db8::25", &sin6.sin6_addr);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	rv = fd == -1 ? 0 : connect(fd, (struct sockaddr *)&sin6,
+	    sizeof(sin6));
+	err = errno;
+	if (fd != -1)
+		close(fd);
+	if (fd == -1 || rv != -1 || (err != ENETUNREACH &&
+	    err != EADDRNOTAVAIL)) {
+		ok(1, "no route # SKIP this host has a route to 2001:db8::25");
+		ok(1, "no route # SKIP");
+		return;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tls = ctx;
+	cfg.step_timeout_ms = SLOW;
+	smtp_session_start(loop, &cfg, (struct sockaddr *)&sin6,
+	    sizeof(sin6), "mx.test", route_done, NULL);
+	evloop_run(loop);
+	ok(route_res != NULL && route_res->outcome == SMTP_NETWORK_ERROR &&
+	    route_res->no_route, "no IPv6 route here: NETWORK_ERROR, "
+	    "no_route set");
+	ok(route_res != NULL && route_res->nsent == 0 &&
+	    route_res->source[0] == '\0', "nothing sent, no source address");
+	smtp_result_free(route_res);
+}
+
 static void
 test_misc(struct evloop *loop, struct tls_ctx *ctx)
 {
@@ -1052,6 +1103,7 @@ test_misc(struct evloop *loop, struct tls_ctx *ctx)
 	close(lfd);
 
 	test_connect_timeout(loop, ctx);
+	test_no_route(loop, ctx);
 	is_str(smtp_outcome_name(SMTP_STARTTLS_NOT_OFFERED),
 	    "STARTTLS_NOT_OFFERED", "outcome name");
 	is_str(smtp_outcome_name(SMTP_OUTCOME_COUNT), "?", "outcome range");
