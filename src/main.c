@@ -45,6 +45,7 @@ probe_config_from_cli(const struct cli *o, const char *ehlo,
 {
 	pc->deadline_ms = o->timeout_ms;
 	pc->dns_only = o->dns_only;
+	pc->rcpt = o->rcpt;
 	pc->family = o->family;
 	pc->smtp_port = o->smtp_port;
 	pc->step_ms = o->step_ms;

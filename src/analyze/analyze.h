@@ -35,6 +35,8 @@
  *	analyze_refusal_about_client(reply, step)  1 when the refusal
  *		points at the client (blocklist, "your address", rate
  *		limit, a 554 greeting): it may be about the probing host
+ *	analyze_ehlo_name_fqdn(name)	1 when name is a fully qualified
+ *		domain name (two labels or more, not an address literal)
  *	analyze_host_answers(f, h)	1, 0, or -1 when not probed
  *	analyze_host_tempfails(f, h)	some address of host h tempfails
  *	analyze_assumed_down(f, host)	host is named by --assume-down
@@ -139,6 +141,7 @@ const struct smtp_reply *analyze_target_refusal(const struct probe_target *,
 	    enum smtp_step *);
 int	analyze_refusal_about_client(const struct smtp_reply *,
 	    enum smtp_step);
+int	analyze_ehlo_name_fqdn(const char *);
 int	analyze_host_answers(const struct probe_facts *, size_t);
 int	analyze_host_tempfails(const struct probe_facts *, size_t);
 int	analyze_assumed_down(const struct probe_facts *, const char *);

@@ -234,6 +234,18 @@ target_state(const struct probe_target *t)
 			return DELIVERY_MX_DOWN;
 		return DELIVERY_MX_UNKNOWN;
 	}
+	/* No route from here (e.g. this host has no IPv6): not known. */
+	if (r->no_route)
+		return DELIVERY_MX_UNKNOWN;
+	/* With the recipient test (--rcpt), an exchanger that refuses the
+	 * domain's postmaster does not receive its mail; one that defers
+	 * it takes it only later. */
+	if (analyze_target_answers(t) && r->rcpt_tested &&
+	    r->rcpt_reply.code / 100 == 5)
+		return DELIVERY_MX_REFUSES;
+	if (analyze_target_answers(t) && r->rcpt_tested &&
+	    r->rcpt_reply.code / 100 == 4)
+		return DELIVERY_MX_TEMPFAIL;
 	if (analyze_target_answers(t))
 		return DELIVERY_MX_ACCEPTS;
 	if (analyze_target_tempfail(t))

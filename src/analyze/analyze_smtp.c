@@ -100,7 +100,9 @@ analyze_refusal_about_client(const struct smtp_reply *rep,
 	    "rate limit", "ratelimit", "rate-limit", "blocklist",
 	    "block list", "blocked", "blacklist", "black list", "dnsbl",
 	    "rbl", "spamhaus", "spamcop", "barracuda", "reputation",
-	    "listed", "policy rejection", NULL };
+	    "listed", "policy rejection", "helo command rejected",
+	    "fully-qualified", "fully qualified", "reverse dns",
+	    "reverse lookup", "too many errors", NULL };
 	size_t i, k;
 
 	if (rep == NULL)
@@ -114,7 +116,154 @@ analyze_refusal_about_client(const struct smtp_reply *rep,
 	return 0;
 }
 
+/*
+ * The EHLO name a server can accept: a fully qualified domain name, two
+ * labels or more (RFC 5321 §4.1.1.1). "localhost", a short host name and
+ * an address literal are not.
+ */
+int
+analyze_ehlo_name_fqdn(const char *name)
+{
+	const char *dot;
+	size_t len;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '[' ||
+	    name[0] == '.')
+		return 0;
+	len = strlen(name);
+	if (name[len - 1] == '.')
+		len--;
+	dot = memchr(name, '.', len);
+	return dot != NULL && dot + 1 < name + len;
+}
+
+/* The EHLO name is the probe's, the same in every session: said once. */
+static void
+ehlo_name_finding(const struct probe_facts *f, struct findings *fs)
+{
+	const struct smtp_result *r;
+	size_t i;
+
+	for (i = 0; i < f->ntargets; i++) {
+		r = f->targets[i].smtp;
+		if (r == NULL || r->ehlo_name == NULL || r->source[0] == '\0')
+			continue;
+		if (!analyze_ehlo_name_fqdn(r->ehlo_name))
+			findings_add(fs, F_SMTP_EHLO_NOT_FQDN, r->ehlo_name,
+			    "The probe introduced itself as \"%s\" in EHLO, "
+			    "not a fully qualified name; a server that "
+			    "refuses it says nothing about the domain. Set "
+			    "--ehlo to this host's full name.", r->ehlo_name);
+		return;
+	}
+}
+
 /* "421 4.7.0 text" of a refusal, for messages. */
+static void	refusal_text(const struct smtp_reply *, char *, size_t);
+static int	client_note(const struct smtp_reply *, enum smtp_step);
+
+/* Some primary (group 0) address refused the random local part. */
+static int
+primary_rejects_any(const struct probe_facts *f)
+{
+	const struct smtp_result *r;
+	size_t i;
+
+	for (i = 0; i < f->ntargets; i++) {
+		r = f->targets[i].smtp;
+		if (r != NULL && f->mx->hosts[f->targets[i].host].group == 0 &&
+		    r->rcpt_any_reply.code / 100 == 5)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The recipient test (--rcpt): does each exchanger take the domain's
+ * mail? A 5xx to RCPT TO:<postmaster@DOMAIN> bounces the domain's mail
+ * there (RFC 5321 §4.5.1); a 4xx defers it; a 2xx to a random local
+ * part means the exchanger accepts any address.
+ */
+static void
+rcpt_findings(const struct probe_facts *f, struct findings *fs)
+{
+	const struct mx_host *h;
+	const struct probe_target *t;
+	const struct smtp_result *r;
+	char subj[600], txt[600];
+	size_t i;
+	int cls, backup, note;
+
+	for (i = 0; i < f->ntargets; i++) {
+		t = &f->targets[i];
+		r = t->smtp;
+		if (r == NULL || !r->rcpt_tested)
+			continue;
+		h = &f->mx->hosts[t->host];
+		backup = h->group != 0;
+		snprintf(subj, sizeof(subj), "%s[%s]", h->name,
+		    h->addrs[t->addr].text);
+		cls = r->rcpt_reply.code / 100;
+		note = client_note(&r->rcpt_reply, SMTP_STEP_RCPT);
+		if (cls == 5) {
+			refusal_text(&r->rcpt_reply, txt, sizeof(txt));
+			if (backup && note)
+				findings_add(fs, F_SMTP_RCPT_BACKUP_REFUSED,
+				    subj, "%s answered RCPT TO:<postmaster@%s> "
+				    "with \"%s\": mail for the domain delivered "
+				    "there bounces (the moment the primary is "
+				    "unreachable); the text points at the "
+				    "client: this may be about the probing "
+				    "host, not the domain.", subj,
+				    f->mx->domain, txt);
+			else if (backup)
+				findings_add(fs, F_SMTP_RCPT_BACKUP_REFUSED,
+				    subj, "%s answered RCPT TO:<postmaster@%s> "
+				    "with \"%s\": mail for the domain delivered "
+				    "there bounces (the moment the primary is "
+				    "unreachable).", subj, f->mx->domain, txt);
+			else if (note)
+				findings_add(fs, F_SMTP_RCPT_REFUSED, subj,
+				    "%s answered RCPT TO:<postmaster@%s> with "
+				    "\"%s\": mail for the domain delivered "
+				    "there bounces; the text points at the "
+				    "client: this may be about the probing "
+				    "host, not the domain.", subj,
+				    f->mx->domain, txt);
+			else
+				findings_add(fs, F_SMTP_RCPT_REFUSED, subj,
+				    "%s answered RCPT TO:<postmaster@%s> with "
+				    "\"%s\": mail for the domain delivered "
+				    "there bounces.", subj, f->mx->domain, txt);
+		} else if (cls == 4) {
+			refusal_text(&r->rcpt_reply, txt, sizeof(txt));
+			if (note)
+				findings_add(fs, F_SMTP_RCPT_DEFERRED, subj,
+				    "%s answered RCPT TO:<postmaster@%s> with "
+				    "\"%s\": senders retry, the mail is "
+				    "delayed; the text points at the client: "
+				    "this may be about the probing host, not "
+				    "the domain.", subj, f->mx->domain, txt);
+			else
+				findings_add(fs, F_SMTP_RCPT_DEFERRED, subj,
+				    "%s answered RCPT TO:<postmaster@%s> with "
+				    "\"%s\": senders retry, the mail is "
+				    "delayed.", subj, f->mx->domain, txt);
+		}
+		if (cls != 2 || r->rcpt_any_reply.code / 100 != 2)
+			continue;
+		if (backup && primary_rejects_any(f))
+			findings_add(fs, F_SMTP_RCPT_BACKUP_ACCEPTS_ANY, subj,
+			    "%s accepted RCPT TO:<%s>, a random address the "
+			    "primary refuses: it queues mail the primary "
+			    "will bounce (backscatter).", subj, r->rcpt_any);
+		else
+			findings_add(fs, F_SMTP_RCPT_ACCEPTS_ANY, subj, "%s "
+			    "accepted RCPT TO:<%s>, a random address: it "
+			    "accepts any local part.", subj, r->rcpt_any);
+	}
+}
+
 static void
 refusal_text(const struct smtp_reply *rep, char *out, size_t len)
 {
@@ -307,6 +456,13 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 	}
 	if (analyze_target_tempfail(t) && rep != NULL) {
 		tempfail(fs, s, step, rt, client_note(rep, step));
+		goto rest;
+	}
+	if (r->no_route) {
+		findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: %s; this host "
+		    "cannot reach %s: not the server's fault, and no verdict "
+		    "about this address.", s, why ? why : "no route",
+		    h->addrs[t->addr].family == AF_INET6 ? "IPv6" : "IPv4");
 		goto rest;
 	}
 	switch (r->outcome) {
@@ -510,6 +666,7 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 	unfinished(f, fs);
 	if (probed == 0)
 		return;
+	ehlo_name_finding(f, fs);
 	if (timeouts == probed) {
 		/* Every address of every exchanger timed out at connect: the
 		 * classic sign of outbound port 25 blocked on this side. No
@@ -533,6 +690,7 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 			target_findings(f, &f->targets[i], fs);
 		analyze_tls_target(f, &f->targets[i], fs);
 	}
+	rcpt_findings(f, fs);
 	if (!analyze_delivery(f, &df, &d))
 		return;
 	switch (d.cls[DELIVERY_OPPORTUNISTIC].now.outcome) {

@@ -109,8 +109,9 @@ score_finding_class(enum finding_code c)
 		return SCORE_HYGIENE;
 	if (d->sev == SEV_CRITICAL)
 		return SCORE_OUTAGE;
+	/* SMTP_EHLO_NOT_FQDN is about the probing host, not the domain. */
 	if (d->sev != SEV_WARNING || c == F_FALLBACK_SAME_NETWORK ||
-	    c == F_MX_SHARED_ADDRESS)
+	    c == F_MX_SHARED_ADDRESS || c == F_SMTP_EHLO_NOT_FQDN)
 		return SCORE_HYGIENE;
 	return strcmp(d->category, "reachability") == 0 ||
 	    strcmp(d->category, "fallback") == 0 ? SCORE_DEGRADED :

@@ -22,6 +22,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_STEP_TIMEOUT,
 	OPT_DNS_ONLY,
+	OPT_RCPT,
 	OPT_EHLO,
 	OPT_CA_FILE,
 	OPT_ALLOW_LOOPBACK,
@@ -65,6 +66,7 @@ static const struct option longopts[] = {
 	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
 	{ "step-timeout",	required_argument, NULL, OPT_STEP_TIMEOUT },
 	{ "dns-only",		no_argument,	   NULL, OPT_DNS_ONLY },
+	{ "rcpt",		no_argument,	   NULL, OPT_RCPT },
 	{ "ehlo",		required_argument, NULL, OPT_EHLO },
 	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
 	{ "allow-loopback",	no_argument,	   NULL, OPT_ALLOW_LOOPBACK },
@@ -110,7 +112,8 @@ cli_usage(FILE *fp)
 "       mxprobe --batch FILE [options]\n"
 "\n"
 "Tells whether mail for DOMAIN will arrive: MX records, every exchanger\n"
-"over SMTP and STARTTLS (never MAIL, RCPT or DATA), SPF, DKIM, DMARC.\n"
+"over SMTP and STARTTLS (never MAIL, RCPT or DATA unless --rcpt), SPF,\n"
+"DKIM, DMARC.\n"
 "\n"
 "  -d, --domain DOMAIN      the mail domain to check\n"
 "      --json               JSON report on stdout\n"
@@ -118,6 +121,9 @@ cli_usage(FILE *fp)
 "      --resolver ADDR[:PORT]  ask this resolver (repeatable; IPv6 as\n"
 "                           [ADDR]:PORT); default /etc/resolv.conf\n"
 "      --dns-only           skip the SMTP probe\n"
+"      --rcpt               ask each exchanger whether it takes the domain's\n"
+"                           mail: MAIL FROM:<>, RCPT TO postmaster and a\n"
+"                           random address, RSET (never DATA)\n"
 "  -4, -6                   probe only IPv4 or only IPv6 addresses\n"
 "      --smtp-port PORT     connect to PORT instead of 25 (labs)\n"
 "      --timeout SECONDS    overall deadline (default 30)\n"
@@ -529,6 +535,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_DNS_ONLY:
 			o->dns_only = 1;
+			break;
+		case OPT_RCPT:
+			o->rcpt = 1;
 			break;
 		case OPT_EHLO:
 			if (cli_domain_check(optarg, dom, sizeof(dom), why)

@@ -48,6 +48,7 @@ struct cli {
 	unsigned	 timeout_ms;	/* overall deadline */
 	unsigned	 step_ms;	/* per SMTP step */
 	int		 dns_only;
+	int		 rcpt;		/* --rcpt: the recipient test */
 	int		 family;	/* 0 both, 4, 6 */
 	const char	*ehlo;
 	const char	*ca_file;

@@ -53,6 +53,10 @@ static const char *const step_names[SMTP_STEP_COUNT] = {
 	[SMTP_STEP_TLS_HANDSHAKE] = "tls-handshake",
 	[SMTP_STEP_EHLO_TLS] = "ehlo-tls",
 	[SMTP_STEP_QUIT] = "quit",
+	[SMTP_STEP_MAIL] = "mail",
+	[SMTP_STEP_RCPT] = "rcpt",
+	[SMTP_STEP_RCPT_ANY] = "rcpt-any",
+	[SMTP_STEP_RSET] = "rset",
 };
 
 const char *
@@ -87,12 +91,18 @@ smtp_result_free(struct smtp_result *r)
 	if (r == NULL)
 		return;
 	free(r->why);
+	free(r->ehlo_name);
 	free(r->mxhost);
 	smtp_reply_clear(&r->banner);
 	free(r->banner_host);
 	smtp_ehlo_clear(&r->ehlo);
 	smtp_reply_clear(&r->ehlo_reject);
 	smtp_reply_clear(&r->reject);
+	smtp_reply_clear(&r->mail_reply);
+	smtp_reply_clear(&r->rcpt_reply);
+	smtp_reply_clear(&r->rcpt_any_reply);
+	free(r->rcpt_any);
+	free(r->rcpt_why);
 	tls_facts_clear(&r->tls);
 	smtp_ehlo_clear(&r->ehlo_tls);
 	smtp_result_free(r->legacy);

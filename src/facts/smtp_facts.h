@@ -51,6 +51,10 @@ enum smtp_step {
 	SMTP_STEP_TLS_HANDSHAKE,
 	SMTP_STEP_EHLO_TLS,
 	SMTP_STEP_QUIT,
+	SMTP_STEP_MAIL,		/* --rcpt only: MAIL FROM:<> */
+	SMTP_STEP_RCPT,		/* RCPT TO:<postmaster@DOMAIN> */
+	SMTP_STEP_RCPT_ANY,	/* RCPT TO:<random@DOMAIN> */
+	SMTP_STEP_RSET,
 	SMTP_STEP_COUNT
 };
 
@@ -80,9 +84,18 @@ struct smtp_result {
 					 * the greeting arrived */
 	int		 deadline_hit;	/* the overall deadline (not a step
 					 * timeout) ended the session */
+	int		 no_route;	/* the connect failed here, before
+					 * any packet (ENETUNREACH,
+					 * EADDRNOTAVAIL): this host has no
+					 * route to the address's family;
+					 * says nothing about the server */
 
 	char		 addr[INET6_ADDRSTRLEN]; /* peer address, text */
 	unsigned short	 port;		/* peer port */
+	char		 source[INET6_ADDRSTRLEN]; /* our address on this
+					 * connection (getsockname after
+					 * connect), text; "" if none */
+	char		*ehlo_name;	/* the name we sent in EHLO/HELO */
 	char		*mxhost;	/* MX host name (SNI, name check);
 					 * NULL if none was given */
 
@@ -124,12 +137,26 @@ struct smtp_result {
 	struct smtp_ehlo ehlo_tls;	/* keywords after TLS (RFC 3207
 					 * 4.2: the ones that count) */
 
+	/* The recipient test (smtp_config.rcpt_domain, --rcpt): after
+	 * STARTTLS, or without TLS when it is not offered, MAIL FROM:<>,
+	 * RCPT TO:<postmaster@DOMAIN>, RCPT TO:<random@DOMAIN>, RSET.
+	 * Never DATA or BDAT. Replies have code 0 when not reached. */
+	int		 rcpt_tested;	/* MAIL FROM was sent */
+	struct smtp_reply mail_reply;	/* reply to MAIL FROM:<> */
+	struct smtp_reply rcpt_reply;	/* reply to the postmaster RCPT */
+	struct smtp_reply rcpt_any_reply; /* reply to the random RCPT */
+	char		*rcpt_any;	/* the random address tried; NULL if
+					 * none */
+	char		*rcpt_why;	/* why the test stopped early (drop,
+					 * timeout, bad reply); NULL if not */
+
 	int		 quit_code;	/* reply to QUIT; 0 if none */
 	struct smtp_timing ms;
 
 	char		**sent;		/* every command we sent, in order,
-					 * without CRLF (never MAIL/RCPT/
-					 * DATA) */
+					 * without CRLF (MAIL/RCPT/RSET only
+					 * with the recipient test; never
+					 * DATA or BDAT) */
 	size_t		  nsent;
 };
 

@@ -19,6 +19,8 @@
 #include "net/tls.h"
 #include "util/xalloc.h"
 
+#include <openssl/rand.h>
+
 struct smtp_session {
 	struct evloop		*loop;
 	char			*ehlo_name;
@@ -32,6 +34,7 @@ struct smtp_session {
 	int			 tls_legacy;
 	char			*trace_tag;
 	char			*trace_pfx;	/* the trace's */
+	char			*rcpt_domain;	/* NULL: no recipient test */
 
 	enum smtp_step		 state;
 	int			 fd;
@@ -68,6 +71,9 @@ result_new(void)
 	smtp_ehlo_init(&r->ehlo);
 	smtp_reply_init(&r->ehlo_reject);
 	smtp_reply_init(&r->reject);
+	smtp_reply_init(&r->mail_reply);
+	smtp_reply_init(&r->rcpt_reply);
+	smtp_reply_init(&r->rcpt_any_reply);
 	tls_facts_init(&r->tls);
 	smtp_ehlo_init(&r->ehlo_tls);
 	r->ms.connect_ms = r->ms.banner_ms = r->ms.ehlo_ms = -1;
@@ -209,6 +215,7 @@ session_free(struct smtp_session *s)
 	free(s->ehlo_name);
 	free(s->trace_tag);
 	free(s->trace_pfx);
+	free(s->rcpt_domain);
 	free(s);
 }
 
@@ -291,12 +298,99 @@ start_quit(struct smtp_session *s)
 	enter(s, SMTP_STEP_QUIT);
 }
 
+static int
+in_rcpt_test(const struct smtp_session *s)
+{
+	return s->state == SMTP_STEP_MAIL || s->state == SMTP_STEP_RCPT ||
+	    s->state == SMTP_STEP_RCPT_ANY || s->state == SMTP_STEP_RSET;
+}
+
+/* The recipient test stopped early: a fact of the test, not a new
+ * outcome (that was decided before it began). */
+static void
+rcpt_stopped(struct smtp_session *s, const char *what)
+{
+	struct buf *b;
+
+	b = buf_new(BUF_WHY_MAX);
+	buf_printf(b, "%s during %s", what, smtp_step_name(s->state));
+	free(s->res->rcpt_why);
+	s->res->rcpt_why = buf_steal(b);
+	buf_free(b);
+	finish(s);
+}
+
+/* The session is usable: with --rcpt ask whether it takes the domain's
+ * mail, else say goodbye. */
+static void
+start_end(struct smtp_session *s)
+{
+	unsigned char rnd[8];
+	char local[sizeof(rnd) * 2 + 1];
+	size_t i;
+
+	if (s->rcpt_domain == NULL) {
+		start_quit(s);
+		return;
+	}
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		log_panic("smtp_session: no random bytes");
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(local + 2 * i, 3, "%02x", rnd[i]);
+	s->res->rcpt_any = xmalloc(sizeof(local) + 1 +
+	    strlen(s->rcpt_domain));
+	snprintf(s->res->rcpt_any, sizeof(local) + 1 +
+	    strlen(s->rcpt_domain), "%s@%s", local, s->rcpt_domain);
+	s->res->rcpt_tested = 1;
+	send_cmd(s, "MAIL FROM:<>");
+	enter(s, SMTP_STEP_MAIL);
+}
+
+/* A reply in the recipient test: MAIL, RCPT postmaster, RCPT random,
+ * RSET, then QUIT. A refused MAIL ends it (RSET, QUIT). */
+static void
+rcpt_reply(struct smtp_session *s, struct smtp_reply *r)
+{
+	struct smtp_result *res = s->res;
+
+	switch (s->state) {
+	case SMTP_STEP_MAIL:
+		smtp_reply_move(&res->mail_reply, r);
+		if (res->mail_reply.code / 100 != 2) {
+			send_cmd(s, "RSET");
+			enter(s, SMTP_STEP_RSET);
+			return;
+		}
+		send_cmd(s, "RCPT TO:<postmaster@%s>", s->rcpt_domain);
+		enter(s, SMTP_STEP_RCPT);
+		return;
+	case SMTP_STEP_RCPT:
+		smtp_reply_move(&res->rcpt_reply, r);
+		send_cmd(s, "RCPT TO:<%s>", res->rcpt_any);
+		enter(s, SMTP_STEP_RCPT_ANY);
+		return;
+	case SMTP_STEP_RCPT_ANY:
+		smtp_reply_move(&res->rcpt_any_reply, r);
+		send_cmd(s, "RSET");
+		enter(s, SMTP_STEP_RSET);
+		return;
+	default:
+		start_quit(s);
+		return;
+	}
+}
+
 /* The peer closed or reset (err = errno, 0 for a plain EOF). */
 static void
 dropped(struct smtp_session *s, int err, const char *tlswhy)
 {
 	if (s->state == SMTP_STEP_QUIT) {
 		finish(s);
+		return;
+	}
+	if (in_rcpt_test(s)) {
+		rcpt_stopped(s, tlswhy != NULL ? tlswhy : err != 0 ?
+		    strerror(err) : "connection closed by the server");
 		return;
 	}
 	s->res->sys_errno = err;
@@ -321,6 +415,10 @@ protocol_error(struct smtp_session *s, const char *why)
 		finish(s);
 		return;
 	}
+	if (in_rcpt_test(s)) {
+		rcpt_stopped(s, why);
+		return;
+	}
 	set_outcome(s, SMTP_PROTOCOL_ERROR, "%s (during %s)", why,
 	    smtp_step_name(s->state));
 	finish(s);
@@ -334,6 +432,10 @@ timed_out(struct smtp_session *s, int deadline)
 
 	if (s->state == SMTP_STEP_QUIT) {
 		finish(s);
+		return;
+	}
+	if (in_rcpt_test(s)) {
+		rcpt_stopped(s, what);
 		return;
 	}
 	s->res->deadline_hit = deadline;
@@ -395,7 +497,7 @@ after_ehlo(struct smtp_session *s)
 	}
 	set_outcome(s, SMTP_STARTTLS_NOT_OFFERED, "STARTTLS not in the "
 	    "EHLO reply");
-	start_quit(s);
+	start_end(s);
 }
 
 /* A complete reply is in s->reply. Returns -1 if the session ended. */
@@ -458,6 +560,8 @@ on_reply(struct smtp_session *s)
 			res->helo_ok = 1;
 			set_outcome(s, SMTP_STARTTLS_NOT_OFFERED, "only HELO "
 			    "accepted: no extensions, no STARTTLS");
+			start_end(s);
+			return 0;
 		} else {
 			smtp_reply_move(&res->reject, r);
 			set_outcome(s, SMTP_EHLO_REJECTED, "EHLO answered %d, "
@@ -507,6 +611,8 @@ on_reply(struct smtp_session *s)
 			res->ehlo_tls_ok = 1;
 			smtp_ehlo_parse(&res->ehlo_tls, r);
 			set_outcome(s, SMTP_OK, NULL);
+			start_end(s);
+			return 0;
 		} else {
 			smtp_reply_move(&res->reject, r);
 			set_outcome(s, SMTP_EHLO_REJECTED, "EHLO after TLS "
@@ -519,6 +625,13 @@ on_reply(struct smtp_session *s)
 		res->quit_code = r->code;
 		finish(s);
 		return -1;
+
+	case SMTP_STEP_MAIL:
+	case SMTP_STEP_RCPT:
+	case SMTP_STEP_RCPT_ANY:
+	case SMTP_STEP_RSET:
+		rcpt_reply(s, r);
+		return 0;
 
 	default:
 		log_panic("smtp_session: reply in state %s",
@@ -693,6 +806,23 @@ tls_step(struct smtp_session *s)
 	return 0;
 }
 
+/* The probe's vantage: the address this host used for the connection. */
+static void
+note_source(struct smtp_session *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == -1)
+		return;
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+		    s->res->source, sizeof(s->res->source));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    s->res->source, sizeof(s->res->source));
+}
+
 static void
 on_connected(struct smtp_session *s)
 {
@@ -712,6 +842,8 @@ on_connected(struct smtp_session *s)
 			dropped(s, err, NULL);
 			return;
 		}
+		if (err == ENETUNREACH || err == EADDRNOTAVAIL)
+			s->res->no_route = 1;
 		if (err == ECONNREFUSED)
 			set_outcome(s, SMTP_REFUSED, "%s", strerror(err));
 		else if (err == ETIMEDOUT)
@@ -729,6 +861,7 @@ on_connected(struct smtp_session *s)
 		    s->res->ms.connect_ms);
 	else if (log_tracing(1))
 		log_trace("%s connected", trace_pfx(s));
+	note_source(s);
 	enter(s, SMTP_STEP_BANNER);
 	evloop_io_set(s->io, EV_READ);
 }
@@ -826,11 +959,17 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	s->tls_legacy = cfg->tls_legacy;
 	s->trace_tag = cfg->trace_tag != NULL ? xstrdup(cfg->trace_tag) :
 	    NULL;
+	/* The domain goes into RCPT: the same backstop as the EHLO name. */
+	if (cfg->rcpt_domain != NULL && smtp_ehlo_name_valid(cfg->rcpt_domain))
+		s->rcpt_domain = xstrdup(cfg->rcpt_domain);
+	else if (cfg->rcpt_domain != NULL)
+		log_warnx("invalid domain for the recipient test, skipped");
 	s->in = buf_new(SMTP_SESSION_INBUF);
 	s->out = buf_new(4096);
 	smtp_reply_init(&s->reply);
 	s->res = result_new();
 	s->res->mxhost = mxhost != NULL ? xstrdup(mxhost) : NULL;
+	s->res->ehlo_name = xstrdup(s->ehlo_name);
 	s->t_start = evloop_clock();
 	s->state = SMTP_STEP_CONNECT;
 	port = cfg->port ? cfg->port : SMTP_DEFAULT_PORT;
@@ -880,6 +1019,8 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 		return s;
 	}
 	rv = connect(s->fd, (struct sockaddr *)&ss, addrlen);
+	if (rv == -1 && (errno == ENETUNREACH || errno == EADDRNOTAVAIL))
+		s->res->no_route = 1;
 	if (rv == -1 && errno != EINPROGRESS) {
 		fail_soon(s, errno == ECONNREFUSED ? SMTP_REFUSED :
 		    SMTP_NETWORK_ERROR, errno, strerror(errno));

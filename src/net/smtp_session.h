@@ -4,9 +4,16 @@
  *
  * Purpose: find out what a sending MTA would meet at this address: does
  * it answer, greet, accept EHLO, offer STARTTLS, complete a TLS handshake,
- * and with which certificate. It NEVER sends MAIL, RCPT or DATA: the only
- * commands are EHLO, HELO, STARTTLS and QUIT (the transcript in the
- * result proves it). Many sessions run at once on one evloop.
+ * and with which certificate. Without cfg->rcpt_domain it never sends
+ * MAIL, RCPT or DATA: the only commands are EHLO, HELO, STARTTLS and QUIT
+ * (the transcript in the result proves it). With it (--rcpt), once the
+ * session is usable (after the EHLO after TLS, or after EHLO/HELO when
+ * STARTTLS is not offered), it adds MAIL FROM:<>, RCPT
+ * TO:<postmaster@DOMAIN> (RFC 5321 section 4.5.1), RCPT TO:<16 random hex
+ * digits@DOMAIN> and RSET before QUIT; never DATA or BDAT. The outcome is
+ * decided before that test: whatever it meets (a refusal, a drop, a
+ * timeout: rcpt_why) changes the outcome not. Many sessions run at once
+ * on one evloop.
  *
  * State machine (RFC 5321 sections 3.1, 4.1.1.1, 4.1.1.10, 4.2; RFC 3207
  * section 4). Every state has its own timer (step_timeout_ms); one
@@ -120,6 +127,12 @@ struct smtp_config {
 	const char	*trace_tag;	/* copied; the -v trace's lines of
 					 * this session start "[TAG] "
 					 * (--batch: the domain); NULL: none */
+	const char	*rcpt_domain;	/* --rcpt: test whether the server
+					 * takes mail for this domain (MAIL
+					 * FROM:<>, RCPT TO postmaster and a
+					 * random local part, RSET; never
+					 * DATA). NULL = never MAIL or RCPT.
+					 * Must pass smtp_ehlo_name_valid() */
 };
 
 typedef void	smtp_done_cb(struct smtp_result *, void *);

@@ -29,6 +29,7 @@ struct tls_ctx;
 struct probe_config {
 	unsigned	 deadline_ms;
 	int		 dns_only;
+	int		 rcpt;		/* the recipient test (--rcpt) */
 	int		 family;
 	int		 smtp_port;
 	unsigned	 step_ms;

@@ -181,6 +181,8 @@ smtp_start(struct probe *p, size_t i, int legacy)
 	sc.deadline_ms = p->cfg.deadline_ms;
 	sc.tls = p->tls;
 	sc.family = AF_UNSPEC;
+	sc.rcpt_domain = p->cfg.rcpt && !legacy ? p->facts->mx->domain :
+	    NULL;
 	sc.ntlsa = legacy ? 0 : probe_dane_config(p, t->host, tlsa,
 	    TLS_TLSA_MAX);
 	sc.tlsa = sc.ntlsa > 0 ? tlsa : NULL;

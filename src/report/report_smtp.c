@@ -152,6 +152,26 @@ legacy_json(const struct smtp_result *r)
 	return o;
 }
 
+/* The recipient test (--rcpt); NULL when it did not run. */
+static json_object *
+rcpt_json(const struct smtp_result *r)
+{
+	json_object *o;
+
+	if (!r->rcpt_tested)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "mail", r->mail_reply.code ?
+	    reply_json(&r->mail_reply) : NULL);
+	json_object_object_add(o, "postmaster", r->rcpt_reply.code ?
+	    reply_json(&r->rcpt_reply) : NULL);
+	json_object_object_add(o, "random_address", json_str(r->rcpt_any));
+	json_object_object_add(o, "random", r->rcpt_any_reply.code ?
+	    reply_json(&r->rcpt_any_reply) : NULL);
+	json_object_object_add(o, "why", json_str(r->rcpt_why));
+	return o;
+}
+
 static json_object *
 target_json(const struct probe_target *t, const struct mx_addr *a)
 {
@@ -179,8 +199,13 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(o, "answers", json_object_new_boolean(
 	    analyze_target_answers(t)));
 	json_object_object_add(o, "step", json_str(smtp_step_name(r->step)));
+	json_object_object_add(o, "source_address", r->source[0] ?
+	    json_str(r->source) : NULL);
+	json_object_object_add(o, "ehlo_name", json_str(r->ehlo_name));
 	json_object_object_add(o, "why", r->why && r->why[0] ?
 	    json_str(r->why) : NULL);
+	json_object_object_add(o, "no_route", json_object_new_boolean(
+	    r->no_route));
 	json_object_object_add(o, "reset_after_connect",
 	    json_object_new_boolean(r->reset_after_connect));
 	tm = json_object_new_object();
@@ -205,6 +230,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(o, "ehlo_tls", r->ehlo_tls_ok ?
 	    ehlo_json(&r->ehlo_tls) : NULL);
 	json_object_object_add(o, "refusal", refusal_json(t));
+	json_object_object_add(o, "rcpt", rcpt_json(r));
 	cmds = json_object_new_array();
 	for (i = 0; i < r->nsent; i++)
 		json_object_array_add(cmds, json_str(r->sent[i]));
@@ -444,6 +470,24 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 	analyze_delivery_facts_free(&df);
 }
 
+static void
+rcpt_line(const char *what, const struct smtp_reply *rep, struct buf *out)
+{
+	if (rep->code)
+		esc_printf(out, 0, "      %-7s %d %s\n", what, rep->code,
+		    rep->ntext ? rep->text[0] : "");
+}
+
+static void
+rcpt_text(const struct smtp_result *r, struct buf *out)
+{
+	rcpt_line("mail", &r->mail_reply, out);
+	rcpt_line("rcpt", &r->rcpt_reply, out);
+	rcpt_line("random", &r->rcpt_any_reply, out);
+	if (r->rcpt_why)
+		esc_printf(out, 0, _("      rcpt    stopped: %s\n"), r->rcpt_why);
+}
+
 void
 report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
     struct buf *out)
@@ -481,6 +525,11 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 		if (r->ms.total_ms >= 0)
 			esc_printf(out, 0, _(" in %ld ms"), r->ms.total_ms);
 		esc_printf(out, 0, "\n");
+		if (r->source[0])
+			esc_printf(out, 0, _("      from    %s, EHLO %s\n"),
+			    r->source, r->ehlo_name ? r->ehlo_name : "");
+		if (r->rcpt_tested)
+			rcpt_text(r, out);
 		if (r->banner.code)
 			esc_printf(out, 0, _("      banner  %d %s\n"),
 			    r->banner.code,
@@ -496,6 +545,11 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 			    _("matches") : _("does not match"));
 		if (r->why && r->why[0] && r->outcome != SMTP_OK)
 			esc_printf(out, 0, _("      why     %s\n"), r->why);
+		if (r->no_route)
+			esc_printf(out, 0, _("      note    this host cannot reach "
+			    "%s: UNKNOWN, not the server's fault\n"),
+			    h->addrs[t->addr].family == AF_INET6 ? "IPv6" :
+			    "IPv4");
 		if ((rep = analyze_target_refusal(t, &step)) != NULL &&
 		    step != SMTP_STEP_BANNER)
 			esc_printf(out, 0, _("      refusal %s %d %s\n"),

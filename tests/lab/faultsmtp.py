@@ -37,6 +37,12 @@ RFC 3207 STARTTLS, EHLO again, QUIT) and injects exactly one fault.  The
   life=S        hard cap on one connection's life (default 600)
   text=TEXT     the text of the refusal of banner421, banner554,
                 ehlo_reject and starttls_reject (after the reply code)
+  rcpt=CODE     take part in a recipient test: MAIL FROM -> 250, RCPT
+                TO:<postmaster@...> -> CODE (250, 450, 550, 554) with
+                [rcpt_text=TEXT]; any other RCPT -> [rcpt_any=CODE,
+                default 550] with [rcpt_any_text=TEXT]; RSET -> 250.
+                DATA and BDAT always get 554.  Without rcpt, MAIL and
+                RCPT get 554 too.
 
 Behaviours (extra options in brackets):
   ok                normal session
@@ -102,6 +108,7 @@ about it.
 import argparse
 import asyncio
 import ipaddress
+import re
 import json
 import os
 import shlex
@@ -135,7 +142,7 @@ FIXED_CERT = {"expired": "expired", "wrongname": "wrongname",
 FLAGS = {"no8bit", "noutf8"}
 OPTIONS = {"cert", "name", "banner", "size", "tls", "delay", "ehlo_ext",
            "life", "hold", "lines", "code", "mode", "bytes", "pace", "reply",
-           "text"}
+           "text", "rcpt", "rcpt_text", "rcpt_any", "rcpt_any_text"}
 
 TLS_VERSIONS = {
     "1.0": ssl.TLSVersion.TLSv1,
@@ -210,6 +217,10 @@ class Listener:
                                     "454"):
             raise ConfigError("line %d: code must be 500, 502, 421, 450 "
                               "or 454" % self.lineno)
+        for k in ("rcpt", "rcpt_any"):
+            if self.opt(k) not in (None, "250", "450", "550", "554"):
+                raise ConfigError("line %d: %s must be 250, 450, 550 or "
+                                  "554" % (self.lineno, k))
         if self.opt("mode") not in (None, "alert", "garbage"):
             raise ConfigError("line %d: mode must be alert or garbage" %
                               self.lineno)
@@ -536,11 +547,28 @@ class Session:
                 await self.reply(250, "2.0.0 OK")
             elif verb == b"VRFY":
                 await self.reply(252, "2.5.2 Cannot VRFY")
+            elif verb == b"MAIL" and self.lst.opt("rcpt"):
+                await self.reply(250, "2.1.0 Ok")
+            elif verb == b"RCPT" and self.lst.opt("rcpt"):
+                await self.rcpt(line)
             elif verb in (b"MAIL", b"RCPT", b"DATA", b"BDAT"):
                 await self.reply(554, "5.7.1 This lab server accepts no"
                                  " mail")
             else:
                 await self.reply(500, "5.5.2 Command not recognized")
+
+    async def rcpt(self, line):
+        texts = {250: "2.1.5 Ok", 450: "4.2.0 Recipient address "
+                 "rejected: try again later", 550: "5.1.1 Recipient "
+                 "address rejected: User unknown", 554: "5.7.1 Relay "
+                 "access denied"}
+        if re.match(rb"(?i)RCPT TO:<postmaster@", line):
+            code = int(self.lst.opt("rcpt"))
+            text = self.lst.opt("rcpt_text")
+        else:
+            code = int(self.lst.opt("rcpt_any", "550"))
+            text = self.lst.opt("rcpt_any_text")
+        await self.reply(code, text or texts[code])
 
     async def ehlo_reply(self):
         if self.lst.behaviour == "ehlo_lines":

@@ -708,17 +708,42 @@ def smtp_spans(lab, addrs):
     return spans
 
 
+def rcpt_listeners():
+    """Addresses of the fault servers that take part in the recipient
+    test (rcpt=CODE): only scenarios running --rcpt use them."""
+    addrs = set()
+    for n in scenarios():
+        p = os.path.join(SCEN, n, "smtp")
+        if not os.path.exists(p):
+            continue
+        with open(p) as f:
+            for l in f:
+                w = l.split()
+                if w and not w[0].startswith("#") and any(
+                        x.startswith("rcpt=") for x in w[2:]):
+                    addrs.add(w[0])
+    return addrs
+
+
 def check_no_mail(lab):
-    """mxprobe never sent MAIL, RCPT or DATA to any lab server: the fault
-    server's command log, and Postfix's own per-session counts."""
+    """mxprobe never sent DATA or BDAT to any lab server, and MAIL, RCPT
+    and RSET only to the fault servers of the recipient test (--rcpt):
+    the fault server's command log, and Postfix's own per-session
+    counts."""
     log = smtp_log(lab)
-    cmds = [e.get("line", "") for e in log if e.get("event") == "command"]
-    bad = [c for c in cmds if re.match(r"(?i)\s*(MAIL|RCPT|DATA|BDAT)\b", c)]
+    rl = rcpt_listeners()
+    ev = [e for e in log if e.get("event") == "command"]
+    cmds = [e.get("line", "") for e in ev]
+    bad = [c for c in cmds if re.match(r"(?i)\s*(DATA|BDAT)\b", c)]
+    bad += [e.get("line", "") for e in ev
+            if re.match(r"(?i)\s*(MAIL|RCPT|RSET)\b", e.get("line", ""))
+            and e.get("addr") not in rl]
     # The whole suite must have talked SMTP; a subset may not have.
     full = lab.selected == scenarios()
     out = [((bool(cmds) or not full) and not bad,
-            "no MAIL, RCPT, DATA or BDAT among the %d commands the "
-            "lab's SMTP servers received" % len(cmds),
+            "no DATA or BDAT among the %d commands the lab's SMTP "
+            "servers received, MAIL/RCPT/RSET only at the %d recipient-"
+            "test listeners" % (len(cmds), len(rl)),
             "offending: %r" % bad[:5])]
     for n, d in sorted(getattr(lab, "postfix", {}).items()):
         r = subprocess.run(["sh", os.path.join(HERE, "postfix-commands.sh"),

@@ -124,7 +124,7 @@ do_start() {
 	names=$(certnames "$conf")
 	[ -n "$names" ] || names=mx.lab.invalid
 	# shellcheck disable=SC2086
-	timeout 20 "$here/mkcerts.sh" "$st/certs" $names ||
+	timeout 120 "$here/mkcerts.sh" "$st/certs" $names ||
 	    die "mkcerts.sh failed"
 
 	"$python" "$here/faultsmtp.py" --config "$conf" --port "$port" \

@@ -233,9 +233,12 @@ def check_negative(v, good):
     broken("a score of 101", lambda d: d["score"].update(value=101))
     broken("an smtp outcome it does not know",
            lambda d: d["mx"][0]["smtp"][0].update(outcome="MAYBE"))
-    broken("MAIL among the commands sent",
+    broken("DATA among the commands sent",
            lambda d: d["mx"][0]["smtp"][0]["commands_sent"].append(
-               "MAIL FROM:<>"))
+               "DATA"))
+    broken("BDAT among the commands sent",
+           lambda d: d["mx"][0]["smtp"][0]["commands_sent"].append(
+               "BDAT 100 LAST"))
     broken("an error object with status OK",
            lambda d: d.update(error="x", status="OK"))
     doc = copy.deepcopy(good)

@@ -223,9 +223,154 @@ test_score(void)
 	findings_free(fs);
 }
 
+static void
+test_ehlo_name(void)
+{
+	struct findings *fs;
+	char name[32];
+	size_t i, n;
+
+	ok(analyze_ehlo_name_fqdn("mail.example.com"), "mail.example.com is "
+	    "an FQDN");
+	ok(analyze_ehlo_name_fqdn("mail.example.com."), "so with the root "
+	    "dot");
+	ok(!analyze_ehlo_name_fqdn("localhost"), "localhost is not");
+	ok(!analyze_ehlo_name_fqdn("probe"), "a short host name is not");
+	ok(!analyze_ehlo_name_fqdn("probe."), "nor with a trailing dot");
+	ok(!analyze_ehlo_name_fqdn(".example"), "a leading dot is not");
+	ok(!analyze_ehlo_name_fqdn("[192.0.2.1]"), "an address literal is "
+	    "not");
+	ok(!analyze_ehlo_name_fqdn(""), "empty is not");
+	ok(!analyze_ehlo_name_fqdn(NULL), "NULL is not");
+
+	setup(SMTP_OK, SMTP_OK);
+	strcpy(name, "probe");
+	results[0].ehlo_name = results[1].ehlo_name = name;
+	strcpy(results[0].source, "192.0.2.9");
+	strcpy(results[1].source, "192.0.2.9");
+	fs = run();
+	for (i = n = 0; i < findings_count(fs); i++)
+		if (findings_get(fs, i)->code == F_SMTP_EHLO_NOT_FQDN)
+			n++;
+	is_int((int)n, 1, "a short "
+	    "EHLO name: one warning for the whole probe");
+	is_int(findings_status(fs), 1, "status WARNING");
+	findings_free(fs);
+
+	strcpy(name, "probe.example.net");
+	fs = run();
+	ok(!findings_has(fs, F_SMTP_EHLO_NOT_FQDN), "an FQDN: no warning");
+	findings_free(fs);
+}
+
+/* The recipient test: one reply each to postmaster and to a random
+ * local part, on each of the two exchangers. */
+static struct findings *
+rcpt_run(int pm1, int any1, int pm2, int any2)
+{
+	static char rnd[] = "0123456789abcdef@ex.test";
+
+	setup(SMTP_OK, SMTP_OK);
+	results[0].rcpt_tested = results[1].rcpt_tested = 1;
+	results[0].mail_reply.code = results[1].mail_reply.code = 250;
+	results[0].rcpt_reply.code = pm1;
+	results[0].rcpt_any_reply.code = any1;
+	results[1].rcpt_reply.code = pm2;
+	results[1].rcpt_any_reply.code = any2;
+	results[0].rcpt_any = results[1].rcpt_any = rnd;
+	return run();
+}
+
+static void
+test_rcpt(void)
+{
+	struct findings *fs;
+
+	fs = rcpt_run(250, 550, 250, 550);
+	ok(!findings_has(fs, F_SMTP_RCPT_REFUSED) &&
+	    !findings_has(fs, F_SMTP_RCPT_BACKUP_REFUSED) &&
+	    !findings_has(fs, F_SMTP_RCPT_DEFERRED) &&
+	    !findings_has(fs, F_SMTP_RCPT_ACCEPTS_ANY) &&
+	    !findings_has(fs, F_SMTP_RCPT_BACKUP_ACCEPTS_ANY),
+	    "postmaster taken, random refused: no recipient finding");
+	findings_free(fs);
+
+	fs = rcpt_run(554, 0, 250, 550);
+	ok(findings_has(fs, F_SMTP_RCPT_REFUSED), "primary refuses "
+	    "postmaster: SMTP_RCPT_REFUSED");
+	ok(!findings_has(fs, F_SMTP_RCPT_BACKUP_REFUSED), "not the backup's");
+	is_int(findings_status(fs), 2, "CRITICAL");
+	findings_free(fs);
+
+	fs = rcpt_run(250, 550, 554, 0);
+	ok(findings_has(fs, F_SMTP_RCPT_BACKUP_REFUSED), "backup refuses "
+	    "postmaster: SMTP_RCPT_BACKUP_REFUSED");
+	ok(!findings_has(fs, F_SMTP_RCPT_REFUSED), "not the primary's");
+	is_int(findings_status(fs), 2, "CRITICAL");
+	findings_free(fs);
+
+	fs = rcpt_run(450, 0, 250, 550);
+	ok(findings_has(fs, F_SMTP_RCPT_DEFERRED), "4xx: deferred");
+	ok(!findings_has(fs, F_SMTP_RCPT_REFUSED), "not refused");
+	findings_free(fs);
+
+	fs = rcpt_run(250, 550, 250, 250);
+	ok(findings_has(fs, F_SMTP_RCPT_BACKUP_ACCEPTS_ANY), "backup takes "
+	    "what the primary refuses: backscatter warning");
+	ok(!findings_has(fs, F_SMTP_RCPT_ACCEPTS_ANY), "no info as well");
+	findings_free(fs);
+
+	fs = rcpt_run(250, 250, 250, 250);
+	ok(findings_has(fs, F_SMTP_RCPT_ACCEPTS_ANY), "all take anything: "
+	    "info");
+	ok(!findings_has(fs, F_SMTP_RCPT_BACKUP_ACCEPTS_ANY), "no "
+	    "backscatter: the primary takes it too");
+	findings_free(fs);
+
+	/* Without the test nothing is said, whatever the replies. */
+	fs = rcpt_run(554, 250, 554, 250);
+	findings_free(fs);
+	results[0].rcpt_tested = results[1].rcpt_tested = 0;
+	fs = run();
+	ok(!findings_has(fs, F_SMTP_RCPT_REFUSED) &&
+	    !findings_has(fs, F_SMTP_RCPT_BACKUP_REFUSED),
+	    "no test, no recipient finding");
+	findings_free(fs);
+}
+
+/* No route from this host (no IPv6 here): UNKNOWN, not the server's
+ * fault, no outage verdict. */
+static void
+test_no_route(void)
+{
+	struct findings *fs;
+
+	setup(SMTP_NETWORK_ERROR, SMTP_NETWORK_ERROR);
+	results[0].no_route = results[1].no_route = 1;
+	results[0].why = results[1].why = "Network is unreachable";
+	fs = run();
+	ok(findings_has(fs, F_SMTP_NO_ROUTE_HERE), "no route here: "
+	    "SMTP_NO_ROUTE_HERE");
+	ok(!findings_has(fs, F_SMTP_UNREACHABLE), "not SMTP_UNREACHABLE");
+	ok(!findings_has(fs, F_SMTP_NONE_ANSWERS), "not an outage");
+	is_int(findings_status(fs), 3, "status UNKNOWN");
+	findings_free(fs);
+
+	/* The same error with a route is the server's. */
+	setup(SMTP_OK, SMTP_NETWORK_ERROR);
+	results[1].why = "No route to host";
+	fs = run();
+	ok(!findings_has(fs, F_SMTP_NO_ROUTE_HERE), "with a route: not "
+	    "about this host");
+	findings_free(fs);
+}
+
 int
 main(void)
 {
+	test_ehlo_name();
+	test_no_route();
+	test_rcpt();
 	test_port25_blocked();
 	test_certificates();
 	test_outcomes();

@@ -61,6 +61,9 @@ struct scenario {
 	int		 drop_on_tls_ehlo; /* close when EHLO arrives over
 					 * TLS */
 	/* client configuration */
+	const char	*rcpt_domain;	/* the recipient test; the server
+					 * takes MAIL and postmaster, refuses
+					 * other RCPTs with 550 */
 	const char	*ehlo_name;	/* NULL = probe.test */
 	unsigned int	 step_ms;
 	unsigned int	 deadline_ms;
@@ -150,6 +153,10 @@ static struct scenario sc[] = {
 	  .step_ms = SLOW, .want = SMTP_STARTTLS_NOT_OFFERED,
 	  .want_step = SMTP_STEP_HELO,
 	  .want_sent = "EHLO probe.test|HELO probe.test|QUIT" },
+	{ .name = "recipient test without STARTTLS", .banner = "220 x.test\r\n",
+	  .ehlo = "250-mx.test\r\n250 8BITMIME\r\n", .step_ms = SLOW,
+	  .rcpt_domain = "ex.test", .want = SMTP_STARTTLS_NOT_OFFERED,
+	  .want_step = SMTP_STEP_EHLO },
 	{ .name = "EHLO and HELO rejected", .banner = "220 x.test\r\n",
 	  .ehlo = "500 no\r\n", .helo = "501 no either\r\n", .step_ms = SLOW,
 	  .want = SMTP_EHLO_REJECTED, .want_step = SMTP_STEP_HELO,
@@ -404,6 +411,16 @@ server(struct scenario *s, int rec)
 			SSL_set_fd(c.ssl, fd);
 			if (SSL_accept(c.ssl) != 1)
 				break;
+		} else if (s->rcpt_domain != NULL &&
+		    (strncasecmp(line, "MAIL FROM:", 10) == 0 ||
+		    strcasecmp(line, "RSET") == 0)) {
+			conn_puts(&c, "250 2.0.0 ok\r\n");
+		} else if (s->rcpt_domain != NULL &&
+		    strncasecmp(line, "RCPT TO:<postmaster@", 20) == 0) {
+			conn_puts(&c, "250 2.1.5 ok\r\n");
+		} else if (s->rcpt_domain != NULL &&
+		    strncasecmp(line, "RCPT TO:", 8) == 0) {
+			conn_puts(&c, "550 5.1.1 no such user\r\n");
 		} else if (strcasecmp(line, "QUIT") == 0) {
 			conn_puts(&c, "221 2.0.0 bye\r\n");
 			break;
@@ -616,15 +633,19 @@ check_common(struct scenario *s)
 	if (s->want_sent != NULL)
 		is_str(s->seen, s->want_sent, s->name);
 	for (i = 0; i < r->nsent; i++) {
-		if (strncasecmp(r->sent[i], "MAIL", 4) == 0 ||
-		    strncasecmp(r->sent[i], "RCPT", 4) == 0 ||
-		    strncasecmp(r->sent[i], "DATA", 4) == 0)
+		if ((s->rcpt_domain == NULL &&
+		    (strncasecmp(r->sent[i], "MAIL", 4) == 0 ||
+		    strncasecmp(r->sent[i], "RCPT", 4) == 0)) ||
+		    strncasecmp(r->sent[i], "DATA", 4) == 0 ||
+		    strncasecmp(r->sent[i], "BDAT", 4) == 0)
 			bad = 1;
 	}
-	if (strstr(s->seen, "MAIL") || strstr(s->seen, "RCPT") ||
-	    strstr(s->seen, "DATA"))
+	if ((s->rcpt_domain == NULL && (strstr(s->seen, "MAIL") ||
+	    strstr(s->seen, "RCPT"))) || strstr(s->seen, "DATA") ||
+	    strstr(s->seen, "BDAT"))
 		bad = 1;
-	ok(!bad, "%s: never MAIL, RCPT or DATA", s->name);
+	ok(!bad, "%s: never DATA or BDAT, MAIL or RCPT only with the "
+	    "recipient test", s->name);
 	{
 		char got[1024], want[1024];
 		size_t n = 0;
@@ -639,6 +660,8 @@ check_common(struct scenario *s)
 		    "command sent", s->name))
 			diag("  trace %s; sent %s", got, want);
 	}
+	if (r->ms.connect_ms >= 0)
+		is_str(r->source, s->v6 ? "::1" : "127.0.0.1", s->name);
 	is_str(r->addr, s->v6 ? "::1" : "127.0.0.1", s->name);
 	is_int(r->port, s->port, s->name);
 	ok(r->ms.total_ms >= 0 && r->ms.total_ms < 8000, "%s: total %ld ms",
@@ -673,6 +696,34 @@ check_specific(void)
 	struct smtp_result *r;
 	const struct tls_cert_facts *cf;
 	struct scenario *s;
+
+	s = find("recipient test without STARTTLS");
+	if ((r = s->res) != NULL) {
+		size_t k;
+
+		ok(r->rcpt_tested, "recipient test ran");
+		is_int(r->mail_reply.code, 250, "MAIL FROM:<> taken");
+		is_int(r->rcpt_reply.code, 250, "postmaster taken");
+		is_int(r->rcpt_any_reply.code, 550, "random refused");
+		ok(r->rcpt_any != NULL && strlen(r->rcpt_any) == 24 &&
+		    strcmp(r->rcpt_any + 16, "@ex.test") == 0,
+		    "random address %s", r->rcpt_any ? r->rcpt_any : "");
+		for (k = 0; r->rcpt_any != NULL && k < 16; k++)
+			if (strchr("0123456789abcdef", r->rcpt_any[k]) ==
+			    NULL)
+				break;
+		is_int((int)k, 16, "16 hex digits");
+		ok(r->rcpt_why == NULL, "test finished");
+		if (r->rcpt_any != NULL) {
+			char want[256];
+
+			snprintf(want, sizeof(want), "EHLO probe.test|MAIL "
+			    "FROM:<>|RCPT TO:<postmaster@ex.test>|RCPT "
+			    "TO:<%s>|RSET|QUIT", r->rcpt_any);
+			is_str(s->seen, want, "the server saw MAIL, two "
+			    "RCPTs, RSET, QUIT");
+		}
+	}
 
 	s = find("STARTTLS, self-signed certificate");
 	if ((r = s->res) != NULL) {
@@ -1010,6 +1061,57 @@ fam_done(struct smtp_result *res, void *arg)
 	smtp_session_cancel(self_cancel);
 }
 
+static struct smtp_result *route_res;
+
+static void
+route_done(struct smtp_result *res, void *arg)
+{
+	(void)arg;
+	route_res = res;
+}
+
+/*
+ * An IPv6 address this host has no route to: connect() fails here,
+ * before any packet (ENETUNREACH). Only run where a UDP connect() to it
+ * (which sends nothing) fails the same way, so no packet ever leaves.
+ */
+static void
+test_no_route(struct evloop *loop, struct tls_ctx *ctx)
+{
+	struct smtp_config cfg;
+	struct sockaddr_in6 sin6;
+	int fd, rv, err;
+
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(25);
+	inet_pton(AF_INET6, "2001:db8::25", &sin6.sin6_addr);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	rv = fd == -1 ? 0 : connect(fd, (struct sockaddr *)&sin6,
+	    sizeof(sin6));
+	err = errno;
+	if (fd != -1)
+		close(fd);
+	if (fd == -1 || rv != -1 || (err != ENETUNREACH &&
+	    err != EADDRNOTAVAIL)) {
+		ok(1, "no route # SKIP this host has a route to 2001:db8::25");
+		ok(1, "no route # SKIP");
+		return;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tls = ctx;
+	cfg.step_timeout_ms = SLOW;
+	smtp_session_start(loop, &cfg, (struct sockaddr *)&sin6,
+	    sizeof(sin6), "mx.test", route_done, NULL);
+	evloop_run(loop);
+	ok(route_res != NULL && route_res->outcome == SMTP_NETWORK_ERROR &&
+	    route_res->no_route, "no IPv6 route here: NETWORK_ERROR, "
+	    "no_route set");
+	ok(route_res != NULL && route_res->nsent == 0 &&
+	    route_res->source[0] == '\0', "nothing sent, no source address");
+	smtp_result_free(route_res);
+}
+
 static void
 test_misc(struct evloop *loop, struct tls_ctx *ctx)
 {
@@ -1045,6 +1147,7 @@ test_misc(struct evloop *loop, struct tls_ctx *ctx)
 	close(lfd);
 
 	test_connect_timeout(loop, ctx);
+	test_no_route(loop, ctx);
 	is_str(smtp_outcome_name(SMTP_STARTTLS_NOT_OFFERED),
 	    "STARTTLS_NOT_OFFERED", "outcome name");
 	is_str(smtp_outcome_name(SMTP_OUTCOME_COUNT), "?", "outcome range");
@@ -1119,6 +1222,7 @@ main(void)
 		cfg.ehlo_name = sc[i].ehlo_name ? sc[i].ehlo_name :
 		    "probe.test";
 		cfg.port = sc[i].port;
+		cfg.rcpt_domain = sc[i].rcpt_domain;
 		cfg.step_timeout_ms = sc[i].step_ms;
 		cfg.deadline_ms = sc[i].deadline_ms;
 		cfg.tls = sc[i].use_ca ? ctx_ca : ctx;
