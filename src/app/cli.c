@@ -21,6 +21,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_STEP_TIMEOUT,
 	OPT_DNS_ONLY,
+	OPT_NO_SHARE,
 	OPT_EHLO,
 	OPT_CA_FILE,
 	OPT_ALLOW_LOOPBACK,
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
 	{ "step-timeout",	required_argument, NULL, OPT_STEP_TIMEOUT },
 	{ "dns-only",		no_argument,	   NULL, OPT_DNS_ONLY },
+	{ "no-share",		no_argument,	   NULL, OPT_NO_SHARE },
 	{ "ehlo",		required_argument, NULL, OPT_EHLO },
 	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
 	{ "allow-loopback",	no_argument,	   NULL, OPT_ALLOW_LOOPBACK },
@@ -160,6 +162,8 @@ cli_usage(FILE *fp)
 "                           comments; - for stdin); with --json, one\n"
 "                           JSON object per line; exit status: the worst\n"
 "      --parallel N         domains probed at once (default 16)\n"
+"      --no-share           one SMTP session per domain and exchanger\n"
+"                           address (default: once per run and address)\n"
 "      --csv                one CSV row per domain, after a header\n"
 "      --order WHEN         input (default: lines in the order of the\n"
 "                           list) or done (as each probe finishes)\n"
@@ -503,6 +507,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 				    "(0 < s <= 3600), not \"%s\"", optarg);
 				return -1;
 			}
+			break;
+		case OPT_NO_SHARE:
+			o->no_share = 1;
 			break;
 		case OPT_DNS_ONLY:
 			o->dns_only = 1;

@@ -47,6 +47,7 @@ struct cli {
 	unsigned	 timeout_ms;	/* overall deadline */
 	unsigned	 step_ms;	/* per SMTP step */
 	int		 dns_only;
+	int		 no_share;	/* --no-share */
 	int		 family;	/* 0 both, 4, 6 */
 	const char	*ehlo;
 	const char	*ca_file;

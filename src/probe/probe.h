@@ -25,6 +25,7 @@ struct dns;
 struct probe;
 struct probe_facts;
 struct tls_ctx;
+struct share;
 
 struct probe_config {
 	unsigned	 deadline_ms;
@@ -46,6 +47,9 @@ struct probe_config {
 	unsigned	 https_port;	/* MTA-STS policy host; 0 = 443 */
 	struct sockets	*sockets;	/* the run's connections (borrowed,
 					 * shared); NULL: no cap per run */
+	struct share	*share;		/* the run's shared exchanger
+					 * sessions (borrowed; probe/share.h);
+					 * NULL: every domain its own */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);
