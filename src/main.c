@@ -22,6 +22,7 @@
 #include "net/evloop.h"
 #include "net/tls.h"
 #include "probe/probe.h"
+#include "probe/share.h"
 #include "probe/sockets.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -141,6 +142,9 @@ main(int argc, char **argv)
 	b.servers = dns_servers(dns);
 	/* Descriptors are the host's: one cap for the whole run. */
 	pc.sockets = sockets_new(env_socket_cap());
+	/* Exchangers named by many domains: one session per run. */
+	if (o.batch != NULL && !o.no_share)
+		pc.share = share_new();
 	b.pc = &pc;
 	batch_start(&b);
 	evloop_run(loop);
@@ -157,6 +161,7 @@ done:
 	pcre2_code_free(co.banner);
 	dns_servers_free(b.servers);
 	batch_free(&b);
+	share_free(pc.share);	/* after the facts that borrow from it */
 	dns_free(dns);
 	evloop_free(loop);
 	env_psl_free();

@@ -12,25 +12,26 @@ static void
 selector_findings(const struct dkim_facts *f, const struct dkim_selector *s,
     struct findings *fs)
 {
-	struct dkim_key *k;
-	struct buf *why;
+	const struct dkim_parsed *p;
+	struct dkim_parsed tmp;
+	const struct dkim_key *k;
 	char name[512];
-	size_t i, off;
+	size_t i;
 
 	snprintf(name, sizeof(name), "%s._domainkey.%s", s->selector,
 	    f->domain);
-	why = buf_new(BUF_WHY_MAX);
 	for (i = 0; s->outcome == DNS_OK && i < s->ntxt; i++) {
 		if (!dkim_record_judged(f, s, i))
 			continue;	/* e.g. wildcard TXT, not a key */
-		buf_reset(why);
-		if (dkim_parse(s->txt[i].data, s->txt[i].len, &k, &off, why) !=
-		    DKIM_OK) {
+		p = dkim_record_get(s, i, &tmp);
+		if (p->rc != DKIM_OK) {
 			findings_add(fs, F_DKIM_SYNTAX_ERROR, name,
 			    "The DKIM key record at %s is invalid at offset "
-			    "%zu: %s.", name, off, buf_str(why));
+			    "%zu: %s.", name, p->off, p->why);
+			dkim_record_put(s, &tmp);
 			continue;
 		}
+		k = p->key;
 		if (k->revoked)
 			findings_add(fs, F_DKIM_KEY_REVOKED, name,
 			    "The key at %s is revoked (empty p=): mail still "
@@ -55,9 +56,8 @@ selector_findings(const struct dkim_facts *f, const struct dkim_selector *s,
 			    "The key at %s allows only SHA-1 (h=sha1), which "
 			    "verifiers must no longer accept (RFC 8301).",
 			    name);
-		dkim_key_free(k);
+		dkim_record_put(s, &tmp);
 	}
-	buf_free(why);
 }
 
 void

@@ -23,6 +23,7 @@ enum {
 	OPT_STEP_TIMEOUT,
 	OPT_DNS_ONLY,
 	OPT_RCPT,
+	OPT_NO_SHARE,
 	OPT_EHLO,
 	OPT_CA_FILE,
 	OPT_ALLOW_LOOPBACK,
@@ -67,6 +68,7 @@ static const struct option longopts[] = {
 	{ "step-timeout",	required_argument, NULL, OPT_STEP_TIMEOUT },
 	{ "dns-only",		no_argument,	   NULL, OPT_DNS_ONLY },
 	{ "rcpt",		no_argument,	   NULL, OPT_RCPT },
+	{ "no-share",		no_argument,	   NULL, OPT_NO_SHARE },
 	{ "ehlo",		required_argument, NULL, OPT_EHLO },
 	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
 	{ "allow-loopback",	no_argument,	   NULL, OPT_ALLOW_LOOPBACK },
@@ -173,6 +175,8 @@ cli_usage(FILE *fp)
 "                           comments; - for stdin); with --json, one\n"
 "                           JSON object per line; exit status: the worst\n"
 "      --parallel N         domains probed at once (default 16)\n"
+"      --no-share           one SMTP session per domain and exchanger\n"
+"                           address (default: once per run and address)\n"
 "      --csv                one CSV row per domain, after a header\n"
 "      --order WHEN         input (default: lines in the order of the\n"
 "                           list) or done (as each probe finishes)\n"
@@ -532,6 +536,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 				    "(0 < s <= 3600), not \"%s\""), optarg);
 				return -1;
 			}
+			break;
+		case OPT_NO_SHARE:
+			o->no_share = 1;
 			break;
 		case OPT_DNS_ONLY:
 			o->dns_only = 1;

@@ -49,6 +49,7 @@ struct cli {
 	unsigned	 step_ms;	/* per SMTP step */
 	int		 dns_only;
 	int		 rcpt;		/* --rcpt: the recipient test */
+	int		 no_share;	/* --no-share */
 	int		 family;	/* 0 both, 4, 6 */
 	const char	*ehlo;
 	const char	*ca_file;

@@ -46,6 +46,7 @@ auth_facts_free(struct auth_facts *f)
 	free(f->ext);
 	dmarc_targets_free(f->ext_targets, f->next_targets);
 	for (i = 0; i < f->ndkim; i++) {
+		dkim_selector_clear(&f->dkim_sel[i]);
 		txt_clear(&f->dkim_txt[i]);
 		free((char *)f->dkim_sel[i].selector);
 	}

@@ -17,7 +17,8 @@ probe_facts_free(struct probe_facts *f)
 	if (f == NULL)
 		return;
 	for (i = 0; i < f->ntargets; i++) {
-		smtp_result_free(f->targets[i].smtp);
+		if (!f->targets[i].smtp_shared)
+			smtp_result_free(f->targets[i].smtp);
 		free(f->targets[i].ptr);
 	}
 	free(f->targets);

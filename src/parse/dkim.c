@@ -397,33 +397,95 @@ dkim_key_usable(const struct dkim_key *k)
 	return k->h == 0 || (k->h & DKIM_H_SHA256);
 }
 
+static void
+parse_one(const struct taglist_txt *t, struct dkim_parsed *p)
+{
+	struct buf *why;
+
+	memset(p, 0, sizeof(*p));
+	why = buf_new(BUF_WHY_MAX);
+	p->rc = dkim_parse(t->data, t->len, &p->key, &p->off, why);
+	if (p->rc != DKIM_OK) {
+		p->key = NULL;
+		p->why = xstrdup(buf_str(why));
+	}
+	buf_free(why);
+}
+
+static void
+parsed_clear(struct dkim_parsed *p)
+{
+	if (p->rc == DKIM_OK)
+		dkim_key_free(p->key);
+	free(p->why);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+dkim_selector_clear(struct dkim_selector *s)
+{
+	size_t i;
+
+	if (s->parsed == NULL)
+		return;
+	for (i = 0; i < s->ntxt; i++)
+		parsed_clear(&s->parsed[i]);
+	free(s->parsed);
+	s->parsed = NULL;
+}
+
+void
+dkim_selector_decode(struct dkim_selector *s)
+{
+	size_t i;
+
+	dkim_selector_clear(s);
+	if (s->outcome != DNS_OK || s->ntxt == 0)
+		return;
+	s->parsed = xcalloc(s->ntxt, sizeof(*s->parsed));
+	for (i = 0; i < s->ntxt; i++)
+		parse_one(&s->txt[i], &s->parsed[i]);
+}
+
+const struct dkim_parsed *
+dkim_record_get(const struct dkim_selector *s, size_t j,
+    struct dkim_parsed *tmp)
+{
+	if (s->parsed != NULL)
+		return &s->parsed[j];
+	parse_one(&s->txt[j], tmp);
+	return tmp;
+}
+
+void
+dkim_record_put(const struct dkim_selector *s, struct dkim_parsed *tmp)
+{
+	if (s->parsed == NULL)
+		parsed_clear(tmp);
+}
+
 void
 dkim_selector_view(const struct dkim_facts *f, const struct dkim_selector *s,
     struct dkim_view *v)
 {
-	struct dkim_key *k;
-	struct buf *why;
-	size_t i, off;
+	const struct dkim_parsed *p;
+	struct dkim_parsed tmp;
+	size_t i;
 
-	why = buf_new(BUF_WHY_MAX);
 	for (i = 0; s->outcome == DNS_OK && i < s->ntxt; i++) {
 		if (!dkim_record_judged(f, s, i))
 			continue;	/* e.g. wildcard TXT, not a key */
 		v->nkeys++;
-		buf_reset(why);
-		if (dkim_parse(s->txt[i].data, s->txt[i].len, &k, &off, why) !=
-		    DKIM_OK)
-			continue;
-		if (dkim_key_usable(k)) {
+		p = dkim_record_get(s, i, &tmp);
+		if (p->rc == DKIM_OK && dkim_key_usable(p->key)) {
 			v->usable++;
-			if (k->k == DKIM_K_RSA)
+			if (p->key->k == DKIM_K_RSA)
 				v->rsa_usable++;
 			else
 				v->ed_usable++;
 		}
-		dkim_key_free(k);
+		dkim_record_put(s, &tmp);
 	}
-	buf_free(why);
 }
 
 int

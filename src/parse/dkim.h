@@ -37,6 +37,14 @@
  *		named selectors have none, -1 unknown (nothing found among
  *		guessed selectors, or lookups failed)
  *	dkim_keytype_name(k)		"rsa", "ed25519"
+ *	dkim_selector_decode(sel)	parses every TXT of the selector
+ *		once and keeps the results in sel->parsed (the integrator
+ *		calls it when the answer is in): the key is decoded once per
+ *		record however many judges and reports read it
+ *	dkim_selector_clear(sel)	frees sel->parsed
+ *	dkim_record_get(sel, j, &tmp)	the parsed TXT j: sel->parsed[j],
+ *		or, when the selector was not decoded, tmp filled by parsing
+ *		now; dkim_record_put(sel, &tmp) afterwards frees tmp if used
  *
  * Filling struct dkim_facts (pointers borrowed): domain; for each
  * selector tried, its name, the DNS outcome of TXT
@@ -87,11 +95,20 @@ struct dkim_key {
 	char			*notes;		/* n=, or NULL */
 };
 
+/* One TXT record of a selector, parsed and its key decoded. */
+struct dkim_parsed {
+	enum dkim_status	 rc;
+	struct dkim_key		*key;	/* rc DKIM_OK */
+	size_t			 off;	/* rc DKIM_SYNTAX */
+	char			*why;	/* rc DKIM_SYNTAX */
+};
+
 struct dkim_selector {
 	const char			*selector;
 	enum dns_outcome		 outcome;
 	const struct taglist_txt	*txt;	/* TXT RRs (outcome OK) */
 	size_t				 ntxt;
+	struct dkim_parsed		*parsed; /* ntxt, or NULL: on use */
 };
 
 struct dkim_facts {
@@ -121,5 +138,11 @@ void			 dkim_selector_view(const struct dkim_facts *,
 			    const struct dkim_selector *, struct dkim_view *);
 int			 dkim_state(const struct dkim_facts *);
 const char		*dkim_keytype_name(enum dkim_keytype);
+void			 dkim_selector_decode(struct dkim_selector *);
+void			 dkim_selector_clear(struct dkim_selector *);
+const struct dkim_parsed *dkim_record_get(const struct dkim_selector *,
+			    size_t, struct dkim_parsed *);
+void			 dkim_record_put(const struct dkim_selector *,
+			    struct dkim_parsed *);
 
 #endif

@@ -25,6 +25,7 @@ struct dns;
 struct probe;
 struct probe_facts;
 struct tls_ctx;
+struct share;
 
 struct probe_config {
 	unsigned	 deadline_ms;
@@ -49,6 +50,9 @@ struct probe_config {
 					 * shared); NULL: no cap per run */
 	int		 trace_domain;	/* the -v trace names the
 					 * domain (--batch) */
+	struct share	*share;		/* the run's shared exchanger
+					 * sessions (borrowed; probe/share.h);
+					 * NULL: every domain its own */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);

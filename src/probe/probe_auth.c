@@ -112,6 +112,7 @@ fill_views(struct auth_facts *f)
 		f->dkim_sel[i].outcome = f->dkim_txt[i].outcome;
 		f->dkim_sel[i].txt = f->dkim_txt[i].txt;
 		f->dkim_sel[i].ntxt = f->dkim_txt[i].ntxt;
+		dkim_selector_decode(&f->dkim_sel[i]);
 	}
 
 	f->mtasts.domain = f->domain;

@@ -24,6 +24,8 @@
 #include "probe/sockets.h"
 
 struct tls_tlsa;
+struct share_entry;
+struct ev_timer;
 
 /* What is in flight for one target. */
 struct target_run {
@@ -40,6 +42,9 @@ struct target_run {
 	struct smtp_result	*first;		/* a handshake that failed over
 						 * the protocol version, while
 						 * the TLS 1.0/1.1 retry runs */
+	struct share_entry	*shared;	/* waits for a shared session */
+	struct ev_timer		*share_timer;	/* a shared result, given next */
+	int			 share_off;	/* this target: its own session */
 };
 
 /* What is in flight for one --old-mx host. */

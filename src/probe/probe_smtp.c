@@ -21,6 +21,7 @@
 #include "probe/probe_int.h"
 #include "net/smtp_session.h"
 #include "net/tls.h"
+#include "probe/share.h"
 #include "util/xalloc.h"
 #include "facts/limits.h"
 
@@ -40,6 +41,11 @@ same_addr(const struct mx_addr *a, const struct mx_addr *b)
 }
 
 static void	smtp_start(struct probe *, size_t, int);
+static void	target_result(struct target_run *, struct smtp_result *, int);
+static int	share_join(struct probe *, size_t);
+static void	share_leave(struct target_run *);
+static void	share_start(struct target_run *, const struct smtp_config *,
+		    const struct sockaddr_storage *, socklen_t, const char *);
 
 /* Sockets were freed: start the targets waiting for one, in order. */
 static void
@@ -93,8 +99,6 @@ on_smtp(struct smtp_result *res, void *arg)
 {
 	struct target_run *r = arg;
 	struct probe *p = r->p;
-	struct probe_target *t = &p->facts->targets[r->i];
-	size_t j;
 
 	r->sess = NULL;
 	if (no_descriptor(r, res))
@@ -116,8 +120,20 @@ on_smtp(struct smtp_result *res, void *arg)
 		res = r->first;
 		r->first = NULL;
 	}
+	target_result(r, res, 0);
+}
+
+/* The session of target r ended with res (shared: the table's). */
+static void
+target_result(struct target_run *r, struct smtp_result *res, int shared)
+{
+	struct probe *p = r->p;
+	struct probe_target *t = &p->facts->targets[r->i];
+	size_t j;
+
 	r->smtp_pending = 0;
 	t->smtp = res;
+	t->smtp_shared = shared;
 	t->end_ms = evloop_clock() - p->start;
 	/* The next target waiting for this address may go now. */
 	for (j = 0; j < p->facts->ntargets; j++)
@@ -143,6 +159,8 @@ probe_smtp_start(struct probe *p, size_t i)
 		r->smtp_pending = 1;
 		return;
 	}
+	if (share_join(p, i))
+		return;
 	/* At most LIMIT_SOCKETS_DOMAIN at once, within the run's cap: the
 	 * others wait in line, they do not fail. */
 	if (p->nsess >= LIMIT_SOCKETS_DOMAIN ||
@@ -192,6 +210,10 @@ smtp_start(struct probe *p, size_t i, int legacy)
 	if (!legacy)
 		t->start_ms = evloop_clock() - p->start;
 	r->smtp_pending = 1;
+	if (!legacy && r->shared != NULL && r->shared->owner == r) {
+		share_start(r, &sc, &ss, sl, host);
+		return;
+	}
 	r->sess = smtp_session_start(p->loop, &sc, (struct sockaddr *)&ss, sl,
 	    host, on_smtp, r);
 }
@@ -421,6 +443,207 @@ probe_smtp_old(struct probe *p)
 	}
 }
 
+/*
+ * --- Shared sessions (probe/share.h) ---
+ *
+ * With a share table (--batch without --no-share), the session of an
+ * exchanger address runs once per run: the first domain that needs it
+ * takes the socket and starts it; the domains that come while it runs
+ * wait for it; those that come after get its result at once. A session
+ * cut short by its deadline (deadline_hit) counts only for the domains
+ * whose own deadline is no later (they started no later than it); the
+ * others start a new one, and the cut result is no longer handed out.
+ * Targets checked with DANE (TLSA records for the host) are not shared.
+ */
+static int
+share_wanted(struct probe *p, size_t i)
+{
+	struct tls_tlsa tlsa[TLS_TLSA_MAX];
+
+	return p->cfg.share != NULL && !p->runs[i].share_off &&
+	    p->cfg.tls != NULL && p->tls == p->cfg.tls &&
+	    probe_dane_config(p, p->facts->targets[i].host, tlsa,
+	    TLS_TLSA_MAX) == 0;
+}
+
+static void
+on_share_timer(void *arg)
+{
+	struct target_run *r = arg;
+	struct share_entry *e = r->shared;
+
+	r->share_timer = NULL;
+	r->shared = NULL;
+	target_result(r, e->res, 1);
+}
+
+/* Returns 1 when the target waits for (or gets) a shared session. */
+static int
+share_join(struct probe *p, size_t i)
+{
+	struct target_run *r = &p->runs[i];
+	struct probe_target *t = &p->facts->targets[i];
+	const struct mx_addr *a = target_addr(p, i);
+	struct share_entry *e;
+	char key[600];
+
+	if (r->shared != NULL)		/* the owner, back from a wait */
+		return 0;
+	if (!share_wanted(p, i))
+		return 0;
+	share_key(p->facts->mx->hosts[t->host].name, a->family, a->addr,
+	    p->cfg.smtp_port, key, sizeof(key));
+	r->smtp_pending = 1;
+	if ((e = share_find(p->cfg.share, key)) == NULL) {
+		e = share_add(p->cfg.share, key);
+		e->owner = r;
+		r->shared = e;
+		share_attach(e, r);
+		return 0;	/* the owner goes on: socket, session */
+	}
+	r->shared = e;
+	t->start_ms = evloop_clock() - p->start;
+	if (e->state == SHARE_DONE)
+		r->share_timer = evloop_timer_add(p->loop, 0, on_share_timer,
+		    r);
+	else
+		share_attach(e, r);
+	return 1;
+}
+
+static void	on_shared_smtp(struct smtp_result *, void *);
+
+/* The owner has its socket: the session goes to the table. */
+static void
+share_start(struct target_run *r, const struct smtp_config *sc,
+    const struct sockaddr_storage *ss, socklen_t sl, const char *host)
+{
+	struct share_entry *e = r->shared;
+	struct probe *p = r->p;
+
+	e->owner = NULL;
+	e->loop = p->loop;
+	e->sc = *sc;
+	e->sc.tlsa = NULL;
+	e->sc.ntlsa = 0;
+	e->ss = *ss;
+	e->sl = sl;
+	e->host = xstrdup(host);
+	e->sockets = p->cfg.sockets;
+	e->start = evloop_clock();
+	/* The slot is the table's now, not the domain's. */
+	p->nsess--;
+	e->t->nsessions++;
+	e->sess = smtp_session_start(e->loop, &e->sc,
+	    (struct sockaddr *)&e->ss, e->sl, e->host, on_shared_smtp, e);
+}
+
+/* Runs taken off e, to be started again on their own. */
+static void
+share_restart(struct target_run **runs, size_t n, int own)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		runs[k]->shared = NULL;
+		runs[k]->share_off = own;
+		probe_smtp_start(runs[k]->p, runs[k]->i);
+	}
+}
+
+static void
+on_shared_smtp(struct smtp_result *res, void *arg)
+{
+	struct share_entry *e = arg;
+	struct target_run **runs, **again;
+	size_t n, k, na = 0;
+
+	e->sess = NULL;
+	runs = e->runs;
+	n = e->nruns;
+	if (res->step == SMTP_STEP_CONNECT &&
+	    (res->sys_errno == EMFILE || res->sys_errno == ENFILE)) {
+		/* Says nothing of the server: each domain on its own. */
+		smtp_result_free(res);
+		sockets_give(e->sockets);
+		e->runs = NULL;
+		e->nruns = 0;
+		share_drop(e->t, e);
+		share_restart(runs, n, 1);
+		free(runs);
+		return;
+	}
+	if (e->first == NULL && res->outcome == SMTP_TLS_FAILED &&
+	    res->tls_version_failed) {
+		e->first = res;
+		e->sc.tls_legacy = 1;
+		e->t->nsessions++;
+		e->sess = smtp_session_start(e->loop, &e->sc,
+		    (struct sockaddr *)&e->ss, e->sl, e->host, on_shared_smtp,
+		    e);
+		return;
+	}
+	sockets_give(e->sockets);
+	if (e->first != NULL) {
+		e->first->legacy = res;
+		res = e->first;
+		e->first = NULL;
+	}
+	e->res = res;
+	e->state = SHARE_DONE;
+	if (res->deadline_hit)
+		share_retire(e->t, e);
+	e->runs = NULL;
+	e->nruns = e->cap = 0;
+	again = xcalloc(n ? n : 1, sizeof(*again));
+	for (k = 0; k < n; k++) {
+		if (res->deadline_hit && runs[k]->p->start > e->start) {
+			again[na++] = runs[k];
+			continue;
+		}
+		runs[k]->shared = NULL;
+		target_result(runs[k], res, 1);
+	}
+	share_restart(again, na, 0);
+	free(again);
+	free(runs);
+}
+
+/* The domain's deadline: its target stops waiting for the session. */
+static void
+share_leave(struct target_run *r)
+{
+	struct share_entry *e = r->shared;
+	struct target_run **runs;
+	size_t n;
+
+	r->shared = NULL;
+	if (r->share_timer != NULL) {
+		evloop_timer_del(r->share_timer);
+		r->share_timer = NULL;
+		return;
+	}
+	if (e->owner == r) {
+		/* Never started: the others start anew. */
+		share_detach(e, r);
+		runs = e->runs;
+		n = e->nruns;
+		e->runs = NULL;
+		e->nruns = 0;
+		share_drop(e->t, e);
+		share_restart(runs, n, 0);
+		free(runs);
+		return;
+	}
+	if (share_detach(e, r) > 0 || e->state != SHARE_RUNNING)
+		return;
+	/* Nobody waits any more: the session stops. */
+	smtp_session_cancel(e->sess);
+	e->sess = NULL;
+	sockets_give(e->sockets);
+	share_drop(e->t, e);
+}
+
 /* The overall deadline: sessions and questions still out are abandoned. */
 void
 probe_smtp_cancel(struct probe *p)
@@ -432,7 +655,9 @@ probe_smtp_cancel(struct probe *p)
 	for (i = 0; p->facts->mx != NULL && i < p->facts->ntargets; i++) {
 		r = &p->runs[i];
 		if (r->sess != NULL || r->queued || r->tlsa_wait ||
-		    r->slot_wait) {
+		    r->slot_wait || r->shared != NULL) {
+			if (r->shared != NULL)
+				share_leave(r);
 			smtp_session_cancel(r->sess);
 			if (r->sess != NULL) {
 				/* Closed now: the slot may go to another

@@ -17,12 +17,12 @@ void
 report_dkim_text(const struct dkim_facts *f, struct buf *b)
 {
 	const struct dkim_selector *s;
-	struct dkim_key *k;
-	struct buf *why;
-	size_t i, j, off;
+	const struct dkim_parsed *p;
+	struct dkim_parsed tmp;
+	const struct dkim_key *k;
+	size_t i, j;
 	int any = 0;
 
-	why = buf_new(BUF_WHY_MAX);
 	for (i = 0; i < f->nsel; i++) {
 		s = &f->sel[i];
 		if (dns_outcome_failed(s->outcome)) {
@@ -36,13 +36,14 @@ report_dkim_text(const struct dkim_facts *f, struct buf *b)
 			if (!dkim_record_judged(f, s, j))
 				continue;
 			any = 1;
-			buf_reset(why);
-			if (dkim_parse(s->txt[j].data, s->txt[j].len, &k, &off,
-			    why) != DKIM_OK) {
+			p = dkim_record_get(s, j, &tmp);
+			if (p->rc != DKIM_OK) {
 				esc_printf(b, 0, _("DKIM %s: invalid (%s)\n"),
-				    s->selector, buf_str(why));
+				    s->selector, p->why);
+				dkim_record_put(s, &tmp);
 				continue;
 			}
+			k = p->key;
 			if (k->revoked)
 				esc_printf(b, 0, _("DKIM %s: revoked\n"),
 				    s->selector);
@@ -54,33 +55,34 @@ report_dkim_text(const struct dkim_facts *f, struct buf *b)
 				    (k->h & DKIM_H_SHA1) &&
 				    !(k->h & DKIM_H_SHA256) ?
 				    ", sha1 only" : "");
-			dkim_key_free(k);
+			dkim_record_put(s, &tmp);
 		}
 	}
 	if (!any)
 		esc_printf(b, 0, ngettext("DKIM: no key found at %zu "
 		    "selector\n", "DKIM: no key found at %zu selectors\n",
 		    f->nsel), f->nsel);
-	buf_free(why);
 }
 
 static struct json_object *
-dkim_record_json(const struct taglist_txt *t)
+dkim_record_json(const struct dkim_selector *s, size_t j)
 {
+	const struct taglist_txt *t = &s->txt[j];
+	const struct dkim_parsed *p;
+	struct dkim_parsed tmp;
+	const struct dkim_key *k;
 	struct json_object *o, *h;
-	struct dkim_key *k;
-	struct buf *why;
-	size_t off;
 
 	o = json_object_new_object();
 	json_add(o, "record", json_censored(t->data, t->len));
-	why = buf_new(BUF_WHY_MAX);
-	if (dkim_parse(t->data, t->len, &k, &off, why) != DKIM_OK) {
+	p = dkim_record_get(s, j, &tmp);
+	if (p->rc != DKIM_OK) {
 		json_add(o, "valid", json_object_new_boolean(0));
-		json_add(o, "error", json_error("offset", off, buf_str(why)));
-		buf_free(why);
+		json_add(o, "error", json_error("offset", p->off, p->why));
+		dkim_record_put(s, &tmp);
 		return o;
 	}
+	k = p->key;
 	json_add(o, "valid", json_object_new_boolean(1));
 	json_add(o, "key_type",
 	    json_object_new_string(dkim_keytype_name(k->k)));
@@ -105,8 +107,7 @@ dkim_record_json(const struct taglist_txt *t)
 		json_add(o, "hashes", NULL);
 	if (k->notes != NULL)
 		json_add(o, "notes", json_censored_str(k->notes));
-	dkim_key_free(k);
-	buf_free(why);
+	dkim_record_put(s, &tmp);
 	return o;
 }
 
@@ -132,7 +133,7 @@ report_dkim_json(const struct dkim_facts *f, struct json_object *obj)
 		for (j = 0; s->outcome == DNS_OK && j < s->ntxt; j++)
 			if (dkim_record_judged(f, s, j))
 				json_object_array_add(recs,
-				    dkim_record_json(&s->txt[j]));
+				    dkim_record_json(s, j));
 		if (s->outcome == DNS_OK &&
 		    json_object_array_length(recs) == 0) {
 			json_object_put(recs);

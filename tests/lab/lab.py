@@ -50,6 +50,10 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              maxrss MB           mxprobe's peak resident memory stays
                                  under MB (os.wait4's ru_maxrss)
              rlimit-nofile N     run mxprobe with RLIMIT_NOFILE at N
+             connects ADDR N     the fault server on ADDR logged N
+                                 connections during this run
+             same-stdout LABEL   stdout is that of run LABEL (NAME/N),
+                                 durations masked
            In args, {dir} is the scenario's directory and {blackhole}
            a resolver address (127.0.0.1:PORT) that never answers, {dnsport}
            the lab NSD's port, {hostile} the hostile DNS responder
@@ -972,6 +976,7 @@ def run_one(lab, zone, name, exp):
                 locale_missing(rest.partition("=")[2]):
             return [("skip", "%s: runs under %s" % (name, rest),
                      "the locale is not installed (locale-gen)")]
+    nlog0 = len(smtp_log(lab))
     t0 = time.monotonic()
     if any(kw in ("signal", "head") for kw, _ in exp):
         try:
@@ -984,6 +989,9 @@ def run_one(lab, zone, name, exp):
     if p is None:
         return [(False, "%s: mxprobe finishes" % name, "hung for 60 s")]
     elapsed = time.monotonic() - t0
+    if not hasattr(lab, "stdouts"):
+        lab.stdouts = {}
+    lab.stdouts[name] = p.stdout
     out = []
     doc = None
     want_json = not text and not any(kw == "nojson" for kw, _ in exp)
@@ -1091,6 +1099,20 @@ def run_one(lab, zone, name, exp):
                 docs, ok = [], False
             out.append((ok, "%s: %s JSON lines" % (name, rest),
                         "stdout=%r" % p.stdout[:800]))
+        elif kw == "same-stdout":
+            # The same output as an earlier run, durations masked.
+            other = getattr(lab, "stdouts", {}).get(rest)
+            out.append((other is not None and mask(p.stdout) == mask(other),
+                        "%s: the same output as %s" % (name, rest),
+                        "stdout=%r" % p.stdout[:300]))
+        elif kw == "connects":
+            # The servers' own log: connections to ADDR during this run.
+            addr, _, want = rest.partition(" ")
+            got = sum(1 for e in smtp_log(lab)[nlog0:]
+                      if e.get("addr") == addr and
+                      e.get("event") == "connect")
+            out.append((got == int(want), "%s: %s connections to %s" %
+                        (name, want, addr), "got %d" % got))
         elif kw == "overlap":
             # The servers' own log: did the sessions overlap in time?
             spans = smtp_spans(lab, rest.split())

@@ -18,14 +18,14 @@
 
 /* --- analyzer ---------------------------------------------------------- */
 
-#define TXT1(s)	(const struct taglist_txt[]){ { s, sizeof(s) - 1 } }, 1
+#define TXT1(s)	(const struct taglist_txt[]){ { s, sizeof(s) - 1 } }, 1, NULL
 
 static const struct dkim_selector s_good[] = {
 	{ "s1", DNS_OK, TXT1("v=DKIM1; p=" RSA2048) },
 };
 static const struct dkim_selector s_none[] = {
-	{ "default", DNS_NXDOMAIN, NULL, 0 },
-	{ "google", DNS_NODATA, NULL, 0 },
+	{ "default", DNS_NXDOMAIN, NULL, 0, NULL },
+	{ "google", DNS_NODATA, NULL, 0, NULL },
 };
 static const struct dkim_selector s_short[] = {
 	{ "s1", DNS_OK, TXT1("p=" RSA512) },
@@ -48,8 +48,8 @@ static const struct dkim_selector s_mixed[] = {
 	{ "rsa", DNS_OK, TXT1("v=DKIM1; p=" RSA2048) },
 };
 static const struct dkim_selector s_fail[] = {
-	{ "s1", DNS_SERVFAIL, NULL, 0 },
-	{ "s2", DNS_NXDOMAIN, NULL, 0 },
+	{ "s1", DNS_SERVFAIL, NULL, 0, NULL },
+	{ "s2", DNS_NXDOMAIN, NULL, 0, NULL },
 };
 static const struct dkim_selector s_wild[] = {
 	{ "default", DNS_OK, TXT1("v=spf1 -all") },
@@ -58,10 +58,10 @@ static const struct dkim_selector s_key_and_other[] = {
 	{ "s1", DNS_OK, (const struct taglist_txt[]){
 	    { "google-site-verification=abc", 28 },
 	    { "v=DKIM1; p=" RSA2048, sizeof("v=DKIM1; p=" RSA2048) - 1 } },
-	    2 },
+	    2, NULL },
 };
 static const struct dkim_selector s_failone_found[] = {
-	{ "s1", DNS_TIMEOUT, NULL, 0 },
+	{ "s1", DNS_TIMEOUT, NULL, 0, NULL },
 	{ "s2", DNS_OK, TXT1("p=" RSA2048) },
 };
 

@@ -13,6 +13,7 @@
 #include "tap.h"
 
 #define TXT1(s)	(const struct taglist_txt[]){ { s, sizeof(s) - 1 } }, 1
+#define KTXT1(s)	TXT1(s), NULL
 
 #define ED_RAW	"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 
@@ -23,10 +24,10 @@ static const struct dmarc_ext ext[] = {
 };
 
 static const struct dkim_selector sels[] = {
-	{ "default", DNS_NXDOMAIN, NULL, 0 },
-	{ "ed", DNS_OK, TXT1("v=DKIM1; k=ed25519; h=sha256; n=hi; p=" ED_RAW) },
-	{ "bad", DNS_OK, TXT1("v=DKIM1; p=!") },
-	{ "slow", DNS_TIMEOUT, NULL, 0 },
+	{ "default", DNS_NXDOMAIN, NULL, 0, NULL },
+	{ "ed", DNS_OK, KTXT1("v=DKIM1; k=ed25519; h=sha256; n=hi; p=" ED_RAW) },
+	{ "bad", DNS_OK, KTXT1("v=DKIM1; p=!") },
+	{ "slow", DNS_TIMEOUT, NULL, 0, NULL },
 };
 
 static const struct mtasts_mx mxs[] = {

@@ -228,6 +228,7 @@ test_rfc8463(void)
 	/* Analyzer over the test selector: weak key. */
 	t.data = test;
 	t.len = test ? strlen(test) : 0;
+	memset(&sel, 0, sizeof(sel));
 	sel.selector = "test";
 	sel.outcome = DNS_OK;
 	sel.txt = &t;
@@ -261,10 +262,75 @@ test_rfc8463(void)
 	buf_free(b);
 }
 
+/*
+ * A decoded selector keeps one result per TXT, and the judges and the
+ * state read those (the same key pointer each time); an undecoded one is
+ * parsed on use and gives the same answers.
+ */
+static void
+test_decode_once(void)
+{
+	struct taglist_txt t[2];
+	struct dkim_selector sel;
+	struct dkim_facts f;
+	struct dkim_parsed tmp;
+	const struct dkim_parsed *p, *q;
+	struct findings *fs;
+	size_t nf;
+
+	memset(t, 0, sizeof(t));
+	t[0].data = "v=DKIM1; k=rsa; p=" RSA2048;
+	t[0].len = strlen(t[0].data);
+	t[1].data = "v=DKIM1; p=@@";
+	t[1].len = strlen(t[1].data);
+	memset(&sel, 0, sizeof(sel));
+	sel.selector = "s1";
+	sel.outcome = DNS_OK;
+	sel.txt = t;
+	sel.ntxt = 2;
+	memset(&f, 0, sizeof(f));
+	f.domain = "example.com";
+	f.sel = &sel;
+	f.nsel = 1;
+
+	/* Undecoded: parsed on use, tmp filled. */
+	p = dkim_record_get(&sel, 0, &tmp);
+	ok(p == &tmp && p->rc == DKIM_OK && p->key->bits == 2048,
+	    "undecoded: parsed on use into tmp");
+	dkim_record_put(&sel, &tmp);
+	is_int(dkim_state(&f), 1, "undecoded: usable");
+	fs = findings_new();
+	analyze_dkim(&f, fs);
+	nf = findings_count(fs);
+	findings_free(fs);
+
+	dkim_selector_decode(&sel);
+	ok(sel.parsed != NULL, "decode keeps the results");
+	p = dkim_record_get(&sel, 0, &tmp);
+	q = dkim_record_get(&sel, 0, &tmp);
+	ok(p == &sel.parsed[0] && p == q && p->key == q->key,
+	    "decoded: the same parsed key every time");
+	dkim_record_put(&sel, &tmp);
+	p = dkim_record_get(&sel, 1, &tmp);
+	ok(p->rc == DKIM_SYNTAX && p->key == NULL && p->why != NULL &&
+	    p->why[0] != '\0', "decoded: a bad key keeps its reason");
+	is_int(dkim_state(&f), 1, "decoded: usable");
+	fs = findings_new();
+	analyze_dkim(&f, fs);
+	is_int((int)findings_count(fs), (int)nf,
+	    "decoded: the same findings as undecoded");
+	findings_free(fs);
+	dkim_selector_decode(&sel);	/* again: no leak */
+	dkim_selector_clear(&sel);
+	ok(sel.parsed == NULL, "clear frees the results");
+	dkim_selector_clear(&sel);
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_rfc8463();
+	test_decode_once();
 	return tap_done();
 }

@@ -1,0 +1,137 @@
+/* share - the run's table of shared exchanger sessions; see share.h */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts/smtp_facts.h"
+#include "probe/share.h"
+#include "util/xalloc.h"
+
+struct share *
+share_new(void)
+{
+	return xcalloc(1, sizeof(struct share));
+}
+
+static void
+entry_free(struct share_entry *e)
+{
+	smtp_result_free(e->res);
+	smtp_result_free(e->first);
+	free(e->runs);
+	free(e->host);
+	free(e->key);
+	free(e);
+}
+
+void
+share_free(struct share *t)
+{
+	struct share_entry *e, *n;
+
+	if (t == NULL)
+		return;
+	for (e = t->head; e != NULL; e = n) {
+		n = e->next;
+		entry_free(e);
+	}
+	free(t);
+}
+
+void
+share_key(const char *host, int family, const unsigned char *addr, int port,
+    char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t n, i;
+
+	n = strlen(host);
+	while (n > 0 && host[n - 1] == '.')
+		n--;
+	if (inet_ntop(family, addr, a, sizeof(a)) == NULL)
+		a[0] = '\0';
+	snprintf(buf, len, "%.*s|%s|%d", (int)n, host, a, port);
+	for (i = 0; i < n && buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+}
+
+struct share_entry *
+share_find(struct share *t, const char *key)
+{
+	struct share_entry *e;
+
+	for (e = t->head; e != NULL; e = e->next)
+		if (e->live && strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+struct share_entry *
+share_add(struct share *t, const char *key)
+{
+	struct share_entry *e;
+
+	e = xcalloc(1, sizeof(*e));
+	e->t = t;
+	e->key = xstrdup(key);
+	e->state = SHARE_RUNNING;
+	e->live = 1;
+	e->next = t->head;
+	t->head = e;
+	return e;
+}
+
+void
+share_retire(struct share *t, struct share_entry *e)
+{
+	(void)t;
+	e->live = 0;
+}
+
+void
+share_drop(struct share *t, struct share_entry *e)
+{
+	struct share_entry **pp;
+
+	for (pp = &t->head; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			entry_free(e);
+			return;
+		}
+}
+
+void
+share_attach(struct share_entry *e, struct target_run *r)
+{
+	if (e->nruns == e->cap) {
+		e->cap = e->cap ? 2 * e->cap : 4;
+		e->runs = xreallocarray(e->runs, e->cap, sizeof(*e->runs));
+	}
+	e->runs[e->nruns++] = r;
+}
+
+/* Returns how many runs are still attached. */
+int
+share_detach(struct share_entry *e, struct target_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < e->nruns; i++)
+		if (e->runs[i] == r) {
+			e->runs[i] = e->runs[--e->nruns];
+			break;
+		}
+	return (int)e->nruns;
+}
+
+unsigned
+share_sessions(const struct share *t)
+{
+	return t->nsessions;
+}
