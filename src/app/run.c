@@ -74,6 +74,16 @@ auth_ttl(const struct propagation_facts *pf)
 	return ttl;
 }
 
+/* --accept: the rules were checked when parsed. */
+static void
+accept_apply(const struct cli *o, struct findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < o->naccept; i++)
+		(void)findings_accept(fs, o->accept[i]);
+}
+
 /*
  * The baseline pass: render this run as the JSON a saved report holds,
  * compare, and score again, since the changes are findings too. Returns
@@ -88,6 +98,7 @@ baseline_pass(const struct cli *o, json_object *baseline, struct report *r,
 	j = report_json(r);
 	changes = baseline_compare(baseline, j, fs);
 	json_object_put(j);
+	accept_apply(o, fs);
 	score_free(sc);
 	score_compute(fs, sc);
 	r->status = score_status(fs, sc, cli_warn(o), cli_crit(o));
@@ -161,17 +172,21 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 
 	memset(&ao, 0, sizeof(ao));
 	ao.allow_loopback = o->allow_loopback;
+	ao.cert_warn_days = o->cert_warn_days > 0 ? o->cert_warn_days :
+	    ANALYZE_CERT_WARN_OFF;
 	cut = *co;
 	cut.auth_ttl = auth_ttl(pf);
 	ao.cutover = &cut;
 	fs = findings_new();
 	analyze_probe(f, &ao, fs);
 	propagation_analyze(pf, o->expect_mx.v, o->old_mx.v, fs);
+	accept_apply(o, fs);
 	score_compute(fs, &sc);
 	memset(&r, 0, sizeof(r));
 	r.facts = f;
 	r.fs = fs;
 	r.score = &sc;
+	r.cert_warn_days = ao.cert_warn_days;
 	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));
 	if (baseline != NULL)
 		changes = baseline_pass(o, baseline, &r, fs, &sc);

@@ -119,7 +119,8 @@ struct report {
 	const struct score		*score;
 	int				 status;	/* exit status */
 	int				 cert_warn_days; /* 0: the
-					 * default, REPORT_CERT_WARN_DAYS */
+					 * default, REPORT_CERT_WARN_DAYS;
+					 * < 0: none (--cert-warn-days 0) */
 };
 
 struct json_object	*report_json(const struct report *);
