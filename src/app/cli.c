@@ -427,6 +427,12 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			return CLI_EXIT_EARLY;
 		case OPT_VERSION:
 			printf("%s\n", PACKAGE_STRING);
+			printf("Licence: ISC (the LICENSE file of the "
+			    "sources).\n");
+			/* AC_INIT's bug-report address, once it has one. */
+			if (PACKAGE_BUGREPORT[0] != '\0')
+				printf("Report bugs to %s.\n",
+				    PACKAGE_BUGREPORT);
 			return CLI_EXIT_EARLY;
 		case OPT_LIST_FINDINGS:
 			o->list_findings = 1;
