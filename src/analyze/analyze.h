@@ -116,10 +116,10 @@ struct tlsrpt_facts;
 
 struct analyze_opts {
 	int			 allow_loopback; /* --allow-loopback: labs */
+	const struct cutover_opts *cutover;	/* NULL: no cutover checks */
 	int			 cert_warn_days; /* TLS_CERT_EXPIRES_SOON below
 						  * this many days left; 0:
 						  * the default, _OFF: never */
-	const struct cutover_opts *cutover;	/* NULL: no cutover checks */
 };
 
 /* analyze.c */
