@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "analyze/analyze_cutover.h"
 #include "analyze/findings.h"
 #include "analyze/score.h"
+#include "app/batch.h"
 #include "app/cli.h"
 #include "app/env.h"
 #include "app/run.h"
@@ -31,7 +33,10 @@ run_list_findings(void)
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(a);
-	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_UNKNOWN;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	/* A closed stdout: the documented 141, as for a report. */
+	return errno == EPIPE ? BATCH_EXIT_EPIPE : EXIT_UNKNOWN;
 }
 
 static void
