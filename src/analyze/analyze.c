@@ -32,7 +32,7 @@ analyze_probe(const struct probe_facts *f, const struct analyze_opts *o,
 		return;
 	}
 	analyze_mx(f->mx, o, fs);
-	analyze_smtp(f, fs);
+	analyze_smtp(f, o, fs);
 	analyze_dane(f, fs);
 	if (o->cutover != NULL)
 		analyze_cutover(f, o->cutover, fs);

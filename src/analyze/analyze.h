@@ -21,7 +21,7 @@
  *	analyze_addr_usable(opts, family, bytes)  1 when a sender on the
  *		internet could connect there (public, or loopback in a lab)
  * analyze_smtp.c - SMTP reachability (SMTP_*):
- *	analyze_smtp(facts, fs)		reachability, then (calling the
+ *	analyze_smtp(facts, opts, fs)	reachability, then (calling the
  *		two files below) STARTTLS and certificates per address,
  *		failover now and under --assume-down, backup parity; the
  *		verdicts of the delivery model (analyze_delivery.h) for
@@ -45,7 +45,8 @@
  *		--assume-down hosts are skipped), or -1
  *	analyze_target_subject(f, t, out, len)	"host[address]"
  * analyze_tls.c - transport security (TLS_*; RFC 3207, 6125, 8996):
- *	analyze_tls_target(facts, t, fs)	the findings of one address
+ *	analyze_tls_target(facts, t, opts, fs)	the findings of one address
+ *		(opts NULL: the defaults)
  *		that answers
  * analyze_fallback.c - fallback (FALLBACK_*, FAILOVER_*, ASSUME_*):
  *	analyze_fallback_spread(facts, fs)	one exchanger, or one network
@@ -114,9 +115,16 @@ struct probe_target;
 struct spf_analysis;
 struct tlsrpt_facts;
 
+/* --cert-warn-days: the default, and the value that turns it off. */
+#define ANALYZE_CERT_WARN_DAYS	14
+#define ANALYZE_CERT_WARN_OFF	(-1)
+
 struct analyze_opts {
 	int			 allow_loopback; /* --allow-loopback: labs */
 	const struct cutover_opts *cutover;	/* NULL: no cutover checks */
+	int			 cert_warn_days; /* TLS_CERT_EXPIRES_SOON below
+						  * this many days left; 0:
+						  * the default, _OFF: never */
 };
 
 /* analyze.c */
@@ -134,7 +142,8 @@ int	analyze_addr_usable(const struct analyze_opts *, int,
 	    const unsigned char *);
 
 /* analyze_smtp.c */
-void	analyze_smtp(const struct probe_facts *, struct findings *);
+void	analyze_smtp(const struct probe_facts *, const struct analyze_opts *,
+	    struct findings *);
 int	analyze_target_answers(const struct probe_target *);
 int	analyze_target_tempfail(const struct probe_target *);
 const struct smtp_reply *analyze_target_refusal(const struct probe_target *,
@@ -151,7 +160,8 @@ void	analyze_target_subject(const struct probe_facts *,
 
 /* analyze_tls.c */
 void	analyze_tls_target(const struct probe_facts *,
-	    const struct probe_target *, struct findings *);
+	    const struct probe_target *, const struct analyze_opts *,
+	    struct findings *);
 
 /* analyze_fallback.c */
 void	analyze_fallback_spread(const struct probe_facts *, struct findings *);

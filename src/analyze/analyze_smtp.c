@@ -639,7 +639,8 @@ policy_class(const struct probe_facts *f, const struct delivery *d,
 }
 
 void
-analyze_smtp(const struct probe_facts *f, struct findings *fs)
+analyze_smtp(const struct probe_facts *f, const struct analyze_opts *o,
+    struct findings *fs)
 {
 	const struct mx_set *mx = f->mx;
 	struct delivery_facts df;
@@ -688,7 +689,7 @@ analyze_smtp(const struct probe_facts *f, struct findings *fs)
 		    analyze_host_tempfails(f, h) ||
 		    f->targets[i].smtp->deadline_hit)
 			target_findings(f, &f->targets[i], fs);
-		analyze_tls_target(f, &f->targets[i], fs);
+		analyze_tls_target(f, &f->targets[i], o, fs);
 	}
 	rcpt_findings(f, fs);
 	if (!analyze_delivery(f, &df, &d))

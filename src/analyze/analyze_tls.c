@@ -15,13 +15,13 @@
 
 void
 analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
-    struct findings *fs)
+    const struct analyze_opts *o, struct findings *fs)
 {
 	const struct smtp_result *r = t->smtp;
 	const struct tls_facts *tf = &r->tls;
 	const struct mx_host *h = &f->mx->hosts[t->host];
 	char s[600];
-	int expired;
+	int expired, warn_days;
 
 	if (!analyze_target_answers(t))
 		return;
@@ -94,7 +94,10 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
 		    h->name, tf->nchain > 0 && tf->chain[0].nsan_dns > 0 ?
 		    tf->chain[0].san_dns[0] : tf->nchain > 0 ?
 		    tf->chain[0].subject : "nothing");
-	if (!expired && tf->nchain > 0 && tf->chain[0].days_left < 14)
+	warn_days = o == NULL || o->cert_warn_days == 0 ?
+	    ANALYZE_CERT_WARN_DAYS : o->cert_warn_days;
+	if (!expired && tf->nchain > 0 && warn_days > 0 &&
+	    tf->chain[0].days_left < warn_days)
 		findings_add(fs, F_TLS_CERT_EXPIRES_SOON, s, "The certificate "
 		    "of %s expires in %ld day(s), on %s.", s,
 		    tf->chain[0].days_left, tf->chain[0].not_after);

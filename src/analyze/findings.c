@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/buf.h"
 #include "analyze/findings.h"
@@ -98,6 +99,7 @@ findings_add(struct findings *fs, enum finding_code c, const char *subject,
 	fs->f = xreallocarray(fs->f, fs->n + 1, sizeof(*fs->f));
 	f = &fs->f[fs->n++];
 	f->code = c;
+	f->accepted = 0;
 	f->subject = subject ? xstrdup(subject) : NULL;
 	f->message = buf_steal(b);
 	buf_free(b);
@@ -148,7 +150,9 @@ findings_status(const struct findings *fs)
 	int crit = 0, unknown = 0, warn = 0;
 	size_t i;
 
-	for (i = 0; i < fs->n; i++)
+	for (i = 0; i < fs->n; i++) {
+		if (fs->f[i].accepted)
+			continue;
 		switch (defs[fs->f[i].code].sev) {
 		case SEV_CRITICAL:
 			crit = 1;
@@ -162,6 +166,7 @@ findings_status(const struct findings *fs)
 		case SEV_INFO:
 			break;
 		}
+	}
 	return crit ? 2 : unknown ? 3 : warn ? 1 : 0;
 }
 
@@ -172,4 +177,60 @@ findings_status_name(int st)
 	    "UNKNOWN" };
 
 	return st >= 0 && st <= 3 ? names[st] : "UNKNOWN";
+}
+
+/* The length of the code part of "CODE[:SUBJECT]". */
+static size_t
+accept_codelen(const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+
+	return colon != NULL ? (size_t)(colon - spec) : strlen(spec);
+}
+
+int
+finding_accept_code(const char *spec)
+{
+	size_t i, n = accept_codelen(spec);
+
+	for (i = 0; i < F__COUNT; i++)
+		if (strlen(defs[i].code) == n &&
+		    strncasecmp(defs[i].code, spec, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Whether subject a names b: case aside, a trailing dot ignored. */
+static int
+subject_match(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	if (na > 1 && a[na - 1] == '.')
+		na--;
+	if (nb > 1 && b[nb - 1] == '.')
+		nb--;
+	return na == nb && strncasecmp(a, b, na) == 0;
+}
+
+int
+findings_accept(struct findings *fs, const char *spec)
+{
+	const char *subject;
+	size_t i, n = accept_codelen(spec);
+	int code, marked = 0;
+
+	if ((code = finding_accept_code(spec)) == -1)
+		return -1;
+	subject = spec[n] == ':' ? spec + n + 1 : NULL;
+	for (i = 0; i < fs->n; i++) {
+		if ((int)fs->f[i].code != code)
+			continue;
+		if (subject != NULL && (fs->f[i].subject == NULL ||
+		    !subject_match(subject, fs->f[i].subject)))
+			continue;
+		fs->f[i].accepted = 1;
+		marked++;
+	}
+	return marked;
 }

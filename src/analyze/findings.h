@@ -29,6 +29,14 @@
  *		that could not be made; a check that could not be made
  *		outranks a warning, since it may hide worse)
  *	findings_status_name(st)	"OK", "WARNING", "CRITICAL", "UNKNOWN"
+ *	finding_accept_code(spec)	the code of an accept rule
+ *		"CODE[:SUBJECT]" (--accept), or -1 when CODE is not one
+ *	findings_accept(fs, spec)	marks the findings the rule matches
+ *		accepted: they stay in the report but set no status and cost
+ *		no points. SUBJECT matches a finding's subject exactly, case
+ *		aside and a trailing dot ignored; CODE alone matches every
+ *		subject. Returns how many it marked, or -1 for an unknown
+ *		code.
  *
  * Severity: INFO (good to know), WARNING (mail may be delayed, junked or
  * spoofed), CRITICAL (mail is lost or refused), UNKNOWN (a check could not
@@ -70,6 +78,8 @@ struct finding {
 	char			*message;	/* English */
 	char			*message_l10n;	/* localized; NULL: the
 						 * same as message */
+	int			 accepted;	/* --accept: no status, no
+						 * points */
 };
 
 struct findings;
@@ -89,5 +99,7 @@ int			 findings_has(const struct findings *,
 			    enum finding_code);
 int			 findings_status(const struct findings *);
 const char		*findings_status_name(int);
+int			 finding_accept_code(const char *);
+int			 findings_accept(struct findings *, const char *);
 
 #endif

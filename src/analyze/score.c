@@ -125,7 +125,8 @@ score_class(const struct findings *fs)
 	size_t i;
 
 	for (i = 0; i < findings_count(fs); i++)
-		if ((k = score_finding_class(findings_get(fs, i)->code)) > cls)
+		if (!findings_get(fs, i)->accepted &&
+		    (k = score_finding_class(findings_get(fs, i)->code)) > cls)
 			cls = k;
 	return cls;
 }
@@ -147,7 +148,8 @@ score_compute(const struct findings *fs, struct score *s)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (finding_def(findings_get(fs, i)->code)->sev ==
+		if (!findings_get(fs, i)->accepted &&
+		    finding_def(findings_get(fs, i)->code)->sev ==
 		    SEV_UNKNOWN) {
 			/* A check that could not be made would make any
 			 * number a guess. */
@@ -167,6 +169,8 @@ score_compute(const struct findings *fs, struct score *s)
 	for (i = 0; i < n; i++) {
 		f = findings_get(fs, i);
 		d = finding_def(f->code);
+		if (f->accepted)
+			continue;	/* --accept: costs nothing */
 		if (dead(f->code))
 			isdead = 1;
 		if (d->penalty <= 0)

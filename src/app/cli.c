@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/findings.h"
 #include "util/buf.h"
 #include "util/dname.h"
 #include "util/i18n.h"
@@ -55,7 +56,10 @@ enum {
 	OPT_ORDER,
 	OPT_RESUME,
 	OPT_SHARD,
-	OPT_JSON_LOCALE
+	OPT_JSON_LOCALE,
+	OPT_ACCEPT,
+	OPT_ACCEPT_FILE,
+	OPT_CERT_WARN_DAYS
 };
 
 static const struct option longopts[] = {
@@ -98,6 +102,9 @@ static const struct option longopts[] = {
 	{ "order",		required_argument, NULL, OPT_ORDER },
 	{ "resume",		required_argument, NULL, OPT_RESUME },
 	{ "shard",		required_argument, NULL, OPT_SHARD },
+	{ "accept",		required_argument, NULL, OPT_ACCEPT },
+	{ "accept-file",	required_argument, NULL, OPT_ACCEPT_FILE },
+	{ "cert-warn-days",	required_argument, NULL, OPT_CERT_WARN_DAYS },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, OPT_VERSION },
@@ -201,6 +208,11 @@ cli_usage(FILE *fp)
 "                           number, or when it raises the alert of a\n"
 "                           plugin range (N:, ~:N, N:M, @N:M)\n"
 "      --crit RANGE         CRITICAL likewise\n"
+"      --accept CODE[:SUBJECT]  a known finding: reported as accepted,\n"
+"                           no status, no points (repeatable)\n"
+"      --accept-file FILE   --accept rules, one a line (# comments)\n"
+"      --cert-warn-days N   warn when a certificate expires within N\n"
+"                           days (0 to 3650, default 14)\n"
 "      --color WHEN         auto (default: on a terminal, unless\n"
 "                           NO_COLOR is set), always, never\n"
 "  -v, --verbose            the dialogue on stderr: DNS questions and\n"
@@ -221,6 +233,72 @@ list_add(struct cli_list *l, const char *s)
 	l->v = xreallocarray(l->v, l->n + 2, sizeof(*l->v));
 	l->v[l->n++] = s;
 	l->v[l->n] = NULL;
+}
+
+/* One --accept rule, checked and kept; -1 with why for an unknown code. */
+static int
+accept_add(struct cli *o, const char *rule, struct buf *why)
+{
+	if (finding_accept_code(rule) == -1) {
+		buf_printf(why, _("--accept wants a finding code (see "
+		    "--list-findings) and an optional :SUBJECT, not \"%s\""),
+		    rule);
+		return -1;
+	}
+	o->accept = xreallocarray(o->accept, o->naccept + 1,
+	    sizeof(*o->accept));
+	o->accept[o->naccept++] = xstrdup(rule);
+	return 0;
+}
+
+/*
+ * --accept-file: one CODE[:SUBJECT] a line; blank lines and # comments
+ * skipped, spaces around a rule ignored. A bad line names file and line.
+ */
+static int
+accept_file(struct cli *o, const char *path, struct buf *why)
+{
+	char line[1024], *s, *e;
+	unsigned long lineno = 0;
+	FILE *fp;
+	int rc = 0;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		buf_printf(why, _("--accept-file %s: %s"), path,
+		    strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			buf_printf(why, _("%s:%lu: line too long"), path,
+			    lineno);
+			rc = -1;
+			break;
+		}
+		if ((s = strchr(line, '#')) != NULL)
+			*s = '\0';
+		for (s = line; isspace((unsigned char)*s); s++)
+			;
+		for (e = s + strlen(s); e > s &&
+		    isspace((unsigned char)e[-1]); e--)
+			;
+		*e = '\0';
+		if (*s == '\0')
+			continue;
+		if (finding_accept_code(s) == -1) {
+			buf_printf(why, _("%s:%lu: not a finding code "
+			    "(CODE[:SUBJECT]): \"%s\""), path, lineno, s);
+			rc = -1;
+		} else
+			rc = accept_add(o, s, why);
+	}
+	if (rc == 0 && ferror(fp)) {
+		buf_printf(why, _("--accept-file %s: read error"), path);
+		rc = -1;
+	}
+	fclose(fp);
+	return rc;
 }
 
 static int
@@ -339,6 +417,7 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	o->max_ttl = -1;
 	o->colour = -1;
 	o->parallel = 16;
+	o->cert_warn_days = 14;
 	opterr = 0;
 	/*
 	 * 0, not 1: glibc, musl and OpenBSD then reset their position
@@ -373,6 +452,12 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			return CLI_EXIT_EARLY;
 		case OPT_VERSION:
 			printf("%s\n", PACKAGE_STRING);
+			printf("%s\n", _("Licence: ISC (the LICENSE file of "
+			    "the sources)."));
+			/* AC_INIT's bug-report address, once it has one. */
+			if (PACKAGE_BUGREPORT[0] != '\0')
+				printf(_("Report bugs to %s.\n"),
+				    PACKAGE_BUGREPORT);
 			return CLI_EXIT_EARLY;
 		case OPT_LIST_FINDINGS:
 			o->list_findings = 1;
@@ -477,6 +562,22 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 				    "< N <= 65536, not \"%s\""), optarg);
 				return -1;
 			}
+			break;
+		case OPT_ACCEPT:
+			if (accept_add(o, optarg, why) == -1)
+				return -1;
+			break;
+		case OPT_ACCEPT_FILE:
+			if (accept_file(o, optarg, why) == -1)
+				return -1;
+			break;
+		case OPT_CERT_WARN_DAYS:
+			if (number(optarg, 0, 3650, &v) == -1) {
+				buf_printf(why, _("--cert-warn-days wants days "
+				    "from 0 to 3650, not \"%s\""), optarg);
+				return -1;
+			}
+			o->cert_warn_days = (int)v;
 			break;
 		case OPT_WARN:
 		case OPT_CRIT: {
@@ -722,5 +823,8 @@ cli_free(struct cli *o)
 	free(o->expect_mx.v);
 	free(o->expect_contains.v);
 	free(o->old_mx.v);
+	while (o->naccept > 0)
+		free(o->accept[--o->naccept]);
+	free(o->accept);
 	memset(o, 0, sizeof(*o));
 }

@@ -85,6 +85,10 @@ struct cli {
 	const char	*resume;	/* --resume: earlier output */
 	unsigned	 shard_k;	/* --shard K/N; shard_n 0 = none */
 	unsigned	 shard_n;
+	char		**accept;	/* --accept, --accept-file: owned
+					 * CODE[:SUBJECT] rules */
+	size_t		  naccept;
+	int		 cert_warn_days; /* --cert-warn-days; default 14 */
 };
 
 int	cli_parse(int, char **, struct cli *, struct buf *);

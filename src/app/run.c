@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "analyze/analyze_cutover.h"
 #include "analyze/findings.h"
 #include "analyze/score.h"
+#include "app/batch.h"
 #include "app/cli.h"
 #include "app/env.h"
 #include "app/idn.h"
@@ -33,7 +35,10 @@ run_list_findings(void)
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(a);
-	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_UNKNOWN;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	/* A closed stdout: the documented 141, as for a report. */
+	return errno == EPIPE ? BATCH_EXIT_EPIPE : EXIT_UNKNOWN;
 }
 
 /* One value of a baseline change, as text (its strings escaped already). */
@@ -127,6 +132,16 @@ auth_ttl(const struct propagation_facts *pf)
 	return ttl;
 }
 
+/* --accept: the rules were checked when parsed. */
+static void
+accept_apply(const struct cli *o, struct findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < o->naccept; i++)
+		(void)findings_accept(fs, o->accept[i]);
+}
+
 /*
  * The baseline pass: render this run as the JSON a saved report holds,
  * compare, and score again, since the changes are findings too. Returns
@@ -145,6 +160,7 @@ baseline_pass(const struct cli *o, json_object *baseline, struct report *r,
 	r->json_locale = local;
 	changes = baseline_compare(baseline, j, fs);
 	json_object_put(j);
+	accept_apply(o, fs);
 	score_free(sc);
 	score_compute(fs, sc);
 	r->status = score_status(fs, sc, cli_warn(o), cli_crit(o));
@@ -256,12 +272,15 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 
 	memset(&ao, 0, sizeof(ao));
 	ao.allow_loopback = o->allow_loopback;
+	ao.cert_warn_days = o->cert_warn_days > 0 ? o->cert_warn_days :
+	    ANALYZE_CERT_WARN_OFF;
 	cut = *co;
 	cut.auth_ttl = auth_ttl(pf);
 	ao.cutover = &cut;
 	fs = findings_new();
 	analyze_probe(f, &ao, fs);
 	propagation_analyze(pf, o->expect_mx.v, o->old_mx.v, fs);
+	accept_apply(o, fs);
 	score_compute(fs, &sc);
 	memset(&r, 0, sizeof(r));
 	r.facts = f;
@@ -269,6 +288,7 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	r.fs = fs;
 	r.score = &sc;
 	r.json_locale = o->json_locale;
+	r.cert_warn_days = ao.cert_warn_days;
 	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));
 	run_describe(o, servers, &run);
 	r.run = &run;

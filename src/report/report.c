@@ -153,7 +153,7 @@ plugin_targets(const struct report *r, struct buf *out)
 			plugin_label(host, sr->addr, "cert_days", out);
 			buf_printf(out, "%ld;%d:;0:", sr->tls.chain[0].days_left,
 			    r->cert_warn_days > 0 ? r->cert_warn_days :
-			    REPORT_CERT_WARN_DAYS);
+			    r->cert_warn_days < 0 ? 0 : REPORT_CERT_WARN_DAYS);
 		}
 	}
 }
@@ -174,8 +174,8 @@ plugin_findings(const struct report *r, struct buf *out)
 			d = finding_def(fd->code);
 			if (d->sev != order[k])
 				continue;
-			buf_printf(out, "[%s] %s: ", finding_sev_name(d->sev),
-			    d->code);
+			buf_printf(out, "[%s%s] %s: ", finding_sev_name(d->sev),
+			    fd->accepted ? ", accepted" : "", d->code);
 			plugin_text(fd->message, out);
 			buf_printf(out, "\n");
 		}

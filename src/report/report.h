@@ -177,7 +177,8 @@ struct report {
 	const struct score		*score;
 	int				 status;	/* exit status */
 	int				 cert_warn_days; /* 0: the
-					 * default, REPORT_CERT_WARN_DAYS */
+					 * default, REPORT_CERT_WARN_DAYS;
+					 * < 0: none (--cert-warn-days 0) */
 	const struct report_run		*run;	/* NULL: no "run" member */
 	int				 json_locale; /* JSON messages in
 					 * the user's language */

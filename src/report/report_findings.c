@@ -108,6 +108,8 @@ report_findings_text(const struct report *r, int colour, struct buf *out)
 			    report_colour(colour, d->sev),
 			    report_word(finding_sev_name(d->sev)),
 			    report_colour_reset(colour), d->code);
+			if (f->accepted)
+				esc_printf(out, 0, " %s", _("(accepted)"));
 			if (r->score->valid && r->score->points[i] > 0)
 				esc_printf(out, 0, "  (-%d)",
 				    r->score->points[i]);
@@ -177,7 +179,8 @@ report_fix_order(const struct report *r, size_t *out)
 				best = i;
 		used[best] = 1;
 		d = finding_def(findings_get(fs, best)->code);
-		if (d->sev == SEV_INFO && r->score->points[best] == 0)
+		if ((d->sev == SEV_INFO && r->score->points[best] == 0) ||
+		    findings_get(fs, best)->accepted)
 			continue;
 		for (j = 0; j < nout; j++)
 			if (findings_get(fs, out[j])->code ==
@@ -333,6 +336,9 @@ report_findings_json(const struct findings *fs, const struct score *sc,
 		json_object_object_add(o, "subject", json_str(f->subject));
 		json_object_object_add(o, "points", json_object_new_int(
 		    i < sc->npoints ? sc->points[i] : 0));
+		if (f->accepted)
+			json_object_object_add(o, "accepted",
+			    json_object_new_boolean(1));
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -635,7 +635,10 @@ class Lab:
                  os.path.join(certs, "ca.pem"), name],
                 capture_output=True, text=True)
             if r.returncode == 77:
-                self.postfix_skip = "postfix is not installed"
+                # Not installed, or not root: the reason is on stderr.
+                self.postfix_skip = ("needs root" if "needs root" in
+                                     r.stderr else
+                                     "postfix is not installed")
                 return
             if r.returncode != 0:
                 raise SystemExit("postfix-lab.sh: %s%s" % (r.stdout,

@@ -89,7 +89,7 @@ run(void)
 {
 	struct findings *fs = findings_new();
 
-	analyze_smtp(&facts, fs);
+	analyze_smtp(&facts, NULL, fs);
 	return fs;
 }
 

@@ -73,6 +73,46 @@ parse(const char *args, struct buf *why)
 	return rc;
 }
 
+/* --accept, --accept-file, --cert-warn-days */
+static void
+test_accept(struct buf *why)
+{
+	char *v[] = { "mxprobe", "-d", "x.com", "--accept",
+	    "FALLBACK_SAME_NETWORK:x.com", "--accept", "SPF_MISSING",
+	    "--cert-warn-days", "30", NULL };
+	struct cli o;
+
+	buf_reset(why);
+	if (ok(cli_parse(9, v, &o, why) == 0, "--accept, --cert-warn-days")) {
+		is_int((int)o.naccept, 2, "  two rules kept");
+		is_str(o.accept[0], "FALLBACK_SAME_NETWORK:x.com", "  in order");
+		is_int(o.cert_warn_days, 30, "  cert warn days");
+	}
+	cli_free(&o);
+	buf_reset(why);
+	ok(parse("-d x.com", why) == 0, "defaults");
+	buf_reset(why);
+	ok(parse("-d x.com --accept NOPE", why) == -1 &&
+	    strstr(buf_str(why), "NOPE") != NULL, "unknown code (%s)",
+	    buf_str(why));
+	buf_reset(why);
+	ok(parse("-d x.com --accept-file /nonexistent/accept", why) == -1 &&
+	    strstr(buf_str(why), "/nonexistent/accept") != NULL,
+	    "missing --accept-file named (%s)", buf_str(why));
+	buf_reset(why);
+	ok(parse("-d x.com --cert-warn-days -1", why) == -1,
+	    "--cert-warn-days -1 rejected");
+	buf_reset(why);
+	ok(parse("-d x.com --cert-warn-days 3650", why) == 0,
+	    "--cert-warn-days 3650 accepted");
+	buf_reset(why);
+	ok(parse("-d x.com --cert-warn-days 3651", why) == -1,
+	    "--cert-warn-days 3651 rejected");
+	buf_reset(why);
+	ok(parse("-d x.com --cert-warn-days 7d", why) == -1,
+	    "--cert-warn-days 7d rejected");
+}
+
 int
 main(void)
 {
@@ -218,6 +258,7 @@ main(void)
 		cli_free(&o);
 		free(copy);
 	}
+	test_accept(why);
 	buf_free(why);
 	return tap_done();
 }
