@@ -551,6 +551,20 @@ share_restart(struct target_run **runs, size_t n, int own)
 	}
 }
 
+/* The entry goes; the runs that waited on it start again on their own. */
+static void
+share_disband(struct share_entry *e, int own)
+{
+	struct target_run **runs = e->runs;
+	size_t n = e->nruns;
+
+	e->runs = NULL;
+	e->nruns = 0;
+	share_drop(e->t, e);
+	share_restart(runs, n, own);
+	free(runs);
+}
+
 static void
 on_shared_smtp(struct smtp_result *res, void *arg)
 {
@@ -566,11 +580,7 @@ on_shared_smtp(struct smtp_result *res, void *arg)
 		/* Says nothing of the server: each domain on its own. */
 		smtp_result_free(res);
 		sockets_give(e->sockets);
-		e->runs = NULL;
-		e->nruns = 0;
-		share_drop(e->t, e);
-		share_restart(runs, n, 1);
-		free(runs);
+		share_disband(e, 1);
 		return;
 	}
 	if (e->first == NULL && res->outcome == SMTP_TLS_FAILED &&
@@ -614,8 +624,6 @@ static void
 share_leave(struct target_run *r)
 {
 	struct share_entry *e = r->shared;
-	struct target_run **runs;
-	size_t n;
 
 	r->shared = NULL;
 	if (r->share_timer != NULL) {
@@ -626,13 +634,7 @@ share_leave(struct target_run *r)
 	if (e->owner == r) {
 		/* Never started: the others start anew. */
 		share_detach(e, r);
-		runs = e->runs;
-		n = e->nruns;
-		e->runs = NULL;
-		e->nruns = 0;
-		share_drop(e->t, e);
-		share_restart(runs, n, 0);
-		free(runs);
+		share_disband(e, 0);
 		return;
 	}
 	if (share_detach(e, r) > 0 || e->state != SHARE_RUNNING)
