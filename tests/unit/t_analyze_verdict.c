@@ -161,6 +161,7 @@ test_dkim(void)
 
 	memset(&f, 0, sizeof(f));
 	f.domain = "example.com";
+	memset(&sel, 0, sizeof(sel));
 	f.sel = &sel;
 	f.nsel = 1;
 	sel.selector = "s1";
