@@ -7,6 +7,7 @@
 #include "analyze/analyze_baseline.h"
 #include "util/buf.h"
 #include "util/esc.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "analyze/findings.h"
 #include "util/xalloc.h"
@@ -320,6 +321,57 @@ differ(const char *a, const char *b)
 }
 
 /*
+ * The BASELINE_CHANGED sentences, one set for each kind of value (what,
+ * as the JSON names it): both values, none before, none now.
+ */
+static const struct {
+	const char	*what;
+	const char	*both, *added, *gone;
+} change_texts[] = {
+	{ "the MX set",
+	    N_("The MX set of %s: was %s, now %s."),
+	    N_("The MX set of %s: none before, now %s."),
+	    N_("The MX set of %s: was %s, now none.") },
+	{ "the addresses",
+	    N_("The addresses of %s: were %s, now %s."),
+	    N_("The addresses of %s: none before, now %s."),
+	    N_("The addresses of %s: were %s, now none.") },
+	{ "the certificate",
+	    N_("The certificate of %s: was %s, now %s."),
+	    N_("The certificate of %s: none before, now %s."),
+	    N_("The certificate of %s: was %s, now none.") },
+	{ "the TLSA records",
+	    N_("The TLSA records of %s: were %s, now %s."),
+	    N_("The TLSA records of %s: none before, now %s."),
+	    N_("The TLSA records of %s: were %s, now none.") },
+	{ "the record",
+	    N_("The %s record: was %s, now %s."),
+	    N_("The %s record: none before, now %s."),
+	    N_("The %s record: was %s, now none.") },
+};
+
+static void
+change_finding(struct findings *fs, const char *what, const char *subj,
+    const char *b, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(change_texts) / sizeof(change_texts[0]) - 1;
+	    i++)
+		if (strcmp(change_texts[i].what, what) == 0)
+			break;
+	if (b != NULL && a != NULL)
+		findings_add(fs, F_BASELINE_CHANGED, subj, change_texts[i].both,
+		    subj, b, a);
+	else if (a != NULL)
+		findings_add(fs, F_BASELINE_CHANGED, subj,
+		    change_texts[i].added, subj, a);
+	else if (b != NULL)
+		findings_add(fs, F_BASELINE_CHANGED, subj,
+		    change_texts[i].gone, subj, b);
+}
+
+/*
  * Record one change (takes ownership of before and after). The texts come
  * from two JSON documents, one of them a file: escaped (util/esc.h, the
  * backslashes of the report's own escaping kept) so that neither the
@@ -350,8 +402,7 @@ change(json_object *out, struct findings *fs, const char *what,
 	json_object_object_add(c, "before", vb);
 	json_object_object_add(c, "after", va);
 	json_object_array_add(out, c);
-	findings_add(fs, F_BASELINE_CHANGED, subj, "%s of %s: was %s, "
-	    "now %s.", what, subj, b ? b : "(none)", a ? a : "(none)");
+	change_finding(fs, what, subj, b, a);
 	free(b);
 	free(a);
 	free(subj);

@@ -59,11 +59,7 @@ mx_list(const struct mx_set *mx, struct buf *b)
 {
 	size_t i;
 
-	if (mx->nhost == 0 || mx->implicit) {
-		buf_printf(b, "no MX record");
-		return;
-	}
-	for (i = 0; i < mx->nhost; i++)
+	for (i = 0; !mx->implicit && i < mx->nhost; i++)
 		buf_printf(b, "%s%u %s", i ? ", " : "", mx->hosts[i].pref,
 		    mx->hosts[i].name);
 }
@@ -88,13 +84,25 @@ expect_mx(const struct mx_set *mx, const char **want, int exact,
 				buf_printf(extra, "%s%s", buf_len(extra) ?
 				    ", " : "", mx->hosts[i].name);
 	mx_list(mx, found);
-	if (buf_len(missing) || buf_len(extra))
+	if (buf_len(extra) && buf_len(missing))
 		findings_add(fs, F_EXPECT_MX_MISMATCH, mx->domain,
-		    "The MX set of %s is not the expected one%s%s%s%s%s%s. "
-		    "Found: %s.", mx->domain,
-		    buf_len(missing) ? "; missing: " : "", buf_str(missing),
-		    buf_len(extra) ? "; not expected: " : "", buf_str(extra),
-		    "", "", buf_str(found));
+		    "The MX set of %s is not the expected one; missing: %s; "
+		    "not expected: %s. Found: %s.", mx->domain,
+		    buf_str(missing), buf_str(extra), buf_str(found));
+	else if (buf_len(extra))
+		findings_add(fs, F_EXPECT_MX_MISMATCH, mx->domain,
+		    "The MX set of %s is not the expected one; not "
+		    "expected: %s. Found: %s.", mx->domain, buf_str(extra),
+		    buf_str(found));
+	else if (buf_len(missing) && buf_len(found))
+		findings_add(fs, F_EXPECT_MX_MISMATCH, mx->domain,
+		    "The MX set of %s is not the expected one; missing: %s. "
+		    "Found: %s.", mx->domain, buf_str(missing),
+		    buf_str(found));
+	else if (buf_len(missing))
+		findings_add(fs, F_EXPECT_MX_MISMATCH, mx->domain,
+		    "The MX set of %s is not the expected one; missing: %s. "
+		    "Found: no MX record.", mx->domain, buf_str(missing));
 	buf_free(missing);
 	buf_free(extra);
 	buf_free(found);
@@ -152,13 +160,19 @@ analyze_cutover(const struct probe_facts *f, const struct cutover_opts *o,
 		 * judge the authoritative servers' TTL where it is known.
 		 */
 		ttl = o->auth_ttl >= 0 ? o->auth_ttl : (long)mx->ttl;
-		if (ttl > o->max_ttl)
+		if (ttl > o->max_ttl && o->auth_ttl >= 0)
 			findings_add(fs, F_MX_TTL_TOO_HIGH, mx->domain,
-			    "The MX TTL of %s is %ld s%s, above %ld s: lower it "
-			    "at least %ld s (the old TTL) before the cutover "
-			    "so that caches expire in time.", mx->domain, ttl,
-			    o->auth_ttl >= 0 ? " at the authoritative servers"
-			    : " (as the resolver gave it)", o->max_ttl, ttl);
+			    "The MX TTL of %s is %ld s at the authoritative "
+			    "servers, above %ld s: lower it at least %ld s "
+			    "(the old TTL) before the cutover so that caches "
+			    "expire in time.", mx->domain, ttl, o->max_ttl,
+			    ttl);
+		else if (ttl > o->max_ttl)
+			findings_add(fs, F_MX_TTL_TOO_HIGH, mx->domain,
+			    "The MX TTL of %s is %ld s (as the resolver gave "
+			    "it), above %ld s: lower it at least %ld s (the "
+			    "old TTL) before the cutover so that caches expire "
+			    "in time.", mx->domain, ttl, o->max_ttl, ttl);
 	}
 	for (i = 0; o->old_mx != NULL && o->old_mx[i] != NULL; i++)
 		if (in_mx(mx, o->old_mx[i]))

@@ -266,20 +266,36 @@ host_tlsa(const struct probe_facts *f, size_t h, struct findings *fs)
 	size_t pkix;
 
 	pkix = count_pkix(t);
-	if (pkix > 0)
+	if (pkix > 0 && pkix == t->nrr)
+		findings_add(fs, F_DANE_USAGE_NOT_FOR_SMTP, host->name,
+		    "%s: all %zu TLSA records at %s have usage PKIX-TA(0) or "
+		    "PKIX-EE(1); with no usable record left, DANE senders "
+		    "only insist on TLS, without authentication.", host->name,
+		    t->nrr, t->qname);
+	else if (pkix > 0)
 		findings_add(fs, F_DANE_USAGE_NOT_FOR_SMTP, host->name,
 		    "%s: %zu of %zu TLSA records at %s have usage PKIX-TA(0) "
-		    "or PKIX-EE(1)%s.", host->name, pkix, t->nrr, t->qname,
-		    pkix == t->nrr ? "; with no usable record left, DANE "
-		    "senders only insist on TLS, without authentication" :
-		    "; senders ignore those");
-	if (!t->ad || !mx->ad || !host->ad) {
+		    "or PKIX-EE(1); senders ignore those.", host->name, pkix,
+		    t->nrr, t->qname);
+	if (!t->ad) {
 		findings_add(fs, F_DANE_TLSA_WITHOUT_DNSSEC, host->name,
-		    "%s: TLSA records are published at %s, but %s is not "
-		    "DNSSEC-authenticated, so senders ignore them.",
-		    host->name, t->qname, !t->ad ? "the TLSA answer" :
-		    !mx->ad ? "the domain's MX answer" :
-		    "the exchanger's address answer");
+		    "%s: TLSA records are published at %s, but the TLSA "
+		    "answer is not DNSSEC-authenticated, so senders ignore "
+		    "them.", host->name, t->qname);
+		return;
+	}
+	if (!mx->ad) {
+		findings_add(fs, F_DANE_TLSA_WITHOUT_DNSSEC, host->name,
+		    "%s: TLSA records are published at %s, but the domain's "
+		    "MX answer is not DNSSEC-authenticated, so senders ignore "
+		    "them.", host->name, t->qname);
+		return;
+	}
+	if (!host->ad) {
+		findings_add(fs, F_DANE_TLSA_WITHOUT_DNSSEC, host->name,
+		    "%s: TLSA records are published at %s, but the "
+		    "exchanger's address answer is not DNSSEC-authenticated, "
+		    "so senders ignore them.", host->name, t->qname);
 		return;
 	}
 	b = buf_new(LIST_MAX);
@@ -306,11 +322,16 @@ analyze_dane(const struct probe_facts *f, struct findings *fs)
 	/* A null MX receives nothing: nothing to protect. */
 	if (mx->null_mx && mx->nnull == mx->nhost)
 		return;
-	if (!mx->ad)
+	if (!mx->ad && mx->implicit)
 		findings_add(fs, F_DNSSEC_UNSIGNED, f->domain,
-		    "The %s answer for %s is not DNSSEC-authenticated (no AD "
+		    "The address answer for %s is not DNSSEC-authenticated "
+		    "(no AD bit): the zone is unsigned, or the resolver does "
+		    "not validate.", f->domain);
+	else if (!mx->ad)
+		findings_add(fs, F_DNSSEC_UNSIGNED, f->domain,
+		    "The MX answer for %s is not DNSSEC-authenticated (no AD "
 		    "bit): the zone is unsigned, or the resolver does not "
-		    "validate.", mx->implicit ? "address" : "MX", f->domain);
+		    "validate.", f->domain);
 	missing = buf_new(LIST_MAX);
 	for (h = 0; h < mx->nhost && h < f->ntlsa; h++) {
 		t = &f->tlsa[h];
@@ -330,12 +351,18 @@ analyze_dane(const struct probe_facts *f, struct findings *fs)
 			nmissing++;
 			break;
 		default:
-			findings_add(fs, F_DANE_LOOKUP_FAILED,
-			    mx->hosts[h].name, "%s: the TLSA question %s got "
-			    "%s%s.", mx->hosts[h].name, t->qname,
-			    dns_outcome_name(t->out), mx->ad ? "; the domain "
-			    "is signed, so DANE senders defer mail to this "
-			    "exchanger until it answers" : "");
+			if (mx->ad)
+				findings_add(fs, F_DANE_LOOKUP_FAILED,
+				    mx->hosts[h].name, "%s: the TLSA question "
+				    "%s got %s; the domain is signed, so DANE "
+				    "senders defer mail to this exchanger "
+				    "until it answers.", mx->hosts[h].name,
+				    t->qname, dns_outcome_name(t->out));
+			else
+				findings_add(fs, F_DANE_LOOKUP_FAILED,
+				    mx->hosts[h].name, "%s: the TLSA question "
+				    "%s got %s.", mx->hosts[h].name, t->qname,
+				    dns_outcome_name(t->out));
 			break;
 		}
 	}

@@ -43,6 +43,45 @@ check_external(const struct dmarc_facts *f, const struct dmarc_discovery *d,
 	dmarc_targets_free(t, n);
 }
 
+/*
+ * p=reject or quarantine while SPF or DKIM cannot pass (RFC 7489 §4.2: a
+ * permerror is no SPF pass, as is no record at all; say which it is).
+ */
+static void
+reject_without_auth(const struct dmarc_facts *f, const char *p,
+    struct findings *fs)
+{
+	const char *pe = f->spf_permerror;
+
+	if (f->spf == 0 && f->dkim == 0 && pe != NULL)
+		findings_add(fs, F_DMARC_REJECT_WITHOUT_AUTH, f->domain,
+		    "p=%s while the SPF policy ends in permerror (%s), so "
+		    "SPF never passes, and no DKIM key was found: every "
+		    "message fails DMARC and is rejected or quarantined.", p,
+		    pe);
+	else if (f->spf == 0 && f->dkim == 0)
+		findings_add(fs, F_DMARC_REJECT_WITHOUT_AUTH, f->domain,
+		    "p=%s while no SPF record is published and no DKIM key "
+		    "was found: every message fails DMARC and is rejected or "
+		    "quarantined.", p);
+	else if (f->spf == 0 && pe != NULL)
+		findings_add(fs, F_DMARC_REJECT_WITHOUT_AUTH, f->domain,
+		    "p=%s while the SPF policy ends in permerror (%s), so "
+		    "SPF never passes: mail that loses the remaining "
+		    "mechanism (forwarding, mailing lists) fails DMARC.", p,
+		    pe);
+	else if (f->spf == 0)
+		findings_add(fs, F_DMARC_REJECT_WITHOUT_AUTH, f->domain,
+		    "p=%s while no SPF record is published: mail that loses "
+		    "the remaining mechanism (forwarding, mailing lists) "
+		    "fails DMARC.", p);
+	else
+		findings_add(fs, F_DMARC_REJECT_WITHOUT_AUTH, f->domain,
+		    "p=%s while no DKIM key was found: mail that loses the "
+		    "remaining mechanism (forwarding, mailing lists) fails "
+		    "DMARC.", p);
+}
+
 void
 analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 {
@@ -50,7 +89,6 @@ analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 	const struct dmarc_record *r;
 	enum dmarc_policy eff;
 	char subj[300];		/* "_dmarc." and a name of up to 253 */
-	char spf[400];
 
 	dmarc_discover(f, &d);
 	switch (d.state) {
@@ -91,12 +129,19 @@ analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 	if (d.inherited) {
 		if (r->sp != DMARC_P_UNSET)
 			eff = r->sp;
-		findings_add(fs, F_DMARC_INHERITED, f->domain,
-		    "%s has no DMARC record of its own; the organisational "
-		    "domain's record at _dmarc.%s applies: %s%s.", f->domain,
-		    d.policy_domain, r->sp != DMARC_P_UNSET ?
-		    "its subdomain policy sp=" : "it has no sp=, so its p= "
-		    "applies to subdomains too: ", dmarc_policy_name(eff));
+		if (r->sp != DMARC_P_UNSET)
+			findings_add(fs, F_DMARC_INHERITED, f->domain,
+			    "%s has no DMARC record of its own; the "
+			    "organisational domain's record at _dmarc.%s "
+			    "applies: its subdomain policy sp=%s.", f->domain,
+			    d.policy_domain, dmarc_policy_name(eff));
+		else
+			findings_add(fs, F_DMARC_INHERITED, f->domain,
+			    "%s has no DMARC record of its own; the "
+			    "organisational domain's record at _dmarc.%s "
+			    "applies: it has no sp=, so its p=%s applies to "
+			    "subdomains too.", f->domain, d.policy_domain,
+			    dmarc_policy_name(eff));
 	}
 	if (eff == DMARC_P_NONE)
 		findings_add(fs, F_DMARC_POLICY_NONE, f->domain,
@@ -112,26 +157,8 @@ analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 		    "cannot see who sends mail as %s.", d.policy_domain);
 	check_external(f, &d, fs);
 	if ((eff == DMARC_P_REJECT || eff == DMARC_P_QUARANTINE) &&
-	    (f->spf == 0 || f->dkim == 0)) {
-		/* RFC 7489 §4.2: a permerror is no SPF pass, as is no
-		 * record at all; say which it is. */
-		if (f->spf == 0 && f->spf_permerror != NULL)
-			snprintf(spf, sizeof(spf), "the SPF policy ends in "
-			    "permerror (%s), so SPF never passes",
-			    f->spf_permerror);
-		else
-			snprintf(spf, sizeof(spf), "no SPF record is "
-			    "published");
-		findings_add(fs, F_DMARC_REJECT_WITHOUT_AUTH, f->domain,
-		    "p=%s while %s%s: %s", dmarc_policy_name(eff),
-		    f->spf == 0 ? spf : "no DKIM key was found",
-		    f->spf == 0 && f->dkim == 0 ? " and no DKIM key was "
-		    "found" : "",
-		    f->spf == 0 && f->dkim == 0 ? "every message fails "
-		    "DMARC and is rejected or quarantined." :
-		    "mail that loses the remaining mechanism (forwarding, "
-		    "mailing lists) fails DMARC.");
-	}
+	    (f->spf == 0 || f->dkim == 0))
+		reject_without_auth(f, dmarc_policy_name(eff), fs);
 done:
 	dmarc_discovery_clear(&d);
 }

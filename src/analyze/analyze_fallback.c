@@ -225,11 +225,14 @@ analyze_fallback(const struct probe_facts *f, long now, struct findings *fs)
 	}
 	if (f->assume_down != NULL && f->assume_down[0] != NULL) {
 		assumed = analyze_delivery_host(f, 1);
-		if (assumed < 0)
+		if (assumed < 0 && f->assume_down[1] != NULL)
 			findings_add(fs, F_FAILOVER_NO_TAKEOVER, mx->domain,
-			    "With %s%s down, no other exchanger of %s would "
-			    "take the mail.", f->assume_down[0],
-			    f->assume_down[1] ? " and the others assumed" : "",
-			    mx->domain);
+			    "With %s and the others assumed down, no other "
+			    "exchanger of %s would take the mail.",
+			    f->assume_down[0], mx->domain);
+		else if (assumed < 0)
+			findings_add(fs, F_FAILOVER_NO_TAKEOVER, mx->domain,
+			    "With %s down, no other exchanger of %s would take "
+			    "the mail.", f->assume_down[0], mx->domain);
 	}
 }

@@ -282,13 +282,17 @@ limits(const struct mx_set *s, struct findings *fs)
 			if (hosts++ == 0)
 				first = s->hosts[i].name;
 		}
-	if (hosts > 0)
+	if (hosts > 1)
 		findings_add(fs, F_MX_LIMIT_ADDRESSES, first,
-		    "%s%s has more than %d addresses of one family; %zu "
+		    "%s (and other exchangers) has more than %d addresses of "
+		    "one family; %zu address(es) beyond the first %d of each "
+		    "family were not probed in all.", first, LIMIT_MX_ADDRS,
+		    n, LIMIT_MX_ADDRS);
+	else if (hosts > 0)
+		findings_add(fs, F_MX_LIMIT_ADDRESSES, first,
+		    "%s has more than %d addresses of one family; %zu "
 		    "address(es) beyond the first %d of each family were not "
-		    "probed%s.", first, hosts > 1 ? " (and other exchangers)" :
-		    "", LIMIT_MX_ADDRS, n, LIMIT_MX_ADDRS, hosts > 1 ?
-		    " in all" : "");
+		    "probed.", first, LIMIT_MX_ADDRS, n, LIMIT_MX_ADDRS);
 }
 
 void

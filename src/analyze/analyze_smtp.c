@@ -161,6 +161,8 @@ ehlo_name_finding(const struct probe_facts *f, struct findings *fs)
 /* "421 4.7.0 text" of a refusal, for messages. */
 static void	refusal_text(const struct smtp_reply *, char *, size_t);
 static int	client_note(const struct smtp_reply *, enum smtp_step);
+static void	unreachable(struct findings *, const char *,
+		    enum smtp_outcome, const char *);
 
 /* Some primary (group 0) address refused the random local part. */
 static int
@@ -459,22 +461,25 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		goto rest;
 	}
 	if (r->no_route) {
-		findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: %s; this host "
-		    "cannot reach %s: not the server's fault, and no verdict "
-		    "about this address.", s, why ? why : "no route",
-		    h->addrs[t->addr].family == AF_INET6 ? "IPv6" : "IPv4");
+		if (why != NULL)
+			findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: %s; "
+			    "this host cannot reach %s: not the server's "
+			    "fault, and no verdict about this address.", s,
+			    why, h->addrs[t->addr].family == AF_INET6 ?
+			    "IPv6" : "IPv4");
+		else
+			findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: no "
+			    "route; this host cannot reach %s: not the "
+			    "server's fault, and no verdict about this "
+			    "address.", s, h->addrs[t->addr].family ==
+			    AF_INET6 ? "IPv6" : "IPv4");
 		goto rest;
 	}
 	switch (r->outcome) {
 	case SMTP_REFUSED:
 	case SMTP_CONNECT_TIMEOUT:
 	case SMTP_NETWORK_ERROR:
-		if (why != NULL)
-			findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: %s: %s.",
-			    s, smtp_outcome_describe(r->outcome), why);
-		else
-			findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: %s.", s,
-			    smtp_outcome_describe(r->outcome));
+		unreachable(fs, s, r->outcome, why != NULL ? why : "");
 		break;
 	case SMTP_NO_BANNER:
 		findings_add(fs, F_SMTP_TARPIT, s, "%s accepted the "
@@ -496,8 +501,12 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		    smtp_step_name(step), rt, client_note(rep, step));
 		break;
 	case SMTP_PROTOCOL_ERROR:
-		findings_add(fs, F_SMTP_PROTOCOL_ERROR, s, "%s: %s.", s,
-		    why ? why : "malformed reply");
+		if (why != NULL)
+			findings_add(fs, F_SMTP_PROTOCOL_ERROR, s, "%s: %s.",
+			    s, why);
+		else
+			findings_add(fs, F_SMTP_PROTOCOL_ERROR, s, "%s: a "
+			    "malformed reply.", s);
 		break;
 	case SMTP_DROPPED:
 		if (r->reset_after_connect)
@@ -547,6 +556,31 @@ rest:
 	}
 }
 
+/* Nothing answered at the address: refused, silent or unreachable. */
+static void
+unreachable(struct findings *fs, const char *s, enum smtp_outcome o,
+    const char *why)
+{
+	if (o == SMTP_REFUSED && *why != '\0')
+		findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: connection "
+		    "refused: nothing listens on the port: %s.", s, why);
+	else if (o == SMTP_REFUSED)
+		findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: connection "
+		    "refused: nothing listens on the port.", s);
+	else if (o == SMTP_CONNECT_TIMEOUT && *why != '\0')
+		findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: no answer to "
+		    "the connection attempt (filtered or down): %s.", s, why);
+	else if (o == SMTP_CONNECT_TIMEOUT)
+		findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: no answer to "
+		    "the connection attempt (filtered or down).", s);
+	else if (*why != '\0')
+		findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: network error "
+		    "(unreachable or similar): %s.", s, why);
+	else
+		findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: network error "
+		    "(unreachable or similar).", s);
+}
+
 /* Targets the overall deadline left unfinished: no verdict on them. */
 static void
 unfinished(const struct probe_facts *f, struct findings *fs)
@@ -567,32 +601,86 @@ unfinished(const struct probe_facts *f, struct findings *fs)
 	}
 }
 
-/* "host: 421 text" of the first refusal for now, for messages. */
-static void
-first_tempfail(const struct probe_facts *f, char *out, size_t len)
+/*
+ * The first refusal for now, for the messages that sum them up: its
+ * target, the step and the reply's text (cut: the report shows it whole);
+ * NULL when no reply was kept (a reset).
+ */
+static const struct probe_target *
+first_tempfail(const struct probe_facts *f, const char **step, char *rt,
+    size_t len)
 {
 	const struct smtp_reply *rep;
-	enum smtp_step step;
-	char rt[600];
+	enum smtp_step st;
 	size_t i;
 
-	snprintf(out, len, "a 4xx reply or a reset");
 	for (i = 0; i < f->ntargets; i++) {
 		if (!analyze_target_tempfail(&f->targets[i]) ||
-		    (rep = analyze_target_refusal(&f->targets[i], &step)) ==
+		    (rep = analyze_target_refusal(&f->targets[i], &st)) ==
 		    NULL)
 			continue;
-		refusal_text(rep, rt, sizeof(rt));
-		/* Long replies are cut: the report shows them whole. */
-		if (snprintf(out, len, "%s answers %s with \"%s\"%s",
-		    f->mx->hosts[f->targets[i].host].name,
-		    step == SMTP_STEP_BANNER ? "the connection" :
-		    smtp_step_name(step), rt, client_note(rep, step) ?
-		    "; the text points at the client: this may be about the "
-		    "probing host, not the domain" : "") < 0)
-			out[0] = '\0';
+		refusal_text(rep, rt, len);
+		*step = smtp_step_name(st);
+		return &f->targets[i];
+	}
+	return NULL;
+}
+
+/* Every exchanger the senders of class c may use refuses for now. */
+static void
+deferred(const struct probe_facts *f, enum delivery_sender c,
+    struct findings *fs)
+{
+	const struct probe_target *t;
+	const char *step = NULL, *d = f->domain, *who;
+	char rt[600];
+
+	who = delivery_sender_name(c);
+	t = first_tempfail(f, &step, rt, sizeof(rt));
+	if (t == NULL) {
+		if (c == DELIVERY_MTASTS)
+			findings_add(fs, F_DELIVERY_DEFERRED, who, "Senders "
+			    "that apply the enforced MTA-STS policy have no "
+			    "exchanger of %s to deliver to now: the ones the "
+			    "policy allows refuse for now (a 4xx reply or a "
+			    "reset). They retry for days.", d);
+		else if (c == DELIVERY_DANE)
+			findings_add(fs, F_DELIVERY_DEFERRED, who, "DANE-"
+			    "validating senders have no exchanger of %s to "
+			    "deliver to now: the ones their TLSA records allow "
+			    "refuse for now (a 4xx reply or a reset). They "
+			    "retry for days.", d);
+		else
+			findings_add(fs, F_DELIVERY_DEFERRED, f->mx->domain,
+			    "No exchanger "
+			    "of %s accepts mail now: every one that answers "
+			    "refuses for now (a 4xx reply or a reset). Senders "
+			    "keep the mail queued and retry for days; it "
+			    "arrives once one accepts, and bounces if none "
+			    "does before their retry period ends.",
+			    f->mx->domain);
 		return;
 	}
+	if (c == DELIVERY_MTASTS)
+		findings_add(fs, F_DELIVERY_DEFERRED, who, "Senders that apply "
+		    "the enforced MTA-STS policy have no exchanger of %s to "
+		    "deliver to now: the ones the policy allows refuse for "
+		    "now (the first: %s at %s, \"%s\"). They retry for days.",
+		    d, f->mx->hosts[t->host].name, step, rt);
+	else if (c == DELIVERY_DANE)
+		findings_add(fs, F_DELIVERY_DEFERRED, who, "DANE-validating "
+		    "senders have no exchanger of %s to deliver to now: the "
+		    "ones their TLSA records allow refuse for now (the first: "
+		    "%s at %s, \"%s\"). They retry for days.", d,
+		    f->mx->hosts[t->host].name, step, rt);
+	else
+		findings_add(fs, F_DELIVERY_DEFERRED, f->mx->domain, "No "
+		    "exchanger of %s accepts mail now: every one that answers "
+		    "refuses for now (the first: %s at %s, \"%s\"). Senders "
+		    "keep the mail queued and retry for days; it arrives once "
+		    "one accepts, and bounces if none does before their retry "
+		    "period ends.", f->mx->domain, f->mx->hosts[t->host].name,
+		    step, rt);
 }
 
 /* What the model says of one class of sender with TLS rules. */
@@ -601,12 +689,6 @@ policy_class(const struct probe_facts *f, const struct delivery *d,
     enum delivery_sender c, struct findings *fs)
 {
 	const struct delivery_class *k = &d->cls[c];
-	const char *who = c == DELIVERY_MTASTS ? "Senders that apply the "
-	    "enforced MTA-STS policy" : "DANE-validating senders";
-	const char *rule = c == DELIVERY_MTASTS ? "names it in its mx lines "
-	    "and presents a certificate that verifies for its name" :
-	    "matches its DNSSEC-signed TLSA records (or has none)";
-	char buf[700];
 
 	if (!k->applies)
 		return;
@@ -617,21 +699,28 @@ policy_class(const struct probe_facts *f, const struct delivery *d,
 		return;
 	switch (k->now.outcome) {
 	case DELIVERY_HELD:
-		findings_add(fs, F_DELIVERY_OUTAGE, delivery_sender_name(c),
-		    "%s cannot deliver to %s: every exchanger that answers "
-		    "fails their rule (an exchanger must be one the policy "
-		    "%s). They keep the mail queued and bounce it when their "
-		    "retry period ends.", who, f->domain, rule);
+		if (c == DELIVERY_MTASTS)
+			findings_add(fs, F_DELIVERY_OUTAGE,
+			    delivery_sender_name(c), "Senders that apply the "
+			    "enforced MTA-STS policy cannot deliver to %s: no "
+			    "exchanger that answers is both named in the "
+			    "policy's mx lines and presenting a certificate "
+			    "that verifies for its name. They keep the mail "
+			    "queued and bounce it when their retry period "
+			    "ends.", f->domain);
+		else
+			findings_add(fs, F_DELIVERY_OUTAGE,
+			    delivery_sender_name(c), "DANE-validating senders "
+			    "cannot deliver to %s: no exchanger that answers "
+			    "matches its DNSSEC-signed TLSA records. They keep "
+			    "the mail queued and bounce it when their retry "
+			    "period ends.", f->domain);
 		break;
 	case DELIVERY_DEFERRED:
 		if (d->cls[DELIVERY_OPPORTUNISTIC].now.outcome ==
 		    DELIVERY_DEFERRED)
 			break;	/* said once for every sender */
-		first_tempfail(f, buf, sizeof(buf));
-		findings_add(fs, F_DELIVERY_DEFERRED, delivery_sender_name(c),
-		    "%s have no exchanger of %s to deliver to now: the ones "
-		    "their rule allows refuse for now (%s). They retry for "
-		    "days.", who, f->domain, buf);
+		deferred(f, c, fs);
 		break;
 	default:
 		break;
@@ -648,7 +737,6 @@ analyze_smtp(const struct probe_facts *f, const struct analyze_opts *o,
 	size_t i, h, probed = 0, timeouts = 0;
 	long now;
 	int primary_up;
-	char buf[700];
 
 	if (mx == NULL || mx->nhost == 0 || (mx->null_mx &&
 	    mx->nnull == mx->nhost))
@@ -700,13 +788,7 @@ analyze_smtp(const struct probe_facts *f, const struct analyze_opts *o,
 		 * SMTP_CUT_SHORT findings say what. */
 		goto done;
 	case DELIVERY_DEFERRED:
-		first_tempfail(f, buf, sizeof(buf));
-		findings_add(fs, F_DELIVERY_DEFERRED, mx->domain,
-		    "No exchanger of %s accepts mail now: every one that "
-		    "answers refuses for now (%s). Senders keep the mail "
-		    "queued and retry for days; it arrives once one accepts, "
-		    "and bounces if none does before their retry period "
-		    "ends.", mx->domain, buf);
+		deferred(f, DELIVERY_OPPORTUNISTIC, fs);
 		goto done;
 	case DELIVERY_BOUNCED:
 	case DELIVERY_HELD:

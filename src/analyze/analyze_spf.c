@@ -49,12 +49,16 @@ analyze_node(const struct spf_node *n, struct findings *fs, int *ptr_seen)
 	case SPF_NODE_INVALID:
 		/* RFC 7208 §5.2: include of a name without a record is
 		 * permerror, as is a redirect= to one (§6.1). */
-		if (n->parent != NULL)
+		if (n->parent != NULL && n->error != NULL)
 			findings_add(fs, F_SPF_INCLUDE_UNRESOLVED, n->domain,
 			    "%s in the record of %s finds no SPF record (%s): "
 			    "receivers give permerror when evaluation reaches "
-			    "it", n->via, n->parent->domain,
-			    n->error ? n->error : "none");
+			    "it", n->via, n->parent->domain, n->error);
+		else if (n->parent != NULL)
+			findings_add(fs, F_SPF_INCLUDE_UNRESOLVED, n->domain,
+			    "%s in the record of %s finds no SPF record: "
+			    "receivers give permerror when evaluation reaches "
+			    "it", n->via, n->parent->domain);
 		break;
 	case SPF_NODE_TEMPERROR:
 		if (n->parent != NULL)
@@ -203,8 +207,12 @@ analyze_spf(const struct spf_analysis *a, const char *domain,
 	case SPF_NODE_NONE:
 	case SPF_NODE_NXDOMAIN:
 	case SPF_NODE_INVALID:
-		findings_add(fs, F_SPF_MISSING, domain, "%s publishes no SPF "
-		    "record (%s)", domain, r->error ? r->error : "none");
+		if (r->error != NULL)
+			findings_add(fs, F_SPF_MISSING, domain, "%s publishes "
+			    "no SPF record (%s)", domain, r->error);
+		else
+			findings_add(fs, F_SPF_MISSING, domain, "%s publishes "
+			    "no SPF record", domain);
 		return;
 	case SPF_NODE_TEMPERROR:
 		findings_add(fs, F_SPF_LOOKUP_FAILED, domain, "The SPF record "
@@ -281,6 +289,32 @@ analyze_spf(const struct spf_analysis *a, const char *domain,
 	}
 }
 
+/* --spf-ip: the host is not listed; what receivers do follows the result. */
+static void
+ip_not_authorized(const struct auth_facts *a, const struct auth_spf_eval *e,
+    struct findings *fs)
+{
+	const char *d = e->domain ? e->domain : a->domain;
+	const char *r = spf_result_name(e->result);
+	const char *t = e->text ? e->text : "";
+
+	if (e->result == SPF_FAIL)
+		findings_add(fs, F_SPF_IP_NOT_AUTHORIZED, e->ip, "Mail from "
+		    "%s as %s gets SPF %s (%s): the SPF record of %s does not "
+		    "list this host, so receivers may reject it.", e->ip,
+		    e->sender, r, t, d);
+	else if (e->result == SPF_SOFTFAIL)
+		findings_add(fs, F_SPF_IP_NOT_AUTHORIZED, e->ip, "Mail from "
+		    "%s as %s gets SPF %s (%s): the SPF record of %s does not "
+		    "list this host, so receivers are likely to junk it.",
+		    e->ip, e->sender, r, t, d);
+	else
+		findings_add(fs, F_SPF_IP_NOT_AUTHORIZED, e->ip, "Mail from "
+		    "%s as %s gets SPF %s (%s): the SPF record of %s does not "
+		    "list this host, so receivers do not treat it as "
+		    "authenticated.", e->ip, e->sender, r, t, d);
+}
+
 void
 analyze_spf_ip(const struct auth_facts *a, struct findings *fs)
 {
@@ -296,27 +330,30 @@ analyze_spf_ip(const struct auth_facts *a, struct findings *fs)
 		case SPF_SOFTFAIL:
 		case SPF_NEUTRAL:
 		case SPF_NONE:
-			findings_add(fs, F_SPF_IP_NOT_AUTHORIZED, e->ip,
-			    "Mail from %s as %s gets SPF %s (%s): the SPF "
-			    "record of %s does not list this host, so "
-			    "receivers %s.", e->ip, e->sender,
-			    spf_result_name(e->result), e->text ? e->text :
-			    "", e->domain ? e->domain : a->domain,
-			    e->result == SPF_FAIL ? "may reject it" :
-			    e->result == SPF_SOFTFAIL ? "are likely to junk "
-			    "it" : "do not treat it as authenticated");
+			ip_not_authorized(a, e, fs);
 			break;
 		case SPF_PERMERROR:
-			findings_add(fs, F_SPF_IP_PERMERROR, e->ip,
-			    "Mail from %s as %s gets SPF permerror: %s.",
-			    e->ip, e->sender, e->reason ? e->reason :
-			    "the record cannot be evaluated");
+			if (e->reason != NULL)
+				findings_add(fs, F_SPF_IP_PERMERROR, e->ip,
+				    "Mail from %s as %s gets SPF permerror: "
+				    "%s.", e->ip, e->sender, e->reason);
+			else
+				findings_add(fs, F_SPF_IP_PERMERROR, e->ip,
+				    "Mail from %s as %s gets SPF permerror: "
+				    "the record cannot be evaluated.", e->ip,
+				    e->sender);
 			break;
 		case SPF_TEMPERROR:
-			findings_add(fs, F_SPF_IP_TEMPERROR, e->ip,
-			    "SPF for mail from %s as %s could not be "
-			    "evaluated: %s.", e->ip, e->sender,
-			    e->reason ? e->reason : "temperror");
+			if (e->reason != NULL)
+				findings_add(fs, F_SPF_IP_TEMPERROR, e->ip,
+				    "SPF for mail from %s as %s could not be "
+				    "evaluated: %s.", e->ip, e->sender,
+				    e->reason);
+			else
+				findings_add(fs, F_SPF_IP_TEMPERROR, e->ip,
+				    "SPF for mail from %s as %s could not be "
+				    "evaluated (temperror).", e->ip,
+				    e->sender);
 			break;
 		}
 	}

@@ -20,6 +20,8 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
 	const struct smtp_result *r = t->smtp;
 	const struct tls_facts *tf = &r->tls;
 	const struct mx_host *h = &f->mx->hosts[t->host];
+	/* The session always says why a handshake failed; "-" if not. */
+	const char *why = r->why != NULL && r->why[0] ? r->why : "-";
 	char s[600];
 	int expired, warn_days;
 
@@ -47,20 +49,21 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
 		    "TLS 1.0/1.1: a handshake offering TLS 1.2 and 1.3 fails "
 		    "(%s); one that allows TLS 1.0/1.1 completes with %s %s. "
 		    "Senders with current TLS settings deliver in clear or "
-		    "defer; enable TLS 1.2.", s, r->why && r->why[0] ?
-		    r->why : "no reason given", r->legacy->tls.version,
+		    "defer; enable TLS 1.2.", s, why, r->legacy->tls.version,
 		    r->legacy->tls.cipher);
 		return;
 	}
-	if (r->outcome == SMTP_TLS_FAILED) {
+	if (r->outcome == SMTP_TLS_FAILED && r->legacy != NULL)
 		findings_add(fs, F_TLS_HANDSHAKE_FAILED, s, "The TLS "
-		    "handshake with %s fails: %s%s. Most senders then deliver "
-		    "in clear; MTA-STS and DANE senders defer.", s,
-		    r->why && r->why[0] ? r->why : "no reason given",
-		    r->legacy != NULL ? " (and with TLS 1.0/1.1 allowed too)" :
-		    "");
+		    "handshake with %s fails: %s (and with TLS 1.0/1.1 "
+		    "allowed too). Most senders then deliver in clear; "
+		    "MTA-STS and DANE senders defer.", s, why);
+	else if (r->outcome == SMTP_TLS_FAILED)
+		findings_add(fs, F_TLS_HANDSHAKE_FAILED, s, "The TLS "
+		    "handshake with %s fails: %s. Most senders then deliver "
+		    "in clear; MTA-STS and DANE senders defer.", s, why);
+	if (r->outcome == SMTP_TLS_FAILED)
 		return;
-	}
 	if (!r->tls_done)
 		return;
 	expired = tf->nchain > 0 && tf->chain[0].days_left < 0;
@@ -83,17 +86,24 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
 		    "add the intermediate to the server's certificate file. "
 		    "Opportunistic senders still deliver over TLS; MTA-STS "
 		    "senders will not.", s, tf->chain[0].issuer);
-	else if (!tf->verify_ok)
+	else if (!tf->verify_ok && tf->verify_error_str != NULL)
 		findings_add(fs, F_TLS_CERT_UNTRUSTED, s, "The certificate of "
 		    "%s does not verify: %s. Opportunistic senders still "
 		    "deliver over TLS; MTA-STS senders will not.", s,
-		    tf->verify_error_str ? tf->verify_error_str : "unknown");
-	if (!tf->name_ok)
+		    tf->verify_error_str);
+	else if (!tf->verify_ok)
+		findings_add(fs, F_TLS_CERT_UNTRUSTED, s, "The certificate of "
+		    "%s does not verify. Opportunistic senders still deliver "
+		    "over TLS; MTA-STS senders will not.", s);
+	if (!tf->name_ok && tf->nchain > 0)
 		findings_add(fs, F_TLS_CERT_NAME_MISMATCH, s, "The "
 		    "certificate of %s is not valid for %s (it names %s).", s,
-		    h->name, tf->nchain > 0 && tf->chain[0].nsan_dns > 0 ?
-		    tf->chain[0].san_dns[0] : tf->nchain > 0 ?
-		    tf->chain[0].subject : "nothing");
+		    h->name, tf->chain[0].nsan_dns > 0 ?
+		    tf->chain[0].san_dns[0] : tf->chain[0].subject);
+	else if (!tf->name_ok)
+		findings_add(fs, F_TLS_CERT_NAME_MISMATCH, s, "The "
+		    "certificate of %s is not valid for %s (it names "
+		    "nothing).", s, h->name);
 	warn_days = o == NULL || o->cert_warn_days == 0 ?
 	    ANALYZE_CERT_WARN_DAYS : o->cert_warn_days;
 	if (!expired && tf->nchain > 0 && warn_days > 0 &&

@@ -132,14 +132,16 @@ report_spf_text(const struct spf_analysis *a, struct buf *out)
 	esc_printf(out, 0, _("  DNS-querying terms: %u of %d; void lookups: %u "
 	    "of %d\n"), a->lookups, SPF_LOOKUP_LIMIT, a->void_lookups,
 	    SPF_VOID_LIMIT);
-	if (a->all_qual)
-		esc_printf(out, 0, _("  ends with: %call%s%s\n"), a->all_qual,
-		    a->redirect ? " via redirect=" : "",
-		    a->redirect ? a->redirect : "");
+	if (a->all_qual && a->redirect)
+		esc_printf(out, 0, _("  ends with: %call via redirect=%s\n"),
+		    a->all_qual, a->redirect);
+	else if (a->all_qual)
+		esc_printf(out, 0, _("  ends with: %call\n"), a->all_qual);
+	else if (a->redirect)
+		esc_printf(out, 0, _("  ends with: no all, redirect=%s\n"),
+		    a->redirect);
 	else
-		esc_printf(out, 0, _("  ends with: no all%s%s\n"),
-		    a->redirect ? ", redirect=" : "",
-		    a->redirect ? a->redirect : "");
+		esc_printf(out, 0, _("  ends with: no all\n"));
 	if (r->nchild > 0) {
 		esc_printf(out, 0, _("  include tree:\n"));
 		text_node(r, out, 4);

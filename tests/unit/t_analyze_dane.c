@@ -58,7 +58,7 @@ static const struct acase cases[] = {
 	  "3", DANE_PASS, 0, "DANE_TLSA_WITHOUT_DNSSEC",
 	  "address answer" },
 	{ "usage 1 only", DNS_OK, 1, 1, 1, DNS_OK, 1, "1", DANE_NOT_RUN, 0,
-	  "DANE_USAGE_NOT_FOR_SMTP", "1 of 1 TLSA records" },
+	  "DANE_USAGE_NOT_FOR_SMTP", "all 1 TLSA records" },
 	{ "usage 0 beside 3", DNS_OK, 1, 1, 1, DNS_OK, 1, "03", DANE_PASS,
 	  0, "DANE_USAGE_NOT_FOR_SMTP", "senders ignore those" },
 	{ "usage 1 and a mismatching 2", DNS_OK, 1, 1, 1, DNS_OK, 1, "12",

@@ -65,10 +65,10 @@ japanese(void)
 	/* A format with no msgid in the catalogue: one copy. */
 	findings_add(fs, F_MX_TARGET_NXDOMAIN, "x", "untranslated %d", 7);
 	/* Positional arguments of a translation take the right values. */
-	findings_add(fs, F_MX_LIMIT_ADDRESSES, "mx.ex.test", "%s%s has more than "
+	findings_add(fs, F_MX_LIMIT_ADDRESSES, "mx.ex.test", "%s has more than "
 	    "%d addresses of one family; %zu address(es) beyond the first "
-	    "%d of each family were not probed%s.", "mx.ex.test", "", 32,
-	    (size_t)5, 32, "");
+	    "%d of each family were not probed.", "mx.ex.test", 32,
+	    (size_t)5, 32);
 	f = findings_get(fs, 0);
 	is_str(f->message, EN, "ja: the English message is kept");
 	is_str(finding_message(f, 0), EN, "ja: finding_message(f, 0)");
