@@ -240,21 +240,6 @@ run_describe(const struct cli *o, const char *const *servers,
 }
 
 int
-run_report(const struct cli *o, const struct cutover_opts *co,
-    json_object *baseline, const struct probe_facts *f,
-    const struct propagation_facts *pf)
-{
-	struct buf *out;
-	int status;
-
-	out = buf_new(RUN_OUT_MAX);
-	status = run_render(o, co, baseline, f, pf, NULL, out, NULL);
-	fwrite(buf_str(out), 1, buf_len(out), stdout);
-	buf_free(out);
-	return status;
-}
-
-int
 run_render(const struct cli *o, const struct cutover_opts *co,
     json_object *baseline, const struct probe_facts *f,
     const struct propagation_facts *pf, const char *const *servers,

@@ -9,9 +9,6 @@
  * status taken again before the report that is printed.
  *
  * API:
- *	run_report(o, co, baseline, facts, prop)	prints the report;
- *		returns the exit status (0-3) for this domain. baseline and
- *		prop may be NULL.
  *	run_render(o, co, baseline, facts, prop, servers, out, rr)  the
  *		same into
  *		out (nothing with --csv: batch renders that form); rr, when
@@ -54,9 +51,6 @@ int	run_render(const struct cli *, const struct cutover_opts *,
 	    struct json_object *, const struct probe_facts *,
 	    const struct propagation_facts *, const char *const *,
 	    struct buf *, struct run_result *);
-int	run_report(const struct cli *, const struct cutover_opts *,
-	    struct json_object *, const struct probe_facts *,
-	    const struct propagation_facts *);
 int	run_list_findings(void);
 
 #endif

@@ -26,33 +26,22 @@
 #define NSEL	80
 #define TXTLEN	65535
 
-/* What run_report printed, with stdout sent to a temporary file. */
+/* What run_render wrote. */
 static char *
 captured(const struct cli *o, const struct probe_facts *f, size_t *len)
 {
 	struct cutover_opts co;
-	FILE *tmp;
+	struct buf *out;
 	char *s;
-	int saved;
-	long n;
 
 	memset(&co, 0, sizeof(co));
 	co.max_ttl = -1;
 	co.auth_ttl = -1;
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	tmp = tmpfile();
-	dup2(fileno(tmp), STDOUT_FILENO);
-	run_report(o, &co, NULL, f, NULL);
-	fflush(stdout);
-	dup2(saved, STDOUT_FILENO);
-	close(saved);
-	n = ftell(tmp);
-	rewind(tmp);
-	s = malloc((size_t)n + 1);
-	*len = fread(s, 1, (size_t)n, tmp);
-	s[*len] = '\0';
-	fclose(tmp);
+	out = buf_new(RUN_OUT_MAX);
+	run_render(o, &co, NULL, f, NULL, NULL, out, NULL);
+	*len = buf_len(out);
+	s = buf_steal(out);
+	buf_free(out);
 	return s;
 }
 
