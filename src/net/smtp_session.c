@@ -320,6 +320,26 @@ rcpt_stopped(struct smtp_session *s, const char *what)
 	finish(s);
 }
 
+/*
+ * A drop, protocol error or timeout (what says which) after the outcome
+ * was decided: during QUIT it changes nothing, in the recipient test it
+ * is a fact of that test. Returns 1 when it ended the session so, 0 when
+ * the failure is the session's outcome and the caller sets it.
+ */
+static int
+failed_after_outcome(struct smtp_session *s, const char *what)
+{
+	if (s->state == SMTP_STEP_QUIT) {
+		finish(s);
+		return 1;
+	}
+	if (in_rcpt_test(s)) {
+		rcpt_stopped(s, what);
+		return 1;
+	}
+	return 0;
+}
+
 /* The session is usable: with --rcpt ask whether it takes the domain's
  * mail, else say goodbye. */
 static void
@@ -384,23 +404,17 @@ rcpt_reply(struct smtp_session *s, struct smtp_reply *r)
 static void
 dropped(struct smtp_session *s, int err, const char *tlswhy)
 {
-	if (s->state == SMTP_STEP_QUIT) {
-		finish(s);
+	const char *why = tlswhy != NULL ? tlswhy : err != 0 ?
+	    strerror(err) : "connection closed by the server";
+
+	if (failed_after_outcome(s, why))
 		return;
-	}
-	if (in_rcpt_test(s)) {
-		rcpt_stopped(s, tlswhy != NULL ? tlswhy : err != 0 ?
-		    strerror(err) : "connection closed by the server");
-		return;
-	}
 	s->res->sys_errno = err;
 	if (s->state == SMTP_STEP_TLS_HANDSHAKE) {
 		set_outcome(s, SMTP_TLS_FAILED, "%s", tlswhy != NULL ?
 		    tlswhy : "connection closed during the TLS handshake");
 	} else {
-		set_outcome(s, SMTP_DROPPED, "%s during %s",
-		    tlswhy != NULL ? tlswhy : err != 0 ? strerror(err) :
-		    "connection closed by the server",
+		set_outcome(s, SMTP_DROPPED, "%s during %s", why,
 		    smtp_step_name(s->state));
 		if (s->state == SMTP_STEP_BANNER && !s->got_bytes)
 			s->res->reset_after_connect = 1;
@@ -411,14 +425,8 @@ dropped(struct smtp_session *s, int err, const char *tlswhy)
 static void
 protocol_error(struct smtp_session *s, const char *why)
 {
-	if (s->state == SMTP_STEP_QUIT) {
-		finish(s);
+	if (failed_after_outcome(s, why))
 		return;
-	}
-	if (in_rcpt_test(s)) {
-		rcpt_stopped(s, why);
-		return;
-	}
 	set_outcome(s, SMTP_PROTOCOL_ERROR, "%s (during %s)", why,
 	    smtp_step_name(s->state));
 	finish(s);
@@ -430,14 +438,8 @@ timed_out(struct smtp_session *s, int deadline)
 	const char *what = deadline ? "overall deadline" : "step timeout";
 	unsigned int ms = deadline ? s->deadline_ms : s->step_ms;
 
-	if (s->state == SMTP_STEP_QUIT) {
-		finish(s);
+	if (failed_after_outcome(s, what))
 		return;
-	}
-	if (in_rcpt_test(s)) {
-		rcpt_stopped(s, what);
-		return;
-	}
 	s->res->deadline_hit = deadline;
 	switch (s->state) {
 	case SMTP_STEP_CONNECT:

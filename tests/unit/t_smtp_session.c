@@ -60,6 +60,8 @@ struct scenario {
 	int		 drop_on_ehlo;	/* close when EHLO arrives */
 	int		 drop_on_tls_ehlo; /* close when EHLO arrives over
 					 * TLS */
+	int		 drop_on_rcpt;	/* close when RCPT arrives */
+	int		 drop_on_quit;	/* close when QUIT arrives, no 221 */
 	/* client configuration */
 	const char	*rcpt_domain;	/* the recipient test; the server
 					 * takes MAIL and postmaster, refuses
@@ -157,6 +159,16 @@ static struct scenario sc[] = {
 	  .ehlo = "250-mx.test\r\n250 8BITMIME\r\n", .step_ms = SLOW,
 	  .rcpt_domain = "ex.test", .want = SMTP_STARTTLS_NOT_OFFERED,
 	  .want_step = SMTP_STEP_EHLO },
+	{ .name = "close during the recipient test",
+	  .banner = "220 x.test\r\n", .ehlo = "250-mx.test\r\n250 8BITMIME\r\n",
+	  .step_ms = SLOW, .rcpt_domain = "ex.test", .drop_on_rcpt = 1,
+	  .want = SMTP_STARTTLS_NOT_OFFERED, .want_step = SMTP_STEP_EHLO,
+	  .want_sent = "EHLO probe.test|MAIL FROM:<>|"
+	  "RCPT TO:<postmaster@ex.test>" },
+	{ .name = "close on QUIT", .banner = "220 x.test\r\n",
+	  .ehlo = "250-mx.test\r\n250 8BITMIME\r\n", .step_ms = SLOW,
+	  .drop_on_quit = 1, .want = SMTP_STARTTLS_NOT_OFFERED,
+	  .want_step = SMTP_STEP_EHLO, .want_sent = "EHLO probe.test|QUIT" },
 	{ .name = "EHLO and HELO rejected", .banner = "220 x.test\r\n",
 	  .ehlo = "500 no\r\n", .helo = "501 no either\r\n", .step_ms = SLOW,
 	  .want = SMTP_EHLO_REJECTED, .want_step = SMTP_STEP_HELO,
@@ -415,6 +427,11 @@ server(struct scenario *s, int rec)
 		    (strncasecmp(line, "MAIL FROM:", 10) == 0 ||
 		    strcasecmp(line, "RSET") == 0)) {
 			conn_puts(&c, "250 2.0.0 ok\r\n");
+		} else if (s->drop_on_rcpt &&
+		    strncasecmp(line, "RCPT", 4) == 0) {
+			break;
+		} else if (s->drop_on_quit && strcasecmp(line, "QUIT") == 0) {
+			break;
 		} else if (s->rcpt_domain != NULL &&
 		    strncasecmp(line, "RCPT TO:<postmaster@", 20) == 0) {
 			conn_puts(&c, "250 2.1.5 ok\r\n");
@@ -890,6 +907,19 @@ check_specific(void)
 	if ((r = s->res) != NULL)
 		ok(!r->reset_after_connect, "late drop is not reset after "
 		    "connect");
+	s = find("close during the recipient test");
+	if ((r = s->res) != NULL) {
+		ok(r->rcpt_tested, "dropped recipient test: it ran");
+		is_str(r->rcpt_why, "connection closed by the server during "
+		    "rcpt", "dropped recipient test: why it stopped");
+		is_int(r->rcpt_reply.code, 0, "dropped recipient test: no "
+		    "RCPT reply");
+	}
+	s = find("close on QUIT");
+	if ((r = s->res) != NULL) {
+		is_int(r->quit_code, 0, "close on QUIT: no 221");
+		ok(r->rcpt_why == NULL, "close on QUIT: no recipient test");
+	}
 }
 
 /* tls_check_name and tls_cert_facts on certificates made here. */
