@@ -42,6 +42,7 @@ same_addr(const struct mx_addr *a, const struct mx_addr *b)
 
 static void	smtp_start(struct probe *, size_t, int);
 static void	target_result(struct target_run *, struct smtp_result *, int);
+static void	on_fwd(const struct dns_result *, void *);
 static int	share_join(struct probe *, size_t);
 static void	share_leave(struct target_run *);
 static void	share_start(struct target_run *, const struct smtp_config *,
@@ -218,47 +219,53 @@ smtp_start(struct probe *p, size_t i, int legacy)
 	    host, on_smtp, r);
 }
 
-/* FCrDNS: the PTR name's addresses must include the address. */
+/*
+ * FCrDNS, one answer at a time: the PTR name of the target's address
+ * (fwd 0), then that name's addresses (fwd 1), which must include the
+ * address.
+ */
 static void
-on_fwd(const struct dns_result *res, void *arg)
+rdns_answer(struct target_run *r, const struct dns_result *res, int fwd)
 {
-	struct target_run *r = arg;
 	struct probe *p = r->p;
 	struct probe_target *t = &p->facts->targets[r->i];
 	const struct mx_addr *a = target_addr(p, r->i);
+	struct dns_query *q;
 	size_t k;
 
-	r->fwdq = NULL;
+	if (fwd) {
+		r->fwdq = NULL;
+		for (k = 0; k < res->nrr; k++)
+			if (res->rr[k].u.a.family == a->family &&
+			    memcmp(res->rr[k].u.a.addr, a->addr,
+			    a->family == AF_INET ? 4 : 16) == 0)
+				t->fcrdns = 1;
+	} else {
+		r->ptrq = NULL;
+		t->ptr_out = res->outcome;
+		if (res->outcome == DNS_OK && res->nrr > 0) {
+			t->ptr = xstrdup(res->rr[0].u.name);
+			q = dns_query(p->dns, t->ptr, a->family == AF_INET ?
+			    DNS_T_A : DNS_T_AAAA, 0, on_fwd, r);
+			if (q != NULL)
+				r->fwdq = q;
+			return;	/* still pending: on_fwd ends it */
+		}
+	}
 	r->dns_pending = 0;
-	for (k = 0; k < res->nrr; k++)
-		if (res->rr[k].u.a.family == a->family &&
-		    memcmp(res->rr[k].u.a.addr, a->addr,
-		    a->family == AF_INET ? 4 : 16) == 0)
-			t->fcrdns = 1;
 	probe_done_one(p);
+}
+
+static void
+on_fwd(const struct dns_result *res, void *arg)
+{
+	rdns_answer(arg, res, 1);
 }
 
 static void
 on_ptr(const struct dns_result *res, void *arg)
 {
-	struct target_run *r = arg;
-	struct probe *p = r->p;
-	struct probe_target *t = &p->facts->targets[r->i];
-	const struct mx_addr *a = target_addr(p, r->i);
-	struct dns_query *q;
-
-	r->ptrq = NULL;
-	t->ptr_out = res->outcome;
-	if (res->outcome == DNS_OK && res->nrr > 0) {
-		t->ptr = xstrdup(res->rr[0].u.name);
-		q = dns_query(p->dns, t->ptr, a->family == AF_INET ?
-		    DNS_T_A : DNS_T_AAAA, 0, on_fwd, r);
-		if (q != NULL)
-			r->fwdq = q;
-		return;	/* still pending: on_fwd ends it */
-	}
-	r->dns_pending = 0;
-	probe_done_one(p);
+	rdns_answer(arg, res, 0);
 }
 
 
