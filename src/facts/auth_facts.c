@@ -7,8 +7,8 @@
 #include "facts/auth_facts.h"
 #include "facts/spf_facts.h"
 
-static void
-txt_clear(struct auth_txt *t)
+void
+auth_txt_clear(struct auth_txt *t)
 {
 	size_t i;
 
@@ -38,21 +38,21 @@ auth_facts_free(struct auth_facts *f)
 		free(f->evals[i].text);
 	}
 	free(f->evals);
-	txt_clear(&f->dmarc_own);
-	txt_clear(&f->dmarc_org);
+	auth_txt_clear(&f->dmarc_own);
+	auth_txt_clear(&f->dmarc_org);
 	for (i = 0; i < f->next_targets; i++)
-		txt_clear(&f->ext_txt[i]);
+		auth_txt_clear(&f->ext_txt[i]);
 	free(f->ext_txt);
 	free(f->ext);
 	dmarc_targets_free(f->ext_targets, f->next_targets);
 	for (i = 0; i < f->ndkim; i++) {
 		dkim_selector_clear(&f->dkim_sel[i]);
-		txt_clear(&f->dkim_txt[i]);
+		auth_txt_clear(&f->dkim_txt[i]);
 		free((char *)f->dkim_sel[i].selector);
 	}
 	free(f->dkim_txt);
 	free(f->dkim_sel);
-	txt_clear(&f->mtasts_txt);
+	auth_txt_clear(&f->mtasts_txt);
 	free(f->mtasts_host);
 	for (i = 0; i < f->nmtasts_addrs; i++)
 		free(f->mtasts_addrs[i]);
@@ -60,7 +60,7 @@ auth_facts_free(struct auth_facts *f)
 	free(f->mtasts_url);
 	free(f->mtasts_detail);
 	free(f->mtasts_body);
-	txt_clear(&f->tlsrpt_txt);
+	auth_txt_clear(&f->tlsrpt_txt);
 	free(f->org_domain);
 	free(f->domain);
 	free(f);

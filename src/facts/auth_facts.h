@@ -8,6 +8,8 @@
  *
  * API:
  *	auth_facts_free(f)	NULL is a no-op
+ *	auth_txt_clear(t)	frees one TXT answer's name and records and
+ *		zeroes it; clearing a zeroed one again is a no-op
  */
 #ifndef MXPROBE_AUTH_FACTS_H
 #define MXPROBE_AUTH_FACTS_H
@@ -87,5 +89,6 @@ struct auth_facts {
 };
 
 void	auth_facts_free(struct auth_facts *);
+void	auth_txt_clear(struct auth_txt *);
 
 #endif

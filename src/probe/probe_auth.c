@@ -626,16 +626,12 @@ deliver(struct probe_auth *ap)
 	struct auth_facts *f = ap->f;
 	auth_done_cb *cb = ap->cb;
 	void *arg = ap->arg;
-	size_t i;
 
 	if (ap->timer != NULL)
 		evloop_timer_del(ap->timer);
 	f->ms = evloop_clock() - ap->start;
 	fill_views(f);
-	free(ap->dkim_parent.qname);
-	for (i = 0; i < ap->dkim_parent.ntxt; i++)
-		free((char *)ap->dkim_parent.txt[i].data);
-	free(ap->dkim_parent.txt);
+	auth_txt_clear(&ap->dkim_parent);
 	free(ap->evruns);
 	free(ap);
 	cb(f, arg);
