@@ -37,12 +37,6 @@ dkim_keytype_name(enum dkim_keytype k)
 }
 
 static int
-is_fws(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static int
 b64val(int c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -71,7 +65,7 @@ b64decode(const char *v, unsigned char *out, size_t outmax, size_t *bad)
 	int d;
 
 	for (i = 0; v[i]; i++) {
-		if (is_fws((unsigned char)v[i]))
+		if (taglist_is_fws((unsigned char)v[i]))
 			continue;
 		if (v[i] == '=') {
 			if (pad == 2 || n % 4 < 2) {
@@ -355,7 +349,7 @@ dkim_is_key_record(const char *s, size_t len)
 	size_t off, i = 0;
 	int rc;
 
-	while (i < len && is_fws((unsigned char)s[i]))
+	while (i < len && taglist_is_fws((unsigned char)s[i]))
 		i++;
 	if (len - i >= 7 && memcmp(s + i, "v=DKIM1", 7) == 0)
 		return 1;

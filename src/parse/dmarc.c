@@ -15,12 +15,6 @@
 #include "util/xalloc.h"
 
 
-static int
-is_wsp(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* A host name as found in a mailto: address: LDH labels, "_" tolerated. */
 static int
 valid_host(const char *s, size_t len)
@@ -231,9 +225,9 @@ parse_urilist(const struct tag *t, struct dmarc_uri **out, size_t *nout,
 		e = memchr(v + pos, ',', len - pos);
 		end = e ? (size_t)(e - v) : len;
 		s = pos;
-		while (s < end && is_wsp((unsigned char)v[s]))
+		while (s < end && taglist_is_wsp((unsigned char)v[s]))
 			s++;
-		while (end > s && is_wsp((unsigned char)v[end - 1]))
+		while (end > s && taglist_is_wsp((unsigned char)v[end - 1]))
 			end--;
 		if (*nout == DMARC_MAX_URIS) {
 			*off = t->value_off + s;
@@ -460,22 +454,22 @@ dmarc_is_record(const char *s, size_t len)
 {
 	size_t i = 0;
 
-	while (i < len && is_wsp((unsigned char)s[i]))
+	while (i < len && taglist_is_wsp((unsigned char)s[i]))
 		i++;
 	if (i == len || (s[i] != 'v' && s[i] != 'V'))
 		return 0;
 	i++;
-	while (i < len && is_wsp((unsigned char)s[i]))
+	while (i < len && taglist_is_wsp((unsigned char)s[i]))
 		i++;
 	if (i == len || s[i] != '=')
 		return 0;
 	i++;
-	while (i < len && is_wsp((unsigned char)s[i]))
+	while (i < len && taglist_is_wsp((unsigned char)s[i]))
 		i++;
 	if (len - i < 6 || memcmp(s + i, "DMARC1", 6) != 0)
 		return 0;
 	i += 6;
-	return i == len || s[i] == ';' || is_wsp((unsigned char)s[i]);
+	return i == len || s[i] == ';' || taglist_is_wsp((unsigned char)s[i]);
 }
 
 enum dmarc_select

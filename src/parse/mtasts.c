@@ -11,12 +11,6 @@
 #include "util/xalloc.h"
 
 
-static int
-is_wsp(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
 const char *
 mtasts_mode_name(enum mtasts_mode m)
 {
@@ -59,7 +53,7 @@ static int
 starts_sts(const char *s, size_t len)
 {
 	return len >= 7 && memcmp(s, "v=STSv1", 7) == 0 &&
-	    (len == 7 || s[7] == ';' || is_wsp((unsigned char)s[7]));
+	    (len == 7 || s[7] == ';' || taglist_is_wsp((unsigned char)s[7]));
 }
 
 enum mtasts_status
@@ -210,10 +204,11 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 		memcpy(key, l, klen);
 		key[klen] = '\0';
 		i = klen + 1;
-		while (i < n && is_wsp((unsigned char)l[i]))
+		while (i < n && taglist_is_wsp((unsigned char)l[i]))
 			i++;
 		vlen = n - i;
-		while (vlen > 0 && is_wsp((unsigned char)l[i + vlen - 1]))
+		while (vlen > 0 &&
+		    taglist_is_wsp((unsigned char)l[i + vlen - 1]))
 			vlen--;
 		free(val);
 		val = xstrndup(l + i, vlen);

@@ -14,9 +14,8 @@ struct taglist {
 	int		 flags;
 };
 
-/* FWS as it survives in a TXT record: SP, HTAB, and CR/LF of a fold. */
-static int
-is_fws(int c)
+int
+taglist_is_fws(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -62,7 +61,7 @@ taglist_parse(const char *s, size_t len, int flags, struct taglist **out,
 	tl = xcalloc(1, sizeof(*tl));
 	tl->flags = flags;
 	for (;;) {
-		while (i < len && is_fws((unsigned char)s[i]))
+		while (i < len && taglist_is_fws((unsigned char)s[i]))
 			i++;
 		if (i == len) {
 			if (tl->n == 0) {
@@ -82,7 +81,7 @@ taglist_parse(const char *s, size_t len, int flags, struct taglist **out,
 		    (isalnum((unsigned char)s[i]) || s[i] == '_'))
 			i++;
 		ne = i;
-		while (i < len && is_fws((unsigned char)s[i]))
+		while (i < len && taglist_is_fws((unsigned char)s[i]))
 			i++;
 		if (i == len || s[i] != '=') {
 			fail(off, i, why, "'=' expected after tag name",
@@ -90,14 +89,14 @@ taglist_parse(const char *s, size_t len, int flags, struct taglist **out,
 			goto bad;
 		}
 		i++;
-		while (i < len && is_fws((unsigned char)s[i]))
+		while (i < len && taglist_is_fws((unsigned char)s[i]))
 			i++;
 		vs = ve = i;
 		while (i < len && s[i] != ';') {
 			c = (unsigned char)s[i];
 			if (is_valchar(c))
 				ve = i + 1;
-			else if (!is_fws(c)) {
+			else if (!taglist_is_fws(c)) {
 				fail(off, i, why, "invalid character in value",
 				    c);
 				goto bad;
@@ -178,8 +177,8 @@ taglist_txt_str(const struct taglist_txt *t)
 	return xstrndup(t->data, t->len);
 }
 
-static int
-is_wsp(int c)
+int
+taglist_is_wsp(int c)
 {
 	return c == ' ' || c == '\t';
 }
@@ -190,7 +189,8 @@ taglist_items(const char *v, int sep, int flags,
 {
 	size_t pos = 0, s, end, len = strlen(v);
 	const char *e;
-	int (*white)(int) = flags & TAGLIST_ITEM_FWS ? is_fws : is_wsp;
+	int (*white)(int) = flags & TAGLIST_ITEM_FWS ? taglist_is_fws :
+	    taglist_is_wsp;
 
 	for (;;) {
 		e = memchr(v + pos, sep, len - pos);
@@ -232,7 +232,7 @@ field_next(const char *s, size_t len, size_t *pos, struct field *f,
 	size_t i = *pos, n;
 
 	memset(f, 0, sizeof(*f));
-	while (i < len && is_wsp((unsigned char)s[i]))
+	while (i < len && taglist_is_wsp((unsigned char)s[i]))
 		i++;
 	if (i == len)
 		return 0;
@@ -242,7 +242,7 @@ field_next(const char *s, size_t len, size_t *pos, struct field *f,
 		return -1;
 	}
 	i++;
-	while (i < len && is_wsp((unsigned char)s[i]))
+	while (i < len && taglist_is_wsp((unsigned char)s[i]))
 		i++;
 	if (i == len)
 		return 0;		/* a trailing separator */
@@ -271,7 +271,7 @@ field_value(const char *s, size_t len, size_t *pos, struct field *f,
 	for (i = *pos; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == ';' || is_wsp(c))
+		if (c == ';' || taglist_is_wsp(c))
 			break;
 		if (c < 0x21 || c > 0x7e || c == '=') {
 			*off = i;

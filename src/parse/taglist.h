@@ -38,6 +38,10 @@
  *	field_value(s, len, &pos, &f, &off, why)  the generic value at *pos,
  *		1*(%x21-3A / %x3C / %x3E-7E), into f; 0, or -1 on an error
  *	field_name_len(s, len)		length of the name at s, 0 if none
+ *	taglist_is_wsp(c)		1 for WSP (SP, HTAB; RFC 5234), else 0
+ *	taglist_is_fws(c)		1 for FWS as it survives in a TXT
+ *		record (SP, HTAB, and the CR and LF of a fold), else 0; the
+ *		white space of the DKIM, DMARC, MTA-STS and TLS-RPT grammars
  *	taglist_items(v, sep, flags, ok, arg)  the item lists inside a tag
  *		value (DKIM h=, t=, s= and DMARC fo=, rf= split at ':'):
  *		each item, white space around it removed (WSP, or FWS with
@@ -101,6 +105,8 @@ int			 field_next(const char *, size_t, size_t *,
 int			 field_value(const char *, size_t, size_t *,
 			    struct field *, size_t *, struct buf *);
 size_t			 field_name_len(const char *, size_t);
+int			 taglist_is_wsp(int);
+int			 taglist_is_fws(int);
 long			 taglist_items(const char *, int, int,
 			    int (*)(const char *, size_t, void *), void *);
 

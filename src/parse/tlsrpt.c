@@ -10,16 +10,10 @@
 #include "util/xalloc.h"
 
 static int
-is_wsp(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int
 starts_tlsrpt(const char *s, size_t len)
 {
 	return len >= 10 && memcmp(s, "v=TLSRPTv1", 10) == 0 &&
-	    (len == 10 || s[10] == ';' || is_wsp((unsigned char)s[10]));
+	    (len == 10 || s[10] == ';' || taglist_is_wsp((unsigned char)s[10]));
 }
 
 static int
@@ -92,9 +86,9 @@ parse_rua(struct tlsrpt_record *r, const char *s, size_t vs, size_t ve,
 		comma = memchr(s + p, ',', ve - p);
 		b = comma ? (size_t)(comma - s) : ve;
 		a = p;
-		while (a < b && is_wsp((unsigned char)s[a]))
+		while (a < b && taglist_is_wsp((unsigned char)s[a]))
 			a++;
-		while (b > a && is_wsp((unsigned char)s[b - 1]))
+		while (b > a && taglist_is_wsp((unsigned char)s[b - 1]))
 			b--;
 		if (a == b) {
 			*off = a;

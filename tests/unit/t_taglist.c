@@ -206,5 +206,14 @@ main(void)
 	check_items("", ':', TAGLIST_ITEM_NONEMPTY, 0, "");
 	check_items("a: bad :c", ':', 0, 3, "[a]");
 	check_items("x,y", ',', 0, -1, "[x][y]");
+
+	ok(taglist_is_wsp(' ') && taglist_is_wsp('\t'), "WSP: SP and HTAB");
+	ok(!taglist_is_wsp('\r') && !taglist_is_wsp('\n') &&
+	    !taglist_is_wsp('a') && !taglist_is_wsp(0), "WSP: nothing else");
+	ok(taglist_is_fws(' ') && taglist_is_fws('\t') &&
+	    taglist_is_fws('\r') && taglist_is_fws('\n'), "FWS: SP, HTAB, CR "
+	    "and LF");
+	ok(!taglist_is_fws('\v') && !taglist_is_fws(';') &&
+	    !taglist_is_fws(0), "FWS: nothing else");
 	return tap_done();
 }
