@@ -673,6 +673,18 @@ process_input(struct smtp_session *s)
 	return 0;
 }
 
+/* A send() or recv() on the plain socket returned -1: 0 when it only
+ * would have blocked (try again when the socket is ready), -1 when the
+ * peer is gone (the session ended). */
+static int
+socket_failed(struct smtp_session *s)
+{
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return 0;
+	dropped(s, errno, NULL);
+	return -1;
+}
+
 /* Write what we can. Returns -1 if the session ended. */
 static int
 flush_output(struct smtp_session *s)
@@ -703,13 +715,8 @@ flush_output(struct smtp_session *s)
 		}
 		n = send(s->fd, buf_str(s->out), buf_len(s->out),
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK ||
-			    errno == EINTR)
-				return 0;
-			dropped(s, errno, NULL);
-			return -1;
-		}
+		if (n == -1)
+			return socket_failed(s);
 		buf_consume(s->out, (size_t)n);
 	}
 	return 0;
@@ -748,13 +755,8 @@ read_input(struct smtp_session *s)
 			n = (ssize_t)got;
 		} else {
 			n = recv(s->fd, tmp, room, MSG_DONTWAIT);
-			if (n == -1) {
-				if (errno == EAGAIN || errno == EWOULDBLOCK ||
-				    errno == EINTR)
-					return 0;
-				dropped(s, errno, NULL);
-				return -1;
-			}
+			if (n == -1)
+				return socket_failed(s);
 		}
 		if (n == 0) {
 			dropped(s, 0, NULL);
