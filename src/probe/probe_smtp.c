@@ -40,6 +40,19 @@ same_addr(const struct mx_addr *a, const struct mx_addr *b)
 	    a->family == AF_INET ? 4 : 16) == 0;
 }
 
+/* What every session of the probe is configured with, the rest zero:
+ * the current exchangers' sessions add their own, the old ones' none. */
+static void
+session_config(const struct probe *p, struct smtp_config *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->ehlo_name = p->cfg.ehlo;
+	sc->port = (unsigned short)p->cfg.smtp_port;
+	sc->step_timeout_ms = p->cfg.step_ms;
+	sc->deadline_ms = p->cfg.deadline_ms;
+	sc->tls = p->tls;
+}
+
 static void	smtp_start(struct probe *, size_t, int);
 static void	target_result(struct target_run *, struct smtp_result *, int);
 static void	on_fwd(const struct dns_result *, void *);
@@ -193,12 +206,7 @@ smtp_start(struct probe *p, size_t i, int legacy)
 	struct tls_tlsa tlsa[TLS_TLSA_MAX];
 
 	addr_sockaddr(a->family, a->addr, p->cfg.smtp_port, &ss, &sl);
-	memset(&sc, 0, sizeof(sc));
-	sc.ehlo_name = p->cfg.ehlo;
-	sc.port = (unsigned short)p->cfg.smtp_port;
-	sc.step_timeout_ms = p->cfg.step_ms;
-	sc.deadline_ms = p->cfg.deadline_ms;
-	sc.tls = p->tls;
+	session_config(p, &sc);
 	sc.family = AF_UNSPEC;
 	sc.rcpt_domain = p->cfg.rcpt && !legacy ? p->facts->mx->domain :
 	    NULL;
@@ -379,12 +387,7 @@ old_connect(struct old_run *r)
 			continue;
 		addr_sockaddr(o->addrs[k].family, o->addrs[k].addr,
 		    p->cfg.smtp_port, &ss, &sl);
-		memset(&sc, 0, sizeof(sc));
-		sc.ehlo_name = p->cfg.ehlo;
-		sc.port = (unsigned short)p->cfg.smtp_port;
-		sc.step_timeout_ms = p->cfg.step_ms;
-		sc.deadline_ms = p->cfg.deadline_ms;
-		sc.tls = p->tls;
+		session_config(p, &sc);
 		r->sess[k].r = r;
 		r->sess[k].k = k;
 		o->probed[k] = 1;
