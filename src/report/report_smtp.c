@@ -306,6 +306,25 @@ receivers_json(const struct delivery_facts *df, const struct delivery_path *p)
 	return a;
 }
 
+/*
+ * Whether exchanger i receives on path p and no earlier one there has its
+ * name: the failures to show, since a name listed twice fails once.
+ */
+static int
+first_of_name(const struct delivery_facts *df, const struct delivery_path *p,
+    size_t i)
+{
+	size_t j;
+
+	if (!p->receives[i])
+		return 0;
+	for (j = 0; j < i; j++)
+		if (p->receives[j] &&
+		    strcmp(df->mx[j].name, df->mx[i].name) == 0)
+			return 0;
+	return 1;
+}
+
 json_object *
 report_delivery_json(const struct probe_facts *f)
 {
@@ -313,7 +332,7 @@ report_delivery_json(const struct probe_facts *f)
 	struct delivery d;
 	const struct delivery_class *k;
 	json_object *o, *cl, *c, *af, *e, *mxa, *m;
-	size_t i, j;
+	size_t i;
 	int s;
 
 	if (!analyze_delivery(f, &df, &d))
@@ -346,14 +365,7 @@ report_delivery_json(const struct probe_facts *f)
 		    json_object_new_boolean(k->degraded));
 		af = json_object_new_array();
 		for (i = 0; i < df.nmx; i++) {
-			if (!k->now.receives[i])
-				continue;
-			/* A name listed twice fails once. */
-			for (j = 0; j < i; j++)
-				if (k->now.receives[j] &&
-				    strcmp(df.mx[j].name, df.mx[i].name) == 0)
-					break;
-			if (j < i)
+			if (!first_of_name(&df, &k->now, i))
 				continue;
 			e = json_object_new_object();
 			json_object_object_add(e, "down",
@@ -437,7 +449,7 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 	struct delivery_facts df;
 	struct delivery d;
 	const struct delivery_class *k;
-	size_t i, j;
+	size_t i;
 	int s;
 
 	if (!analyze_delivery(f, &df, &d))
@@ -452,13 +464,7 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 		outcome_text(&df, &k->now, out);
 		esc_printf(out, 0, "\n");
 		for (i = 0; i < df.nmx; i++) {
-			if (!k->now.receives[i])
-				continue;
-			for (j = 0; j < i; j++)
-				if (k->now.receives[j] &&
-				    strcmp(df.mx[j].name, df.mx[i].name) == 0)
-					break;
-			if (j < i)
+			if (!first_of_name(&df, &k->now, i))
 				continue;
 			esc_printf(out, 0,
 			    _("    if %s fails: "), df.mx[i].name);
