@@ -129,26 +129,41 @@ refusal_json(const struct probe_target *t)
 	return o;
 }
 
+/* Why a session ended as it did; null when it does not say. */
+static json_object *
+why_json(const struct smtp_result *r)
+{
+	return r->why && r->why[0] ? json_str(r->why) : NULL;
+}
+
+/* The commands a session sent, in order. */
+static json_object *
+sent_json(const struct smtp_result *r)
+{
+	json_object *a;
+	size_t i;
+
+	a = json_object_new_array();
+	for (i = 0; i < r->nsent; i++)
+		json_object_array_add(a, json_str(r->sent[i]));
+	return a;
+}
+
 /* The second session, TLS 1.0/1.1 allowed, after a version failure. */
 static json_object *
 legacy_json(const struct smtp_result *r)
 {
-	json_object *o, *cmds;
-	size_t i;
+	json_object *o;
 
 	o = json_object_new_object();
 	json_object_object_add(o, "outcome",
 	    json_str(smtp_outcome_name(r->outcome)));
-	json_object_object_add(o, "why", r->why && r->why[0] ?
-	    json_str(r->why) : NULL);
+	json_object_object_add(o, "why", why_json(r));
 	json_object_object_add(o, "version", r->tls_done ?
 	    json_str(r->tls.version) : NULL);
 	json_object_object_add(o, "cipher", r->tls_done ?
 	    json_str(r->tls.cipher) : NULL);
-	cmds = json_object_new_array();
-	for (i = 0; i < r->nsent; i++)
-		json_object_array_add(cmds, json_str(r->sent[i]));
-	json_object_object_add(o, "commands_sent", cmds);
+	json_object_object_add(o, "commands_sent", sent_json(r));
 	return o;
 }
 
@@ -176,8 +191,7 @@ static json_object *
 target_json(const struct probe_target *t, const struct mx_addr *a)
 {
 	const struct smtp_result *r = t->smtp;
-	json_object *o, *tm, *cmds;
-	size_t i;
+	json_object *o, *tm;
 
 	o = json_object_new_object();
 	json_object_object_add(o, "address", json_str(a->text));
@@ -202,8 +216,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(o, "source_address", r->source[0] ?
 	    json_str(r->source) : NULL);
 	json_object_object_add(o, "ehlo_name", json_str(r->ehlo_name));
-	json_object_object_add(o, "why", r->why && r->why[0] ?
-	    json_str(r->why) : NULL);
+	json_object_object_add(o, "why", why_json(r));
 	json_object_object_add(o, "no_route", json_object_new_boolean(
 	    r->no_route));
 	json_object_object_add(o, "reset_after_connect",
@@ -231,10 +244,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	    ehlo_json(&r->ehlo_tls) : NULL);
 	json_object_object_add(o, "refusal", refusal_json(t));
 	json_object_object_add(o, "rcpt", rcpt_json(r));
-	cmds = json_object_new_array();
-	for (i = 0; i < r->nsent; i++)
-		json_object_array_add(cmds, json_str(r->sent[i]));
-	json_object_object_add(o, "commands_sent", cmds);
+	json_object_object_add(o, "commands_sent", sent_json(r));
 	json_object_object_add(o, "tls_version_failed",
 	    json_object_new_boolean(r->tls_version_failed));
 	json_object_object_add(o, "tls_legacy", r->legacy != NULL ?
