@@ -276,12 +276,6 @@ str_list(const char *const *v)
 }
 
 static json_object *
-opt_str(const char *s)
-{
-	return s != NULL ? json_str(s) : NULL;
-}
-
-static json_object *
 opt_range(const struct range *r)
 {
 	struct buf *b;
@@ -326,11 +320,11 @@ report_run_json(const struct report_run *run)
 	    json_object_new_boolean(run->allow_loopback));
 	json_object_object_add(op, "max_ttl", run->max_ttl >= 0 ?
 	    json_object_new_int64(run->max_ttl) : NULL);
-	json_object_object_add(op, "ehlo", opt_str(run->ehlo));
-	json_object_object_add(op, "helo", opt_str(run->helo));
-	json_object_object_add(op, "spf_sender", opt_str(run->spf_sender));
+	json_object_object_add(op, "ehlo", json_str(run->ehlo));
+	json_object_object_add(op, "helo", json_str(run->helo));
+	json_object_object_add(op, "spf_sender", json_str(run->spf_sender));
 	json_object_object_add(op, "expect_banner",
-	    opt_str(run->expect_banner));
+	    json_str(run->expect_banner));
 	json_object_object_add(op, "expect_mx", str_list(run->expect_mx));
 	json_object_object_add(op, "expect_contains",
 	    str_list(run->expect_contains));
@@ -345,7 +339,10 @@ report_run_json(const struct report_run *run)
 	return o;
 }
 
-/* Adds member key = v to the object top[section], when there is one. */
+/*
+ * Adds member key = v (null when v is NULL) to the object top[section],
+ * when there is one.
+ */
 static void
 verdict_add(json_object *top, const char *section, const char *key,
     const char *v)
@@ -354,7 +351,7 @@ verdict_add(json_object *top, const char *section, const char *key,
 
 	if (json_object_object_get_ex(top, section, &o) &&
 	    json_object_is_type(o, json_type_object))
-		json_object_object_add(o, key, v != NULL ? json_str(v) : NULL);
+		json_object_object_add(o, key, json_str(v));
 }
 
 /*
@@ -425,7 +422,7 @@ report_json(const struct report *r)
 	json_object_object_add(o, "exit_code", json_object_new_int(status));
 	if (r->run != NULL) {
 		json_object_object_add(o, "mxprobe_version",
-		    opt_str(r->run->version));
+		    json_str(r->run->version));
 		json_object_object_add(o, "run", report_run_json(r->run));
 	}
 	if (f->checked_at > 0 &&
