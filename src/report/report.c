@@ -94,22 +94,26 @@ plugin_text(const char *s, struct buf *out)
 }
 
 /*
- * A performance-data label: quoted (it may hold a space), and only
- * characters that no parser splits on ('=' and the quote are refused
- * by the guidelines).
+ * Text from the network in a performance-data label: only characters
+ * that no parser splits on ('=' and the quote are refused by the
+ * guidelines), the others as '_'.
  */
+static void
+plugin_label_text(const char *s, struct buf *out)
+{
+	for (; *s != '\0'; s++)
+		buf_printf(out, "%c", strchr("'= |", *s) != NULL ? '_' : *s);
+}
+
+/* A performance-data label: quoted, since it may hold a space. */
 static void
 plugin_label(const char *host, const char *addr, const char *what,
     struct buf *out)
 {
-	const char *p;
-
 	buf_printf(out, " '");
-	for (p = host; *p != '\0'; p++)
-		buf_printf(out, "%c", strchr("'= |", *p) != NULL ? '_' : *p);
+	plugin_label_text(host, out);
 	buf_printf(out, "[");
-	for (p = addr; *p != '\0'; p++)
-		buf_printf(out, "%c", strchr("'= |", *p) != NULL ? '_' : *p);
+	plugin_label_text(addr, out);
 	buf_printf(out, "] %s'=", what);
 }
 
