@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "parse/taglist.h"
 #include "report/json.h"
 #include "util/esc.h"
 #include "util/xalloc.h"
@@ -85,6 +86,30 @@ json_error(const char *what, size_t where, const char *reason)
 	json_add(e, what, json_object_new_int64((int64_t)where));
 	json_add(e, "reason", json_censored_str(reason));
 	return e;
+}
+
+void
+json_txt_record(struct json_object *obj, enum dns_outcome o, size_t n,
+    const struct taglist_txt *rec, int parsed, size_t off, const char *why)
+{
+	const char *state;
+
+	if (dns_outcome_failed(o))
+		state = "lookup_failed";
+	else if (n == 0)
+		state = "missing";
+	else if (n > 1)
+		state = "multiple";
+	else if (!parsed)
+		state = "invalid";
+	else
+		state = "found";
+	json_add(obj, "state", json_object_new_string(state));
+	if (n != 1)
+		return;
+	json_add(obj, "record", json_censored(rec->data, rec->len));
+	if (!parsed)
+		json_add(obj, "error", json_error("offset", off, why));
 }
 
 const char *

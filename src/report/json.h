@@ -22,6 +22,13 @@
  *		static buffer (overwritten by the next call)
  *	json_add(obj, key, value)	json_object_object_add with the key
  *		escaped like a value
+ *	json_txt_record(obj, o, n, rec, parsed, off, why)  the members a
+ *		policy published as a TXT record (MTA-STS, TLS-RPT) begins
+ *		with: "state" from the lookup's outcome o, the number n of
+ *		records selected and whether the one parsed
+ *		("lookup_failed", "missing", "multiple", "invalid",
+ *		"found"); when n is 1, "record" (rec, that one) and, when it
+ *		did not parse, "error" {"offset": off, "reason": why}
  * Limits: the escaping makes a string at most six times longer.
  * BUGS: none known.
  */
@@ -33,6 +40,7 @@
 #include "facts/dns_facts.h"
 
 struct json_object;
+struct taglist_txt;
 
 struct json_object	*json_str(const char *);
 struct json_object	*json_censored(const char *, size_t);
@@ -43,5 +51,8 @@ struct json_object	*json_error(const char *, size_t, const char *);
 const char		*json_outcome(enum dns_outcome);
 void			 json_add(struct json_object *, const char *,
 			    struct json_object *);
+void			 json_txt_record(struct json_object *, enum dns_outcome,
+			    size_t, const struct taglist_txt *, int, size_t,
+			    const char *);
 
 #endif

@@ -94,22 +94,26 @@ plugin_text(const char *s, struct buf *out)
 }
 
 /*
- * A performance-data label: quoted (it may hold a space), and only
- * characters that no parser splits on ('=' and the quote are refused
- * by the guidelines).
+ * Text from the network in a performance-data label: only characters
+ * that no parser splits on ('=' and the quote are refused by the
+ * guidelines), the others as '_'.
  */
+static void
+plugin_label_text(const char *s, struct buf *out)
+{
+	for (; *s != '\0'; s++)
+		buf_printf(out, "%c", strchr("'= |", *s) != NULL ? '_' : *s);
+}
+
+/* A performance-data label: quoted, since it may hold a space. */
 static void
 plugin_label(const char *host, const char *addr, const char *what,
     struct buf *out)
 {
-	const char *p;
-
 	buf_printf(out, " '");
-	for (p = host; *p != '\0'; p++)
-		buf_printf(out, "%c", strchr("'= |", *p) != NULL ? '_' : *p);
+	plugin_label_text(host, out);
 	buf_printf(out, "[");
-	for (p = addr; *p != '\0'; p++)
-		buf_printf(out, "%c", strchr("'= |", *p) != NULL ? '_' : *p);
+	plugin_label_text(addr, out);
 	buf_printf(out, "] %s'=", what);
 }
 
@@ -276,12 +280,6 @@ str_list(const char *const *v)
 }
 
 static json_object *
-opt_str(const char *s)
-{
-	return s != NULL ? json_str(s) : NULL;
-}
-
-static json_object *
 opt_range(const struct range *r)
 {
 	struct buf *b;
@@ -326,11 +324,11 @@ report_run_json(const struct report_run *run)
 	    json_object_new_boolean(run->allow_loopback));
 	json_object_object_add(op, "max_ttl", run->max_ttl >= 0 ?
 	    json_object_new_int64(run->max_ttl) : NULL);
-	json_object_object_add(op, "ehlo", opt_str(run->ehlo));
-	json_object_object_add(op, "helo", opt_str(run->helo));
-	json_object_object_add(op, "spf_sender", opt_str(run->spf_sender));
+	json_object_object_add(op, "ehlo", json_str(run->ehlo));
+	json_object_object_add(op, "helo", json_str(run->helo));
+	json_object_object_add(op, "spf_sender", json_str(run->spf_sender));
 	json_object_object_add(op, "expect_banner",
-	    opt_str(run->expect_banner));
+	    json_str(run->expect_banner));
 	json_object_object_add(op, "expect_mx", str_list(run->expect_mx));
 	json_object_object_add(op, "expect_contains",
 	    str_list(run->expect_contains));
@@ -345,7 +343,10 @@ report_run_json(const struct report_run *run)
 	return o;
 }
 
-/* Adds member key = v to the object top[section], when there is one. */
+/*
+ * Adds member key = v (null when v is NULL) to the object top[section],
+ * when there is one.
+ */
 static void
 verdict_add(json_object *top, const char *section, const char *key,
     const char *v)
@@ -354,7 +355,7 @@ verdict_add(json_object *top, const char *section, const char *key,
 
 	if (json_object_object_get_ex(top, section, &o) &&
 	    json_object_is_type(o, json_type_object))
-		json_object_object_add(o, key, v != NULL ? json_str(v) : NULL);
+		json_object_object_add(o, key, json_str(v));
 }
 
 /*
@@ -425,7 +426,7 @@ report_json(const struct report *r)
 	json_object_object_add(o, "exit_code", json_object_new_int(status));
 	if (r->run != NULL) {
 		json_object_object_add(o, "mxprobe_version",
-		    opt_str(r->run->version));
+		    json_str(r->run->version));
 		json_object_object_add(o, "run", report_run_json(r->run));
 	}
 	if (f->checked_at > 0 &&

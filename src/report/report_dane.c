@@ -42,6 +42,22 @@
 
 #define HEX_TEXT_MAX	64	/* hex digits shown per record in text */
 
+/*
+ * A TLSA record's parameters, {usage, selector, mtype}: of a record the
+ * exchanger publishes, or of the one its chain matched.
+ */
+static json_object *
+tlsa_params_json(int usage, int selector, int mtype)
+{
+	json_object *o;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "usage", json_object_new_int(usage));
+	json_object_object_add(o, "selector", json_object_new_int(selector));
+	json_object_object_add(o, "mtype", json_object_new_int(mtype));
+	return o;
+}
+
 static json_object *
 tlsa_json(const struct probe_tlsa *t)
 {
@@ -55,13 +71,8 @@ tlsa_json(const struct probe_tlsa *t)
 	json_object_object_add(o, "dnssec", json_object_new_boolean(t->ad));
 	a = json_object_new_array();
 	for (i = 0; i < t->nrr; i++) {
-		r = json_object_new_object();
-		json_object_object_add(r, "usage",
-		    json_object_new_int(t->rr[i].u.tlsa.usage));
-		json_object_object_add(r, "selector",
-		    json_object_new_int(t->rr[i].u.tlsa.selector));
-		json_object_object_add(r, "mtype",
-		    json_object_new_int(t->rr[i].u.tlsa.mtype));
+		r = tlsa_params_json(t->rr[i].u.tlsa.usage,
+		    t->rr[i].u.tlsa.selector, t->rr[i].u.tlsa.mtype);
 		h = json_hex(t->rr[i].u.tlsa.data, t->rr[i].u.tlsa.len);
 		json_object_object_add(r, "data", json_str(h));
 		free(h);
@@ -84,13 +95,8 @@ dane_json(const struct tls_facts *tf)
 	    json_object_new_boolean(tf->dane_secure));
 	m = NULL;
 	if (tf->dane_ok) {
-		m = json_object_new_object();
-		json_object_object_add(m, "usage",
-		    json_object_new_int(tf->dane_usage));
-		json_object_object_add(m, "selector",
-		    json_object_new_int(tf->dane_selector));
-		json_object_object_add(m, "mtype",
-		    json_object_new_int(tf->dane_mtype));
+		m = tlsa_params_json(tf->dane_usage, tf->dane_selector,
+		    tf->dane_mtype);
 		json_object_object_add(m, "depth",
 		    json_object_new_int(tf->dane_depth));
 	}

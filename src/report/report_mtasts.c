@@ -71,34 +71,19 @@ report_mtasts_json(const struct mtasts_facts *f, struct json_object *obj)
 	struct mtasts_txt *t = NULL;
 	struct mtasts_policy *pol = NULL;
 	struct buf *why;
-	size_t n, idx = 0, off, line, i;
-	const char *state;
+	const struct taglist_txt *rec;
+	size_t n, idx = 0, off = 0, line, i;
+	int ok;
 
 	why = buf_new(BUF_WHY_MAX);
 	n = f->txt_outcome == DNS_OK ? mtasts_txt_select(f->txt, f->ntxt,
 	    &idx) : 0;
-	if (f->txt_outcome != DNS_OK && f->txt_outcome != DNS_NODATA &&
-	    f->txt_outcome != DNS_NXDOMAIN)
-		state = "lookup_failed";
-	else if (n == 0)
-		state = "missing";
-	else if (n > 1)
-		state = "multiple";
-	else if (mtasts_txt_parse(f->txt[idx].data, f->txt[idx].len, &t,
-	    &off, why) != MTASTS_OK)
-		state = "invalid";
-	else
-		state = "found";
-	json_add(obj, "state", json_object_new_string(state));
-	if (n == 1) {
-		json_add(obj, "record", json_censored(f->txt[idx].data,
-		    f->txt[idx].len));
-		if (t != NULL)
-			json_add(obj, "id", json_censored_str(t->id));
-		else
-			json_add(obj, "error", json_error("offset", off,
-			    buf_str(why)));
-	}
+	rec = n == 1 ? &f->txt[idx] : NULL;
+	ok = rec != NULL && mtasts_txt_parse(rec->data, rec->len, &t, &off,
+	    why) == MTASTS_OK;
+	json_txt_record(obj, f->txt_outcome, n, rec, ok, off, buf_str(why));
+	if (ok)
+		json_add(obj, "id", json_censored_str(t->id));
 	json_add(obj, "fetch", json_object_new_string(
 	    mtasts_fetch_name(f->fetch)));
 	json_add(obj, "http_status", f->http_status ?

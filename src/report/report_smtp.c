@@ -129,26 +129,41 @@ refusal_json(const struct probe_target *t)
 	return o;
 }
 
+/* Why a session ended as it did; null when it does not say. */
+static json_object *
+why_json(const struct smtp_result *r)
+{
+	return r->why && r->why[0] ? json_str(r->why) : NULL;
+}
+
+/* The commands a session sent, in order. */
+static json_object *
+sent_json(const struct smtp_result *r)
+{
+	json_object *a;
+	size_t i;
+
+	a = json_object_new_array();
+	for (i = 0; i < r->nsent; i++)
+		json_object_array_add(a, json_str(r->sent[i]));
+	return a;
+}
+
 /* The second session, TLS 1.0/1.1 allowed, after a version failure. */
 static json_object *
 legacy_json(const struct smtp_result *r)
 {
-	json_object *o, *cmds;
-	size_t i;
+	json_object *o;
 
 	o = json_object_new_object();
 	json_object_object_add(o, "outcome",
 	    json_str(smtp_outcome_name(r->outcome)));
-	json_object_object_add(o, "why", r->why && r->why[0] ?
-	    json_str(r->why) : NULL);
+	json_object_object_add(o, "why", why_json(r));
 	json_object_object_add(o, "version", r->tls_done ?
 	    json_str(r->tls.version) : NULL);
 	json_object_object_add(o, "cipher", r->tls_done ?
 	    json_str(r->tls.cipher) : NULL);
-	cmds = json_object_new_array();
-	for (i = 0; i < r->nsent; i++)
-		json_object_array_add(cmds, json_str(r->sent[i]));
-	json_object_object_add(o, "commands_sent", cmds);
+	json_object_object_add(o, "commands_sent", sent_json(r));
 	return o;
 }
 
@@ -176,8 +191,7 @@ static json_object *
 target_json(const struct probe_target *t, const struct mx_addr *a)
 {
 	const struct smtp_result *r = t->smtp;
-	json_object *o, *tm, *cmds;
-	size_t i;
+	json_object *o, *tm;
 
 	o = json_object_new_object();
 	json_object_object_add(o, "address", json_str(a->text));
@@ -202,8 +216,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(o, "source_address", r->source[0] ?
 	    json_str(r->source) : NULL);
 	json_object_object_add(o, "ehlo_name", json_str(r->ehlo_name));
-	json_object_object_add(o, "why", r->why && r->why[0] ?
-	    json_str(r->why) : NULL);
+	json_object_object_add(o, "why", why_json(r));
 	json_object_object_add(o, "no_route", json_object_new_boolean(
 	    r->no_route));
 	json_object_object_add(o, "reset_after_connect",
@@ -231,10 +244,7 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	    ehlo_json(&r->ehlo_tls) : NULL);
 	json_object_object_add(o, "refusal", refusal_json(t));
 	json_object_object_add(o, "rcpt", rcpt_json(r));
-	cmds = json_object_new_array();
-	for (i = 0; i < r->nsent; i++)
-		json_object_array_add(cmds, json_str(r->sent[i]));
-	json_object_object_add(o, "commands_sent", cmds);
+	json_object_object_add(o, "commands_sent", sent_json(r));
 	json_object_object_add(o, "tls_version_failed",
 	    json_object_new_boolean(r->tls_version_failed));
 	json_object_object_add(o, "tls_legacy", r->legacy != NULL ?
@@ -306,6 +316,25 @@ receivers_json(const struct delivery_facts *df, const struct delivery_path *p)
 	return a;
 }
 
+/*
+ * Whether exchanger i receives on path p and no earlier one there has its
+ * name: the failures to show, since a name listed twice fails once.
+ */
+static int
+first_of_name(const struct delivery_facts *df, const struct delivery_path *p,
+    size_t i)
+{
+	size_t j;
+
+	if (!p->receives[i])
+		return 0;
+	for (j = 0; j < i; j++)
+		if (p->receives[j] &&
+		    strcmp(df->mx[j].name, df->mx[i].name) == 0)
+			return 0;
+	return 1;
+}
+
 json_object *
 report_delivery_json(const struct probe_facts *f)
 {
@@ -313,7 +342,7 @@ report_delivery_json(const struct probe_facts *f)
 	struct delivery d;
 	const struct delivery_class *k;
 	json_object *o, *cl, *c, *af, *e, *mxa, *m;
-	size_t i, j;
+	size_t i;
 	int s;
 
 	if (!analyze_delivery(f, &df, &d))
@@ -346,14 +375,7 @@ report_delivery_json(const struct probe_facts *f)
 		    json_object_new_boolean(k->degraded));
 		af = json_object_new_array();
 		for (i = 0; i < df.nmx; i++) {
-			if (!k->now.receives[i])
-				continue;
-			/* A name listed twice fails once. */
-			for (j = 0; j < i; j++)
-				if (k->now.receives[j] &&
-				    strcmp(df.mx[j].name, df.mx[i].name) == 0)
-					break;
-			if (j < i)
+			if (!first_of_name(&df, &k->now, i))
 				continue;
 			e = json_object_new_object();
 			json_object_object_add(e, "down",
@@ -437,7 +459,7 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 	struct delivery_facts df;
 	struct delivery d;
 	const struct delivery_class *k;
-	size_t i, j;
+	size_t i;
 	int s;
 
 	if (!analyze_delivery(f, &df, &d))
@@ -452,13 +474,7 @@ delivery_text(const struct probe_facts *f, struct buf *out)
 		outcome_text(&df, &k->now, out);
 		esc_printf(out, 0, "\n");
 		for (i = 0; i < df.nmx; i++) {
-			if (!k->now.receives[i])
-				continue;
-			for (j = 0; j < i; j++)
-				if (k->now.receives[j] &&
-				    strcmp(df.mx[j].name, df.mx[i].name) == 0)
-					break;
-			if (j < i)
+			if (!first_of_name(&df, &k->now, i))
 				continue;
 			esc_printf(out, 0,
 			    _("    if %s fails: "), df.mx[i].name);

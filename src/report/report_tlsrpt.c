@@ -47,34 +47,19 @@ void
 report_tlsrpt_json(const struct tlsrpt_facts *f, struct json_object *obj)
 {
 	struct tlsrpt_record *r = NULL;
+	const struct taglist_txt *rec;
 	struct json_object *a;
 	struct buf *why;
-	size_t n, idx = 0, off, i;
-	const char *state;
+	size_t n, idx = 0, off = 0, i;
+	int ok;
 
 	why = buf_new(BUF_WHY_MAX);
 	n = f->outcome == DNS_OK ? tlsrpt_select(f->txt, f->ntxt, &idx) : 0;
-	if (f->outcome != DNS_OK && f->outcome != DNS_NODATA &&
-	    f->outcome != DNS_NXDOMAIN)
-		state = "lookup_failed";
-	else if (n == 0)
-		state = "missing";
-	else if (n > 1)
-		state = "multiple";
-	else if (tlsrpt_parse(f->txt[idx].data, f->txt[idx].len, &r, &off,
-	    why) != TLSRPT_OK)
-		state = "invalid";
-	else
-		state = "found";
-	json_add(obj, "state", json_object_new_string(state));
-	if (n == 1) {
-		json_add(obj, "record", json_censored(f->txt[idx].data,
-		    f->txt[idx].len));
-		if (r == NULL)
-			json_add(obj, "error", json_error("offset", off,
-			    buf_str(why)));
-	}
-	if (r != NULL) {
+	rec = n == 1 ? &f->txt[idx] : NULL;
+	ok = rec != NULL && tlsrpt_parse(rec->data, rec->len, &r, &off,
+	    why) == TLSRPT_OK;
+	json_txt_record(obj, f->outcome, n, rec, ok, off, buf_str(why));
+	if (ok) {
 		a = json_object_new_array();
 		for (i = 0; i < r->nrua; i++)
 			json_object_array_add(a, json_censored_str(r->rua[i]));
