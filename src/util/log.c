@@ -37,7 +37,11 @@ log_trace(const char *fmt, ...)
 		return;
 	b = buf_new(LOG_TRACE_MAX);
 	va_start(ap, fmt);
-	esc_vprintf(b, ESC_TERM, fmt, ap);
+	/* Names arrive in master-file form ("a\046b"), certificate
+	 * names in RFC 4514 form: their backslashes are escapes already,
+	 * and doubling them would show a name no zone file holds. Controls
+	 * and invalid bytes are escaped all the same. */
+	esc_vprintf(b, ESC_ESCAPED, fmt, ap);
 	va_end(ap);
 	trace_fn(buf_str(b));
 	buf_free(b);

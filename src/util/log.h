@@ -11,8 +11,13 @@
  * layers call log_trace() where a line is sent or received; app/ sets
  * the level and the function that writes a finished line
  * (log_trace_set), so net/ and probe/ read neither the options nor the
- * environment. Every %s argument is escaped (util/esc.h, ESC_TERM):
- * text from the network never reaches the terminal raw. With tracing
+ * environment. Every %s argument is escaped (util/esc.h, ESC_ESCAPED):
+ * text from the network never reaches the terminal raw, and the
+ * backslash escapes of DNS names ("a\046b") and certificate names are
+ * shown once, not doubled. The price: a backslash a server sends is
+ * shown as it is, so a reply holding the four characters "\x1b" reads
+ * like one holding the byte ESC (the trace is for people; the JSON and
+ * the report escape with ESC_TERM and stay exact). With tracing
  * off the cost is one test of log_trace_level (log_tracing(n)), made
  * before any formatting.
  *	log_trace_set(fn, level)  level 0 = off, 1 = -v, 2 = -vv (timings)

@@ -88,6 +88,9 @@ trace_checks(void)
 	is_int(calls, 1, "one line, one call");
 	is_str(last, "mx[192.0.2.1]:25 S: 220 \\x1b[2Jhi\\x0d\\x0aforged",
 	    "%s arguments are escaped");
+	log_trace("Q: %s/TXT", "a\\046b.example");
+	is_str(last, "Q: a\\046b.example/TXT",
+	    "a master-file escape in a name is not doubled");
 	log_trace_line("already \\x00 escaped");
 	is_str(last, "already \\x00 escaped", "log_trace_line as it is");
 
@@ -96,7 +99,7 @@ trace_checks(void)
 	log_trace_set(NULL, 2);
 	ok(!log_tracing(1), "no hook: off whatever the level");
 	log_trace("%s", "z");
-	is_int(calls, 2, "off again: no call");
+	is_int(calls, 3, "off again: no call");
 }
 
 int
