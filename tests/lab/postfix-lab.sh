@@ -3,7 +3,7 @@
 # postfix-lab.sh - a real Postfix as a lab MTA on a loopback address.
 #
 # Usage:
-#   postfix-lab.sh start DIR ADDR PORT CERT KEY CAFILE [NAME]
+#   postfix-lab.sh start DIR ADDR PORT CERT KEY CAFILE [NAME [POLICY]]
 #   postfix-lab.sh stop  DIR
 #
 # start: writes a private instance under DIR (etc/ = config_directory,
@@ -12,8 +12,13 @@
 # and KEY, CAFILE as smtpd_tls_CAfile), myhostname NAME (default
 # mx.lab.invalid), and starts it with `postfix -c DIR/etc start`.
 # Postfix logs to DIR/maillog through its postlog service (no syslog is
-# needed).  It accepts no mail at all: no local delivery, every recipient
-# rejected, every transport is error:.  Waits (at most 15 s) until ADDR:PORT
+# needed).  It accepts no mail at all: no local delivery, every transport
+# is error:, and every recipient is rejected, as POLICY says:
+#   reject        (the default) smtpd_recipient_restrictions = reject:
+#                 "554 5.7.1 <r>: Recipient address rejected: Access denied"
+#   relay-denied  a backup never told about the domain: only
+#                 reject_unauth_destination, so a recipient in any domain
+#                 gets Postfix's own "554 5.7.1 <r>: Relay access denied"  Waits (at most 15 s) until ADDR:PORT
 # listens.
 #
 # stop: `postfix -c DIR/etc stop`, then waits for the master process (pid
@@ -32,7 +37,7 @@ prog=postfix-lab.sh
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 usage() {
-	echo "usage: $prog start DIR ADDR PORT CERT KEY CAFILE [NAME]" \
+	echo "usage: $prog start DIR ADDR PORT CERT KEY CAFILE [NAME [POLICY]]" \
 	    "| stop DIR" >&2
 	exit 2
 }
@@ -136,7 +141,8 @@ do_stop() {
 }
 
 do_start() {
-	local dir=$1 addr=$2 port=$3 cert=$4 key=$5 ca=$6 name=$7 proto f
+	local dir=$1 addr=$2 port=$3 cert=$4 key=$5 ca=$6 name=$7 policy=$8
+	local proto f rcpt
 	need_postfix
 	case $port in
 	''|*[!0-9]*) die "bad port: $port" ;;
@@ -145,6 +151,13 @@ do_start() {
 	127.*) proto=ipv4 ;;
 	::1) proto=ipv6 ;;
 	*) die "not a loopback address: $addr" ;;
+	esac
+	case $policy in
+	reject) rcpt="smtpd_relay_restrictions = reject
+smtpd_recipient_restrictions = reject" ;;
+	relay-denied) rcpt="smtpd_relay_restrictions = reject_unauth_destination
+smtpd_recipient_restrictions =" ;;
+	*) die "bad recipient policy: $policy" ;;
 	esac
 	case $name in
 	*[!A-Za-z0-9.-]*|'') die "bad host name: $name" ;;
@@ -199,8 +212,7 @@ relay_domains =
 local_recipient_maps =
 alias_maps =
 alias_database =
-smtpd_relay_restrictions = reject
-smtpd_recipient_restrictions = reject
+$rcpt
 default_transport = error:lab MTA accepts no mail
 relay_transport = error:lab MTA accepts no mail
 local_transport = error:lab MTA accepts no mail
@@ -257,8 +269,9 @@ EOF
 [ $# -ge 2 ] || usage
 case $1 in
 start)
-	[ $# -eq 7 ] || [ $# -eq 8 ] || usage
-	do_start "$2" "$3" "$4" "$5" "$6" "$7" "${8:-mx.lab.invalid}"
+	[ $# -ge 7 ] && [ $# -le 9 ] || usage
+	do_start "$2" "$3" "$4" "$5" "$6" "$7" "${8:-mx.lab.invalid}" \
+	    "${9:-reject}"
 	;;
 stop)
 	do_stop "$2"
