@@ -79,7 +79,7 @@ report_mtasts_json(const struct mtasts_facts *f, struct json_object *obj)
 	    &idx) : 0;
 	if (f->txt_outcome != DNS_OK && f->txt_outcome != DNS_NODATA &&
 	    f->txt_outcome != DNS_NXDOMAIN)
-		state = "lookup_failed";
+		state = "lookup-failed";
 	else if (n == 0)
 		state = "missing";
 	else if (n > 1)

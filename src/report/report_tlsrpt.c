@@ -56,7 +56,7 @@ report_tlsrpt_json(const struct tlsrpt_facts *f, struct json_object *obj)
 	n = f->outcome == DNS_OK ? tlsrpt_select(f->txt, f->ntxt, &idx) : 0;
 	if (f->outcome != DNS_OK && f->outcome != DNS_NODATA &&
 	    f->outcome != DNS_NXDOMAIN)
-		state = "lookup_failed";
+		state = "lookup-failed";
 	else if (n == 0)
 		state = "missing";
 	else if (n > 1)
