@@ -155,7 +155,7 @@ def run_mxprobe(args, state, bf, par, n, dns_only, tag):
         except ValueError:
             bad += 1
             continue
-        if doc.get("status") == "UNKNOWN":
+        if doc.get("status") == "unknown":
             unknown += 1
         for mx in doc.get("mx", []):
             for s in mx.get("smtp", []):

@@ -21,6 +21,7 @@
 #include "net/evloop.h"
 #include "probe/probe.h"
 #include "app/wait.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/i18n.h"
@@ -248,7 +249,7 @@ unknown_line(const struct batch *b, const char *line, const char *why,
 		json_object_object_add(j, "domain",
 		    json_object_new_string(line));
 		json_object_object_add(j, "status",
-		    json_object_new_string("UNKNOWN"));
+		    json_enum(findings_status_name(EXIT_UNKNOWN)));
 		json_object_object_add(j, "exit_code",
 		    json_object_new_int(EXIT_UNKNOWN));
 		json_object_object_add(j, "error", json_object_new_string(why));

@@ -95,7 +95,7 @@ json_txt_record(struct json_object *obj, enum dns_outcome o, size_t n,
 	const char *state;
 
 	if (dns_outcome_failed(o))
-		state = "lookup_failed";
+		state = "lookup-failed";
 	else if (n == 0)
 		state = "missing";
 	else if (n > 1)
@@ -112,15 +112,29 @@ json_txt_record(struct json_object *obj, enum dns_outcome o, size_t n,
 		json_add(obj, "error", json_error("offset", off, why));
 }
 
-const char *
-json_outcome(enum dns_outcome o)
+/*
+ * A name of ours as a JSON enum value: the one spelling of every enum of
+ * the JSON report, lower-case words joined by '-'. The name tables keep
+ * the spelling of the text report ("NXDOMAIN", "CONNECT_TIMEOUT",
+ * "n/a"); this is the only place that turns one into the other.
+ */
+struct json_object *
+json_enum(const char *name)
 {
-	static char s[16];
+	char s[64];
 	size_t i;
 
-	snprintf(s, sizeof(s), "%s", dns_outcome_name(o));
-	for (i = 0; s[i]; i++)
-		if (s[i] >= 'A' && s[i] <= 'Z')
-			s[i] = (char)(s[i] - 'A' + 'a');
-	return s;
+	if (name == NULL)
+		return NULL;
+	if (strcmp(name, "n/a") == 0)
+		name = "not-applicable";
+	for (i = 0; name[i] != '\0' && i < sizeof(s) - 1; i++)
+		if (name[i] >= 'A' && name[i] <= 'Z')
+			s[i] = (char)(name[i] - 'A' + 'a');
+		else if (name[i] == '_' || name[i] == ' ')
+			s[i] = '-';
+		else
+			s[i] = name[i];
+	s[i] = '\0';
+	return json_object_new_string(s);
 }

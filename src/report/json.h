@@ -18,18 +18,21 @@
  *		(caller frees)
  *	json_error(what, where, reason)	{what: where, "reason": reason},
  *		what is "offset" or "line"
- *	json_outcome(o)		the DNS outcome name in lower case, in a
- *		static buffer (overwritten by the next call)
+ *	json_enum(name)		a name of the name tables ("NXDOMAIN",
+ *		"CONNECT_TIMEOUT", "n/a") as the JSON enum value: lower case,
+ *		'_' and ' ' as '-', "n/a" as "not-applicable"
+ *		("nxdomain", "connect-timeout"); NULL when name is NULL
  *	json_add(obj, key, value)	json_object_object_add with the key
  *		escaped like a value
  *	json_txt_record(obj, o, n, rec, parsed, off, why)  the members a
  *		policy published as a TXT record (MTA-STS, TLS-RPT) begins
  *		with: "state" from the lookup's outcome o, the number n of
  *		records selected and whether the one parsed
- *		("lookup_failed", "missing", "multiple", "invalid",
+ *		("lookup-failed", "missing", "multiple", "invalid",
  *		"found"); when n is 1, "record" (rec, that one) and, when it
  *		did not parse, "error" {"offset": off, "reason": why}
- * Limits: the escaping makes a string at most six times longer.
+ * Limits: the escaping makes a string at most six times longer; json_enum
+ * keeps the first 63 bytes of a name (the longest is 20).
  * BUGS: none known.
  */
 #ifndef MXPROBE_JSON_H
@@ -48,7 +51,7 @@ struct json_object	*json_censored_str(const char *);
 struct json_object	*json_escaped(const char *);
 char			*json_hex(const unsigned char *, size_t);
 struct json_object	*json_error(const char *, size_t, const char *);
-const char		*json_outcome(enum dns_outcome);
+struct json_object	*json_enum(const char *);
 void			 json_add(struct json_object *, const char *,
 			    struct json_object *);
 void			 json_txt_record(struct json_object *, enum dns_outcome,

@@ -422,7 +422,7 @@ report_json(const struct report *r)
 	    json_object_new_int(REPORT_SCHEMA_VERSION));
 	json_object_object_add(o, "domain", json_str(f->domain));
 	json_object_object_add(o, "status",
-	    json_str(findings_status_name(status)));
+	    json_enum(findings_status_name(status)));
 	json_object_object_add(o, "exit_code", json_object_new_int(status));
 	if (r->run != NULL) {
 		json_object_object_add(o, "mxprobe_version",
@@ -435,7 +435,7 @@ report_json(const struct report *r)
 	report_dane_top_json(f, o);
 	if (mx != NULL) {
 		json_object_object_add(o, "mx_lookup",
-		    json_str(dns_outcome_name(mx->outcome)));
+		    json_enum(dns_outcome_name(mx->outcome)));
 		json_object_object_add(o, "mx_ttl", mx->outcome == DNS_OK ?
 		    json_object_new_int64(mx->ttl) : NULL);
 		json_object_object_add(o, "mx_dnssec",
@@ -445,7 +445,8 @@ report_json(const struct report *r)
 		json_object_object_add(o, "null_mx",
 		    json_object_new_boolean(mx->null_mx));
 	} else {
-		json_object_object_add(o, "mx_lookup", json_str("TIMEOUT"));
+		json_object_object_add(o, "mx_lookup", json_enum(
+		    dns_outcome_name(DNS_TIMEOUT)));
 		json_object_object_add(o, "mx_ttl", NULL);
 	}
 	a = json_object_new_array();

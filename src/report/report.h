@@ -119,7 +119,7 @@ struct score;
 struct spf_analysis;
 struct tlsrpt_facts;
 
-#define REPORT_SCHEMA_VERSION	2
+#define REPORT_SCHEMA_VERSION	3
 /*
  * The cap of a buffer a report is rendered into: none of its own (what
  * goes in is bounded by the limits on the facts), so a report is never

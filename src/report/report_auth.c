@@ -38,7 +38,7 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 		report_spf_json(a->spf, o);
 	else {
 		json_object_object_add(o, "domain", json_str(a->domain));
-		json_object_object_add(o, "status", json_str("not_finished"));
+		json_object_object_add(o, "status", json_str("not-finished"));
 	}
 	json_object_object_add(o, "state", json_str(a->spf_state));
 	arr = json_object_new_array();

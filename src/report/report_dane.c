@@ -67,7 +67,7 @@ tlsa_json(const struct probe_tlsa *t)
 
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_escaped(t->qname));
-	json_object_object_add(o, "lookup", json_str(dns_outcome_name(t->out)));
+	json_object_object_add(o, "lookup", json_enum(dns_outcome_name(t->out)));
 	json_object_object_add(o, "dnssec", json_object_new_boolean(t->ad));
 	a = json_object_new_array();
 	for (i = 0; i < t->nrr; i++) {
@@ -129,7 +129,7 @@ report_dane_json(const struct probe_facts *f, size_t h, json_object *host)
 
 	json_object_object_add(host, "tlsa", h < f->ntlsa &&
 	    f->tlsa[h].asked ? tlsa_json(&f->tlsa[h]) : NULL);
-	json_object_object_add(host, "dane_senders", json_str(
+	json_object_object_add(host, "dane_senders", json_enum(
 	    analyze_dane_senders_name(analyze_dane_host(f, h))));
 	if (!json_object_object_get_ex(host, "smtp", &smtp) ||
 	    !json_object_is_type(smtp, json_type_array))
@@ -141,7 +141,7 @@ report_dane_json(const struct probe_facts *f, size_t h, json_object *host)
 		e = json_object_array_get_idx(smtp, k++);
 		if (e != NULL) {
 			v = analyze_dane_target(f, t, &why);
-			json_object_object_add(e, "dane_senders", json_str(
+			json_object_object_add(e, "dane_senders", json_enum(
 			    analyze_dane_senders_name(v)));
 			json_object_object_add(e, "dane_senders_why",
 			    json_str(why));

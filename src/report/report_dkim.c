@@ -144,8 +144,8 @@ report_dkim_json(const struct dkim_facts *f, struct json_object *obj)
 		snprintf(name, sizeof(name), "%s._domainkey.%s", s->selector,
 		    f->domain);
 		json_add(o, "name", json_censored_str(name));
-		json_add(o, "outcome", json_object_new_string(
-		    json_outcome(s->outcome)));
+		json_add(o, "outcome", json_enum(
+		    dns_outcome_name(s->outcome)));
 		json_add(o, "records", recs);
 		json_object_array_add(a, o);
 	}

@@ -111,7 +111,7 @@ dmarc_external_json(const struct dmarc_facts *f,
 	for (i = 0; i < n; i++) {
 		e = dmarc_facts_ext(f, t[i].host);
 		if (e == NULL)
-			v = "not_checked";
+			v = "not-checked";
 		else
 			switch (dmarc_external_judge(e->lookup.outcome,
 			    e->lookup.txt, e->lookup.ntxt)) {
@@ -139,7 +139,7 @@ void
 report_dmarc_json(const struct dmarc_facts *f, struct json_object *obj)
 {
 	static const char *states[] = {
-		"found", "missing", "multiple", "invalid", "lookup_failed"
+		"found", "missing", "multiple", "invalid", "lookup-failed"
 	};
 	struct dmarc_discovery d;
 	const struct dmarc_record *r;

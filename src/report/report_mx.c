@@ -101,9 +101,9 @@ report_mx_host_json(const struct mx_host *h)
 	}
 	json_object_object_add(o, "address_records", a);
 	json_object_object_add(o, "a_lookup",
-	    json_str(dns_outcome_name(h->a_out)));
+	    json_enum(dns_outcome_name(h->a_out)));
 	json_object_object_add(o, "aaaa_lookup",
-	    json_str(dns_outcome_name(h->aaaa_out)));
+	    json_enum(dns_outcome_name(h->aaaa_out)));
 	json_object_object_add(o, "cname", json_escaped(h->canonical));
 	json_object_object_add(o, "ip_literal",
 	    json_object_new_boolean(h->ip_literal));

@@ -43,7 +43,7 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 	json_object_object_add(o, "domain", json_str(f->domain));
 	json_object_object_add(o, "zone", json_escaped(f->zone));
 	json_object_object_add(o, "ns_lookup",
-	    json_str(dns_outcome_name(f->ns_outcome)));
+	    json_enum(dns_outcome_name(f->ns_outcome)));
 	a = json_object_new_array();
 	for (i = 0; i < f->nns; i++)
 		json_object_array_add(a, json_escaped(f->ns[i]));
@@ -65,7 +65,7 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 		json_object_object_add(e, "name", json_escaped(s->name));
 		json_object_object_add(e, "address", json_str(s->address));
 		json_object_object_add(e, "outcome",
-		    json_str(dns_outcome_name(s->outcome)));
+		    json_enum(dns_outcome_name(s->outcome)));
 		json_object_object_add(e, "aa",
 		    json_object_new_boolean(s->aa));
 		json_object_object_add(e, "referral",

@@ -157,7 +157,7 @@ legacy_json(const struct smtp_result *r)
 
 	o = json_object_new_object();
 	json_object_object_add(o, "outcome",
-	    json_str(smtp_outcome_name(r->outcome)));
+	    json_enum(smtp_outcome_name(r->outcome)));
 	json_object_object_add(o, "why", why_json(r));
 	json_object_object_add(o, "version", r->tls_done ?
 	    json_str(r->tls.version) : NULL);
@@ -197,17 +197,17 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object_object_add(o, "address", json_str(a->text));
 	json_object_object_add(o, "ptr", json_escaped(t->ptr));
 	json_object_object_add(o, "ptr_lookup",
-	    json_str(dns_outcome_name(t->ptr_out)));
+	    json_enum(dns_outcome_name(t->ptr_out)));
 	json_object_object_add(o, "fcrdns", json_object_new_boolean(
 	    t->fcrdns));
 	json_object_object_add(o, "skipped", json_str(t->skipped));
 	if (r == NULL) {
-		json_object_object_add(o, "outcome", json_str(t->skipped ?
+		json_object_object_add(o, "outcome", json_enum(t->skipped ?
 		    "NOT_PROBED" : "UNFINISHED"));
 		return o;
 	}
 	json_object_object_add(o, "outcome",
-	    json_str(smtp_outcome_name(r->outcome)));
+	    json_enum(smtp_outcome_name(r->outcome)));
 	json_object_object_add(o, "outcome_text",
 	    json_str(smtp_outcome_describe(r->outcome)));
 	json_object_object_add(o, "answers", json_object_new_boolean(

@@ -194,15 +194,26 @@ def table(rel, start):
     return re.findall(r'"([^"]*)"', body)
 
 
+def json_enum(name):
+    """A name of the C tables as the JSON writes it (json_enum() in
+    src/report/json.c): lower case, '_' and ' ' as '-', "n/a" as
+    "not-applicable"."""
+    if name == "n/a":
+        return "not-applicable"
+    return name.lower().replace("_", "-").replace(" ", "-")
+
+
 def check_enums(schema):
     d = schema["$defs"]
-    dns = table("src/facts/dns_facts.c", "dns_outcome_name")
+    dns = [json_enum(x) for x in table("src/facts/dns_facts.c",
+                                       "dns_outcome_name")]
     ok(dns and set(dns) <= set(d["dns_outcome"]["enum"]),
        "schema: dns_outcome holds every name of src/facts/dns_facts.c",
        "missing: %s" % sorted(set(dns) - set(d["dns_outcome"]["enum"])))
-    smtp = table("src/facts/smtp_facts.c", "outcome_names[")
-    want = set(smtp) | {"NOT_PROBED", "UNFINISHED"}
-    have = set(d["smtp_target"]["properties"]["outcome"]["enum"])
+    smtp = [json_enum(x) for x in table("src/facts/smtp_facts.c",
+                                        "outcome_names[")]
+    want = set(smtp) | {"not-probed", "unfinished"}
+    have = set(d["smtp_outcome"]["enum"])
     ok(smtp and want <= have,
        "schema: smtp outcome holds every name of src/facts/smtp_facts.c",
        "missing: %s" % sorted(want - have))
@@ -211,6 +222,23 @@ def check_enums(schema):
     have = set(d["finding"]["properties"]["severity"]["enum"])
     ok(sev and set(sev) <= have, "schema: severity holds every name of "
        "src/analyze/findings.c", "missing: %s" % sorted(set(sev) - have))
+    status = [json_enum(x) for x in table("src/analyze/findings.c",
+                                          "findings_status_name")]
+    have = set(d["status"]["enum"])
+    ok(status and set(status) <= have, "schema: status holds every name "
+       "of src/analyze/findings.c", "missing: %s" % sorted(set(status) -
+                                                        have))
+    dane = [json_enum(x) for x in table("src/analyze/analyze_dane.c",
+                                        "senders_names[]")]
+    have = set(d["mx_host"]["properties"]["dane_senders"]["enum"])
+    ok(dane and set(dane) <= have, "schema: dane_senders holds every name "
+       "of src/analyze/analyze_dane.c", "missing: %s" % sorted(set(dane) -
+                                                            have))
+    steps = table("src/facts/smtp_facts.c", "step_names[")
+    have = set(d["smtp_step"]["enum"])
+    ok(steps and set(steps) <= have, "schema: smtp_step holds every name "
+       "of src/facts/smtp_facts.c", "missing: %s" % sorted(set(steps) -
+                                                        have))
     grades = re.findall(r'return "([A-Z-])";', read("src/analyze/score.c"))
     have = set(d["score"]["properties"]["grade"]["enum"])
     ok(grades and set(grades) <= have, "schema: grade holds every grade "
@@ -223,7 +251,9 @@ def check_negative(v, good):
         change(doc)
         ok(errors(v, doc) != [], "schema rejects %s" % desc)
 
-    broken("an unknown status", lambda d: d.update(status="FINE"))
+    broken("an unknown status", lambda d: d.update(status="fine"))
+    broken("a status in the text's spelling",
+           lambda d: d.update(status="OK"))
     broken("exit_code 4", lambda d: d.update(exit_code=4))
     broken("a report without findings", lambda d: d.pop("findings"))
     broken("a lower-case finding code",
@@ -232,7 +262,10 @@ def check_negative(v, good):
            lambda d: d["findings"][0].update(severity="fatal"))
     broken("a score of 101", lambda d: d["score"].update(value=101))
     broken("an smtp outcome it does not know",
-           lambda d: d["mx"][0]["smtp"][0].update(outcome="MAYBE"))
+           lambda d: d["mx"][0]["smtp"][0].update(outcome="maybe"))
+    broken("an smtp outcome in the text's spelling",
+           lambda d: d["mx"][0]["smtp"][0].update(
+               outcome="STARTTLS_NOT_OFFERED"))
     broken("DATA among the commands sent",
            lambda d: d["mx"][0]["smtp"][0]["commands_sent"].append(
                "DATA"))
@@ -240,7 +273,7 @@ def check_negative(v, good):
            lambda d: d["mx"][0]["smtp"][0]["commands_sent"].append(
                "BDAT 100 LAST"))
     broken("an error object with status OK",
-           lambda d: d.update(error="x", status="OK"))
+           lambda d: d.update(error="x", status="ok"))
     doc = copy.deepcopy(good)
     doc["added_later"] = {"x": 1}
     doc["mx"][0]["added_later"] = True
@@ -289,7 +322,7 @@ def main():
         if good is None and doc.get("mx") and doc["mx"][0].get("smtp"):
             good = doc
     ok(good is not None and good["mx"][0]["smtp"][0]["outcome"] ==
-       "STARTTLS_NOT_OFFERED" and good["findings"],
+       "starttls-not-offered" and good["findings"],
        "the SMTP case has a probed exchanger and findings",
        json.dumps(good)[:1500] if good else "no smtp[]")
 

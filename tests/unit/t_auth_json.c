@@ -100,7 +100,7 @@ main(void)
 
 	o = json_object_new_object();
 	report_dmarc_json(&dfail, o);
-	check(o, "{\"state\":\"lookup_failed\",\"org_domain\":\"example.com\","
+	check(o, "{\"state\":\"lookup-failed\",\"org_domain\":\"example.com\","
 	    "\"policy_domain\":null,\"inherited\":false,\"error\":"
 	    "\"TXT _dmarc.example.com: TIMEOUT\"}", "dmarc: lookup failed");
 

@@ -275,10 +275,10 @@ test_resume(void)
 	    "\"b.example\",WARNING,1,90,A,1,DKIM_NO_KEY_FOUND,\n"
 	    "c.example,CRITICAL,2,20\n"
 	    "d.example,UNKNOWN,3,,,0,,interrupted\n"
-	    "{\"domain\":\"e.example\",\"status\":\"OK\"}\n"
+	    "{\"domain\":\"e.example\",\"status\":\"ok\"}\n"
 	    "{\"domain\":\"f.example\",\"interrupted\":true}\n"
 	    "{\"domain\":\"g.exa\n"
-	    "{\"domain\":\"h.example\",\"status\":\"OK\"}";
+	    "{\"domain\":\"h.example\",\"status\":\"ok\"}";
 	static const char *const lines[] = { "a.example", "b.example",
 	    "c.example", "d.example", "e.example", "f.example", "g.example",
 	    "h.example", "A.EXAMPLE.", NULL };

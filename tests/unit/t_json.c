@@ -10,7 +10,11 @@
 
 #include <json-c/json.h>
 
+#include "analyze/analyze.h"
+#include "analyze/findings.h"
+#include "facts/smtp_facts.h"
 #include "net/dns.h"
+#include "parse/taglist.h"
 #include "report/json.h"
 #include "tap.h"
 
@@ -46,6 +50,87 @@ static const struct {
 	{ "quote escaped by json-c", "\"", 1, "\"\\\"\"" },
 	{ "empty", "", 0, "\"\"" },
 };
+
+/* The JSON spelling of the name tables: the text's names go in. */
+static const struct {
+	const char	*in;
+	const char	*want;
+} enums[] = {
+	{ "OK", "\"ok\"" },
+	{ "NXDOMAIN", "\"nxdomain\"" },
+	{ "CRITICAL", "\"critical\"" },
+	{ "CONNECT_TIMEOUT", "\"connect-timeout\"" },
+	{ "STARTTLS_NOT_OFFERED", "\"starttls-not-offered\"" },
+	{ "n/a", "\"not-applicable\"" },
+	{ "lookup_failed", "\"lookup-failed\"" },
+	{ "weak-key", "\"weak-key\"" },
+	{ "deliver", "\"deliver\"" },
+	{ "", "\"\"" },
+};
+
+/* json_enum(name) matches ^[a-z0-9]+(-[a-z0-9]+)*$ (doc/json-schema.json,
+ * tests/meta/json_enums.py). */
+static int
+json_word(const char *name)
+{
+	struct json_object *o;
+	const char *s;
+	int good, dash = 1;
+
+	o = json_enum(name);
+	s = json_object_get_string(o);
+	good = *s != '\0';
+	for (; good && *s != '\0'; s++) {
+		if (*s == '-')
+			good = !dash;
+		else
+			good = (*s >= 'a' && *s <= 'z') ||
+			    (*s >= '0' && *s <= '9');
+		dash = *s == '-';
+	}
+	json_object_put(o);
+	return good && !dash;
+}
+
+/* json_txt_record(): the state and members a TXT policy record begins
+ * with, for each way the lookup and the parse can end. */
+static const struct {
+	const char	*name;
+	enum dns_outcome o;
+	size_t		 n;
+	int		 parsed;
+	const char	*want;
+} txt_cases[] = {
+	{ "lookup failed", DNS_SERVFAIL, 0, 0,
+	    "{\"state\":\"lookup-failed\"}" },
+	{ "timeout", DNS_TIMEOUT, 0, 0, "{\"state\":\"lookup-failed\"}" },
+	{ "none", DNS_NXDOMAIN, 0, 0, "{\"state\":\"missing\"}" },
+	{ "nodata", DNS_NODATA, 0, 0, "{\"state\":\"missing\"}" },
+	{ "two", DNS_OK, 2, 0, "{\"state\":\"multiple\"}" },
+	{ "invalid", DNS_OK, 1, 0, "{\"state\":\"invalid\",\"record\":"
+	    "\"v=X\\\\x01\",\"error\":{\"offset\":3,\"reason\":\"bad\"}}" },
+	{ "found", DNS_OK, 1, 1, "{\"state\":\"found\",\"record\":"
+	    "\"v=X\\\\x01\"}" },
+};
+
+static void
+txt_records(void)
+{
+	struct taglist_txt rec = { "v=X\001", 4 };
+	struct json_object *o;
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof(txt_cases) / sizeof(txt_cases[0]); i++) {
+		o = json_object_new_object();
+		json_txt_record(o, txt_cases[i].o, txt_cases[i].n,
+		    txt_cases[i].n == 1 ? &rec : NULL, txt_cases[i].parsed, 3,
+		    "bad");
+		s = text(o);
+		is_str(s, txt_cases[i].want, txt_cases[i].name);
+		free(s);
+	}
+}
 
 int
 main(void)
@@ -91,8 +176,24 @@ main(void)
 	is_str(s, "{\"line\":0,\"reason\":null}", "json_error without reason");
 	free(s);
 
-	is_str(json_outcome(DNS_SERVFAIL), "servfail", "outcome lower case");
-	is_str(json_outcome(DNS_NXDOMAIN), "nxdomain", "outcome NXDOMAIN");
+	for (i = 0; i < sizeof(enums) / sizeof(enums[0]); i++) {
+		s = text(json_enum(enums[i].in));
+		is_str(s, enums[i].want, enums[i].in);
+		free(s);
+	}
+	ok(json_enum(NULL) == NULL, "json_enum(NULL) is null");
+	for (i = 0; i <= DNS_ERROR; i++)
+		ok(json_word(dns_outcome_name((enum dns_outcome)i)),
+		    "every DNS outcome is one JSON word");
+	for (i = 0; i < SMTP_OUTCOME_COUNT; i++)
+		ok(json_word(smtp_outcome_name((enum smtp_outcome)i)),
+		    "every SMTP outcome is one JSON word");
+	for (i = 0; i <= 3; i++)
+		ok(json_word(findings_status_name((int)i)),
+		    "every status is one JSON word");
+	for (i = DANE_SENDERS_NA; i <= DANE_SENDERS_UNKNOWN; i++)
+		ok(json_word(analyze_dane_senders_name((enum dane_senders)i)),
+		    "every DANE senders name is one JSON word");
 
 	o = json_object_new_object();
 	json_add(o, "k", json_str("v"));
@@ -104,5 +205,6 @@ main(void)
 	s = text(o);
 	is_str(s, "{\"k\\\\xff\\\\x0a\":\"v\"}", "json_add escapes the key");
 	free(s);
+	txt_records();
 	return tap_done();
 }
