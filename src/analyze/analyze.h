@@ -221,6 +221,8 @@ int	propagation_server_agrees(const struct propagation_facts *,
 		    size_t, const char **, const char **);
 void	propagation_set_text(const struct propagation_server *,
 		    struct buf *);
+void	propagation_join(struct propagation_facts *,
+		    const struct probe_facts *);
 
 /* analyze_tlsrpt.c */
 void	analyze_tlsrpt(const struct tlsrpt_facts *, struct findings *);

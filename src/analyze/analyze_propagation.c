@@ -1,7 +1,8 @@
 /*
  * propagation_analyze - judge the copies of an MX set that the
- * authoritative servers and the resolvers serve. Pure: facts in,
- * findings out (see propagation.h).
+ * authoritative servers and the resolvers serve, and whether port 25
+ * answers behind each (propagation_join). Pure: facts in, findings out
+ * (see propagation.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,9 @@
 #include "analyze/analyze.h"
 #include "facts/dns_facts.h"
 #include "analyze/findings.h"
+#include "facts/probe_facts.h"
 #include "facts/propagation_facts.h"
+#include "facts/smtp_facts.h"
 #include "util/xalloc.h"
 #include "util/dname.h"
 
@@ -339,6 +342,188 @@ no_answer(const struct propagation_facts *f,
 		    f->domain, o);
 }
 
+/*
+ * --- Port 25 behind each server's set (propagation_join) ---
+ *
+ * A host's state: ANSWERS when one of its addresses greeted 220; DOWN
+ * when it has no address (NXDOMAIN or NODATA) or every address was
+ * tried and none did, each session ended on the server's account; else
+ * UNKNOWN (not probed, --dns-only, an address question failed, cut by
+ * the deadline, no route from here, past the limit). A host of the domain's own set is judged by its targets, any
+ * other by its entry in facts->old.
+ */
+static enum propagation_smtp
+target_host_state(const struct probe_facts *pf, size_t h)
+{
+	const struct probe_target *t;
+	const struct smtp_result *r;
+	size_t i, n = 0, down = 0;
+
+	if (pf->mx->hosts[h].over_limit)
+		return PROPAGATION_SMTP_UNKNOWN;
+	for (i = 0; i < pf->ntargets; i++) {
+		t = &pf->targets[i];
+		if (t->host != h)
+			continue;
+		n++;
+		if ((r = t->smtp) == NULL)
+			continue;
+		if (r->banner.code == 220)
+			return PROPAGATION_SMTP_ANSWERS;
+		if (!r->deadline_hit && !r->no_route)
+			down++;
+	}
+	if (!pf->smtp_probed)
+		return PROPAGATION_SMTP_UNKNOWN;
+	/* No address at all: senders cannot deliver there either. */
+	if (n == 0 && pf->mx->hosts[h].naddr == 0 &&
+	    pf->mx->hosts[h].a_out != DNS_TIMEOUT &&
+	    pf->mx->hosts[h].aaaa_out != DNS_TIMEOUT)
+		return PROPAGATION_SMTP_DOWN;
+	return n > 0 && down == n ? PROPAGATION_SMTP_DOWN :
+	    PROPAGATION_SMTP_UNKNOWN;
+}
+
+static enum propagation_smtp
+old_host_state(const struct probe_old *o)
+{
+	size_t k, down = 0;
+
+	if (!o->resolved || o->answers == NULL ||
+	    (o->naddr == 0 && o->addr_failed))
+		return PROPAGATION_SMTP_UNKNOWN;
+	for (k = 0; k < o->naddr; k++) {
+		if (o->answers[k])
+			return PROPAGATION_SMTP_ANSWERS;
+		if (o->probed[k] && o->decided[k])
+			down++;
+	}
+	return down == o->naddr ? PROPAGATION_SMTP_DOWN :
+	    PROPAGATION_SMTP_UNKNOWN;
+}
+
+static enum propagation_smtp
+host_state(const struct probe_facts *pf, const char *host)
+{
+	size_t i;
+
+	if (pf->mx != NULL && pf->mx->outcome == DNS_OK)
+		for (i = 0; i < pf->mx->nhost; i++)
+			if (dname_equal(pf->mx->hosts[i].name, host))
+				return target_host_state(pf, i);
+	for (i = 0; i < pf->nold; i++)
+		if (dname_equal(pf->old[i].name, host))
+			return old_host_state(&pf->old[i]);
+	return PROPAGATION_SMTP_UNKNOWN;	/* past the limit */
+}
+
+/* The server serves the very set the main run probed (host names). */
+static int
+probed_set(const struct propagation_server *s, const struct probe_facts *pf)
+{
+	const struct mx_set *mx = pf->mx;
+	size_t i, j;
+
+	if (mx == NULL || mx->outcome != DNS_OK || !pf->smtp_probed ||
+	    mx->implicit || mx->null_mx)
+		return 0;
+	for (i = 0; i < s->nmx; i++) {
+		for (j = 0; j < mx->nhost; j++)
+			if (dname_equal(mx->hosts[j].name, s->mx[i].host))
+				break;
+		if (j == mx->nhost)
+			return 0;
+	}
+	for (j = 0; j < mx->nhost; j++)
+		if (!has_mx(s, mx->hosts[j].name))
+			return 0;
+	return 1;
+}
+
+static enum propagation_smtp
+server_state(const struct propagation_server *s,
+    const struct probe_facts *pf)
+{
+	enum propagation_smtp st;
+	size_t i, down = 0;
+
+	if (!judgeable(s) || s->outcome != DNS_OK || s->nmx == 0)
+		return PROPAGATION_SMTP_UNKNOWN;
+	for (i = 0; i < s->nmx; i++)
+		if (strcmp(s->mx[i].host, ".") == 0 || *s->mx[i].host == '\0')
+			return PROPAGATION_SMTP_UNKNOWN;	/* null MX */
+	if (probed_set(s, pf))
+		return PROPAGATION_SMTP_PROBED_SET;
+	for (i = 0; i < s->nmx; i++) {
+		st = host_state(pf, s->mx[i].host);
+		if (st == PROPAGATION_SMTP_ANSWERS)
+			return st;
+		if (st == PROPAGATION_SMTP_DOWN)
+			down++;
+	}
+	return down == s->nmx ? PROPAGATION_SMTP_DOWN :
+	    PROPAGATION_SMTP_UNKNOWN;
+}
+
+void
+propagation_join(struct propagation_facts *f, const struct probe_facts *pf)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nservers; i++)
+		f->servers[i].smtp = pf == NULL ? PROPAGATION_SMTP_UNKNOWN :
+		    server_state(&f->servers[i], pf);
+}
+
+/* "propns1.example (192.0.2.1)"; a resolver by its address. */
+static void
+set_server_text(const struct propagation_server *s, struct buf *out)
+{
+	if (s->role == PROPAGATION_RESOLVER)
+		buf_printf(out, "%s", s->address);
+	else
+		buf_printf(out, "%s (%s)", s->name, s->address);
+}
+
+/*
+ * PROPAGATION_SET_DOWN: one finding per distinct set no exchanger of
+ * which answers, naming every server that gives it.
+ */
+static void
+set_down(const struct propagation_facts *f, struct findings *fs)
+{
+	struct buf *set, *who;
+	size_t i, j;
+	int *done;
+
+	done = xcalloc(f->nservers ? f->nservers : 1, sizeof(*done));
+	for (i = 0; i < f->nservers; i++) {
+		if (done[i] || f->servers[i].smtp != PROPAGATION_SMTP_DOWN)
+			continue;
+		set = buf_new(BUF_WHY_MAX);
+		who = buf_new(BUF_WHY_MAX * 2);
+		propagation_set_text(&f->servers[i], set);
+		for (j = i; j < f->nservers; j++) {
+			if (f->servers[j].smtp != PROPAGATION_SMTP_DOWN ||
+			    !same_set(&f->servers[i], &f->servers[j]))
+				continue;
+			if (j != i)
+				buf_printf(who, ", ");
+			set_server_text(&f->servers[j], who);
+			done[j] = 1;
+		}
+		findings_add(fs, F_PROPAGATION_SET_DOWN, f->servers[i].name,
+		    "Senders whose resolver gets the MX set of %s from %s "
+		    "defer mail: none of its exchangers (%s) answers on port "
+		    "25.", f->domain, buf_str(who), buf_str(set));
+		buf_free(who);
+		buf_free(set);
+	}
+	free(done);
+}
+
 void
 propagation_analyze(const struct propagation_facts *f, const char **expect,
     const char **old, struct findings *fs)
@@ -370,6 +555,7 @@ propagation_analyze(const struct propagation_facts *f, const char **expect,
 		    f->ns_why ? ")" : "");
 	}
 	disagree(f, fs);
+	set_down(f, fs);
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
 		b = buf_new(BUF_WHY_MAX);

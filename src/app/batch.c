@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze/analyze.h"
 #include "analyze/findings.h"
 #include "analyze/score.h"
 #include "app/batch.h"
@@ -358,6 +359,9 @@ on_probe(struct probe_facts *f, void *arg)
 		    dns_outcome_name(f->mx->outcome));
 	out = buf_new(RUN_OUT_MAX);
 	f->checked_at = nm->started;
+	/* Port 25 behind each propagation server's MX set. */
+	if (b->prop != NULL)
+		propagation_join(b->prop, f);
 	st = run_render(b->o, b->co, b->baseline, f, b->prop,
 	    (const char *const *)b->servers, out, &rr);
 	if (b->o->csv)
@@ -903,6 +907,9 @@ on_propagation(struct propagation_facts *pf, void *arg)
 	struct batch *b = arg;
 
 	b->prop = pf;
+	/* The exchangers of every set seen are probed with the domain's
+	 * (those outside its own set like the --old-mx hosts). */
+	b->pc->prop_mx = (const char **)pf->hosts;
 	probes_start(b);
 }
 

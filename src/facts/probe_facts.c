@@ -27,6 +27,7 @@ probe_facts_free(struct probe_facts *f)
 		free(f->old[i].addrs);
 		free(f->old[i].answers);
 		free(f->old[i].probed);
+		free(f->old[i].decided);
 	}
 	free(f->old);
 	dns_tally_clear(&f->dns);

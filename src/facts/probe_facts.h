@@ -40,13 +40,28 @@ struct probe_target {
 	int			 fcrdns;	/* the PTR name resolves back */
 };
 
-/* An old exchanger named with --old-mx: is it still answering? */
+/*
+ * An old exchanger named with --old-mx: is it still answering? Or, with
+ * from_propagation set, an exchanger of an MX set some --propagation
+ * server gave that is not in the domain's own set (at most
+ * LIMIT_MX_HOSTS of them, LIMIT_MX_ADDRS addresses per family): do the
+ * senders that get that set find it answering?
+ */
 struct probe_old {
 	char			*name;
+	int			 from_propagation; /* 0: named with --old-mx */
+	int			 resolved;	/* both address answers in */
+	int			 addr_failed;	/* an address question failed
+						 * (SERVFAIL, timeout): no
+						 * address says nothing */
 	struct mx_addr		*addrs;
 	size_t			 naddr;
-	int			*answers;	/* per address */
+	int			*answers;	/* per address: greeted 220 */
 	int			*probed;	/* per address */
+	int			*decided;	/* per address: the session
+						 * ended on the server's
+						 * account (not the deadline,
+						 * not a missing route here) */
 };
 
 /*

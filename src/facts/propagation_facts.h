@@ -6,6 +6,11 @@
  *
  * API:
  *	propagation_facts_free(f)	NULL is a no-op
+ *	propagation_facts_hosts(f)	fill f->hosts: every exchanger of
+ *		every MX set a server answered with (authoritative with the
+ *		AA bit, or a recursing resolver), each name once, in server
+ *		and preference order, at most PROPAGATION_MAX_HOSTS; the
+ *		null MX "." left out (propagation.c calls it at the end)
  */
 #ifndef MXPROBE_PROPAGATION_FACTS_H
 #define MXPROBE_PROPAGATION_FACTS_H
@@ -14,6 +19,23 @@
 #include <stdint.h>
 
 #include "facts/dns_facts.h"
+
+/* At most this many distinct exchangers are collected in hosts. */
+#define PROPAGATION_MAX_HOSTS	64
+
+/*
+ * Port 25 behind one server's MX set (analyze/analyze_propagation.c,
+ * propagation_join): the set the main run probed, some exchanger of
+ * it greets with 220, none of them answers, or not known (no answer,
+ * no MX, --dns-only, a check cut short by the deadline, a host past
+ * the limit).
+ */
+enum propagation_smtp {
+	PROPAGATION_SMTP_UNKNOWN = 0,
+	PROPAGATION_SMTP_PROBED_SET,
+	PROPAGATION_SMTP_ANSWERS,
+	PROPAGATION_SMTP_DOWN
+};
 
 enum propagation_role {
 	PROPAGATION_AUTHORITATIVE,
@@ -45,6 +67,7 @@ struct propagation_server {
 	uint32_t		 serial;	/* the zone's SOA serial there,
 						 * which tells old from new */
 	int			 serial_known;
+	enum propagation_smtp	 smtp;	/* set by propagation_join() */
 };
 
 struct propagation_facts {
@@ -60,8 +83,12 @@ struct propagation_facts {
 	int			 timed_out;	/* --wait ran out */
 	unsigned		 rounds;	/* checks made (--wait) */
 	uint64_t		 waited_ms;
+	char			**hosts;	/* propagation_facts_hosts():
+						 * NULL-terminated, or NULL */
+	size_t			 nhosts;
 };
 
 void	propagation_facts_free(struct propagation_facts *);
+void	propagation_facts_hosts(struct propagation_facts *);
 
 #endif

@@ -63,6 +63,8 @@ on_mx(struct mx_set *set, void *arg)
 		probe_dane_start(p);
 		probe_smtp_targets(p);
 	}
+	/* The other sets' exchangers; a failed MX question probed none. */
+	probe_smtp_prop(p, set->outcome == DNS_OK ? set : NULL);
 	probe_done_one(p);
 }
 

@@ -14,6 +14,8 @@
  * (SMTP sessions, TLSA, MTA-STS cross-checks) starts when it is known;
  * everything else (SPF, DMARC, DKIM, MTA-STS and TLS-RPT records) starts at
  * once. The overall deadline (cfg->deadline_ms) cancels what is left.
+ * The --old-mx hosts start at once; the cfg->prop_mx hosts once the MX
+ * set is known (only those outside it are probed).
  */
 #ifndef MXPROBE_PROBE_H
 #define MXPROBE_PROBE_H
@@ -39,6 +41,12 @@ struct probe_config {
 	int		 allow_loopback;
 	const char	**assume_down;	/* borrowed; NULL-terminated */
 	const char	**old_mx;	/* borrowed; NULL-terminated */
+	const char	**prop_mx;	/* borrowed; NULL-terminated: the
+					 * exchangers of every MX set the
+					 * --propagation servers gave; those
+					 * not in the domain's own set are
+					 * probed like the --old-mx hosts
+					 * (at most LIMIT_MX_HOSTS) */
 	struct tls_ctx	*tls;		/* borrowed, shared; NULL: own */
 	/* Sender policy (probe_auth.h); all borrowed. */
 	const char	**dkim_selectors;	/* NULL-terminated or NULL */

@@ -7,7 +7,8 @@
  *	probe_smtp_targets(p)	targets of the MX set: PTR and sessions
  *	probe_smtp_start(p, i)	the session of target i (or wait for its
  *		host's TLSA answer)
- *	probe_smtp_old(p)	the --old-mx hosts
+ *	probe_smtp_old(p)	the --old-mx hosts (and room for the next)
+ *	probe_smtp_prop(p, set)	the propagation sets' hosts outside set
  *	probe_smtp_cancel(p)	deadline: abandon sessions and questions
  *	probe_dane_start(p)	TLSA of every exchanger
  *	probe_dane_waits(p, i)	1 if target i waits for its TLSA answer
@@ -23,6 +24,7 @@
 #include "probe/probe.h"
 #include "probe/sockets.h"
 
+struct mx_set;
 struct tls_tlsa;
 struct share_entry;
 struct ev_timer;
@@ -79,6 +81,7 @@ struct probe {
 	struct probe_mx	*mxr;
 	struct target_run	*runs;
 	struct old_run		*oruns;
+	size_t			 ocap;		/* room in oruns, facts->old */
 	struct tlsa_run		*truns;		/* per mx->hosts */
 	struct tls_ctx		*tls;
 	int			 own_tls;
@@ -96,6 +99,7 @@ void	probe_done_one(struct probe *);
 void	probe_smtp_targets(struct probe *);
 void	probe_smtp_start(struct probe *, size_t);
 void	probe_smtp_old(struct probe *);
+void	probe_smtp_prop(struct probe *, const struct mx_set *);
 void	probe_smtp_cancel(struct probe *);
 void	probe_dane_start(struct probe *);
 int	probe_dane_waits(const struct probe *, size_t);

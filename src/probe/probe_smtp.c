@@ -2,7 +2,8 @@
  * probe_smtp - the exchangers' addresses as targets: one SMTP session per
  * address at a time (two MX names on one address are probed one after
  * the other), the PTR of every address and whether its name resolves back
- * (FCrDNS), and whether the --old-mx hosts still answer.
+ * (FCrDNS), and whether the --old-mx hosts still answer (and the
+ * exchangers of the other MX sets the --propagation servers gave).
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "util/addr.h"
+#include "util/dname.h"
 #include "util/buf.h"
 #include "net/dns.h"
 #include "net/evloop.h"
@@ -360,6 +362,9 @@ on_old_smtp(struct smtp_result *res, void *arg)
 
 	os->sess = NULL;
 	o->answers[os->k] = res->banner.code == 220;
+	/* Cut by the deadline, or no route from here: says nothing about
+	 * the server. */
+	o->decided[os->k] = !res->deadline_hit && !res->no_route;
 	smtp_result_free(res);
 	probe_done_one(p);
 }
@@ -375,8 +380,10 @@ old_connect(struct old_run *r)
 	struct smtp_config sc;
 	size_t k;
 
+	o->resolved = 1;
 	o->answers = xcalloc(o->naddr ? o->naddr : 1, sizeof(int));
 	o->probed = xcalloc(o->naddr ? o->naddr : 1, sizeof(int));
+	o->decided = xcalloc(o->naddr ? o->naddr : 1, sizeof(int));
 	r->sess = xcalloc(o->naddr ? o->naddr : 1, sizeof(*r->sess));
 	r->nsess = o->naddr;
 	if (p->cfg.dns_only)
@@ -385,6 +392,10 @@ old_connect(struct old_run *r)
 		if (!addr_usable(o->addrs[k].family, o->addrs[k].addr,
 		    p->cfg.allow_loopback))
 			continue;
+		if (o->from_propagation && ((p->cfg.family == 4 &&
+		    o->addrs[k].family != AF_INET) || (p->cfg.family == 6 &&
+		    o->addrs[k].family != AF_INET6)))
+			continue;	/* as the domain's own targets */
 		addr_sockaddr(o->addrs[k].family, o->addrs[k].addr,
 		    p->cfg.smtp_port, &ss, &sl);
 		session_config(p, &sc);
@@ -404,10 +415,20 @@ on_old_addr(const struct dns_result *res, void *arg)
 	struct old_run *r = arg;
 	struct probe *p = r->p;
 	struct probe_old *o = &p->facts->old[r->i];
-	size_t k;
+	size_t k, j, fam;
 
 	r->q[res->qtype == DNS_T_A ? 0 : 1] = NULL;
+	if (res->outcome != DNS_OK && res->outcome != DNS_NODATA &&
+	    res->outcome != DNS_NXDOMAIN)
+		o->addr_failed = 1;
 	for (k = 0; res->outcome == DNS_OK && k < res->nrr; k++) {
+		/* A propagation set's host: as many addresses per family
+		 * as the domain's own exchangers get (LIMIT_MX_ADDRS). */
+		for (fam = 0, j = 0; j < o->naddr; j++)
+			if (o->addrs[j].family == res->rr[k].u.a.family)
+				fam++;
+		if (o->from_propagation && fam >= LIMIT_MX_ADDRS)
+			break;
 		o->addrs = xreallocarray(o->addrs, o->naddr + 1,
 		    sizeof(*o->addrs));
 		memset(&o->addrs[o->naddr], 0, sizeof(*o->addrs));
@@ -422,34 +443,85 @@ on_old_addr(const struct dns_result *res, void *arg)
 	probe_done_one(p);
 }
 
+/* Entry i of facts->old is named: ask its addresses. */
+static void
+old_resolve(struct probe *p, size_t i)
+{
+	struct probe_facts *f = p->facts;
+	struct dns_query *q;
+
+	p->oruns[i].p = p;
+	p->oruns[i].i = i;
+	p->oruns[i].pending = 2;
+	p->pending += 2;
+	q = dns_query(p->dns, f->old[i].name, DNS_T_A, 0, on_old_addr,
+	    &p->oruns[i]);
+	if (q != NULL)
+		p->oruns[i].q[0] = q;
+	q = dns_query(p->dns, f->old[i].name, DNS_T_AAAA, 0, on_old_addr,
+	    &p->oruns[i]);
+	if (q != NULL)
+		p->oruns[i].q[1] = q;
+}
+
+/*
+ * Room for the --old-mx hosts and the propagation hosts to come
+ * (probe_smtp_prop): allocated once, so that the runs in flight keep
+ * their addresses.
+ */
 void
 probe_smtp_old(struct probe *p)
 {
 	struct probe_facts *f = p->facts;
-	struct dns_query *q;
-	size_t n, i;
+	size_t n, np, i;
 
 	for (n = 0; p->cfg.old_mx != NULL && p->cfg.old_mx[n] != NULL; n++)
 		;
-	if (n == 0)
+	for (np = 0; !p->cfg.dns_only && p->cfg.prop_mx != NULL &&
+	    p->cfg.prop_mx[np] != NULL && np < LIMIT_MX_HOSTS; np++)
+		;
+	if (n + np == 0)
 		return;
-	f->old = xcalloc(n, sizeof(*f->old));
-	p->oruns = xcalloc(n, sizeof(*p->oruns));
-	f->nold = n;
+	f->old = xcalloc(n + np, sizeof(*f->old));
+	p->oruns = xcalloc(n + np, sizeof(*p->oruns));
+	p->ocap = n + np;
 	for (i = 0; i < n; i++) {
 		f->old[i].name = xstrdup(p->cfg.old_mx[i]);
-		p->oruns[i].p = p;
-		p->oruns[i].i = i;
-		p->oruns[i].pending = 2;
-		p->pending += 2;
-		q = dns_query(p->dns, f->old[i].name, DNS_T_A, 0, on_old_addr,
-		    &p->oruns[i]);
-		if (q != NULL)
-			p->oruns[i].q[0] = q;
-		q = dns_query(p->dns, f->old[i].name, DNS_T_AAAA, 0,
-		    on_old_addr, &p->oruns[i]);
-		if (q != NULL)
-			p->oruns[i].q[1] = q;
+		f->nold = i + 1;
+		old_resolve(p, i);
+	}
+}
+
+/*
+ * The MX set is known: probe the exchangers of the propagation servers'
+ * sets that are not in it (nor named with --old-mx, whose run answers
+ * for them too), at most LIMIT_MX_HOSTS. set is NULL when the MX
+ * question failed: then all of them.
+ */
+void
+probe_smtp_prop(struct probe *p, const struct mx_set *set)
+{
+	struct probe_facts *f = p->facts;
+	const char *h;
+	size_t i, k;
+
+	for (i = 0; p->cfg.prop_mx != NULL && p->cfg.prop_mx[i] != NULL &&
+	    f->nold < p->ocap; i++) {
+		h = p->cfg.prop_mx[i];
+		for (k = 0; set != NULL && k < set->nhost; k++)
+			if (dname_equal(set->hosts[k].name, h))
+				break;
+		if (set != NULL && k < set->nhost)
+			continue;
+		for (k = 0; k < f->nold; k++)
+			if (dname_equal(f->old[k].name, h))
+				break;
+		if (k < f->nold)
+			continue;
+		k = f->nold++;
+		f->old[k].name = xstrdup(h);
+		f->old[k].from_propagation = 1;
+		old_resolve(p, k);
 	}
 }
 

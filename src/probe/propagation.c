@@ -222,6 +222,7 @@ on_finish(void *arg)
 	free(p->nss);
 	free(p->walk);
 	servers_sort(f);
+	propagation_facts_hosts(f);
 	free(p);
 	cb(f, cbarg);
 }

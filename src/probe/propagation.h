@@ -52,16 +52,27 @@
  * API (pure; propagation_analyze.c):
  *	propagation_analyze(facts, expect_mx, old_mx, fs)	findings:
  *		PROPAGATION_DISAGREE, _STALE, _LAME, _NO_ANSWER, _NS_FAILED,
- *		_NOT_RECURSIVE, _WAIT_TIMEOUT; nothing when all agree
+ *		_NOT_RECURSIVE, _WAIT_TIMEOUT, _SET_DOWN (after
+ *		propagation_join); nothing when all agree
  *	propagation_converged(facts, expect_mx, old_mx)	1 when every
  *		authoritative server and resolver serves the expected set
  *	propagation_server_agrees(facts, i, expect_mx, old_mx)	1, 0, or
  *		-1 when it cannot be judged (no answer, lame, referral)
  *	propagation_set_text(server, out)	"10 a.example, 20 b.example"
+ *	propagation_join(facts, probe_facts)	each server's smtp: the set
+ *		the main run probed, ANSWERS (an exchanger of its set greets
+ *		220), DOWN (none answers: PROPAGATION_SET_DOWN), or UNKNOWN
+ *		(no set, --dns-only, cut short, past the limit); app/ calls
+ *		it once the domain's probe is in
  *
  * API (reports; report_propagation.c):
  *	propagation_json(facts, expect_mx, old_mx, obj)	adds "propagation"
  *	propagation_text(facts, expect_mx, old_mx, out)
+ *
+ * The exchangers of every set seen (facts->hosts) go to the domain's
+ * probe (probe_config.prop_mx): those outside its own MX set are probed
+ * on port 25 as the --old-mx hosts are (probe_smtp.c), at most
+ * LIMIT_MX_HOSTS of them.
  *
  * The expected set: --expect-mx (the host names, preferences ignored, as
  * cutover.c does) and no --old-mx host. Without --expect-mx, the set all

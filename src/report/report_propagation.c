@@ -23,6 +23,23 @@ role_name(enum propagation_role r)
 	    N_("resolver");
 }
 
+/* "smtp" of a server in JSON: lowercase, hyphens. */
+static const char *
+smtp_state_name(enum propagation_smtp st)
+{
+	switch (st) {
+	case PROPAGATION_SMTP_PROBED_SET:
+		return "probed-set";
+	case PROPAGATION_SMTP_ANSWERS:
+		return "answers";
+	case PROPAGATION_SMTP_DOWN:
+		return "down";
+	case PROPAGATION_SMTP_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
 static json_object *
 agrees_json(int a)
 {
@@ -87,6 +104,8 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 		json_object_object_add(e, "agrees", agrees_json(
 		    propagation_server_agrees(f, i, expect, old)));
 		json_object_object_add(e, "why", json_str(s->why));
+		json_object_object_add(e, "smtp",
+		    json_str(smtp_state_name(s->smtp)));
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(o, "servers", a);
@@ -139,6 +158,11 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 			if (s->referral)
 				esc_printf(out, 0,
 				    _(", referral (no recursion)"));
+			if (s->smtp == PROPAGATION_SMTP_ANSWERS)
+				esc_printf(out, 0, _(", port 25 answers"));
+			else if (s->smtp == PROPAGATION_SMTP_DOWN)
+				esc_printf(out, 0,
+				    _(", no exchanger answers on port 25"));
 		} else
 			esc_printf(out, 0, "%s%s%s%s",
 			    dns_outcome_name(s->outcome), s->why ? " (" : "",

@@ -118,7 +118,11 @@ For --propagation, two more NSD processes (start_prop_dns) listen on
 propns1/propns2.mxlab.test that the parent zone delegates prop.mxlab.test
 and propok.mxlab.test to. prop.mxlab.test differs between them
 (scenarios/prop/ns1.zone, ns2.zone); propok.mxlab.test is the same on
-both and on the lab's NSD (scenarios/propok/zone).
+both and on the lab's NSD (scenarios/propok/zone). propsplit.mxlab.test
+and propsplit-ok.mxlab.test differ between them too (their ns1.zone,
+ns2.zone; PROP_SPLIT), and the lab's NSD serves the new copy (their
+zone), which the probe itself resolves: the other copy's exchangers are
+probed on port 25 as well.
 """
 import json
 import os
@@ -194,6 +198,11 @@ def free_port_on(addrs):
             for s in socks:
                 s.close()
     raise RuntimeError("no free port on %s" % ", ".join(addrs))
+
+
+# Scenarios with an ns1.zone and ns2.zone of their own for propns1 and
+# propns2 (start_prop_dns); the lab's NSD serves their zone file.
+PROP_SPLIT = ("propsplit", "propsplit-ok")
 
 
 def nsd_conf(state, listen, port, zones):
@@ -408,9 +417,16 @@ class Lab:
             os.makedirs(st, exist_ok=True)
             cf = os.path.join(st, "nsd.conf")
             with open(cf, "w") as f:
-                f.write(nsd_conf(st, [addr], self.prop_port, {
+                zones = {
                     "prop.mxlab.test": os.path.join(pdir, "ns%d.zone" % i),
-                    "propok.mxlab.test": ok}))
+                    "propok.mxlab.test": ok}
+                # A split MX set whose exchangers the probe checks:
+                # each name server its own copy, as prop.
+                for n in PROP_SPLIT:
+                    z = os.path.join(SCEN, n, "ns%d.zone" % i)
+                    if os.path.exists(z):
+                        zones[n + ".mxlab.test"] = z
+                f.write(nsd_conf(st, [addr], self.prop_port, zones))
             p = subprocess.Popen([NSD, "-d", "-c", cf],
                                  stdout=open(os.path.join(st, "nsd.out"),
                                              "w"),

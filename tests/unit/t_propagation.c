@@ -38,9 +38,11 @@ static struct propagation_mx mx_both[] = {
 };
 
 #define AUTH(n, a, out, aa, mx, nmx) \
-	{ PROPAGATION_AUTHORITATIVE, n, a, out, aa, 0, mx, nmx, 300, 1, NULL, 0, 0 }
+	{ PROPAGATION_AUTHORITATIVE, n, a, out, aa, 0, mx, nmx, 300, 1, \
+	  NULL, 0, 0, PROPAGATION_SMTP_UNKNOWN }
 #define RES(n, out, ref, mx, nmx, ttl) \
-	{ PROPAGATION_RESOLVER, n, n, out, 0, ref, mx, nmx, ttl, 1, NULL, 0, 0 }
+	{ PROPAGATION_RESOLVER, n, n, out, 0, ref, mx, nmx, ttl, 1, NULL, \
+	  0, 0, PROPAGATION_SMTP_UNKNOWN }
 
 static struct propagation_server s_agree[] = {
 	AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_new, 1),
