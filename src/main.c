@@ -107,6 +107,11 @@ main(int argc, char **argv)
 		return run_list_findings();
 	}
 	log_init("mxprobe", o.verbose);
+	/* Reasons are written as checks find them: in the user's language
+	 * for the text report (and --json-locale), in English for output
+	 * meant for programs. */
+	i18n_reasons_local(!o.nagios && !o.quiet && !o.csv &&
+	    (!o.json || o.json_locale));
 	env_trace_start(o.verbose);
 	env_psl_load();
 	cutover_from_cli(&o, &co);

@@ -17,6 +17,7 @@
 #include "parse/mtasts.h"
 #include "facts/mx_facts.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 /*
@@ -90,8 +91,36 @@ analyze_mtasts_view(const struct auth_facts *a, const struct probe_facts *pf,
 void
 analyze_mtasts_fetch(const struct mtasts_facts *f, struct buf *b)
 {
-	buf_printf(b, "%s", mtasts_fetch_name(f->fetch));
-	if (f->http_status != 0)
+	const char *w;
+
+	/* Words for people (the JSON writes mtasts_fetch_name()). */
+	switch (f->fetch) {
+	case MTASTS_FETCH_NOT_TRIED:
+		w = R_("not tried");
+		break;
+	case MTASTS_FETCH_OK:
+		w = R_("fetched");
+		break;
+	case MTASTS_FETCH_HTTP_ERROR:
+		w = R_("HTTP error");
+		break;
+	case MTASTS_FETCH_TLS_ERROR:
+		w = R_("TLS error");
+		break;
+	case MTASTS_FETCH_TOO_LARGE:
+		w = R_("too large");
+		break;
+	case MTASTS_FETCH_UNREACHABLE:
+		w = R_("unreachable");
+		break;
+	default:
+		w = mtasts_fetch_name(f->fetch);
+		break;
+	}
+	buf_printf(b, "%s", w);
+	/* The detail of an HTTP error names the status already. */
+	if (f->http_status != 0 && (f->fetch_detail == NULL ||
+	    f->fetch != MTASTS_FETCH_HTTP_ERROR))
 		buf_printf(b, ", HTTP %d", f->http_status);
 	if (f->fetch_detail != NULL)
 		buf_printf(b, ", %s", f->fetch_detail);

@@ -14,6 +14,7 @@
 #include "util/buf.h"
 #include "net/dns.h"
 #include "net/evloop.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 #include "util/dname.h"
@@ -272,7 +273,7 @@ set_servers(struct dns *d, const char **servers, struct buf *why)
 		buf_printf(csv, "%s%s", i ? "," : "", servers[i]);
 	rc = ares_set_servers_ports_csv(d->ch, buf_str(csv));
 	if (rc != ARES_SUCCESS)
-		buf_printf(why, "invalid resolver address in \"%s\": %s",
+		buf_printf(why, R_("invalid resolver address in \"%s\": %s"),
 		    buf_str(csv), ares_strerror(rc));
 	buf_free(csv);
 	return rc == ARES_SUCCESS ? 0 : -1;
@@ -289,7 +290,7 @@ dns_new(struct evloop *loop, const struct dns_config *cfg, struct buf *why)
 	if (!inited) {
 		if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
 		{
-			buf_printf(why, "c-ares: %s", ares_strerror(rc));
+			buf_printf(why, R_("c-ares: %s"), ares_strerror(rc));
 			return NULL;
 		}
 		inited = 1;
@@ -312,7 +313,7 @@ dns_new(struct evloop *loop, const struct dns_config *cfg, struct buf *why)
 	mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
 	    ARES_OPT_FLAGS | ARES_OPT_EDNSPSZ;
 	if ((rc = ares_init_options(&d->ch, &o, mask)) != ARES_SUCCESS) {
-		buf_printf(why, "cannot set up the resolver: %s",
+		buf_printf(why, R_("cannot set up the resolver: %s"),
 		    ares_strerror(rc));
 		free(d);
 		return NULL;
@@ -703,7 +704,8 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
 		if (m.qname == NULL || m.qtype != q->type ||
 		    !dname_equal(m.qname, q->name)) {
 			out = DNS_ERROR;
-			buf_printf(why, "the answer is for another question");
+			buf_printf(why,
+			    R_("the answer is for another question"));
 			break;
 		}
 		switch (m.rcode) {
@@ -721,13 +723,13 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
 			break;
 		default:
 			out = DNS_ERROR;
-			buf_printf(why, "resolver answered with rcode %d",
+			buf_printf(why, R_("resolver answered with rcode %d"),
 			    m.rcode);
 		}
 		break;
 	case ARES_ETIMEOUT:
 		out = DNS_TIMEOUT;
-		buf_printf(why, "no answer from the resolver");
+		buf_printf(why, R_("no answer from the resolver"));
 		break;
 	case ARES_ESERVFAIL:
 		out = DNS_SERVFAIL;
@@ -737,7 +739,7 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
 		break;
 	case ARES_ECONNREFUSED:
 		out = DNS_TIMEOUT;
-		buf_printf(why, "the resolver refused the connection");
+		buf_printf(why, R_("the resolver refused the connection"));
 		break;
 	default:
 		out = DNS_ERROR;
@@ -805,7 +807,7 @@ ask(struct dns_query *q)
 	    EDNS_UDP_SIZE);
 	if (rc != ARES_SUCCESS) {
 		why = buf_new(BUF_WHY_MAX);
-		buf_printf(why, "cannot ask for \"%s\": %s", q->name,
+		buf_printf(why, R_("cannot ask for \"%s\": %s"), q->name,
 		    ares_strerror(rc));
 		/* Delivered from a timer: callers do not expect a callback
 		 * before dns_query() returns. */
@@ -917,8 +919,8 @@ dns_query(struct dns *d, const char *name, int type, int flags, dns_cb *cb,
 		t->refused++;
 		q->refused = 1;
 		why = buf_new(BUF_WHY_MAX);
-		buf_printf(why, "not asked: the limit of %lu DNS questions "
-		    "for one domain was reached", t->limit);
+		buf_printf(why, R_("not asked: the limit of %lu DNS questions "
+		    "for one domain was reached"), t->limit);
 		q->err = buf_steal(why);
 		buf_free(why);
 		q->fake_timer = evloop_timer_add(d->loop, 0, fake_fire, q);

@@ -15,6 +15,7 @@
 #include "util/dname.h"
 #include "net/evloop.h"
 #include "net/https.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -225,7 +226,8 @@ multi_get(struct evloop *loop, struct buf *why)
 	}
 	if (!inited) {
 		if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
-			buf_printf(why, "libcurl: %s", curl_easy_strerror(rc));
+			buf_printf(why,
+			    R_("libcurl: %s"), curl_easy_strerror(rc));
 			return NULL;
 		}
 		inited = 1;
@@ -233,7 +235,7 @@ multi_get(struct evloop *loop, struct buf *why)
 	m = xcalloc(1, sizeof(*m));
 	m->loop = loop;
 	if ((m->multi = curl_multi_init()) == NULL) {
-		buf_printf(why, "libcurl: cannot make a multi handle");
+		buf_printf(why, R_("libcurl: cannot make a multi handle"));
 		free(m);
 		return NULL;
 	}
@@ -282,26 +284,26 @@ url_host(const char *url, unsigned *port, struct buf *why)
 	long p;
 
 	if ((u = curl_url()) == NULL) {
-		buf_printf(why, "libcurl: out of memory");
+		buf_printf(why, R_("libcurl: out of memory"));
 		return NULL;
 	}
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-		buf_printf(why, "malformed URL \"%s\"", url);
+		buf_printf(why, R_("malformed URL \"%s\""), url);
 		goto done;
 	}
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    strcasecmp(scheme, "https") != 0) {
-		buf_printf(why, "not an https URL: \"%s\"", url);
+		buf_printf(why, R_("not an https URL: \"%s\""), url);
 		goto done;
 	}
 	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    !is_hostname(host)) {
-		buf_printf(why, "URL \"%s\" does not name a host", url);
+		buf_printf(why, R_("URL \"%s\" does not name a host"), url);
 		goto done;
 	}
 	if (curl_url_get(u, CURLUPART_PORT, &ps, CURLU_DEFAULT_PORT) !=
 	    CURLUE_OK || (p = strtol(ps, NULL, 10)) <= 0 || p > 65535) {
-		buf_printf(why, "URL \"%s\" has no usable port", url);
+		buf_printf(why, R_("URL \"%s\" has no usable port"), url);
 		goto done;
 	}
 	*port = (unsigned)p;
@@ -317,8 +319,8 @@ done:
 #define SET(opt, val) do {						\
 	CURLcode rc_;							\
 	if ((rc_ = curl_easy_setopt(f->easy, opt, val)) != CURLE_OK) {	\
-		buf_printf(why, "libcurl option %s: %s", #opt,		\
-		    curl_easy_strerror(rc_));				\
+		buf_printf(why, R_("libcurl option %s: %s"),		\
+		    #opt, curl_easy_strerror(rc_));			\
 		goto fail;						\
 	}								\
 } while (0)
@@ -336,22 +338,22 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 	int family, rv = -1;
 
 	if (req->url == NULL) {
-		buf_printf(why, "no URL");
+		buf_printf(why, R_("no URL"));
 		return -1;
 	}
 	if ((host = url_host(req->url, &uport, why)) == NULL)
 		return -1;
 	if (req->naddrs == 0 || req->addrs == NULL) {
-		buf_printf(why, "no address for %s", host);
+		buf_printf(why, R_("no address for %s"), host);
 		goto fail;
 	}
 	if (req->naddrs > HTTPS_MAX_ADDRS) {
-		buf_printf(why, "%zu addresses for %s, at most %d are used",
+		buf_printf(why, R_("%zu addresses for %s, at most %d are used"),
 		    req->naddrs, host, HTTPS_MAX_ADDRS);
 		goto fail;
 	}
 	if (req->port > 65535) {
-		buf_printf(why, "port %u out of range", req->port);
+		buf_printf(why, R_("port %u out of range"), req->port);
 		goto fail;
 	}
 	port = req->port ? req->port : uport;
@@ -362,7 +364,7 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 	for (i = 0; i < req->naddrs; i++) {
 		if (req->addrs[i] == NULL || addr_parse(req->addrs[i], &family,
 		    ip) == -1) {
-			buf_printf(why, "\"%s\" is not an IP address",
+			buf_printf(why, R_("\"%s\" is not an IP address"),
 			    req->addrs[i] ? req->addrs[i] : "(null)");
 			goto fail;
 		}
@@ -376,13 +378,13 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 		f->connect_to = curl_slist_append(NULL, buf_str(line));
 	}
 	if (f->resolve == NULL || (port != uport && f->connect_to == NULL)) {
-		buf_printf(why, "libcurl: out of memory");
+		buf_printf(why, R_("libcurl: out of memory"));
 		goto fail;
 	}
 
 	f->body = buf_new(req->max_body ? req->max_body : HTTPS_MAX_BODY);
 	if ((f->easy = curl_easy_init()) == NULL) {
-		buf_printf(why, "libcurl: cannot make an easy handle");
+		buf_printf(why, R_("libcurl: cannot make an easy handle"));
 		goto fail;
 	}
 	SET(CURLOPT_ERRORBUFFER, f->errbuf);
@@ -586,7 +588,7 @@ https_fetch_start(struct evloop *loop, const struct https_request *req,
 	    fetch_setup(f, req, why) == -1)
 		goto reject;
 	if ((mc = curl_multi_add_handle(m->multi, f->easy)) != CURLM_OK) {
-		buf_printf(why, "libcurl: %s", curl_multi_strerror(mc));
+		buf_printf(why, R_("libcurl: %s"), curl_multi_strerror(mc));
 		goto reject;
 	}
 	m->nfetch++;

@@ -13,6 +13,7 @@
 #include "util/buf.h"
 #include "util/esc.h"
 #include "net/evloop.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "parse/smtp_reply.h"
 #include "net/smtp_session.h"
@@ -313,7 +314,7 @@ rcpt_stopped(struct smtp_session *s, const char *what)
 	struct buf *b;
 
 	b = buf_new(BUF_WHY_MAX);
-	buf_printf(b, "%s during %s", what, smtp_step_name(s->state));
+	buf_printf(b, R_("%s during %s"), what, smtp_step_name(s->state));
 	free(s->res->rcpt_why);
 	s->res->rcpt_why = buf_steal(b);
 	buf_free(b);
@@ -405,7 +406,7 @@ static void
 dropped(struct smtp_session *s, int err, const char *tlswhy)
 {
 	const char *why = tlswhy != NULL ? tlswhy : err != 0 ?
-	    strerror(err) : "connection closed by the server";
+	    strerror(err) : R_("connection closed by the server");
 
 	if (failed_after_outcome(s, why))
 		return;
@@ -414,7 +415,7 @@ dropped(struct smtp_session *s, int err, const char *tlswhy)
 		set_outcome(s, SMTP_TLS_FAILED, "%s", tlswhy != NULL ?
 		    tlswhy : "connection closed during the TLS handshake");
 	} else {
-		set_outcome(s, SMTP_DROPPED, "%s during %s", why,
+		set_outcome(s, SMTP_DROPPED, R_("%s during %s"), why,
 		    smtp_step_name(s->state));
 		if (s->state == SMTP_STEP_BANNER && !s->got_bytes)
 			s->res->reset_after_connect = 1;
@@ -427,7 +428,7 @@ protocol_error(struct smtp_session *s, const char *why)
 {
 	if (failed_after_outcome(s, why))
 		return;
-	set_outcome(s, SMTP_PROTOCOL_ERROR, "%s (during %s)", why,
+	set_outcome(s, SMTP_PROTOCOL_ERROR, R_("%s (during %s)"), why,
 	    smtp_step_name(s->state));
 	finish(s);
 }
@@ -435,7 +436,8 @@ protocol_error(struct smtp_session *s, const char *why)
 static void
 timed_out(struct smtp_session *s, int deadline)
 {
-	const char *what = deadline ? "overall deadline" : "step timeout";
+	const char *what = deadline ? R_("overall deadline") :
+	    R_("step timeout");
 	unsigned int ms = deadline ? s->deadline_ms : s->step_ms;
 
 	if (failed_after_outcome(s, what))
@@ -443,17 +445,17 @@ timed_out(struct smtp_session *s, int deadline)
 	s->res->deadline_hit = deadline;
 	switch (s->state) {
 	case SMTP_STEP_CONNECT:
-		set_outcome(s, SMTP_CONNECT_TIMEOUT, "no connection within "
-		    "%u ms (%s)", ms, what);
+		set_outcome(s, SMTP_CONNECT_TIMEOUT, R_("no connection within "
+		    "%u ms (%s)"), ms, what);
 		break;
 	case SMTP_STEP_BANNER:
-		set_outcome(s, SMTP_NO_BANNER, "no greeting within %u ms "
-		    "(%s)%s", ms, what, s->got_bytes ?
-		    "; only part of a line arrived" : "");
+		set_outcome(s, SMTP_NO_BANNER, R_("no greeting within %u ms "
+		    "(%s)%s"), ms, what, s->got_bytes ?
+		    R_("; only part of a line arrived") : "");
 		break;
 	default:
-		set_outcome(s, SMTP_TIMEOUT, "no reply during %s within "
-		    "%u ms (%s)", smtp_step_name(s->state), ms, what);
+		set_outcome(s, SMTP_TIMEOUT, R_("no reply during %s within "
+		    "%u ms (%s)"), smtp_step_name(s->state), ms, what);
 		break;
 	}
 	finish(s);
@@ -497,8 +499,8 @@ after_ehlo(struct smtp_session *s)
 		enter(s, SMTP_STEP_STARTTLS);
 		return;
 	}
-	set_outcome(s, SMTP_STARTTLS_NOT_OFFERED, "STARTTLS not in the "
-	    "EHLO reply");
+	set_outcome(s, SMTP_STARTTLS_NOT_OFFERED, R_("STARTTLS not in the "
+	    "EHLO reply"));
 	start_end(s);
 }
 
@@ -522,10 +524,10 @@ on_reply(struct smtp_session *s)
 			return 0;
 		}
 		if (cls == 4)
-			set_outcome(s, SMTP_BANNER_TEMPFAIL, "greeting %d",
+			set_outcome(s, SMTP_BANNER_TEMPFAIL, R_("greeting %d"),
 			    res->banner.code);
 		else if (cls == 5)
-			set_outcome(s, SMTP_BANNER_PERMFAIL, "greeting %d",
+			set_outcome(s, SMTP_BANNER_PERMFAIL, R_("greeting %d"),
 			    res->banner.code);
 		else {
 			protocol_error(s, "greeting code is not 220, 4xx or "
@@ -552,7 +554,7 @@ on_reply(struct smtp_session *s)
 			enter(s, SMTP_STEP_HELO);
 			return 0;
 		}
-		set_outcome(s, SMTP_EHLO_REJECTED, "EHLO answered %d",
+		set_outcome(s, SMTP_EHLO_REJECTED, R_("EHLO answered %d"),
 		    res->ehlo_reject.code);
 		start_quit(s);
 		return 0;
@@ -560,14 +562,16 @@ on_reply(struct smtp_session *s)
 	case SMTP_STEP_HELO:
 		if (cls == 2) {
 			res->helo_ok = 1;
-			set_outcome(s, SMTP_STARTTLS_NOT_OFFERED, "only HELO "
-			    "accepted: no extensions, no STARTTLS");
+			set_outcome(s, SMTP_STARTTLS_NOT_OFFERED,
+			    R_("only HELO "
+			    "accepted: no extensions, no STARTTLS"));
 			start_end(s);
 			return 0;
 		} else {
 			smtp_reply_move(&res->reject, r);
-			set_outcome(s, SMTP_EHLO_REJECTED, "EHLO answered %d, "
-			    "HELO answered %d", res->ehlo_reject.code,
+			set_outcome(s, SMTP_EHLO_REJECTED,
+			    R_("EHLO answered %d, "
+			    "HELO answered %d"), res->ehlo_reject.code,
 			    res->reject.code);
 		}
 		start_quit(s);
@@ -577,8 +581,8 @@ on_reply(struct smtp_session *s)
 		res->starttls_code = r->code;
 		if (r->code != 220) {
 			smtp_reply_move(&res->reject, r);
-			set_outcome(s, SMTP_STARTTLS_REJECTED, "STARTTLS "
-			    "answered %d", res->starttls_code);
+			set_outcome(s, SMTP_STARTTLS_REJECTED, R_("STARTTLS "
+			    "answered %d"), res->starttls_code);
 			start_quit(s);
 			return 0;
 		}
@@ -617,8 +621,8 @@ on_reply(struct smtp_session *s)
 			return 0;
 		} else {
 			smtp_reply_move(&res->reject, r);
-			set_outcome(s, SMTP_EHLO_REJECTED, "EHLO after TLS "
-			    "answered %d", res->reject.code);
+			set_outcome(s, SMTP_EHLO_REJECTED, R_("EHLO after TLS "
+			    "answered %d"), res->reject.code);
 		}
 		start_quit(s);
 		return 0;
@@ -982,7 +986,7 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 	memset(&ss, 0, sizeof(ss));
 	if (addrlen > sizeof(ss) || (addr->sa_family != AF_INET &&
 	    addr->sa_family != AF_INET6)) {
-		fail_soon(s, SMTP_NETWORK_ERROR, 0, "unsupported address");
+		fail_soon(s, SMTP_NETWORK_ERROR, 0, R_("unsupported address"));
 		return s;
 	}
 	memcpy(&ss, addr, addrlen);
@@ -996,8 +1000,8 @@ smtp_session_start(struct evloop *loop, const struct smtp_config *cfg,
 		    s->res->addr, sizeof(s->res->addr));
 	}
 	if (cfg->family != AF_UNSPEC && cfg->family != ss.ss_family) {
-		fail_soon(s, SMTP_NETWORK_ERROR, 0, "address family not "
-		    "enabled");
+		fail_soon(s, SMTP_NETWORK_ERROR, 0, R_("address family not "
+		    "enabled"));
 		return s;
 	}
 

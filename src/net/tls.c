@@ -19,6 +19,7 @@
 #include "util/addr.h"
 #include "util/buf.h"
 #include "net/tls.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 struct tls_ctx {
@@ -176,7 +177,7 @@ tls_ctx_new(const char *cafile, struct buf *why)
 
 	ERR_clear_error();
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
-		buf_printf(why, "SSL_CTX_new: ");
+		buf_printf(why, R_("SSL_CTX_new: "));
 		ssl_reasons(why);
 		return NULL;
 	}
@@ -185,7 +186,7 @@ tls_ctx_new(const char *cafile, struct buf *why)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	t = xcalloc(1, sizeof(*t));
 	if (trust_system(ctx, &t->sysfile) == -1) {
-		buf_printf(why, "cannot load the system trust store: ");
+		buf_printf(why, R_("cannot load the system trust store: "));
 		ssl_reasons(why);
 		SSL_CTX_free(ctx);
 		free(t);
@@ -193,7 +194,7 @@ tls_ctx_new(const char *cafile, struct buf *why)
 	}
 	if (cafile != NULL &&
 	    SSL_CTX_load_verify_locations(ctx, cafile, NULL) != 1) {
-		buf_printf(why, "cannot load CA file %s: ", cafile);
+		buf_printf(why, R_("cannot load CA file %s: "), cafile);
 		ssl_reasons(why);
 		SSL_CTX_free(ctx);
 		free(t->sysfile);
@@ -258,7 +259,7 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
 	trust_load(t);
 	ERR_clear_error();
 	if ((ssl = SSL_new(t->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1) {
-		buf_printf(why, "SSL_new: ");
+		buf_printf(why, R_("SSL_new: "));
 		ssl_reasons(why);
 		SSL_free(ssl);
 		return NULL;
@@ -268,7 +269,7 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
 	h = host_nodot(sni);
 	if (h != NULL && addr_parse(h, &family, ip) == -1 &&
 	    SSL_set_tlsext_host_name(ssl, h) != 1) {
-		buf_printf(why, "cannot set SNI %s: ", h);
+		buf_printf(why, R_("cannot set SNI %s: "), h);
 		ssl_reasons(why);
 		free(h);
 		SSL_free(ssl);
@@ -300,7 +301,7 @@ tls_conn_legacy(struct tls_conn *c, struct buf *why)
 	SSL_set_security_level(c->ssl, 0);
 	if (SSL_set_min_proto_version(c->ssl, TLS1_VERSION) != 1 ||
 	    SSL_set_cipher_list(c->ssl, "DEFAULT:@SECLEVEL=0") != 1) {
-		buf_printf(why, "cannot allow TLS 1.0/1.1: ");
+		buf_printf(why, R_("cannot allow TLS 1.0/1.1: "));
 		ssl_reasons(why);
 		return -1;
 	}
@@ -326,7 +327,7 @@ tls_conn_dane(struct tls_conn *c, const char *base,
 		return 0;
 	c->dane_secure = secure;
 	if ((h = host_nodot(base)) == NULL) {
-		buf_printf(why, "DANE: no TLSA base domain");
+		buf_printf(why, R_("DANE: no TLSA base domain"));
 		goto fail;
 	}
 	ERR_clear_error();
@@ -334,7 +335,7 @@ tls_conn_dane(struct tls_conn *c, const char *base,
 		c->ctx->dane_ready = SSL_CTX_dane_enable(c->ctx->ctx) > 0 ?
 		    1 : -1;
 	if (c->ctx->dane_ready < 0) {
-		buf_printf(why, "DANE: SSL_CTX_dane_enable failed: ");
+		buf_printf(why, R_("DANE: SSL_CTX_dane_enable failed: "));
 		ssl_reasons(why);
 		free(h);
 		goto fail;
@@ -342,7 +343,7 @@ tls_conn_dane(struct tls_conn *c, const char *base,
 	/* The base domain is also the reference identifier that DANE-TA
 	 * records are checked against (RFC 7672 section 3.2.2). */
 	if (SSL_dane_enable(c->ssl, h) <= 0) {
-		buf_printf(why, "DANE: SSL_dane_enable(%s) failed: ", h);
+		buf_printf(why, R_("DANE: SSL_dane_enable(%s) failed: "), h);
 		ssl_reasons(why);
 		free(h);
 		goto fail;
@@ -373,8 +374,8 @@ tls_conn_dane(struct tls_conn *c, const char *base,
 		/* With no usable record OpenSSL falls back to PKIX; that
 		 * would not be a DANE result (RFC 7672 section 2.2). */
 		tmp = buf_new(BUF_WHY_MAX);
-		buf_printf(tmp, "no usable TLSA record (%d PKIX-TA/PKIX-EE "
-		    "skipped, %d unsupported or malformed)", c->dane_skipped,
+		buf_printf(tmp, R_("no usable TLSA record (%d PKIX-TA/PKIX-EE "
+		    "skipped, %d unsupported or malformed)"), c->dane_skipped,
 		    c->dane_unusable);
 		free(c->dane_why);
 		c->dane_why = xstrdup(buf_str(tmp));
@@ -438,7 +439,7 @@ map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 	case SSL_ERROR_WANT_WRITE:
 		return TLS_WANT_WRITE;
 	case SSL_ERROR_ZERO_RETURN:
-		buf_printf(why, "%s: peer sent close_notify", what);
+		buf_printf(why, R_("%s: peer sent close_notify"), what);
 		return TLS_ERROR;
 	case SSL_ERROR_SYSCALL:
 		buf_printf(why, "%s: ", what);
@@ -447,12 +448,12 @@ map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 		if (errno != 0)
 			buf_printf(why, "%s", strerror(errno));
 		else
-			buf_printf(why, "connection closed by peer");
+			buf_printf(why, R_("connection closed by peer"));
 		return TLS_ERROR;
 	default:
 		buf_printf(why, "%s: ", what);
 		if (ssl_reasons_version(why, &c->version_failed) == 0)
-			buf_printf(why, "SSL error %d", err);
+			buf_printf(why, R_("SSL error %d"), err);
 		return TLS_ERROR;
 	}
 }
@@ -470,7 +471,7 @@ tls_handshake_step(struct tls_conn *c, struct buf *why)
 	sigpipe_restore(&sv);
 	if (rv == 1)
 		return TLS_DONE;
-	return map_result(c, rv, "TLS handshake", why);
+	return map_result(c, rv, R_("TLS handshake"), why);
 }
 
 enum tls_step
@@ -492,7 +493,7 @@ tls_read(struct tls_conn *c, void *p, size_t n, size_t *got, struct buf *why)
 	 * caller judges; only a real error is TLS_ERROR. */
 	if (SSL_get_error(c->ssl, rv) == SSL_ERROR_ZERO_RETURN)
 		return TLS_DONE;
-	s = map_result(c, rv, "TLS read", why);
+	s = map_result(c, rv, R_("TLS read"), why);
 	return s;
 }
 
@@ -511,7 +512,7 @@ tls_write(struct tls_conn *c, const void *p, size_t n, size_t *put,
 	sigpipe_restore(&sv);
 	if (rv == 1)
 		return TLS_DONE;
-	return map_result(c, rv, "TLS write", why);
+	return map_result(c, rv, R_("TLS write"), why);
 }
 
 STACK_OF(X509) *

@@ -11,6 +11,7 @@
 #include "facts/dns_facts.h"
 #include "util/buf.h"
 #include "parse/dkim.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 /*
@@ -183,16 +184,17 @@ decode_key(struct dkim_key *key, const unsigned char *der, size_t len,
 
 	if (key->k == DKIM_K_ED25519) {
 		if (len != 32) {
-			buf_printf(why, "an ed25519 key is the raw 32-byte "
-			    "public key (RFC 8463 §4), not %zu bytes%s", len,
-			    len == 44 ? " (this looks like a "
-			    "SubjectPublicKeyInfo wrapping)" : "");
+			buf_printf(why, R_("an ed25519 key is the raw 32-byte "
+			    "public key (RFC 8463 §4), not %zu bytes%s"), len,
+			    len == 44 ? R_(" (this looks like a "
+			    "SubjectPublicKeyInfo wrapping)") : "");
 			return -1;
 		}
 		pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, der,
 		    len);
 		if (pk == NULL) {
-			buf_printf(why, "ed25519 key not accepted by OpenSSL");
+			buf_printf(why,
+			    R_("ed25519 key not accepted by OpenSSL"));
 			goto done;
 		}
 		key->bits = 256;
@@ -207,20 +209,20 @@ decode_key(struct dkim_key *key, const unsigned char *der, size_t len,
 		p = der;
 		pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
 		if (pk != NULL) {
-			buf_printf(why, "the key is a bare PKCS#1 "
+			buf_printf(why, R_("the key is a bare PKCS#1 "
 			    "RSAPublicKey; DKIM wants a SubjectPublicKeyInfo "
-			    "(openssl rsa -pubout)");
+			    "(openssl rsa -pubout)"));
 			EVP_PKEY_free(pk);
 		} else
-			buf_printf(why, "p= does not hold a DER "
-			    "SubjectPublicKeyInfo RSA key");
+			buf_printf(why, R_("p= does not hold a DER "
+			    "SubjectPublicKeyInfo RSA key"));
 		goto done;
 	}
 	if (p != der + len)
-		buf_printf(why, "%zu bytes of garbage after the key",
+		buf_printf(why, R_("%zu bytes of garbage after the key"),
 		    (size_t)(der + len - p));
 	else if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA)
-		buf_printf(why, "k=rsa but the key is of another type");
+		buf_printf(why, R_("k=rsa but the key is of another type"));
 	else {
 		key->bits = (unsigned)EVP_PKEY_get_bits(pk);
 		rc = 0;
@@ -260,12 +262,12 @@ dkim_parse(const char *s, size_t len, struct dkim_key **out, size_t *off,
 	if ((t = taglist_get(tl, "v")) != NULL) {
 		*off = t->name_off;
 		if (t != taglist_at(tl, 0)) {
-			buf_printf(why, "v= must be the first tag");
+			buf_printf(why, R_("v= must be the first tag"));
 			goto bad;
 		}
 		if (strcmp(t->value, "DKIM1") != 0) {
 			*off = t->value_off;
-			buf_printf(why, "v= must be DKIM1, not \"%s\"",
+			buf_printf(why, R_("v= must be DKIM1, not \"%s\""),
 			    t->value);
 			goto bad;
 		}
@@ -277,34 +279,36 @@ dkim_parse(const char *s, size_t len, struct dkim_key **out, size_t *off,
 		else if (strcmp(t->value, "ed25519") == 0)
 			key->k = DKIM_K_ED25519;
 		else {
-			buf_printf(why, "unknown key type k=%s (rsa or "
-			    "ed25519)", t->value);
+			buf_printf(why, R_("unknown key type k=%s (rsa or "
+			    "ed25519)"), t->value);
 			goto bad;
 		}
 	}
 	if ((t = taglist_get(tl, "h")) != NULL &&
 	    each_item(t->value, h_item, &key->h, &bad) == -1) {
 		*off = t->value_off + bad;
-		buf_printf(why, "h= needs hash names separated by colons");
+		buf_printf(why, R_("h= needs hash names separated by colons"));
 		goto bad;
 	}
 	if (key->h != 0 && !(key->h & (DKIM_H_SHA1 | DKIM_H_SHA256))) {
 		*off = t->value_off;
-		buf_printf(why, "h= lists no known hash algorithm (sha256)");
+		buf_printf(why,
+		    R_("h= lists no known hash algorithm (sha256)"));
 		goto bad;
 	}
 	if ((t = taglist_get(tl, "t")) != NULL &&
 	    each_item(t->value, t_item, &key->t, &bad) == -1) {
 		*off = t->value_off + bad;
-		buf_printf(why, "t= needs flags separated by colons");
+		buf_printf(why, R_("t= needs flags separated by colons"));
 		goto bad;
 	}
 	if ((t = taglist_get(tl, "s")) != NULL) {
 		key->email = 0;
 		if (each_item(t->value, s_item, &key->email, &bad) == -1) {
 			*off = t->value_off + bad;
-			buf_printf(why, "s= needs service types separated by "
-			    "colons");
+			buf_printf(why,
+			    R_("s= needs service types separated by "
+			    "colons"));
 			goto bad;
 		}
 	}
@@ -312,7 +316,8 @@ dkim_parse(const char *s, size_t len, struct dkim_key **out, size_t *off,
 		key->notes = xstrdup(t->value);
 	if ((t = taglist_get(tl, "p")) == NULL) {
 		*off = len;
-		buf_printf(why, "the required p= tag (public key) is missing");
+		buf_printf(why,
+		    R_("the required p= tag (public key) is missing"));
 		goto bad;
 	}
 	*off = t->value_off;
@@ -323,8 +328,8 @@ dkim_parse(const char *s, size_t len, struct dkim_key **out, size_t *off,
 	der = xmalloc(DKIM_MAX_KEY);
 	if ((n = b64decode(t->value, der, DKIM_MAX_KEY, &bad)) < 0) {
 		*off = t->value_off + bad;
-		buf_printf(why, "p= is not valid base64 (or longer than %d "
-		    "bytes) at offset %zu", DKIM_MAX_KEY, *off);
+		buf_printf(why, R_("p= is not valid base64 (or longer than %d "
+		    "bytes) at offset %zu"), DKIM_MAX_KEY, *off);
 		goto bad;
 	}
 	if (n == 0 || decode_key(key, der, (size_t)n, why) == -1)

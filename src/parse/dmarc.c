@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/dname.h"
 #include "parse/dmarc.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 
@@ -103,14 +104,14 @@ parse_uri(const char *s, size_t len, struct dmarc_uri *u, size_t *rel,
 	ulen = bang ? (size_t)(bang - s) : len;
 	if (ulen == 0) {
 		*rel = 0;
-		buf_printf(why, "empty URI");
+		buf_printf(why, R_("empty URI"));
 		return -1;
 	}
 	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
 	if (!isascii((unsigned char)s[0]) || !isalpha((unsigned char)s[0])) {
 		*rel = 0;
-		buf_printf(why, "URI must start with a scheme such as "
-		    "\"mailto:\"");
+		buf_printf(why, R_("URI must start with a scheme such as "
+		    "\"mailto:\""));
 		return -1;
 	}
 	for (colon = 1; colon < ulen && s[colon] != ':'; colon++)
@@ -118,20 +119,21 @@ parse_uri(const char *s, size_t len, struct dmarc_uri *u, size_t *rel,
 		    !(isalnum((unsigned char)s[colon]) ||
 		    strchr("+-.", s[colon]) != NULL)) {
 			*rel = colon;
-			buf_printf(why, "invalid character in URI scheme");
+			buf_printf(why, R_("invalid character in URI scheme"));
 			return -1;
 		}
 	if (colon == ulen || colon + 1 == ulen) {
 		*rel = colon;
-		buf_printf(why, "URI without a scheme or target (write "
-		    "mailto:user@example.com)");
+		buf_printf(why, R_("URI without a scheme or target (write "
+		    "mailto:user@example.com)"));
 		return -1;
 	}
 	for (i = 0; i < ulen; i++)
 		if (!uri_char((unsigned char)s[i])) {
 			*rel = i;
-			buf_printf(why, "invalid character in URI (commas and "
-			    "\"!\" must be percent-encoded)");
+			buf_printf(why,
+			    R_("invalid character in URI (commas and "
+			    "\"!\" must be percent-encoded)"));
 			return -1;
 		}
 	if (bang != NULL) {
@@ -139,8 +141,9 @@ parse_uri(const char *s, size_t len, struct dmarc_uri *u, size_t *rel,
 		if (i == len || len - i >= sizeof(num) ||
 		    !isdigit((unsigned char)s[i])) {
 			*rel = i;
-			buf_printf(why, "size limit after \"!\" must be digits "
-			    "with an optional k, m, g or t");
+			buf_printf(why,
+			    R_("size limit after \"!\" must be digits "
+			    "with an optional k, m, g or t"));
 			return -1;
 		}
 		memcpy(num, s + i, len - i);
@@ -163,7 +166,7 @@ parse_uri(const char *s, size_t len, struct dmarc_uri *u, size_t *rel,
 			num[len - i - 1] = '\0';
 		if (parse_uint(num, UINT64_MAX / mul, &n) == -1) {
 			*rel = i;
-			buf_printf(why, "invalid or too large size limit");
+			buf_printf(why, R_("invalid or too large size limit"));
 			return -1;
 		}
 		u->limit = n * mul;
@@ -180,8 +183,8 @@ parse_uri(const char *s, size_t len, struct dmarc_uri *u, size_t *rel,
 		if (at == NULL || at == s + colon + 1 ||
 		    !valid_host(at + 1, (size_t)(q - at - 1))) {
 			*rel = colon + 1;
-			buf_printf(why, "mailto: URI needs an address "
-			    "user@host with a valid host name");
+			buf_printf(why, R_("mailto: URI needs an address "
+			    "user@host with a valid host name"));
 			free(u->uri);
 			u->uri = NULL;
 			return -1;
@@ -218,7 +221,7 @@ parse_urilist(const struct tag *t, struct dmarc_uri **out, size_t *nout,
 	*nout = 0;
 	if (len == 0) {
 		*off = t->value_off;
-		buf_printf(why, "%s= needs at least one URI", t->name);
+		buf_printf(why, R_("%s= needs at least one URI"), t->name);
 		return -1;
 	}
 	while (pos <= len) {
@@ -231,7 +234,7 @@ parse_urilist(const struct tag *t, struct dmarc_uri **out, size_t *nout,
 			end--;
 		if (*nout == DMARC_MAX_URIS) {
 			*off = t->value_off + s;
-			buf_printf(why, "more than %d URIs in %s=",
+			buf_printf(why, R_("more than %d URIs in %s="),
 			    DMARC_MAX_URIS, t->name);
 			return -1;
 		}
@@ -327,13 +330,13 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 	t = taglist_at(tl, 0);
 	if (strcasecmp(t->name, "v") != 0) {
 		*off = t->name_off;
-		buf_printf(why, "the first tag must be v=DMARC1");
+		buf_printf(why, R_("the first tag must be v=DMARC1"));
 		goto bad;
 	}
 	if (strcmp(t->value, "DMARC1") != 0) {
 		*off = t->value_off;
-		buf_printf(why, "version must be \"DMARC1\" (upper case), "
-		    "not \"%s\"", t->value);
+		buf_printf(why, R_("version must be \"DMARC1\" (upper case), "
+		    "not \"%s\""), t->value);
 		goto bad;
 	}
 	for (i = 1; i < taglist_count(tl); i++) {
@@ -345,8 +348,8 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 			enum dmarc_policy p = policy_word(t->value);
 
 			if (p == DMARC_P_UNSET) {
-				buf_printf(e, "%s= must be none, quarantine "
-				    "or reject, not \"%s\"", t->name,
+				buf_printf(e, R_("%s= must be none, quarantine "
+				    "or reject, not \"%s\""), t->name,
 				    t->value);
 				goto tagbad;
 			}
@@ -356,8 +359,8 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 				r->sp = p;
 		} else if (strcasecmp(t->name, "pct") == 0) {
 			if (parse_uint(t->value, 100, &n) == -1) {
-				buf_printf(e, "pct= must be a whole number "
-				    "from 0 to 100, not \"%s\"", t->value);
+				buf_printf(e, R_("pct= must be a whole number "
+				    "from 0 to 100, not \"%s\""), t->value);
 				goto tagbad;
 			}
 			r->pct = (unsigned)n;
@@ -366,8 +369,8 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 		    strcasecmp(t->name, "aspf") == 0) {
 			if (strcasecmp(t->value, "r") != 0 &&
 			    strcasecmp(t->value, "s") != 0) {
-				buf_printf(e, "%s= must be r (relaxed) or s "
-				    "(strict), not \"%s\"", t->name,
+				buf_printf(e, R_("%s= must be r (relaxed) or s "
+				    "(strict), not \"%s\""), t->name,
 				    t->value);
 				goto tagbad;
 			}
@@ -383,8 +386,8 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 			    &r->fo);
 			if (bad >= 0) {
 				eo += (size_t)bad;
-				buf_printf(e, "fo= takes 0, 1, d or s, "
-				    "separated by colons");
+				buf_printf(e, R_("fo= takes 0, 1, d or s, "
+				    "separated by colons"));
 				goto tagbad;
 			}
 		} else if (strcasecmp(t->name, "rf") == 0) {
@@ -392,15 +395,15 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 			    keyword_item, NULL);
 			if (bad >= 0) {
 				eo += (size_t)bad;
-				buf_printf(e, "rf= takes report format "
-				    "names such as afrf, separated by colons");
+				buf_printf(e, R_("rf= takes report format "
+				    "names such as afrf, separated by colons"));
 				goto tagbad;
 			}
 			r->rf = xstrdup(t->value);
 		} else if (strcasecmp(t->name, "ri") == 0) {
 			if (parse_uint(t->value, UINT32_MAX, &n) == -1) {
-				buf_printf(e, "ri= must be a number of "
-				    "seconds below 2^32, not \"%s\"",
+				buf_printf(e, R_("ri= must be a number of "
+				    "seconds below 2^32, not \"%s\""),
 				    t->value);
 				goto tagbad;
 			}
@@ -413,7 +416,7 @@ dmarc_parse(const char *s, size_t len, int flags, struct dmarc_record **out,
 				goto tagbad;
 		} else if (strcasecmp(t->name, "v") == 0) {
 			eo = t->name_off;
-			buf_printf(e, "v= may appear only first");
+			buf_printf(e, R_("v= may appear only first"));
 			goto tagbad;
 		}
 		/* Unknown tags are ignored (RFC 7489 §6.3). */
@@ -425,7 +428,8 @@ tagbad:
 			*off = eo;
 			buf_printf(why, "%s", buf_str(e));
 		} else
-			buf_printf(why, "; at offset %zu: %s", eo, buf_str(e));
+			buf_printf(why,
+			    R_("; at offset %zu: %s"), eo, buf_str(e));
 	}
 	buf_free(e);
 	e = NULL;
@@ -435,8 +439,8 @@ tagbad:
 		r->rf = xstrdup("afrf");
 	if ((flags & DMARC_NEED_P) && r->p == DMARC_P_UNSET) {
 		*off = len;
-		buf_printf(why, "the required p= tag is missing (receivers "
-		    "treat the record as p=none at best)");
+		buf_printf(why, R_("the required p= tag is missing (receivers "
+		    "treat the record as p=none at best)"));
 		goto bad;
 	}
 	taglist_free(tl);
@@ -612,7 +616,7 @@ discover_at(const struct dmarc_lookup *l, const char *name,
 	if (dns_outcome_failed(l->outcome)) {
 		d->state = DMARC_ST_FAILED;
 		why = buf_new(BUF_WHY_MAX);
-		buf_printf(why, "TXT _dmarc.%s: %s", name,
+		buf_printf(why, R_("TXT _dmarc.%s: %s"), name,
 		    dns_outcome_name(l->outcome));
 		d->why = buf_steal(why);
 		buf_free(why);
@@ -636,7 +640,7 @@ discover_at(const struct dmarc_lookup *l, const char *name,
 	if (memchr(l->txt[idx].data, '\0', l->txt[idx].len) != NULL) {
 		d->state = DMARC_ST_INVALID;
 		d->erroff = strlen(d->text);
-		buf_printf(why, "NUL byte at offset %zu", d->erroff);
+		buf_printf(why, R_("NUL byte at offset %zu"), d->erroff);
 	} else if (dmarc_parse(l->txt[idx].data, l->txt[idx].len,
 	    DMARC_NEED_P, &d->rec, &d->erroff, why) == DMARC_OK)
 		d->state = DMARC_ST_FOUND;

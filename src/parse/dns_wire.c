@@ -7,6 +7,7 @@
 
 #include "util/buf.h"
 #include "parse/dns_wire.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 /*
@@ -390,7 +391,7 @@ dns_wire_parse(const unsigned char *msg, size_t len, struct dns_msg *m,
 	return 0;
 fail:
 	if (why != NULL)
-		buf_printf(why, "malformed DNS answer: %s", c.err);
+		buf_printf(why, R_("malformed DNS answer: %s"), c.err);
 	dns_wire_free(m);
 	return -1;
 }

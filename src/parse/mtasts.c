@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/dname.h"
 #include "parse/mtasts.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 
@@ -69,7 +70,7 @@ mtasts_txt_parse(const char *s, size_t len, struct mtasts_txt **out,
 	t = xcalloc(1, sizeof(*t));
 	if (!starts_sts(s, len)) {
 		*off = 0;
-		buf_printf(why, "the record must start with \"v=STSv1\"");
+		buf_printf(why, R_("the record must start with \"v=STSv1\""));
 		goto bad;
 	}
 	i = 7;
@@ -84,7 +85,7 @@ mtasts_txt_parse(const char *s, size_t len, struct mtasts_txt **out,
 
 			if (t->id != NULL) {
 				*off = ns;
-				buf_printf(why, "id= given twice");
+				buf_printf(why, R_("id= given twice"));
 				goto bad;
 			}
 			for (k = vs; k < i; k++)
@@ -92,8 +93,9 @@ mtasts_txt_parse(const char *s, size_t len, struct mtasts_txt **out,
 					break;
 			if (k < i || i - vs > 32) {
 				*off = k < i ? k : vs;
-				buf_printf(why, "id= must be 1 to 32 letters "
-				    "and digits");
+				buf_printf(why,
+				    R_("id= must be 1 to 32 letters "
+				    "and digits"));
 				goto bad;
 			}
 			t->id = xstrndup(s + vs, i - vs);
@@ -104,7 +106,7 @@ mtasts_txt_parse(const char *s, size_t len, struct mtasts_txt **out,
 		goto bad;
 	if (t->id == NULL) {
 		*off = len;
-		buf_printf(why, "the required id= field is missing");
+		buf_printf(why, R_("the required id= field is missing"));
 		goto bad;
 	}
 	*out = t;
@@ -170,7 +172,7 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 	*line = 0;
 	p = xcalloc(1, sizeof(*p));
 	if (len > MTASTS_POLICY_MAX) {
-		buf_printf(why, "policy is %zu bytes; the limit is %d", len,
+		buf_printf(why, R_("policy is %zu bytes; the limit is %d"), len,
 		    MTASTS_POLICY_MAX);
 		goto bad;
 	}
@@ -190,15 +192,15 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 		for (i = 0; i < n; i++)
 			if (((unsigned char)l[i] < 0x20 && l[i] != '\t') ||
 			    (unsigned char)l[i] > 0x7e) {
-				buf_printf(why, "control or non-ASCII byte "
-				    "0x%02x in column %zu",
+				buf_printf(why, R_("control or non-ASCII byte "
+				    "0x%02x in column %zu"),
 				    (unsigned char)l[i], i + 1);
 				goto bad;
 			}
 		klen = field_name_len(l, n);
 		if (klen == 0 || klen >= sizeof(key) || klen == n ||
 		    l[klen] != ':') {
-			buf_printf(why, "expected \"key: value\"");
+			buf_printf(why, R_("expected \"key: value\""));
 			goto bad;
 		}
 		memcpy(key, l, klen);
@@ -216,17 +218,17 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 		 * version included; receivers accept that. */
 		if (strcmp(key, "version") == 0) {
 			if (seen_version++) {
-				buf_printf(why, "version given twice");
+				buf_printf(why, R_("version given twice"));
 				goto bad;
 			}
 			if (strcmp(val, "STSv1") != 0) {
-				buf_printf(why, "version must be STSv1, not "
-				    "\"%s\"", val);
+				buf_printf(why, R_("version must be STSv1, not "
+				    "\"%s\""), val);
 				goto bad;
 			}
 		} else if (strcmp(key, "mode") == 0) {
 			if (p->mode != MTASTS_MODE_UNSET) {
-				buf_printf(why, "mode given twice");
+				buf_printf(why, R_("mode given twice"));
 				goto bad;
 			}
 			if (strcmp(val, "enforce") == 0)
@@ -236,13 +238,14 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 			else if (strcmp(val, "none") == 0)
 				p->mode = MTASTS_MODE_NONE;
 			else {
-				buf_printf(why, "mode must be enforce, testing "
-				    "or none, not \"%s\"", val);
+				buf_printf(why,
+				    R_("mode must be enforce, testing "
+				    "or none, not \"%s\""), val);
 				goto bad;
 			}
 		} else if (strcmp(key, "max_age") == 0) {
 			if (seen_max_age++) {
-				buf_printf(why, "max_age given twice");
+				buf_printf(why, R_("max_age given twice"));
 				goto bad;
 			}
 			age = 0;
@@ -251,8 +254,9 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 				age = age * 10 + (unsigned)(val[i] - '0');
 			if (i == 0 || val[i] != '\0' ||
 			    age > MTASTS_MAX_AGE_MAX) {
-				buf_printf(why, "max_age must be a number of "
-				    "seconds from 0 to %lu, not \"%s\"",
+				buf_printf(why,
+				    R_("max_age must be a number of "
+				    "seconds from 0 to %lu, not \"%s\""),
 				    MTASTS_MAX_AGE_MAX, val);
 				goto bad;
 			}
@@ -261,14 +265,14 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 			char *pat;
 
 			if (p->nmx == MTASTS_MAX_MX) {
-				buf_printf(why, "more than %d mx lines",
+				buf_printf(why, R_("more than %d mx lines"),
 				    MTASTS_MAX_MX);
 				goto bad;
 			}
 			if ((pat = mx_pattern(val)) == NULL) {
-				buf_printf(why, "mx must be a host name, "
+				buf_printf(why, R_("mx must be a host name, "
 				    "optionally starting with \"*.\", not "
-				    "\"%s\"", val);
+				    "\"%s\""), val);
 				goto bad;
 			}
 			p->mx = xreallocarray(p->mx, p->nmx + 1,
@@ -279,20 +283,20 @@ mtasts_policy_parse(const char *body, size_t len, struct mtasts_policy **out,
 	}
 	*line = 0;
 	if (!seen_version) {
-		buf_printf(why, "empty policy: \"version: STSv1\" missing");
+		buf_printf(why, R_("empty policy: \"version: STSv1\" missing"));
 		goto bad;
 	}
 	if (p->mode == MTASTS_MODE_UNSET) {
-		buf_printf(why, "the required mode field is missing");
+		buf_printf(why, R_("the required mode field is missing"));
 		goto bad;
 	}
 	if (!seen_max_age) {
-		buf_printf(why, "the required max_age field is missing");
+		buf_printf(why, R_("the required max_age field is missing"));
 		goto bad;
 	}
 	if (p->nmx == 0 && p->mode != MTASTS_MODE_NONE) {
-		buf_printf(why, "no mx lines: a %s policy must list the MX "
-		    "hosts", mtasts_mode_name(p->mode));
+		buf_printf(why, R_("no mx lines: a %s policy must list the MX "
+		    "hosts"), mtasts_mode_name(p->mode));
 		goto bad;
 	}
 	free(val);

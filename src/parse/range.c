@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "parse/range.h"
 
 /* One end: a finite number filling [s, e) exactly. */
@@ -71,16 +72,16 @@ range_parse(const char *s, int flags, struct range *r, struct buf *why)
 		}
 	}
 	if (r->has_lo && r->has_hi && r->lo > r->hi) {
-		buf_printf(why, "the start is above the end");
+		buf_printf(why, R_("the start is above the end"));
 		return -1;
 	}
 	if (!r->has_lo && !r->has_hi) {
-		buf_printf(why, "neither end is given");
+		buf_printf(why, R_("neither end is given"));
 		return -1;
 	}
 	return 0;
 bad:
-	buf_printf(why, "an end is not a plain number");
+	buf_printf(why, R_("an end is not a plain number"));
 	return -1;
 }
 

@@ -7,6 +7,7 @@
 #include "util/buf.h"
 #include "util/dname.h"
 #include "parse/smtp_reply.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 static const char *const ext_names[SMTP_EXT_COUNT] = {
@@ -113,12 +114,13 @@ parse_line(struct smtp_reply *r, const char *p, size_t n, struct buf *why)
 	char *text;
 
 	if (n < 3) {
-		buf_printf(why, "reply line too short (%zu octets)", n);
+		buf_printf(why, R_("reply line too short (%zu octets)"), n);
 		return -1;
 	}
 	if (p[0] < '2' || p[0] > '5' || p[1] < '0' || p[1] > '5' ||
 	    p[2] < '0' || p[2] > '9') {
-		buf_printf(why, "reply line does not start with a reply code");
+		buf_printf(why,
+		    R_("reply line does not start with a reply code"));
 		return -1;
 	}
 	code = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
@@ -129,23 +131,25 @@ parse_line(struct smtp_reply *r, const char *p, size_t n, struct buf *why)
 	else if (p[3] == '-')
 		last = 0;
 	else {
-		buf_printf(why, "reply code %d followed by neither SP nor '-'",
+		buf_printf(why,
+		    R_("reply code %d followed by neither SP nor '-'"),
 		    code);
 		return -1;
 	}
 	if (r->ntext > 0 && code != r->code) {
-		buf_printf(why, "reply code changed from %d to %d within one "
-		    "multi-line reply", r->code, code);
+		buf_printf(why,
+		    R_("reply code changed from %d to %d within one "
+		    "multi-line reply"), r->code, code);
 		return -1;
 	}
 	if (r->ntext >= SMTP_REPLY_LINES_MAX) {
-		buf_printf(why, "reply has more than %d lines",
+		buf_printf(why, R_("reply has more than %d lines"),
 		    SMTP_REPLY_LINES_MAX);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (p[i] == '\r') {
-			buf_printf(why, "bare CR inside a reply line");
+			buf_printf(why, R_("bare CR inside a reply line"));
 			return -1;
 		}
 	}
@@ -177,8 +181,8 @@ smtp_reply_feed(struct smtp_reply *r, const char *data, size_t len,
 		if (lf == NULL) {
 			/* +1: the CR of a CRLF may already be here. */
 			if (len - pos > SMTP_REPLY_LINE_MAX + 1) {
-				buf_printf(why, "reply line longer than %d "
-				    "octets", SMTP_REPLY_LINE_MAX);
+				buf_printf(why, R_("reply line longer than %d "
+				    "octets"), SMTP_REPLY_LINE_MAX);
 				return SMTP_REPLY_ERROR;
 			}
 			*used = pos;
@@ -190,7 +194,7 @@ smtp_reply_feed(struct smtp_reply *r, const char *data, size_t len,
 		else
 			r->bare_lf = 1;
 		if (n > SMTP_REPLY_LINE_MAX) {
-			buf_printf(why, "reply line longer than %d octets",
+			buf_printf(why, R_("reply line longer than %d octets"),
 			    SMTP_REPLY_LINE_MAX);
 			return SMTP_REPLY_ERROR;
 		}

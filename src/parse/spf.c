@@ -13,6 +13,7 @@
 #include "util/dname.h"
 #include "parse/dns_wire.h"
 #include "parse/spf.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 #define MACRO_LETTERS	"slodiphvcrt"
@@ -183,11 +184,11 @@ static void
 describe_byte(struct buf *why, unsigned char c)
 {
 	if (c >= 0x80)
-		buf_printf(why, "non-ASCII byte 0x%02x", c);
+		buf_printf(why, R_("non-ASCII byte 0x%02x"), c);
 	else if (c < 0x20 || c == 0x7f)
-		buf_printf(why, "control character 0x%02x", c);
+		buf_printf(why, R_("control character 0x%02x"), c);
 	else
-		buf_printf(why, "character '%c'", c);
+		buf_printf(why, R_("character '%c'"), c);
 }
 
 /*
@@ -210,8 +211,9 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 		if (c == '%') {
 			if (i + 1 >= n) {
 				*off = i;
-				buf_printf(why, "'%%' at the end: write %%%% "
-				    "for a literal percent sign");
+				buf_printf(why,
+				    R_("'%%' at the end: write %%%% "
+				    "for a literal percent sign"));
 				return -1;
 			}
 			if (s[i + 1] == '%' || s[i + 1] == '_' ||
@@ -222,9 +224,10 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 			}
 			if (s[i + 1] != '{') {
 				*off = i;
-				buf_printf(why, "'%%' must be followed by {, "
+				buf_printf(why,
+				    R_("'%%' must be followed by {, "
 				    "%%, _ or - (write %%%% for a literal "
-				    "percent sign)");
+				    "percent sign)"));
 				return -1;
 			}
 			j = i + 2;
@@ -232,15 +235,16 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 			if (letter == 0 || !isalpha((unsigned char)s[j]) ||
 			    strchr(MACRO_LETTERS, letter) == NULL) {
 				*off = j;
-				buf_printf(why, "unknown macro letter in "
-				    "%%{...}");
+				buf_printf(why, R_("unknown macro letter in "
+				    "%%{...}"));
 				return -1;
 			}
 			if (strchr("crt", letter) != NULL &&
 			    !(flags & SPF_MACRO_EXP)) {
 				*off = j;
-				buf_printf(why, "macro %%{%c} is allowed only "
-				    "in explanation text", s[j]);
+				buf_printf(why,
+				    R_("macro %%{%c} is allowed only "
+				    "in explanation text"), s[j]);
 				return -1;
 			}
 			j++;
@@ -254,8 +258,9 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 			}
 			if (j > d && v == 0) {
 				*off = d;
-				buf_printf(why, "macro transformer must keep "
-				    "at least one part (0 given)");
+				buf_printf(why,
+				    R_("macro transformer must keep "
+				    "at least one part (0 given)"));
 				return -1;
 			}
 			if (j < n && tolower((unsigned char)s[j]) == 'r')
@@ -264,8 +269,8 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 				j++;
 			if (j >= n || s[j] != '}') {
 				*off = j < n ? j : n;
-				buf_printf(why, "malformed macro: "
-				    "expected '}'");
+				buf_printf(why, R_("malformed macro: "
+				    "expected '}'"));
 				return -1;
 			}
 			i = j + 1;
@@ -280,7 +285,7 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 		if (c < 0x21 || c > 0x7e) {
 			*off = i;
 			describe_byte(why, c);
-			buf_printf(why, " not allowed");
+			buf_printf(why, R_(" not allowed"));
 			return -1;
 		}
 		i++;
@@ -334,7 +339,7 @@ domain_spec_check(const char *s, size_t n, size_t *off, struct buf *why)
 
 	if (n == 0) {
 		*off = 0;
-		buf_printf(why, "empty domain name");
+		buf_printf(why, R_("empty domain name"));
 		return -1;
 	}
 	if (macro_check(s, n, 0, off, &endmacro, why) == -1)
@@ -348,18 +353,18 @@ domain_spec_check(const char *s, size_t n, size_t *off, struct buf *why)
 		;
 	if (d == 0) {
 		*off = 0;
-		buf_printf(why, "\"%.*s\" is not a domain name (one label "
-		    "only)", (int)(n > 64 ? 64 : n), s);
+		buf_printf(why, R_("\"%.*s\" is not a domain name (one label "
+		    "only)"), (int)(n > 64 ? 64 : n), s);
 		return -1;
 	}
 	if (!toplabel_ok(s + d, e - d)) {
 		*off = d;
 		if (e > d && all_digits(s + d, e - d))
-			buf_printf(why, "top-level label \"%.*s\" is all "
-			    "numeric (an IP address needs ip4:)",
+			buf_printf(why, R_("top-level label \"%.*s\" is all "
+			    "numeric (an IP address needs ip4:)"),
 			    (int)(e - d), s + d);
 		else
-			buf_printf(why, "invalid top-level label \"%.*s\"",
+			buf_printf(why, R_("invalid top-level label \"%.*s\""),
 			    (int)(e - d > 64 ? 64 : e - d), s + d);
 		return -1;
 	}
@@ -667,17 +672,18 @@ parse_modifier(struct parse *p, const char *t, size_t m, size_t at,
 	int endmacro, rc = 0;
 
 	if (namelen == 0)
-		return perr(p, at, "modifier without a name");
+		return perr(p, at, R_("modifier without a name"));
 	if (!isalpha((unsigned char)t[0]))
-		return perr(p, at, "modifier name \"%.*s\" must begin with "
-		    "a letter", (int)namelen, t);
+		return perr(p, at, R_("modifier name \"%.*s\" must begin with "
+		    "a letter"), (int)namelen, t);
 	if (namelen == 8 && strncasecmp(t, "redirect", 8) == 0)
 		slot = &p->r->redirect;
 	else if (namelen == 3 && strncasecmp(t, "exp", 3) == 0)
 		slot = &p->r->exp;
 	if (slot != NULL) {
 		if (*slot != NULL)
-			return perr(p, at, "%.*s= given twice", (int)namelen,
+			return perr(p, at,
+			    R_("%.*s= given twice"), (int)namelen,
 			    t);
 		if (check_domain(p, val, vlen, at + namelen + 1,
 		    namelen == 3 ? "exp=" : "redirect=") == -1)
@@ -690,7 +696,7 @@ parse_modifier(struct parse *p, const char *t, size_t m, size_t at,
 	/* §6: unknown modifiers are ignored but must be well formed. */
 	tmp = buf_new(BUF_WHY_MAX);
 	if (macro_check(val, vlen, 0, &off, &endmacro, tmp) == -1)
-		rc = perr(p, at + namelen + 1 + off, "modifier %.*s=: %s",
+		rc = perr(p, at + namelen + 1 + off, R_("modifier %.*s=: %s"),
 		    (int)namelen, t, buf_str(tmp));
 	buf_free(tmp);
 	p->r->nunknown++;
@@ -719,15 +725,15 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 			found = (int)k;
 	if (found < 0 || (j < m && t[j] != ':' && t[j] != '/')) {
 		if (j - i == 8 && strncasecmp(t + i, "redirect", 8) == 0)
-			return perr(p, at + i, "\"redirect\" is a modifier: "
-			    "write redirect=domain");
+			return perr(p, at + i, R_("\"redirect\" is a modifier: "
+			    "write redirect=domain"));
 		if (j - i == 3 && strncasecmp(t + i, "exp", 3) == 0)
-			return perr(p, at + i, "\"exp\" is a modifier: "
-			    "write exp=domain");
+			return perr(p, at + i, R_("\"exp\" is a modifier: "
+			    "write exp=domain"));
 		if (found >= 0)
-			return perr(p, at + j, "unexpected '%c' after %s",
+			return perr(p, at + j, R_("unexpected '%c' after %s"),
 			    t[j], mechs[found].name);
-		return perr(p, at + i, "unknown mechanism \"%.*s\"",
+		return perr(p, at + i, R_("unknown mechanism \"%.*s\""),
 		    (int)(m - i > 64 ? 64 : m - i), t + i);
 	}
 	mech.type = mechs[found].type;
@@ -739,7 +745,7 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 	switch (mech.type) {
 	case SPF_M_ALL:
 		if (alen > 0)
-			return perr(p, at, "all takes no argument");
+			return perr(p, at, R_("all takes no argument"));
 		break;
 	case SPF_M_INCLUDE:
 	case SPF_M_EXISTS:
@@ -747,7 +753,7 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 		if (alen == 0 && mech.type == SPF_M_PTR)
 			break;
 		if (alen == 0 || arg[0] != ':')
-			return perr(p, at, "%s needs \":domain\"",
+			return perr(p, at, R_("%s needs \":domain\""),
 			    mechs[found].name);
 		if (check_domain(p, arg + 1, alen - 1, at + 1,
 		    mechs[found].name) == -1)
@@ -763,8 +769,8 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 		if (k < e && k >= 2 && arg[k - 1] == '/' &&
 		    arg[k - 2] == '/') {
 			if ((v = parse_cidr(arg + k, e - k, 128)) < 0)
-				return perr(p, at + k, "invalid IPv6 prefix "
-				    "length \"/%.*s\" (0-128)", (int)(e - k),
+				return perr(p, at + k, R_("invalid IPv6 prefix "
+				    "length \"/%.*s\" (0-128)"), (int)(e - k),
 				    arg + k);
 			mech.cidr6 = v;
 			e = k - 2;
@@ -775,12 +781,12 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 		if (k < e && k >= 1 && arg[k - 1] == '/' &&
 		    (k < 2 || arg[k - 2] != '/')) {
 			if (k > 1 && arg[0] != ':')
-				return perr(p, at, "unexpected \"%.*s\" "
-				    "after %s", (int)(e > 64 ? 64 : e), arg,
+				return perr(p, at, R_("unexpected \"%.*s\" "
+				    "after %s"), (int)(e > 64 ? 64 : e), arg,
 				    mechs[found].name);
 			if ((v = parse_cidr(arg + k, e - k, 32)) < 0)
-				return perr(p, at + k, "invalid IPv4 prefix "
-				    "length \"/%.*s\" (0-32)", (int)(e - k),
+				return perr(p, at + k, R_("invalid IPv4 prefix "
+				    "length \"/%.*s\" (0-32)"), (int)(e - k),
 				    arg + k);
 			mech.cidr4 = v;
 			e = k - 1;
@@ -788,7 +794,7 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 		if (e == 0)
 			break;
 		if (arg[0] != ':')
-			return perr(p, at, "unexpected \"%.*s\" after %s",
+			return perr(p, at, R_("unexpected \"%.*s\" after %s"),
 			    (int)(e > 64 ? 64 : e), arg, mechs[found].name);
 		if (check_domain(p, arg + 1, e - 1, at + 1,
 		    mechs[found].name) == -1)
@@ -798,7 +804,7 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 	case SPF_M_IP4:
 	case SPF_M_IP6:
 		if (alen < 2 || arg[0] != ':')
-			return perr(p, at, "%s needs \":address\"",
+			return perr(p, at, R_("%s needs \":address\""),
 			    mechs[found].name);
 		net = arg + 1;
 		for (nlen = 0; nlen < alen - 1 && net[nlen] != '/'; nlen++)
@@ -807,7 +813,8 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 		if ((mech.type == SPF_M_IP4 ?
 		    addr_parse_ip4(net, nlen, mech.net.a) :
 		    addr_parse_ip6(net, nlen, mech.net.a)) == -1)
-			return perr(p, at + 1, "invalid %s address \"%.*s\"",
+			return perr(p, at + 1,
+			    R_("invalid %s address \"%.*s\""),
 			    mech.type == SPF_M_IP4 ? "IPv4" : "IPv6",
 			    (int)(nlen > 64 ? 64 : nlen), net);
 		if (nlen + 1 < alen) {
@@ -815,8 +822,8 @@ parse_mechanism(struct parse *p, const char *t, size_t m, size_t at)
 
 			if ((v = parse_cidr(net + nlen + 1,
 			    alen - 2 - nlen, max)) < 0)
-				return perr(p, at + 2 + nlen, "invalid "
-				    "prefix length \"%.*s\" (0-%d)",
+				return perr(p, at + 2 + nlen, R_("invalid "
+				    "prefix length \"%.*s\" (0-%d)"),
 				    (int)(alen - 1 - nlen > 16 ? 16 :
 				    alen - 1 - nlen), net + nlen, max);
 			if (mech.type == SPF_M_IP4)
@@ -879,12 +886,12 @@ spf_parse(const char *s, size_t n, size_t *errpos, struct buf *why)
 	p.why = why;
 	p.r = xcalloc(1, sizeof(*p.r));
 	if (n > SPF_RECORD_MAX) {
-		perr(&p, SPF_RECORD_MAX, "record longer than %d octets",
+		perr(&p, SPF_RECORD_MAX, R_("record longer than %d octets"),
 		    SPF_RECORD_MAX);
 		goto bad;
 	}
 	if (!spf_is_v1(s, n)) {
-		perr(&p, 0, "record does not start with \"v=spf1 \"");
+		perr(&p, 0, R_("record does not start with \"v=spf1 \""));
 		goto bad;
 	}
 	/* §3.1, §4.6.1: 7-bit ASCII, terms separated by spaces only. */
@@ -894,7 +901,7 @@ spf_parse(const char *s, size_t n, size_t *errpos, struct buf *why)
 		if (c < 0x20 || c > 0x7e) {
 			*errpos = i + 1;
 			describe_byte(why, c);
-			buf_printf(why, " in the record");
+			buf_printf(why, R_(" in the record"));
 			goto bad;
 		}
 	}
@@ -908,7 +915,8 @@ spf_parse(const char *s, size_t n, size_t *errpos, struct buf *why)
 		while (i < n && s[i] != ' ')
 			i++;
 		if (++nterms > SPF_MAX_TERMS) {
-			perr(&p, start, "more than %d terms", SPF_MAX_TERMS);
+			perr(&p, start,
+			    R_("more than %d terms"), SPF_MAX_TERMS);
 			goto bad;
 		}
 		t = s + start;

@@ -6,6 +6,7 @@
 
 #include "util/buf.h"
 #include "parse/taglist.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 struct taglist {
@@ -40,11 +41,12 @@ fail(size_t *off, size_t at, struct buf *why, const char *msg, int c)
 {
 	*off = at;
 	if (c < 0)
-		buf_printf(why, "%s at offset %zu", msg, at);
+		buf_printf(why, R_("%s at offset %zu"), msg, at);
 	else if (c >= 0x21 && c <= 0x7e)
-		buf_printf(why, "%s at offset %zu ('%c')", msg, at, c);
+		buf_printf(why, R_("%s at offset %zu ('%c')"), msg, at, c);
 	else
-		buf_printf(why, "%s at offset %zu (byte 0x%02x)", msg, at, c);
+		buf_printf(why,
+		    R_("%s at offset %zu (byte 0x%02x)"), msg, at, c);
 }
 
 enum taglist_status
@@ -65,7 +67,7 @@ taglist_parse(const char *s, size_t len, int flags, struct taglist **out,
 			i++;
 		if (i == len) {
 			if (tl->n == 0) {
-				fail(off, i, why, "empty record", -1);
+				fail(off, i, why, R_("empty record"), -1);
 				goto bad;
 			}
 			break;		/* a trailing ";" is allowed */
@@ -74,7 +76,7 @@ taglist_parse(const char *s, size_t len, int flags, struct taglist **out,
 		ns = i;
 		c = (unsigned char)s[i];
 		if (!isascii(c) || !isalpha(c)) {
-			fail(off, i, why, "tag name expected", c);
+			fail(off, i, why, R_("tag name expected"), c);
 			goto bad;
 		}
 		while (i < len && isascii((unsigned char)s[i]) &&
@@ -84,7 +86,7 @@ taglist_parse(const char *s, size_t len, int flags, struct taglist **out,
 		while (i < len && taglist_is_fws((unsigned char)s[i]))
 			i++;
 		if (i == len || s[i] != '=') {
-			fail(off, i, why, "'=' expected after tag name",
+			fail(off, i, why, R_("'=' expected after tag name"),
 			    i == len ? -1 : (unsigned char)s[i]);
 			goto bad;
 		}
@@ -97,14 +99,14 @@ taglist_parse(const char *s, size_t len, int flags, struct taglist **out,
 			if (is_valchar(c))
 				ve = i + 1;
 			else if (!taglist_is_fws(c)) {
-				fail(off, i, why, "invalid character in value",
-				    c);
+				fail(off, i, why,
+				    R_("invalid character in value"), c);
 				goto bad;
 			}
 			i++;
 		}
 		if (tl->n == TAGLIST_MAX_TAGS) {
-			fail(off, ns, why, "too many tags", -1);
+			fail(off, ns, why, R_("too many tags"), -1);
 			goto bad;
 		}
 		tl->t = xreallocarray(tl->t, tl->n + 1, sizeof(*tl->t));
@@ -116,7 +118,7 @@ taglist_parse(const char *s, size_t len, int flags, struct taglist **out,
 		tl->n++;
 		for (k = 0; k + 1 < tl->n; k++)
 			if (name_eq(tl, tl->t[k].name, t->name)) {
-				fail(off, ns, why, "duplicate tag", -1);
+				fail(off, ns, why, R_("duplicate tag"), -1);
 				buf_printf(why, " \"%s\"", t->name);
 				goto bad;
 			}
@@ -238,7 +240,7 @@ field_next(const char *s, size_t len, size_t *pos, struct field *f,
 		return 0;
 	if (s[i] != ';') {
 		*off = i;
-		buf_printf(why, "\";\" expected between fields");
+		buf_printf(why, R_("\";\" expected between fields"));
 		return -1;
 	}
 	i++;
@@ -248,12 +250,13 @@ field_next(const char *s, size_t len, size_t *pos, struct field *f,
 		return 0;		/* a trailing separator */
 	if ((n = field_name_len(s + i, len - i)) == 0) {
 		*off = i;
-		buf_printf(why, "field name expected");
+		buf_printf(why, R_("field name expected"));
 		return -1;
 	}
 	if (i + n == len || s[i + n] != '=') {
 		*off = i + n;
-		buf_printf(why, "\"=\" expected right after the field name");
+		buf_printf(why,
+		    R_("\"=\" expected right after the field name"));
 		return -1;
 	}
 	f->name = i;
@@ -275,13 +278,13 @@ field_value(const char *s, size_t len, size_t *pos, struct field *f,
 			break;
 		if (c < 0x21 || c > 0x7e || c == '=') {
 			*off = i;
-			buf_printf(why, "invalid character in field value");
+			buf_printf(why, R_("invalid character in field value"));
 			return -1;
 		}
 	}
 	if (i == *pos) {
 		*off = i;
-		buf_printf(why, "empty field value");
+		buf_printf(why, R_("empty field value"));
 		return -1;
 	}
 	f->value = *pos;

@@ -7,6 +7,7 @@
 
 #include "util/buf.h"
 #include "parse/tlsrpt.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 static int
@@ -33,14 +34,14 @@ check_uri(const char *s, size_t n, size_t *rel, struct buf *why)
 	for (i = 0; i < n; i++)
 		if (!uri_char((unsigned char)s[i])) {
 			*rel = i;
-			buf_printf(why, "invalid character in URI");
+			buf_printf(why, R_("invalid character in URI"));
 			return -1;
 		}
 	*rel = 0;
 	if (n > 7 && strncasecmp(s, "mailto:", 7) == 0) {
 		at = memchr(s + 7, '@', n - 7);
 		if (at == NULL || at == s + 7 || at + 1 == s + n) {
-			buf_printf(why, "mailto: URI needs user@host");
+			buf_printf(why, R_("mailto: URI needs user@host"));
 			return -1;
 		}
 		return 0;
@@ -48,12 +49,12 @@ check_uri(const char *s, size_t n, size_t *rel, struct buf *why)
 	if (n > 8 && strncasecmp(s, "https://", 8) == 0) {
 		h = s + 8;
 		if (h == s + n || *h == '/' || *h == '?') {
-			buf_printf(why, "https: URI needs a host");
+			buf_printf(why, R_("https: URI needs a host"));
 			return -1;
 		}
 		return 0;
 	}
-	buf_printf(why, "rua URIs must be mailto: or https:");
+	buf_printf(why, R_("rua URIs must be mailto: or https:"));
 	return -1;
 }
 
@@ -79,7 +80,7 @@ parse_rua(struct tlsrpt_record *r, const char *s, size_t vs, size_t ve,
 
 	if (r->rua != NULL) {
 		*off = vs;
-		buf_printf(why, "rua= given twice");
+		buf_printf(why, R_("rua= given twice"));
 		return -1;
 	}
 	for (;;) {
@@ -92,12 +93,12 @@ parse_rua(struct tlsrpt_record *r, const char *s, size_t vs, size_t ve,
 			b--;
 		if (a == b) {
 			*off = a;
-			buf_printf(why, "empty URI in rua=");
+			buf_printf(why, R_("empty URI in rua="));
 			return -1;
 		}
 		if (r->nrua == TLSRPT_MAX_URIS) {
 			*off = a;
-			buf_printf(why, "more than %d URIs in rua=",
+			buf_printf(why, R_("more than %d URIs in rua="),
 			    TLSRPT_MAX_URIS);
 			return -1;
 		}
@@ -126,7 +127,8 @@ tlsrpt_parse(const char *s, size_t len, struct tlsrpt_record **out,
 	*off = 0;
 	r = xcalloc(1, sizeof(*r));
 	if (!starts_tlsrpt(s, len)) {
-		buf_printf(why, "the record must start with \"v=TLSRPTv1\"");
+		buf_printf(why,
+		    R_("the record must start with \"v=TLSRPTv1\""));
 		goto bad;
 	}
 	i = 10;
@@ -151,7 +153,7 @@ tlsrpt_parse(const char *s, size_t len, struct tlsrpt_record **out,
 		goto bad;
 	if (r->nrua == 0) {
 		*off = len;
-		buf_printf(why, "the required rua= field is missing");
+		buf_printf(why, R_("the required rua= field is missing"));
 		goto bad;
 	}
 	*out = r;

@@ -20,6 +20,7 @@
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "net/https.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "parse/mtasts.h"
 #include "probe/probe_auth.h"
@@ -272,7 +273,7 @@ start_fetch(struct probe_auth *ap)
 
 	if (f->nmtasts_addrs == 0) {
 		b = buf_new(BUF_WHY_MAX);
-		buf_printf(b, "%s has no address (A %s, AAAA %s)",
+		buf_printf(b, R_("%s has no address (A %s, AAAA %s)"),
 		    f->mtasts_host, dns_outcome_name(f->mtasts_a),
 		    dns_outcome_name(f->mtasts_aaaa));
 		f->mtasts.fetch = MTASTS_FETCH_UNREACHABLE;
@@ -359,16 +360,16 @@ on_fetch(const struct https_result *r, void *arg)
 		break;
 	case HTTPS_HTTP_STATUS:
 		m->fetch = MTASTS_FETCH_HTTP_ERROR;
-		buf_printf(b, "status %ld, not 200", r->status);
+		buf_printf(b, R_("status %ld, not 200"), r->status);
 		break;
 	case HTTPS_REDIRECT:
 		m->fetch = MTASTS_FETCH_HTTP_ERROR;
-		buf_printf(b, "redirect to %s, which senders do not follow",
+		buf_printf(b, R_("redirect to %s, which senders do not follow"),
 		    r->location ? r->location : "(no Location)");
 		break;
 	case HTTPS_BAD_CONTENT_TYPE:
 		m->fetch = MTASTS_FETCH_HTTP_ERROR;
-		buf_printf(b, "Content-Type %s, not text/plain",
+		buf_printf(b, R_("Content-Type %s, not text/plain"),
 		    r->content_type ? r->content_type : "missing");
 		break;
 	case HTTPS_TLS_ERROR:
@@ -377,7 +378,7 @@ on_fetch(const struct https_result *r, void *arg)
 		break;
 	case HTTPS_TOO_LARGE:
 		m->fetch = MTASTS_FETCH_TOO_LARGE;
-		buf_printf(b, "body over %d bytes", MTASTS_POLICY_MAX);
+		buf_printf(b, R_("body over %d bytes"), MTASTS_POLICY_MAX);
 		break;
 	case HTTPS_CONNECT_FAILED:
 	case HTTPS_TIMEOUT:
@@ -463,8 +464,8 @@ start_evals(struct probe_auth *ap)
 			/* cli.c rejects these; keep the facts honest. */
 			e->finished = 1;
 			e->result = SPF_PERMERROR;
-			e->reason = xstrdup("not an IP address");
-			e->text = xstrdup("permerror: not an IP address");
+			e->reason = xstrdup(R_("not an IP address"));
+			e->text = xstrdup(R_("permerror: not an IP address"));
 			continue;
 		}
 		q.sender = e->sender;
@@ -605,8 +606,8 @@ probe_auth_start(struct evloop *loop, struct dns *dns,
 	snprintf(name, sizeof(name), "https://mta-sts.%s/.well-known/"
 	    "mta-sts.txt", f->domain);
 	f->mtasts_url = xstrdup(name);
-	f->mtasts_detail = xstrdup("the policy host was not resolved in "
-	    "time");
+	f->mtasts_detail = xstrdup(R_("the policy host was not resolved in "
+	    "time"));
 	ap->addr_pending = 2;
 	ask(ap, AQ_MTASTS_A, NULL, f->mtasts_host, DNS_T_A);
 	ask(ap, AQ_MTASTS_AAAA, NULL, f->mtasts_host, DNS_T_AAAA);
@@ -670,8 +671,8 @@ probe_auth_cancel(struct probe_auth *ap)
 		https_fetch_cancel(ap->fetch);
 		ap->fetch = NULL;
 		free(f->mtasts_detail);
-		f->mtasts_detail = xstrdup("the fetch did not finish before "
-		    "the overall deadline");
+		f->mtasts_detail = xstrdup(R_("the fetch did not finish before "
+		    "the overall deadline"));
 	}
 	ap->pending = 0;
 	deliver(ap);

@@ -25,6 +25,7 @@
 #include "util/buf.h"
 #include "net/dns.h"
 #include "net/evloop.h"
+#include "util/i18n.h"
 #include "util/log.h"
 #include "probe/propagation.h"
 #include "util/xalloc.h"
@@ -353,7 +354,7 @@ on_ns(struct propagation *p, const struct dns_result *r)
 	if (next == NULL || *next == '\0' || ++p->nwalk >=
 	    PROPAGATION_MAX_WALK) {
 		why = buf_new(BUF_WHY_MAX);
-		buf_printf(why, "no NS record for %s or a zone above it",
+		buf_printf(why, R_("no NS record for %s or a zone above it"),
 		    p->f->domain);
 		ns_failed(p, r->outcome, buf_str(why));
 		buf_free(why);
@@ -540,16 +541,16 @@ on_deadline(void *arg)
 			ns = &p->nss[pq->idx];
 			ns->out = DNS_TIMEOUT;
 			free(ns->why);
-			ns->why = xstrdup("no answer within the check's "
-			    "deadline");
+			ns->why = xstrdup(R_("no answer within the check's "
+			    "deadline"));
 			if (--ns->pending == 0)
 				name_done(p, pq->idx);
 			break;
 		case PQ_MX:
 			p->f->servers[pq->idx].outcome = DNS_TIMEOUT;
 			free(p->f->servers[pq->idx].why);
-			p->f->servers[pq->idx].why = xstrdup("no answer "
-			    "within the check's deadline");
+			p->f->servers[pq->idx].why = xstrdup(R_("no answer "
+			    "within the check's deadline"));
 			break;
 		case PQ_SOA:
 			break;		/* serial unknown */

@@ -16,6 +16,7 @@
 #include "net/dns.h"
 #include "parse/spf.h"
 #include "probe/spf_check_host.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 
 #define MAX_MX		10	/* §4.6.4 */
@@ -239,8 +240,8 @@ static int
 count_void(struct spf_check_host *e, const char *what)
 {
 	if (++e->voids > SPF_VOID_LIMIT) {
-		fail_with(e, SPF_PERMERROR, "more than %d void DNS lookups "
-		    "(last: %s)", SPF_VOID_LIMIT, what);
+		fail_with(e, SPF_PERMERROR, R_("more than %d void DNS lookups "
+		    "(last: %s)"), SPF_VOID_LIMIT, what);
 		return 1;
 	}
 	return 0;
@@ -333,7 +334,7 @@ fetch_record(struct spf_check_host *e)
 {
 	if (!spf_domain_valid(e->top->domain, 1)) {
 		buf_reset(e->why);
-		buf_printf(e->why, "\"%s\" is not a valid domain name",
+		buf_printf(e->why, R_("\"%s\" is not a valid domain name"),
 		    e->top->domain);
 		frame_result(e, SPF_NONE, NULL);
 		return;
@@ -350,13 +351,14 @@ got_record(struct spf_check_host *e)
 	struct frame *f = e->top;
 
 	if (dns_outcome_failed(e->ans.out)) {
-		fail_with(e, SPF_TEMPERROR, "TXT lookup for %s: %s", f->domain,
+		fail_with(e, SPF_TEMPERROR,
+		    R_("TXT lookup for %s: %s"), f->domain,
 		    dns_outcome_name(e->ans.out));
 		return;
 	}
 	if (e->ans.out != DNS_OK) {
 		buf_reset(e->why);
-		buf_printf(e->why, "no SPF record at %s (%s)", f->domain,
+		buf_printf(e->why, R_("no SPF record at %s (%s)"), f->domain,
 		    dns_outcome_name(e->ans.out));
 		frame_result(e, SPF_NONE, NULL);
 		return;
@@ -364,12 +366,13 @@ got_record(struct spf_check_host *e)
 	switch (spf_select(e->ans.rr, e->ans.nrr, &rr, &n)) {
 	case SPF_SELECT_NONE:
 		buf_reset(e->why);
-		buf_printf(e->why, "no SPF record at %s", f->domain);
+		buf_printf(e->why, R_("no SPF record at %s"), f->domain);
 		frame_result(e, SPF_NONE, NULL);
 		return;
 	case SPF_SELECT_MULTIPLE:
-		fail_with(e, SPF_PERMERROR, "%zu SPF records at %s (only one "
-		    "is allowed)", n, f->domain);
+		fail_with(e, SPF_PERMERROR,
+		    R_("%zu SPF records at %s (only one "
+		    "is allowed)"), n, f->domain);
 		return;
 	case SPF_SELECT_ONE:
 		break;
@@ -377,8 +380,8 @@ got_record(struct spf_check_host *e)
 	why = buf_new(BUF_WHY_MAX);
 	f->rec = spf_parse(rr->u.txt.data, rr->u.txt.len, &pos, why);
 	if (f->rec == NULL) {
-		fail_with(e, SPF_PERMERROR, "syntax error in the SPF record "
-		    "of %s at position %zu: %s", f->domain, pos,
+		fail_with(e, SPF_PERMERROR, R_("syntax error in the SPF record "
+		    "of %s at position %zu: %s"), f->domain, pos,
 		    buf_str(why));
 		buf_free(why);
 		return;
@@ -399,7 +402,7 @@ frame_result(struct spf_check_host *e, enum spf_result r, const struct spf_mech 
 	struct buf *b;
 
 	if (r == SPF_NONE && f->redirected) {
-		fail_with(e, SPF_PERMERROR, "redirect=%s: %s", f->domain,
+		fail_with(e, SPF_PERMERROR, R_("redirect=%s: %s"), f->domain,
 		    buf_len(e->why) ? buf_str(e->why) : "no SPF record");
 		return;
 	}
@@ -499,7 +502,7 @@ start_include(struct spf_check_host *e, const struct spf_mech *m)
 	struct frame *f;
 
 	if (e->depth >= MAX_FRAMES) {
-		fail_with(e, SPF_PERMERROR, "includes nested too deeply");
+		fail_with(e, SPF_PERMERROR, R_("includes nested too deeply"));
 		return;
 	}
 	f = xcalloc(1, sizeof(*f));
@@ -525,8 +528,9 @@ start_redirect(struct spf_check_host *e)
 	f->next = 0;
 	buf_reset(e->why);
 	if (!spf_domain_valid(f->domain, 1)) {
-		fail_with(e, SPF_PERMERROR, "redirect=%s: not a valid domain "
-		    "name", f->domain);
+		fail_with(e, SPF_PERMERROR,
+		    R_("redirect=%s: not a valid domain "
+		    "name"), f->domain);
 		return;
 	}
 	fetch_record(e);
@@ -551,9 +555,9 @@ run(struct spf_check_host *e)
 				return;
 			}
 			if (++e->terms > SPF_LOOKUP_LIMIT) {
-				fail_with(e, SPF_PERMERROR, "more than %d "
+				fail_with(e, SPF_PERMERROR, R_("more than %d "
 				    "DNS-querying terms (at redirect=%s in "
-				    "%s)", SPF_LOOKUP_LIMIT, f->rec->redirect,
+				    "%s)"), SPF_LOOKUP_LIMIT, f->rec->redirect,
 				    f->domain);
 				return;
 			}
@@ -588,8 +592,9 @@ run(struct spf_check_host *e)
 		}
 		f->next++;
 		if (++e->terms > SPF_LOOKUP_LIMIT) {
-			fail_with(e, SPF_PERMERROR, "more than %d DNS-querying "
-			    "terms (at %s in %s)", SPF_LOOKUP_LIMIT, m->text,
+			fail_with(e, SPF_PERMERROR,
+			    R_("more than %d DNS-querying "
+			    "terms (at %s in %s)"), SPF_LOOKUP_LIMIT, m->text,
 			    f->domain);
 			return;
 		}
@@ -629,7 +634,7 @@ got_a(struct spf_check_host *e)
 	const struct spf_mech *m = e->top->cur;
 
 	if (dns_outcome_failed(e->ans.out)) {
-		fail_with(e, SPF_TEMPERROR, "%s: lookup of %s: %s", m->text,
+		fail_with(e, SPF_TEMPERROR, R_("%s: lookup of %s: %s"), m->text,
 		    e->target, dns_outcome_name(e->ans.out));
 		return;
 	}
@@ -665,7 +670,8 @@ got_mx(struct spf_check_host *e)
 	size_t i;
 
 	if (dns_outcome_failed(e->ans.out)) {
-		fail_with(e, SPF_TEMPERROR, "%s: MX lookup of %s: %s", m->text,
+		fail_with(e, SPF_TEMPERROR,
+		    R_("%s: MX lookup of %s: %s"), m->text,
 		    e->target, dns_outcome_name(e->ans.out));
 		return;
 	}
@@ -676,8 +682,8 @@ got_mx(struct spf_check_host *e)
 		return;
 	}
 	if (e->ans.nrr > MAX_MX) {
-		fail_with(e, SPF_PERMERROR, "%s: %s has %zu MX records (at "
-		    "most %d may be checked)", m->text, e->target,
+		fail_with(e, SPF_PERMERROR, R_("%s: %s has %zu MX records (at "
+		    "most %d may be checked)"), m->text, e->target,
 		    e->ans.nrr, MAX_MX);
 		return;
 	}
@@ -698,7 +704,7 @@ got_mxhost(struct spf_check_host *e)
 	const struct spf_mech *m = e->top->cur;
 
 	if (dns_outcome_failed(e->ans.out)) {
-		fail_with(e, SPF_TEMPERROR, "%s: lookup of %s: %s", m->text,
+		fail_with(e, SPF_TEMPERROR, R_("%s: lookup of %s: %s"), m->text,
 		    e->hosts[e->hosti - 1], dns_outcome_name(e->ans.out));
 		return;
 	}

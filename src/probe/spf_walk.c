@@ -16,6 +16,7 @@
 #include "net/dns.h"
 #include "parse/spf.h"
 #include "probe/spf_walk.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 #include "util/dname.h"
 
@@ -157,24 +158,25 @@ branch(struct spf_walk *w, struct spf_node *node, const char *term,
 	c->via_redirect = redirect;
 	if (strchr(spec, '%') != NULL) {
 		c->status = SPF_NODE_MACRO;
-		c->error = xstrdup("the target depends on the sender "
-		    "(macros): not followed");
+		c->error = xstrdup(R_("the target depends on the sender "
+		    "(macros): not followed"));
 	} else if (!spf_domain_valid(target, 1)) {
 		c->status = SPF_NODE_INVALID;
-		c->error = xstrdup("not a valid domain name");
+		c->error = xstrdup(R_("not a valid domain name"));
 	} else if (is_ancestor(node, target)) {
 		c->status = SPF_NODE_LOOP;
-		c->error = xstrdup("includes a record that includes it: "
-		    "loop, not followed");
+		c->error = xstrdup(R_("includes a record that includes it: "
+		    "loop, not followed"));
 	} else if (c->depth > SPF_ANALYSIS_MAX_DEPTH ||
 	    w->a->nnodes >= SPF_ANALYSIS_MAX_NODES) {
 		c->status = SPF_NODE_LIMIT;
-		c->error = xstrdup("nested too deeply or too many records: "
-		    "not followed");
+		c->error = xstrdup(R_("nested too deeply or too many records: "
+		    "not followed"));
 	} else if (!walk_may_ask(w)) {
 		c->status = SPF_NODE_LIMIT;
-		c->error = xstrdup("the walk's limit of questions was reached: "
-		    "not followed");
+		c->error = xstrdup(
+		    R_("the walk's limit of questions was reached: "
+		    "not followed"));
 	} else {
 		w->a->nnodes++;
 		launch(w, c, PK_TXT, NULL, target, DNS_T_TXT);
@@ -197,15 +199,15 @@ got_record(struct spf_walk *w, struct spf_node *n,
 		break;
 	case DNS_NXDOMAIN:
 		n->status = SPF_NODE_NXDOMAIN;
-		n->error = xstrdup("the domain does not exist (NXDOMAIN)");
+		n->error = xstrdup(R_("the domain does not exist (NXDOMAIN)"));
 		return;
 	case DNS_NODATA:
 		n->status = SPF_NODE_NONE;
-		n->error = xstrdup("no TXT record");
+		n->error = xstrdup(R_("no TXT record"));
 		return;
 	default:
 		why = buf_new(BUF_WHY_MAX);
-		buf_printf(why, "TXT lookup failed: %s%s%s",
+		buf_printf(why, R_("TXT lookup failed: %s%s%s"),
 		    dns_outcome_name(r->outcome), r->why ? ": " : "",
 		    r->why ? r->why : "");
 		n->status = SPF_NODE_TEMPERROR;
@@ -216,12 +218,12 @@ got_record(struct spf_walk *w, struct spf_node *n,
 	switch (spf_select(r->rr, r->nrr, &rr, &n->records_found)) {
 	case SPF_SELECT_NONE:
 		n->status = SPF_NODE_NONE;
-		n->error = xstrdup("no TXT record starts with v=spf1");
+		n->error = xstrdup(R_("no TXT record starts with v=spf1"));
 		return;
 	case SPF_SELECT_MULTIPLE:
 		n->status = SPF_NODE_MULTIPLE;
 		why = buf_new(BUF_WHY_MAX);
-		buf_printf(why, "%zu v=spf1 records (only one is allowed)",
+		buf_printf(why, R_("%zu v=spf1 records (only one is allowed)"),
 		    n->records_found);
 		n->error = buf_steal(why);
 		buf_free(why);
@@ -279,7 +281,7 @@ got_record(struct spf_walk *w, struct spf_node *n,
 	}
 	if (n->rec->redirect != NULL && !n->rec->has_all) {
 		why = buf_new(BUF_WHY_MAX);
-		buf_printf(why, "redirect=%s", n->rec->redirect);
+		buf_printf(why, R_("redirect=%s"), n->rec->redirect);
 		branch(w, n, buf_str(why), n->rec->redirect, 1);
 		buf_free(why);
 	}
@@ -358,7 +360,7 @@ spf_walk_start(struct dns *dns, const char *domain, spf_analysis_cb *cb,
 	w->busy++;
 	if (!spf_domain_valid(d, 1)) {
 		a->root->status = SPF_NODE_INVALID;
-		a->root->error = xstrdup("not a valid domain name");
+		a->root->error = xstrdup(R_("not a valid domain name"));
 	} else {
 		a->nnodes = 1;
 		a->queries = 1;

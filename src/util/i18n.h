@@ -14,6 +14,18 @@
  *			stand (a static initialiser such as catalogue.def);
  *			the place that prints it writes _(s)
  *
+ *	R_("text")	a reason: the text the net, parse and probe layers
+ *			write into a why buffer when they find something
+ *			(a record's syntax error, a session that timed
+ *			out), in the language of the run's findings:
+ *			translated when i18n_reasons_local(1) was called,
+ *			else the English literal. A reason is formatted
+ *			once, where it is found, so the language is chosen
+ *			for the run before any check starts: the user's
+ *			for the text report and --json-locale, English for
+ *			the output meant for programs.
+ *	i18n_reasons_local(on)	choose it (app/run.c, once)
+ *
  * English is the source language and the default. Output meant for
  * programs (--json, --list-findings, --nagios status words) prints the
  * untranslated strings. env_locale_init() (app/env.c) calls setlocale()
@@ -34,6 +46,10 @@
 #define ngettext(s, p, n)	((n) == 1 ? (const char *)(s) : (const char *)(p))
 #endif
 #define N_(s)	s
+#define R_(s)	i18n_reason(s)
+
+void		 i18n_reasons_local(int);
+const char	*i18n_reason(const char *) __attribute__((format_arg(1)));
 
 
 #endif

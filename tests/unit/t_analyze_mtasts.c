@@ -149,7 +149,7 @@ test_analyze(void)
 	    "604800\n  mx *.example.com\n", "text rendering");
 	buf_reset(b);
 	report_mtasts_text(&acases[6].f, b);
-	is_str(buf_str(b), "MTA-STS: id=1\n  policy: http-error, HTTP 404\n",
+	is_str(buf_str(b), "MTA-STS: id=1\n  policy: HTTP error, HTTP 404\n",
 	    "text: fetch failure");
 	buf_free(b);
 }
