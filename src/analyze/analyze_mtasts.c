@@ -91,32 +91,18 @@ analyze_mtasts_view(const struct auth_facts *a, const struct probe_facts *pf,
 void
 analyze_mtasts_fetch(const struct mtasts_facts *f, struct buf *b)
 {
-	const char *w;
-
 	/* Words for people (the JSON writes mtasts_fetch_name()). */
-	switch (f->fetch) {
-	case MTASTS_FETCH_NOT_TRIED:
-		w = R_("not tried");
-		break;
-	case MTASTS_FETCH_OK:
-		w = R_("fetched");
-		break;
-	case MTASTS_FETCH_HTTP_ERROR:
-		w = R_("HTTP error");
-		break;
-	case MTASTS_FETCH_TLS_ERROR:
-		w = R_("TLS error");
-		break;
-	case MTASTS_FETCH_TOO_LARGE:
-		w = R_("too large");
-		break;
-	case MTASTS_FETCH_UNREACHABLE:
-		w = R_("unreachable");
-		break;
-	default:
-		w = mtasts_fetch_name(f->fetch);
-		break;
-	}
+	static const char *const words[] = {
+		[MTASTS_FETCH_NOT_TRIED] = N_("not tried"),
+		[MTASTS_FETCH_OK] = N_("fetched"),
+		[MTASTS_FETCH_HTTP_ERROR] = N_("HTTP error"),
+		[MTASTS_FETCH_TLS_ERROR] = N_("TLS error"),
+		[MTASTS_FETCH_TOO_LARGE] = N_("too large"),
+		[MTASTS_FETCH_UNREACHABLE] = N_("unreachable"),
+	};
+	const char *w = (unsigned)f->fetch < sizeof(words) / sizeof(words[0]) ?
+	    i18n_reason(words[f->fetch]) : mtasts_fetch_name(f->fetch);
+
 	buf_printf(b, "%s", w);
 	/* The detail of an HTTP error names the status already. */
 	if (f->http_status != 0 && (f->fetch_detail == NULL ||

@@ -18,6 +18,7 @@
 #include "analyze/score.h"
 #include "report/report.h"
 #include "tap.h"
+#include "ja_locale.h"
 
 #define EN	"The MX target mx.ex.test does not exist (NXDOMAIN)."
 #define JA	"MX の宛先 mx.ex.test は存在しません（NXDOMAIN）。"
@@ -178,24 +179,9 @@ accepting(void)
 int
 main(void)
 {
-	const char *dir = getenv("MXPROBE_LOCALEDIR");
-
 	accepting();
 	c_locale();
-#ifdef ENABLE_NLS
-	if (setlocale(LC_ALL, "ja_JP.UTF-8") == NULL) {
-		ok(1, "# SKIP the ja_JP.UTF-8 locale is not installed");
-		return tap_done();
-	}
-	unsetenv("LANGUAGE");
-	bindtextdomain(PACKAGE, dir != NULL && *dir != '\0' ? dir :
-	    "tests/locale");
-	textdomain(PACKAGE);
-	japanese();
-#else
-	(void)dir;
-	(void)japanese;
-	ok(1, "# SKIP built without NLS");
-#endif
+	if (ja_locale())
+		japanese();
 	return tap_done();
 }
