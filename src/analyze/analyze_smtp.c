@@ -308,11 +308,11 @@ tempfail(struct findings *fs, const char *s, enum smtp_step step,
 		    "\"%s\": it is refusing for now (rate limiting, "
 		    "greylisting or load), not down; the text points at the "
 		    "client: this may be about the probing host, not the "
-		    "domain.", s, smtp_step_name(step), rt);
+		    "domain.", s, smtp_step_text(step), rt);
 	else
 		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s answers %s with "
 		    "\"%s\": it is refusing for now (rate limiting, "
-		    "greylisting or load), not down.", s, smtp_step_name(step),
+		    "greylisting or load), not down.", s, smtp_step_text(step),
 		    rt);
 }
 
@@ -453,7 +453,7 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		findings_add(fs, F_SMTP_CUT_SHORT, s, "%s: the overall "
 		    "deadline (--timeout) ended the session during %s, "
 		    "after %ld ms; it did not finish: no verdict about this "
-		    "address.", s, smtp_step_name(r->step), r->ms.total_ms);
+		    "address.", s, smtp_step_text(r->step), r->ms.total_ms);
 		return;
 	}
 	if (analyze_target_tempfail(t) && rep != NULL) {
@@ -498,7 +498,7 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		break;
 	case SMTP_EHLO_REJECTED:
 		ehlo_rejected(fs, s, r->helo_fallback ? NULL :
-		    smtp_step_name(step), rt, client_note(rep, step));
+		    smtp_step_text(step), rt, client_note(rep, step));
 		break;
 	case SMTP_PROTOCOL_ERROR:
 		if (why != NULL)
@@ -518,15 +518,15 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 			if (why != NULL)
 				findings_add(fs, F_SMTP_DROPPED, s, "%s closed "
 				    "the connection during %s: %s.", s,
-				    smtp_step_name(r->step), why);
+				    smtp_step_text(r->step), why);
 			else
 				findings_add(fs, F_SMTP_DROPPED, s, "%s closed "
 				    "the connection during %s.", s,
-				    smtp_step_name(r->step));
+				    smtp_step_text(r->step));
 		break;
 	case SMTP_TIMEOUT:
 		findings_add(fs, F_SMTP_TIMEOUT, s, "%s stopped answering "
-		    "during %s.", s, smtp_step_name(r->step));
+		    "during %s.", s, smtp_step_text(r->step));
 		break;
 	default:
 		break;
@@ -591,8 +591,8 @@ unfinished(const struct probe_facts *f, struct findings *fs)
 
 	for (i = 0; i < f->ntargets; i++) {
 		t = &f->targets[i];
-		if (t->smtp != NULL || (t->skipped != NULL &&
-		    strcmp(t->skipped, "overall deadline") != 0))
+		if (t->smtp != NULL || (t->skipped != PROBE_SKIP_NONE &&
+		    t->skipped != PROBE_SKIP_DEADLINE))
 			continue;
 		analyze_target_subject(f, t, s, sizeof(s));
 		findings_add(fs, F_SMTP_CUT_SHORT, s, "%s: the overall "
@@ -620,7 +620,7 @@ first_tempfail(const struct probe_facts *f, const char **step, char *rt,
 		    NULL)
 			continue;
 		refusal_text(rep, rt, len);
-		*step = smtp_step_name(st);
+		*step = smtp_step_text(st);
 		return &f->targets[i];
 	}
 	return NULL;

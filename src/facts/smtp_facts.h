@@ -8,7 +8,11 @@
  *	smtp_result_free(res)	NULL is a no-op
  *	smtp_outcome_name(o)	"OK", "REFUSED", ... (stable strings)
  *	smtp_outcome_describe(o) one-line English explanation
- *	smtp_step_name(st)	"connect", "banner", ... (stable strings)
+ *	smtp_step_name(st)	"connect", "banner", ... (stable strings, for
+ *				the JSON and the trace)
+ *	smtp_step_text(st)	"the connection", "EHLO after STARTTLS", ...:
+ *				the step as a reason or a message names it,
+ *				in the run's language (i18n_reason, R_)
  */
 #ifndef MXPROBE_SMTP_FACTS_H
 #define MXPROBE_SMTP_FACTS_H
@@ -164,5 +168,6 @@ void		 smtp_result_free(struct smtp_result *);
 const char	*smtp_outcome_name(enum smtp_outcome);
 const char	*smtp_outcome_describe(enum smtp_outcome);
 const char	*smtp_step_name(enum smtp_step);
+const char	*smtp_step_text(enum smtp_step);
 
 #endif

@@ -104,8 +104,7 @@ no_descriptor(struct target_run *r, struct smtp_result *res)
 	}
 	sockets_give(p->cfg.sockets);
 	r->smtp_pending = 0;
-	p->facts->targets[r->i].skipped = "no file descriptor free on this "
-	    "host";
+	p->facts->targets[r->i].skipped = PROBE_SKIP_NO_FD;
 	probe_done_one(p);
 	return 1;
 }
@@ -313,7 +312,7 @@ probe_smtp_targets(struct probe *p)
 		r = &p->runs[i];
 		a = target_addr(p, i);
 		if (!addr_usable(a->family, a->addr, p->cfg.allow_loopback)) {
-			f->targets[i].skipped = "not a routable address";
+			f->targets[i].skipped = PROBE_SKIP_UNROUTABLE;
 			continue;
 		}
 		/* Reverse DNS is asked in every mode: it is DNS. */
@@ -322,19 +321,19 @@ probe_smtp_targets(struct probe *p)
 		p->pending++;
 		r->ptrq = dns_query(p->dns, rev, DNS_T_PTR, 0, on_ptr, r);
 		if (p->cfg.dns_only) {
-			f->targets[i].skipped = "--dns-only";
+			f->targets[i].skipped = PROBE_SKIP_DNS_ONLY;
 			continue;
 		}
 		if ((p->cfg.family == 4 && a->family != AF_INET) ||
 		    (p->cfg.family == 6 && a->family != AF_INET6)) {
 			f->targets[i].skipped = p->cfg.family == 4 ?
-			    "-4 given" : "-6 given";
+			    PROBE_SKIP_FAMILY_4 : PROBE_SKIP_FAMILY_6;
 			continue;
 		}
 		/* A CDN edge does not carry SMTP: a connection there only
 		 * waits for the timeout. */
 		if (addr_cdn(a->family, a->addr) != NULL) {
-			f->targets[i].skipped = "CDN/proxy address";
+			f->targets[i].skipped = PROBE_SKIP_CDN;
 			continue;
 		}
 		p->pending++;
@@ -757,8 +756,8 @@ probe_smtp_cancel(struct probe *p)
 				    p->start;
 				r->first = NULL;
 			} else
-				p->facts->targets[i].skipped = "overall "
-				    "deadline";
+				p->facts->targets[i].skipped =
+				    PROBE_SKIP_DEADLINE;
 			r->queued = 0;
 			r->tlsa_wait = 0;
 			r->slot_wait = 0;

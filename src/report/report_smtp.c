@@ -200,7 +200,8 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	    json_enum(dns_outcome_name(t->ptr_out)));
 	json_object_object_add(o, "fcrdns", json_object_new_boolean(
 	    t->fcrdns));
-	json_object_object_add(o, "skipped", json_str(t->skipped));
+	json_object_object_add(o, "skipped",
+	    json_str(probe_skip_name(t->skipped)));
 	if (r == NULL) {
 		json_object_object_add(o, "outcome", json_enum(t->skipped ?
 		    "NOT_PROBED" : "UNFINISHED"));
@@ -534,7 +535,7 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 			    h->addrs[t->addr].text);
 		if (r == NULL) {
 			esc_printf(out, 0, _("  not probed: %s\n"), t->skipped ?
-			    t->skipped : _("unfinished"));
+			    _(probe_skip_name(t->skipped)) : _("unfinished"));
 			continue;
 		}
 		esc_printf(out, 0, "  %s", smtp_outcome_name(r->outcome));
@@ -569,7 +570,7 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 		if ((rep = analyze_target_refusal(t, &step)) != NULL &&
 		    step != SMTP_STEP_BANNER)
 			esc_printf(out, 0, _("      refusal %s %d %s\n"),
-			    smtp_step_name(step), rep->code, rep->ntext ?
+			    smtp_step_text(step), rep->code, rep->ntext ?
 			    rep->text[0] : "");
 		if (rep != NULL && analyze_refusal_about_client(rep, step))
 			esc_printf(out, 0,
@@ -590,7 +591,7 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 			esc_printf(out, 0,
 			    _("      dane    DANE senders: %s (%s)\n"),
 			    analyze_dane_senders_name(analyze_dane_target(f,
-			    t, NULL)), dwhy);
+			    t, NULL)), _(dwhy));
 		if (t->ptr)
 			esc_printf(out, ESC_ESCAPED, "      ptr     %s%s\n",
 			    t->ptr,

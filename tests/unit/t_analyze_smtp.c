@@ -6,6 +6,7 @@
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -365,9 +366,59 @@ test_no_route(void)
 	findings_free(fs);
 }
 
+/*
+ * An address left without a session: SMTP_CUT_SHORT (no verdict) when the
+ * overall deadline came first or it was never finished, nothing about it
+ * when it was skipped for a reason of its own (--dns-only, -4, a CDN
+ * edge, ...). Every skip reason is held to one answer.
+ */
+static void
+test_skipped(void)
+{
+	static const struct {
+		enum probe_skip	 skip;
+		int		 cut;
+	} sk[] = {
+		{ PROBE_SKIP_NONE, 1 },
+		{ PROBE_SKIP_UNROUTABLE, 0 },
+		{ PROBE_SKIP_DNS_ONLY, 0 },
+		{ PROBE_SKIP_FAMILY_4, 0 },
+		{ PROBE_SKIP_FAMILY_6, 0 },
+		{ PROBE_SKIP_CDN, 0 },
+		{ PROBE_SKIP_DEADLINE, 1 },
+		{ PROBE_SKIP_NO_FD, 0 },
+	};
+	const struct finding *f;
+	struct findings *fs;
+	char name[128];
+	size_t i, k, n;
+
+	is_int((int)(sizeof(sk) / sizeof(sk[0])), PROBE_SKIP_COUNT,
+	    "skipped: every reason is placed");
+	for (i = 0; i < sizeof(sk) / sizeof(sk[0]); i++) {
+		setup(SMTP_OK, SMTP_OK);
+		targets[1].smtp = NULL;
+		targets[1].skipped = sk[i].skip;
+		fs = run();
+		for (n = 0, k = 0; k < findings_count(fs); k++) {
+			f = findings_get(fs, k);
+			if (f->code == F_SMTP_CUT_SHORT &&
+			    strcmp(f->subject, "mx2.ex.test[192.0.3.1]") == 0)
+				n++;
+		}
+		snprintf(name, sizeof(name), "skipped (%s): SMTP_CUT_SHORT %s",
+		    sk[i].skip == PROBE_SKIP_NONE ? "unfinished" :
+		    probe_skip_name(sk[i].skip), sk[i].cut ? "raised" :
+		    "not raised");
+		is_int((int)n, sk[i].cut, name);
+		findings_free(fs);
+	}
+}
+
 int
 main(void)
 {
+	test_skipped();
 	test_ehlo_name();
 	test_no_route();
 	test_rcpt();
