@@ -450,9 +450,10 @@ timed_out(struct smtp_session *s, int deadline)
 		    "%u ms (%s)"), ms, what);
 		break;
 	case SMTP_STEP_BANNER:
-		set_outcome(s, SMTP_NO_BANNER, R_("no greeting within %u ms "
-		    "(%s)%s"), ms, what, s->got_bytes ?
-		    R_("; only part of a line arrived") : "");
+		set_outcome(s, SMTP_NO_BANNER, s->got_bytes ?
+		    R_("no greeting within %u ms (%s); only part of a line "
+		    "arrived") : R_("no greeting within %u ms (%s)"), ms,
+		    what);
 		break;
 	default:
 		set_outcome(s, SMTP_TIMEOUT, R_("no reply during %s within "
