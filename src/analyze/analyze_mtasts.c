@@ -226,7 +226,8 @@ analyze_mtasts(const struct mtasts_facts *f, struct findings *fs)
 		if (nnocert > 0)
 			findings_appendn(fs, nnocert,
 			    "MX %s has no valid certificate.",
-			    "MX %s have no valid certificate.", buf_str(nocert));
+			    "MX %s have no valid certificate.",
+			    buf_str(nocert));
 	} else if (pol->mode == MTASTS_MODE_TESTING)
 		findings_add(fs, F_MTASTS_TESTING, f->domain,
 		    "The MTA-STS policy is in testing mode: failures are only "

@@ -205,7 +205,8 @@ test_skipped(void)
 		f.targets = &t;
 		f.ntargets = 1;
 		f.smtp_probed = 1;
-		snprintf(name, sizeof(name), "skipped (%s): the exchanger is %s",
+		snprintf(name, sizeof(name),
+		    "skipped (%s): the exchanger is %s",
 		    sk[i].skip == PROBE_SKIP_NONE ? "unfinished" :
 		    probe_skip_name(sk[i].skip),
 		    sk[i].want == DELIVERY_MX_DOWN ? "down" : "unknown");
