@@ -427,8 +427,10 @@ on_old_addr(const struct dns_result *res, void *arg)
 		for (fam = 0, j = 0; j < o->naddr; j++)
 			if (o->addrs[j].family == res->rr[k].u.a.family)
 				fam++;
-		if (o->from_propagation && fam >= LIMIT_MX_ADDRS)
+		if (o->from_propagation && fam >= LIMIT_MX_ADDRS) {
+			o->naddr_over += res->nrr - k;
 			break;
+		}
 		o->addrs = xreallocarray(o->addrs, o->naddr + 1,
 		    sizeof(*o->addrs));
 		memset(&o->addrs[o->naddr], 0, sizeof(*o->addrs));
