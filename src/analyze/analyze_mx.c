@@ -329,6 +329,15 @@ analyze_limits(const struct probe_facts *f, struct findings *fs)
 		    f->domain, buf_str(b));
 		buf_free(b);
 	}
+	for (i = 0; i < f->nold; i++)
+		if (f->old[i].from_propagation && f->old[i].naddr_over > 0)
+			findings_add(fs, F_MX_LIMIT_ADDRESSES, f->old[i].name,
+			    "%s, an exchanger of another MX set the "
+			    "--propagation servers give, has more than %d "
+			    "addresses of one family; %zu address(es) beyond "
+			    "the first %d of each family were not probed.",
+			    f->old[i].name, LIMIT_MX_ADDRS,
+			    f->old[i].naddr_over, LIMIT_MX_ADDRS);
 	if (f->smtp_queued > 0)
 		findings_add(fs, F_SMTP_SOCKETS_QUEUED, f->domain, "%lu SMTP "
 		    "session(s) of %s waited for a free connection slot (at "

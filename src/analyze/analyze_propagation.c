@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "analyze/analyze.h"
 #include "facts/dns_facts.h"
+#include "facts/limits.h"
 #include "analyze/findings.h"
 #include "facts/probe_facts.h"
 #include "facts/propagation_facts.h"
@@ -565,6 +566,29 @@ probed_set(const struct propagation_server *s, const struct probe_facts *pf)
 	return 1;
 }
 
+/*
+ * A host of another set that was not probed because of the limit: the
+ * run probes the exchangers outside the domain's own set (and outside
+ * --old-mx) up to LIMIT_MX_HOSTS; the rest are in no entry of
+ * facts->old. Nothing is probed with --dns-only.
+ */
+static int
+host_over_limit(const struct probe_facts *pf, const char *host)
+{
+	size_t i;
+
+	if (!pf->smtp_probed || strcmp(host, ".") == 0 || *host == '\0')
+		return 0;
+	if (pf->mx != NULL && pf->mx->outcome == DNS_OK)
+		for (i = 0; i < pf->mx->nhost; i++)
+			if (dname_equal(pf->mx->hosts[i].name, host))
+				return 0;
+	for (i = 0; i < pf->nold; i++)
+		if (dname_equal(pf->old[i].name, host))
+			return 0;
+	return 1;
+}
+
 static enum propagation_smtp
 server_state(const struct propagation_server *s,
     const struct probe_facts *pf)
@@ -593,13 +617,20 @@ server_state(const struct propagation_server *s,
 void
 propagation_join(struct propagation_facts *f, const struct probe_facts *pf)
 {
-	size_t i;
+	struct propagation_server *s;
+	size_t i, j;
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->nservers; i++)
-		f->servers[i].smtp = pf == NULL ? PROPAGATION_SMTP_UNKNOWN :
-		    server_state(&f->servers[i], pf);
+	for (i = 0; i < f->nservers; i++) {
+		s = &f->servers[i];
+		s->smtp = pf == NULL ? PROPAGATION_SMTP_UNKNOWN :
+		    server_state(s, pf);
+		for (j = 0; j < s->nmx; j++)
+			s->mx[j].over_limit = pf != NULL && judgeable(s) &&
+			    s->outcome == DNS_OK &&
+			    host_over_limit(pf, s->mx[j].host);
+	}
 }
 
 /* "propns1.example (192.0.2.1)"; a resolver by its address. */
@@ -610,6 +641,74 @@ set_server_text(const struct propagation_server *s, struct buf *out)
 		buf_printf(out, "%s", s->address);
 	else
 		buf_printf(out, "%s (%s)", s->name, s->address);
+}
+
+/*
+ * MX_LIMIT_EXCHANGERS for the other sets (the domain's own set gets its
+ * own in analyze_mx.c): which exchangers were not probed, and which
+ * servers give the sets they are in, whose port 25 is then unknown.
+ */
+#define LIMIT_NAMES_SHOWN	8
+
+static void
+other_sets_limit(const struct propagation_facts *f, struct findings *fs)
+{
+	const struct propagation_server *s;
+	struct buf *names, *who;
+	size_t i, j, k, l, n = 0, nserv = 0;
+	int dup, in;
+
+	names = buf_new(BUF_WHY_MAX * 2);
+	who = buf_new(BUF_WHY_MAX * 2);
+	for (i = 0; i < f->nservers; i++) {
+		s = &f->servers[i];
+		for (j = 0, in = 0; j < s->nmx; j++) {
+			if (!s->mx[j].over_limit)
+				continue;
+			in = 1;
+			/* Each name once, however many servers give it. */
+			for (k = 0, dup = 0; k <= i && !dup; k++)
+				for (l = 0; l < f->servers[k].nmx &&
+				    (k < i || l < j); l++)
+					if (f->servers[k].mx[l].over_limit &&
+					    dname_equal(f->servers[k].mx[l].host,
+					    s->mx[j].host)) {
+						dup = 1;
+						break;
+					}
+			if (dup)
+				continue;
+			if (n < LIMIT_NAMES_SHOWN)
+				buf_printf(names, "%s%s", n ? ", " : "",
+				    s->mx[j].host);
+			n++;
+		}
+		/* The sets whose verdict the limit left open: another
+		 * exchanger of a set may answer all the same. */
+		if (in && s->smtp == PROPAGATION_SMTP_UNKNOWN) {
+			if (nserv++)
+				buf_printf(who, ", ");
+			set_server_text(s, who);
+		}
+	}
+	if (n > LIMIT_NAMES_SHOWN)
+		buf_printf(names, ", and %zu more", n - LIMIT_NAMES_SHOWN);
+	if (n > 0 && nserv > 0)
+		findings_add(fs, F_MX_LIMIT_EXCHANGERS, f->domain, "The MX "
+		    "sets that %s give for %s name more exchangers outside its "
+		    "own set than mxprobe probes (%d per domain); not probed on "
+		    "port 25: %s (%zu in all), so whether port 25 answers "
+		    "behind those sets is unknown.", buf_str(who), f->domain,
+		    LIMIT_MX_HOSTS, buf_str(names), n);
+	else if (n > 0)
+		findings_add(fs, F_MX_LIMIT_EXCHANGERS, f->domain, "The other "
+		    "MX sets the --propagation servers give for %s name more "
+		    "exchangers outside its own set than mxprobe probes (%d per "
+		    "domain); not probed on port 25: %s (%zu in all); another "
+		    "exchanger of each of those sets answers.", f->domain,
+		    LIMIT_MX_HOSTS, buf_str(names), n);
+	buf_free(who);
+	buf_free(names);
 }
 
 /*
@@ -678,6 +777,7 @@ propagation_analyze(const struct propagation_facts *f, const char **expect,
 		    "lookup %s", f->domain, dns_outcome_name(f->ns_outcome));
 	disagree(f, fs);
 	set_down(f, fs);
+	other_sets_limit(f, fs);
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
 		if (lame(s)) {

@@ -161,6 +161,8 @@ ehlo_name_finding(const struct probe_facts *f, struct findings *fs)
 /* "421 4.7.0 text" of a refusal, for messages. */
 static void	refusal_text(const struct smtp_reply *, char *, size_t);
 static int	client_note(const struct smtp_reply *, enum smtp_step);
+static void	dropped_in_tls(struct findings *, const char *,
+		    const struct smtp_result *);
 static void	unreachable(struct findings *, const char *,
 		    enum smtp_outcome, const char *);
 
@@ -514,6 +516,8 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 			    "connection right after accepting it: "
 			    "temporarily refusing (rate limiting or "
 			    "greylisting), not down.", s);
+		else if (r->tls_done)
+			dropped_in_tls(fs, s, r);
 		else
 			if (why != NULL)
 				findings_add(fs, F_SMTP_DROPPED, s, "%s closed "
@@ -553,6 +557,50 @@ rest:
 			findings_add(fs, F_SMTP_BANNER_NAME_MISMATCH, s, "%s "
 			    "calls itself %s in its banner; its MX name is "
 			    "%s.", s, r->banner_host, h->name);
+	}
+}
+
+/*
+ * The handshake completed, then the server ended the session before its
+ * reply to the EHLO after TLS was complete (the only step after TLS that
+ * decides an outcome): TLS did not fail; say how the stream ended, a cut
+ * record being the truncation RFC 8446 section 6.1 warns of.
+ */
+static void
+dropped_in_tls(struct findings *fs, const char *s,
+    const struct smtp_result *r)
+{
+	const char *v = r->tls.version != NULL ? r->tls.version : "?";
+
+	switch (r->tls_close) {
+	case TLS_CLOSE_TRUNCATED:
+		findings_add(fs, F_SMTP_DROPPED, s, "%s completed the TLS "
+		    "handshake (%s), then closed the connection in the middle "
+		    "of a TLS record of its reply to the EHLO after TLS "
+		    "(ehlo-tls): the reply was cut (a truncated TLS record, "
+		    "no close_notify), so no mail can be handed over in this "
+		    "session.", s, v);
+		break;
+	case TLS_CLOSE_UNCLEAN:
+		findings_add(fs, F_SMTP_DROPPED, s, "%s completed the TLS "
+		    "handshake (%s), then closed the connection without "
+		    "close_notify before its reply to the EHLO after TLS "
+		    "(ehlo-tls) was complete: no mail can be handed over in "
+		    "this session.", s, v);
+		break;
+	case TLS_CLOSE_NOTIFY:
+		findings_add(fs, F_SMTP_DROPPED, s, "%s completed the TLS "
+		    "handshake (%s), then ended the TLS session with "
+		    "close_notify before its reply to the EHLO after TLS "
+		    "(ehlo-tls) was complete: no mail can be handed over in "
+		    "this session.", s, v);
+		break;
+	default:
+		findings_add(fs, F_SMTP_DROPPED, s, "%s completed the TLS "
+		    "handshake (%s), then the connection ended during the "
+		    "EHLO after TLS (ehlo-tls): %s.", s, v, r->why != NULL &&
+		    r->why[0] ? r->why : "-");
+		break;
 	}
 }
 

@@ -75,6 +75,10 @@ struct probe_old {
 						 * address says nothing */
 	struct mx_addr		*addrs;
 	size_t			 naddr;
+	size_t			 naddr_over;	/* a propagation set's host:
+						 * addresses past
+						 * LIMIT_MX_ADDRS per family,
+						 * not kept nor probed */
 	int			*answers;	/* per address: greeted 220 */
 	int			*probed;	/* per address */
 	int			*decided;	/* per address: the session

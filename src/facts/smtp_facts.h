@@ -135,6 +135,13 @@ struct smtp_result {
 					 * whose handshake allowed TLS 1.0
 					 * and 1.1 (owned); NULL if none */
 	int		 tls_done;	/* handshake completed; tls valid */
+	enum tls_close	 tls_close;	/* how the server ended the TLS
+					 * stream when that ended the
+					 * session (in the handshake or
+					 * after it): close_notify, or a TCP
+					 * close at a record boundary or in
+					 * the middle of a record;
+					 * TLS_CLOSE_NONE otherwise */
 	struct tls_facts tls;		/* protocol, cipher, group, chain,
 					 * verify and name-check results */
 	int		 ehlo_tls_ok;	/* EHLO after TLS got 2xx */

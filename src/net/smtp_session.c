@@ -411,6 +411,8 @@ dropped(struct smtp_session *s, int err, const char *tlswhy)
 	if (failed_after_outcome(s, why))
 		return;
 	s->res->sys_errno = err;
+	if (s->tlsc != NULL)
+		s->res->tls_close = tls_conn_close(s->tlsc);
 	if (s->state == SMTP_STEP_TLS_HANDSHAKE) {
 		set_outcome(s, SMTP_TLS_FAILED, "%s", tlswhy != NULL ?
 		    tlswhy :
@@ -796,6 +798,7 @@ tls_step(struct smtp_session *s)
 	case TLS_ERROR:
 		s->res->sys_errno = errno;
 		s->res->tls_version_failed = tls_conn_version_failed(s->tlsc);
+		s->res->tls_close = tls_conn_close(s->tlsc);
 		set_outcome(s, SMTP_TLS_FAILED, "%s", buf_str(why));
 		buf_free(why);
 		finish(s);

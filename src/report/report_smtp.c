@@ -241,6 +241,8 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	    json_object_new_int(r->starttls_code) : NULL);
 	json_object_object_add(o, "tls", r->tls_done ? tls_json(&r->tls) :
 	    NULL);
+	json_object_object_add(o, "tls_close",
+	    json_enum(tls_close_name(r->tls_close)));
 	json_object_object_add(o, "ehlo_tls", r->ehlo_tls_ok ?
 	    ehlo_json(&r->ehlo_tls) : NULL);
 	json_object_object_add(o, "refusal", refusal_json(t));

@@ -118,11 +118,11 @@ For --propagation, two more NSD processes (start_prop_dns) listen on
 propns1/propns2.mxlab.test that the parent zone delegates prop.mxlab.test
 and propok.mxlab.test to. prop.mxlab.test differs between them
 (scenarios/prop/ns1.zone, ns2.zone); propok.mxlab.test is the same on
-both and on the lab's NSD (scenarios/propok/zone). propsplit.mxlab.test
-and propsplit-ok.mxlab.test differ between them too (their ns1.zone,
-ns2.zone; PROP_SPLIT), and the lab's NSD serves the new copy (their
-zone), which the probe itself resolves: the other copy's exchangers are
-probed on port 25 as well.
+both and on the lab's NSD (scenarios/propok/zone). propsplit.mxlab.test,
+propsplit-ok.mxlab.test and propwide.mxlab.test differ between them too
+(their ns1.zone, ns2.zone; PROP_SPLIT), and the lab's NSD serves the new
+copy (their zone), which the probe itself resolves: the other copy's
+exchangers are probed on port 25 as well.
 """
 import json
 import os
@@ -202,7 +202,7 @@ def free_port_on(addrs):
 
 # Scenarios with an ns1.zone and ns2.zone of their own for propns1 and
 # propns2 (start_prop_dns); the lab's NSD serves their zone file.
-PROP_SPLIT = ("propsplit", "propsplit-ok")
+PROP_SPLIT = ("propsplit", "propsplit-ok", "propwide")
 
 
 def nsd_conf(state, listen, port, zones):

@@ -415,10 +415,80 @@ test_skipped(void)
 	}
 }
 
+/* The message of the first finding with this code; "" if none. */
+static const char *
+message_of(const struct findings *fs, enum finding_code code)
+{
+	const struct finding *f;
+	size_t i;
+
+	for (i = 0; i < findings_count(fs); i++) {
+		f = findings_get(fs, i);
+		if (f->code == code)
+			return finding_message(f, 0);
+	}
+	return "";
+}
+
+/*
+ * The handshake completed, then the server ended the session during the
+ * EHLO after TLS: a drop (not a TLS failure) whose message says how the
+ * TLS stream ended, for each way it can end; the backup takes the mail.
+ */
+static void
+test_dropped_in_tls(void)
+{
+	static const struct {
+		enum tls_close close;
+		const char *want;
+	} cases[] = {
+		{ TLS_CLOSE_TRUNCATED, "in the middle of a TLS record of its "
+		    "reply to the EHLO after TLS (ehlo-tls): the reply was cut "
+		    "(a truncated TLS record, no close_notify)" },
+		{ TLS_CLOSE_UNCLEAN, "closed the connection without "
+		    "close_notify before its reply to the EHLO after TLS" },
+		{ TLS_CLOSE_NOTIFY, "ended the TLS session with close_notify "
+		    "before its reply to the EHLO after TLS" },
+		{ TLS_CLOSE_NONE, "then the connection ended during the EHLO "
+		    "after TLS (ehlo-tls): Connection reset by peer during "
+		    "ehlo-tls." },
+	};
+	struct findings *fs;
+	const char *m;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(SMTP_DROPPED, SMTP_OK);
+		results[0].banner.code = 220;
+		results[0].ehlo_ok = results[0].starttls_offered = 1;
+		results[0].tls_done = 1;
+		results[0].step = SMTP_STEP_EHLO_TLS;
+		results[0].tls_close = cases[i].close;
+		results[0].why = "Connection reset by peer during ehlo-tls";
+		fs = run();
+		m = message_of(fs, F_SMTP_DROPPED);
+		if (!ok(strstr(m, cases[i].want) != NULL, "dropped after TLS, "
+		    "close %s: the message says how",
+		    tls_close_name(cases[i].close) != NULL ?
+		    tls_close_name(cases[i].close) : "none"))
+			diag("  got: %s", m);
+		ok(strstr(m, "mx1.ex.test[192.0.2.1] completed the TLS "
+		    "handshake (TLSv1.3)") != NULL, "the handshake is said "
+		    "to have completed");
+		ok(!findings_has(fs, F_TLS_HANDSHAKE_FAILED), "not a TLS "
+		    "failure");
+		ok(findings_has(fs, F_SMTP_PRIMARY_DOWN) &&
+		    !findings_has(fs, F_SMTP_NONE_ANSWERS), "the backup takes "
+		    "the mail");
+		findings_free(fs);
+	}
+}
+
 int
 main(void)
 {
 	test_skipped();
+	test_dropped_in_tls();
 	test_ehlo_name();
 	test_no_route();
 	test_rcpt();

@@ -30,11 +30,11 @@
 
 /* --- analysis over literal facts --- */
 
-static struct propagation_mx mx_old[] = { { 10, "mx-old.ex.test" } };
-static struct propagation_mx mx_new[] = { { 10, "mx-new.ex.test" } };
-static struct propagation_mx mx_new20[] = { { 20, "mx-new.ex.test" } };
+static struct propagation_mx mx_old[] = { { 10, "mx-old.ex.test", 0 } };
+static struct propagation_mx mx_new[] = { { 10, "mx-new.ex.test", 0 } };
+static struct propagation_mx mx_new20[] = { { 20, "mx-new.ex.test", 0 } };
 static struct propagation_mx mx_both[] = {
-	{ 10, "mx-new.ex.test" }, { 20, "mx-old.ex.test" }
+	{ 10, "mx-new.ex.test", 0 }, { 20, "mx-old.ex.test", 0 }
 };
 
 #define AUTH(n, a, out, aa, mx, nmx) \
