@@ -17,6 +17,7 @@
 #include "app/batch.h"
 #include "app/cli.h"
 #include "app/env.h"
+#include "app/jobs.h"
 #include "app/run.h"
 #include "net/dns.h"
 #include "net/evloop.h"
@@ -70,7 +71,10 @@ main(int argc, char **argv)
 	struct buf *why;
 	struct evloop *loop = NULL;
 	struct dns *dns = NULL;
-	struct dns_config dc = { NULL, 0, 0 };
+	struct dns_config dc = { NULL, 0, 0, 0 };
+	struct jobs *pool = NULL;
+	struct jobs_worker *me = NULL;
+	unsigned njobs = 1, id = 0;
 	struct probe_config pc;
 	struct batch b;
 	char hostname[256];
@@ -132,7 +136,30 @@ main(int argc, char **argv)
 			goto fail;
 		batch_add(&b, o.domain);
 	}
+	b.o = &o;
+	b.co = &co;
+	/*
+	 * --jobs: the workers are forked from the planned list, before any
+	 * loop, resolver or TLS context exists; the parent keeps only a
+	 * loop for its channels, signals and stdout.
+	 */
+	if ((njobs = batch_jobs(&b)) > 1 &&
+	    jobs_fork(njobs, &pool, &me, why) == -1)
+		goto fail;
 	loop = evloop_new();
+	b.loop = loop;
+	if (pool != NULL) {
+		batch_jobs_start(&b, pool);
+		evloop_run(loop);
+		rc = batch_status(&b);
+		goto done;
+	}
+	if (me != NULL) {
+		njobs = jobs_worker_n(me);
+		id = jobs_worker_id(me);
+	}
+	/* The run's limits, divided between the workers. */
+	dc.max_inflight = jobs_share(DNS_MAX_INFLIGHT, njobs, id);
 	dc.servers = o.resolvers.v;
 	if ((dns = dns_new(loop, &dc, why)) == NULL)
 		goto fail;
@@ -140,18 +167,18 @@ main(int argc, char **argv)
 	    sizeof(hostname)), &pc);
 	if (!o.dns_only && (pc.tls = tls_ctx_new(o.ca_file, why)) == NULL)
 		goto fail;
-	b.o = &o;
-	b.co = &co;
-	b.loop = loop;
 	b.dns = dns;
 	b.servers = dns_servers(dns);
 	/* Descriptors are the host's: one cap for the whole run. */
-	pc.sockets = sockets_new(env_socket_cap());
+	pc.sockets = sockets_new(jobs_share(env_socket_cap(), njobs, id));
 	/* Exchangers named by many domains: one session per run. */
 	if (o.batch != NULL && !o.no_share)
 		pc.share = share_new();
 	b.pc = &pc;
-	batch_start(&b);
+	if (me != NULL)
+		batch_worker_start(&b, me);
+	else
+		batch_start(&b);
 	evloop_run(loop);
 	rc = batch_status(&b);
 	goto done;
@@ -168,6 +195,8 @@ done:
 	batch_free(&b);
 	share_free(pc.share);	/* after the facts that borrow from it */
 	dns_free(dns);
+	jobs_free(pool);	/* closes the channels: the workers stop */
+	jobs_worker_free(me);
 	evloop_free(loop);
 	env_psl_free();
 	cli_free(&o);
