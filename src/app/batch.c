@@ -16,6 +16,7 @@
 #include "analyze/score.h"
 #include "app/batch.h"
 #include "app/cli.h"
+#include "app/env.h"
 #include "app/jobs.h"
 #include "app/run.h"
 #include "facts/probe_facts.h"
@@ -1095,6 +1096,10 @@ batch_jobs(struct batch *b)
 	    probed, par);
 	if (n > par)
 		n = par;
+	/* Each worker needs a socket of the run's: their parts must sum
+	 * to the cap (jobs_share gives at least 1). */
+	if (!b->o->dns_only && n > env_socket_cap())
+		n = env_socket_cap();
 	if (n > probed)
 		n = (unsigned)probed;
 	return n > 0 ? n : 1;

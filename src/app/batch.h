@@ -49,8 +49,9 @@
  *	batch_jobs(b)			plans b and says how many worker
  *		processes the run uses: --jobs N, or for --jobs auto (the
  *		default) jobs_auto() of the CPUs and the distinct names to
- *		probe; never more than --parallel or those names; 1 with
- *		--domain (no worker: the run is this process)
+ *		probe; never more than --parallel, those names or the
+ *		run's sockets (env_socket_cap); 1 with --domain (no
+ *		worker: the run is this process)
  *	batch_jobs_start(b, pool)	the parent of a --jobs run: like
  *		batch_start, but each domain is handed to the worker with
  *		the fewest in flight below its part of --parallel
