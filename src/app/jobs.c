@@ -315,8 +315,10 @@ jobs_fork(unsigned n, struct jobs **pool, struct jobs_worker **me,
 		if (pid == 0) {
 			/* The worker: only its own end of its own channel. */
 			close(sv[0]);
-			for (k = 0; k < i; k++)
+			for (k = 0; k < i; k++) {
 				close(j->w[k].fd);
+				frame_reader_free(j->w[k].rd);
+			}
 			free(j->w);
 			free(j);
 			memset(&sa, 0, sizeof(sa));
