@@ -64,6 +64,33 @@ probe_config_from_cli(const struct cli *o, const char *ehlo,
 	pc->trace_domain = o->batch != NULL;
 }
 
+/*
+ * What every worker would refuse (a --resolver that is no address, an
+ * unreadable --ca-file) is refused once, by the parent, before the fork:
+ * one message and exit 3, as without --jobs, not one UNKNOWN line per
+ * domain.
+ */
+static int
+engines_check(const struct cli *o, const struct dns_config *dc,
+    struct buf *why)
+{
+	struct evloop *loop = evloop_new();
+	struct dns *dns;
+	struct tls_ctx *tls = NULL;
+	int rc = -1;
+
+	if ((dns = dns_new(loop, dc, why)) == NULL)
+		goto done;
+	if (!o->dns_only && (tls = tls_ctx_new(o->ca_file, why)) == NULL)
+		goto done;
+	rc = 0;
+done:
+	tls_ctx_free(tls);
+	dns_free(dns);
+	evloop_free(loop);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -143,8 +170,9 @@ main(int argc, char **argv)
 	 * loop, resolver or TLS context exists; the parent keeps only a
 	 * loop for its channels, signals and stdout.
 	 */
-	if ((njobs = batch_jobs(&b)) > 1 &&
-	    jobs_fork(njobs, &pool, &me, why) == -1)
+	dc.servers = o.resolvers.v;
+	if ((njobs = batch_jobs(&b)) > 1 && (engines_check(&o, &dc, why) ==
+	    -1 || jobs_fork(njobs, &pool, &me, why) == -1))
 		goto fail;
 	loop = evloop_new();
 	b.loop = loop;
@@ -160,7 +188,6 @@ main(int argc, char **argv)
 	}
 	/* The run's limits, divided between the workers. */
 	dc.max_inflight = jobs_share(DNS_MAX_INFLIGHT, njobs, id);
-	dc.servers = o.resolvers.v;
 	if ((dns = dns_new(loop, &dc, why)) == NULL)
 		goto fail;
 	probe_config_from_cli(&o, env_ehlo_name(&o, hostname,
