@@ -13,6 +13,7 @@
 #include "util/i18n.h"
 #include "app/cli.h"
 #include "app/idn.h"
+#include "app/jobs.h"
 #include "probe/probe_auth.h"
 #include "parse/spf.h"
 #include "util/xalloc.h"
@@ -59,7 +60,8 @@ enum {
 	OPT_JSON_LOCALE,
 	OPT_ACCEPT,
 	OPT_ACCEPT_FILE,
-	OPT_CERT_WARN_DAYS
+	OPT_CERT_WARN_DAYS,
+	OPT_JOBS
 };
 
 static const struct option longopts[] = {
@@ -94,6 +96,7 @@ static const struct option longopts[] = {
 	{ "batch",		required_argument, NULL, OPT_BATCH },
 	{ "baseline",		required_argument, NULL, OPT_BASELINE },
 	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
+	{ "jobs",		required_argument, NULL, OPT_JOBS },
 	{ "https-port",		required_argument, NULL, OPT_HTTPS_PORT },
 	{ "propagation",	no_argument,	   NULL, OPT_PROPAGATION },
 	{ "wait",		required_argument, NULL, OPT_WAIT },
@@ -184,6 +187,10 @@ cli_usage(FILE *fp)
 "                           comments; - for stdin); with --json, one\n"
 "                           JSON object per line; exit status: the worst\n"
 "      --parallel N         domains probed at once (default 16)\n"
+"      --jobs N|auto        worker processes that split the list (auto,\n"
+"                           the default: one per CPU from 100 distinct\n"
+"                           domains on, else 1); --parallel and the\n"
+"                           other limits stay the run's in total\n"
 "      --no-share           one SMTP session per domain and exchanger\n"
 "                           address (default: once per run and address)\n"
 "      --csv                one CSV row per domain, after a header\n"
@@ -515,6 +522,18 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			}
 			o->parallel = (int)v;
 			break;
+		case OPT_JOBS:
+			o->jobs_given = 1;
+			if (strcmp(optarg, "auto") == 0)
+				o->jobs = 0;
+			else if (number(optarg, 1, JOBS_MAX, &v) == -1) {
+				buf_printf(why, _("--jobs wants auto or a number "
+				    "from 1 to %d, not \"%s\""), JOBS_MAX,
+				    optarg);
+				return -1;
+			} else
+				o->jobs = (int)v;
+			break;
 		case OPT_PROPAGATION:
 			o->propagation = 1;
 			break;
@@ -739,6 +758,11 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	}
 	if (o->batch == NULL && (o->resume != NULL || o->shard_n > 0)) {
 		buf_printf(why, _("--resume and --shard split a --batch list"));
+		return -1;
+	}
+	if (o->batch == NULL && o->jobs_given) {
+		buf_printf(why, _("--jobs splits a --batch list; one --domain "
+		    "is one process"));
 		return -1;
 	}
 	if (o->has_warn && o->has_crit && range_floor(&o->warn) >= 0 &&
