@@ -115,6 +115,8 @@ main(int argc, char **argv)
 	memset(&co, 0, sizeof(co));
 	memset(&pc, 0, sizeof(pc));
 	why = buf_new(BUF_WHY_MAX);
+	/* Usage errors (a bad --domain among them) are for the user. */
+	i18n_reasons_local(1);
 	rc = cli_parse(argc, argv, &o, why);
 	if (rc == CLI_EXIT_EARLY) {
 		cli_free(&o);

@@ -376,34 +376,34 @@ cli_domain_check(const char *name, char *out, size_t outlen, struct buf *why)
 	case DNAME_OK:
 		break;
 	case DNAME_EMPTY:
-		buf_printf(why, "the domain name is empty");
+		buf_printf(why, R_("the domain name is empty"));
 		return -1;
 	case DNAME_TOO_LONG:
-		buf_printf(why, "the domain name is %zu characters long; the "
-		    "limit is %d", pos, DNAME_MAX);
+		buf_printf(why, R_("the domain name is %zu characters long; "
+		    "the limit is %d"), pos, DNAME_MAX);
 		return -1;
 	case DNAME_LONG_LABEL:
-		buf_printf(why, "a label of \"%.*s...\" is "
-		    "longer than %d characters", 20, name, DNAME_LABEL_MAX);
+		buf_printf(why, R_("a label of \"%.*s...\" is "
+		    "longer than %d characters"), 20, name, DNAME_LABEL_MAX);
 		return -1;
 	case DNAME_BAD_OCTET:
 		if ((unsigned char)name[pos] >= 0x80)
-			buf_printf(why, "the domain name contains non-ASCII "
-			    "characters: give its A-label form (xn--...)");
+			buf_printf(why, R_("the domain name contains non-ASCII "
+			    "characters: give its A-label form (xn--...)"));
 		else
-			buf_printf(why, "the domain name contains the "
+			buf_printf(why, R_("the domain name contains the "
 			    "character 0x%02x, which is not allowed in a "
-			    "host name", (unsigned char)name[pos]);
+			    "host name"), (unsigned char)name[pos]);
 		return -1;
 	default:
-		buf_printf(why, "the domain name \"%s\" has an empty label",
+		buf_printf(why, R_("the domain name \"%s\" has an empty label"),
 		    name);
 		return -1;
 	}
 	if (len > 0 && name[len - 1] == '.')
 		len--;
 	if (len + 1 > outlen) {
-		buf_printf(why, "the domain name is too long");
+		buf_printf(why, R_("the domain name is too long"));
 		return -1;
 	}
 	for (i = 0; i < len; i++)
@@ -527,9 +527,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			if (strcmp(optarg, "auto") == 0)
 				o->jobs = 0;
 			else if (number(optarg, 1, JOBS_MAX, &v) == -1) {
-				buf_printf(why, _("--jobs wants auto or a number "
-				    "from 1 to %d, not \"%s\""), JOBS_MAX,
-				    optarg);
+				buf_printf(why, _("--jobs wants auto or a "
+				    "number from 1 to %d, not \"%s\""),
+				    JOBS_MAX, optarg);
 				return -1;
 			} else
 				o->jobs = (int)v;
