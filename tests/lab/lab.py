@@ -253,10 +253,30 @@ def scenarios(names=None):
     return all_
 
 
+def with_named(selected):
+    """The selected scenarios and every scenario whose domain the files
+    of a selected one name (a --batch list of other scenarios' domains
+    needs their listeners too), transitively."""
+    all_ = set(scenarios())
+    out, todo = list(selected), list(selected)
+    while todo:
+        d = os.path.join(SCEN, todo.pop())
+        for fn in os.listdir(d):
+            f = os.path.join(d, fn)
+            if fn == "zone" or not os.path.isfile(f):
+                continue
+            text = open(f, encoding="utf-8", errors="replace").read()
+            for m in re.findall(r"\b([a-z0-9-]+)\.mxlab\.test\b", text):
+                if m in all_ and m not in out:
+                    out.append(m)
+                    todo.append(m)
+    return out
+
+
 class Lab:
     def __init__(self, state, selected=None):
         self.state = state
-        self.selected = selected or scenarios()
+        self.selected = with_named(selected) if selected else scenarios()
         self.dns_port = None
         self.smtp_port = None
         self.https_port = None
