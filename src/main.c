@@ -21,6 +21,7 @@
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "net/tls.h"
+#include "facts/vantage_facts.h"
 #include "probe/probe.h"
 #include "probe/share.h"
 #include "probe/sockets.h"
@@ -53,6 +54,7 @@ probe_config_from_cli(const struct cli *o, const char *ehlo,
 	pc->ehlo = ehlo;
 	pc->ca_file = o->ca_file;
 	pc->allow_loopback = o->allow_loopback;
+	pc->allow_documentation = o->allow_documentation;
 	pc->assume_down = o->assume_down.v;
 	pc->old_mx = o->old_mx.v;
 	pc->dkim_selectors = o->dkim_selectors.v;
@@ -75,6 +77,7 @@ main(int argc, char **argv)
 	struct batch b;
 	char hostname[256];
 	struct cutover_opts co;
+	struct vantage vantage;
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -83,6 +86,7 @@ main(int argc, char **argv)
 	memset(&b, 0, sizeof(b));
 	memset(&co, 0, sizeof(co));
 	memset(&pc, 0, sizeof(pc));
+	memset(&vantage, 0, sizeof(vantage));
 	why = buf_new(BUF_WHY_MAX);
 	rc = cli_parse(argc, argv, &o, why);
 	if (rc == CLI_EXIT_EARLY) {
@@ -150,6 +154,9 @@ main(int argc, char **argv)
 	/* Exchangers named by many domains: one session per run. */
 	if (o.batch != NULL && !o.no_share)
 		pc.share = share_new();
+	/* This host's routes: checked once, by the first probe that
+	 * connects (net/vantage.h). */
+	pc.vantage = &vantage;
 	b.pc = &pc;
 	batch_start(&b);
 	evloop_run(loop);

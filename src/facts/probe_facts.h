@@ -15,6 +15,7 @@
 
 #include "facts/dns_facts.h"
 #include "facts/mx_facts.h"
+#include "facts/vantage_facts.h"
 
 struct auth_facts;
 struct mx_set;
@@ -30,6 +31,10 @@ struct probe_target {
 	size_t			 host;		/* index in mx->hosts */
 	size_t			 addr;		/* index in its addrs */
 	const char		*skipped;	/* why not probed, or NULL */
+	int			 no_route;	/* not probed: this host has no
+						 * route to the address's
+						 * family (facts.vantage); no
+						 * verdict about the address */
 	struct smtp_result	*smtp;		/* NULL: not probed/finished */
 	int			 smtp_shared;	/* smtp borrowed from the run's
 						 * share table (probe/share.h) */
@@ -97,6 +102,10 @@ struct probe_facts {
 	struct probe_tlsa	*tlsa;		/* per mx->hosts, or NULL */
 	size_t			 ntlsa;
 	struct dns_tally	 dns;		/* every question of the domain */
+	struct vantage		 vantage;	/* this host's routes, as the
+						 * run found them before the
+						 * first connection; NOT_CHECKED
+						 * when none was due */
 	unsigned long		 smtp_queued;	/* sessions that waited for a
 						 * socket (LIMIT_SOCKETS_DOMAIN
 						 * or the per-run cap) */

@@ -23,6 +23,7 @@
 #include "probe/probe_int.h"
 #include "net/smtp_session.h"
 #include "net/tls.h"
+#include "net/vantage.h"
 #include "probe/share.h"
 #include "util/xalloc.h"
 #include "facts/limits.h"
@@ -279,6 +280,41 @@ on_ptr(const struct dns_result *res, void *arg)
 }
 
 
+/* addr_usable()'s allow for this probe's options. */
+static int
+allowed(const struct probe *p)
+{
+	return (p->cfg.allow_loopback ? ADDR_ALLOW_LOOPBACK : 0) |
+	    (p->cfg.allow_documentation ? ADDR_ALLOW_DOCUMENTATION : 0);
+}
+
+/*
+ * Whether this host has no route to the family of a (the run's vantage,
+ * checked once, by the first probe that gets here): such an address is
+ * not tried, since nothing could leave for it. A loopback address needs
+ * no route to the internet and is always tried (the lab's 127.0.0.0/8
+ * and ::1, with --allow-loopback).
+ */
+static int
+no_route_here(struct probe *p, const struct mx_addr *a)
+{
+	const struct vantage *v = p->cfg.vantage;
+
+	if (v == NULL || addr_classify(a->family, a->addr) == ADDR_LOOPBACK)
+		return 0;
+	return vantage_family(v, a->family)->route == VANTAGE_NO_ROUTE;
+}
+
+/* The vantage, checked before the first connection, into the facts. */
+static void
+vantage_here(struct probe *p)
+{
+	if (p->cfg.vantage == NULL || p->cfg.dns_only)
+		return;
+	vantage_check(p->cfg.vantage);
+	p->facts->vantage = *p->cfg.vantage;
+}
+
 void
 probe_smtp_targets(struct probe *p)
 {
@@ -309,10 +345,11 @@ probe_smtp_targets(struct probe *p)
 		}
 	}
 	f->smtp_probed = !p->cfg.dns_only;
+	vantage_here(p);
 	for (i = 0; i < f->ntargets; i++) {
 		r = &p->runs[i];
 		a = target_addr(p, i);
-		if (!addr_usable(a->family, a->addr, p->cfg.allow_loopback)) {
+		if (!addr_usable(a->family, a->addr, allowed(p))) {
 			f->targets[i].skipped = "not a routable address";
 			continue;
 		}
@@ -335,6 +372,13 @@ probe_smtp_targets(struct probe *p)
 		 * waits for the timeout. */
 		if (addr_cdn(a->family, a->addr) != NULL) {
 			f->targets[i].skipped = "CDN/proxy address";
+			continue;
+		}
+		if (no_route_here(p, a)) {
+			f->targets[i].skipped = a->family == AF_INET6 ?
+			    "no IPv6 route from this host" :
+			    "no IPv4 route from this host";
+			f->targets[i].no_route = 1;
 			continue;
 		}
 		p->pending++;
@@ -388,10 +432,11 @@ old_connect(struct old_run *r)
 	r->nsess = o->naddr;
 	if (p->cfg.dns_only)
 		return;
+	vantage_here(p);
 	for (k = 0; k < o->naddr; k++) {
 		if (!addr_usable(o->addrs[k].family, o->addrs[k].addr,
-		    p->cfg.allow_loopback))
-			continue;
+		    allowed(p)) || no_route_here(p, &o->addrs[k]))
+			continue;	/* not probed: no verdict */
 		if (o->from_propagation && ((p->cfg.family == 4 &&
 		    o->addrs[k].family != AF_INET) || (p->cfg.family == 6 &&
 		    o->addrs[k].family != AF_INET6)))
