@@ -20,7 +20,7 @@ enum vantage_route {
 				 * exchanger) or no check was asked for */
 	VANTAGE_ROUTE,		/* the routing table has a route to the
 				 * internet for this family */
-	VANTAGE_NO_ROUTE	/* none: the UDP connect (net/vantage.h) failed
+	VANTAGE_NO_ROUTE	/* none: a UDP connect failed, net/vantage.h
 				 * (ENETUNREACH, EADDRNOTAVAIL, the family
 				 * not supported) */
 };
