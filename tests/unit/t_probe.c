@@ -13,6 +13,7 @@
  * callback is exercised too.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,7 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 {
 	char label[128], msg[160];
 	struct probe_config cfg;
+	struct vantage v;
 	struct evloop *loop;
 	struct dns *dns;
 	struct got g;
@@ -187,6 +189,12 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 	cfg.helo = "probe.ex.test";
 	cfg.allow_loopback = 1;
 	cfg.https_port = (unsigned)closed_port();
+	/* A host without a route anywhere (checked already: kept as it
+	 * is): the loopback exchangers are tried all the same. */
+	memset(&v, 0, sizeof(v));
+	v.v4.route = v.v6.route = VANTAGE_NO_ROUTE;
+	v.v4.sys_errno = v.v6.sys_errno = ENETUNREACH;
+	cfg.vantage = &v;
 	asked = 0;
 	loop = evloop_new();
 	dns = dns_new_fake(loop, fake, NULL);
@@ -207,10 +215,20 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 			if (g.f->targets[i].smtp != NULL)
 				ntried++;
 		if (dns_only)
-			ok(!g.f->smtp_probed, "%s: no SMTP", label);
+			ok(!g.f->smtp_probed &&
+			    g.f->vantage.v6.route == VANTAGE_NOT_CHECKED,
+			    "%s: no SMTP, no vantage", label);
 		else
-			ok(g.f->smtp_probed && ntried > 0,
-			    "%s: SMTP tried (%zu sessions)", label, ntried);
+			ok(g.f->smtp_probed && ntried > 0 &&
+			    g.f->vantage.v6.route == VANTAGE_NO_ROUTE,
+			    "%s: SMTP tried (%zu sessions) to loopback with no "
+			    "route here, the vantage in the facts", label,
+			    ntried);
+		for (i = 0; i < g.f->ntargets; i++)
+			if (g.f->targets[i].no_route)
+				break;
+		ok(i == g.f->ntargets, "%s: no loopback address counted "
+		    "as without a route", label);
 	}
 	ok(asked > 0, "%s: the resolver was asked (%lu)", label, asked);
 	if (g.f != NULL)
