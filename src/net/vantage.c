@@ -11,7 +11,6 @@
 
 #include "net/vantage.h"
 #include "util/addr.h"
-#include "util/log.h"
 
 /* a.root-servers.net (RFC 7720 keeps the root servers' addresses
  * stable): global unicast, and nobody's private network. */
@@ -56,28 +55,11 @@ vantage_route(int family, const unsigned char *dest,
 	close(fd);
 }
 
-static void
-trace(const char *fam, const struct vantage_family *f)
-{
-	if (f->route == VANTAGE_ROUTE)
-		log_trace("vantage: %s route to the internet, from %s", fam,
-		    f->source);
-	else
-		log_trace("vantage: %s no route (%s)", fam,
-		    strerror(f->sys_errno));
-}
-
 void
 vantage_check(struct vantage *v)
 {
-	if (v->v4.route == VANTAGE_NOT_CHECKED) {
+	if (v->v4.route == VANTAGE_NOT_CHECKED)
 		vantage_route(AF_INET, root4, &v->v4);
-		if (log_tracing(1))
-			trace("IPv4", &v->v4);
-	}
-	if (v->v6.route == VANTAGE_NOT_CHECKED) {
+	if (v->v6.route == VANTAGE_NOT_CHECKED)
 		vantage_route(AF_INET6, root6, &v->v6);
-		if (log_tracing(1))
-			trace("IPv6", &v->v6);
-	}
 }

@@ -17,6 +17,7 @@
 #include "util/addr.h"
 #include "util/dname.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "facts/probe_facts.h"
@@ -305,14 +306,41 @@ no_route_here(struct probe *p, const struct mx_addr *a)
 	return vantage_family(v, a->family)->route == VANTAGE_NO_ROUTE;
 }
 
-/* The vantage, checked before the first connection, into the facts. */
+/* One family of the vantage in the -v trace, tagged as the probe's. */
+static void
+vantage_trace(const struct probe *p, const char *fam,
+    const struct vantage_family *f)
+{
+	const char *tag = p->cfg.trace_domain ? p->facts->domain : NULL;
+
+	if (f->route == VANTAGE_ROUTE)
+		log_trace("%s%s%svantage: %s route to the internet, from %s",
+		    tag ? "[" : "", tag ? tag : "", tag ? "] " : "", fam,
+		    f->source);
+	else
+		log_trace("%s%s%svantage: %s no route (%s)", tag ? "[" : "",
+		    tag ? tag : "", tag ? "] " : "", fam,
+		    strerror(f->sys_errno));
+}
+
+/* The vantage, checked before the first connection of the run (this
+ * probe's, or an earlier one's), into the facts. */
 static void
 vantage_here(struct probe *p)
 {
-	if (p->cfg.vantage == NULL || p->cfg.dns_only)
+	struct vantage *v = p->cfg.vantage;
+	int fresh;
+
+	if (v == NULL || p->cfg.dns_only)
 		return;
-	vantage_check(p->cfg.vantage);
-	p->facts->vantage = *p->cfg.vantage;
+	fresh = v->v4.route == VANTAGE_NOT_CHECKED ||
+	    v->v6.route == VANTAGE_NOT_CHECKED;
+	vantage_check(v);
+	if (fresh && log_tracing(1)) {
+		vantage_trace(p, "IPv4", &v->v4);
+		vantage_trace(p, "IPv6", &v->v6);
+	}
+	p->facts->vantage = *v;
 }
 
 void
