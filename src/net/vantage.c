@@ -3,7 +3,6 @@
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <errno.h>
 #include <string.h>
@@ -26,6 +25,7 @@ vantage_route(int family, const unsigned char *dest,
 {
 	struct sockaddr_storage ss, me;
 	socklen_t sl, ml = sizeof(me);
+	const unsigned char *src;
 	int fd;
 
 	memset(out, 0, sizeof(*out));
@@ -41,18 +41,27 @@ vantage_route(int family, const unsigned char *dest,
 		close(fd);
 		return;
 	}
-	out->route = VANTAGE_ROUTE;
-	if (getsockname(fd, (struct sockaddr *)&me, &ml) == 0) {
-		if (family == AF_INET)
-			inet_ntop(AF_INET,
-			    &((struct sockaddr_in *)&me)->sin_addr,
-			    out->source, sizeof(out->source));
-		else
-			inet_ntop(AF_INET6,
-			    &((struct sockaddr_in6 *)&me)->sin6_addr,
-			    out->source, sizeof(out->source));
+	if (getsockname(fd, (struct sockaddr *)&me, &ml) == -1) {
+		out->sys_errno = errno;
+		close(fd);
+		return;
 	}
 	close(fd);
+	src = family == AF_INET ?
+	    (const unsigned char *)&((struct sockaddr_in *)&me)->sin_addr :
+	    (const unsigned char *)&((struct sockaddr_in6 *)&me)->sin6_addr;
+	/* A route without an address to send from (0.0.0.0: a route but
+	 * no IPv4 address) or with only a link-local one (fe80::, the
+	 * router's advertisement without a global prefix) reaches nothing
+	 * on the internet. */
+	if (addr_classify(family, src) == ADDR_LINKLOCAL ||
+	    memcmp(src, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+	    family == AF_INET ? 4 : 16) == 0) {
+		out->sys_errno = EADDRNOTAVAIL;
+		return;
+	}
+	out->route = VANTAGE_ROUTE;
+	addr_text(family, src, out->source, sizeof(out->source));
 }
 
 void

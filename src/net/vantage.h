@@ -22,7 +22,10 @@
  *		the caller keeps v for the run)
  *	vantage_route(af, dest, out)	the same question for one
  *		destination (4 or 16 bytes): ROUTE with out->source, or
- *		NO_ROUTE with out->sys_errno
+ *		NO_ROUTE with out->sys_errno; a route whose source address
+ *		would be unspecified (0.0.0.0, ::) or link-local (fe80::/10)
+ *		is NO_ROUTE, EADDRNOTAVAIL: nothing on the internet answers
+ *		such a source
  * Limits: a route is not connectivity: a default route to a network that
  * drops everything still says ROUTE (the connections then time out, as
  * they would for any sender there). A more specific route may reach an

@@ -101,7 +101,9 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
            network). mxprobe gets --allow-documentation there (and
            nowhere else: a run outside a namespace that asks for it
            fails). Without the privilege to make a namespace, every run
-           is a SKIP with the reason. The file holds comments only.
+           is a SKIP with the reason. The file holds comments and
+           lines "route PREFIX": a route to PREFIX via lo in the
+           namespace (to make the vantage check find a route).
   postfix  optional: "ADDR NAME [POLICY]": a real Postfix on ADDR for this scenario
            (POLICY reject, the default, or relay-denied: postfix-lab.sh)
            (skipped, visibly, where Postfix is not installed)
@@ -946,6 +948,19 @@ class Netns:
                 (err or "unshare failed")
         # unshare and sh exec: the holder's pid is the process in it.
         self.enter = ["nsenter", "--net=/proc/%d/ns/net" % self.holder.pid]
+        for ln in open(os.path.join(SCEN, self.name, "netns")):
+            w = ln.split("#", 1)[0].split()
+            if len(w) == 2 and w[0] == "route":
+                # A route to one prefix via lo: what the vantage check
+                # asks about, never the zone's addresses (no_route()).
+                r = subprocess.run(self.enter + [
+                    "ip", "-6" if ":" in w[1] else "-4", "route", "add",
+                    w[1], "dev", "lo"], capture_output=True, text=True)
+                if r.returncode != 0:
+                    raise RuntimeError("ip route add %s: %s" %
+                                       (w[1], r.stderr.strip()))
+            elif w:
+                raise RuntimeError("netns: unknown line %r" % ln)
         conf = []
         for ln in self.lab.nsd_conf:
             k = ln.strip().split(":")[0]
