@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Benchmark: mxprobe --batch against posttls-finger on a generated lab.
 
-  bench/bench.py [-n N] [-p P,P,...] [-r RUNS] [--mxprobe BIN]
-                 [--no-finger] [--dns-only]
+  bench/bench.py [-n N] [-p P,P,...] [-j J,J,...] [-r RUNS]
+                 [--mxprobe BIN] [--no-finger] [--dns-only]
 
 Builds a lab of N generated mail domains (default 1,000) on loopback:
   - one zone bench.test with dN.bench.test for N domains, each with two
@@ -15,14 +15,17 @@ Builds a lab of N generated mail domains (default 1,000) on loopback:
     certificate for *.bench.test.
 
 Then runs, in that one lab and for each of RUNS rounds (default 1):
-  - `mxprobe --batch LIST --json --parallel P` for each P (default
-    16,64,200,500), both exchangers of each domain probed with STARTTLS;
+  - `mxprobe --batch LIST --json --parallel P --jobs J` for each P
+    (default 16,64,200,500) and, back to back for one P, each J (default
+    1: one process, as the earlier figures; "auto" is mxprobe's own
+    default), both exchangers of each domain probed with STARTTLS;
   - posttls-finger (Debian's postfix package) over the same list with
     `xargs -P 16`, in a private mount namespace whose /etc/resolv.conf
     names the lab's NSD (posttls-finger stops at the first exchanger
     that answers, so it does half the handshakes);
 and prints, per run: domains/s, CPU ms per domain (user+sys of the
-process and its children, from wait4), peak RSS, the number of UNKNOWN
+process and its children, from wait4: the --jobs workers included),
+peak RSS (of the largest process, workers included), the number of UNKNOWN
 statuses, and mxprobe's domains/s as a ratio of posttls-finger's.
 
 Requires root (Postfix, port 53, unshare). Not part of `make check`:
@@ -136,14 +139,15 @@ def timed(cmd, out_path, **kw):
     return dt, ru, p.returncode
 
 
-def run_mxprobe(args, state, bf, par, n, dns_only, tag):
+def run_mxprobe(args, state, bf, par, n, dns_only, tag, jobs="1"):
     cmd = [args.mxprobe, "--resolver", "%s:53" % DNS_ADDR,
            "--allow-loopback", "--smtp-port", str(args.smtp_port),
            "--ca-file", args.ca, "--ehlo", "mxprobe.bench.test",
-           "--batch", bf, "--json", "--parallel", str(par)]
+           "--batch", bf, "--json", "--parallel", str(par),
+           "--jobs", jobs]
     if dns_only:
         cmd.append("--dns-only")
-    out = os.path.join(state, "out-%s-%d.jsonl" % (tag, par))
+    out = os.path.join(state, "out-%s-%d-%s.jsonl" % (tag, par, jobs))
     dt, ru, rc = timed(cmd, out)
     lines = [ln for ln in open(out) if ln.strip()]
     unknown = 0
@@ -161,7 +165,7 @@ def run_mxprobe(args, state, bf, par, n, dns_only, tag):
             for s in mx.get("smtp", []):
                 if (s.get("tls") or {}).get("verify_ok"):
                     hs += 1
-    return {"what": "mxprobe -P %d" % par, "wall": dt,
+    return {"what": "mxprobe -P %d -j %s" % (par, jobs), "wall": dt,
             "cpu": ru.ru_utime + ru.ru_stime, "rss": ru.ru_maxrss,
             "unknown": unknown + bad + (n - len(lines)), "tls": hs,
             "rc": rc}
@@ -219,6 +223,8 @@ def main():
     ap.add_argument("-n", type=int, default=1000, help="domains")
     ap.add_argument("-p", default="16,64,200,500",
                     help="--parallel values, comma-separated")
+    ap.add_argument("-j", default="1",
+                    help="--jobs values (N or auto), comma-separated")
     ap.add_argument("-r", type=int, default=1, help="rounds")
     ap.add_argument("--mxprobe", default=lab.MXPROBE)
     ap.add_argument("--no-finger", action="store_true")
@@ -228,6 +234,7 @@ def main():
     if args.n < 1:
         ap.error("-n must be at least 1")
     pars = [int(p) for p in args.p.split(",") if p]
+    jobs = [j for j in args.j.split(",") if j]
     if os.geteuid() != 0:
         raise SystemExit("bench.py needs root (Postfix, port 53, unshare)")
     # SIGTERM (and SIGINT in a background job) still stops the lab.
@@ -260,10 +267,11 @@ def main():
                 results.setdefault(r["what"], []).append(r)
                 show(r, args.n, None)
             for par in pars:
-                r = run_mxprobe(args, state, bf, par, args.n,
-                                args.dns_only, "r%d" % rnd)
-                results.setdefault(r["what"], []).append(r)
-                show(r, args.n, finger_rate)
+                for j in jobs:
+                    r = run_mxprobe(args, state, bf, par, args.n,
+                                    args.dns_only, "r%d" % rnd, j)
+                    results.setdefault(r["what"], []).append(r)
+                    show(r, args.n, finger_rate)
         wall, probe = run_single(args, state)
         print("single --domain: process wall %.1f ms (median of 20), "
               "probe elapsed_ms %.1f ms: %.2fx" % (wall, probe,

@@ -17,6 +17,7 @@
 #include "app/batch.h"
 #include "app/cli.h"
 #include "app/env.h"
+#include "app/jobs.h"
 #include "app/run.h"
 #include "net/dns.h"
 #include "net/evloop.h"
@@ -65,6 +66,33 @@ probe_config_from_cli(const struct cli *o, const char *ehlo,
 	pc->trace_domain = o->batch != NULL;
 }
 
+/*
+ * What every worker would refuse (a --resolver that is no address, an
+ * unreadable --ca-file) is refused once, by the parent, before the fork:
+ * one message and exit 3, as without --jobs, not one UNKNOWN line per
+ * domain.
+ */
+static int
+engines_check(const struct cli *o, const struct dns_config *dc,
+    struct buf *why)
+{
+	struct evloop *loop = evloop_new();
+	struct dns *dns;
+	struct tls_ctx *tls = NULL;
+	int rc = -1;
+
+	if ((dns = dns_new(loop, dc, why)) == NULL)
+		goto done;
+	if (!o->dns_only && (tls = tls_ctx_new(o->ca_file, why)) == NULL)
+		goto done;
+	rc = 0;
+done:
+	tls_ctx_free(tls);
+	dns_free(dns);
+	evloop_free(loop);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -72,7 +100,10 @@ main(int argc, char **argv)
 	struct buf *why;
 	struct evloop *loop = NULL;
 	struct dns *dns = NULL;
-	struct dns_config dc = { NULL, 0, 0 };
+	struct dns_config dc = { NULL, 0, 0, 0 };
+	struct jobs *pool = NULL;
+	struct jobs_worker *me = NULL;
+	unsigned njobs = 1, id = 0;
 	struct probe_config pc;
 	struct batch b;
 	char hostname[256];
@@ -88,6 +119,8 @@ main(int argc, char **argv)
 	memset(&pc, 0, sizeof(pc));
 	memset(&vantage, 0, sizeof(vantage));
 	why = buf_new(BUF_WHY_MAX);
+	/* Usage errors (a bad --domain among them) are for the user. */
+	i18n_reasons_local(1);
 	rc = cli_parse(argc, argv, &o, why);
 	if (rc == CLI_EXIT_EARLY) {
 		cli_free(&o);
@@ -136,21 +169,41 @@ main(int argc, char **argv)
 			goto fail;
 		batch_add(&b, o.domain);
 	}
-	loop = evloop_new();
+	b.o = &o;
+	b.co = &co;
+	/*
+	 * --jobs: the workers are forked from the planned list, before any
+	 * loop, resolver or TLS context exists; the parent keeps only a
+	 * loop for its channels, signals and stdout.
+	 */
 	dc.servers = o.resolvers.v;
+	if ((njobs = batch_jobs(&b)) > 1 && (engines_check(&o, &dc, why) ==
+	    -1 || jobs_fork(njobs, &pool, &me, why) == -1))
+		goto fail;
+	loop = evloop_new();
+	b.loop = loop;
+	if (pool != NULL) {
+		batch_jobs_start(&b, pool);
+		evloop_run(loop);
+		rc = batch_status(&b);
+		goto done;
+	}
+	if (me != NULL) {
+		njobs = jobs_worker_n(me);
+		id = jobs_worker_id(me);
+	}
+	/* The run's limits, divided between the workers. */
+	dc.max_inflight = jobs_share(DNS_MAX_INFLIGHT, njobs, id);
 	if ((dns = dns_new(loop, &dc, why)) == NULL)
 		goto fail;
 	probe_config_from_cli(&o, env_ehlo_name(&o, hostname,
 	    sizeof(hostname)), &pc);
 	if (!o.dns_only && (pc.tls = tls_ctx_new(o.ca_file, why)) == NULL)
 		goto fail;
-	b.o = &o;
-	b.co = &co;
-	b.loop = loop;
 	b.dns = dns;
 	b.servers = dns_servers(dns);
 	/* Descriptors are the host's: one cap for the whole run. */
-	pc.sockets = sockets_new(env_socket_cap());
+	pc.sockets = sockets_new(jobs_share(env_socket_cap(), njobs, id));
 	/* Exchangers named by many domains: one session per run. */
 	if (o.batch != NULL && !o.no_share)
 		pc.share = share_new();
@@ -158,7 +211,10 @@ main(int argc, char **argv)
 	 * connects (net/vantage.h). */
 	pc.vantage = &vantage;
 	b.pc = &pc;
-	batch_start(&b);
+	if (me != NULL)
+		batch_worker_start(&b, me);
+	else
+		batch_start(&b);
 	evloop_run(loop);
 	rc = batch_status(&b);
 	goto done;
@@ -175,6 +231,8 @@ done:
 	batch_free(&b);
 	share_free(pc.share);	/* after the facts that borrow from it */
 	dns_free(dns);
+	jobs_free(pool);	/* closes the channels: the workers stop */
+	jobs_worker_free(me);
 	evloop_free(loop);
 	env_psl_free();
 	cli_free(&o);

@@ -65,7 +65,8 @@
  *	analyze_dane(facts, fs)		DNSSEC of the MX answer, TLSA of
  *		every exchanger and the handshakes' DANE results
  *	analyze_dane_target(facts, t, &why)  what DANE senders do with one
- *		address (why: a short reason, static text)
+ *		address (why: a short reason, an English msgid: _() or
+ *		i18n_reason() translates it; the JSON writes it as it is)
  *	analyze_dane_host(facts, h)	the same for a host: DELIVER when
  *		one of its addresses does, DEFER when it answers but none
  *		satisfies DANE
@@ -79,7 +80,8 @@
  *	analyze_spf(a, domain, fs)	the findings of the walked tree
  *	analyze_spf_ip(auth, fs)	the findings of the --spf-ip answers
  *	analyze_spf_permerror(a, out, len)  why receivers evaluating the
- *		policy get permerror (written to out), or NULL when they do not
+ *		policy get permerror (written to out in the run's language,
+ *		R_), or NULL when they do not
  * analyze_dmarc.c:
  *	analyze_dmarc(facts, fs)	the DMARC_* findings (RFC 7489)
  * analyze_dkim.c:

@@ -78,7 +78,7 @@ canon_list(char **v, size_t n)
 	for (i = 0; i < n; i++)
 		buf_printf(b, "%s%s", i ? ", " : "", v[i]);
 	if (n == 0)
-		buf_printf(b, "(none)");
+		buf_printf(b, "%s", R_("(none)"));
 	s = buf_steal(b);
 	buf_free(b);
 	return s;
@@ -437,7 +437,7 @@ baseline_check(json_object *doc, struct buf *why)
 	size_t i;
 
 	if (doc == NULL || !json_object_is_type(doc, json_type_object)) {
-		buf_printf(why, "it is JSON but not an object");
+		buf_printf(why, "%s", R_("it is JSON but not an object"));
 		return -1;
 	}
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
@@ -445,8 +445,8 @@ baseline_check(json_object *doc, struct buf *why)
 		if (v == NULL && !members[i].needed)
 			continue;
 		if (v == NULL || !json_object_is_type(v, members[i].type)) {
-			buf_printf(why, "\"%s\" is %s", members[i].key,
-			    v == NULL ? "missing" : "of the wrong type");
+			buf_printf(why, v == NULL ? R_("\"%s\" is missing") :
+			    R_("\"%s\" is of the wrong type"), members[i].key);
 			return -1;
 		}
 	}
@@ -464,7 +464,7 @@ baseline_parse(const char *p, size_t n, json_object **doc, struct buf *why)
 
 	*doc = NULL;
 	if (n > INT_MAX) {
-		buf_printf(why, "larger than %d bytes", INT_MAX);
+		buf_printf(why, R_("larger than %d bytes"), INT_MAX);
 		return BASELINE_NOT_JSON;
 	}
 	if ((tok = json_tokener_new()) == NULL)
@@ -476,7 +476,7 @@ baseline_parse(const char *p, size_t n, json_object **doc, struct buf *why)
 	if (j == NULL || err != json_tokener_success) {
 		buf_printf(why, "%s", err == json_tokener_continue ||
 		    err == json_tokener_success ?
-		    "the document ends too early" :
+		    R_("the document ends too early") :
 		    json_tokener_error_desc(err));
 		json_object_put(j);
 		return BASELINE_NOT_JSON;
@@ -485,7 +485,8 @@ baseline_parse(const char *p, size_t n, json_object **doc, struct buf *why)
 	    p[end] == '\r' || p[end] == '\n'))
 		end++;
 	if (end < n) {
-		buf_printf(why, "more after the document (offset %zu)", end);
+		buf_printf(why, R_("more after the document (offset %zu)"),
+		    end);
 		json_object_put(j);
 		return BASELINE_NOT_JSON;
 	}

@@ -3,6 +3,7 @@
 
 #include "analyze/analyze.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "analyze/analyze_cutover.h"
 #include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
@@ -23,8 +24,8 @@ cutover_banner_compile(const char *pattern, struct buf *why)
 	    &err, &off, NULL);
 	if (re == NULL) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		buf_printf(why, "--expect-banner: invalid pattern at offset "
-		    "%zu: %s", (size_t)off, (const char *)msg);
+		buf_printf(why, R_("--expect-banner: invalid pattern at "
+		    "offset %zu: %s"), (size_t)off, (const char *)msg);
 	}
 	return re;
 }

@@ -31,6 +31,7 @@
 
 #include "analyze/analyze.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "facts/dns_facts.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
@@ -107,23 +108,23 @@ analyze_dane_target(const struct probe_facts *f, const struct probe_target *t,
 	st = host_dane(f, t->host);
 	switch (st) {
 	case HD_NONE:
-		*why = "no authenticated TLSA records";
+		*why = N_("no authenticated TLSA records");
 		return DANE_SENDERS_NA;
 	case HD_FAILED:
 		if (!analyze_target_answers(t))
 			break;
-		*why = "the TLSA lookup failed in a signed zone";
+		*why = N_("the TLSA lookup failed in a signed zone");
 		return DANE_SENDERS_DEFER;
 	case HD_UNUSABLE:
 	case HD_USABLE:
 		if (!analyze_target_answers(t))
 			break;
 		if (!r->tls_done) {
-			*why = "no TLS session, which DANE requires";
+			*why = N_("no TLS session, which DANE requires");
 			return DANE_SENDERS_DEFER;
 		}
 		if (st == HD_USABLE && r->tls.dane_ok) {
-			*why = "the certificate matches a TLSA record";
+			*why = N_("the certificate matches a TLSA record");
 			return DANE_SENDERS_DELIVER;
 		}
 		/* Records of a usage for SMTP that the library could not
@@ -131,13 +132,13 @@ analyze_dane_target(const struct probe_facts *f, const struct probe_target *t,
 		 * too: TLS is required, authentication is not. */
 		if (st == HD_USABLE && (r->tls.dane_checked ||
 		    r->tls.dane_usable > 0)) {
-			*why = "the certificate matches no TLSA record";
+			*why = N_("the certificate matches no TLSA record");
 			return DANE_SENDERS_DEFER;
 		}
-		*why = "TLS without authentication (no usable TLSA record)";
+		*why = N_("TLS without authentication (no usable TLSA record)");
 		return DANE_SENDERS_DELIVER;
 	}
-	*why = "it does not answer";
+	*why = N_("it does not answer");
 	return DANE_SENDERS_UNKNOWN;
 }
 
@@ -211,7 +212,8 @@ senders_defer(const struct probe_facts *f, struct findings *fs)
 			continue;
 		buf_printf(b, "%s%s [%s]: %s", n ? "; " : "",
 		    f->mx->hosts[t->host].name,
-		    f->mx->hosts[t->host].addrs[t->addr].text, why);
+		    f->mx->hosts[t->host].addrs[t->addr].text,
+		    i18n_reason(why));
 		n++;
 	}
 	findings_add(fs, F_DANE_SENDERS_DEFER, f->domain, "Every exchanger "
@@ -250,7 +252,7 @@ mismatches(const struct probe_facts *f, size_t h, struct buf *out)
 			continue;
 		buf_printf(out, "%s%s (%s)", n ? ", " : "",
 		    f->mx->hosts[h].addrs[t->addr].text,
-		    tf->dane_why ? tf->dane_why : "no match");
+		    tf->dane_why ? tf->dane_why : R_("no match"));
 		n++;
 	}
 	return n;

@@ -231,9 +231,8 @@ target_state(const struct probe_target *t)
 		return DELIVERY_MX_UNKNOWN;
 	if (r == NULL) {
 		/* Addresses no sender can use, against ones not tried. */
-		if (t->skipped != NULL &&
-		    (strcmp(t->skipped, "not a routable address") == 0 ||
-		    strcmp(t->skipped, "CDN/proxy address") == 0))
+		if (t->skipped == PROBE_SKIP_UNROUTABLE ||
+		    t->skipped == PROBE_SKIP_CDN)
 			return DELIVERY_MX_DOWN;
 		return DELIVERY_MX_UNKNOWN;
 	}

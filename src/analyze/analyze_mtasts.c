@@ -117,12 +117,13 @@ analyze_mtasts(const struct mtasts_facts *f, struct findings *fs)
 {
 	struct mtasts_txt *t = NULL;
 	struct mtasts_policy *pol = NULL;
-	struct buf *why, *later;
+	struct buf *why, *uncovered, *nocert;
 	char subj[300];		/* "_mta-sts." and a name of up to 253 */
-	size_t idx = 0, n, off, line, i;
+	size_t idx = 0, n, off, line, i, nuncovered = 0, nnocert = 0;
 
 	why = buf_new(BUF_WHY_MAX);
-	later = buf_new(BUF_WHY_MAX);
+	uncovered = buf_new(BUF_WHY_MAX);	/* to fix before enforcing */
+	nocert = buf_new(BUF_WHY_MAX);
 	snprintf(subj, sizeof(subj), "_mta-sts.%s", f->domain);
 	if (dns_outcome_failed(f->txt_outcome)) {
 		findings_add(fs, F_MTASTS_LOOKUP_FAILED, subj,
@@ -198,8 +199,8 @@ analyze_mtasts(const struct mtasts_facts *f, struct findings *fs)
 				    "that apply it will not deliver there.",
 				    f->mx[i].host);
 			else
-				buf_printf(later, "; MX %s matches no mx line",
-				    f->mx[i].host);
+				buf_printf(uncovered, "%s%s", nuncovered++ ?
+				    ", " : "", f->mx[i].host);
 		} else if (f->mx[i].cert_valid == 0) {
 			if (pol->mode == MTASTS_MODE_ENFORCE)
 				findings_add(fs, F_MTASTS_CERT_INVALID,
@@ -209,16 +210,25 @@ analyze_mtasts(const struct mtasts_facts *f, struct findings *fs)
 				    "apply it will not deliver there.",
 				    f->mx[i].host);
 			else
-				buf_printf(later, "; MX %s has no valid "
-				    "certificate", f->mx[i].host);
+				buf_printf(nocert, "%s%s", nnocert++ ? ", " :
+				    "", f->mx[i].host);
 		}
 	}
-	if (pol->mode == MTASTS_MODE_TESTING && buf_len(later))
+	if (pol->mode == MTASTS_MODE_TESTING && nuncovered + nnocert > 0) {
 		findings_add(fs, F_MTASTS_TESTING, f->domain,
 		    "The MTA-STS policy is in testing mode: failures are only "
 		    "reported, delivery is not protected; before enforcing, "
-		    "fix these%s.", buf_str(later));
-	else if (pol->mode == MTASTS_MODE_TESTING)
+		    "fix these:");
+		if (nuncovered > 0)
+			findings_appendn(fs, nuncovered,
+			    "MX %s matches no mx line.",
+			    "MX %s match no mx line.", buf_str(uncovered));
+		if (nnocert > 0)
+			findings_appendn(fs, nnocert,
+			    "MX %s has no valid certificate.",
+			    "MX %s have no valid certificate.",
+			    buf_str(nocert));
+	} else if (pol->mode == MTASTS_MODE_TESTING)
 		findings_add(fs, F_MTASTS_TESTING, f->domain,
 		    "The MTA-STS policy is in testing mode: failures are only "
 		    "reported, delivery is not protected.");
@@ -231,5 +241,6 @@ done:
 	mtasts_txt_free(t);
 	mtasts_policy_free(pol);
 	buf_free(why);
-	buf_free(later);
+	buf_free(uncovered);
+	buf_free(nocert);
 }

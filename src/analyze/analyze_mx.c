@@ -15,6 +15,7 @@
 
 #include "util/addr.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 #include "analyze/analyze.h"
 #include "facts/dns_facts.h"
@@ -246,13 +247,12 @@ shared_addresses(const struct mx_set *s, struct findings *fs)
 			if (k++ < SHARED_NAMES_SHOWN)
 				buf_printf(b, ", %s", s->hosts[j].name);
 		}
-		if (k > SHARED_NAMES_SHOWN)
-			buf_printf(b, " and %zu more", k - SHARED_NAMES_SHOWN);
+		if (k > SHARED_NAMES_SHOWN) {
+			buf_printf(b, ", ");
+			buf_printf(b, R_("%zu more"), k - SHARED_NAMES_SHOWN);
+		}
 		buf_printf(b, " (%s)", via[i]);
 	}
-	if (ngroups > SHARED_GROUPS_SHOWN)
-		buf_printf(b, "; and %zu more groups",
-		    ngroups - SHARED_GROUPS_SHOWN);
 	if (ngroups == 1)
 		findings_add(fs, F_MX_SHARED_ADDRESS, subject, "These "
 		    "exchangers share an address: %s. When that server is "
@@ -261,6 +261,11 @@ shared_addresses(const struct mx_set *s, struct findings *fs)
 		findings_add(fs, F_MX_SHARED_ADDRESS, subject, "%zu groups of "
 		    "exchangers share an address: %s. When such a server is "
 		    "down, its whole group is.", ngroups, buf_str(b));
+	if (ngroups > SHARED_GROUPS_SHOWN)
+		findings_appendn(fs, ngroups - SHARED_GROUPS_SHOWN,
+		    "%zu more group is not shown.",
+		    "%zu more groups are not shown.",
+		    ngroups - SHARED_GROUPS_SHOWN);
 	buf_free(b);
 	free(via);
 	free(up);
@@ -317,13 +322,24 @@ analyze_limits(const struct probe_facts *f, struct findings *fs)
 		b = buf_new(BUF_WHY_MAX);
 		for (i = 0; i < t->nwhy; i++)
 			buf_printf(b, "%s%s", i ? "; " : "", t->why[i]);
-		if (t->errors > t->nwhy)
-			buf_printf(b, "; and %lu more", t->errors - t->nwhy);
+		if (t->errors > t->nwhy) {
+			buf_printf(b, "; ");
+			buf_printf(b, R_("%lu more"), t->errors - t->nwhy);
+		}
 		findings_add(fs, F_DNS_ANSWER_ERRORS, f->domain, "%lu DNS "
 		    "answer(s) for %s could not be read: %s.", t->errors,
 		    f->domain, buf_str(b));
 		buf_free(b);
 	}
+	for (i = 0; i < f->nold; i++)
+		if (f->old[i].from_propagation && f->old[i].naddr_over > 0)
+			findings_add(fs, F_MX_LIMIT_ADDRESSES, f->old[i].name,
+			    "%s, an exchanger of another MX set the "
+			    "--propagation servers give, has more than %d "
+			    "addresses of one family; %zu address(es) beyond "
+			    "the first %d of each family were not probed.",
+			    f->old[i].name, LIMIT_MX_ADDRS,
+			    f->old[i].naddr_over, LIMIT_MX_ADDRS);
 	if (f->smtp_queued > 0)
 		findings_add(fs, F_SMTP_SOCKETS_QUEUED, f->domain, "%lu SMTP "
 		    "session(s) of %s waited for a free connection slot (at "
@@ -377,12 +393,16 @@ no_redundancy(const struct mx_set *s, struct findings *fs)
 	}
 	if (n < 2)
 		return;
-	if (names)
+	if (names && first->naddr > 1)
 		findings_add(fs, F_MX_NO_REDUNDANCY, s->domain,
 		    "The %zu MX records of %s name hosts with the same "
-		    "address%s (%s%s): one server, no backup.", n, s->domain,
-		    first->naddr > 1 ? "es" : "", first->addrs[0].text,
-		    first->naddr > 1 ? ", ..." : "");
+		    "addresses (%s, ...): one server, no backup.", n,
+		    s->domain, first->addrs[0].text);
+	else if (names)
+		findings_add(fs, F_MX_NO_REDUNDANCY, s->domain,
+		    "The %zu MX records of %s name hosts with the same "
+		    "address (%s): one server, no backup.", n, s->domain,
+		    first->addrs[0].text);
 	else
 		findings_add(fs, F_MX_NO_REDUNDANCY, s->domain,
 		    "The %zu MX records of %s all name %s (preferences %u to "
@@ -484,7 +504,7 @@ static int
 bogus(const struct mx_set *s, struct findings *fs)
 {
 	const struct mx_bogus *b = &s->bogus;
-	struct buf *says, *why;
+	struct buf *ds, *keys;
 	size_t i, j;
 	int match = 0;
 	char t1[64], t2[64];
@@ -492,49 +512,51 @@ bogus(const struct mx_set *s, struct findings *fs)
 	if (!b->asked || (b->out != DNS_OK && b->out != DNS_NODATA &&
 	    b->out != DNS_NXDOMAIN))
 		return 0;
-	says = buf_new(BUF_WHY_MAX);
-	why = buf_new(BUF_WHY_MAX);
+	findings_add(fs, F_DNSSEC_BOGUS, s->domain, "The resolver answers "
+	    "SERVFAIL for the MX of %s, but asked again with checking "
+	    "disabled (CD) it gets the records: the DNSSEC chain is broken "
+	    "(bogus), and every sender behind a validating resolver cannot "
+	    "find the exchangers.", s->domain);
 	if (b->out == DNS_OK)
-		buf_printf(says, "MX %s", b->records ? b->records : "?");
+		findings_append(fs, "Under CD the records say: MX %s.",
+		    b->records ? b->records : "?");
+	else if (b->out == DNS_NXDOMAIN)
+		findings_append(fs, "Under CD the name does not exist "
+		    "(NXDOMAIN).");
 	else
-		buf_printf(says, "%s", b->out == DNS_NXDOMAIN ? "the name "
-		    "does not exist (NXDOMAIN)" : "no MX record (NODATA)");
+		findings_append(fs, "Under CD there is no MX record "
+		    "(NODATA).");
 	for (i = 0; i < b->nds; i++)
 		for (j = 0; j < b->nkey; j++)
 			if (b->ds_tags[i] == b->key_tags[j])
 				match = 1;
 	if (b->signer != NULL && b->ds_out == DNS_OK && b->nds > 0 &&
 	    b->dnskey_out == DNS_OK && b->nkey > 0 && !match) {
-		buf_printf(why, " Why: the DS record of %s at its parent "
-		    "names key tag ", b->signer);
-		tag_list(why, b->ds_tags, b->nds);
-		buf_printf(why, ", but the zone's DNSKEY records have key "
-		    "tag ");
-		tag_list(why, b->key_tags, b->nkey);
-		buf_printf(why, ": the DS does not match the DNSKEY.");
+		ds = buf_new(BUF_WHY_MAX);
+		keys = buf_new(BUF_WHY_MAX);
+		tag_list(ds, b->ds_tags, b->nds);
+		tag_list(keys, b->key_tags, b->nkey);
+		findings_append(fs, "Why: the DS record of %s at its parent "
+		    "names key tag %s, but the zone's DNSKEY records have key "
+		    "tag %s: the DS does not match the DNSKEY.", b->signer,
+		    buf_str(ds), buf_str(keys));
+		buf_free(ds);
+		buf_free(keys);
 	} else if (b->have_sig &&
 	    (int32_t)(b->expiration - (uint32_t)b->now) < 0) {
 		utc(b->expiration, t1, sizeof(t1));
-		buf_printf(why, " Why: the signatures (RRSIG) of %s expired "
+		findings_append(fs, "Why: the signatures (RRSIG) of %s expired "
 		    "on %s.", b->signer ? b->signer : s->domain, t1);
 	} else if (b->have_sig &&
 	    (int32_t)((uint32_t)b->now - b->inception) < 0) {
 		utc(b->inception, t2, sizeof(t2));
-		buf_printf(why, " Why: the signatures (RRSIG) of %s are not "
+		findings_append(fs, "Why: the signatures (RRSIG) of %s are not "
 		    "valid before %s.", b->signer ? b->signer : s->domain, t2);
 	} else
-		buf_printf(why, " Why could not be told from the DS, the "
+		findings_append(fs, "Why could not be told from the DS, the "
 		    "DNSKEY and the signatures' dates (a wrong signature or "
 		    "algorithm, or a broken chain above %s).",
 		    b->signer ? b->signer : s->domain);
-	findings_add(fs, F_DNSSEC_BOGUS, s->domain, "The resolver answers "
-	    "SERVFAIL for the MX of %s, but asked again with checking "
-	    "disabled (CD) it gets the records: the DNSSEC chain is broken "
-	    "(bogus), and every sender behind a validating resolver cannot "
-	    "find the exchangers. Under CD the records say: %s.%s",
-	    s->domain, buf_str(says), buf_str(why));
-	buf_free(says);
-	buf_free(why);
 	return 1;
 }
 

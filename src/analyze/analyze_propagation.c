@@ -10,12 +10,14 @@
 #include "util/buf.h"
 #include "analyze/analyze.h"
 #include "facts/dns_facts.h"
+#include "facts/limits.h"
 #include "analyze/findings.h"
 #include "facts/probe_facts.h"
 #include "facts/propagation_facts.h"
 #include "facts/smtp_facts.h"
 #include "util/xalloc.h"
 #include "util/dname.h"
+#include "util/i18n.h"
 
 /* An answer that says what the server holds (RFC 2308: NODATA and
  * NXDOMAIN are answers too). */
@@ -187,82 +189,212 @@ propagation_converged(const struct propagation_facts *f,
 	return nauth > 0;
 }
 
-void
-propagation_set_text(const struct propagation_server *s, struct buf *out)
+/* "10 a.example, 20 b.example": the set of a server that has one. */
+static void
+mx_list(const struct propagation_server *s, struct buf *out)
 {
 	size_t i;
 
-	if (s->outcome == DNS_NXDOMAIN) {
-		buf_printf(out, "NXDOMAIN");
-		return;
-	}
-	if (s->nmx == 0) {
-		buf_printf(out, "no MX record");
-		return;
-	}
 	for (i = 0; i < s->nmx; i++)
 		buf_printf(out, "%s%u %s", i ? ", " : "", s->mx[i].pref,
 		    s->mx[i].host);
 }
 
-static void
-server_text(const struct propagation_server *s, struct buf *out)
+/* The kinds of answer a sentence names: each its own sentence shape. */
+enum set_kind {
+	SET_LIST,
+	SET_NXDOMAIN,
+	SET_NONE
+};
+
+static enum set_kind
+set_kind(const struct propagation_server *s)
 {
-	if (s->role == PROPAGATION_RESOLVER)
-		buf_printf(out, "resolver %s", s->name);
-	else
-		buf_printf(out, "%s (%s)", s->name,
-		    s->address ? s->address : "no address");
+	if (s->outcome == DNS_NXDOMAIN)
+		return SET_NXDOMAIN;
+	return s->nmx == 0 ? SET_NONE : SET_LIST;
 }
 
-/* "287 s" or "3600 s (1 h 0 min)": how long a cached copy can live. */
-static void
-ttl_text(uint32_t ttl, struct buf *out)
+/* For the text report (in the user's language). */
+void
+propagation_set_text(const struct propagation_server *s, struct buf *out)
 {
-	buf_printf(out, "%u s", ttl);
-	if (ttl >= 3600)
-		buf_printf(out, " (%u h %u min)", ttl / 3600,
-		    ttl % 3600 / 60);
-	else if (ttl >= 60)
-		buf_printf(out, " (%u min %u s)", ttl / 60, ttl % 60);
+	switch (set_kind(s)) {
+	case SET_NXDOMAIN:
+		buf_printf(out, "NXDOMAIN");
+		break;
+	case SET_NONE:
+		buf_printf(out, "%s", _("no MX record"));
+		break;
+	case SET_LIST:
+		mx_list(s, out);
+		break;
+	}
 }
 
+static int
+judgeable_auth(const struct propagation_facts *f, size_t i)
+{
+	return f->servers[i].role == PROPAGATION_AUTHORITATIVE &&
+	    judgeable(&f->servers[i]);
+}
+
+/*
+ * PROPAGATION_DISAGREE: "The authoritative servers of z serve 2
+ * different MX sets for d." and one sentence per set naming the
+ * servers that serve it.
+ */
 static void
 disagree(const struct propagation_facts *f, struct findings *fs)
 {
-	struct buf *b;
-	size_t i, j, nsets = 0;
+	struct buf *set, *who;
+	size_t i, j, n, nsets = 0;
 	int *done;
 
 	done = xcalloc(f->nservers ? f->nservers : 1, sizeof(*done));
-	b = buf_new(BUF_WHY_MAX * 4);
 	for (i = 0; i < f->nservers; i++) {
-		if (done[i] || f->servers[i].role !=
-		    PROPAGATION_AUTHORITATIVE || !judgeable(&f->servers[i]))
+		if (done[i] || !judgeable_auth(f, i))
 			continue;
-		buf_printf(b, "%s", nsets++ ? "; " : "");
-		propagation_set_text(&f->servers[i], b);
-		buf_printf(b, " from ");
-		for (j = i; j < f->nservers; j++) {
-			if (f->servers[j].role != PROPAGATION_AUTHORITATIVE ||
-			    !judgeable(&f->servers[j]) ||
+		nsets++;
+		for (j = i; j < f->nservers; j++)
+			if (judgeable_auth(f, j) &&
+			    same_set(&f->servers[i], &f->servers[j]))
+				done[j] = 1;
+	}
+	if (nsets < 2) {
+		free(done);
+		return;
+	}
+	findings_addn(fs, F_PROPAGATION_DISAGREE, f->domain, nsets,
+	    "The authoritative servers of %s serve %zu different MX set for "
+	    "%s.",
+	    "The authoritative servers of %s serve %zu different MX sets for "
+	    "%s.", f->zone ? f->zone : f->domain, nsets, f->domain);
+	memset(done, 0, f->nservers * sizeof(*done));
+	for (i = 0; i < f->nservers; i++) {
+		if (done[i] || !judgeable_auth(f, i))
+			continue;
+		set = buf_new(BUF_WHY_MAX);
+		who = buf_new(BUF_WHY_MAX * 4);
+		mx_list(&f->servers[i], set);
+		for (n = 0, j = i; j < f->nservers; j++) {
+			if (!judgeable_auth(f, j) ||
 			    !same_set(&f->servers[i], &f->servers[j]))
 				continue;
-			if (j != i)
-				buf_printf(b, ", ");
-			server_text(&f->servers[j], b);
+			buf_printf(who, "%s%s (%s)", n++ ? ", " : "",
+			    f->servers[j].name, f->servers[j].address);
 			done[j] = 1;
 		}
+		switch (set_kind(&f->servers[i])) {
+		case SET_LIST:
+			findings_appendn(fs, n, "%s serves %s.",
+			    "%s serve %s.", buf_str(who), buf_str(set));
+			break;
+		case SET_NXDOMAIN:
+			findings_appendn(fs, n, "%s answers NXDOMAIN.",
+			    "%s answer NXDOMAIN.", buf_str(who));
+			break;
+		case SET_NONE:
+			findings_appendn(fs, n, "%s serves no MX record.",
+			    "%s serve no MX record.", buf_str(who));
+			break;
+		}
+		buf_free(who);
+		buf_free(set);
 	}
-	if (nsets > 1)
-		findings_add(fs, F_PROPAGATION_DISAGREE, f->domain,
-		    "The authoritative servers of %s serve %zu different MX "
-		    "sets for %s: %s", f->zone ? f->zone : f->domain, nsets,
-		    f->domain, buf_str(b));
-	buf_free(b);
 	free(done);
 }
 
+/* The first sentence of PROPAGATION_STALE: who serves what. */
+static void
+stale_first(const struct propagation_facts *f,
+    const struct propagation_server *s, struct findings *fs)
+{
+	struct buf *set;
+	int res = s->role == PROPAGATION_RESOLVER;
+
+	set = buf_new(BUF_WHY_MAX);
+	mx_list(s, set);
+	switch (set_kind(s)) {
+	case SET_LIST:
+		if (res)
+			findings_add(fs, F_PROPAGATION_STALE, s->name,
+			    "The resolver %s still answers %s for %s.",
+			    s->name, buf_str(set), f->domain);
+		else
+			findings_add(fs, F_PROPAGATION_STALE, s->name,
+			    "The name server %s (%s) still serves %s for %s.",
+			    s->name, s->address, buf_str(set), f->domain);
+		break;
+	case SET_NXDOMAIN:
+		if (res)
+			findings_add(fs, F_PROPAGATION_STALE, s->name,
+			    "The resolver %s still answers NXDOMAIN for %s.",
+			    s->name, f->domain);
+		else
+			findings_add(fs, F_PROPAGATION_STALE, s->name,
+			    "The name server %s (%s) still serves NXDOMAIN "
+			    "for %s.", s->name, s->address, f->domain);
+		break;
+	case SET_NONE:
+		if (res)
+			findings_add(fs, F_PROPAGATION_STALE, s->name,
+			    "The resolver %s still answers that %s has no MX "
+			    "record.", s->name, f->domain);
+		else
+			findings_add(fs, F_PROPAGATION_STALE, s->name,
+			    "The name server %s (%s) still serves no MX "
+			    "record for %s.", s->name, s->address, f->domain);
+		break;
+	}
+	buf_free(set);
+}
+
+/* "The authoritative servers serve ..." (nothing expected). */
+static void
+stale_consensus(const struct propagation_server *ref, struct findings *fs)
+{
+	struct buf *set;
+
+	set = buf_new(BUF_WHY_MAX);
+	mx_list(ref, set);
+	switch (set_kind(ref)) {
+	case SET_LIST:
+		findings_append(fs, "The authoritative servers serve %s.",
+		    buf_str(set));
+		break;
+	case SET_NXDOMAIN:
+		findings_append(fs, "The authoritative servers answer "
+		    "NXDOMAIN.");
+		break;
+	case SET_NONE:
+		findings_append(fs, "The authoritative servers serve no MX "
+		    "record.");
+		break;
+	}
+	buf_free(set);
+}
+
+/* How long a resolver's cached copy can live: "287 s (4 min 47 s)". */
+static void
+stale_ttl(const struct propagation_server *s, struct findings *fs)
+{
+	uint32_t t = s->ttl;
+
+	if (!s->ttl_known)
+		findings_append(fs, "How long it keeps that copy is "
+		    "unknown.");
+	else if (t >= 3600)
+		findings_append(fs, "Its cached copy can live %u s (%u h %u "
+		    "min) more.", t, t / 3600, t % 3600 / 60);
+	else if (t >= 60)
+		findings_append(fs, "Its cached copy can live %u s (%u min %u "
+		    "s) more.", t, t / 60, t % 60);
+	else
+		findings_append(fs, "Its cached copy can live %u s more.", t);
+}
+
+/* PROPAGATION_STALE: a server that does not serve what it should. */
 static void
 stale(const struct propagation_facts *f, size_t i, const char **expect,
     const char **old, struct findings *fs)
@@ -273,73 +405,67 @@ stale(const struct propagation_facts *f, size_t i, const char **expect,
 	size_t k;
 	long ref;
 
-	b = buf_new(BUF_WHY_MAX * 2);
-	server_text(s, b);
-	buf_printf(b, " still %s ", s->role == PROPAGATION_RESOLVER ?
-	    "answers" : "serves");
-	propagation_set_text(s, b);
-	buf_printf(b, " for %s", f->domain);
+	stale_first(f, s, fs);
 	if (has(old) && (oh = old_host(s, old)) != NULL)
-		buf_printf(b, ", with the old exchanger %s", oh);
+		findings_append(fs, "It still lists the old exchanger %s.",
+		    oh);
 	if (has(expect)) {
-		buf_printf(b, "; expected: ");
+		b = buf_new(BUF_WHY_MAX * 2);
 		for (k = 0; expect[k] != NULL; k++)
 			buf_printf(b, "%s%s", k ? ", " : "", expect[k]);
-	} else if (!has(old) && (ref = consensus(f)) != -1) {
-		buf_printf(b, "; the authoritative servers serve ");
-		propagation_set_text(&f->servers[ref], b);
-	}
+		findings_append(fs, "Expected: %s.", buf_str(b));
+		buf_free(b);
+	} else if (!has(old) && (ref = consensus(f)) != -1)
+		stale_consensus(&f->servers[ref], fs);
 	if (s->serial_known) {
-		buf_printf(b, "; its SOA serial is %u", s->serial);
 		for (k = 0; k < f->nservers; k++)
+			/* RFC 1982 serial arithmetic */
 			if (f->servers[k].serial_known &&
-			    (int32_t)(f->servers[k].serial - s->serial) > 0) {
-				/* RFC 1982 serial arithmetic */
-				buf_printf(b, ", behind %s's %u",
-				    f->servers[k].name, f->servers[k].serial);
+			    (int32_t)(f->servers[k].serial - s->serial) > 0)
 				break;
-			}
+		if (k < f->nservers)
+			findings_append(fs, "Its SOA serial is %u, behind "
+			    "%s's %u.", s->serial, f->servers[k].name,
+			    f->servers[k].serial);
+		else
+			findings_append(fs, "Its SOA serial is %u.",
+			    s->serial);
 	}
-	if (s->role == PROPAGATION_RESOLVER) {
-		if (s->ttl_known) {
-			buf_printf(b, "; its cached copy can live ");
-			ttl_text(s->ttl, b);
-			buf_printf(b, " more");
-		} else
-			buf_printf(b, "; how long it keeps that copy is "
-			    "unknown");
-	}
-	findings_add(fs, F_PROPAGATION_STALE, s->name, "%s", buf_str(b));
-	buf_free(b);
+	if (s->role == PROPAGATION_RESOLVER)
+		stale_ttl(s, fs);
 }
 
-/*
- * A server that gave no answer; who names an authoritative server as
- * server_text does.
- */
+/* A server that gave no answer: UNKNOWN. */
 static void
 no_answer(const struct propagation_facts *f,
-    const struct propagation_server *s, const char *who,
-    struct findings *fs)
+    const struct propagation_server *s, struct findings *fs)
 {
-	const char *o = dns_outcome_name(s->outcome);
+	const char *o = dns_outcome_name(s->outcome), *d = f->domain;
+	const char *n = s->name, *a = s->address;
 
-	if (s->role == PROPAGATION_AUTHORITATIVE && s->why != NULL)
-		findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
-		    "The name server %s gave no answer for %s: %s (%s)", who,
-		    f->domain, o, s->why);
-	else if (s->role == PROPAGATION_AUTHORITATIVE)
-		findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
-		    "The name server %s gave no answer for %s: %s", who,
-		    f->domain, o);
+	if (s->role == PROPAGATION_RESOLVER && s->why != NULL)
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, n,
+		    "The resolver %s gave no answer for %s: %s (%s)", n, d, o,
+		    s->why);
+	else if (s->role == PROPAGATION_RESOLVER)
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, n,
+		    "The resolver %s gave no answer for %s: %s", n, d, o);
+	else if (a != NULL && s->why != NULL)
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, n,
+		    "The name server %s (%s) gave no answer for %s: %s (%s)",
+		    n, a, d, o, s->why);
+	else if (a != NULL)
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, n,
+		    "The name server %s (%s) gave no answer for %s: %s", n, a,
+		    d, o);
 	else if (s->why != NULL)
-		findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
-		    "The resolver %s gave no answer for %s: %s (%s)", s->name,
-		    f->domain, o, s->why);
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, n,
+		    "The name server %s (no address) gave no answer for %s: "
+		    "%s (%s)", n, d, o, s->why);
 	else
-		findings_add(fs, F_PROPAGATION_NO_ANSWER, s->name,
-		    "The resolver %s gave no answer for %s: %s", s->name,
-		    f->domain, o);
+		findings_add(fs, F_PROPAGATION_NO_ANSWER, n,
+		    "The name server %s (no address) gave no answer for %s: "
+		    "%s", n, d, o);
 }
 
 /*
@@ -440,6 +566,29 @@ probed_set(const struct propagation_server *s, const struct probe_facts *pf)
 	return 1;
 }
 
+/*
+ * A host of another set that was not probed because of the limit: the
+ * run probes the exchangers outside the domain's own set (and outside
+ * --old-mx) up to LIMIT_MX_HOSTS; the rest are in no entry of
+ * facts->old. Nothing is probed with --dns-only.
+ */
+static int
+host_over_limit(const struct probe_facts *pf, const char *host)
+{
+	size_t i;
+
+	if (!pf->smtp_probed || strcmp(host, ".") == 0 || *host == '\0')
+		return 0;
+	if (pf->mx != NULL && pf->mx->outcome == DNS_OK)
+		for (i = 0; i < pf->mx->nhost; i++)
+			if (dname_equal(pf->mx->hosts[i].name, host))
+				return 0;
+	for (i = 0; i < pf->nold; i++)
+		if (dname_equal(pf->old[i].name, host))
+			return 0;
+	return 1;
+}
+
 static enum propagation_smtp
 server_state(const struct propagation_server *s,
     const struct probe_facts *pf)
@@ -468,13 +617,20 @@ server_state(const struct propagation_server *s,
 void
 propagation_join(struct propagation_facts *f, const struct probe_facts *pf)
 {
-	size_t i;
+	struct propagation_server *s;
+	size_t i, j;
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->nservers; i++)
-		f->servers[i].smtp = pf == NULL ? PROPAGATION_SMTP_UNKNOWN :
-		    server_state(&f->servers[i], pf);
+	for (i = 0; i < f->nservers; i++) {
+		s = &f->servers[i];
+		s->smtp = pf == NULL ? PROPAGATION_SMTP_UNKNOWN :
+		    server_state(s, pf);
+		for (j = 0; j < s->nmx; j++)
+			s->mx[j].over_limit = pf != NULL && judgeable(s) &&
+			    s->outcome == DNS_OK &&
+			    host_over_limit(pf, s->mx[j].host);
+	}
 }
 
 /* "propns1.example (192.0.2.1)"; a resolver by its address. */
@@ -485,6 +641,74 @@ set_server_text(const struct propagation_server *s, struct buf *out)
 		buf_printf(out, "%s", s->address);
 	else
 		buf_printf(out, "%s (%s)", s->name, s->address);
+}
+
+/*
+ * MX_LIMIT_EXCHANGERS for the other sets (the domain's own set gets its
+ * own in analyze_mx.c): which exchangers were not probed, and which
+ * servers give the sets they are in, whose port 25 is then unknown.
+ */
+#define LIMIT_NAMES_SHOWN	8
+
+static void
+other_sets_limit(const struct propagation_facts *f, struct findings *fs)
+{
+	const struct propagation_server *s;
+	struct buf *names, *who;
+	size_t i, j, k, l, n = 0, nserv = 0;
+	int dup, in;
+
+	names = buf_new(BUF_WHY_MAX * 2);
+	who = buf_new(BUF_WHY_MAX * 2);
+	for (i = 0; i < f->nservers; i++) {
+		s = &f->servers[i];
+		for (j = 0, in = 0; j < s->nmx; j++) {
+			if (!s->mx[j].over_limit)
+				continue;
+			in = 1;
+			/* Each name once, however many servers give it. */
+			for (k = 0, dup = 0; k <= i && !dup; k++)
+				for (l = 0; l < f->servers[k].nmx &&
+				    (k < i || l < j); l++)
+					if (f->servers[k].mx[l].over_limit &&
+					    dname_equal(f->servers[k].mx[l].host,
+					    s->mx[j].host)) {
+						dup = 1;
+						break;
+					}
+			if (dup)
+				continue;
+			if (n < LIMIT_NAMES_SHOWN)
+				buf_printf(names, "%s%s", n ? ", " : "",
+				    s->mx[j].host);
+			n++;
+		}
+		/* The sets whose verdict the limit left open: another
+		 * exchanger of a set may answer all the same. */
+		if (in && s->smtp == PROPAGATION_SMTP_UNKNOWN) {
+			if (nserv++)
+				buf_printf(who, ", ");
+			set_server_text(s, who);
+		}
+	}
+	if (n > LIMIT_NAMES_SHOWN)
+		buf_printf(names, ", and %zu more", n - LIMIT_NAMES_SHOWN);
+	if (n > 0 && nserv > 0)
+		findings_add(fs, F_MX_LIMIT_EXCHANGERS, f->domain, "The MX "
+		    "sets that %s give for %s name more exchangers outside its "
+		    "own set than mxprobe probes (%d per domain); not probed on "
+		    "port 25: %s (%zu in all), so whether port 25 answers "
+		    "behind those sets is unknown.", buf_str(who), f->domain,
+		    LIMIT_MX_HOSTS, buf_str(names), n);
+	else if (n > 0)
+		findings_add(fs, F_MX_LIMIT_EXCHANGERS, f->domain, "The other "
+		    "MX sets the --propagation servers give for %s name more "
+		    "exchangers outside its own set than mxprobe probes (%d per "
+		    "domain); not probed on port 25: %s (%zu in all); another "
+		    "exchanger of each of those sets answers.", f->domain,
+		    LIMIT_MX_HOSTS, buf_str(names), n);
+	buf_free(who);
+	buf_free(names);
 }
 
 /*
@@ -504,7 +728,7 @@ set_down(const struct propagation_facts *f, struct findings *fs)
 			continue;
 		set = buf_new(BUF_WHY_MAX);
 		who = buf_new(BUF_WHY_MAX * 2);
-		propagation_set_text(&f->servers[i], set);
+		mx_list(&f->servers[i], set);	/* DOWN: a set of hosts */
 		for (j = i; j < f->nservers; j++) {
 			if (f->servers[j].smtp != PROPAGATION_SMTP_DOWN ||
 			    !same_set(&f->servers[i], &f->servers[j]))
@@ -529,37 +753,33 @@ propagation_analyze(const struct propagation_facts *f, const char **expect,
     const char **old, struct findings *fs)
 {
 	const struct propagation_server *s;
-	struct buf *b;
 	size_t i;
 
 	if (f == NULL)
 		return;
-	if (f->timed_out && f->rounds == 1)
-		findings_add(fs, F_PROPAGATION_WAIT_TIMEOUT, f->domain,
+	if (f->timed_out)
+		findings_addn(fs, F_PROPAGATION_WAIT_TIMEOUT, f->domain,
+		    f->rounds,
 		    "After %llu s and %u check, the expected MX set of %s "
 		    "is not yet served everywhere",
-		    (unsigned long long)(f->waited_ms + 500) / 1000,
-		    f->rounds, f->domain);
-	else if (f->timed_out)
-		findings_add(fs, F_PROPAGATION_WAIT_TIMEOUT, f->domain,
 		    "After %llu s and %u checks, the expected MX set of %s "
 		    "is not yet served everywhere",
 		    (unsigned long long)(f->waited_ms + 500) / 1000,
 		    f->rounds, f->domain);
-	if (f->ns_outcome != DNS_OK) {
+	if (f->ns_outcome != DNS_OK && f->ns_why != NULL)
 		findings_add(fs, F_PROPAGATION_NS_FAILED, f->domain,
 		    "The authoritative servers of %s could not be found: NS "
-		    "lookup %s%s%s%s", f->domain,
-		    dns_outcome_name(f->ns_outcome),
-		    f->ns_why ? " (" : "", f->ns_why ? f->ns_why : "",
-		    f->ns_why ? ")" : "");
-	}
+		    "lookup %s (%s)", f->domain,
+		    dns_outcome_name(f->ns_outcome), f->ns_why);
+	else if (f->ns_outcome != DNS_OK)
+		findings_add(fs, F_PROPAGATION_NS_FAILED, f->domain,
+		    "The authoritative servers of %s could not be found: NS "
+		    "lookup %s", f->domain, dns_outcome_name(f->ns_outcome));
 	disagree(f, fs);
 	set_down(f, fs);
+	other_sets_limit(f, fs);
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
-		b = buf_new(BUF_WHY_MAX);
-		server_text(s, b);
 		if (lame(s)) {
 			if (s->address == NULL)
 				findings_add(fs, F_PROPAGATION_LAME, s->name,
@@ -568,15 +788,15 @@ propagation_analyze(const struct propagation_facts *f, const char **expect,
 				    f->domain, dns_outcome_name(s->outcome));
 			else if (s->outcome == DNS_REFUSED)
 				findings_add(fs, F_PROPAGATION_LAME, s->name,
-				    "The name server %s refused to answer for "
-				    "%s", buf_str(b), f->domain);
+				    "The name server %s (%s) refused to answer "
+				    "for %s", s->name, s->address, f->domain);
 			else
 				findings_add(fs, F_PROPAGATION_LAME, s->name,
-				    "The name server %s answered for %s "
-				    "without authority (no AA bit)",
-				    buf_str(b), f->domain);
+				    "The name server %s (%s) answered for %s "
+				    "without authority (no AA bit)", s->name,
+				    s->address, f->domain);
 		} else if (silent(s))
-			no_answer(f, s, buf_str(b), fs);
+			no_answer(f, s, fs);
 		else if (s->role == PROPAGATION_RESOLVER && s->referral)
 			findings_add(fs, F_PROPAGATION_NOT_RECURSIVE, s->name,
 			    "The resolver %s does not recurse: it answered "
@@ -586,6 +806,5 @@ propagation_analyze(const struct propagation_facts *f, const char **expect,
 		    (has(expect) || has(old) ||
 		    (s->role == PROPAGATION_RESOLVER && consensus(f) != -1)))
 			stale(f, i, expect, old, fs);
-		buf_free(b);
 	}
 }

@@ -161,6 +161,8 @@ ehlo_name_finding(const struct probe_facts *f, struct findings *fs)
 /* "421 4.7.0 text" of a refusal, for messages. */
 static void	refusal_text(const struct smtp_reply *, char *, size_t);
 static int	client_note(const struct smtp_reply *, enum smtp_step);
+static void	dropped_in_tls(struct findings *, const char *,
+		    const struct smtp_result *);
 static void	unreachable(struct findings *, const char *,
 		    enum smtp_outcome, const char *);
 
@@ -308,11 +310,11 @@ tempfail(struct findings *fs, const char *s, enum smtp_step step,
 		    "\"%s\": it is refusing for now (rate limiting, "
 		    "greylisting or load), not down; the text points at the "
 		    "client: this may be about the probing host, not the "
-		    "domain.", s, smtp_step_name(step), rt);
+		    "domain.", s, smtp_step_text(step), rt);
 	else
 		findings_add(fs, F_SMTP_TEMPFAIL, s, "%s answers %s with "
 		    "\"%s\": it is refusing for now (rate limiting, "
-		    "greylisting or load), not down.", s, smtp_step_name(step),
+		    "greylisting or load), not down.", s, smtp_step_text(step),
 		    rt);
 }
 
@@ -381,7 +383,8 @@ analyze_host_tempfails(const struct probe_facts *f, size_t h)
 int
 analyze_target_no_route(const struct probe_target *t)
 {
-	return t->no_route || (t->smtp != NULL && t->smtp->no_route);
+	return probe_skip_no_route(t->skipped) ||
+	    (t->smtp != NULL && t->smtp->no_route);
 }
 
 /* 1 answers, 0 does not, -1 not probed (or only skipped addresses, or
@@ -461,7 +464,7 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		findings_add(fs, F_SMTP_CUT_SHORT, s, "%s: the overall "
 		    "deadline (--timeout) ended the session during %s, "
 		    "after %ld ms; it did not finish: no verdict about this "
-		    "address.", s, smtp_step_name(r->step), r->ms.total_ms);
+		    "address.", s, smtp_step_text(r->step), r->ms.total_ms);
 		return;
 	}
 	if (analyze_target_tempfail(t) && rep != NULL) {
@@ -491,7 +494,7 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 		break;
 	case SMTP_EHLO_REJECTED:
 		ehlo_rejected(fs, s, r->helo_fallback ? NULL :
-		    smtp_step_name(step), rt, client_note(rep, step));
+		    smtp_step_text(step), rt, client_note(rep, step));
 		break;
 	case SMTP_PROTOCOL_ERROR:
 		if (why != NULL)
@@ -507,19 +510,21 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 			    "connection right after accepting it: "
 			    "temporarily refusing (rate limiting or "
 			    "greylisting), not down.", s);
+		else if (r->tls_done)
+			dropped_in_tls(fs, s, r);
 		else
 			if (why != NULL)
 				findings_add(fs, F_SMTP_DROPPED, s, "%s closed "
 				    "the connection during %s: %s.", s,
-				    smtp_step_name(r->step), why);
+				    smtp_step_text(r->step), why);
 			else
 				findings_add(fs, F_SMTP_DROPPED, s, "%s closed "
 				    "the connection during %s.", s,
-				    smtp_step_name(r->step));
+				    smtp_step_text(r->step));
 		break;
 	case SMTP_TIMEOUT:
 		findings_add(fs, F_SMTP_TIMEOUT, s, "%s stopped answering "
-		    "during %s.", s, smtp_step_name(r->step));
+		    "during %s.", s, smtp_step_text(r->step));
 		break;
 	default:
 		break;
@@ -546,6 +551,50 @@ rest:
 			findings_add(fs, F_SMTP_BANNER_NAME_MISMATCH, s, "%s "
 			    "calls itself %s in its banner; its MX name is "
 			    "%s.", s, r->banner_host, h->name);
+	}
+}
+
+/*
+ * The handshake completed, then the server ended the session before its
+ * reply to the EHLO after TLS was complete (the only step after TLS that
+ * decides an outcome): TLS did not fail; say how the stream ended, a cut
+ * record being the truncation RFC 8446 section 6.1 warns of.
+ */
+static void
+dropped_in_tls(struct findings *fs, const char *s,
+    const struct smtp_result *r)
+{
+	const char *v = r->tls.version != NULL ? r->tls.version : "?";
+
+	switch (r->tls_close) {
+	case TLS_CLOSE_TRUNCATED:
+		findings_add(fs, F_SMTP_DROPPED, s, "%s completed the TLS "
+		    "handshake (%s), then closed the connection in the middle "
+		    "of a TLS record of its reply to the EHLO after TLS "
+		    "(ehlo-tls): the reply was cut (a truncated TLS record, "
+		    "no close_notify), so no mail can be handed over in this "
+		    "session.", s, v);
+		break;
+	case TLS_CLOSE_UNCLEAN:
+		findings_add(fs, F_SMTP_DROPPED, s, "%s completed the TLS "
+		    "handshake (%s), then closed the connection without "
+		    "close_notify before its reply to the EHLO after TLS "
+		    "(ehlo-tls) was complete: no mail can be handed over in "
+		    "this session.", s, v);
+		break;
+	case TLS_CLOSE_NOTIFY:
+		findings_add(fs, F_SMTP_DROPPED, s, "%s completed the TLS "
+		    "handshake (%s), then ended the TLS session with "
+		    "close_notify before its reply to the EHLO after TLS "
+		    "(ehlo-tls) was complete: no mail can be handed over in "
+		    "this session.", s, v);
+		break;
+	default:
+		findings_add(fs, F_SMTP_DROPPED, s, "%s completed the TLS "
+		    "handshake (%s), then the connection ended during the "
+		    "EHLO after TLS (ehlo-tls): %s.", s, v, r->why != NULL &&
+		    r->why[0] ? r->why : "-");
+		break;
 	}
 }
 
@@ -658,8 +707,8 @@ unfinished(const struct probe_facts *f, struct findings *fs)
 
 	for (i = 0; i < f->ntargets; i++) {
 		t = &f->targets[i];
-		if (t->smtp != NULL || (t->skipped != NULL &&
-		    strcmp(t->skipped, "overall deadline") != 0))
+		if (t->smtp != NULL || (t->skipped != PROBE_SKIP_NONE &&
+		    t->skipped != PROBE_SKIP_DEADLINE))
 			continue;
 		analyze_target_subject(f, t, s, sizeof(s));
 		findings_add(fs, F_SMTP_CUT_SHORT, s, "%s: the overall "
@@ -687,7 +736,7 @@ first_tempfail(const struct probe_facts *f, const char **step, char *rt,
 		    NULL)
 			continue;
 		refusal_text(rep, rt, len);
-		*step = smtp_step_name(st);
+		*step = smtp_step_text(st);
 		return &f->targets[i];
 	}
 	return NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "facts/limits.h"
 #include "analyze/analyze.h"
 #include "analyze/findings.h"
@@ -96,7 +97,7 @@ void_list(const struct spf_node *n, struct buf *b, int *count)
 
 	for (i = 0; i < n->nvoid_terms; i++) {
 		if ((*count)++ < 5)
-			buf_printf(b, "%s%s in %s", *count > 1 ? ", " : "",
+			buf_printf(b, "%s%s (%s)", *count > 1 ? ", " : "",
 			    n->void_terms[i], n->domain);
 		else if (*count == 6)
 			buf_printf(b, ", ...");
@@ -140,22 +141,27 @@ analyze_spf_permerror(const struct spf_analysis *a, char *out, size_t len)
 		return NULL;
 	b = broken_node(a->root);
 	if (b == a->root && b->status == SPF_NODE_MULTIPLE)
-		snprintf(out, len, "%zu SPF records", b->records_found);
+		snprintf(out, len, R_("%zu SPF records"), b->records_found);
 	else if (b == a->root)
-		snprintf(out, len, "a syntax error");
+		snprintf(out, len, "%s", R_("a syntax error"));
+	else if (b != NULL && b->status == SPF_NODE_LOOP)
+		snprintf(out, len, R_("%s loops"), b->via ? b->via : b->domain);
+	else if (b != NULL && b->status == SPF_NODE_SYNTAX)
+		snprintf(out, len, R_("%s has a syntax error"),
+		    b->via ? b->via : b->domain);
+	else if (b != NULL && b->status == SPF_NODE_MULTIPLE)
+		snprintf(out, len, R_("%s has two records"),
+		    b->via ? b->via : b->domain);
 	else if (b != NULL)
-		snprintf(out, len, "%s %s", b->via ? b->via : b->domain,
-		    b->status == SPF_NODE_LOOP ? "loops" :
-		    b->status == SPF_NODE_SYNTAX ? "has a syntax error" :
-		    b->status == SPF_NODE_MULTIPLE ? "has two records" :
-		    "finds no record");
+		snprintf(out, len, R_("%s finds no record"),
+		    b->via ? b->via : b->domain);
 	else if (a->root->status != SPF_NODE_OK)
 		return NULL;
 	else if (a->lookups > SPF_LOOKUP_LIMIT)
-		snprintf(out, len, "%u DNS lookups, over the limit of %d",
+		snprintf(out, len, R_("%u DNS lookups, over the limit of %d"),
 		    a->lookups, SPF_LOOKUP_LIMIT);
 	else if (a->void_lookups > SPF_VOID_LIMIT)
-		snprintf(out, len, "%u void lookups, over the limit of %d",
+		snprintf(out, len, R_("%u void lookups, over the limit of %d"),
 		    a->void_lookups, SPF_VOID_LIMIT);
 	else
 		return NULL;
@@ -234,23 +240,21 @@ analyze_spf(const struct spf_analysis *a, const char *domain,
 	if (r->status != SPF_NODE_OK)
 		return;
 	if (a->lookups > SPF_LOOKUP_LIMIT) {
-		b = buf_new(BUF_WHY_MAX);
 		for (i = 0; i < r->nchild; i++) {
 			c = r->child[i];
 			if (worst == NULL || c->lookups > worst->lookups)
 				worst = c;
 		}
-		if (worst != NULL && worst->lookups + 1 > r->own_lookups)
-			buf_printf(b, "; %s costs the most: %u", worst->via,
-			    worst->lookups + 1);
-		else
-			buf_printf(b, "; the record itself has %u",
-			    r->own_lookups);
 		findings_add(fs, F_SPF_TOO_MANY_LOOKUPS, domain, "Evaluating "
 		    "the SPF policy of %s takes %u DNS-querying terms (limit "
-		    "%d): receivers give permerror%s", domain, a->lookups,
-		    SPF_LOOKUP_LIMIT, buf_str(b));
-		buf_free(b);
+		    "%d): receivers give permerror.", domain, a->lookups,
+		    SPF_LOOKUP_LIMIT);
+		if (worst != NULL && worst->lookups + 1 > r->own_lookups)
+			findings_append(fs, "%s costs the most: %u.",
+			    worst->via, worst->lookups + 1);
+		else
+			findings_append(fs, "The record itself has %u.",
+			    r->own_lookups);
 	}
 	if (a->void_lookups > SPF_VOID_LIMIT) {
 		b = buf_new(BUF_WHY_MAX);

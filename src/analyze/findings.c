@@ -15,6 +15,10 @@ static const struct finding_def defs[] = {
 #undef FINDING
 };
 
+/* The first sentence of a message, and the whole with what is appended. */
+#define SENTENCE_MAX	4096
+#define MESSAGE_MAX	(4 * SENTENCE_MAX)
+
 struct findings {
 	struct finding	*f;
 	size_t		 n;
@@ -75,43 +79,127 @@ findings_free(struct findings *fs)
 	free(fs);
 }
 
-void
-findings_add(struct findings *fs, enum finding_code c, const char *subject,
-    const char *fmt, ...)
+/* fmt formatted as written into b and as translated (lfmt) into lb. */
+static void
+format_both(struct buf *b, struct buf *lb, const char *fmt,
+    const char *lfmt, va_list ap)
+{
+	va_list lap;
+
+	va_copy(lap, ap);
+	buf_vprintf(lb, lfmt, lap);
+	va_end(lap);
+	buf_vprintf(b, fmt, ap);
+}
+
+/* The message in English (b) and translated (lb, kept when it differs). */
+static void
+store(struct finding *f, struct buf *b, struct buf *lb)
+{
+	free(f->message);
+	free(f->message_l10n);
+	f->message = buf_steal(b);
+	f->message_l10n = NULL;
+	if (strcmp(buf_str(lb), f->message) != 0)
+		f->message_l10n = buf_steal(lb);
+	buf_free(b);
+	buf_free(lb);
+}
+
+static void
+add(struct findings *fs, enum finding_code c, const char *subject,
+    const char *fmt, const char *lfmt, va_list ap)
 {
 	struct finding *f;
 	struct buf *b, *lb;
-	const char *lfmt;
-	va_list ap, lap;
 
-	b = buf_new(4096);
-	lb = NULL;
-	lfmt = _(fmt);
-	va_start(ap, fmt);
-	if (lfmt != fmt && strcmp(lfmt, fmt) != 0) {
-		lb = buf_new(4096);
-		va_copy(lap, ap);
-		buf_vprintf(lb, lfmt, lap);
-		va_end(lap);
-	}
-	buf_vprintf(b, fmt, ap);
-	va_end(ap);
+	b = buf_new(SENTENCE_MAX);
+	lb = buf_new(SENTENCE_MAX);
+	format_both(b, lb, fmt, lfmt, ap);
 	fs->f = xreallocarray(fs->f, fs->n + 1, sizeof(*fs->f));
 	f = &fs->f[fs->n++];
 	f->code = c;
 	f->accepted = 0;
 	f->subject = subject ? xstrdup(subject) : NULL;
-	f->message = buf_steal(b);
-	buf_free(b);
-	f->message_l10n = NULL;
-	if (lb != NULL) {
-		f->message_l10n = buf_steal(lb);
-		buf_free(lb);
-		if (strcmp(f->message_l10n, f->message) == 0) {
-			free(f->message_l10n);
-			f->message_l10n = NULL;
-		}
-	}
+	f->message = f->message_l10n = NULL;
+	store(f, b, lb);
+}
+
+void
+findings_add(struct findings *fs, enum finding_code c, const char *subject,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add(fs, c, subject, fmt, _(fmt), ap);
+	va_end(ap);
+}
+
+void
+findings_addn(struct findings *fs, enum finding_code c, const char *subject,
+    unsigned long n, const char *one, const char *many, ...)
+{
+	va_list ap;
+
+	va_start(ap, many);
+	add(fs, c, subject, n == 1 ? one : many, ngettext(one, many, n), ap);
+	va_end(ap);
+}
+
+/*
+ * Sentences are joined by a space after a sentence that ends in ASCII
+ * ("... for b.example."), and by nothing after one that ends in a wider
+ * character (Japanese ends its sentences in U+3002, and writes no space
+ * after it).
+ */
+static void
+join(struct buf *b)
+{
+	size_t len = buf_len(b);
+
+	if (len > 0 && (unsigned char)buf_str(b)[len - 1] < 0x80)
+		buf_printf(b, " ");
+}
+
+static void
+append(struct findings *fs, const char *fmt, const char *lfmt, va_list ap)
+{
+	struct finding *f;
+	struct buf *b, *lb;
+
+	if (fs->n == 0)
+		return;
+	f = &fs->f[fs->n - 1];
+	b = buf_new(MESSAGE_MAX);
+	lb = buf_new(MESSAGE_MAX);
+	buf_printf(b, "%s", f->message);
+	buf_printf(lb, "%s", finding_message(f, 1));
+	join(b);
+	join(lb);
+	format_both(b, lb, fmt, lfmt, ap);
+	store(f, b, lb);
+}
+
+void
+findings_append(struct findings *fs, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	append(fs, fmt, _(fmt), ap);
+	va_end(ap);
+}
+
+void
+findings_appendn(struct findings *fs, unsigned long n, const char *one,
+    const char *many, ...)
+{
+	va_list ap;
+
+	va_start(ap, many);
+	append(fs, n == 1 ? one : many, ngettext(one, many, n), ap);
+	va_end(ap);
 }
 
 const char *

@@ -16,6 +16,16 @@
  *		fmt is an English msgid (xgettext extracts it, see
  *		po/Makevars), formatted twice: as written (the message) and
  *		as translated by _() (the localized message)
+ *	findings_addn(fs, code, subject, n, one, many, ...)	the same with
+ *		a count: the English message is one when n is 1, else many;
+ *		the localized one is ngettext(one, many, n)
+ *	findings_append(fs, fmt, ...)	one more sentence of the finding
+ *		raised last, an English msgid of its own (xgettext extracts
+ *		it): a message that says several things is written as
+ *		sentences, each translated whole, never as an English
+ *		sentence built of pieces. Joined by a space after an ASCII
+ *		end, by nothing after a wider one (Japanese "。")
+ *	findings_appendn(fs, n, one, many, ...)	the same with a count
  *	finding_message(f, local)	the English message (JSON, --nagios,
  *		--baseline), or with local != 0 the message in the user's
  *		language (the text report; the English one when there is
@@ -90,6 +100,15 @@ const char		*finding_sev_name(enum finding_sev);
 struct findings		*findings_new(void);
 void			 findings_free(struct findings *);
 void			 findings_add(struct findings *, enum finding_code,
+			    const char *, const char *, ...)
+			    __attribute__((format(printf, 4, 5)));
+void			 findings_addn(struct findings *, enum finding_code,
+			    const char *, unsigned long, const char *,
+			    const char *, ...)
+			    __attribute__((format(printf, 6, 7)));
+void			 findings_append(struct findings *, const char *, ...)
+			    __attribute__((format(printf, 2, 3)));
+void			 findings_appendn(struct findings *, unsigned long,
 			    const char *, const char *, ...)
 			    __attribute__((format(printf, 4, 5)));
 const char		*finding_message(const struct finding *, int);

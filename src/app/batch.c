@@ -16,6 +16,8 @@
 #include "analyze/score.h"
 #include "app/batch.h"
 #include "app/cli.h"
+#include "app/env.h"
+#include "app/jobs.h"
 #include "app/run.h"
 #include "facts/probe_facts.h"
 #include "net/dns.h"
@@ -25,6 +27,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/frame.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -47,6 +50,7 @@ struct batch_name {
 	size_t			 outlen;
 	struct probe		*probe;		/* in flight, or NULL */
 	int64_t			 started;	/* time() at its start */
+	unsigned		 job;		/* --jobs: its worker */
 };
 
 /* A string -> index map: open addressing on batch_hash. */
@@ -64,6 +68,8 @@ static void	finish(struct batch *);
 static void	emit_ready(struct batch *, struct batch_name *);
 static void	on_stdout_gone(int, int, void *);
 static void	signals_take(struct batch *);
+static void	worker_reply(struct batch *, struct batch_name *, int,
+		    const struct run_result *, struct buf *);
 
 uint64_t
 batch_hash(const char *s)
@@ -366,6 +372,12 @@ on_probe(struct probe_facts *f, void *arg)
 	    (const char *const *)b->servers, out, &rr);
 	if (b->o->csv)
 		csv_row(out, f->domain, st, &rr, NULL);
+	if (b->worker != NULL) {
+		probe_facts_free(f);
+		worker_reply(b, nm, st, &rr, out);
+		buf_free(out);
+		return;
+	}
 	for (i = 0; i < rr.ncodes; i++)
 		if (b->finding_count != NULL)
 			b->finding_count[rr.codes[i]]++;
@@ -376,24 +388,108 @@ on_probe(struct probe_facts *f, void *arg)
 	start_next(b);
 }
 
+/* The live worker with the fewest in flight below its part, or -1. */
+static int
+job_pick(const struct batch *b)
+{
+	unsigned w, n = jobs_count(b->jobs);
+	int best = -1;
+
+	for (w = 0; w < n; w++)
+		if (jobs_alive(b->jobs, w) && b->job_running[w] <
+		    b->job_cap[w] && (best == -1 || b->job_running[w] <
+		    b->job_running[best]))
+			best = (int)w;
+	return best;
+}
+
+/* Hand nm to a worker: 0 (sent, or answered when that worker died
+ * meanwhile), -1 when every worker is full. */
+static int
+job_send(struct batch *b, struct batch_name *nm)
+{
+	unsigned char task[4];
+	int w;
+
+	if ((w = job_pick(b)) == -1)
+		return -1;
+	b->next++;
+	nm->state = NAME_RUN;
+	nm->job = (unsigned)w;
+	nm->started = (int64_t)time(NULL);
+	b->running++;
+	b->job_running[w]++;
+	frame_set_u32(task, (uint32_t)(nm - b->names));
+	/* A failure calls on_job_lost first, which answers nm. */
+	(void)jobs_send(b->jobs, (unsigned)w, task, sizeof(task));
+	return 0;
+}
+
+/* An UNKNOWN line for a domain the run could not finish; --resume does
+ * not count it as answered. */
+static void
+answer_unfinished(struct batch *b, struct batch_name *nm, const char *why)
+{
+	struct buf *out;
+
+	out = buf_new(BUF_WHY_MAX * 4);
+	unknown_line(b, nm->key, why, 1, out);
+	name_done(nm, out, EXIT_UNKNOWN);
+	buf_free(out);
+}
+
+/* No worker is left: the names never handed out are answered. */
+static void
+jobs_none_left(struct batch *b)
+{
+	size_t n = 0;
+
+	for (; b->next < b->nnames; b->next++)
+		if (b->names[b->next].state == NAME_WAIT) {
+			answer_unfinished(b, &b->names[b->next], R_("not "
+			    "probed: every worker process (--jobs) ended "
+			    "before it"));
+			n++;
+		}
+	if (n > 0) {
+		fprintf(stderr, _("mxprobe: no worker process is left; %zu "
+		    "domains not probed are answered UNKNOWN\n"), n);
+		emit_ready(b, NULL);
+	}
+}
+
 static void
 start_next(struct batch *b)
 {
 	struct batch_name *nm;
 
+	if (b->in_start)
+		return;		/* a lost worker, from jobs_send below */
+	b->in_start = 1;
 	if (b->sigwatch != NULL)
 		signals_take(b);
 	while (!b->stopping && b->running < b->o->parallel &&
 	    b->next < b->nnames) {
-		nm = &b->names[b->next++];
-		if (nm->state != NAME_WAIT)
+		nm = &b->names[b->next];
+		if (nm->state != NAME_WAIT) {
+			b->next++;
 			continue;
+		}
+		if (b->jobs != NULL) {
+			if (job_send(b, nm) == -1)
+				break;	/* every worker is full */
+			continue;
+		}
+		b->next++;
 		nm->state = NAME_RUN;
 		b->running++;
 		nm->started = (int64_t)time(NULL);
 		nm->probe = probe_start(b->loop, b->dns, b->pc, nm->key,
 		    on_probe, nm);
 	}
+	if (b->jobs != NULL && jobs_live(b->jobs) == 0 && !b->stopping)
+		jobs_none_left(b);
+	b->in_start = 0;
 	if (b->closed || (b->running == 0 && (b->stopping ||
 	    b->next == b->nnames)))
 		finish(b);
@@ -756,6 +852,8 @@ finish(struct batch *b)
 		for (i = 0; i < b->nnames; i++)
 			if (b->names[i].probe != NULL)
 				probe_stop(b->names[i].probe);
+		/* And the workers, at once: nothing of theirs is wanted. */
+		jobs_kill(b->jobs);
 	}
 	if (b->closed || b->abandoned || b->running == 0)
 		evloop_break(b->loop);
@@ -901,6 +999,219 @@ probes_start(struct batch *b)
 	start_next(b);
 }
 
+/*
+ * --jobs, the parent: a worker's result is [index, status, number of
+ * codes, codes..., the rendered line(s)], each number 4 octets big-endian
+ * (util/frame.h); its task was [index] (job_send).
+ */
+#define RESULT_HDR	12
+
+static void
+on_job_result(void *arg, unsigned w, const unsigned char *p, size_t len)
+{
+	struct batch *b = arg;
+	struct batch_name *nm;
+	struct buf *out;
+	size_t idx, ncodes, i;
+	uint32_t st;
+
+	if (b->finished)
+		return;
+	if (len < RESULT_HDR || (idx = frame_get_u32(p)) >= b->nnames)
+		goto bad;
+	nm = &b->names[idx];
+	if (nm->state == NAME_DONE && nm->job == w)
+		return;		/* answered "interrupted" meanwhile */
+	st = frame_get_u32(p + 4);
+	ncodes = frame_get_u32(p + 8);
+	if (nm->state != NAME_RUN || nm->job != w || st > EXIT_UNKNOWN ||
+	    ncodes > RUN_MAX_CODES || len - RESULT_HDR < 4 * ncodes)
+		goto bad;
+	for (i = 0; i < ncodes; i++)
+		if (frame_get_u32(p + RESULT_HDR + 4 * i) >= F__COUNT)
+			goto bad;
+	for (i = 0; i < ncodes; i++)
+		b->finding_count[frame_get_u32(p + RESULT_HDR + 4 * i)]++;
+	i = RESULT_HDR + 4 * ncodes;
+	out = buf_new(RUN_OUT_MAX);
+	(void)buf_append(out, p + i, len - i);
+	b->running--;
+	b->job_running[w]--;
+	name_done(nm, out, (int)st);
+	buf_free(out);
+	emit_ready(b, b->o->order_done ? nm : NULL);
+	start_next(b);
+	return;
+bad:
+	log_warnx("worker %u sent a malformed result", w);
+	jobs_drop(b->jobs, w);		/* on_job_lost answers its domains */
+}
+
+/* Worker w is gone: each of its domains in flight is answered UNKNOWN. */
+static void
+on_job_lost(void *arg, unsigned w, const char *how)
+{
+	struct batch *b = arg;
+	struct batch_name *nm;
+	struct buf *why;
+	size_t i, n = 0;
+
+	if (b->finished)
+		return;
+	why = buf_new(BUF_WHY_MAX);
+	buf_printf(why, R_("its worker process (--jobs) ended before the "
+	    "probe finished: %s"), how);
+	for (i = 0; i < b->nnames; i++) {
+		nm = &b->names[i];
+		if (nm->state != NAME_RUN || nm->job != w)
+			continue;
+		answer_unfinished(b, nm, buf_str(why));
+		b->running--;
+		n++;
+	}
+	buf_free(why);
+	b->job_running[w] = 0;
+	fprintf(stderr, _("mxprobe: worker process %u ended: %s\n"), w, how);
+	if (n > 0)
+		fprintf(stderr, ngettext("mxprobe: %zu domain in flight is "
+		    "answered UNKNOWN\n", "mxprobe: %zu domains in flight are "
+		    "answered UNKNOWN\n", n), n);
+	emit_ready(b, NULL);
+	start_next(b);
+}
+
+unsigned
+batch_jobs(struct batch *b)
+{
+	size_t i, probed = 0;
+	unsigned n, par = (unsigned)b->o->parallel;
+
+	if (b->o->batch == NULL)
+		return 1;
+	batch_plan(b);
+	for (i = 0; i < b->nnames; i++)
+		if (!b->names[i].bad)
+			probed++;
+	n = b->o->jobs > 0 ? (unsigned)b->o->jobs : jobs_auto(jobs_cpus(),
+	    probed, par);
+	if (n > par)
+		n = par;
+	/* Each worker needs a socket of the run's: their parts must sum
+	 * to the cap (jobs_share gives at least 1). */
+	if (!b->o->dns_only && n > env_socket_cap())
+		n = env_socket_cap();
+	if (n > probed)
+		n = (unsigned)probed;
+	return n > 0 ? n : 1;
+}
+
+void
+batch_jobs_start(struct batch *b, struct jobs *pool)
+{
+	unsigned w, n = jobs_count(pool);
+
+	b->jobs = pool;
+	b->job_running = xcalloc(n, sizeof(*b->job_running));
+	b->job_cap = xcalloc(n, sizeof(*b->job_cap));
+	for (w = 0; w < n; w++)
+		b->job_cap[w] = jobs_share((unsigned)b->o->parallel, n, w);
+	log_debug("--jobs: %u worker processes", n);
+	jobs_attach(pool, b->loop, on_job_result, on_job_lost, b);
+	batch_start(b);
+}
+
+/* --jobs, a worker: one result to the parent (see RESULT_HDR). */
+static void
+worker_reply(struct batch *b, struct batch_name *nm, int st,
+    const struct run_result *rr, struct buf *out)
+{
+	struct buf *msg, *big = NULL;
+	unsigned char u[4];
+	size_t i, ncodes = rr != NULL ? rr->ncodes : 0;
+
+	if (RESULT_HDR + 4 * ncodes + buf_len(out) > FRAME_MAX) {
+		big = buf_new(BUF_WHY_MAX * 4);
+		unknown_line(b, nm->key, R_("the report is larger than a "
+		    "worker process (--jobs) can hand over"), 0, big);
+		out = big;
+		st = EXIT_UNKNOWN;
+		ncodes = 0;
+	}
+	msg = buf_new(FRAME_MAX);
+	frame_set_u32(u, (uint32_t)(nm - b->names));
+	(void)buf_append(msg, u, 4);
+	frame_set_u32(u, (uint32_t)st);
+	(void)buf_append(msg, u, 4);
+	frame_set_u32(u, (uint32_t)ncodes);
+	(void)buf_append(msg, u, 4);
+	for (i = 0; i < ncodes; i++) {
+		frame_set_u32(u, (uint32_t)rr->codes[i]);
+		(void)buf_append(msg, u, 4);
+	}
+	(void)buf_append(msg, buf_str(out), buf_len(out));
+	buf_free(big);
+	nm->state = NAME_DONE;
+	b->running--;
+	/* A parent gone calls on_parent_gone from inside. */
+	(void)jobs_worker_reply(b->worker, buf_str(msg), buf_len(msg));
+	buf_free(msg);
+}
+
+static void
+on_task(void *arg, const unsigned char *p, size_t len)
+{
+	struct batch *b = arg;
+	struct batch_name *nm;
+	struct buf *out;
+	size_t idx;
+
+	if (len != 4 || (idx = frame_get_u32(p)) >= b->nnames) {
+		log_warnx("--jobs: a malformed task from the parent");
+		return;
+	}
+	nm = &b->names[idx];
+	if (nm->state != NAME_WAIT || nm->bad) {
+		/* Never sent twice; answered so the parent does not wait. */
+		out = buf_new(BUF_WHY_MAX * 4);
+		unknown_line(b, nm->key, R_("handed to a worker process "
+		    "twice"), 1, out);
+		nm->state = NAME_RUN;
+		b->running++;
+		worker_reply(b, nm, EXIT_UNKNOWN, NULL, out);
+		buf_free(out);
+		return;
+	}
+	nm->state = NAME_RUN;
+	b->running++;
+	nm->started = (int64_t)time(NULL);
+	nm->probe = probe_start(b->loop, b->dns, b->pc, nm->key, on_probe,
+	    nm);
+}
+
+/* The channel's end: the run is over or the parent is gone. */
+static void
+on_parent_gone(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	b->closed = 1;
+	b->stopping = 1;
+	b->finished = 1;
+	for (i = 0; i < b->nnames; i++)
+		if (b->names[i].probe != NULL)
+			probe_stop(b->names[i].probe);
+	evloop_break(b->loop);
+}
+
+void
+batch_worker_start(struct batch *b, struct jobs_worker *me)
+{
+	b->worker = me;
+	b->t0 = evloop_clock();
+	jobs_worker_attach(me, b->loop, on_task, on_parent_gone, b);
+}
+
 static void
 on_propagation(struct propagation_facts *pf, void *arg)
 {
@@ -949,6 +1260,8 @@ batch_start(struct batch *b)
 int
 batch_status(const struct batch *b)
 {
+	if (b->worker != NULL)
+		return EXIT_OK;		/* the parent answers for the run */
 	if (b->closed)
 		return BATCH_EXIT_EPIPE;
 	if (b->signo != 0)
@@ -987,6 +1300,8 @@ batch_free(struct batch *b)
 	free(b->names);
 	free(b->lines);
 	free(b->finding_count);
+	free(b->job_running);
+	free(b->job_cap);
 	map_free(b->seen);
 	propagation_facts_free(b->prop);
 	memset(b, 0, sizeof(*b));

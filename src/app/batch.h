@@ -46,6 +46,21 @@
  *		(batch_start does it when not done yet)
  *	batch_start(b)			propagation first when asked, then
  *		the probes; the loop does the rest
+ *	batch_jobs(b)			plans b and says how many worker
+ *		processes the run uses: --jobs N, or for --jobs auto (the
+ *		default) jobs_auto() of the CPUs and the distinct names to
+ *		probe; never more than --parallel, those names or the
+ *		run's sockets (env_socket_cap); 1 with --domain (no
+ *		worker: the run is this process)
+ *	batch_jobs_start(b, pool)	the parent of a --jobs run: like
+ *		batch_start, but each domain is handed to the worker with
+ *		the fewest in flight below its part of --parallel
+ *		(jobs_share), and its line comes back rendered; b has no
+ *		resolver, TLS context or probe_config
+ *	batch_worker_start(b, me)	a worker: probe the names the
+ *		parent hands over (indexes into the plan both have, made
+ *		before the fork) and send each rendered report back; the
+ *		loop ends when the parent closes the channel
  *	batch_status(b)			after the loop: 128 + signal when
  *		interrupted, 141 after a closed stdout, else the worst
  *		status, or EXIT_UNKNOWN (with a word on stderr) when a probe
@@ -55,6 +70,17 @@
  *	batch_line_name(b, i)		the planned line i's name
  *	batch_progress_text(b, ms, out)	the progress line after ms
  *	batch_summary_text(b, ms, out)	the summary after ms
+ *
+ * --jobs N (app/jobs.h): worker processes probe and render; the parent
+ * plans once, hands out each distinct name when a worker has room,
+ * writes every line (the order, the CSV header, duplicates, progress,
+ * summary and exit status are its, as with one process), and on a
+ * signal or a closed stdout decides for all: no new domain after the
+ * first signal; at the second, the domains in flight are answered
+ * "interrupted" and the workers killed; a closed stdout kills them at
+ * once. A worker that dies has each of its domains in flight answered
+ * UNKNOWN ("interrupted", with how it ended); the others go on, and the
+ * domains not yet handed out go to them (none left: UNKNOWN too).
  *
  * BUGS: a reader that stops reading without closing the pipe blocks the
  * whole run, probes in flight included, in write(2).
@@ -77,6 +103,8 @@ struct probe_config;
 struct propagation_facts;
 struct batch_name;
 struct batch_map;
+struct jobs;
+struct jobs_worker;
 
 #define BATCH_EXIT_EPIPE	141	/* 128 + SIGPIPE */
 
@@ -127,6 +155,13 @@ struct batch {
 	struct ev_io			*sigwatch;
 	struct ev_io			*outwatch;	/* stdout's reader */
 	struct ev_timer			*tick;		/* progress */
+
+	/* --jobs: the parent's workers, or this worker's channel. */
+	struct jobs			*jobs;
+	struct jobs_worker		*worker;
+	unsigned			*job_running;	/* per worker */
+	unsigned			*job_cap;	/* its --parallel part */
+	int				 in_start;	/* start_next runs */
 };
 
 int		batch_read(const char *, struct batch *, struct buf *);
@@ -134,6 +169,9 @@ void		batch_add(struct batch *, const char *);
 int		batch_resume_read(const char *, struct batch *, struct buf *);
 void		batch_plan(struct batch *);
 void		batch_start(struct batch *);
+unsigned	batch_jobs(struct batch *);
+void		batch_jobs_start(struct batch *, struct jobs *);
+void		batch_worker_start(struct batch *, struct jobs_worker *);
 int		batch_status(const struct batch *);
 void		batch_free(struct batch *);
 uint64_t	batch_hash(const char *);

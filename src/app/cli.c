@@ -13,6 +13,7 @@
 #include "util/i18n.h"
 #include "app/cli.h"
 #include "app/idn.h"
+#include "app/jobs.h"
 #include "probe/probe_auth.h"
 #include "parse/spf.h"
 #include "util/xalloc.h"
@@ -60,7 +61,8 @@ enum {
 	OPT_JSON_LOCALE,
 	OPT_ACCEPT,
 	OPT_ACCEPT_FILE,
-	OPT_CERT_WARN_DAYS
+	OPT_CERT_WARN_DAYS,
+	OPT_JOBS
 };
 
 static const struct option longopts[] = {
@@ -97,6 +99,7 @@ static const struct option longopts[] = {
 	{ "batch",		required_argument, NULL, OPT_BATCH },
 	{ "baseline",		required_argument, NULL, OPT_BASELINE },
 	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
+	{ "jobs",		required_argument, NULL, OPT_JOBS },
 	{ "https-port",		required_argument, NULL, OPT_HTTPS_PORT },
 	{ "propagation",	no_argument,	   NULL, OPT_PROPAGATION },
 	{ "wait",		required_argument, NULL, OPT_WAIT },
@@ -124,8 +127,8 @@ cli_usage(FILE *fp)
 "       mxprobe --batch FILE [options]\n"
 "\n"
 "Tells whether mail for DOMAIN will arrive: MX records, every exchanger\n"
-"over SMTP and STARTTLS (never MAIL, RCPT or DATA unless --rcpt), SPF,\n"
-"DKIM, DMARC.\n"
+"over SMTP and STARTTLS (never DATA or BDAT; MAIL FROM and RCPT TO only\n"
+"with --rcpt), SPF, DKIM, DMARC.\n"
 "\n"
 "  -d, --domain DOMAIN      the mail domain to check\n"
 "      --json               JSON report on stdout\n"
@@ -135,7 +138,7 @@ cli_usage(FILE *fp)
 "      --dns-only           skip the SMTP probe\n"
 "      --rcpt               ask each exchanger whether it takes the domain's\n"
 "                           mail: MAIL FROM:<>, RCPT TO postmaster and a\n"
-"                           random address, RSET (never DATA)\n"
+"                           random address, RSET (never DATA or BDAT)\n"
 "  -4, -6                   probe only IPv4 or only IPv6 addresses\n"
 "      --smtp-port PORT     connect to PORT instead of 25 (labs)\n"
 "      --timeout SECONDS    overall deadline (default 30)\n"
@@ -174,7 +177,9 @@ cli_usage(FILE *fp)
 "                           recursion) and every --resolver on its own\n"
 "                           for the MX set: do they agree, is it the\n"
 "                           expected one, how long can a resolver's\n"
-"                           cached copy live\n"
+"                           cached copy live; connects to port 25 of the\n"
+"                           exchangers of every MX set it sees, not only\n"
+"                           the domain's own (not with --dns-only)\n"
 "      --wait SECONDS       before the probe, repeat the --propagation\n"
 "                           check (backing off from 2 to 30 s) until the\n"
 "                           expected set (--expect-mx, --old-mx) is\n"
@@ -187,6 +192,10 @@ cli_usage(FILE *fp)
 "                           comments; - for stdin); with --json, one\n"
 "                           JSON object per line; exit status: the worst\n"
 "      --parallel N         domains probed at once (default 16)\n"
+"      --jobs N|auto        worker processes that split the list (auto,\n"
+"                           the default: one per CPU from 100 distinct\n"
+"                           domains on, else 1); --parallel and the\n"
+"                           other limits stay the run's in total\n"
 "      --no-share           one SMTP session per domain and exchanger\n"
 "                           address (default: once per run and address)\n"
 "      --csv                one CSV row per domain, after a header\n"
@@ -372,34 +381,34 @@ cli_domain_check(const char *name, char *out, size_t outlen, struct buf *why)
 	case DNAME_OK:
 		break;
 	case DNAME_EMPTY:
-		buf_printf(why, "the domain name is empty");
+		buf_printf(why, R_("the domain name is empty"));
 		return -1;
 	case DNAME_TOO_LONG:
-		buf_printf(why, "the domain name is %zu characters long; the "
-		    "limit is %d", pos, DNAME_MAX);
+		buf_printf(why, R_("the domain name is %zu characters long; "
+		    "the limit is %d"), pos, DNAME_MAX);
 		return -1;
 	case DNAME_LONG_LABEL:
-		buf_printf(why, "a label of \"%.*s...\" is "
-		    "longer than %d characters", 20, name, DNAME_LABEL_MAX);
+		buf_printf(why, R_("a label of \"%.*s...\" is "
+		    "longer than %d characters"), 20, name, DNAME_LABEL_MAX);
 		return -1;
 	case DNAME_BAD_OCTET:
 		if ((unsigned char)name[pos] >= 0x80)
-			buf_printf(why, "the domain name contains non-ASCII "
-			    "characters: give its A-label form (xn--...)");
+			buf_printf(why, R_("the domain name contains non-ASCII "
+			    "characters: give its A-label form (xn--...)"));
 		else
-			buf_printf(why, "the domain name contains the "
+			buf_printf(why, R_("the domain name contains the "
 			    "character 0x%02x, which is not allowed in a "
-			    "host name", (unsigned char)name[pos]);
+			    "host name"), (unsigned char)name[pos]);
 		return -1;
 	default:
-		buf_printf(why, "the domain name \"%s\" has an empty label",
+		buf_printf(why, R_("the domain name \"%s\" has an empty label"),
 		    name);
 		return -1;
 	}
 	if (len > 0 && name[len - 1] == '.')
 		len--;
 	if (len + 1 > outlen) {
-		buf_printf(why, "the domain name is too long");
+		buf_printf(why, R_("the domain name is too long"));
 		return -1;
 	}
 	for (i = 0; i < len; i++)
@@ -517,6 +526,18 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 				return -1;
 			}
 			o->parallel = (int)v;
+			break;
+		case OPT_JOBS:
+			o->jobs_given = 1;
+			if (strcmp(optarg, "auto") == 0)
+				o->jobs = 0;
+			else if (number(optarg, 1, JOBS_MAX, &v) == -1) {
+				buf_printf(why, _("--jobs wants auto or a "
+				    "number from 1 to %d, not \"%s\""),
+				    JOBS_MAX, optarg);
+				return -1;
+			} else
+				o->jobs = (int)v;
 			break;
 		case OPT_PROPAGATION:
 			o->propagation = 1;
@@ -745,6 +766,11 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	}
 	if (o->batch == NULL && (o->resume != NULL || o->shard_n > 0)) {
 		buf_printf(why, _("--resume and --shard split a --batch list"));
+		return -1;
+	}
+	if (o->batch == NULL && o->jobs_given) {
+		buf_printf(why, _("--jobs splits a --batch list; one --domain "
+		    "is one process"));
 		return -1;
 	}
 	if (o->has_warn && o->has_crit && range_floor(&o->warn) >= 0 &&

@@ -77,6 +77,8 @@ struct cli {
 	const char	*batch;		/* file of domains, "-" = stdin */
 	const char	*baseline;	/* earlier --json report */
 	int		 parallel;	/* probes at once in batch mode */
+	int		 jobs;		/* --jobs N; 0 = auto */
+	int		 jobs_given;
 	int		 list_findings;	/* print the catalogue, exit */
 	int		 propagation;	/* --propagation (or --wait) */
 	unsigned	 wait_s;	/* --wait; 0 = no wait */

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "app/idn.h"
 
 #define IDN_FLAGS	(IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT)
@@ -50,9 +51,10 @@ idn_blame(const char *name, int whole, struct buf *why)
 			rc = idn2_to_ascii_8z(label, &ascii, IDN_FLAGS);
 			free(ascii);
 			if (rc != IDN2_OK) {
-				buf_printf(why, "the domain name \"%s\" is not "
-				    "a valid IDN: the label \"%s\" is refused "
-				    "(%s)", name, label, idn2_strerror(rc));
+				buf_printf(why, R_("the domain name \"%s\" "
+				    "is not a valid IDN: the label \"%s\" is "
+				    "refused (%s)"), name, label,
+				    idn2_strerror(rc));
 				free(label);
 				return;
 			}
@@ -63,8 +65,8 @@ idn_blame(const char *name, int whole, struct buf *why)
 		p += dot;
 		start = p;
 	}
-	buf_printf(why, "the domain name \"%s\" is not a valid IDN (%s)", name,
-	    idn2_strerror(whole));
+	buf_printf(why, R_("the domain name \"%s\" is not a valid IDN (%s)"),
+	    name, idn2_strerror(whole));
 }
 
 /*
@@ -119,8 +121,8 @@ idn_domain(const char *name, char *out, size_t outlen, struct buf *why)
 		return NULL;
 	}
 	if (strlen(ascii) + 1 > outlen) {
-		buf_printf(why, "the domain name \"%s\" is too long in its "
-		    "A-label form", name);
+		buf_printf(why, R_("the domain name \"%s\" is too long in its "
+		    "A-label form"), name);
 		free(ascii);
 		return NULL;
 	}

@@ -22,6 +22,26 @@ struct mx_set;
 struct smtp_result;
 
 /*
+ * Why an address was not probed. Keep in step with the table in
+ * probe_facts.c: probe_skip_name() gives the English text (the JSON's
+ * "skipped", stable; NULL for PROBE_SKIP_NONE), an N_() msgid the text
+ * report translates with _().
+ */
+enum probe_skip {
+	PROBE_SKIP_NONE,		/* probed (or not finished) */
+	PROBE_SKIP_UNROUTABLE,		/* not a routable address */
+	PROBE_SKIP_DNS_ONLY,		/* --dns-only */
+	PROBE_SKIP_FAMILY_4,		/* -4 given, an IPv6 address */
+	PROBE_SKIP_FAMILY_6,		/* -6 given, an IPv4 address */
+	PROBE_SKIP_CDN,			/* a CDN/proxy edge: no SMTP there */
+	PROBE_SKIP_DEADLINE,		/* the overall deadline came first */
+	PROBE_SKIP_NO_FD,		/* no file descriptor free */
+	PROBE_SKIP_NO_ROUTE_4,		/* this host has no IPv4 route */
+	PROBE_SKIP_NO_ROUTE_6,		/* this host has no IPv6 route */
+	PROBE_SKIP_COUNT
+};
+
+/*
  * One exchanger address: the unit the SMTP probe works on. A name with an
  * A and an AAAA record is two targets; two MX names on one address are two
  * targets probed one after the other (never two connections at once to
@@ -30,11 +50,8 @@ struct smtp_result;
 struct probe_target {
 	size_t			 host;		/* index in mx->hosts */
 	size_t			 addr;		/* index in its addrs */
-	const char		*skipped;	/* why not probed, or NULL */
-	int			 no_route;	/* not probed: this host has no
-						 * route to the address's
-						 * family (facts.vantage); no
-						 * verdict about the address */
+	enum probe_skip		 skipped;	/* why not probed, or
+						 * PROBE_SKIP_NONE */
 	struct smtp_result	*smtp;		/* NULL: not probed/finished */
 	int			 smtp_shared;	/* smtp borrowed from the run's
 						 * share table (probe/share.h) */
@@ -61,6 +78,10 @@ struct probe_old {
 						 * address says nothing */
 	struct mx_addr		*addrs;
 	size_t			 naddr;
+	size_t			 naddr_over;	/* a propagation set's host:
+						 * addresses past
+						 * LIMIT_MX_ADDRS per family,
+						 * not kept nor probed */
 	int			*answers;	/* per address: greeted 220 */
 	int			*probed;	/* per address */
 	int			*decided;	/* per address: the session
@@ -112,5 +133,8 @@ struct probe_facts {
 };
 
 void	probe_facts_free(struct probe_facts *);
+const char *probe_skip_name(enum probe_skip);
+int	 probe_skip_no_route(enum probe_skip);	/* not tried: no route
+						 * from this host */
 
 #endif

@@ -45,6 +45,12 @@ enum propagation_role {
 struct propagation_mx {
 	uint16_t	 pref;
 	char		*host;
+	int		 over_limit;	/* set by propagation_join(): outside
+					 * the domain's own set and past the
+					 * exchangers probed per domain
+					 * (LIMIT_MX_HOSTS of the run's other
+					 * sets, PROPAGATION_MAX_HOSTS
+					 * collected): not probed on port 25 */
 };
 
 struct propagation_server {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "facts/smtp_facts.h"
+#include "util/i18n.h"
 
 static const char *const outcome_names[SMTP_OUTCOME_COUNT] = {
 	[SMTP_OK] = "OK",
@@ -59,6 +60,22 @@ static const char *const step_names[SMTP_STEP_COUNT] = {
 	[SMTP_STEP_RSET] = "rset",
 };
 
+/* The steps as a sentence names them ("during %s", "answers %s"). */
+static const char *const step_texts[SMTP_STEP_COUNT] = {
+	[SMTP_STEP_CONNECT] = N_("the connection"),
+	[SMTP_STEP_BANNER] = N_("the greeting"),
+	[SMTP_STEP_EHLO] = N_("EHLO"),
+	[SMTP_STEP_HELO] = N_("HELO"),
+	[SMTP_STEP_STARTTLS] = N_("STARTTLS"),
+	[SMTP_STEP_TLS_HANDSHAKE] = N_("the TLS handshake"),
+	[SMTP_STEP_EHLO_TLS] = N_("EHLO after STARTTLS"),
+	[SMTP_STEP_QUIT] = N_("QUIT"),
+	[SMTP_STEP_MAIL] = N_("MAIL FROM"),
+	[SMTP_STEP_RCPT] = N_("RCPT TO"),
+	[SMTP_STEP_RCPT_ANY] = N_("RCPT TO of a random address"),
+	[SMTP_STEP_RSET] = N_("RSET"),
+};
+
 const char *
 smtp_outcome_name(enum smtp_outcome o)
 {
@@ -81,6 +98,14 @@ smtp_step_name(enum smtp_step st)
 	if ((int)st < 0 || st >= SMTP_STEP_COUNT)
 		return "?";
 	return step_names[st];
+}
+
+const char *
+smtp_step_text(enum smtp_step st)
+{
+	if ((int)st < 0 || st >= SMTP_STEP_COUNT)
+		return "?";
+	return i18n_reason(step_texts[st]);
 }
 
 void

@@ -8,7 +8,11 @@
  *	smtp_result_free(res)	NULL is a no-op
  *	smtp_outcome_name(o)	"OK", "REFUSED", ... (stable strings)
  *	smtp_outcome_describe(o) one-line English explanation
- *	smtp_step_name(st)	"connect", "banner", ... (stable strings)
+ *	smtp_step_name(st)	"connect", "banner", ... (stable strings, for
+ *				the JSON and the trace)
+ *	smtp_step_text(st)	"the connection", "EHLO after STARTTLS", ...:
+ *				the step as a reason or a message names it,
+ *				in the run's language (i18n_reason, R_)
  */
 #ifndef MXPROBE_SMTP_FACTS_H
 #define MXPROBE_SMTP_FACTS_H
@@ -131,6 +135,13 @@ struct smtp_result {
 					 * whose handshake allowed TLS 1.0
 					 * and 1.1 (owned); NULL if none */
 	int		 tls_done;	/* handshake completed; tls valid */
+	enum tls_close	 tls_close;	/* how the server ended the TLS
+					 * stream when that ended the
+					 * session (in the handshake or
+					 * after it): close_notify, or a TCP
+					 * close at a record boundary or in
+					 * the middle of a record;
+					 * TLS_CLOSE_NONE otherwise */
 	struct tls_facts tls;		/* protocol, cipher, group, chain,
 					 * verify and name-check results */
 	int		 ehlo_tls_ok;	/* EHLO after TLS got 2xx */
@@ -164,5 +175,6 @@ void		 smtp_result_free(struct smtp_result *);
 const char	*smtp_outcome_name(enum smtp_outcome);
 const char	*smtp_outcome_describe(enum smtp_outcome);
 const char	*smtp_step_name(enum smtp_step);
+const char	*smtp_step_text(enum smtp_step);
 
 #endif

@@ -18,6 +18,21 @@ tls_dane_usage_name(int u)
 	return usage_names[u];
 }
 
+static const char *const close_names[TLS_CLOSE_COUNT] = {
+	[TLS_CLOSE_NONE] = NULL,
+	[TLS_CLOSE_NOTIFY] = "CLOSE_NOTIFY",
+	[TLS_CLOSE_UNCLEAN] = "UNCLEAN",
+	[TLS_CLOSE_TRUNCATED] = "TRUNCATED_RECORD",
+};
+
+const char *
+tls_close_name(enum tls_close c)
+{
+	if ((int)c < 0 || c >= TLS_CLOSE_COUNT)
+		return NULL;
+	return close_names[c];
+}
+
 void
 tls_facts_init(struct tls_facts *f)
 {

@@ -8,6 +8,8 @@
  *	tls_facts_init(f) / tls_facts_clear(f)
  *	tls_cert_facts_clear(cf)
  *	tls_dane_usage_name(u)		"DANE-EE", "PKIX-TA", ... (RFC 7218)
+ *	tls_close_name(c)		"CLOSE_NOTIFY", "UNCLEAN",
+ *		"TRUNCATED_RECORD"; NULL for TLS_CLOSE_NONE
  */
 #ifndef MXPROBE_TLS_FACTS_H
 #define MXPROBE_TLS_FACTS_H
@@ -22,6 +24,22 @@
 #define TLS_TLSA_PKIX_EE	1
 #define TLS_TLSA_DANE_TA	2
 #define TLS_TLSA_DANE_EE	3
+
+/*
+ * How the peer ended a TLS stream, when it did (RFC 8446 section 6.1,
+ * RFC 5246 section 7.2.1): with a close_notify alert, or by closing the
+ * TCP connection without one, at a record boundary or in the middle of a
+ * record. Only close_notify tells the reader it has seen all the data;
+ * the other two are a truncation (an attacker or a broken middlebox can
+ * cut a stream there).
+ */
+enum tls_close {
+	TLS_CLOSE_NONE,		/* the peer did not end the stream */
+	TLS_CLOSE_NOTIFY,	/* close_notify: a clean end */
+	TLS_CLOSE_UNCLEAN,	/* TCP closed at a record boundary */
+	TLS_CLOSE_TRUNCATED,	/* TCP closed in the middle of a record */
+	TLS_CLOSE_COUNT
+};
 
 /* One certificate as presented by the peer. */
 struct tls_cert_facts {
@@ -87,5 +105,6 @@ void		 tls_facts_init(struct tls_facts *);
 void		 tls_facts_clear(struct tls_facts *);
 void		 tls_cert_facts_clear(struct tls_cert_facts *);
 const char	*tls_dane_usage_name(int);
+const char	*tls_close_name(enum tls_close);
 
 #endif

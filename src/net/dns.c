@@ -21,12 +21,12 @@
 
 #define EDNS_UDP_SIZE	1232	/* DNS flag day 2020 */
 /*
- * Queries handed to c-ares at once, for the whole run: more wait in a
- * queue (their clock for the report starts when they are asked for, the
- * resolver's timeout when they are sent), so a burst never turns into
- * timeouts. The receive buffer takes a burst of answers to them.
+ * Queries handed to c-ares at once, for the whole run (DNS_MAX_INFLIGHT,
+ * dns.h, or the config's max_inflight): more wait in a queue (their
+ * clock for the report starts when they are asked for, the resolver's
+ * timeout when they are sent), so a burst never turns into timeouts.
+ * The receive buffer takes a burst of answers to them.
  */
-#define DNS_MAX_INFLIGHT	256
 #define DNS_RCVBUF		(1024 * 1024)
 
 struct dns_watch {
@@ -47,6 +47,7 @@ struct dns {
 	struct dns_query	*pending;
 	struct dns_query	*waitq, **waitq_tail;	/* not sent yet */
 	unsigned		 inflight;	/* inside c-ares */
+	unsigned		 max_inflight;
 	unsigned long		 sent;
 	int			 dying;
 	struct dns		*parent;	/* a view: the channel */
@@ -297,6 +298,8 @@ dns_new(struct evloop *loop, const struct dns_config *cfg, struct buf *why)
 	}
 	d = xcalloc(1, sizeof(*d));
 	d->loop = loop;
+	d->max_inflight = cfg && cfg->max_inflight ? cfg->max_inflight :
+	    DNS_MAX_INFLIGHT;
 	memset(&o, 0, sizeof(o));
 	o.sock_state_cb = on_sock_state;
 	o.sock_state_cb_data = d;
@@ -848,7 +851,7 @@ dns_pump(struct dns *d)
 {
 	struct dns_query *q;
 
-	while (d->inflight < DNS_MAX_INFLIGHT && (q = d->waitq) != NULL) {
+	while (d->inflight < d->max_inflight && (q = d->waitq) != NULL) {
 		if ((d->waitq = q->wnext) == NULL)
 			d->waitq_tail = &d->waitq;
 		q->wnext = NULL;
@@ -874,7 +877,7 @@ send_query(struct dns_query *q)
 		q->fake_timer = evloop_timer_add(d->loop, 0, fake_fire, q);
 		return;
 	}
-	if (d->inflight >= DNS_MAX_INFLIGHT || d->waitq != NULL) {
+	if (d->inflight >= d->max_inflight || d->waitq != NULL) {
 		q->queued = 1;
 		*d->waitq_tail = q;
 		d->waitq_tail = &q->wnext;

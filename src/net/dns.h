@@ -68,6 +68,12 @@ struct dns;
 struct dns_query;
 
 #define DNS_MAX_CNAME	8
+/*
+ * Queries handed to c-ares at once by one channel (views included);
+ * more wait in a queue. --jobs divides it between the workers, so the
+ * run's total stays this.
+ */
+#define DNS_MAX_INFLIGHT	256
 #define DNS_Q_NORECURSE	0x01
 #define DNS_Q_CD	0x02	/* checking disabled, and DO: RRSIGs */
 
@@ -75,6 +81,7 @@ struct dns_config {
 	const char	**servers;	/* NULL-terminated, or NULL */
 	unsigned	  timeout_ms;	/* per try; 0 = 2000 */
 	unsigned	  tries;	/* 0 = 2 */
+	unsigned	  max_inflight;	/* 0 = DNS_MAX_INFLIGHT */
 };
 
 struct dns_result {

@@ -314,7 +314,7 @@ rcpt_stopped(struct smtp_session *s, const char *what)
 	struct buf *b;
 
 	b = buf_new(BUF_WHY_MAX);
-	buf_printf(b, R_("%s during %s"), what, smtp_step_name(s->state));
+	buf_printf(b, R_("%s during %s"), what, smtp_step_text(s->state));
 	free(s->res->rcpt_why);
 	s->res->rcpt_why = buf_steal(b);
 	buf_free(b);
@@ -411,12 +411,15 @@ dropped(struct smtp_session *s, int err, const char *tlswhy)
 	if (failed_after_outcome(s, why))
 		return;
 	s->res->sys_errno = err;
+	if (s->tlsc != NULL)
+		s->res->tls_close = tls_conn_close(s->tlsc);
 	if (s->state == SMTP_STEP_TLS_HANDSHAKE) {
 		set_outcome(s, SMTP_TLS_FAILED, "%s", tlswhy != NULL ?
-		    tlswhy : "connection closed during the TLS handshake");
+		    tlswhy :
+		    R_("connection closed during the TLS handshake"));
 	} else {
 		set_outcome(s, SMTP_DROPPED, R_("%s during %s"), why,
-		    smtp_step_name(s->state));
+		    smtp_step_text(s->state));
 		if (s->state == SMTP_STEP_BANNER && !s->got_bytes)
 			s->res->reset_after_connect = 1;
 	}
@@ -429,7 +432,7 @@ protocol_error(struct smtp_session *s, const char *why)
 	if (failed_after_outcome(s, why))
 		return;
 	set_outcome(s, SMTP_PROTOCOL_ERROR, R_("%s (during %s)"), why,
-	    smtp_step_name(s->state));
+	    smtp_step_text(s->state));
 	finish(s);
 }
 
@@ -449,13 +452,14 @@ timed_out(struct smtp_session *s, int deadline)
 		    "%u ms (%s)"), ms, what);
 		break;
 	case SMTP_STEP_BANNER:
-		set_outcome(s, SMTP_NO_BANNER, R_("no greeting within %u ms "
-		    "(%s)%s"), ms, what, s->got_bytes ?
-		    R_("; only part of a line arrived") : "");
+		set_outcome(s, SMTP_NO_BANNER, s->got_bytes ?
+		    R_("no greeting within %u ms (%s); only part of a line "
+		    "arrived") : R_("no greeting within %u ms (%s)"), ms,
+		    what);
 		break;
 	default:
 		set_outcome(s, SMTP_TIMEOUT, R_("no reply during %s within "
-		    "%u ms (%s)"), smtp_step_name(s->state), ms, what);
+		    "%u ms (%s)"), smtp_step_text(s->state), ms, what);
 		break;
 	}
 	finish(s);
@@ -530,8 +534,8 @@ on_reply(struct smtp_session *s)
 			set_outcome(s, SMTP_BANNER_PERMFAIL, R_("greeting %d"),
 			    res->banner.code);
 		else {
-			protocol_error(s, "greeting code is not 220, 4xx or "
-			    "5xx");
+			protocol_error(s, R_("greeting code is not 220, 4xx "
+			    "or 5xx"));
 			return -1;
 		}
 		start_quit(s);
@@ -589,8 +593,8 @@ on_reply(struct smtp_session *s)
 		/* Anything after the 220 was sent before the handshake and
 		 * would be taken as protected data (CVE-2011-0411). */
 		if (buf_len(s->in) > 0) {
-			protocol_error(s, "data after the STARTTLS 220 reply "
-			    "(response injection)");
+			protocol_error(s, R_("data after the STARTTLS 220 "
+			    "reply (response injection)"));
 			return -1;
 		}
 		why = buf_new(BUF_WHY_MAX);
@@ -794,6 +798,7 @@ tls_step(struct smtp_session *s)
 	case TLS_ERROR:
 		s->res->sys_errno = errno;
 		s->res->tls_version_failed = tls_conn_version_failed(s->tlsc);
+		s->res->tls_close = tls_conn_close(s->tlsc);
 		set_outcome(s, SMTP_TLS_FAILED, "%s", buf_str(why));
 		buf_free(why);
 		finish(s);

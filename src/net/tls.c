@@ -41,6 +41,7 @@ struct tls_conn {
 	char		*dane_why;	/* set-up failure, or NULL */
 	int		 version_failed; /* the handshake failed over the
 					 * protocol version */
+	enum tls_close	 closed;	/* how the peer ended the stream */
 };
 
 static const char *const step_names[] = {
@@ -314,6 +315,12 @@ tls_conn_version_failed(const struct tls_conn *c)
 	return c->version_failed;
 }
 
+enum tls_close
+tls_conn_close(const struct tls_conn *c)
+{
+	return c->closed;
+}
+
 int
 tls_conn_dane(struct tls_conn *c, const char *base,
     const struct tls_tlsa *recs, size_t n, int secure, struct buf *why)
@@ -425,12 +432,50 @@ sigpipe_restore(struct sigpipe_save *sv)
 	errno = e;
 }
 
+/*
+ * The peer closed the TCP connection without close_notify: OpenSSL 3
+ * queues SSL_R_UNEXPECTED_EOF_WHILE_READING (SSL_ERROR_SSL), 1.1 says
+ * SSL_ERROR_SYSCALL with nothing queued and errno 0. A record it had
+ * begun to read is still in its buffer: the close cut that record.
+ * Returns 1 (reason written, queue emptied) or 0 (not an EOF).
+ */
+static int
+unexpected_eof(struct tls_conn *c, int err, const char *what,
+    struct buf *why)
+{
+	unsigned long e = ERR_peek_error();
+
+	if (err == SSL_ERROR_SYSCALL && e == 0 && errno == 0)
+		;
+#ifdef SSL_R_UNEXPECTED_EOF_WHILE_READING
+	else if (err == SSL_ERROR_SSL && ERR_GET_LIB(e) == ERR_LIB_SSL &&
+	    ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+		;
+#endif
+	else
+		return 0;
+	ERR_clear_error();
+	if (SSL_has_pending(c->ssl)) {
+		c->closed = TLS_CLOSE_TRUNCATED;
+		buf_printf(why, R_("%s: the server closed the connection in "
+		    "the middle of a TLS record (a truncated record, no "
+		    "close_notify)"), what);
+	} else {
+		c->closed = TLS_CLOSE_UNCLEAN;
+		buf_printf(why, R_("%s: the server closed the connection "
+		    "without a TLS alert or close_notify"), what);
+	}
+	return 1;
+}
+
 /* Map the result of an SSL_* call; the caller cleared the error queue. */
 static enum tls_step
 map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 {
 	int err = SSL_get_error(c->ssl, rv);
 
+	if (unexpected_eof(c, err, what, why))
+		return TLS_ERROR;
 	switch (err) {
 	case SSL_ERROR_NONE:
 		return TLS_DONE;
@@ -439,6 +484,7 @@ map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 	case SSL_ERROR_WANT_WRITE:
 		return TLS_WANT_WRITE;
 	case SSL_ERROR_ZERO_RETURN:
+		c->closed = TLS_CLOSE_NOTIFY;
 		buf_printf(why, R_("%s: peer sent close_notify"), what);
 		return TLS_ERROR;
 	case SSL_ERROR_SYSCALL:
@@ -491,8 +537,10 @@ tls_read(struct tls_conn *c, void *p, size_t n, size_t *got, struct buf *why)
 		return TLS_DONE;
 	/* A clean close_notify or a plain EOF is an end of stream, which the
 	 * caller judges; only a real error is TLS_ERROR. */
-	if (SSL_get_error(c->ssl, rv) == SSL_ERROR_ZERO_RETURN)
+	if (SSL_get_error(c->ssl, rv) == SSL_ERROR_ZERO_RETURN) {
+		c->closed = TLS_CLOSE_NOTIFY;
 		return TLS_DONE;
+	}
 	s = map_result(c, rv, R_("TLS read"), why);
 	return s;
 }

@@ -56,6 +56,13 @@
  *		the two ends share no protocol version (a protocol_version
  *		alert, or a version or signature algorithm refused at this
  *		side's security level)
+ *	tls_conn_close(c)		how the peer ended the TLS stream
+ *		(enum tls_close): after tls_read() saw the end, or after a
+ *		step failed because the connection closed. A TCP close
+ *		without close_notify is TLS_ERROR with a reason that says
+ *		whether it fell in the middle of a record (OpenSSL still
+ *		holds the record's first bytes, SSL_has_pending) or at a
+ *		record boundary.
  *	tls_conn_dane(c, base, recs, n, secure, why)  DANE for this
  *		connection (call after tls_conn_new, before the handshake):
  *		the TLSA records of base (the MX host name, RFC 7672
@@ -147,6 +154,7 @@ int		 tls_verify_chain(struct tls_ctx *, X509 *, STACK_OF(X509) *,
 const char	*tls_step_name(enum tls_step);
 int		 tls_conn_legacy(struct tls_conn *, struct buf *);
 int		 tls_conn_version_failed(const struct tls_conn *);
+enum tls_close	 tls_conn_close(const struct tls_conn *);
 int		 tls_conn_dane(struct tls_conn *, const char *,
 		    const struct tls_tlsa *, size_t, int, struct buf *);
 

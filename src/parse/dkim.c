@@ -184,10 +184,12 @@ decode_key(struct dkim_key *key, const unsigned char *der, size_t len,
 
 	if (key->k == DKIM_K_ED25519) {
 		if (len != 32) {
-			buf_printf(why, R_("an ed25519 key is the raw 32-byte "
-			    "public key (RFC 8463 §4), not %zu bytes%s"), len,
-			    len == 44 ? R_(" (this looks like a "
-			    "SubjectPublicKeyInfo wrapping)") : "");
+			buf_printf(why, len == 44 ? R_("an ed25519 key is "
+			    "the raw 32-byte public key (RFC 8463 §4), not %zu "
+			    "bytes (this looks like a SubjectPublicKeyInfo "
+			    "wrapping)") : R_("an ed25519 key is the raw "
+			    "32-byte public key (RFC 8463 §4), not %zu bytes"),
+			    len);
 			return -1;
 		}
 		pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, der,

@@ -181,14 +181,20 @@ spf_domain_valid(const char *name, int multilabel)
 /* --- macro strings (§7.1) --- */
 
 static void
-describe_byte(struct buf *why, unsigned char c)
+describe_byte(struct buf *why, unsigned char c, int in_record)
 {
 	if (c >= 0x80)
-		buf_printf(why, R_("non-ASCII byte 0x%02x"), c);
+		buf_printf(why, in_record ?
+		    R_("non-ASCII byte 0x%02x in the record") :
+		    R_("non-ASCII byte 0x%02x not allowed"), c);
 	else if (c < 0x20 || c == 0x7f)
-		buf_printf(why, R_("control character 0x%02x"), c);
+		buf_printf(why, in_record ?
+		    R_("control character 0x%02x in the record") :
+		    R_("control character 0x%02x not allowed"), c);
 	else
-		buf_printf(why, R_("character '%c'"), c);
+		buf_printf(why, in_record ?
+		    R_("character '%c' in the record") :
+		    R_("character '%c' not allowed"), c);
 }
 
 /*
@@ -284,8 +290,7 @@ macro_check(const char *s, size_t n, int flags, size_t *off, int *endmacro,
 		}
 		if (c < 0x21 || c > 0x7e) {
 			*off = i;
-			describe_byte(why, c);
-			buf_printf(why, R_(" not allowed"));
+			describe_byte(why, c, 0);
 			return -1;
 		}
 		i++;
@@ -900,8 +905,7 @@ spf_parse(const char *s, size_t n, size_t *errpos, struct buf *why)
 
 		if (c < 0x20 || c > 0x7e) {
 			*errpos = i + 1;
-			describe_byte(why, c);
-			buf_printf(why, R_(" in the record"));
+			describe_byte(why, c, 1);
 			goto bad;
 		}
 	}

@@ -49,11 +49,14 @@ struct target_run {
 	int			 share_off;	/* this target: its own session */
 };
 
-/* What is in flight for one --old-mx host. */
+/* What is in flight for one address of an --old-mx host (or of another
+ * MX set's host): its session takes a socket of the run's pool and of
+ * the domain's LIMIT_SOCKETS_DOMAIN as the domain's own targets do. */
 struct old_sess {
 	struct old_run		*r;
 	size_t			 k;
 	struct smtp_session	*sess;
+	int			 slot_wait;	/* waits for a socket */
 };
 
 struct old_run {

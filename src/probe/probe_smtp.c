@@ -3,7 +3,10 @@
  * address at a time (two MX names on one address are probed one after
  * the other), the PTR of every address and whether its name resolves back
  * (FCrDNS), and whether the --old-mx hosts still answer (and the
- * exchangers of the other MX sets the --propagation servers gave).
+ * exchangers of the other MX sets the --propagation servers gave). Every
+ * session, the old hosts' too, holds a socket of the run's pool
+ * (probe/sockets.h) and counts against LIMIT_SOCKETS_DOMAIN: one that
+ * finds no free socket waits in line, it does not fail.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -58,6 +61,7 @@ session_config(const struct probe *p, struct smtp_config *sc)
 }
 
 static void	smtp_start(struct probe *, size_t, int);
+static void	old_start(struct old_sess *);
 static void	target_result(struct target_run *, struct smtp_result *, int);
 static void	on_fwd(const struct dns_result *, void *);
 static int	share_join(struct probe *, size_t);
@@ -65,19 +69,86 @@ static void	share_leave(struct target_run *);
 static void	share_start(struct target_run *, const struct smtp_config *,
 		    const struct sockaddr_storage *, socklen_t, const char *);
 
-/* Sockets were freed: start the targets waiting for one, in order. */
+/* Sockets were freed: start the sessions waiting for one, in order:
+ * the domain's own targets first, then the old hosts' addresses. */
 static void
 wake(void *arg)
 {
 	struct probe *p = arg;
-	size_t j;
+	struct old_sess *os;
+	size_t j, k;
 
 	for (j = 0; j < p->facts->ntargets; j++)
 		if (p->runs[j].slot_wait) {
 			probe_smtp_start(p, j);
 			if (p->runs[j].slot_wait)
-				break;
+				return;
 		}
+	for (j = 0; j < p->facts->nold; j++)
+		for (k = 0; k < p->oruns[j].nsess; k++) {
+			os = &p->oruns[j].sess[k];
+			if (!os->slot_wait)
+				continue;
+			old_start(os);
+			if (os->slot_wait)
+				return;
+		}
+}
+
+/*
+ * No socket for a session now: it waits in line, counted once in
+ * smtp_queued. A full pool calls wake() when a slot is free; the domain's
+ * own cap (LIMIT_SOCKETS_DOMAIN) is freed by the domain's sessions, whose
+ * ends call wake() too.
+ */
+static void
+slot_queue(struct probe *p, int *slot_wait)
+{
+	if (!*slot_wait)
+		p->facts->smtp_queued++;
+	*slot_wait = 1;
+	if (p->nsess < LIMIT_SOCKETS_DOMAIN)
+		sockets_wait(p->cfg.sockets, &p->sw, wake, p);
+}
+
+/* A slot for one session of the domain: 1 taken, 0 none free now. */
+static int
+slot_take(struct probe *p)
+{
+	if (p->nsess >= LIMIT_SOCKETS_DOMAIN || !sockets_take(p->cfg.sockets))
+		return 0;
+	p->nsess++;
+	return 1;
+}
+
+/*
+ * The session was given up at socket() for want of a descriptor (EMFILE,
+ * ENFILE): that says nothing of the server. While other sessions of the
+ * run hold sockets, the cap shrinks to them and the session waits in line
+ * again (1); with none open, the caller gives up on it (0). The slot is
+ * given back either way.
+ */
+static int
+slot_retry(struct probe *p, int *slot_wait)
+{
+	p->nsess--;
+	if (p->cfg.sockets != NULL && sockets_used(p->cfg.sockets) > 1) {
+		sockets_shrink(p->cfg.sockets);
+		sockets_give(p->cfg.sockets);
+		*slot_wait = 0;
+		slot_queue(p, slot_wait);
+		return 1;
+	}
+	sockets_give(p->cfg.sockets);
+	return 0;
+}
+
+/* Did the session end at socket() for want of a descriptor? */
+static int
+out_of_descriptors(const struct smtp_result *res)
+{
+	return res->step == SMTP_STEP_CONNECT &&
+	    (res->sys_errno == EMFILE || res->sys_errno == ENFILE);
 }
 
 /*
@@ -91,23 +162,13 @@ no_descriptor(struct target_run *r, struct smtp_result *res)
 {
 	struct probe *p = r->p;
 
-	if (res->step != SMTP_STEP_CONNECT ||
-	    (res->sys_errno != EMFILE && res->sys_errno != ENFILE))
+	if (!out_of_descriptors(res))
 		return 0;
 	smtp_result_free(res);
-	p->nsess--;
-	if (p->cfg.sockets != NULL && sockets_used(p->cfg.sockets) > 1) {
-		sockets_shrink(p->cfg.sockets);
-		sockets_give(p->cfg.sockets);
-		r->slot_wait = 1;
-		p->facts->smtp_queued++;
-		sockets_wait(p->cfg.sockets, &p->sw, wake, p);
+	if (slot_retry(p, &r->slot_wait))
 		return 1;
-	}
-	sockets_give(p->cfg.sockets);
 	r->smtp_pending = 0;
-	p->facts->targets[r->i].skipped = "no file descriptor free on this "
-	    "host";
+	p->facts->targets[r->i].skipped = PROBE_SKIP_NO_FD;
 	probe_done_one(p);
 	return 1;
 }
@@ -181,18 +242,12 @@ probe_smtp_start(struct probe *p, size_t i)
 		return;
 	/* At most LIMIT_SOCKETS_DOMAIN at once, within the run's cap: the
 	 * others wait in line, they do not fail. */
-	if (p->nsess >= LIMIT_SOCKETS_DOMAIN ||
-	    !sockets_take(p->cfg.sockets)) {
-		if (!r->slot_wait)
-			p->facts->smtp_queued++;
-		r->slot_wait = 1;
+	if (!slot_take(p)) {
 		r->smtp_pending = 1;
-		if (p->nsess < LIMIT_SOCKETS_DOMAIN)
-			sockets_wait(p->cfg.sockets, &p->sw, wake, p);
+		slot_queue(p, &r->slot_wait);
 		return;
 	}
 	r->slot_wait = 0;
-	p->nsess++;
 	smtp_start(p, i, 0);
 }
 
@@ -378,7 +433,7 @@ probe_smtp_targets(struct probe *p)
 		r = &p->runs[i];
 		a = target_addr(p, i);
 		if (!addr_usable(a->family, a->addr, allowed(p))) {
-			f->targets[i].skipped = "not a routable address";
+			f->targets[i].skipped = PROBE_SKIP_UNROUTABLE;
 			continue;
 		}
 		/* Reverse DNS is asked in every mode: it is DNS. */
@@ -387,26 +442,24 @@ probe_smtp_targets(struct probe *p)
 		p->pending++;
 		r->ptrq = dns_query(p->dns, rev, DNS_T_PTR, 0, on_ptr, r);
 		if (p->cfg.dns_only) {
-			f->targets[i].skipped = "--dns-only";
+			f->targets[i].skipped = PROBE_SKIP_DNS_ONLY;
 			continue;
 		}
 		if ((p->cfg.family == 4 && a->family != AF_INET) ||
 		    (p->cfg.family == 6 && a->family != AF_INET6)) {
 			f->targets[i].skipped = p->cfg.family == 4 ?
-			    "-4 given" : "-6 given";
+			    PROBE_SKIP_FAMILY_4 : PROBE_SKIP_FAMILY_6;
 			continue;
 		}
 		/* A CDN edge does not carry SMTP: a connection there only
 		 * waits for the timeout. */
 		if (addr_cdn(a->family, a->addr) != NULL) {
-			f->targets[i].skipped = "CDN/proxy address";
+			f->targets[i].skipped = PROBE_SKIP_CDN;
 			continue;
 		}
 		if (no_route_here(p, a)) {
 			f->targets[i].skipped = a->family == AF_INET6 ?
-			    "no IPv6 route from this host" :
-			    "no IPv4 route from this host";
-			f->targets[i].no_route = 1;
+			    PROBE_SKIP_NO_ROUTE_6 : PROBE_SKIP_NO_ROUTE_4;
 			continue;
 		}
 		p->pending++;
@@ -433,12 +486,51 @@ on_old_smtp(struct smtp_result *res, void *arg)
 	struct probe_old *o = &p->facts->old[r->i];
 
 	os->sess = NULL;
+	if (out_of_descriptors(res)) {
+		smtp_result_free(res);
+		if (slot_retry(p, &os->slot_wait))
+			return;
+		/* Nothing else open and still no descriptor: not probed,
+		 * undecided (UNKNOWN), never "down". */
+		o->probed[os->k] = 0;
+		wake(p);
+		probe_done_one(p);
+		return;
+	}
+	p->nsess--;
+	sockets_give(p->cfg.sockets);
 	o->answers[os->k] = res->banner.code == 220;
 	/* Cut by the deadline, or no route from here: says nothing about
 	 * the server. */
 	o->decided[os->k] = !res->deadline_hit && !res->no_route;
 	smtp_result_free(res);
+	/* The domain's cap may have held a session back. */
+	wake(p);
 	probe_done_one(p);
+}
+
+/* The session of one old host's address, once it has a socket. */
+static void
+old_start(struct old_sess *os)
+{
+	struct old_run *r = os->r;
+	struct probe *p = r->p;
+	struct probe_old *o = &p->facts->old[r->i];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct smtp_config sc;
+
+	if (!slot_take(p)) {
+		slot_queue(p, &os->slot_wait);
+		return;
+	}
+	os->slot_wait = 0;
+	addr_sockaddr(o->addrs[os->k].family, o->addrs[os->k].addr,
+	    p->cfg.smtp_port, &ss, &sl);
+	session_config(p, &sc);
+	o->probed[os->k] = 1;
+	os->sess = smtp_session_start(p->loop, &sc, (struct sockaddr *)&ss, sl,
+	    o->name, on_old_smtp, os);
 }
 
 /* Both address answers of an old exchanger are in: connect. */
@@ -447,9 +539,6 @@ old_connect(struct old_run *r)
 {
 	struct probe *p = r->p;
 	struct probe_old *o = &p->facts->old[r->i];
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	struct smtp_config sc;
 	size_t k;
 
 	o->resolved = 1;
@@ -469,16 +558,10 @@ old_connect(struct old_run *r)
 		    o->addrs[k].family != AF_INET) || (p->cfg.family == 6 &&
 		    o->addrs[k].family != AF_INET6)))
 			continue;	/* as the domain's own targets */
-		addr_sockaddr(o->addrs[k].family, o->addrs[k].addr,
-		    p->cfg.smtp_port, &ss, &sl);
-		session_config(p, &sc);
 		r->sess[k].r = r;
 		r->sess[k].k = k;
-		o->probed[k] = 1;
 		p->pending++;
-		r->sess[k].sess = smtp_session_start(p->loop, &sc,
-		    (struct sockaddr *)&ss, sl, o->name, on_old_smtp,
-		    &r->sess[k]);
+		old_start(&r->sess[k]);
 	}
 }
 
@@ -500,8 +583,10 @@ on_old_addr(const struct dns_result *res, void *arg)
 		for (fam = 0, j = 0; j < o->naddr; j++)
 			if (o->addrs[j].family == res->rr[k].u.a.family)
 				fam++;
-		if (o->from_propagation && fam >= LIMIT_MX_ADDRS)
+		if (o->from_propagation && fam >= LIMIT_MX_ADDRS) {
+			o->naddr_over += res->nrr - k;
 			break;
+		}
 		o->addrs = xreallocarray(o->addrs, o->naddr + 1,
 		    sizeof(*o->addrs));
 		memset(&o->addrs[o->naddr], 0, sizeof(*o->addrs));
@@ -830,8 +915,8 @@ probe_smtp_cancel(struct probe *p)
 				    p->start;
 				r->first = NULL;
 			} else
-				p->facts->targets[i].skipped = "overall "
-				    "deadline";
+				p->facts->targets[i].skipped =
+				    PROBE_SKIP_DEADLINE;
 			r->queued = 0;
 			r->tlsa_wait = 0;
 			r->slot_wait = 0;
@@ -860,6 +945,13 @@ probe_smtp_cancel(struct probe *p)
 			if (o->sess[k].sess != NULL) {
 				smtp_session_cancel(o->sess[k].sess);
 				o->sess[k].sess = NULL;
+				/* Closed now: the slot may go to another
+				 * domain. */
+				p->nsess--;
+				sockets_give(p->cfg.sockets);
+				p->pending--;
+			} else if (o->sess[k].slot_wait) {
+				o->sess[k].slot_wait = 0;
 				p->pending--;
 			}
 	}

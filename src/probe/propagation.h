@@ -58,7 +58,9 @@
  *		authoritative server and resolver serves the expected set
  *	propagation_server_agrees(facts, i, expect_mx, old_mx)	1, 0, or
  *		-1 when it cannot be judged (no answer, lame, referral)
- *	propagation_set_text(server, out)	"10 a.example, 20 b.example"
+ *	propagation_set_text(server, out)	"10 a.example, 20 b.example",
+ *		NXDOMAIN, or "no MX record" in the user's language (the
+ *		text report)
  *	propagation_join(facts, probe_facts)	each server's smtp: the set
  *		the main run probed, ANSWERS (an exchanger of its set greets
  *		220), DOWN (none answers: PROPAGATION_SET_DOWN), or UNKNOWN

@@ -25,8 +25,9 @@
  *		least 1
  *	sockets_used(s), sockets_max(s)
  *
- * BUGS: the --old-mx sessions do not take slots (there are as many as
- * the command line names).
+ * Every SMTP session of a probe takes a slot: the domain's exchangers',
+ * the --old-mx hosts' and those of the other MX sets --propagation
+ * found (probe/probe_smtp.c).
  */
 #ifndef MXPROBE_SOCKETS_H
 #define MXPROBE_SOCKETS_H

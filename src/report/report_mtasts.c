@@ -39,7 +39,11 @@ report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
 		    buf_str(why));
 	else
 		esc_printf(b, 0, "MTA-STS: id=%s\n", t->id);
-	if (f->fetch == MTASTS_FETCH_NOT_TRIED)
+	/* Without a record senders fetch no policy: the probe's own try
+	 * (it looks for a policy published without one) is not worth a
+	 * line unless it found one (MTASTS_POLICY_WITHOUT_TXT). */
+	if (f->fetch == MTASTS_FETCH_NOT_TRIED ||
+	    (n == 0 && f->fetch != MTASTS_FETCH_OK))
 		goto done;
 	if (f->fetch != MTASTS_FETCH_OK) {
 		esc_printf(b, 0, _("  policy: "));

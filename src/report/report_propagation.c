@@ -94,6 +94,9 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 			    json_object_new_int(s->mx[j].pref));
 			json_object_object_add(x, "host",
 			    json_escaped(s->mx[j].host));
+			if (s->mx[j].over_limit)
+				json_object_object_add(x, "over_limit",
+				    json_object_new_boolean(1));
 			json_object_array_add(m, x);
 		}
 		json_object_object_add(e, "mx", m);
@@ -117,7 +120,7 @@ propagation_text(const struct propagation_facts *f, const char **expect,
     const char **old, struct buf *out)
 {
 	const struct propagation_server *s;
-	size_t i;
+	size_t i, j, nover;
 	int ag;
 
 	if (f == NULL)
@@ -163,6 +166,12 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 			else if (s->smtp == PROPAGATION_SMTP_DOWN)
 				esc_printf(out, 0,
 				    _(", no exchanger answers on port 25"));
+			for (j = 0, nover = 0; j < s->nmx; j++)
+				nover += s->mx[j].over_limit != 0;
+			if (nover > 0)
+				esc_printf(out, 0, ngettext(", %zu exchanger "
+				    "not probed (limit)", ", %zu exchangers "
+				    "not probed (limit)", nover), nover);
 		} else
 			esc_printf(out, 0, "%s%s%s%s",
 			    dns_outcome_name(s->outcome), s->why ? " (" : "",

@@ -200,12 +200,13 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	    json_enum(dns_outcome_name(t->ptr_out)));
 	json_object_object_add(o, "fcrdns", json_object_new_boolean(
 	    t->fcrdns));
-	json_object_object_add(o, "skipped", json_str(t->skipped));
+	json_object_object_add(o, "skipped",
+	    json_str(probe_skip_name(t->skipped)));
 	if (r == NULL) {
 		json_object_object_add(o, "outcome", json_enum(t->skipped ?
 		    "NOT_PROBED" : "UNFINISHED"));
 		json_object_object_add(o, "no_route", json_object_new_boolean(
-		    t->no_route));
+		    probe_skip_no_route(t->skipped)));
 		return o;
 	}
 	json_object_object_add(o, "outcome",
@@ -242,6 +243,8 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	    json_object_new_int(r->starttls_code) : NULL);
 	json_object_object_add(o, "tls", r->tls_done ? tls_json(&r->tls) :
 	    NULL);
+	json_object_object_add(o, "tls_close",
+	    json_enum(tls_close_name(r->tls_close)));
 	json_object_object_add(o, "ehlo_tls", r->ehlo_tls_ok ?
 	    ehlo_json(&r->ehlo_tls) : NULL);
 	json_object_object_add(o, "refusal", refusal_json(t));
@@ -554,7 +557,7 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 		else
 			esc_printf(out, ESC_ESCAPED, "  %s [%s]", h->name,
 			    h->addrs[t->addr].text);
-		if (r == NULL && t->no_route) {
+		if (r == NULL && probe_skip_no_route(t->skipped)) {
 			esc_printf(out, 0, _("  not tested from here: this "
 			    "host has no %s route\n"), h->addrs[t->addr].family
 			    == AF_INET6 ? "IPv6" : "IPv4");
@@ -562,7 +565,7 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 		}
 		if (r == NULL) {
 			esc_printf(out, 0, _("  not probed: %s\n"), t->skipped ?
-			    t->skipped : _("unfinished"));
+			    _(probe_skip_name(t->skipped)) : _("unfinished"));
 			continue;
 		}
 		esc_printf(out, 0, "  %s", smtp_outcome_name(r->outcome));
@@ -598,7 +601,7 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 		if ((rep = analyze_target_refusal(t, &step)) != NULL &&
 		    step != SMTP_STEP_BANNER)
 			esc_printf(out, 0, _("      refusal %s %d %s\n"),
-			    smtp_step_name(step), rep->code, rep->ntext ?
+			    smtp_step_text(step), rep->code, rep->ntext ?
 			    rep->text[0] : "");
 		if (rep != NULL && analyze_refusal_about_client(rep, step))
 			esc_printf(out, 0,
@@ -619,7 +622,7 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 			esc_printf(out, 0,
 			    _("      dane    DANE senders: %s (%s)\n"),
 			    analyze_dane_senders_name(analyze_dane_target(f,
-			    t, NULL)), dwhy);
+			    t, NULL)), _(dwhy));
 		if (t->ptr)
 			esc_printf(out, ESC_ESCAPED, "      ptr     %s%s\n",
 			    t->ptr,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/addr.h"
+#include "util/i18n.h"
 
 struct cdn_range {
 	const char	*prefix;
@@ -115,12 +116,12 @@ const char *
 addr_class_name(enum addr_class c)
 {
 	static const char *names[] = {
-		"public", "private", "loopback", "link-local",
-		"shared (CGNAT)", "documentation", "reserved"
+		N_("public"), N_("private"), N_("loopback"), N_("link-local"),
+		N_("shared (CGNAT)"), N_("documentation"), N_("reserved")
 	};
 
-	return (unsigned)c < sizeof(names) / sizeof(names[0]) ?
-	    names[c] : "reserved";
+	return i18n_reason((unsigned)c < sizeof(names) / sizeof(names[0]) ?
+	    names[c] : names[ADDR_RESERVED]);
 }
 
 const char *

@@ -8,7 +8,8 @@
  *
  * API:
  *	addr_classify(family, bytes)	-> enum addr_class
- *	addr_class_name(c)		"public", "private", ...
+ *	addr_class_name(c)		"public", "private", ... in the run's
+ *					language (i18n_reason: for messages)
  *	addr_cdn(family, bytes)		operator name, or NULL
  *	addr_same_net(f, a, b)		same /24 (IPv4) or /48 (IPv6)
  *	addr_text(f, bytes, out, len)	inet_ntop

@@ -61,6 +61,14 @@ Behaviours (extra options in brackets):
   tls_fail          STARTTLS -> 220, read ClientHello, send a fatal TLS
                     alert [mode=alert] or plain text [mode=garbage], close
   tls_drop          STARTTLS -> 220, read ClientHello, close mid-handshake
+  tls_cut_handshake STARTTLS -> 220, read ClientHello, make the real
+                    server flight and send only part of its first record
+                    (the ServerHello), then close: [cut=body] the 5-byte
+                    record header and half the length it announces,
+                    [cut=header] 3 bytes of the header
+  tls_cut_reply     complete the handshake, read the EHLO sent over TLS,
+                    encrypt the EHLO reply and send only part of its
+                    record ([cut=body|header] as above), then close
   expired           handshake with CERTDIR/expired.pem
   wrongname         handshake with CERTDIR/wrongname.pem (wrong.invalid)
   selfsigned        handshake with CERTDIR/selfsigned.pem
@@ -129,20 +137,22 @@ BEHAVIOURS = {
     "starttls_reject", "tls_fail", "tls_drop", "expired", "wrongname",
     "selfsigned", "hugeline", "endless", "reset", "drop_after_ehlo",
     "silent_after_ehlo", "blackhole", "drip", "nulbytes", "ehlo_lines",
-    "leafonly",
+    "leafonly", "tls_cut_handshake", "tls_cut_reply",
 }
 
 # Behaviours whose STARTTLS completes with the lab's good certificate:
 # they need cert=NAME.  The bad-cert ones use fixed files.
 NEEDS_CERT = {"ok", "slow_banner", "multiline_banner", "hugeline",
-              "drop_after_ehlo", "silent_after_ehlo", "drip", "nulbytes"}
+              "drop_after_ehlo", "silent_after_ehlo", "drip", "nulbytes",
+              "tls_cut_handshake", "tls_cut_reply"}
 FIXED_CERT = {"expired": "expired", "wrongname": "wrongname",
               "selfsigned": "selfsigned", "leafonly": "leafonly"}
 
 FLAGS = {"no8bit", "noutf8"}
 OPTIONS = {"cert", "name", "banner", "size", "tls", "delay", "ehlo_ext",
            "life", "hold", "lines", "code", "mode", "bytes", "pace", "reply",
-           "text", "rcpt", "rcpt_text", "rcpt_any", "rcpt_any_text"}
+           "text", "rcpt", "rcpt_text", "rcpt_any", "rcpt_any_text",
+           "cut"}
 
 TLS_VERSIONS = {
     "1.0": ssl.TLSVersion.TLSv1,
@@ -221,6 +231,9 @@ class Listener:
             if self.opt(k) not in (None, "250", "450", "550", "554"):
                 raise ConfigError("line %d: %s must be 250, 450, 550 or "
                                   "554" % (self.lineno, k))
+        if self.opt("cut") not in (None, "body", "header"):
+            raise ConfigError("line %d: cut must be body or header" %
+                              self.lineno)
         if self.opt("mode") not in (None, "alert", "garbage"):
             raise ConfigError("line %d: mode must be alert or garbage" %
                               self.lineno)
@@ -627,6 +640,9 @@ class Session:
                          len(hello))
         if self.lst.sslctx is None:
             raise Closed("no certificate configured")
+        if b in ("tls_cut_handshake", "tls_cut_reply"):
+            await CutTLS(self).run()
+            return
         try:
             await asyncio.wait_for(self.writer.start_tls(self.lst.sslctx),
                                    30)
@@ -635,6 +651,89 @@ class Session:
             raise Closed("handshake failed: %s" % e)
         self.tls = "ok"
         self.in_tls = True
+
+
+class CutTLS:
+    """A server-side TLS session driven by hand (ssl.SSLObject over memory
+    BIOs) on the session's plain stream, so that the bytes on the wire can
+    be cut where a real TLS stack never cuts them: in the middle of a
+    record. tls_cut_handshake cuts the first record of the server's
+    flight (the ServerHello); tls_cut_reply completes the handshake,
+    reads one command over TLS (the EHLO) and cuts the record of its
+    encrypted reply. Either way the TCP connection is then closed with no
+    close_notify."""
+
+    def __init__(self, sess):
+        self.sess = sess
+        self.inc = ssl.MemoryBIO()
+        self.out = ssl.MemoryBIO()
+        self.obj = sess.lst.sslctx.wrap_bio(self.inc, self.out,
+                                            server_side=True)
+
+    async def feed(self, what):
+        try:
+            data = await asyncio.wait_for(self.sess.reader.read(16384), 10)
+        except asyncio.TimeoutError:
+            raise Closed("no data from the client during %s" % what)
+        if not data:
+            raise Closed("client closed during %s" % what)
+        self.inc.write(data)
+
+    async def cut(self, flight, what):
+        """Send flight's first record only in part, then close."""
+        if len(flight) < 5:
+            raise Closed("no TLS record to cut (%d bytes)" % len(flight))
+        length = struct.unpack("!H", flight[3:5])[0]
+        if self.sess.lst.opt("cut") == "header":
+            part = flight[:3]
+        else:
+            part = flight[:5 + length // 2]
+        await self.sess.send(part)
+        raise Closed("cut the %s record after %d of its %d bytes" %
+                     (what, len(part), 5 + length))
+
+    async def run(self):
+        sess = self.sess
+        await self.feed("the handshake")
+        while True:
+            try:
+                self.obj.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                flight = self.out.read()
+                if sess.lst.behaviour == "tls_cut_handshake" and flight:
+                    sess.tls = "failed"
+                    await self.cut(flight, "ServerHello")
+                if flight:
+                    await sess.send(flight)
+                await self.feed("the handshake")
+            except ssl.SSLError as e:
+                sess.tls = "failed"
+                raise Closed("handshake failed: %s" % e)
+        # The rest of the flight (TLS 1.3 session tickets) goes out whole.
+        rest = self.out.read()
+        if rest:
+            await sess.send(rest)
+        sess.tls = "ok"
+        sess.in_tls = True
+        data = b""
+        while b"\n" not in data:
+            try:
+                data += self.obj.read(4096)
+            except ssl.SSLWantReadError:
+                await self.feed("the first command over TLS")
+            except ssl.SSLError as e:
+                raise Closed("TLS read failed: %s" % e)
+        line = data.split(b"\n", 1)[0].rstrip(b"\r")
+        sess.record("command", line=text_of(line), tls=True)
+        kw = [k for k in sess.lst.ehlo_keywords()
+              if k.split(" ")[0].upper() != "STARTTLS"]
+        lines = [sess.host] + kw
+        reply = "".join("250%s%s\r\n" % ("-" if i < len(lines) - 1 else
+                                           " ", t)
+                        for i, t in enumerate(lines))
+        self.obj.write(reply.encode("utf-8"))
+        await self.cut(self.out.read(), "EHLO reply")
 
 
 async def serve(lst, log, reader, writer):

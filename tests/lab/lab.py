@@ -78,6 +78,14 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
                                  start, stdout unread until then (a
                                  full pipe); repeatable
              head N              read N lines of stdout, then close it
+             kill-worker SIG S   send SIG (KILL, SEGV...) S seconds after
+                                 the start to mxprobe's first child
+                                 process (the --jobs worker with the
+                                 lowest pid); there must be one
+             children N S        S seconds after the start mxprobe has N
+                                 child processes (its --jobs workers),
+                                 none a zombie; and none of them is left
+                                 once mxprobe has exited
              within S            mxprobe exits within S seconds
              postfix-commands REGEX  the lab Postfix logged these counts
              resolver validating  ask the lab's validating unbound (which
@@ -132,11 +140,11 @@ For --propagation, two more NSD processes (start_prop_dns) listen on
 propns1/propns2.mxlab.test that the parent zone delegates prop.mxlab.test
 and propok.mxlab.test to. prop.mxlab.test differs between them
 (scenarios/prop/ns1.zone, ns2.zone); propok.mxlab.test is the same on
-both and on the lab's NSD (scenarios/propok/zone). propsplit.mxlab.test
-and propsplit-ok.mxlab.test differ between them too (their ns1.zone,
-ns2.zone; PROP_SPLIT), and the lab's NSD serves the new copy (their
-zone), which the probe itself resolves: the other copy's exchangers are
-probed on port 25 as well.
+both and on the lab's NSD (scenarios/propok/zone). propsplit.mxlab.test,
+propsplit-ok.mxlab.test and propwide.mxlab.test differ between them too
+(their ns1.zone, ns2.zone; PROP_SPLIT), and the lab's NSD serves the new
+copy (their zone), which the probe itself resolves: the other copy's
+exchangers are probed on port 25 as well.
 """
 import json
 import os
@@ -216,7 +224,7 @@ def free_port_on(addrs):
 
 # Scenarios with an ns1.zone and ns2.zone of their own for propns1 and
 # propns2 (start_prop_dns); the lab's NSD serves their zone file.
-PROP_SPLIT = ("propsplit", "propsplit-ok")
+PROP_SPLIT = ("propsplit", "propsplit-ok", "propwide")
 
 
 def nsd_conf(state, listen, port, zones):
@@ -298,10 +306,30 @@ def scenarios(names=None):
     return all_
 
 
+def with_named(selected):
+    """The selected scenarios and every scenario whose domain the files
+    of a selected one name (a --batch list of other scenarios' domains
+    needs their listeners too), transitively."""
+    all_ = set(scenarios())
+    out, todo = list(selected), list(selected)
+    while todo:
+        d = os.path.join(SCEN, todo.pop())
+        for fn in os.listdir(d):
+            f = os.path.join(d, fn)
+            if fn == "zone" or not os.path.isfile(f):
+                continue
+            text = open(f, encoding="utf-8", errors="replace").read()
+            for m in re.findall(r"\b([a-z0-9-]+)\.mxlab\.test\b", text):
+                if m in all_ and m not in out:
+                    out.append(m)
+                    todo.append(m)
+    return out
+
+
 class Lab:
     def __init__(self, state, selected=None):
         self.state = state
-        self.selected = selected or scenarios()
+        self.selected = with_named(selected) if selected else scenarios()
         self.dns_port = None
         self.smtp_port = None
         self.https_port = None
@@ -1153,17 +1181,48 @@ def run_measured(args, env, timeout=60, nofile=None):
                    ru.ru_maxrss)
 
 
+def child_procs(pid):
+    """The child processes of pid: (pid, state) from /proc."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces and parentheses
+        fields = st[st.rfind(")") + 2:].split()
+        if int(fields[1]) == pid:
+            out.append((int(d), fields[0]))
+    return sorted(out)
+
+
 def run_controlled(args, env, exp):
     """Run mxprobe with signals sent while its stdout is unread (so a
-    pipe fills), or with stdout closed after some lines (head N)."""
+    pipe fills), or with stdout closed after some lines (head N), or a
+    worker killed (kill-worker), or its children counted (children)."""
     p = subprocess.Popen(args, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
     t0 = time.monotonic()
-    sigs = [(float(r.split()[1]), getattr(signal, "SIG" + r.split()[0]))
-            for kw, r in exp if kw == "signal"]
-    for at, sig in sorted(sigs):
+    events = [(float(r.split()[1]), kw, r.split()[0])
+              for kw, r in exp if kw in ("signal", "kill-worker",
+                                         "children")]
+    seen = {"killed": [], "children": [], "pids": set()}
+    for at, kw, what in sorted(events):
         time.sleep(max(0, at - (time.monotonic() - t0)))
-        p.send_signal(sig)
+        if kw == "signal":
+            p.send_signal(getattr(signal, "SIG" + what))
+        elif kw == "kill-worker":
+            kids = child_procs(p.pid)
+            if kids:
+                os.kill(kids[0][0], getattr(signal, "SIG" + what))
+            seen["killed"].append(kids[0][0] if kids else None)
+        else:
+            kids = child_procs(p.pid)
+            seen["children"].append(kids)
+            seen["pids"].update(k for k, _ in kids)
     heads = [int(r) for kw, r in exp if kw == "head"]
     text = b""
     if heads:
@@ -1174,9 +1233,13 @@ def run_controlled(args, env, exp):
         text = p.stdout.read()
     err = p.stderr.read()
     rc = p.wait(60)
-    return subprocess.CompletedProcess(args, rc, text.decode("utf-8",
-                                       "replace"), err.decode("utf-8",
-                                                              "replace"))
+    seen["left"] = [k for k in seen["pids"] if os.path.exists("/proc/%d" %
+                                                              k)]
+    cp = subprocess.CompletedProcess(args, rc, text.decode("utf-8",
+                                     "replace"), err.decode("utf-8",
+                                                            "replace"))
+    cp.seen = seen
+    return cp
 
 
 def run_one(lab, zone, name, exp):
@@ -1195,7 +1258,8 @@ def run_one(lab, zone, name, exp):
                      "the locale is not installed (locale-gen)")]
     nlog0 = len(smtp_log(lab))
     t0 = time.monotonic()
-    if any(kw in ("signal", "head") for kw, _ in exp):
+    if any(kw in ("signal", "head", "kill-worker", "children")
+           for kw, _ in exp):
         try:
             p = run_controlled(args, env, exp)
         except subprocess.TimeoutExpired:
@@ -1374,6 +1438,18 @@ def run_one(lab, zone, name, exp):
                         "took %.1f s" % elapsed))
         elif kw in ("signal", "head"):
             continue
+        elif kw == "kill-worker":
+            k = p.seen["killed"].pop(0)
+            out.append((k is not None, "%s: a worker killed with SIG%s"
+                        % (name, rest.split()[0]), "mxprobe had no child"))
+        elif kw == "children":
+            kids = p.seen["children"].pop(0)
+            want = int(rest.split()[0])
+            out.append((len(kids) == want and all(s != "Z" for _, s in kids),
+                        "%s: %d worker processes at %s s, no zombie" %
+                        (name, want, rest.split()[1]), "children %r" % kids))
+            out.append((not p.seen["left"], "%s: no worker outlives mxprobe"
+                        % name, "still there: %r" % p.seen["left"]))
         elif kw == "nojson":
             out.append((not p.stdout.strip().startswith("{"),
                         "%s: no report on stdout" % name,

@@ -6,6 +6,7 @@ Usage:
   labclient.py session ADDR PORT [--ca FILE --name NAME] [--helo]
                [--tls-max 1.2] [--timeout S]
   labclient.py hugeline ADDR PORT [--timeout S]
+  labclient.py tlscut ADDR PORT --ca FILE --name NAME [--timeout S]
 
 Prints key=value lines, one fact per line, e.g.
   connect=ok|refused|timeout|error
@@ -19,6 +20,11 @@ Prints key=value lines, one fact per line, e.g.
   ehlo2=250
   quit=221
   line_bytes=N   (hugeline: bytes before the first CRLF)
+  tlscut: the TLS bytes on the wire, read raw after STARTTLS (ssl.SSLObject
+  over memory BIOs), then an EHLO over TLS if the handshake completes:
+  tls=ok|failed  records=N (whole records before the end)
+  cut=GOT/WANT (the last record: bytes that came of those its header
+  announces, or GOT/5+ for a cut header) | cut=none (ended on a boundary)
 Never raises: every failure becomes a fact.  Exit 0 always.
 """
 
@@ -211,9 +217,94 @@ def session(a, c):
     out("quit", c.cmd("QUIT")[0])
 
 
+class RawTLS:
+    """The client side of TLS driven by hand, with every byte the peer
+    sends kept, to see where its stream ends."""
+
+    def __init__(self, sock, a):
+        ctx = ssl.create_default_context(cafile=a.ca)
+        self.inc = ssl.MemoryBIO()
+        self.outb = ssl.MemoryBIO()
+        self.obj = ctx.wrap_bio(self.inc, self.outb,
+                                server_hostname=a.name)
+        self.sock = sock
+        self.raw = b""
+        self.eof = False
+
+    def flush(self):
+        d = self.outb.read()
+        if d:
+            self.sock.sendall(d)
+
+    def pull(self):
+        d = self.sock.recv(65536)
+        if not d:
+            self.eof = True
+            self.inc.write_eof()
+            return
+        self.raw += d
+        self.inc.write(d)
+
+    def report(self):
+        n, i = 0, 0
+        while len(self.raw) - i >= 5:
+            want = 5 + int.from_bytes(self.raw[i + 3:i + 5], "big")
+            if len(self.raw) - i < want:
+                out("records", n)
+                out("cut", "%d/%d" % (len(self.raw) - i, want))
+                return
+            n += 1
+            i += want
+        out("records", n)
+        out("cut", "%d/5+" % (len(self.raw) - i) if i < len(self.raw)
+            else "none")
+
+
+def do_tlscut(a):
+    s = connect(a.addr, a.port, a.timeout)
+    if s is None:
+        return
+    c = Conn(s, a.timeout)
+    try:
+        if read_banner(c) != "220":
+            return
+        out("ehlo", c.cmd("EHLO client.lab.invalid")[0])
+        code, _ = c.cmd("STARTTLS")
+        out("starttls", code)
+        if code != "220":
+            return
+        t = RawTLS(s, a)
+        while True:
+            try:
+                t.obj.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                t.flush()
+                t.pull()
+            except ssl.SSLError:
+                out("tls", "failed")
+                while not t.eof:
+                    t.pull()
+                t.report()
+                return
+        t.flush()
+        out("tls", "ok")
+        t.obj.write(b"EHLO client.lab.invalid\r\n")
+        t.flush()
+        while not t.eof:
+            t.pull()
+        t.report()
+    except (OSError, ValueError, EOFError) as e:
+        out("end", "error")
+        out("end_why", repr(e))
+    finally:
+        s.close()
+
+
 def main():
     ap = argparse.ArgumentParser(prog="labclient.py")
-    ap.add_argument("mode", choices=("banner", "session", "hugeline"))
+    ap.add_argument("mode", choices=("banner", "session", "hugeline",
+                                     "tlscut"))
     ap.add_argument("addr")
     ap.add_argument("port", type=int)
     ap.add_argument("--timeout", type=float, default=5)
@@ -223,7 +314,7 @@ def main():
     ap.add_argument("--tls-max", choices=sorted(VERSIONS))
     a = ap.parse_args()
     {"banner": do_banner, "session": do_session,
-     "hugeline": do_hugeline}[a.mode](a)
+     "hugeline": do_hugeline, "tlscut": do_tlscut}[a.mode](a)
     return 0
 
 

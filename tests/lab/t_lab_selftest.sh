@@ -110,6 +110,10 @@ $A.20 drop_after_ehlo cert=mx1.lab.test
 $A.21 ok cert=mx2.lab.test tls=1.2 no8bit noutf8 size=none banner="custom banner"
 $A.22 ehlo_helo_reject code=500
 $A.23 ok cert=mx1.lab.test   # hammered with junk
+$A.24 tls_cut_handshake cert=mx1.lab.test
+$A.25 tls_cut_handshake cert=mx1.lab.test cut=header
+$A.26 tls_cut_reply cert=mx1.lab.test
+$A.27 tls_cut_reply cert=mx1.lab.test cut=header
 EOF
 
 # --- mkcerts.sh ----------------------------------------------------------
@@ -161,6 +165,8 @@ t "config: non-loopback address refused" badconf "192.0.2.1 ok cert=x" \
 t "config: ok without cert refused" badconf "$A.2 ok" "needs cert=NAME"
 t "config: missing certificate named" badconf "$A.2 ok cert=nope" \
     "cannot load"
+t "config: bad cut= refused" badconf "$A.2 tls_cut_reply cert=mx1.lab.test \
+    cut=middle" "cut must be body or header"
 t "config: duplicate address refused" \
     badconf "$(printf '%s\n' "$A.2 tarpit" "$A.2 reset")" "listed twice"
 
@@ -271,6 +277,30 @@ o=$(sess $A.15 "$port" --ca "$ca" --name mx1.lab.test)
 t "tls_drop: 220 then closed mid-handshake" has "$o" starttls=220 \
     tls=failed
 
+# The cut behaviours: the raw TLS bytes end inside a record whose header
+# announces more (body cut: the header and half the length), or inside
+# the 5-byte header itself.
+tlscut() { $client tlscut "$@" --ca "$ca" --name mx1.lab.test --timeout 5; }
+o=$(tlscut $A.24 "$port")
+t "tls_cut_handshake: the ServerHello record cut in its body" bash -c \
+    "printf '%s\n' \"\$1\" | grep -qx tls=failed &&
+     printf '%s\n' \"\$1\" | grep -qx records=0 &&
+     printf '%s\n' \"\$1\" | awk -F'[=/]' '/^cut=/ {
+	exit !(\$2 > 5 && \$2 == 5 + int((\$3 - 5) / 2)) }'" _ "$o" ||
+    diag "$o"
+o=$(tlscut $A.25 "$port")
+t "tls_cut_handshake cut=header: 3 bytes of the record header" has "$o" \
+    tls=failed records=0 cut=3/5+
+o=$(tlscut $A.26 "$port")
+t "tls_cut_reply: handshake done, EHLO reply record cut in its body" \
+    bash -c "printf '%s\n' \"\$1\" | grep -qx tls=ok &&
+     printf '%s\n' \"\$1\" | awk -F'[=/]' '/^cut=/ {
+	exit !(\$2 > 5 && \$2 == 5 + int((\$3 - 5) / 2)) }'" _ "$o" ||
+    diag "$o"
+o=$(tlscut $A.27 "$port")
+t "tls_cut_reply cut=header: 3 bytes of the record header" has "$o" \
+    tls=ok cut=3/5+
+
 o=$($client banner $A.18 "$port")
 secs=$(printf '%s\n' "$o" | sed -n 's/^banner_secs=//p')
 t "slow_banner: 220 after ${secs:-?} s" bash -c \
@@ -340,6 +370,17 @@ t "log: junk recorded, injected command not run over TLS" has "$o" \
     "EHLO x" STARTTLS "EHLO injected"
 t "log: injection after STARTTLS not seen as TLS" hasnt "$o" \
     "^tls EHLO injected"
+o=$(cmds $A.26)
+t "log: tls_cut_reply read the EHLO over TLS" has "$o" \
+    "EHLO client.lab.invalid" STARTTLS "tls EHLO client.lab.invalid"
+o=$(grep "\"$A.26\".*\"close\"" "$log")
+t "log: tls_cut_reply closes with TLS up and says what it cut" bash -c \
+    "printf '%s\n' \"\$1\" | grep -q '\"tls\": \"ok\", \"why\": \"cut the EHLO reply record after'" \
+    _ "$o"
+o=$(grep "\"$A.24\".*\"close\"" "$log")
+t "log: tls_cut_handshake closes with TLS failed" bash -c \
+    "printf '%s\n' \"\$1\" | grep -q '\"tls\": \"failed\", \"why\": \"cut the ServerHello record after'" \
+    _ "$o"
 o=$(grep "\"$A.3\"" "$log")
 t "log: tarpit connection recorded" bash -c \
     "printf '%s\n' \"\$1\" | grep -q '\"event\": \"connect\"'" _ "$o"

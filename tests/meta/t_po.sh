@@ -40,10 +40,11 @@ result() {	# result OK DESCRIPTION [DIAGNOSTIC FILE]
 # The sources xgettext reads.
 grep -v '^#' "$po/POTFILES.in" | grep -v '^[[:space:]]*$' > "$tmp/files"
 # Every file of src/ that marks a string is listed: _(), N_(), R_() or a
-# call of findings_add(), whose format xgettext extracts (po/Makevars);
-# i18n.[ch] define the macros, findings.[ch] define findings_add.
+# call of findings_add(), _addn(), _append() or _appendn(), whose formats
+# xgettext extracts (po/Makevars); i18n.[ch] define the macros,
+# findings.[ch] define the calls.
 (cd "$top_srcdir" &&
-    grep -rlE '(^|[^A-Za-z0-9_])([NR]?_\("|findings_add\()' src) |
+    grep -rlE '(^|[^A-Za-z0-9_])([NR]?_\("|findings_(add|addn|append|appendn)\()' src) |
     grep -vx -e 'src/util/i18n.h' -e 'src/util/i18n.c' \
     -e 'src/analyze/findings.c' -e 'src/analyze/findings.h' |
     sort > "$tmp/marking"

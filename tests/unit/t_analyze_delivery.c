@@ -9,10 +9,13 @@
  * MTA-STS policy), d (signed TLSA, handshake matched), x (signed TLSA,
  * no match). Exchangers are separated by spaces.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/analyze_delivery.h"
+#include "facts/mx_facts.h"
+#include "facts/probe_facts.h"
 #include "util/xalloc.h"
 #include "tap.h"
 
@@ -156,6 +159,66 @@ check_class(const struct tcase *c, const struct delivery *d,
 	is_str(got, rx, name);
 }
 
+/*
+ * An address not probed: which skip reasons make it a down exchanger (no
+ * sender can use it: not routable, a CDN edge) and which leave it
+ * unknown (not tried from here). Every reason of the enum is held to one
+ * answer, so a new reason must be placed.
+ */
+static void
+test_skipped(void)
+{
+	static const struct {
+		enum probe_skip			 skip;
+		enum delivery_mx_state		 want;
+	} sk[] = {
+		{ PROBE_SKIP_NONE, DELIVERY_MX_UNKNOWN },
+		{ PROBE_SKIP_UNROUTABLE, DELIVERY_MX_DOWN },
+		{ PROBE_SKIP_DNS_ONLY, DELIVERY_MX_UNKNOWN },
+		{ PROBE_SKIP_FAMILY_4, DELIVERY_MX_UNKNOWN },
+		{ PROBE_SKIP_FAMILY_6, DELIVERY_MX_UNKNOWN },
+		{ PROBE_SKIP_CDN, DELIVERY_MX_DOWN },
+		{ PROBE_SKIP_DEADLINE, DELIVERY_MX_UNKNOWN },
+		{ PROBE_SKIP_NO_FD, DELIVERY_MX_UNKNOWN },
+		{ PROBE_SKIP_NO_ROUTE_4, DELIVERY_MX_UNKNOWN },
+		{ PROBE_SKIP_NO_ROUTE_6, DELIVERY_MX_UNKNOWN },
+	};
+	struct mx_host host;
+	struct mx_set mx;
+	struct probe_target t;
+	struct probe_facts f;
+	struct delivery_facts df;
+	char name[128];
+	size_t i;
+
+	is_int((int)(sizeof(sk) / sizeof(sk[0])), PROBE_SKIP_COUNT,
+	    "skipped: every reason is placed");
+	for (i = 0; i < sizeof(sk) / sizeof(sk[0]); i++) {
+		memset(&host, 0, sizeof(host));
+		memset(&mx, 0, sizeof(mx));
+		memset(&t, 0, sizeof(t));
+		memset(&f, 0, sizeof(f));
+		host.name = (char *)"mx.ex.test";
+		mx.domain = (char *)"ex.test";
+		mx.hosts = &host;
+		mx.nhost = 1;
+		t.skipped = sk[i].skip;
+		f.mx = &mx;
+		f.targets = &t;
+		f.ntargets = 1;
+		f.smtp_probed = 1;
+		snprintf(name, sizeof(name),
+		    "skipped (%s): the exchanger is %s",
+		    sk[i].skip == PROBE_SKIP_NONE ? "unfinished" :
+		    probe_skip_name(sk[i].skip),
+		    sk[i].want == DELIVERY_MX_DOWN ? "down" : "unknown");
+		if (!ok(analyze_delivery_facts(&f, &df), "%s: facts", name))
+			continue;
+		is_int(df.mx[0].state, sk[i].want, name);
+		analyze_delivery_facts_free(&df);
+	}
+}
+
 int
 main(void)
 {
@@ -185,5 +248,6 @@ main(void)
 		delivery_free(&d);
 		free(df.mx);
 	}
+	test_skipped();
 	return tap_done();
 }

@@ -2,7 +2,9 @@
  * t_analyze_propagation - propagation_join() over literal facts: port 25
  * behind each propagation server's MX set (the set the main run probed,
  * another set whose exchanger answers, is down, or was cut short), and
- * the PROPAGATION_SET_DOWN finding propagation_analyze() raises from it.
+ * the PROPAGATION_SET_DOWN finding propagation_analyze() raises from it;
+ * an exchanger of another set past the limit of exchangers probed is
+ * marked over_limit and named in MX_LIMIT_EXCHANGERS, and only then.
  */
 #include <sys/socket.h>
 
@@ -16,12 +18,12 @@
 #include "facts/smtp_facts.h"
 #include "tap.h"
 
-static struct propagation_mx mx_old[] = { { 10, "mx-old.ex.test" } };
-static struct propagation_mx mx_new[] = { { 10, "MX-NEW.ex.test." } };
+static struct propagation_mx mx_old[] = { { 10, "mx-old.ex.test", 0 } };
+static struct propagation_mx mx_new[] = { { 10, "MX-NEW.ex.test.", 0 } };
 static struct propagation_mx mx_both[] = {
-	{ 10, "mx-new.ex.test" }, { 20, "mx-old.ex.test" }
+	{ 10, "mx-new.ex.test", 0 }, { 20, "mx-old.ex.test", 0 }
 };
-static struct propagation_mx mx_null[] = { { 0, "." } };
+static struct propagation_mx mx_null[] = { { 0, ".", 0 } };
 
 #define AUTH(n, a, out, aa, mx, nmx) \
 	{ PROPAGATION_AUTHORITATIVE, n, a, out, aa, 0, mx, nmx, 300, 1, \
@@ -63,6 +65,8 @@ struct jcase {
 	size_t				 ndown;	/* PROPAGATION_SET_DOWN */
 	const char			*subject;	/* of the first */
 	const char			*text;	/* in its message */
+	size_t				 nlimit; /* MX_LIMIT_EXCHANGERS */
+	const char			*limit_text; /* in its message */
 };
 
 static const struct jcase cases[] = {
@@ -73,36 +77,59 @@ static const struct jcase cases[] = {
 	  MAIN_ANSWERS, OLD_DOWN, { D, P, P }, 1, "ns1.ex.test",
 	  "Senders whose resolver gets the MX set of ex.test from "
 	  "ns1.ex.test (192.0.2.1) defer mail: none of its exchangers "
-	  "(10 mx-old.ex.test) answers on port 25." },
+	  "(10 mx-old.ex.test) answers on port 25.", 0, NULL },
 	{ "disagreeing sets, the other set answers",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_ANSWERS, OLD_ANSWERS, { A, P }, 0, NULL, NULL },
+	  MAIN_ANSWERS, OLD_ANSWERS, { A, P }, 0, NULL, NULL, 0, NULL },
 	{ "disagreeing sets, the other set's session cut by the deadline",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_ANSWERS, OLD_CUT, { U, P }, 0, NULL, NULL },
+	  MAIN_ANSWERS, OLD_CUT, { U, P }, 0, NULL, NULL, 0, NULL },
 	{ "disagreeing sets, the other set's address lookup cut short",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_ANSWERS, OLD_UNRESOLVED, { U, P }, 0, NULL, NULL },
+	  MAIN_ANSWERS, OLD_UNRESOLVED, { U, P }, 0, NULL, NULL, 0, NULL },
 	{ "disagreeing sets, the other exchanger past the limit",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_ANSWERS, OLD_NONE, { U, P }, 0, NULL, NULL },
+	  MAIN_ANSWERS, OLD_NONE, { U, P }, 0, NULL, NULL, 1,
+	  "The MX sets that ns1.ex.test (192.0.2.1) give for ex.test name "
+	  "more exchangers outside its own set than mxprobe probes (10 per "
+	  "domain); not probed on port 25: mx-old.ex.test (1 in all), so "
+	  "whether port 25 answers behind those sets is unknown." },
+	{ "two servers and a resolver give the exchanger past the limit: "
+	  "named once",
+	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
+	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1),
+	    AUTH("ns3.ex.test", "192.0.2.3", DNS_OK, 1, mx_old, 1),
+	    RES("198.51.100.53", DNS_OK, 0, mx_both, 2) }, 4,
+	  MAIN_ANSWERS, OLD_NONE, { U, P, U, A }, 0, NULL, NULL, 1,
+	  "that ns1.ex.test (192.0.2.1), ns3.ex.test (192.0.2.3) give for "
+	  "ex.test name more exchangers outside its "
+	  "own set than mxprobe probes (10 per domain); not probed on port "
+	  "25: mx-old.ex.test (1 in all)" },
+	{ "the exchanger past the limit shares its set with one that answers",
+	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_both, 2),
+	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
+	  MAIN_ANSWERS, OLD_NONE, { A, P }, 0, NULL, NULL, 1,
+	  "The other MX sets the --propagation servers give for ex.test name "
+	  "more exchangers outside its own set than mxprobe probes (10 per "
+	  "domain); not probed on port 25: mx-old.ex.test (1 in all); "
+	  "another exchanger of each of those sets answers." },
 	{ "disagreeing sets, the other exchanger has no address",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_ANSWERS, OLD_NOADDR, { D, P }, 1, "ns1.ex.test", NULL },
+	  MAIN_ANSWERS, OLD_NOADDR, { D, P }, 1, "ns1.ex.test", NULL, 0, NULL },
 	{ "disagreeing sets, the other exchanger's address lookup failed",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_ANSWERS, OLD_ADDR_FAILED, { U, P }, 0, NULL, NULL },
+	  MAIN_ANSWERS, OLD_ADDR_FAILED, { U, P }, 0, NULL, NULL, 0, NULL },
 	{ "agreeing servers: all the probed set",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_new, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1),
 	    RES("198.51.100.53", DNS_OK, 0, mx_new, 1) }, 3,
-	  MAIN_ANSWERS, OLD_NONE, { P, P, P }, 0, NULL, NULL },
+	  MAIN_ANSWERS, OLD_NONE, { P, P, P }, 0, NULL, NULL, 0, NULL },
 	{ "two servers and a resolver share the dead set: one finding",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1),
@@ -110,25 +137,25 @@ static const struct jcase cases[] = {
 	    RES("198.51.100.53", DNS_OK, 0, mx_old, 1) }, 4,
 	  MAIN_ANSWERS, OLD_DOWN, { D, P, D, D }, 1, "ns1.ex.test",
 	  "from ns1.ex.test (192.0.2.1), ns3.ex.test (192.0.2.3), "
-	  "198.51.100.53 defer mail" },
+	  "198.51.100.53 defer mail", 0, NULL },
 	{ "a set overlapping the probed one: its probed host answers",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_both, 2),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_ANSWERS, OLD_DOWN, { A, P }, 0, NULL, NULL },
+	  MAIN_ANSWERS, OLD_DOWN, { A, P }, 0, NULL, NULL, 0, NULL },
 	{ "--dns-only: nothing known, the probed set not claimed",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_DNS_ONLY, OLD_NONE, { U, U }, 0, NULL, NULL },
+	  MAIN_DNS_ONLY, OLD_NONE, { U, U }, 0, NULL, NULL, 0, NULL },
 	{ "the main MX question failed: both sets from their own runs",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 1, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_OK, 1, mx_new, 1) }, 2,
-	  MAIN_MX_FAILED, OLD_DOWN, { D, A }, 1, "ns1.ex.test", NULL },
+	  MAIN_MX_FAILED, OLD_DOWN, { D, A }, 1, "ns1.ex.test", NULL, 0, NULL },
 	{ "no judgeable answer: lame, silent, referral, NODATA, null MX",
 	  { AUTH("ns1.ex.test", "192.0.2.1", DNS_OK, 0, mx_old, 1),
 	    AUTH("ns2.ex.test", "192.0.2.2", DNS_TIMEOUT, 0, NULL, 0),
 	    RES("127.0.0.1:53", DNS_NODATA, 1, NULL, 0),
 	    AUTH("ns4.ex.test", "192.0.2.4", DNS_OK, 1, mx_null, 1) }, 4,
-	  MAIN_ANSWERS, OLD_DOWN, { U, U, U, U }, 0, NULL, NULL },
+	  MAIN_ANSWERS, OLD_DOWN, { U, U, U, U }, 0, NULL, NULL, 0, NULL },
 };
 
 /* One address each; the join reads only how many. */
@@ -205,6 +232,20 @@ facts_make(const struct jcase *c, struct probe_facts *pf, struct mx_set *mx,
 	}
 }
 
+/* The first finding with this code (NULL if none); *n how many. */
+static const struct finding *
+first_of(const struct findings *fs, enum finding_code code, size_t *n)
+{
+	const struct finding *first = NULL;
+	size_t k;
+
+	*n = 0;
+	for (k = 0; k < findings_count(fs); k++)
+		if (findings_get(fs, k)->code == code && (*n)++ == 0)
+			first = findings_get(fs, k);
+	return first;
+}
+
 static const char *
 state_name(enum propagation_smtp s)
 {
@@ -248,13 +289,7 @@ main(void)
 				diag("got %s", state_name(sv[k].smtp));
 		fs = findings_new();
 		propagation_analyze(&f, NULL, NULL, fs);
-		fd = NULL;
-		for (ndown = 0, k = 0; k < findings_count(fs); k++)
-			if (findings_get(fs, k)->code ==
-			    F_PROPAGATION_SET_DOWN) {
-				if (ndown++ == 0)
-					fd = findings_get(fs, k);
-			}
+		fd = first_of(fs, F_PROPAGATION_SET_DOWN, &ndown);
 		if (!ok(ndown == c->ndown, "%s: %zu PROPAGATION_SET_DOWN",
 		    c->name, c->ndown))
 			diag("got %zu", ndown);
@@ -265,6 +300,26 @@ main(void)
 		    strstr(fd->message, c->text) != NULL, "%s: it says "
 		    "\"%s\"", c->name, c->text))
 			diag("got %s", fd ? fd->message : "nothing");
+		fd = first_of(fs, F_MX_LIMIT_EXCHANGERS, &ndown);
+		if (!ok(ndown == c->nlimit, "%s: %zu MX_LIMIT_EXCHANGERS",
+		    c->name, c->nlimit))
+			diag("got %zu", ndown);
+		if (c->limit_text != NULL && !ok(fd != NULL &&
+		    strcmp(fd->subject, "ex.test") == 0 &&
+		    strstr(fd->message, c->limit_text) != NULL, "%s: about "
+		    "ex.test, it says \"%s\"", c->name, c->limit_text))
+			diag("got %s", fd ? fd->message : "nothing");
+		/* The JSON's over_limit: exactly the hosts not probed. */
+		for (k = 0, ndown = 0; k < c->nservers; k++) {
+			size_t j;
+
+			for (j = 0; j < sv[k].nmx; j++)
+				ndown += sv[k].mx[j].over_limit != 0;
+		}
+		if (!ok((ndown > 0) == (c->nlimit > 0), "%s: over_limit "
+		    "marked %s", c->name, c->nlimit ? "on the hosts not "
+		    "probed" : "nowhere"))
+			diag("got %zu marks", ndown);
 		findings_free(fs);
 	}
 

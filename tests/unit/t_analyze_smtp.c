@@ -6,6 +6,7 @@
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -397,8 +398,7 @@ static void
 unrouted(size_t i)
 {
 	targets[i].smtp = NULL;
-	targets[i].skipped = "no IPv6 route from this host";
-	targets[i].no_route = 1;
+	targets[i].skipped = PROBE_SKIP_NO_ROUTE_6;
 	addrs[i].family = AF_INET6;
 	memset(addrs[i].addr, 0, 16);
 	addrs[i].addr[0] = 0x20;
@@ -497,8 +497,7 @@ test_vantage(void)
 		dual_stack(SMTP_OK);
 		if (i == 1) {
 			targets[1].smtp = &results[1];
-			targets[1].skipped = NULL;
-			targets[1].no_route = 0;
+			targets[1].skipped = PROBE_SKIP_NONE;
 			results[1].outcome = SMTP_NETWORK_ERROR;
 			results[1].no_route = 1;
 		}
@@ -522,9 +521,131 @@ test_vantage(void)
 	state_is(0, DELIVERY_MX_DOWN, 0, "down, by its IPv4 address");
 }
 
+/*
+ * An address left without a session: SMTP_CUT_SHORT (no verdict) when the
+ * overall deadline came first or it was never finished, nothing about it
+ * when it was skipped for a reason of its own (--dns-only, -4, a CDN
+ * edge, ...). Every skip reason is held to one answer.
+ */
+static void
+test_skipped(void)
+{
+	static const struct {
+		enum probe_skip	 skip;
+		int		 cut;
+	} sk[] = {
+		{ PROBE_SKIP_NONE, 1 },
+		{ PROBE_SKIP_UNROUTABLE, 0 },
+		{ PROBE_SKIP_DNS_ONLY, 0 },
+		{ PROBE_SKIP_FAMILY_4, 0 },
+		{ PROBE_SKIP_FAMILY_6, 0 },
+		{ PROBE_SKIP_CDN, 0 },
+		{ PROBE_SKIP_DEADLINE, 1 },
+		{ PROBE_SKIP_NO_FD, 0 },
+		{ PROBE_SKIP_NO_ROUTE_4, 0 },
+		{ PROBE_SKIP_NO_ROUTE_6, 0 },
+	};
+	const struct finding *f;
+	struct findings *fs;
+	char name[128];
+	size_t i, k, n;
+
+	is_int((int)(sizeof(sk) / sizeof(sk[0])), PROBE_SKIP_COUNT,
+	    "skipped: every reason is placed");
+	for (i = 0; i < sizeof(sk) / sizeof(sk[0]); i++) {
+		setup(SMTP_OK, SMTP_OK);
+		targets[1].smtp = NULL;
+		targets[1].skipped = sk[i].skip;
+		fs = run();
+		for (n = 0, k = 0; k < findings_count(fs); k++) {
+			f = findings_get(fs, k);
+			if (f->code == F_SMTP_CUT_SHORT &&
+			    strcmp(f->subject, "mx2.ex.test[192.0.3.1]") == 0)
+				n++;
+		}
+		snprintf(name, sizeof(name), "skipped (%s): SMTP_CUT_SHORT %s",
+		    sk[i].skip == PROBE_SKIP_NONE ? "unfinished" :
+		    probe_skip_name(sk[i].skip), sk[i].cut ? "raised" :
+		    "not raised");
+		is_int((int)n, sk[i].cut, name);
+		findings_free(fs);
+	}
+}
+
+/* The message of the first finding with this code; "" if none. */
+static const char *
+message_of(const struct findings *fs, enum finding_code code)
+{
+	const struct finding *f;
+	size_t i;
+
+	for (i = 0; i < findings_count(fs); i++) {
+		f = findings_get(fs, i);
+		if (f->code == code)
+			return finding_message(f, 0);
+	}
+	return "";
+}
+
+/*
+ * The handshake completed, then the server ended the session during the
+ * EHLO after TLS: a drop (not a TLS failure) whose message says how the
+ * TLS stream ended, for each way it can end; the backup takes the mail.
+ */
+static void
+test_dropped_in_tls(void)
+{
+	static const struct {
+		enum tls_close close;
+		const char *want;
+	} cases[] = {
+		{ TLS_CLOSE_TRUNCATED, "in the middle of a TLS record of its "
+		    "reply to the EHLO after TLS (ehlo-tls): the reply was cut "
+		    "(a truncated TLS record, no close_notify)" },
+		{ TLS_CLOSE_UNCLEAN, "closed the connection without "
+		    "close_notify before its reply to the EHLO after TLS" },
+		{ TLS_CLOSE_NOTIFY, "ended the TLS session with close_notify "
+		    "before its reply to the EHLO after TLS" },
+		{ TLS_CLOSE_NONE, "then the connection ended during the EHLO "
+		    "after TLS (ehlo-tls): Connection reset by peer during "
+		    "ehlo-tls." },
+	};
+	struct findings *fs;
+	const char *m;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setup(SMTP_DROPPED, SMTP_OK);
+		results[0].banner.code = 220;
+		results[0].ehlo_ok = results[0].starttls_offered = 1;
+		results[0].tls_done = 1;
+		results[0].step = SMTP_STEP_EHLO_TLS;
+		results[0].tls_close = cases[i].close;
+		results[0].why = "Connection reset by peer during ehlo-tls";
+		fs = run();
+		m = message_of(fs, F_SMTP_DROPPED);
+		if (!ok(strstr(m, cases[i].want) != NULL, "dropped after TLS, "
+		    "close %s: the message says how",
+		    tls_close_name(cases[i].close) != NULL ?
+		    tls_close_name(cases[i].close) : "none"))
+			diag("  got: %s", m);
+		ok(strstr(m, "mx1.ex.test[192.0.2.1] completed the TLS "
+		    "handshake (TLSv1.3)") != NULL, "the handshake is said "
+		    "to have completed");
+		ok(!findings_has(fs, F_TLS_HANDSHAKE_FAILED), "not a TLS "
+		    "failure");
+		ok(findings_has(fs, F_SMTP_PRIMARY_DOWN) &&
+		    !findings_has(fs, F_SMTP_NONE_ANSWERS), "the backup takes "
+		    "the mail");
+		findings_free(fs);
+	}
+}
+
 int
 main(void)
 {
+	test_skipped();
+	test_dropped_in_tls();
 	test_ehlo_name();
 	test_no_route();
 	test_vantage();

@@ -10,6 +10,7 @@
 
 #include "app/batch.h"
 #include "app/cli.h"
+#include "app/jobs.h"
 #include "analyze/findings.h"
 #include "util/buf.h"
 #include "tap.h"
@@ -204,6 +205,64 @@ test_dedup(void)
 	batch_free(&b);
 }
 
+/* --jobs: how many workers a planned list gets. */
+static void
+test_jobs(void)
+{
+	static const char *const lines[] = { "a.example", "b.example",
+	    "A.EXAMPLE", "c.example", "bad..example", "d.example",
+	    "e.example", "bad..example", NULL };
+	static const struct {
+		const char	*name;
+		int		 jobs, parallel;
+		unsigned	 want;
+	} t[] = {
+		{ "--jobs 3: three", 3, 16, 3 },
+		{ "--jobs 1: one process", 1, 16, 1 },
+		{ "no more workers than distinct names to probe (5; lines "
+		    "that are no domain are not probed)", 10, 16, 5 },
+		{ "no more workers than --parallel", 4, 2, 2 },
+		{ "auto, a short list: one process", 0, 16, 1 },
+	};
+	char *many[JOBS_AUTO_MIN + 2];
+	struct cli o;
+	struct batch b;
+	unsigned want;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.batch = "list";
+		o.dns_only = 1;
+		o.jobs = t[i].jobs;
+		o.parallel = t[i].parallel;
+		plan(&b, &o, lines);
+		is_int(batch_jobs(&b), t[i].want, t[i].name);
+		batch_free(&b);
+	}
+	for (i = 0; i < JOBS_AUTO_MIN + 1; i++) {
+		many[i] = malloc(32);
+		snprintf(many[i], 32, "d%zu.example", i);
+	}
+	many[i] = NULL;
+	memset(&o, 0, sizeof(o));
+	o.batch = "list";
+	o.dns_only = 1;
+	o.parallel = 16;
+	plan(&b, &o, (const char *const *)many);
+	want = jobs_cpus() < 16 ? jobs_cpus() : 16;
+	is_int(batch_jobs(&b), want, "auto, a long list: one per CPU, at "
+	    "most --parallel");
+	batch_free(&b);
+	o.batch = NULL;
+	memset(&b, 0, sizeof(b));
+	b.o = &o;
+	o.jobs = 4;
+	is_int(batch_jobs(&b), 1, "--domain: one process");
+	for (i = 0; many[i] != NULL; i++)
+		free(many[i]);
+}
+
 /* --shard K/N for every K: each line in exactly one shard. */
 static void
 test_shards(void)
@@ -354,6 +413,7 @@ main(void)
 	test_status();
 	test_hash();
 	test_dedup();
+	test_jobs();
 	test_shards();
 	test_resume();
 	test_texts();

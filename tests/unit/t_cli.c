@@ -55,19 +55,56 @@ static const struct {
 	    "not with --batch", 0, 0, 0 },
 };
 
+/* --jobs */
+static const struct {
+	const char	*name;
+	const char	*args;
+	const char	*why;		/* NULL: accepted */
+	int		 jobs;		/* 0: auto */
+} jobs[] = {
+	{ "--jobs 2", "--batch - --jobs 2", NULL, 2 },
+	{ "--jobs 256", "--batch - --jobs 256", NULL, 256 },
+	{ "--jobs auto", "--batch - --jobs 3 --jobs auto", NULL, 0 },
+	{ "the default is auto", "--batch -", NULL, 0 },
+	{ "--jobs 0", "--batch - --jobs 0", "--jobs wants auto or a number "
+	    "from 1 to 256, not \"0\"", 0 },
+	{ "--jobs 257", "--batch - --jobs 257", "not \"257\"", 0 },
+	{ "--jobs -1", "--batch - --jobs -1", "not \"-1\"", 0 },
+	{ "--jobs x", "--batch - --jobs x", "not \"x\"", 0 },
+	{ "--jobs 2x", "--batch - --jobs 2x", "not \"2x\"", 0 },
+	{ "--jobs with --domain", "-d x.com --jobs 2", "--jobs splits a "
+	    "--batch list", 0 },
+	{ "--jobs auto with --domain", "-d x.com --jobs auto", "--jobs "
+	    "splits", 0 },
+};
+
+/*
+ * args split on spaces and parsed into o; *copy holds the strings o
+ * points into: free it after cli_free(o).
+ */
+static int
+parse_into(const char *args, struct cli *o, struct buf *why, char **copy)
+{
+	char *v[32], *p;
+	int n = 0;
+
+	*copy = strdup(args);
+	v[n++] = "mxprobe";
+	for (p = strtok(*copy, " "); p != NULL && n < 31;
+	    p = strtok(NULL, " "))
+		v[n++] = p;
+	v[n] = NULL;
+	return cli_parse(n, v, o, why);
+}
+
 static int
 parse(const char *args, struct buf *why)
 {
-	char *v[32], *copy, *p;
-	int n = 0, rc;
+	char *copy;
+	int rc;
 	struct cli o;
 
-	copy = strdup(args);
-	v[n++] = "mxprobe";
-	for (p = strtok(copy, " "); p != NULL && n < 31; p = strtok(NULL, " "))
-		v[n++] = p;
-	v[n] = NULL;
-	rc = cli_parse(n, v, &o, why);
+	rc = parse_into(args, &o, why, &copy);
 	cli_free(&o);
 	free(copy);
 	return rc;
@@ -235,17 +272,10 @@ main(void)
 	}
 	for (i = 0; i < sizeof(prop) / sizeof(prop[0]); i++) {
 		struct cli o;
-		char *v[16], *copy, *p;
-		int n = 0;
+		char *copy;
 
 		buf_reset(why);
-		copy = strdup(prop[i].args);
-		v[n++] = "mxprobe";
-		for (p = strtok(copy, " "); p != NULL && n < 15;
-		    p = strtok(NULL, " "))
-			v[n++] = p;
-		v[n] = NULL;
-		rc = cli_parse(n, v, &o, why);
+		rc = parse_into(prop[i].args, &o, why, &copy);
 		if (prop[i].why != NULL)
 			ok(rc == -1 && strstr(buf_str(why), prop[i].why),
 			    "%s (%s)", prop[i].name, buf_str(why));
@@ -255,6 +285,20 @@ main(void)
 			is_int(o.wait_s, prop[i].wait_s, "  wait");
 			is_int(o.ns_port, prop[i].ns_port, "  ns port");
 		}
+		cli_free(&o);
+		free(copy);
+	}
+	for (i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
+		struct cli o;
+		char *copy;
+
+		buf_reset(why);
+		rc = parse_into(jobs[i].args, &o, why, &copy);
+		if (jobs[i].why != NULL)
+			ok(rc == -1 && strstr(buf_str(why), jobs[i].why),
+			    "%s rejected (%s)", jobs[i].name, buf_str(why));
+		else if (ok(rc == 0, "%s", jobs[i].name))
+			is_int(o.jobs, jobs[i].jobs, "  jobs");
 		cli_free(&o);
 		free(copy);
 	}

@@ -3,7 +3,8 @@
  * DNS server on a loopback UDP socket inside the test: query IDs are
  * random, not one ID for every query; a burst of queries larger than the
  * cap on queries in flight is queued, never more in flight than the cap,
- * and every query is answered (none times out).
+ * and every query is answered (none times out); a channel made with a
+ * lower cap (a --jobs worker's part of the run's) keeps that one.
  */
 #include <sys/socket.h>
 
@@ -20,7 +21,8 @@
 #include "tap.h"
 
 #define NQ		1000
-#define CAP		256	/* DNS_MAX_INFLIGHT in dns.c */
+#define CAP		DNS_MAX_INFLIGHT
+#define SHARE_CAP	10	/* a --jobs worker's part, say */
 
 struct held {
 	unsigned char		 pkt[512];
@@ -126,6 +128,23 @@ give_up(void *arg)
 	evloop_break(loop);
 }
 
+/* NQ questions for PREFIXn.example.test at once; the loop runs until
+ * every one is answered (20 s at most). */
+static void
+burst(struct dns *d, const char *prefix)
+{
+	char name[64];
+	int i;
+
+	for (i = 0; i < NQ; i++) {
+		snprintf(name, sizeof(name), "%s%d.example.test", prefix, i);
+		dns_query(d, name, DNS_T_TXT, 0, on_result, NULL);
+	}
+	give_up_timer = evloop_timer_add(loop, 20000, give_up, NULL);
+	evloop_run(loop);
+	evloop_timer_del(give_up_timer);
+}
+
 int
 main(void)
 {
@@ -162,13 +181,7 @@ main(void)
 	d = dns_new(loop, &cfg, why);
 	if (!ok(d != NULL, "resolver set up"))
 		return tap_done();
-	for (i = 0; i < NQ; i++) {
-		snprintf(name, sizeof(name), "q%d.example.test", i);
-		dns_query(d, name, DNS_T_TXT, 0, on_result, NULL);
-	}
-	give_up_timer = evloop_timer_add(loop, 20000, give_up, NULL);
-	evloop_run(loop);
-	evloop_timer_del(give_up_timer);
+	burst(d, "q");
 	is_int(nxdomain, NQ, "every query answered (NXDOMAIN), none timed "
 	    "out");
 	is_int(other, 0, "no other outcome");
@@ -208,6 +221,24 @@ main(void)
 		is_int(dns_queries_sent(d), NQ + 5, "the channel counts all");
 		dns_view_free(v);
 		dns_tally_clear(&t);
+	}
+	/* A --jobs worker's channel: its part of the cap, not all of it. */
+	{
+		struct dns *d2;
+
+		cfg.max_inflight = SHARE_CAP;
+		d2 = dns_new(loop, &cfg, why);
+		if (!ok(d2 != NULL, "share: resolver set up"))
+			return tap_done();
+		nxdomain = other = recvd = answered = max_out = 0;
+		burst(d2, "s");
+		is_int(nxdomain, NQ, "share: every query answered, none timed "
+		    "out");
+		ok(max_out <= SHARE_CAP, "share: at most %d in flight (saw %u)",
+		    SHARE_CAP, max_out);
+		ok(max_out >= SHARE_CAP / 2, "share: they do go out in "
+		    "parallel (saw %u)", max_out);
+		dns_free(d2);
 	}
 	dns_free(d);
 	buf_free(why);

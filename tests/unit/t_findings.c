@@ -97,6 +97,79 @@ japanese(void)
 	findings_free(fs);
 }
 
+/*
+ * A message of several sentences (findings_append): each translated
+ * whole, joined by a space in English and by nothing after a Japanese
+ * full stop; the count picks the form (findings_addn, _appendn).
+ */
+#define STALE_EN	"The resolver 192.0.2.53 still answers 10 " \
+	"mx-old.ex.test for ex.test. Expected: mx-new.ex.test. Its cached " \
+	"copy can live 287 s (4 min 47 s) more."
+#define STALE_JA	"リゾルバー 192.0.2.53 は、ex.test についてまだ 10 " \
+	"mx-old.ex.test を返しています。期待する組: mx-new.ex.test。" \
+	"そのキャッシュはあと 287 秒（4 分 47 秒）残りえます。"
+
+static void
+sentences(struct findings *fs)
+{
+	findings_add(fs, F_PROPAGATION_STALE, "192.0.2.53",
+	    "The resolver %s still answers %s for %s.", "192.0.2.53",
+	    "10 mx-old.ex.test", "ex.test");
+	findings_append(fs, "Expected: %s.", "mx-new.ex.test");
+	findings_append(fs, "Its cached copy can live %u s (%u min %u s) "
+	    "more.", 287u, 4u, 47u);
+	findings_addn(fs, F_PROPAGATION_DISAGREE, "ex.test", 2,
+	    "The authoritative servers of %s serve %zu different MX set for "
+	    "%s.",
+	    "The authoritative servers of %s serve %zu different MX sets for "
+	    "%s.", "ex.test", (size_t)2, "ex.test");
+	findings_appendn(fs, 1, "%s serves %s.", "%s serve %s.",
+	    "ns1.ex.test (192.0.2.1)", "10 mx-old.ex.test");
+	findings_appendn(fs, 2, "%s serves %s.", "%s serve %s.",
+	    "ns2.ex.test (192.0.2.2), ns3.ex.test (192.0.2.3)",
+	    "10 mx-new.ex.test");
+}
+
+static void
+sentences_c(void)
+{
+	struct findings *fs = findings_new();
+
+	findings_append(fs, "Expected: %s.", "nothing to append to");
+	is_int((int)findings_count(fs), 0, "append with no finding: nothing");
+	sentences(fs);
+	is_str(findings_get(fs, 0)->message, STALE_EN,
+	    "C locale: sentences joined by a space");
+	ok(findings_get(fs, 0)->message_l10n == NULL,
+	    "C locale: appended, still no second copy");
+	is_str(findings_get(fs, 1)->message, "The authoritative servers of "
+	    "ex.test serve 2 different MX sets for ex.test. ns1.ex.test "
+	    "(192.0.2.1) serves 10 mx-old.ex.test. ns2.ex.test (192.0.2.2), "
+	    "ns3.ex.test (192.0.2.3) serve 10 mx-new.ex.test.",
+	    "C locale: the count picks singular and plural");
+	findings_free(fs);
+}
+
+static void
+sentences_ja(void)
+{
+	struct findings *fs = findings_new();
+	const struct finding *f;
+
+	sentences(fs);
+	f = findings_get(fs, 0);
+	is_str(f->message, STALE_EN, "ja: the English sentences are kept");
+	is_str(finding_message(f, 1), STALE_JA,
+	    "ja: each sentence in Japanese, no space after 。");
+	f = findings_get(fs, 1);
+	is_str(finding_message(f, 1), "ex.test の権威DNSサーバーは、ex.test "
+	    "について 2 通りの異なる MX の組を返しています。ns1.ex.test "
+	    "(192.0.2.1) は 10 mx-old.ex.test を返しています。ns2.ex.test "
+	    "(192.0.2.2), ns3.ex.test (192.0.2.3) は 10 mx-new.ex.test を返し"
+	    "ています。", "ja: ngettext's form, the sets as sentences");
+	findings_free(fs);
+}
+
 static struct findings *
 sample(void)
 {
@@ -181,7 +254,10 @@ main(void)
 {
 	accepting();
 	c_locale();
-	if (ja_locale())
+	sentences_c();
+	if (ja_locale()) {
 		japanese();
+		sentences_ja();
+	}
 	return tap_done();
 }

@@ -11,6 +11,14 @@
  * SMTP sessions end at once with a refused connection (on Linux, inside
  * connect() itself for loopback): the session engine's own early
  * callback is exercised too.
+ *
+ * The --old-mx sessions take sockets of the run's pool as the domain's own
+ * do: with a pool of one slot they wait in line (smtp_queued), each old
+ * address is probed and decided, and every slot is back at the end, also
+ * when the deadline cuts the probe short (sockets_free panics on a
+ * waiter left in line); with the one slot held by another domain
+ * throughout, no old session connects at all: the deadline finds them
+ * waiting, not probed and undecided.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +36,7 @@
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "probe/probe.h"
+#include "probe/sockets.h"
 #include "util/xalloc.h"
 #include "tap.h"
 
@@ -51,6 +60,10 @@ static const struct zrr zone[] = {
 	{ "mx1.ex.test", DNS_T_AAAA, "::1" },
 	{ "mx2.ex.test", DNS_T_A, "127.0.0.1" },
 	{ "alias.ex.test", DNS_T_CNAME, "mx1.ex.test" },
+	{ "old.ex.test", DNS_T_A, "127.0.0.2" },
+	{ "old.ex.test", DNS_T_A, "127.0.0.3" },
+	{ "old.ex.test", DNS_T_A, "127.0.0.4" },
+	{ "old.ex.test", DNS_T_A, "127.0.0.5" },
 	{ NULL, 0, NULL }
 };
 
@@ -165,6 +178,20 @@ closed_port(void)
 	return port;
 }
 
+/* The configuration every probe here starts from. */
+static void
+config_init(struct probe_config *cfg, unsigned deadline_ms)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->deadline_ms = deadline_ms;
+	cfg->smtp_port = closed_port();
+	cfg->step_ms = 2000;
+	cfg->ehlo = "probe.ex.test";
+	cfg->helo = "probe.ex.test";
+	cfg->allow_loopback = 1;
+	cfg->https_port = (unsigned)closed_port();
+}
+
 static void
 run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 {
@@ -180,15 +207,8 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 	    inl ? "inline answers" : "answers from the loop",
 	    dns_only ? "--dns-only" : "SMTP refused", deadline_ms, domain);
 	memset(&g, 0, sizeof(g));
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.deadline_ms = deadline_ms;
+	config_init(&cfg, deadline_ms);
 	cfg.dns_only = dns_only;
-	cfg.smtp_port = closed_port();
-	cfg.step_ms = 2000;
-	cfg.ehlo = "probe.ex.test";
-	cfg.helo = "probe.ex.test";
-	cfg.allow_loopback = 1;
-	cfg.https_port = (unsigned)closed_port();
 	/* A host without a route anywhere (checked already: kept as it
 	 * is): the loopback exchangers are tried all the same. */
 	memset(&v, 0, sizeof(v));
@@ -225,7 +245,7 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 			    "route here, the vantage in the facts", label,
 			    ntried);
 		for (i = 0; i < g.f->ntargets; i++)
-			if (g.f->targets[i].no_route)
+			if (probe_skip_no_route(g.f->targets[i].skipped))
 				break;
 		ok(i == g.f->ntargets, "%s: no loopback address counted "
 		    "as without a route", label);
@@ -235,6 +255,70 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 		probe_facts_free(g.f);
 	dns_free(dns);
 	evloop_free(loop);
+}
+
+/* --old-mx old.ex.test (four addresses) through a pool of one slot;
+ * held: another domain holds that slot until the probe has ended. */
+static void
+run_pool(int inl, unsigned deadline_ms, int held)
+{
+	static const char *old[] = { "old.ex.test", NULL };
+	char label[128];
+	struct probe_config cfg;
+	struct evloop *loop;
+	struct dns *dns;
+	struct sockets *pool;
+	struct got g;
+	size_t k, nprobed = 0, ndecided = 0;
+
+	snprintf(label, sizeof(label), "--old-mx, one socket%s, %s, deadline "
+	    "%u ms", held ? " held elsewhere" : "", inl ? "inline answers" :
+	    "answers from the loop", deadline_ms);
+	memset(&g, 0, sizeof(g));
+	config_init(&cfg, deadline_ms);
+	cfg.old_mx = old;
+	pool = sockets_new(1);
+	if (held && !sockets_take(pool))
+		abort();
+	cfg.sockets = pool;
+	loop = evloop_new();
+	dns = dns_new_fake(loop, fake, NULL);
+	dns_fake_inline(dns, inl);
+	probe_start(loop, dns, &cfg, "ex.test", on_probe, &g);
+	evloop_run(loop);
+	ok(g.calls == 1, "%s: one callback", label);
+	if (held)
+		sockets_give(pool);
+	ok(sockets_used(pool) == 0, "%s: every slot given back (%u held)",
+	    label, sockets_used(pool));
+	if (g.f != NULL && g.f->nold == 1 && g.f->old[0].probed != NULL) {
+		for (k = 0; k < g.f->old[0].naddr; k++) {
+			nprobed += g.f->old[0].probed[k] != 0;
+			ndecided += g.f->old[0].decided[k] != 0;
+		}
+	}
+	if (held)
+		ok(g.f != NULL && g.f->nold == 1 && g.f->old[0].naddr == 4 &&
+		    nprobed == 0 && ndecided == 0, "%s: no old session "
+		    "without a socket (%zu probed, %zu decided)", label,
+		    nprobed, ndecided);
+	else if (deadline_ms == 0) {
+		ok(g.f != NULL && g.f->nold == 1 && g.f->old[0].naddr == 4 &&
+		    nprobed == 4 && ndecided == 4, "%s: the 4 old addresses "
+		    "probed and decided (%zu, %zu)", label, nprobed,
+		    ndecided);
+		/* Every answer inside dns_query(): all sessions ask for
+		 * the slot before any ends, so the old ones queue. */
+		if (inl)
+			ok(g.f != NULL && g.f->smtp_queued >= 4, "%s: the old "
+			    "sessions waited for the slot (%lu queued)", label,
+			    g.f != NULL ? g.f->smtp_queued : 0);
+	}
+	if (g.f != NULL)
+		probe_facts_free(g.f);
+	dns_free(dns);
+	evloop_free(loop);
+	sockets_free(pool);
 }
 
 int
@@ -252,5 +336,10 @@ main(void)
 				    sizeof(deadlines[0]); t++)
 					run(inl, dns_only, deadlines[t],
 					    domains[d]);
+	for (inl = 0; inl <= 1; inl++)
+		for (t = 0; t < sizeof(deadlines) / sizeof(deadlines[0]); t++)
+			run_pool(inl, deadlines[t], 0);
+	for (inl = 0; inl <= 1; inl++)
+		run_pool(inl, 300, 1);
 	return tap_done();
 }

@@ -381,7 +381,7 @@ test_limits_facts(void)
 	ok(findings_has(fs, F_DNS_ANSWER_ERRORS), "DNS_ANSWER_ERRORS");
 	ok(findings_count(fs) == 3 && strstr(findings_get(fs, 1)->message,
 	    "CNAME chain too long") != NULL && strstr(findings_get(fs,
-	    1)->message, "and 5 more") != NULL, "the reasons are listed");
+	    1)->message, "; 5 more.") != NULL, "the reasons are listed");
 	ok(findings_has(fs, F_SMTP_SOCKETS_QUEUED), "SMTP_SOCKETS_QUEUED");
 	ok(!findings_has(fs, F_DNS_ANSWER_CUT), "no cut answer: no "
 	    "DNS_ANSWER_CUT");

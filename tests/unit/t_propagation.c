@@ -30,11 +30,11 @@
 
 /* --- analysis over literal facts --- */
 
-static struct propagation_mx mx_old[] = { { 10, "mx-old.ex.test" } };
-static struct propagation_mx mx_new[] = { { 10, "mx-new.ex.test" } };
-static struct propagation_mx mx_new20[] = { { 20, "mx-new.ex.test" } };
+static struct propagation_mx mx_old[] = { { 10, "mx-old.ex.test", 0 } };
+static struct propagation_mx mx_new[] = { { 10, "mx-new.ex.test", 0 } };
+static struct propagation_mx mx_new20[] = { { 20, "mx-new.ex.test", 0 } };
 static struct propagation_mx mx_both[] = {
-	{ 10, "mx-new.ex.test" }, { 20, "mx-old.ex.test" }
+	{ 10, "mx-new.ex.test", 0 }, { 20, "mx-old.ex.test", 0 }
 };
 
 #define AUTH(n, a, out, aa, mx, nmx) \
@@ -119,29 +119,30 @@ static const struct acase acases[] = {
 	    "", 1, NULL, NULL },
 	{ "authoritative servers disagree", N(s_disagree), DNS_OK, 0,
 	    exp_new, NULL, "PROPAGATION_DISAGREE PROPAGATION_STALE", 0,
-	    "ex.test", "10 mx-old.ex.test from ns1.ex.test (192.0.2.1); "
-	    "10 mx-new.ex.test from ns2.ex.test (192.0.2.2), ns2.ex.test "
-	    "(2001:db8::2)" },
+	    "ex.test", "for ex.test. ns1.ex.test (192.0.2.1) serves 10 "
+	    "mx-old.ex.test. ns2.ex.test (192.0.2.2), ns2.ex.test "
+	    "(2001:db8::2) serve 10 mx-new.ex.test." },
 	{ "the lagging server is named", N(s_disagree), DNS_OK, 0,
 	    exp_new, NULL, "PROPAGATION_DISAGREE PROPAGATION_STALE", 0,
-	    "ex.test", "ns1.ex.test (192.0.2.1) still serves 10 "
-	    "mx-old.ex.test for ex.test; expected: mx-new.ex.test" },
+	    "ex.test", "The name server ns1.ex.test (192.0.2.1) still serves "
+	    "10 mx-old.ex.test for ex.test. Expected: mx-new.ex.test." },
 	{ "disagreement without expectation: no STALE", N(s_disagree),
 	    DNS_OK, 0, NULL, NULL, "PROPAGATION_DISAGREE", 0, "ex.test",
-	    "2 different MX sets" },
+	    "serve 2 different MX sets for ex.test." },
 	{ "a resolver's cached copy and its remaining TTL", N(s_cached),
 	    DNS_OK, 0, exp_new, NULL, "PROPAGATION_STALE", 0,
-	    "198.51.100.53", "can live 287 s (4 min 47 s) more" },
+	    "198.51.100.53", "can live 287 s (4 min 47 s) more." },
 	{ "held to the authoritative set when nothing is expected",
 	    N(s_cached), DNS_OK, 0, NULL, NULL, "PROPAGATION_STALE", 0,
-	    "198.51.100.53", "the authoritative servers serve 10 "
-	    "mx-new.ex.test" },
+	    "198.51.100.53", "for ex.test. The authoritative servers serve 10 "
+	    "mx-new.ex.test. Its cached" },
 	{ "an --old-mx host still served", N(s_oldkept), DNS_OK, 0, NULL,
 	    old_old, "PROPAGATION_STALE PROPAGATION_STALE", 0,
-	    "ns1.ex.test", "with the old exchanger mx-old.ex.test" },
+	    "ns1.ex.test", "for ex.test. It still lists the old exchanger "
+	    "mx-old.ex.test." },
 	{ "a resolver's copy lives hours", N(s_oldkept), DNS_OK, 0, NULL,
 	    old_old, "PROPAGATION_STALE PROPAGATION_STALE", 0,
-	    "ns1.ex.test", "can live 7200 s (2 h 0 min) more" },
+	    "ns1.ex.test", "can live 7200 s (2 h 0 min) more." },
 	{ "lame servers: refused, no AA, no address", N(s_lame), DNS_OK, 0,
 	    exp_new, NULL,
 	    "PROPAGATION_LAME PROPAGATION_LAME PROPAGATION_LAME", 1,
@@ -169,13 +170,23 @@ static const struct acase acases[] = {
 	    "PROPAGATION_STALE", 0, "ex.test", "After 3 s and 2 checks" },
 	{ "preferences differ: disagree, hosts as expected", N(s_pref),
 	    DNS_OK, 0, exp_new, NULL, "PROPAGATION_DISAGREE", 1, "ex.test",
-	    "20 mx-new.ex.test from ns2.ex.test" },
+	    "ns2.ex.test (192.0.2.2) serves 20 mx-new.ex.test." },
 	{ "NODATA is a set of its own", N(s_nodata), DNS_OK, 0, exp_new,
 	    NULL, "PROPAGATION_DISAGREE PROPAGATION_STALE "
-	    "PROPAGATION_STALE", 0, "ex.test", "resolver 198.51.100.53 "
-	    "still answers no MX record for ex.test; expected: "
-	    "mx-new.ex.test; its cached copy can live 60 s (1 min 0 s) "
-	    "more" },
+	    "PROPAGATION_STALE", 0, "ex.test", "The resolver 198.51.100.53 "
+	    "still answers that ex.test has no MX record. Expected: "
+	    "mx-new.ex.test. Its cached copy can live 60 s (1 min 0 s) "
+	    "more." },
+	{ "a set of no MX record in the disagreement", N(s_nodata), DNS_OK,
+	    0, exp_new, NULL, "PROPAGATION_DISAGREE PROPAGATION_STALE "
+	    "PROPAGATION_STALE", 0, "ex.test", "for ex.test. ns1.ex.test "
+	    "(192.0.2.1) serves no MX record. ns2.ex.test (192.0.2.2) "
+	    "serves 10 mx-new.ex.test." },
+	{ "an authoritative server with no MX record", N(s_nodata), DNS_OK,
+	    0, exp_new, NULL, "PROPAGATION_DISAGREE PROPAGATION_STALE "
+	    "PROPAGATION_STALE", 0, "ex.test", "The name server ns1.ex.test "
+	    "(192.0.2.1) still serves no MX record for ex.test. Expected: "
+	    "mx-new.ex.test." },
 	{ "no authoritative server: not converged", NULL, 0, DNS_OK, 0,
 	    exp_new, NULL, "", 0, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL, 0, NULL, NULL }

@@ -60,6 +60,14 @@ struct scenario {
 	int		 drop_on_ehlo;	/* close when EHLO arrives */
 	int		 drop_on_tls_ehlo; /* close when EHLO arrives over
 					 * TLS */
+	int		 cut_hs;	/* after STARTTLS: 1 part of a record
+					 * (header + some of the body it
+					 * announces), 2 part of a header;
+					 * then close */
+	int		 cut_tls_ehlo;	/* on EHLO over TLS: as cut_hs, an
+					 * application-data record */
+	int		 unclean_tls_ehlo; /* on EHLO over TLS: close with no
+					 * close_notify */
 	int		 drop_on_rcpt;	/* close when RCPT arrives */
 	int		 drop_on_quit;	/* close when QUIT arrives, no 221 */
 	/* client configuration */
@@ -77,6 +85,7 @@ struct scenario {
 	const char	*want_sent;	/* commands the server saw, '|'
 					 * separated; NULL = do not compare */
 	const char	*want_why;	/* substring of res->why */
+	enum tls_close	 want_close;	/* res->tls_close */
 
 	/* run time */
 	int		 lfd;
@@ -124,7 +133,8 @@ static struct scenario sc[] = {
 	  .starttls = "220 go ahead\r\n", .tls = 1,
 	  .drop_on_tls_ehlo = 1, .step_ms = SLOW, .mxhost = "mx.test",
 	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_EHLO_TLS,
-	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test" },
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test",
+	  .want_close = TLS_CLOSE_NOTIFY },
 	{ .name = "command injection through the EHLO name",
 	  .banner = "220 x.test\r\n", .ehlo = "250 x.test\r\n",
 	  .ehlo_name = "a\r\nMAIL FROM:<>", .step_ms = SLOW,
@@ -196,7 +206,46 @@ static struct scenario sc[] = {
 	  .banner = "220 x.test\r\n", .ehlo = EHLO_TLS,
 	  .starttls = "220 go ahead\r\n", .tls_drop = 1, .step_ms = SLOW,
 	  .want = SMTP_TLS_FAILED, .want_step = SMTP_STEP_TLS_HANDSHAKE,
-	  .want_sent = "EHLO probe.test|STARTTLS" },
+	  .want_sent = "EHLO probe.test|STARTTLS",
+	  .want_close = TLS_CLOSE_UNCLEAN },
+	{ .name = "TLS record cut in its body during the handshake",
+	  .banner = "220 x.test\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .cut_hs = 1, .step_ms = SLOW,
+	  .want = SMTP_TLS_FAILED, .want_step = SMTP_STEP_TLS_HANDSHAKE,
+	  .want_sent = "EHLO probe.test|STARTTLS",
+	  .want_why = "in the middle of a TLS record",
+	  .want_close = TLS_CLOSE_TRUNCATED },
+	{ .name = "TLS record cut in its header during the handshake",
+	  .banner = "220 x.test\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .cut_hs = 2, .step_ms = SLOW,
+	  .want = SMTP_TLS_FAILED, .want_step = SMTP_STEP_TLS_HANDSHAKE,
+	  .want_sent = "EHLO probe.test|STARTTLS",
+	  .want_why = "in the middle of a TLS record",
+	  .want_close = TLS_CLOSE_TRUNCATED },
+	{ .name = "TLS record of the EHLO reply cut in its body",
+	  .banner = "220 mx.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1, .cut_tls_ehlo = 1,
+	  .step_ms = SLOW, .mxhost = "mx.test",
+	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test",
+	  .want_why = "in the middle of a TLS record",
+	  .want_close = TLS_CLOSE_TRUNCATED },
+	{ .name = "TLS record of the EHLO reply cut in its header",
+	  .banner = "220 mx.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1, .cut_tls_ehlo = 2,
+	  .step_ms = SLOW, .mxhost = "mx.test",
+	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test",
+	  .want_why = "in the middle of a TLS record",
+	  .want_close = TLS_CLOSE_TRUNCATED },
+	{ .name = "TCP close without close_notify on EHLO over TLS",
+	  .banner = "220 mx.test ESMTP\r\n", .ehlo = EHLO_TLS,
+	  .starttls = "220 go ahead\r\n", .tls = 1, .unclean_tls_ehlo = 1,
+	  .step_ms = SLOW, .mxhost = "mx.test",
+	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_EHLO_TLS,
+	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test",
+	  .want_why = "without a TLS alert or close_notify",
+	  .want_close = TLS_CLOSE_UNCLEAN },
 	{ .name = "reset right after connect", .rst = 1, .step_ms = SLOW,
 	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_BANNER,
 	  .want_sent = "" },
@@ -206,7 +255,7 @@ static struct scenario sc[] = {
 	{ .name = "silence after EHLO", .banner = "220 x.test\r\n",
 	  .step_ms = FAST, .want = SMTP_TIMEOUT,
 	  .want_step = SMTP_STEP_EHLO, .want_sent = "EHLO probe.test",
-	  .want_why = "during ehlo" },
+	  .want_why = "no reply during EHLO within" },
 	{ .name = "response injection after STARTTLS 220",
 	  .banner = "220 x.test\r\n", .ehlo = EHLO_TLS,
 	  .starttls = "220 go ahead\r\n250 injected\r\n", .step_ms = SLOW,
@@ -354,6 +403,23 @@ flood(struct conn *c, enum flood f)
 	}
 }
 
+/*
+ * Part of a TLS record of the given content type (RFC 8446 section 5.1),
+ * written raw on the socket: how = 1, the 5-byte header announcing 64
+ * bytes and 20 of them; how = 2, 3 bytes of the header. The caller then
+ * exits, closing the connection with no close_notify.
+ */
+static void
+cut_record(int fd, int how, int type)
+{
+	unsigned char rec[25] = { 0, 0x03, 0x03, 0x00, 0x40 };
+
+	rec[0] = (unsigned char)type;
+	memset(rec + 5, 0xa5, sizeof(rec) - 5);
+	if (write(fd, rec, how == 1 ? sizeof(rec) : 3) < 0)
+		return;
+}
+
 static void __attribute__((noreturn))
 server(struct scenario *s, int rec)
 {
@@ -391,6 +457,12 @@ server(struct scenario *s, int rec)
 			if (c.ssl != NULL) {
 				if (s->drop_on_tls_ehlo)
 					break;
+				if (s->cut_tls_ehlo) {
+					cut_record(fd, s->cut_tls_ehlo, 0x17);
+					_exit(0);
+				}
+				if (s->unclean_tls_ehlo)
+					_exit(0);
 				conn_puts(&c, s->ehlo_tls);
 			} else if (s->flood != FLOOD_NONE) {
 				flood(&c, s->flood);
@@ -402,6 +474,12 @@ server(struct scenario *s, int rec)
 		} else if (strcasecmp(line, "STARTTLS") == 0) {
 			conn_puts(&c, s->starttls ? s->starttls :
 			    "502 no\r\n");
+			if (s->cut_hs) {
+				if (read(fd, junk, sizeof(junk)) < 0)
+					break;
+				cut_record(fd, s->cut_hs, 0x16);
+				_exit(0);
+			}
 			if (s->tls_drop) {
 				/* Take the ClientHello, then hang up. */
 				if (read(fd, junk, sizeof(junk)) < 0)
@@ -644,6 +722,11 @@ check_common(struct scenario *s)
 		    r->why);
 	is_str(smtp_step_name(r->step), smtp_step_name(s->want_step),
 	    s->name);
+	if (!ok(r->tls_close == s->want_close, "%s: TLS close %s",
+	    s->name, tls_close_name(r->tls_close) != NULL ?
+	    tls_close_name(r->tls_close) : "none"))
+		diag("  want %s", tls_close_name(s->want_close) != NULL ?
+		    tls_close_name(s->want_close) : "none");
 	if (s->want_why != NULL && !ok(strstr(r->why, s->want_why) != NULL,
 	    "%s: reason mentions \"%s\"", s->name, s->want_why))
 		diag("  why: %s", r->why);
@@ -911,7 +994,7 @@ check_specific(void)
 	if ((r = s->res) != NULL) {
 		ok(r->rcpt_tested, "dropped recipient test: it ran");
 		is_str(r->rcpt_why, "connection closed by the server during "
-		    "rcpt", "dropped recipient test: why it stopped");
+		    "RCPT TO", "dropped recipient test: why it stopped");
 		is_int(r->rcpt_reply.code, 0, "dropped recipient test: no "
 		    "RCPT reply");
 	}

@@ -504,8 +504,8 @@ test_analyze(void)
 	a = analysis(r);
 	is_int(a->lookups, 11, "lookups summed over the tree");
 	ok(raises(a, F_SPF_TOO_MANY_LOOKUPS,
-	    "11 DNS-querying terms (limit 10): receivers give permerror; "
-	    "include:_spf.big.example costs the most: 9", NULL),
+	    "11 DNS-querying terms (limit 10): receivers give permerror. "
+	    "include:_spf.big.example costs the most: 9.", NULL),
 	    "SPF_TOO_MANY_LOOKUPS names the costly branch");
 
 	r = ok_node(NULL, "example.com", NULL, 10, '-');
@@ -524,8 +524,8 @@ test_analyze(void)
 	c->void_terms[0] = xstrdup("exists:x.example");
 	c->nvoid_terms = 1;
 	ok(raises(analysis(r), F_SPF_TOO_MANY_VOID_LOOKUPS,
-	    "a:gone.example.com in example.com, mx:nomx.example.com in "
-	    "example.com, exists:x.example in inc.example", NULL),
+	    "a:gone.example.com (example.com), mx:nomx.example.com "
+	    "(example.com), exists:x.example (inc.example)", NULL),
 	    "SPF_TOO_MANY_VOID_LOOKUPS lists the terms");
 
 	r = ok_node(NULL, "example.com", NULL, 0, '+');

@@ -17,6 +17,14 @@ main(void)
 	is_str(tls_dane_usage_name(TLS_TLSA_DANE_EE), "DANE-EE", "usage 3");
 	is_str(tls_dane_usage_name(4), "?", "usage 4 is unknown");
 	is_str(tls_dane_usage_name(-1), "?", "usage -1 is unknown");
+	ok(tls_close_name(TLS_CLOSE_NONE) == NULL, "no close: no name (JSON "
+	    "null)");
+	is_str(tls_close_name(TLS_CLOSE_NOTIFY), "CLOSE_NOTIFY", "close_notify");
+	is_str(tls_close_name(TLS_CLOSE_UNCLEAN), "UNCLEAN", "unclean close");
+	is_str(tls_close_name(TLS_CLOSE_TRUNCATED), "TRUNCATED_RECORD",
+	    "a record cut");
+	ok(tls_close_name(TLS_CLOSE_COUNT) == NULL &&
+	    tls_close_name((enum tls_close)-1) == NULL, "out of range: NULL");
 
 	tls_facts_init(&f);
 	ok(f.chain == NULL && f.nchain == 0 && f.version == NULL &&

@@ -1,0 +1,542 @@
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/jobs.h"
+#include "net/evloop.h"
+#include "util/buf.h"
+#include "util/frame.h"
+#include "util/i18n.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#define JOBS_READ	65536	/* octets asked of read(2) at once */
+
+/* The parent's view of one worker. */
+struct jobs_slot {
+	struct jobs		*j;
+	unsigned		 id;
+	pid_t			 pid;		/* 0 once reaped */
+	int			 fd;		/* -1 once closed */
+	struct ev_io		*io;
+	struct frame_reader	*rd;
+};
+
+struct jobs {
+	struct jobs_slot	*w;
+	unsigned		 n, live;
+	jobs_result_fn		*on_result;
+	jobs_lost_fn		*on_lost;
+	void			*arg;
+};
+
+struct jobs_worker {
+	unsigned		 id, n;
+	int			 fd;
+	struct ev_io		*io;
+	struct frame_reader	*rd;
+	jobs_task_fn		*on_task;
+	jobs_gone_fn		*on_gone;
+	void			*arg;
+	int			 gone;
+};
+
+unsigned
+jobs_share(unsigned total, unsigned n, unsigned i)
+{
+	unsigned part;
+
+	if (n == 0)
+		return total > 0 ? total : 1;
+	part = total / n + (i < total % n ? 1 : 0);
+	return part > 0 ? part : 1;
+}
+
+unsigned
+jobs_auto(unsigned cpus, size_t names, unsigned parallel)
+{
+	unsigned n = cpus;
+
+	if (names < JOBS_AUTO_MIN || n < 1)
+		return 1;
+	if (n > JOBS_MAX)
+		n = JOBS_MAX;
+	if (n > parallel)
+		n = parallel > 0 ? parallel : 1;
+	return n;
+}
+
+unsigned
+jobs_cpus(void)
+{
+	long n;
+#ifdef HAVE_SCHED_GETAFFINITY
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+#endif
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* Write all of p to fd, waiting in poll(2) while it is full. */
+static int
+write_all(int fd, const unsigned char *p, size_t len)
+{
+	struct pollfd pfd;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+				return -1;
+			continue;
+		}
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+write_frame(int fd, const void *p, size_t len)
+{
+	unsigned char h[FRAME_HDR];
+
+	if (len > FRAME_MAX)
+		return -1;
+	frame_set_u32(h, (uint32_t)len);
+	if (write_all(fd, h, sizeof(h)) == -1)
+		return -1;
+	return write_all(fd, p, len);
+}
+
+static const char *
+signal_name(int sig)
+{
+	switch (sig) {
+	case SIGKILL:	return "SIGKILL";
+	case SIGTERM:	return "SIGTERM";
+	case SIGINT:	return "SIGINT";
+	case SIGSEGV:	return "SIGSEGV";
+	case SIGABRT:	return "SIGABRT";
+	case SIGBUS:	return "SIGBUS";
+	case SIGFPE:	return "SIGFPE";
+	case SIGILL:	return "SIGILL";
+	case SIGPIPE:	return "SIGPIPE";
+	default:	return "?";
+	}
+}
+
+/* Wait for pid; after grace_ms (-1: forever), SIGKILL it first. */
+static int
+reap(pid_t pid, int grace_ms)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int st = 0, waited = 0;
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, &st, grace_ms < 0 ? 0 : WNOHANG);
+		if (r == pid)
+			return st;
+		if (r == -1 && errno != EINTR)
+			return 0;	/* not ours any more */
+		if (r == 0) {
+			if (waited >= grace_ms) {
+				kill(pid, SIGKILL);
+				grace_ms = -1;
+				continue;
+			}
+			nanosleep(&ts, NULL);
+			waited += 10;
+		}
+	}
+}
+
+/* The parent's end of a channel: closed, out of the loop. */
+static void
+slot_close(struct jobs_slot *s)
+{
+	if (s->io != NULL)
+		evloop_io_del(s->io);
+	s->io = NULL;
+	if (s->fd != -1)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* Worker w is gone: close, reap, tell the caller how it ended. */
+static void
+slot_lost(struct jobs_slot *s, int broken)
+{
+	struct jobs *j = s->j;
+	char how[128];
+	long pid = (long)s->pid;
+	int st;
+
+	slot_close(s);
+	if (broken)
+		kill(s->pid, SIGKILL);
+	st = reap(s->pid, broken ? -1 : 2000);
+	s->pid = 0;
+	j->live--;
+	if (broken)
+		snprintf(how, sizeof(how), "%s", R_("it sent a malformed "
+		    "message"));
+	else if (WIFSIGNALED(st))
+		snprintf(how, sizeof(how), R_("it was killed by signal %d "
+		    "(%s)"), WTERMSIG(st), signal_name(WTERMSIG(st)));
+	else
+		snprintf(how, sizeof(how), R_("it exited with status %d"),
+		    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	log_debug("worker %u (pid %ld) is gone: %s", s->id, pid, how);
+	if (j->on_lost != NULL)
+		j->on_lost(j->arg, s->id, how);
+}
+
+/*
+ * Read what fd holds (non-blocking) and hand each whole message to fn,
+ * which returns 0 when the channel was closed meanwhile. DRAIN_AGAIN:
+ * all read for now; DRAIN_END: the end of file or a read error (a
+ * message cut short is dropped); DRAIN_BROKEN: a length over the
+ * maximum; DRAIN_CLOSED: fn closed the channel.
+ */
+enum drain { DRAIN_AGAIN, DRAIN_END, DRAIN_BROKEN, DRAIN_CLOSED };
+
+static enum drain
+drain(int fd, struct frame_reader *rd, int (*fn)(void *,
+    const unsigned char *, size_t), void *arg)
+{
+	const unsigned char *p;
+	unsigned char *room;
+	size_t len, cap;
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		room = frame_reader_space(rd, JOBS_READ, &cap);
+		n = read(fd, room, cap);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return DRAIN_AGAIN;
+		if (n <= 0)
+			return DRAIN_END;
+		frame_reader_got(rd, (size_t)n);
+		while ((rc = frame_reader_next(rd, &p, &len)) == 1)
+			if (!fn(arg, p, len))
+				return DRAIN_CLOSED;
+		if (rc == -1)
+			return DRAIN_BROKEN;
+	}
+}
+
+static int
+slot_message(void *arg, const unsigned char *p, size_t len)
+{
+	struct jobs_slot *s = arg;
+
+	s->j->on_result(s->j->arg, s->id, p, len);
+	return s->fd != -1;	/* 0: killed from the callback */
+}
+
+static void
+on_worker_readable(int fd, int events, void *arg)
+{
+	struct jobs_slot *s = arg;
+
+	(void)events;
+	switch (drain(fd, s->rd, slot_message, s)) {
+	case DRAIN_END:
+		/* The worker exited (or a read error): its domains in
+		 * flight are lost with it. */
+		slot_lost(s, 0);
+		break;
+	case DRAIN_BROKEN:
+		slot_lost(s, 1);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+jobs_fork(unsigned n, struct jobs **pool, struct jobs_worker **me,
+    struct buf *why)
+{
+	struct jobs *j;
+	struct jobs_worker *wk;
+	struct sigaction sa;
+	unsigned i, k;
+	int sv[2], null;
+	pid_t pid;
+
+	*pool = NULL;
+	*me = NULL;
+	j = xcalloc(1, sizeof(*j));
+	j->w = xcalloc(n, sizeof(*j->w));
+	for (i = 0; i < n; i++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
+			buf_printf(why, _("--jobs: socketpair: %s"),
+			    strerror(errno));
+			break;
+		}
+		fflush(NULL);
+		if ((pid = fork()) == -1) {
+			buf_printf(why, _("--jobs: fork: %s"), strerror(errno));
+			close(sv[0]);
+			close(sv[1]);
+			break;
+		}
+		if (pid == 0) {
+			/* The worker: only its own end of its own channel. */
+			close(sv[0]);
+			for (k = 0; k < i; k++) {
+				close(j->w[k].fd);
+				frame_reader_free(j->w[k].rd);
+			}
+			free(j->w);
+			free(j);
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_handler = SIG_IGN;
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGINT, &sa, NULL);
+			sigaction(SIGTERM, &sa, NULL);
+			if ((null = open("/dev/null", O_WRONLY)) != -1) {
+				dup2(null, STDOUT_FILENO);
+				if (null != STDOUT_FILENO)
+					close(null);
+			}
+			fcntl(sv[1], F_SETFD, FD_CLOEXEC);
+			fcntl(sv[1], F_SETFL, O_NONBLOCK);
+			wk = xcalloc(1, sizeof(*wk));
+			wk->id = i;
+			wk->n = n;
+			wk->fd = sv[1];
+			wk->rd = frame_reader_new(FRAME_MAX);
+			*me = wk;
+			return 1;
+		}
+		close(sv[1]);
+		fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		j->w[i].j = j;
+		j->w[i].id = i;
+		j->w[i].pid = pid;
+		j->w[i].fd = sv[0];
+		j->w[i].rd = frame_reader_new(FRAME_MAX);
+		j->n++;
+		j->live++;
+	}
+	if (j->n == 0) {
+		free(j->w);
+		free(j);
+		return -1;
+	}
+	if (j->n < n)
+		fprintf(stderr, _("mxprobe: %s; going on with %u of %u "
+		    "workers\n"), buf_str(why), j->n, n);
+	*pool = j;
+	return 0;
+}
+
+unsigned
+jobs_count(const struct jobs *j)
+{
+	return j->n;
+}
+
+unsigned
+jobs_live(const struct jobs *j)
+{
+	return j->live;
+}
+
+int
+jobs_alive(const struct jobs *j, unsigned w)
+{
+	return w < j->n && j->w[w].fd != -1;
+}
+
+void
+jobs_attach(struct jobs *j, struct evloop *loop, jobs_result_fn *on_result,
+    jobs_lost_fn *on_lost, void *arg)
+{
+	unsigned i;
+
+	j->on_result = on_result;
+	j->on_lost = on_lost;
+	j->arg = arg;
+	for (i = 0; i < j->n; i++)
+		if (j->w[i].fd != -1)
+			j->w[i].io = evloop_io_add(loop, j->w[i].fd, EV_READ,
+			    on_worker_readable, &j->w[i]);
+}
+
+int
+jobs_send(struct jobs *j, unsigned w, const void *p, size_t len)
+{
+	struct jobs_slot *s = &j->w[w];
+
+	if (!jobs_alive(j, w))
+		return -1;
+	/*
+	 * The tasks a worker has not read yet are a few octets each and
+	 * at most its share of --parallel: they fit in the socket's
+	 * buffer, so this never waits long.
+	 */
+	if (write_frame(s->fd, p, len) == -1) {
+		slot_lost(s, 1);
+		return -1;
+	}
+	return 0;
+}
+
+void
+jobs_drop(struct jobs *j, unsigned w)
+{
+	if (jobs_alive(j, w))
+		slot_lost(&j->w[w], 1);
+}
+
+void
+jobs_kill(struct jobs *j)
+{
+	struct jobs_slot *s;
+	unsigned i;
+
+	for (i = 0; j != NULL && i < j->n; i++) {
+		s = &j->w[i];
+		if (s->fd == -1)
+			continue;
+		slot_close(s);
+		kill(s->pid, SIGKILL);
+		reap(s->pid, -1);
+		s->pid = 0;
+		j->live--;
+	}
+}
+
+void
+jobs_free(struct jobs *j)
+{
+	struct jobs_slot *s;
+	unsigned i;
+
+	if (j == NULL)
+		return;
+	/* Closed first, all of them: each worker stops at once. */
+	for (i = 0; i < j->n; i++) {
+		s = &j->w[i];
+		slot_close(s);
+	}
+	for (i = 0; i < j->n; i++) {
+		s = &j->w[i];
+		if (s->pid != 0)
+			reap(s->pid, 2000);
+		frame_reader_free(s->rd);
+	}
+	free(j->w);
+	free(j);
+}
+
+unsigned
+jobs_worker_id(const struct jobs_worker *wk)
+{
+	return wk->id;
+}
+
+unsigned
+jobs_worker_n(const struct jobs_worker *wk)
+{
+	return wk->n;
+}
+
+static void
+worker_gone(struct jobs_worker *wk)
+{
+	if (wk->gone)
+		return;
+	wk->gone = 1;
+	if (wk->io != NULL)
+		evloop_io_del(wk->io);
+	wk->io = NULL;
+	wk->on_gone(wk->arg);
+}
+
+static int
+worker_message(void *arg, const unsigned char *p, size_t len)
+{
+	struct jobs_worker *wk = arg;
+
+	wk->on_task(wk->arg, p, len);
+	return !wk->gone;
+}
+
+static void
+on_parent_readable(int fd, int events, void *arg)
+{
+	struct jobs_worker *wk = arg;
+
+	(void)events;
+	if (drain(fd, wk->rd, worker_message, wk) != DRAIN_AGAIN)
+		worker_gone(wk);	/* no-op when gone already */
+}
+
+void
+jobs_worker_attach(struct jobs_worker *wk, struct evloop *loop,
+    jobs_task_fn *on_task, jobs_gone_fn *on_gone, void *arg)
+{
+	wk->on_task = on_task;
+	wk->on_gone = on_gone;
+	wk->arg = arg;
+	wk->io = evloop_io_add(loop, wk->fd, EV_READ, on_parent_readable, wk);
+}
+
+int
+jobs_worker_reply(struct jobs_worker *wk, const void *p, size_t len)
+{
+	if (wk->gone)
+		return -1;
+	if (write_frame(wk->fd, p, len) == -1) {
+		worker_gone(wk);
+		return -1;
+	}
+	return 0;
+}
+
+void
+jobs_worker_free(struct jobs_worker *wk)
+{
+	if (wk == NULL)
+		return;
+	if (wk->io != NULL)
+		evloop_io_del(wk->io);
+	close(wk->fd);
+	frame_reader_free(wk->rd);
+	free(wk);
+}
