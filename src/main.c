@@ -22,6 +22,7 @@
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "net/tls.h"
+#include "facts/vantage_facts.h"
 #include "probe/probe.h"
 #include "probe/share.h"
 #include "probe/sockets.h"
@@ -54,6 +55,7 @@ probe_config_from_cli(const struct cli *o, const char *ehlo,
 	pc->ehlo = ehlo;
 	pc->ca_file = o->ca_file;
 	pc->allow_loopback = o->allow_loopback;
+	pc->allow_documentation = o->allow_documentation;
 	pc->assume_down = o->assume_down.v;
 	pc->old_mx = o->old_mx.v;
 	pc->dkim_selectors = o->dkim_selectors.v;
@@ -106,6 +108,7 @@ main(int argc, char **argv)
 	struct batch b;
 	char hostname[256];
 	struct cutover_opts co;
+	struct vantage vantage;
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -114,6 +117,7 @@ main(int argc, char **argv)
 	memset(&b, 0, sizeof(b));
 	memset(&co, 0, sizeof(co));
 	memset(&pc, 0, sizeof(pc));
+	memset(&vantage, 0, sizeof(vantage));
 	why = buf_new(BUF_WHY_MAX);
 	/* Usage errors (a bad --domain among them) are for the user. */
 	i18n_reasons_local(1);
@@ -203,6 +207,9 @@ main(int argc, char **argv)
 	/* Exchangers named by many domains: one session per run. */
 	if (o.batch != NULL && !o.no_share)
 		pc.share = share_new();
+	/* This host's routes: checked once, by the first probe that
+	 * connects (net/vantage.h). */
+	pc.vantage = &vantage;
 	b.pc = &pc;
 	if (me != NULL)
 		batch_worker_start(&b, me);

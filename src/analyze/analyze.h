@@ -37,7 +37,11 @@
  *		limit, a 554 greeting): it may be about the probing host
  *	analyze_ehlo_name_fqdn(name)	1 when name is a fully qualified
  *		domain name (two labels or more, not an address literal)
- *	analyze_host_answers(f, h)	1, 0, or -1 when not probed
+ *	analyze_target_no_route(t)	not tested from here: this host has
+ *		no route to the address's family (not tried, or the connect
+ *		failed here with no route); no verdict about the address
+ *	analyze_host_answers(f, h)	1, 0, or -1 when not probed (the
+ *		addresses not tested from here do not count)
  *	analyze_host_tempfails(f, h)	some address of host h tempfails
  *	analyze_assumed_down(f, host)	host is named by --assume-down
  *	analyze_delivery_host(f, assume)  the exchanger a sender delivers to
@@ -127,6 +131,8 @@ struct analyze_opts {
 	int			 cert_warn_days; /* TLS_CERT_EXPIRES_SOON below
 						  * this many days left; 0:
 						  * the default, _OFF: never */
+	int			 allow_documentation; /* --allow-documentation:
+						  * labs in a namespace */
 };
 
 /* analyze.c */
@@ -153,6 +159,7 @@ const struct smtp_reply *analyze_target_refusal(const struct probe_target *,
 int	analyze_refusal_about_client(const struct smtp_reply *,
 	    enum smtp_step);
 int	analyze_ehlo_name_fqdn(const char *);
+int	analyze_target_no_route(const struct probe_target *);
 int	analyze_host_answers(const struct probe_facts *, size_t);
 int	analyze_host_tempfails(const struct probe_facts *, size_t);
 int	analyze_assumed_down(const struct probe_facts *, const char *);

@@ -226,6 +226,9 @@ target_state(const struct probe_target *t)
 {
 	const struct smtp_result *r = t->smtp;
 
+	/* No route from here (e.g. this host has no IPv6): not known. */
+	if (analyze_target_no_route(t))
+		return DELIVERY_MX_UNKNOWN;
 	if (r == NULL) {
 		/* Addresses no sender can use, against ones not tried. */
 		if (t->skipped == PROBE_SKIP_UNROUTABLE ||
@@ -233,9 +236,6 @@ target_state(const struct probe_target *t)
 			return DELIVERY_MX_DOWN;
 		return DELIVERY_MX_UNKNOWN;
 	}
-	/* No route from here (e.g. this host has no IPv6): not known. */
-	if (r->no_route)
-		return DELIVERY_MX_UNKNOWN;
 	/* With the recipient test (--rcpt), an exchanger that refuses the
 	 * domain's postmaster does not receive its mail; one that defers
 	 * it takes it only later. */
@@ -274,12 +274,23 @@ host_facts(const struct probe_facts *f, size_t h, struct delivery_mx *m)
 	enum delivery_mx_state s;
 	size_t i;
 	int seen = 0, pkix_bad = 0, pkix_ok = 0, dane_ok = 0;
-	int dane_checked = 0, tls = 0;
+	int dane_checked = 0, tls = 0, routed = 0, unrouted = 0;
 
+	/* An address this host has no route to tells nothing: the host is
+	 * judged by its others (an A and an AAAA on a host without IPv6:
+	 * by the IPv4 address), and unknown when it has no other. */
+	for (i = 0; i < f->ntargets; i++)
+		if (f->targets[i].host == h) {
+			if (analyze_target_no_route(&f->targets[i]))
+				unrouted++;
+			else
+				routed++;
+		}
+	m->untested_here = unrouted > 0 && routed == 0;
 	m->state = DELIVERY_MX_DOWN;	/* no address: nowhere to deliver */
 	for (i = 0; i < f->ntargets; i++) {
 		t = &f->targets[i];
-		if (t->host != h)
+		if (t->host != h || (routed > 0 && analyze_target_no_route(t)))
 			continue;
 		s = target_state(t);
 		if (!seen || state_rank(s) > state_rank(m->state))
@@ -366,6 +377,7 @@ analyze_delivery_facts(const struct probe_facts *f, struct delivery_facts *df)
 			df->mx[h].tls_pkix = df->mx[j].tls_pkix;
 			df->mx[h].dane = df->mx[j].dane;
 			df->mx[h].signed_tlsa = df->mx[j].signed_tlsa;
+			df->mx[h].untested_here = df->mx[j].untested_here;
 		} else
 			host_facts(f, h, &df->mx[h]);
 		df->mx[h].sts_covered = pol != NULL &&

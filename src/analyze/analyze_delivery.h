@@ -28,7 +28,10 @@
  *			and HELO refused with 5xx
  *	DOWN		nothing takes mail there: refused, timed out,
  *			no greeting, dropped, no usable address
- *	UNKNOWN		not probed, or the deadline cut the probe short
+ *	UNKNOWN		not probed, or the deadline cut the probe short,
+ *			or this host has no route to any of its addresses
+ *			(an address without a route does not count when
+ *			the host has others: they judge it)
  *
  * Outcomes of one class (the worst first):
  *	BOUNCED		no exchanger takes mail and none refuses for now:
@@ -118,6 +121,9 @@ struct delivery_mx {
 	int			 signed_tlsa;	/* DNSSEC-signed TLSA records
 						 * were published (usable or
 						 * not) */
+	int			 untested_here;	/* UNKNOWN because this host
+						 * has no route to any of its
+						 * addresses (not a verdict) */
 };
 
 struct delivery_facts {

@@ -172,6 +172,33 @@ analyze_fallback_spread(const struct probe_facts *f, struct findings *fs)
 		    first->family == AF_INET ? "/24" : "/48", first->text);
 }
 
+/*
+ * The first exchanger not assumed down whose every address this host has
+ * no route to (not tested from here), or mx->nhost.
+ */
+static size_t
+untested_other(const struct probe_facts *f)
+{
+	size_t h, i;
+	int unrouted, routed;
+
+	for (h = 0; h < f->mx->nhost; h++) {
+		if (analyze_assumed_down(f, f->mx->hosts[h].name))
+			continue;
+		unrouted = routed = 0;
+		for (i = 0; i < f->ntargets; i++)
+			if (f->targets[i].host == h) {
+				if (analyze_target_no_route(&f->targets[i]))
+					unrouted = 1;
+				else
+					routed = 1;
+			}
+		if (unrouted && !routed)
+			return h;
+	}
+	return h;
+}
+
 void
 analyze_fallback(const struct probe_facts *f, long now, struct findings *fs)
 {
@@ -225,7 +252,17 @@ analyze_fallback(const struct probe_facts *f, long now, struct findings *fs)
 	}
 	if (f->assume_down != NULL && f->assume_down[0] != NULL) {
 		assumed = analyze_delivery_host(f, 1);
-		if (assumed < 0 && f->assume_down[1] != NULL)
+		if (assumed < 0 && (h = untested_other(f)) < mx->nhost)
+			/* An exchanger left could not be tested from here:
+			 * whether it would take over is not known. */
+			findings_add(fs, F_SMTP_UNTESTED_HERE,
+			    f->assume_down[0], "With %s down, no exchanger of "
+			    "%s that this host could test would take the mail; "
+			    "%s could not be tested from here (this host has no "
+			    "route to its addresses): whether it would take over "
+			    "is not known.", f->assume_down[0], mx->domain,
+			    mx->hosts[h].name);
+		else if (assumed < 0 && f->assume_down[1] != NULL)
 			findings_add(fs, F_FAILOVER_NO_TAKEOVER, mx->domain,
 			    "With %s and the others assumed down, no other "
 			    "exchanger of %s would take the mail.",

@@ -68,6 +68,8 @@ analyze_addr_usable(const struct analyze_opts *o, int family,
 
 	if (c == ADDR_PUBLIC)
 		return 1;
+	if (c == ADDR_DOCUMENTATION)
+		return o != NULL && o->allow_documentation;
 	return c == ADDR_LOOPBACK && o != NULL && o->allow_loopback;
 }
 

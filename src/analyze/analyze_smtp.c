@@ -380,7 +380,15 @@ analyze_host_tempfails(const struct probe_facts *f, size_t h)
 	return 0;
 }
 
-/* 1 answers, 0 does not, -1 not probed (or only skipped addresses). */
+int
+analyze_target_no_route(const struct probe_target *t)
+{
+	return probe_skip_no_route(t->skipped) ||
+	    (t->smtp != NULL && t->smtp->no_route);
+}
+
+/* 1 answers, 0 does not, -1 not probed (or only skipped addresses, or
+ * only addresses this host has no route to). */
 int
 analyze_host_answers(const struct probe_facts *f, size_t h)
 {
@@ -388,7 +396,8 @@ analyze_host_answers(const struct probe_facts *f, size_t h)
 	int probed = 0;
 
 	for (i = 0; i < f->ntargets; i++) {
-		if (f->targets[i].host != h || f->targets[i].smtp == NULL)
+		if (f->targets[i].host != h || f->targets[i].smtp == NULL ||
+		    analyze_target_no_route(&f->targets[i]))
 			continue;
 		probed = 1;
 		if (analyze_target_answers(&f->targets[i]))
@@ -460,21 +469,6 @@ target_findings(const struct probe_facts *f, const struct probe_target *t,
 	}
 	if (analyze_target_tempfail(t) && rep != NULL) {
 		tempfail(fs, s, step, rt, client_note(rep, step));
-		goto rest;
-	}
-	if (r->no_route) {
-		if (why != NULL)
-			findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: %s; "
-			    "this host cannot reach %s: not the server's "
-			    "fault, and no verdict about this address.", s,
-			    why, h->addrs[t->addr].family == AF_INET6 ?
-			    "IPv6" : "IPv4");
-		else
-			findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: no "
-			    "route; this host cannot reach %s: not the "
-			    "server's fault, and no verdict about this "
-			    "address.", s, h->addrs[t->addr].family ==
-			    AF_INET6 ? "IPv6" : "IPv4");
 		goto rest;
 	}
 	switch (r->outcome) {
@@ -627,6 +621,80 @@ unreachable(struct findings *fs, const char *s, enum smtp_outcome o,
 	else
 		findings_add(fs, F_SMTP_UNREACHABLE, s, "%s: network error "
 		    "(unreachable or similar).", s);
+}
+
+/* "IPv4", "IPv6" or "IPv4 or IPv6" for the families in fams (1 | 2). */
+static const char *
+families_text(int fams)
+{
+	return fams == 3 ? "IPv4 or IPv6" : fams == 2 ? "IPv6" : "IPv4";
+}
+
+/*
+ * The addresses not tested from here: this host has no route to their
+ * family (the run's vantage, or the connect failed here with no route).
+ * Not the server's fault: one finding each, no verdict, no points. Adds
+ * the families seen to *fams (1 IPv4, 2 IPv6); returns how many.
+ */
+static size_t
+no_route_findings(const struct probe_facts *f, struct findings *fs,
+    int *fams)
+{
+	const struct probe_target *t;
+	const struct smtp_result *r;
+	char s[600];
+	size_t i, n = 0;
+	int v6;
+
+	for (i = 0; i < f->ntargets; i++) {
+		t = &f->targets[i];
+		if (!analyze_target_no_route(t))
+			continue;
+		r = t->smtp;
+		v6 = f->mx->hosts[t->host].addrs[t->addr].family == AF_INET6;
+		*fams |= v6 ? 2 : 1;
+		n++;
+		analyze_target_subject(f, t, s, sizeof(s));
+		if (r != NULL && r->why != NULL && r->why[0] != '\0')
+			findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: not "
+			    "tested from here: the connect failed on this "
+			    "host (%s): it has no %s route. Not the server's "
+			    "fault, and no verdict about this address.", s,
+			    r->why, v6 ? "IPv6" : "IPv4");
+		else
+			findings_add(fs, F_SMTP_NO_ROUTE_HERE, s, "%s: not "
+			    "tested from here: this host has no %s route. Not "
+			    "the server's fault, and no verdict about this "
+			    "address.", s, v6 ? "IPv6" : "IPv4");
+	}
+	return n;
+}
+
+/*
+ * Nothing this host could test takes mail, and n addresses of families
+ * it has no route to were not tested: whether senders that have a route
+ * deliver is not known. none: no address at all could be tested.
+ */
+static void
+untested_here(const struct probe_facts *f, struct findings *fs, size_t n,
+    int fams, int none)
+{
+	const char *fam = families_text(fams);
+
+	if (none)
+		findings_add(fs, F_SMTP_UNTESTED_HERE, f->mx->domain, "No "
+		    "exchanger of %s could be tested from this host: it has "
+		    "no %s route, and %zu exchanger address(es) need one. "
+		    "Whether senders with %s can deliver is not known: probe "
+		    "from a host that has an %s route.", f->mx->domain, fam,
+		    n, fam, fam);
+	else
+		findings_add(fs, F_SMTP_UNTESTED_HERE, f->mx->domain, "No "
+		    "exchanger of %s that this host could test takes mail, "
+		    "and %zu address(es) could not be tested: this host has "
+		    "no %s route. Whether senders with %s can deliver there "
+		    "is not known: probe from a host that has an %s route.",
+		    f->mx->domain, n, fam, fam, fam);
 }
 
 /* Targets the overall deadline left unfinished: no verdict on them. */
@@ -782,9 +850,9 @@ analyze_smtp(const struct probe_facts *f, const struct analyze_opts *o,
 	const struct mx_set *mx = f->mx;
 	struct delivery_facts df;
 	struct delivery d;
-	size_t i, h, probed = 0, timeouts = 0;
+	size_t i, h, probed = 0, timeouts = 0, nroute;
 	long now;
-	int primary_up;
+	int primary_up, fams = 0;
 
 	if (mx == NULL || mx->nhost == 0 || (mx->null_mx &&
 	    mx->nnull == mx->nhost))
@@ -793,7 +861,8 @@ analyze_smtp(const struct probe_facts *f, const struct analyze_opts *o,
 	if (!f->smtp_probed)
 		return;
 	for (i = 0; i < f->ntargets; i++) {
-		if (f->targets[i].smtp == NULL)
+		if (f->targets[i].smtp == NULL ||
+		    analyze_target_no_route(&f->targets[i]))
 			continue;
 		probed++;
 		if (f->targets[i].smtp->outcome == SMTP_CONNECT_TIMEOUT &&
@@ -801,8 +870,19 @@ analyze_smtp(const struct probe_facts *f, const struct analyze_opts *o,
 			timeouts++;
 	}
 	unfinished(f, fs);
-	if (probed == 0)
+	nroute = no_route_findings(f, fs, &fams);
+	if (probed == 0) {
+		/* Nothing was tested: with addresses this host has no
+		 * route to, what senders that have one meet is unknown. */
+		if (nroute > 0 && analyze_delivery(f, &df, &d)) {
+			if (d.cls[DELIVERY_OPPORTUNISTIC].now.outcome ==
+			    DELIVERY_UNKNOWN)
+				untested_here(f, fs, nroute, fams, 1);
+			delivery_free(&d);
+			analyze_delivery_facts_free(&df);
+		}
 		return;
+	}
 	ehlo_name_finding(f, fs);
 	if (timeouts == probed) {
 		/* Every address of every exchanger timed out at connect: the
@@ -816,8 +896,9 @@ analyze_smtp(const struct probe_facts *f, const struct analyze_opts *o,
 		return;
 	}
 	for (i = 0; i < f->ntargets; i++) {
-		if (f->targets[i].smtp == NULL)
-			continue;
+		if (f->targets[i].smtp == NULL ||
+		    analyze_target_no_route(&f->targets[i]))
+			continue;	/* said by no_route_findings() */
 		h = f->targets[i].host;
 		/* A dead backup is a fallback problem, said once below. */
 		if (mx->hosts[h].group == 0 ||
@@ -832,8 +913,11 @@ analyze_smtp(const struct probe_facts *f, const struct analyze_opts *o,
 		return;
 	switch (d.cls[DELIVERY_OPPORTUNISTIC].now.outcome) {
 	case DELIVERY_UNKNOWN:
-		/* Nothing took mail and something did not finish: the
-		 * SMTP_CUT_SHORT findings say what. */
+		/* Nothing took mail and something did not finish (the
+		 * SMTP_CUT_SHORT findings say what) or could not be tested
+		 * from here. */
+		if (nroute > 0)
+			untested_here(f, fs, nroute, fams, 0);
 		goto done;
 	case DELIVERY_DEFERRED:
 		deferred(f, DELIVERY_OPPORTUNISTIC, fs);

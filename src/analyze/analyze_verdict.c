@@ -220,5 +220,13 @@ verdict_smtp(const struct delivery_facts *df, int probed)
 	for (i = 1; i < df->nmx; i++)
 		if (smtp_rank(df->mx[i].state) < smtp_rank(df->mx[best].state))
 			best = i;
-	return verdict_smtp_mx(df->mx[best].state, probed);
+	return verdict_smtp_host(&df->mx[best], probed);
+}
+
+const char *
+verdict_smtp_host(const struct delivery_mx *m, int probed)
+{
+	if (probed && m->state == DELIVERY_MX_UNKNOWN && m->untested_here)
+		return "not-tested-here";
+	return verdict_smtp_mx(m->state, probed);
 }

@@ -33,6 +33,9 @@
  *	verdict_smtp_mx(state, probed)	one exchanger: "accepted",
  *		"deferred" (4xx), "refused" (5xx), "unreachable", "cut-short"
  *		(the deadline came first), "not-probed"
+ *	verdict_smtp_host(m, probed)	as verdict_smtp_mx, and
+ *		"not-tested-here" for an exchanger unknown because this host
+ *		has no route to any of its addresses
  *	verdict_smtp(df, probed)  the best of the exchangers (the domain
  *		takes mail if one does), "not-probed" when df is NULL or has
  *		none
@@ -64,5 +67,6 @@ const char	*verdict_dane(const struct probe_facts *,
 		    const struct findings *);
 const char	*verdict_smtp_mx(enum delivery_mx_state, int);
 const char	*verdict_smtp(const struct delivery_facts *, int);
+const char	*verdict_smtp_host(const struct delivery_mx *, int);
 
 #endif

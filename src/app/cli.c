@@ -29,6 +29,7 @@ enum {
 	OPT_EHLO,
 	OPT_CA_FILE,
 	OPT_ALLOW_LOOPBACK,
+	OPT_ALLOW_DOCUMENTATION,
 	OPT_ASSUME_DOWN,
 	OPT_SPF_IP,
 	OPT_SPF_SENDER,
@@ -78,6 +79,8 @@ static const struct option longopts[] = {
 	{ "ehlo",		required_argument, NULL, OPT_EHLO },
 	{ "ca-file",		required_argument, NULL, OPT_CA_FILE },
 	{ "allow-loopback",	no_argument,	   NULL, OPT_ALLOW_LOOPBACK },
+	{ "allow-documentation", no_argument,	   NULL,
+	    OPT_ALLOW_DOCUMENTATION },
 	{ "assume-down",	required_argument, NULL, OPT_ASSUME_DOWN },
 	{ "spf-ip",		required_argument, NULL, OPT_SPF_IP },
 	{ "spf-sender",		required_argument, NULL, OPT_SPF_SENDER },
@@ -144,6 +147,8 @@ cli_usage(FILE *fp)
 "      --ca-file FILE       trust this CA too (private CAs, labs)\n"
 "      --allow-loopback     treat 127.0.0.0/8 and ::1 exchangers as\n"
 "                           reachable (labs)\n"
+"      --allow-documentation  treat the documentation ranges (2001:db8::/32,\n"
+"                           192.0.2.0/24, ...) as public (labs)\n"
 "      --assume-down HOST   simulate that exchanger being down\n"
 "                           (repeatable)\n"
 "      --spf-ip ADDR        evaluate SPF for this sending address\n"
@@ -681,6 +686,9 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 			break;
 		case OPT_ALLOW_LOOPBACK:
 			o->allow_loopback = 1;
+			break;
+		case OPT_ALLOW_DOCUMENTATION:
+			o->allow_documentation = 1;
 			break;
 		case OPT_ASSUME_DOWN:
 			list_add(&o->assume_down, optarg);

@@ -54,6 +54,7 @@ struct cli {
 	const char	*ehlo;
 	const char	*ca_file;
 	int		 allow_loopback;
+	int		 allow_documentation;
 	int		 verbose;
 	struct cli_list	 assume_down;
 	struct cli_list	 spf_ip;

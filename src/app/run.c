@@ -224,6 +224,7 @@ run_describe(const struct cli *o, const char *const *servers,
 	run->dns_only = o->dns_only;
 	run->family = o->family;
 	run->allow_loopback = o->allow_loopback;
+	run->allow_documentation = o->allow_documentation;
 	run->max_ttl = o->max_ttl;
 	run->ehlo = o->ehlo;
 	run->helo = o->helo;
@@ -257,6 +258,7 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 
 	memset(&ao, 0, sizeof(ao));
 	ao.allow_loopback = o->allow_loopback;
+	ao.allow_documentation = o->allow_documentation;
 	ao.cert_warn_days = o->cert_warn_days > 0 ? o->cert_warn_days :
 	    ANALYZE_CERT_WARN_OFF;
 	cut = *co;

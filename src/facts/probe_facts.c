@@ -20,6 +20,8 @@ static const char *const skip_names[PROBE_SKIP_COUNT] = {
 	[PROBE_SKIP_CDN] = N_("CDN/proxy address"),
 	[PROBE_SKIP_DEADLINE] = N_("overall deadline"),
 	[PROBE_SKIP_NO_FD] = N_("no file descriptor free on this host"),
+	[PROBE_SKIP_NO_ROUTE_4] = N_("no IPv4 route from this host"),
+	[PROBE_SKIP_NO_ROUTE_6] = N_("no IPv6 route from this host"),
 };
 
 const char *
@@ -28,6 +30,12 @@ probe_skip_name(enum probe_skip s)
 	if ((int)s < 0 || s >= PROBE_SKIP_COUNT)
 		return NULL;
 	return skip_names[s];
+}
+
+int
+probe_skip_no_route(enum probe_skip s)
+{
+	return s == PROBE_SKIP_NO_ROUTE_4 || s == PROBE_SKIP_NO_ROUTE_6;
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "facts/dns_facts.h"
 #include "facts/mx_facts.h"
+#include "facts/vantage_facts.h"
 
 struct auth_facts;
 struct mx_set;
@@ -35,6 +36,8 @@ enum probe_skip {
 	PROBE_SKIP_CDN,			/* a CDN/proxy edge: no SMTP there */
 	PROBE_SKIP_DEADLINE,		/* the overall deadline came first */
 	PROBE_SKIP_NO_FD,		/* no file descriptor free */
+	PROBE_SKIP_NO_ROUTE_4,		/* this host has no IPv4 route */
+	PROBE_SKIP_NO_ROUTE_6,		/* this host has no IPv6 route */
 	PROBE_SKIP_COUNT
 };
 
@@ -120,6 +123,10 @@ struct probe_facts {
 	struct probe_tlsa	*tlsa;		/* per mx->hosts, or NULL */
 	size_t			 ntlsa;
 	struct dns_tally	 dns;		/* every question of the domain */
+	struct vantage		 vantage;	/* this host's routes, as the
+						 * run found them before the
+						 * first connection; NOT_CHECKED
+						 * when none was due */
 	unsigned long		 smtp_queued;	/* sessions that waited for a
 						 * socket (LIMIT_SOCKETS_DOMAIN
 						 * or the per-run cap) */
@@ -127,5 +134,7 @@ struct probe_facts {
 
 void	probe_facts_free(struct probe_facts *);
 const char *probe_skip_name(enum probe_skip);
+int	 probe_skip_no_route(enum probe_skip);	/* not tried: no route
+						 * from this host */
 
 #endif

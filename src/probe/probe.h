@@ -28,6 +28,7 @@ struct probe;
 struct probe_facts;
 struct tls_ctx;
 struct share;
+struct vantage;
 
 struct probe_config {
 	unsigned	 deadline_ms;
@@ -39,6 +40,9 @@ struct probe_config {
 	const char	*ehlo;
 	const char	*ca_file;
 	int		 allow_loopback;
+	int		 allow_documentation; /* 2001:db8::/32, 192.0.2.0/24
+					 * ... as public (labs, in a network
+					 * namespace) */
 	const char	**assume_down;	/* borrowed; NULL-terminated */
 	const char	**old_mx;	/* borrowed; NULL-terminated */
 	const char	**prop_mx;	/* borrowed; NULL-terminated: the
@@ -61,6 +65,11 @@ struct probe_config {
 	struct share	*share;		/* the run's shared exchanger
 					 * sessions (borrowed; probe/share.h);
 					 * NULL: every domain its own */
+	struct vantage	*vantage;	/* the run's routes (borrowed,
+					 * shared; net/vantage.h), checked
+					 * by the first probe that connects;
+					 * NULL: no check, every address is
+					 * tried */
 };
 
 typedef void probe_done_cb(struct probe_facts *, void *arg);

@@ -20,12 +20,14 @@
 #include "util/addr.h"
 #include "util/dname.h"
 #include "util/buf.h"
+#include "util/log.h"
 #include "net/dns.h"
 #include "net/evloop.h"
 #include "facts/probe_facts.h"
 #include "probe/probe_int.h"
 #include "net/smtp_session.h"
 #include "net/tls.h"
+#include "net/vantage.h"
 #include "probe/share.h"
 #include "util/xalloc.h"
 #include "facts/limits.h"
@@ -334,6 +336,68 @@ on_ptr(const struct dns_result *res, void *arg)
 }
 
 
+/* addr_usable()'s allow for this probe's options. */
+static int
+allowed(const struct probe *p)
+{
+	return (p->cfg.allow_loopback ? ADDR_ALLOW_LOOPBACK : 0) |
+	    (p->cfg.allow_documentation ? ADDR_ALLOW_DOCUMENTATION : 0);
+}
+
+/*
+ * Whether this host has no route to the family of a (the run's vantage,
+ * checked once, by the first probe that gets here): such an address is
+ * not tried, since nothing could leave for it. A loopback address needs
+ * no route to the internet and is always tried (the lab's 127.0.0.0/8
+ * and ::1, with --allow-loopback).
+ */
+static int
+no_route_here(struct probe *p, const struct mx_addr *a)
+{
+	const struct vantage *v = p->cfg.vantage;
+
+	if (v == NULL || addr_classify(a->family, a->addr) == ADDR_LOOPBACK)
+		return 0;
+	return vantage_family(v, a->family)->route == VANTAGE_NO_ROUTE;
+}
+
+/* One family of the vantage in the -v trace, tagged as the probe's. */
+static void
+vantage_trace(const struct probe *p, const char *fam,
+    const struct vantage_family *f)
+{
+	const char *tag = p->cfg.trace_domain ? p->facts->domain : NULL;
+
+	if (f->route == VANTAGE_ROUTE)
+		log_trace("%s%s%svantage: %s route to the internet, from %s",
+		    tag ? "[" : "", tag ? tag : "", tag ? "] " : "", fam,
+		    f->source);
+	else
+		log_trace("%s%s%svantage: %s no route (%s)", tag ? "[" : "",
+		    tag ? tag : "", tag ? "] " : "", fam,
+		    strerror(f->sys_errno));
+}
+
+/* The vantage, checked before the first connection of the run (this
+ * probe's, or an earlier one's), into the facts. */
+static void
+vantage_here(struct probe *p)
+{
+	struct vantage *v = p->cfg.vantage;
+	int fresh;
+
+	if (v == NULL || p->cfg.dns_only)
+		return;
+	fresh = v->v4.route == VANTAGE_NOT_CHECKED ||
+	    v->v6.route == VANTAGE_NOT_CHECKED;
+	vantage_check(v);
+	if (fresh && log_tracing(1)) {
+		vantage_trace(p, "IPv4", &v->v4);
+		vantage_trace(p, "IPv6", &v->v6);
+	}
+	p->facts->vantage = *v;
+}
+
 void
 probe_smtp_targets(struct probe *p)
 {
@@ -364,10 +428,11 @@ probe_smtp_targets(struct probe *p)
 		}
 	}
 	f->smtp_probed = !p->cfg.dns_only;
+	vantage_here(p);
 	for (i = 0; i < f->ntargets; i++) {
 		r = &p->runs[i];
 		a = target_addr(p, i);
-		if (!addr_usable(a->family, a->addr, p->cfg.allow_loopback)) {
+		if (!addr_usable(a->family, a->addr, allowed(p))) {
 			f->targets[i].skipped = PROBE_SKIP_UNROUTABLE;
 			continue;
 		}
@@ -390,6 +455,11 @@ probe_smtp_targets(struct probe *p)
 		 * waits for the timeout. */
 		if (addr_cdn(a->family, a->addr) != NULL) {
 			f->targets[i].skipped = PROBE_SKIP_CDN;
+			continue;
+		}
+		if (no_route_here(p, a)) {
+			f->targets[i].skipped = a->family == AF_INET6 ?
+			    PROBE_SKIP_NO_ROUTE_6 : PROBE_SKIP_NO_ROUTE_4;
 			continue;
 		}
 		p->pending++;
@@ -479,10 +549,11 @@ old_connect(struct old_run *r)
 	r->nsess = o->naddr;
 	if (p->cfg.dns_only)
 		return;
+	vantage_here(p);
 	for (k = 0; k < o->naddr; k++) {
 		if (!addr_usable(o->addrs[k].family, o->addrs[k].addr,
-		    p->cfg.allow_loopback))
-			continue;
+		    allowed(p)) || no_route_here(p, &o->addrs[k]))
+			continue;	/* not probed: no verdict */
 		if (o->from_propagation && ((p->cfg.family == 4 &&
 		    o->addrs[k].family != AF_INET) || (p->cfg.family == 6 &&
 		    o->addrs[k].family != AF_INET6)))

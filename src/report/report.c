@@ -57,6 +57,7 @@ report_text(const struct report *r, int colour, struct buf *out)
 		esc_printf(out, 0, _(", score %d/100 (%s)"), r->score->value,
 		    r->score->grade);
 	esc_printf(out, 0, "\n");
+	report_vantage_text(f, out);
 	report_mx_text(f->mx, r->ulabel, out);
 	report_smtp_text(f, r->ulabel, out);
 	report_auth_text(f->auth, f, out);
@@ -322,6 +323,8 @@ report_run_json(const struct report_run *run)
 	    "ipv4" : run->family == 6 ? "ipv6" : "both"));
 	json_object_object_add(op, "allow_loopback",
 	    json_object_new_boolean(run->allow_loopback));
+	json_object_object_add(op, "allow_documentation",
+	    json_object_new_boolean(run->allow_documentation));
 	json_object_object_add(op, "max_ttl", run->max_ttl >= 0 ?
 	    json_object_new_int64(run->max_ttl) : NULL);
 	json_object_object_add(op, "ehlo", json_str(run->ehlo));
@@ -396,8 +399,8 @@ verdicts_json(const struct report *r, json_object *o)
 	for (i = 0; have && i < df.nmx; i++) {
 		m = json_object_new_object();
 		json_object_object_add(m, "host", json_str(df.mx[i].name));
-		json_object_object_add(m, "verdict", json_str(verdict_smtp_mx(
-		    df.mx[i].state, f->smtp_probed)));
+		json_object_object_add(m, "verdict", json_str(
+		    verdict_smtp_host(&df.mx[i], f->smtp_probed)));
 		json_object_array_add(arr, m);
 	}
 	json_object_object_add(s, "exchangers", arr);
@@ -432,6 +435,7 @@ report_json(const struct report *r)
 	if (f->checked_at > 0 &&
 	    report_rfc3339(f->checked_at, when, sizeof(when)) == 0)
 		json_object_object_add(o, "checked_at", json_str(when));
+	json_object_object_add(o, "vantage", report_vantage_json(f));
 	report_dane_top_json(f, o);
 	if (mx != NULL) {
 		json_object_object_add(o, "mx_lookup",

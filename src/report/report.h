@@ -34,6 +34,12 @@
  *		lifts a degradation, then the rest (doc/verdicts.md); by
  *		points within each
  *	report_fixes_json(r)	"fixes": that list -> json_object
+ * report_vantage.c:
+ *	report_vantage_text(f, out)	the "Vantage" section, up front: per
+ *		family a route or not (and why), the source address, the
+ *		EHLO name
+ *	report_vantage_json(f)	"vantage": {ipv4, ipv6} with route,
+ *		source_address, why
  * report_smtp.c:
  *	report_smtp_text(f, ul, out)	the "Exchangers" section; host names
  *		in U-labels where ul (may be NULL) gives them
@@ -156,6 +162,7 @@ struct report_run {
 	int			  dns_only;
 	int			  family;	/* 0 both, 4, 6 */
 	int			  allow_loopback;
+	int			  allow_documentation;
 	long			  max_ttl;	/* -1: none */
 	const char		 *ehlo;
 	const char		 *helo;
@@ -214,6 +221,9 @@ void			 report_wrap(const char *, size_t, struct buf *);
 void			 report_smtp_json(const struct probe_facts *, size_t,
 			    struct json_object *);
 struct json_object	*report_failover_json(const struct probe_facts *);
+struct json_object	*report_vantage_json(const struct probe_facts *);
+void			 report_vantage_text(const struct probe_facts *,
+			    struct buf *);
 void			 report_smtp_text(const struct probe_facts *,
 			    report_ulabel_fn, struct buf *);
 void			 report_auth_json(const struct auth_facts *,

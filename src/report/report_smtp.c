@@ -205,6 +205,8 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	if (r == NULL) {
 		json_object_object_add(o, "outcome", json_enum(t->skipped ?
 		    "NOT_PROBED" : "UNFINISHED"));
+		json_object_object_add(o, "no_route", json_object_new_boolean(
+		    probe_skip_no_route(t->skipped)));
 		return o;
 	}
 	json_object_object_add(o, "outcome",
@@ -359,6 +361,8 @@ report_delivery_json(const struct probe_facts *f)
 		json_object_object_add(m, "host", json_str(df.mx[i].name));
 		json_object_object_add(m, "state",
 		    json_str(delivery_mx_state_name(df.mx[i].state)));
+		json_object_object_add(m, "not_tested_here",
+		    json_object_new_boolean(df.mx[i].untested_here));
 		json_object_array_add(mxa, m);
 	}
 	json_object_object_add(o, "exchangers", mxa);
@@ -429,6 +433,19 @@ receivers_text(const struct delivery_facts *df, const struct delivery_path *p,
 		    "among them at random)"));
 }
 
+/* Some exchanger is unknown because this host has no route to it. */
+static int
+untested_here(const struct delivery_facts *df)
+{
+	size_t i;
+
+	for (i = 0; i < df->nmx; i++)
+		if (df->mx[i].state == DELIVERY_MX_UNKNOWN &&
+		    df->mx[i].untested_here)
+			return 1;
+	return 0;
+}
+
 static void
 outcome_text(const struct delivery_facts *df, const struct delivery_path *p,
     struct buf *out)
@@ -451,7 +468,12 @@ outcome_text(const struct delivery_facts *df, const struct delivery_path *p,
 		esc_printf(out, 0, _("bounced: no exchanger takes mail"));
 		break;
 	case DELIVERY_UNKNOWN:
-		esc_printf(out, 0, _("unknown: the probe did not finish"));
+		if (untested_here(df))
+			esc_printf(out, 0, _("unknown: an exchanger could not be "
+			    "tested from here (this host has no route to it)"));
+		else
+			esc_printf(out, 0,
+			    _("unknown: the probe did not finish"));
 		break;
 	}
 }
@@ -535,6 +557,12 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 		else
 			esc_printf(out, ESC_ESCAPED, "  %s [%s]", h->name,
 			    h->addrs[t->addr].text);
+		if (r == NULL && probe_skip_no_route(t->skipped)) {
+			esc_printf(out, 0, _("  not tested from here: this "
+			    "host has no %s route\n"), h->addrs[t->addr].family
+			    == AF_INET6 ? "IPv6" : "IPv4");
+			continue;
+		}
 		if (r == NULL) {
 			esc_printf(out, 0, _("  not probed: %s\n"), t->skipped ?
 			    _(probe_skip_name(t->skipped)) : _("unfinished"));
@@ -565,8 +593,9 @@ report_smtp_text(const struct probe_facts *f, report_ulabel_fn ul,
 		if (r->why && r->why[0] && r->outcome != SMTP_OK)
 			esc_printf(out, 0, _("      why     %s\n"), r->why);
 		if (r->no_route)
-			esc_printf(out, 0, _("      note    this host cannot reach "
-			    "%s: UNKNOWN, not the server's fault\n"),
+			esc_printf(out, 0, _("      note    not tested from "
+			    "here: this host has no %s route; not the server's "
+			    "fault\n"),
 			    h->addrs[t->addr].family == AF_INET6 ? "IPv6" :
 			    "IPv4");
 		if ((rep = analyze_target_refusal(t, &step)) != NULL &&

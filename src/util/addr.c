@@ -322,11 +322,13 @@ addr_sockaddr(int family, const unsigned char *a, int port,
 }
 
 int
-addr_usable(int family, const unsigned char *a, int allow_loopback)
+addr_usable(int family, const unsigned char *a, int allow)
 {
 	enum addr_class c = addr_classify(family, a);
 
 	if (c == ADDR_PUBLIC)
 		return 1;
-	return c == ADDR_LOOPBACK && allow_loopback;
+	if (c == ADDR_DOCUMENTATION)
+		return (allow & ADDR_ALLOW_DOCUMENTATION) != 0;
+	return c == ADDR_LOOPBACK && (allow & ADDR_ALLOW_LOOPBACK) != 0;
 }

@@ -27,9 +27,11 @@
  *		ip6.arpa, RFC 3596 §2.5); "" when len < ADDR_REVERSE_MAX
  *	addr_sockaddr(f, bytes, port, ss, sl)	the socket address to
  *		connect to
- *	addr_usable(f, bytes, allow_loopback)  1 when a sender on the
- *		internet could connect: a public address, or loopback when
- *		allowed (labs)
+ *	addr_usable(f, bytes, allow)  1 when a sender on the
+ *		internet could connect: a public address, or loopback
+ *		(allow & ADDR_ALLOW_LOOPBACK) or documentation
+ *		(allow & ADDR_ALLOW_DOCUMENTATION) addresses when allowed
+ *		(labs)
  * Pure: no resolver, no socket is opened.
  * Limits: IPv4-mapped IPv6 addresses are classified as their IPv4 address.
  */
@@ -66,6 +68,9 @@ void		 addr_sockaddr(int, const unsigned char *, int,
 		    struct sockaddr_storage *, socklen_t *);
 int		 addr_prefix_match(int, const unsigned char *,
 		    const unsigned char *, unsigned);
+/* addr_usable()'s allow: --allow-loopback, --allow-documentation. */
+#define ADDR_ALLOW_LOOPBACK		1
+#define ADDR_ALLOW_DOCUMENTATION	2
 int		 addr_usable(int, const unsigned char *, int);
 
 #endif

@@ -98,6 +98,20 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
                                  Otherwise mxprobe runs in the C locale,
                                  with the build tree's message catalogues
                                  (MXPROBE_LOCALEDIR, tests/locale)
+  netns    optional: run this scenario's runs in a fresh network namespace
+           (`unshare -n`, only lo up: no route but to 127.0.0.0/8 and ::1)
+           with an NSD of its own serving the lab's zones on the same port
+           and, if the scenario has an smtp file, a fault server of its own
+           (the lab's do not listen for it). For zones that name global
+           addresses (2001:db8::/32, 192.0.2.0/24): before the runs the lab
+           asserts that the namespace has no route to each of them, so
+           nothing can leave even on a host with a route (CI on the host's
+           network). mxprobe gets --allow-documentation there (and
+           nowhere else: a run outside a namespace that asks for it
+           fails). Without the privilege to make a namespace, every run
+           is a SKIP with the reason. The file holds comments and
+           lines "route PREFIX": a route to PREFIX via lo in the
+           namespace (to make the vantage check find a route).
   postfix  optional: "ADDR NAME [POLICY]": a real Postfix on ADDR for this scenario
            (POLICY reject, the default, or relay-denied: postfix-lab.sh)
            (skipped, visibly, where Postfix is not installed)
@@ -240,6 +254,45 @@ def nsd_conf(state, listen, port, zones):
         conf += ["zone:", "  name: %s" % name,
                  "  zonefile: %s.zone" % name]
     return "\n".join(conf) + "\n"
+
+
+def dns_answers(addr, port, zone=b"\x05mxlab\x04test", secs=5):
+    """Whether the name server at addr:port answers a query for zone's
+    SOA within secs."""
+    q = (b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00" +
+         zone + b"\x00\x00\x06\x00\x01")
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(0.2)
+        try:
+            s.sendto(q, (addr, port))
+            r = s.recv(4096)
+            if r[:2] == b"\x12\x34" and (r[3] & 0xf) == 0:
+                return True
+        except OSError:
+            pass
+        finally:
+            s.close()
+        time.sleep(0.05)
+    return False
+
+
+def stop_procs(procs):
+    """SIGTERM to each process still running, SIGKILL after 5 s."""
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def is_netns(name):
+    """The scenario runs in a fresh network namespace (its netns file)."""
+    return os.path.exists(os.path.join(SCEN, name, "netns"))
 
 
 def scenarios(names=None):
@@ -392,6 +445,7 @@ class Lab:
         cf = os.path.join(self.state, "nsd.conf")
         with open(cf, "w") as f:
             f.write("\n".join(conf) + "\n")
+        self.nsd_conf = conf	# the netns scenarios' NSD serves the same
         chk = subprocess.run(["nsd-checkconf", cf], capture_output=True,
                              text=True)
         if chk.returncode != 0:
@@ -412,23 +466,8 @@ class Lab:
     def wait_dns(self, addr="127.0.0.1", port=None,
                  zone=b"\x05mxlab\x04test"):
         """Until NSD answers a query for the zone's SOA (5 s)."""
-        port = port or self.dns_port
-        q = (b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00" +
-             zone + b"\x00\x00\x06\x00\x01")
-        deadline = time.time() + 5
-        while time.time() < deadline:
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.settimeout(0.2)
-            try:
-                s.sendto(q, (addr, port))
-                r = s.recv(4096)
-                if r[:2] == b"\x12\x34" and (r[3] & 0xf) == 0:
-                    return
-            except OSError:
-                pass
-            finally:
-                s.close()
-            time.sleep(0.05)
+        if dns_answers(addr, port or self.dns_port, zone):
+            return
         raise SystemExit("nsd did not start; see %s/nsd.log" % self.state)
 
     def start_prop_dns(self):
@@ -467,8 +506,8 @@ class Lab:
         lines = {}
         for n in self.selected:
             f = os.path.join(SCEN, n, "smtp")
-            if not os.path.exists(f):
-                continue
+            if not os.path.exists(f) or is_netns(n):
+                continue	# a netns scenario has a server of its own
             for ln in open(f):
                 ln = ln.split("#", 1)[0].strip()
                 if not ln:
@@ -701,24 +740,28 @@ class Lab:
         if getattr(self, "smtp_state", None):
             subprocess.run(["bash", os.path.join(HERE, "smtp-lab.sh"),
                             "stop", self.smtp_state])
-        for p in self.procs:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        stop_procs(self.procs)
 
     def base_args(self):
         a = [MXPROBE, "--resolver", "127.0.0.1:%d" % self.dns_port,
              "--allow-loopback", "--timeout", "20",
              "--ehlo", "mxprobe.lab.test"]
-        if self.smtp_port:
-            a += ["--smtp-port", str(self.smtp_port)]
+        port = self.smtp_port
+        if getattr(self, "netns", None) is not None and \
+                self.netns.smtp_port:
+            port = self.netns.smtp_port
+        if port:
+            a += ["--smtp-port", str(port)]
+        if getattr(self, "netns", None) is not None:
+            # Only here may 2001:db8::/32 count as public: nothing can
+            # leave the namespace for it (Netns.no_route).
+            a += ["--allow-documentation"]
         if self.https_port:
             a += ["--https-port", str(self.https_port)]
         ca = self.ca_file()
+        ns = getattr(self, "netns", None)
+        if ns is not None and ns.smtp_state:
+            ca = os.path.join(ns.smtp_state, "certs", "ca.pem")
         if ca:
             a += ["--ca-file", ca]
         return a
@@ -743,7 +786,9 @@ def jpath(doc, path):
 
 
 def smtp_log(lab):
-    path = os.path.join(getattr(lab, "smtp_state", "") or "", "smtp.log")
+    ns = getattr(lab, "netns", None)
+    st = ns.smtp_state if ns is not None else getattr(lab, "smtp_state", "")
+    path = os.path.join(st or "", "smtp.log")
     if not os.path.exists(path):
         return []
     with open(path) as f:
@@ -888,10 +933,145 @@ def run_scenario(lab, name):
         return [("skip", "%s: real Postfix" % name,
                  lab.postfix_skip or "postfix did not start")]
     runs = parse_expect(name)
+    if is_netns(name):
+        return run_netns(lab, name, runs)
     for i, exp in enumerate(runs):
         label = name if len(runs) == 1 else "%s/%d" % (name, i + 1)
         out += run_one(lab, name, label, exp)
     return out
+
+
+class Netns:
+    """A fresh network namespace for one scenario (its netns file): only
+    lo up, an NSD serving the lab's zones, the scenario's fault server.
+    Everything in it is started through nsenter into the namespace that
+    `unshare -n` made for a holder process, and stopped with it."""
+
+    def __init__(self, lab, name):
+        self.lab = lab
+        self.name = name
+        self.state = os.path.join(lab.state, "netns-" + name)
+        self.holder = None
+        self.procs = []
+        self.smtp_state = None
+        self.smtp_port = None
+        self.enter = None
+
+    def start(self):
+        """None when the namespace is up; the reason when it cannot be
+        made (no privilege): a SKIP. Other failures raise."""
+        os.makedirs(self.state, exist_ok=True)
+        try:
+            self.holder = subprocess.Popen(
+                ["unshare", "-n", "sh", "-c",
+                 "ip link set lo up && echo up && exec sleep 3600"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except OSError as e:
+            return "unshare: %s" % e
+        if self.holder.stdout.readline().strip() != "up":
+            err = self.holder.stderr.read().strip()
+            self.holder.wait()
+            self.holder = None
+            return "cannot make a network namespace (root is needed): " + \
+                (err or "unshare failed")
+        # unshare and sh exec: the holder's pid is the process in it.
+        self.enter = ["nsenter", "--net=/proc/%d/ns/net" % self.holder.pid]
+        for ln in open(os.path.join(SCEN, self.name, "netns")):
+            w = ln.split("#", 1)[0].split()
+            if len(w) == 2 and w[0] == "route":
+                # A route to one prefix via lo: what the vantage check
+                # asks about, never the zone's addresses (no_route()).
+                r = subprocess.run(self.enter + [
+                    "ip", "-6" if ":" in w[1] else "-4", "route", "add",
+                    w[1], "dev", "lo"], capture_output=True, text=True)
+                if r.returncode != 0:
+                    raise RuntimeError("ip route add %s: %s" %
+                                       (w[1], r.stderr.strip()))
+            elif w:
+                raise RuntimeError("netns: unknown line %r" % ln)
+        conf = []
+        for ln in self.lab.nsd_conf:
+            k = ln.strip().split(":")[0]
+            if k in ("pidfile", "xfrdfile", "zonelistfile", "logfile"):
+                ln = "  %s: %s/%s" % (k, self.state, os.path.basename(
+                    ln.split(":", 1)[1].strip()))
+            elif k == "xfrdir":
+                ln = "  xfrdir: %s" % self.state
+            conf.append(ln)
+        cf = os.path.join(self.state, "nsd.conf")
+        with open(cf, "w") as f:
+            f.write("\n".join(conf) + "\n")
+        self.procs.append(subprocess.Popen(
+            self.enter + [NSD, "-d", "-c", cf],
+            stdout=open(os.path.join(self.state, "nsd.out"), "w"),
+            stderr=subprocess.STDOUT))
+        r = subprocess.run(self.enter + [
+            sys.executable, "-c", "import sys; sys.path.insert(0, %r); "
+            "import lab; sys.exit(0 if lab.dns_answers('127.0.0.1', %d) "
+            "else 1)" % (HERE, self.lab.dns_port)])
+        if r.returncode != 0:
+            raise RuntimeError("nsd in the namespace did not start; see "
+                               "%s/nsd.log" % self.state)
+        smtp = os.path.join(SCEN, self.name, "smtp")
+        if os.path.exists(smtp):
+            self.smtp_port = self.lab.smtp_port or free_port()
+            self.smtp_state = os.path.join(self.state, "smtp")
+            r = subprocess.run(self.enter + [
+                "bash", os.path.join(HERE, "smtp-lab.sh"), "start",
+                self.smtp_state, str(self.smtp_port), smtp])
+            if r.returncode != 0:
+                self.smtp_state = None
+                raise RuntimeError("the fault server in the namespace did "
+                                   "not start")
+        return None
+
+    def no_route(self):
+        """One point per address of the scenario's zone outside
+        loopback: the namespace has no route to it (ip route get fails),
+        so a connection there cannot leave this host."""
+        out = []
+        with open(os.path.join(SCEN, self.name, "zone")) as f:
+            for ln in f:
+                w = ln.split(";", 1)[0].split()
+                if len(w) < 2 or w[-2] not in ("A", "AAAA"):
+                    continue
+                a = w[-1]
+                if a.startswith("127.") or a == "::1":
+                    continue
+                r = subprocess.run(self.enter + [
+                    "ip", "-6" if ":" in a else "-4", "route", "get", a],
+                    capture_output=True, text=True)
+                out.append((r.returncode != 0, "%s: the namespace has no "
+                            "route to %s (nothing can leave for it)" %
+                            (self.name, a), "ip route get: %r" % r.stdout))
+        return out
+
+    def stop(self):
+        if self.smtp_state:
+            subprocess.run(self.enter + ["bash", os.path.join(
+                HERE, "smtp-lab.sh"), "stop", self.smtp_state])
+        stop_procs(self.procs + ([self.holder] if self.holder else []))
+
+
+def run_netns(lab, name, runs):
+    """The runs of a scenario with a netns file, in its namespace."""
+    ns = Netns(lab, name)
+    try:
+        why = ns.start()
+        if why is not None:
+            return [("skip", "%s: runs in a fresh network namespace" % name,
+                     why)]
+        out = ns.no_route()
+        lab.netns = ns
+        for i, exp in enumerate(runs):
+            label = name if len(runs) == 1 else "%s/%d" % (name, i + 1)
+            out += run_one(lab, name, label, exp)
+        return out
+    except (OSError, RuntimeError) as e:
+        return [(False, "%s: the network namespace starts" % name, str(e))]
+    finally:
+        lab.netns = None
+        ns.stop()
 
 
 def scenario_args(lab, zone, exp):
@@ -1064,6 +1244,12 @@ def run_controlled(args, env, exp):
 
 def run_one(lab, zone, name, exp):
     args, text = scenario_args(lab, zone, exp)
+    if getattr(lab, "netns", None) is not None:
+        args = lab.netns.enter + args	# setns, then exec: same pid
+    elif "--allow-documentation" in args:
+        return [(False, "%s: --allow-documentation only in a netns "
+                 "scenario" % name, "it would connect to documentation "
+                 "addresses from the host's network")]
     env = mxprobe_env(exp)
     for kw, rest in exp:
         if kw == "env" and rest.split("=")[0] in ("LANG", "LC_ALL") and \
@@ -1394,6 +1580,12 @@ def main():
             lab.start_https()
             lab.start_hostile_dns()
             for name in scenarios(sys.argv[3:]):
+                if is_netns(name):
+                    # Its zone names global addresses: only in its
+                    # namespace (lab.py check), never from here.
+                    print("SKIPPED %s: runs in a network namespace "
+                          "(lab.py check)" % name)
+                    continue
                 for i, exp in enumerate(parse_expect(name)):
                     args, text = scenario_args(lab, name, exp)
                     forms = [args]
@@ -1440,6 +1632,10 @@ def main():
             lab.start_https()
             lab.start_hostile_dns()
             for name in sys.argv[2:]:
+                if is_netns(name):
+                    print("(%s runs in a network namespace: lab.py check)"
+                          "\n" % name)
+                    continue
                 args = lab.base_args() + ["--domain", name + ".mxlab.test"]
                 print("$ mxprobe --domain %s.mxlab.test" % name)
                 sys.stdout.flush()

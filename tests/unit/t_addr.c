@@ -201,9 +201,45 @@ test_classes(void)
 	ok(addr_cdn(fam, a) == NULL, "8.8.8.8 is in no CDN range");
 }
 
+/* Who a sender could connect to, and what the lab options add. */
+static const struct {
+	const char	*in;
+	int		 allow;
+	int		 want;
+} usable[] = {
+	{ "8.8.8.8", 0, 1 },
+	{ "2001:4860:4860::8888", 0, 1 },
+	{ "127.0.0.1", 0, 0 },
+	{ "127.0.0.1", ADDR_ALLOW_LOOPBACK, 1 },
+	{ "::1", ADDR_ALLOW_LOOPBACK, 1 },
+	{ "127.0.0.1", ADDR_ALLOW_DOCUMENTATION, 0 },
+	{ "2001:db8::25", 0, 0 },
+	{ "2001:db8::25", ADDR_ALLOW_LOOPBACK, 0 },
+	{ "2001:db8::25", ADDR_ALLOW_DOCUMENTATION, 1 },
+	{ "192.0.2.25", ADDR_ALLOW_DOCUMENTATION, 1 },
+	{ "10.0.0.1", ADDR_ALLOW_LOOPBACK | ADDR_ALLOW_DOCUMENTATION, 0 },
+	{ "fe80::1", ADDR_ALLOW_LOOPBACK | ADDR_ALLOW_DOCUMENTATION, 0 },
+};
+
+static void
+test_usable(void)
+{
+	unsigned char a[16];
+	size_t i;
+	int fam;
+
+	for (i = 0; i < sizeof(usable) / sizeof(usable[0]); i++) {
+		addr_parse(usable[i].in, &fam, a);
+		ok(addr_usable(fam, a, usable[i].allow) == usable[i].want,
+		    "%s with allow %d: %s", usable[i].in, usable[i].allow,
+		    usable[i].want ? "usable" : "not usable");
+	}
+}
+
 int
 main(void)
 {
+	test_usable();
 	test_parse();
 	test_reverse();
 	test_prefix();

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/analyze_delivery.h"
 #include "facts/probe_facts.h"
 #include "analyze/findings.h"
 #include "facts/mx_facts.h"
@@ -366,6 +367,160 @@ test_no_route(void)
 	findings_free(fs);
 }
 
+/* How many findings with code c. */
+static size_t
+count_code(const struct findings *fs, enum finding_code c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < findings_count(fs); i++)
+		if (findings_get(fs, i)->code == c)
+			n++;
+	return n;
+}
+
+/* The delivery model's state and untested flag of exchanger h. */
+static void
+state_is(size_t h, enum delivery_mx_state want, int untested,
+    const char *name)
+{
+	struct delivery_facts df;
+
+	if (!ok(analyze_delivery_facts(&facts, &df), "%s: modelled", name))
+		return;
+	is_int(df.mx[h].state, want, name);
+	is_int(df.mx[h].untested_here, untested, name);
+	analyze_delivery_facts_free(&df);
+}
+
+/* Address i not tried: the run's vantage says no route to its family. */
+static void
+unrouted(size_t i)
+{
+	targets[i].smtp = NULL;
+	targets[i].skipped = PROBE_SKIP_NO_ROUTE_6;
+	addrs[i].family = AF_INET6;
+	memset(addrs[i].addr, 0, 16);
+	addrs[i].addr[0] = 0x20;
+	addrs[i].addr[1] = 0x01;
+	addrs[i].addr[2] = 0x0d;
+	addrs[i].addr[3] = 0xb8;
+	addrs[i].addr[15] = (unsigned char)(i + 1);
+	inet_ntop(AF_INET6, addrs[i].addr, addrs[i].text,
+	    sizeof(addrs[i].text));
+}
+
+/* One exchanger with an A (target 0) and an AAAA (target 1). */
+static void
+dual_stack(enum smtp_outcome v4)
+{
+	setup(v4, SMTP_OK);
+	mx.nhost = 1;
+	hosts[0].naddr = 2;
+	targets[1].host = 0;
+	targets[1].addr = 1;
+	unrouted(1);
+}
+
+/*
+ * The class of "this host has no route" (no IPv6 here), with the address
+ * not tried (the vantage) and with the connect failing here: never the
+ * server's fault; the exchanger is judged by its other addresses, and
+ * UNKNOWN only when nothing else could be tested.
+ */
+static void
+test_vantage(void)
+{
+	struct findings *fs;
+	size_t i;
+
+	/* IPv6-only exchangers, not tried. */
+	setup(SMTP_OK, SMTP_OK);
+	unrouted(0);
+	unrouted(1);
+	fs = run();
+	is_int(count_code(fs, F_SMTP_NO_ROUTE_HERE), 2,
+	    "not tried: SMTP_NO_ROUTE_HERE for each address");
+	ok(findings_has(fs, F_SMTP_UNTESTED_HERE), "nothing tested: "
+	    "SMTP_UNTESTED_HERE");
+	ok(!findings_has(fs, F_SMTP_UNREACHABLE) &&
+	    !findings_has(fs, F_SMTP_NONE_ANSWERS) &&
+	    !findings_has(fs, F_FALLBACK_BACKUP_DOWN) &&
+	    !findings_has(fs, F_SMTP_PORT25_BLOCKED),
+	    "nothing blamed on the domain");
+	is_int(findings_status(fs), 3, "status UNKNOWN");
+	findings_free(fs);
+	state_is(0, DELIVERY_MX_UNKNOWN, 1, "IPv6-only primary: unknown, "
+	    "untested here");
+
+	/* A backup that is IPv6-only, the primary fine. */
+	setup(SMTP_OK, SMTP_OK);
+	unrouted(1);
+	fs = run();
+	ok(findings_has(fs, F_SMTP_NO_ROUTE_HERE), "backup not tried: "
+	    "SMTP_NO_ROUTE_HERE");
+	ok(!findings_has(fs, F_FALLBACK_BACKUP_DOWN), "the backup is not "
+	    "down");
+	ok(!findings_has(fs, F_SMTP_UNTESTED_HERE), "the primary was "
+	    "tested: no SMTP_UNTESTED_HERE");
+	is_int(findings_status(fs), 0, "status OK");
+	is_int(analyze_host_answers(&facts, 1), -1, "the backup: not probed");
+	findings_free(fs);
+	state_is(1, DELIVERY_MX_UNKNOWN, 1, "IPv6-only backup: unknown, "
+	    "untested here");
+
+	/* The primary refuses, the backup is not tested: unknown. */
+	setup(SMTP_REFUSED, SMTP_OK);
+	unrouted(1);
+	fs = run();
+	ok(findings_has(fs, F_SMTP_UNTESTED_HERE), "primary down, backup "
+	    "untested: SMTP_UNTESTED_HERE");
+	ok(findings_has(fs, F_SMTP_UNREACHABLE), "the primary's refusal is "
+	    "said");
+	ok(!findings_has(fs, F_SMTP_NONE_ANSWERS), "no outage claimed");
+	is_int(findings_status(fs), 3, "status UNKNOWN");
+	findings_free(fs);
+
+	/* Every IPv4 address timed out at connect, IPv6 has no route: the
+	 * port-25 diagnosis still stands. */
+	setup(SMTP_CONNECT_TIMEOUT, SMTP_NETWORK_ERROR);
+	results[1].no_route = 1;
+	results[1].why = "Network is unreachable";
+	fs = run();
+	ok(findings_has(fs, F_SMTP_PORT25_BLOCKED), "timeouts and no route: "
+	    "SMTP_PORT25_BLOCKED");
+	findings_free(fs);
+
+	/* A dual-stack exchanger is judged by its IPv4 address, both
+	 * ways, whether the IPv6 one was not tried or failed here. */
+	for (i = 0; i < 2; i++) {
+		dual_stack(SMTP_OK);
+		if (i == 1) {
+			targets[1].smtp = &results[1];
+			targets[1].skipped = PROBE_SKIP_NONE;
+			results[1].outcome = SMTP_NETWORK_ERROR;
+			results[1].no_route = 1;
+		}
+		fs = run();
+		ok(findings_has(fs, F_SMTP_NO_ROUTE_HERE) &&
+		    !findings_has(fs, F_SMTP_UNTESTED_HERE) &&
+		    !findings_has(fs, F_SMTP_UNREACHABLE),
+		    "dual stack (%s), IPv4 answers: IPv6 not tested, no "
+		    "verdict on it", i ? "connect failed" : "not tried");
+		is_int(findings_status(fs), 0, "status OK");
+		findings_free(fs);
+		state_is(0, DELIVERY_MX_ACCEPTS, 0, "accepts, by its IPv4 "
+		    "address");
+	}
+	dual_stack(SMTP_REFUSED);
+	fs = run();
+	ok(findings_has(fs, F_SMTP_NONE_ANSWERS) &&
+	    !findings_has(fs, F_SMTP_UNTESTED_HERE), "dual stack, IPv4 "
+	    "refused: down by its IPv4 address");
+	findings_free(fs);
+	state_is(0, DELIVERY_MX_DOWN, 0, "down, by its IPv4 address");
+}
+
 /*
  * An address left without a session: SMTP_CUT_SHORT (no verdict) when the
  * overall deadline came first or it was never finished, nothing about it
@@ -387,6 +542,8 @@ test_skipped(void)
 		{ PROBE_SKIP_CDN, 0 },
 		{ PROBE_SKIP_DEADLINE, 1 },
 		{ PROBE_SKIP_NO_FD, 0 },
+		{ PROBE_SKIP_NO_ROUTE_4, 0 },
+		{ PROBE_SKIP_NO_ROUTE_6, 0 },
 	};
 	const struct finding *f;
 	struct findings *fs;
@@ -491,6 +648,7 @@ main(void)
 	test_dropped_in_tls();
 	test_ehlo_name();
 	test_no_route();
+	test_vantage();
 	test_rcpt();
 	test_port25_blocked();
 	test_certificates();

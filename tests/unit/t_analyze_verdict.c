@@ -255,6 +255,21 @@ test_smtp(void)
 	mx[2].state = DELIVERY_MX_DOWN;
 	is_str(verdict_smtp(&df, 1), "unreachable", "all down");
 	is_str(verdict_smtp(&df, 0), "not-probed", "--dns-only");
+	/* Unknown for want of a route here: not cut short. */
+	mx[1].state = DELIVERY_MX_UNKNOWN;
+	mx[1].untested_here = 1;
+	is_str(verdict_smtp_host(&mx[1], 1), "not-tested-here",
+	    "no route to its addresses");
+	is_str(verdict_smtp_host(&mx[1], 0), "not-probed",
+	    "--dns-only first");
+	is_str(verdict_smtp(&df, 1), "not-tested-here", "down, down and "
+	    "untested: untested");
+	mx[1].untested_here = 0;
+	is_str(verdict_smtp_host(&mx[1], 1), "cut-short", "the deadline");
+	mx[0].state = DELIVERY_MX_ACCEPTS;
+	mx[1].untested_here = 1;
+	is_str(verdict_smtp(&df, 1), "accepted", "one accepts, one "
+	    "untested: accepted");
 }
 
 static void

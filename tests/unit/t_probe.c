@@ -21,6 +21,7 @@
  * waiting, not probed and undecided.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,7 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 {
 	char label[128], msg[160];
 	struct probe_config cfg;
+	struct vantage v;
 	struct evloop *loop;
 	struct dns *dns;
 	struct got g;
@@ -207,6 +209,12 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 	memset(&g, 0, sizeof(g));
 	config_init(&cfg, deadline_ms);
 	cfg.dns_only = dns_only;
+	/* A host without a route anywhere (checked already: kept as it
+	 * is): the loopback exchangers are tried all the same. */
+	memset(&v, 0, sizeof(v));
+	v.v4.route = v.v6.route = VANTAGE_NO_ROUTE;
+	v.v4.sys_errno = v.v6.sys_errno = ENETUNREACH;
+	cfg.vantage = &v;
 	asked = 0;
 	loop = evloop_new();
 	dns = dns_new_fake(loop, fake, NULL);
@@ -227,10 +235,20 @@ run(int inl, int dns_only, unsigned deadline_ms, const char *domain)
 			if (g.f->targets[i].smtp != NULL)
 				ntried++;
 		if (dns_only)
-			ok(!g.f->smtp_probed, "%s: no SMTP", label);
+			ok(!g.f->smtp_probed &&
+			    g.f->vantage.v6.route == VANTAGE_NOT_CHECKED,
+			    "%s: no SMTP, no vantage", label);
 		else
-			ok(g.f->smtp_probed && ntried > 0,
-			    "%s: SMTP tried (%zu sessions)", label, ntried);
+			ok(g.f->smtp_probed && ntried > 0 &&
+			    g.f->vantage.v6.route == VANTAGE_NO_ROUTE,
+			    "%s: SMTP tried (%zu sessions) to loopback with no "
+			    "route here, the vantage in the facts", label,
+			    ntried);
+		for (i = 0; i < g.f->ntargets; i++)
+			if (probe_skip_no_route(g.f->targets[i].skipped))
+				break;
+		ok(i == g.f->ntargets, "%s: no loopback address counted "
+		    "as without a route", label);
 	}
 	ok(asked > 0, "%s: the resolver was asked (%lu)", label, asked);
 	if (g.f != NULL)

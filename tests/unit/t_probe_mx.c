@@ -157,7 +157,7 @@ test_implicit_null_cname(void)
 {
 	struct mx_set *s;
 	struct findings *fs;
-	struct analyze_opts o = { 0, NULL, 0 };
+	struct analyze_opts o = { 0, NULL, 0, 0 };
 
 	s = resolve(z_implicit, "im.test");
 	is_int(s->outcome, DNS_NODATA, "no MX is NODATA");
@@ -199,7 +199,7 @@ test_analyze_literal(void)
 	struct mx_host h[2];
 	struct mx_set s;
 	struct findings *fs;
-	struct analyze_opts o = { 0, NULL, 0 }, lab = { 1, NULL, 0 };
+	struct analyze_opts o = { 0, NULL, 0, 0 }, lab = { 1, NULL, 0, 0 };
 
 	memset(&s, 0, sizeof(s));
 	memset(h, 0, sizeof(h));
@@ -299,7 +299,7 @@ test_limits(void)
 	char names[16][32], mxv[16][40], a6[8][32], a4[8][32];
 	struct mx_set *s;
 	struct findings *fs;
-	struct analyze_opts o = { 0, NULL, 0 };
+	struct analyze_opts o = { 0, NULL, 0, 0 };
 	const struct finding *f;
 	size_t i, n = 0, shared = 0, noaddr = 0;
 
