@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,70 @@
 struct share *
 share_new(void)
 {
-	return xcalloc(1, sizeof(struct share));
+	struct share *t;
+
+	t = xcalloc(1, sizeof(*t));
+	t->nbucket = 64;
+	t->bucket = xcalloc(t->nbucket, sizeof(*t->bucket));
+	return t;
+}
+
+/* FNV-1a */
+static size_t
+key_hash(const char *key)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *key != '\0'; key++) {
+		h ^= (unsigned char)*key;
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static void
+bucket_put(struct share *t, struct share_entry *e)
+{
+	size_t b = key_hash(e->key) % t->nbucket;
+
+	e->hnext = t->bucket[b];
+	t->bucket[b] = e;
+}
+
+/* Out of its bucket: no longer found. */
+static void
+unlive(struct share *t, struct share_entry *e)
+{
+	struct share_entry **pp;
+
+	if (!e->live)
+		return;
+	for (pp = &t->bucket[key_hash(e->key) % t->nbucket]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == e) {
+			*pp = e->hnext;
+			break;
+		}
+	e->hnext = NULL;
+	e->live = 0;
+	t->nlive--;
+}
+
+/* Twice the buckets once there are more live entries than buckets. */
+static void
+grow(struct share *t)
+{
+	struct share_entry **old = t->bucket, *e, *n;
+	size_t i, nold = t->nbucket;
+
+	t->nbucket *= 2;
+	t->bucket = xcalloc(t->nbucket, sizeof(*t->bucket));
+	for (i = 0; i < nold; i++)
+		for (e = old[i]; e != NULL; e = n) {
+			n = e->hnext;
+			bucket_put(t, e);
+		}
+	free(old);
 }
 
 static void
@@ -40,6 +104,7 @@ share_free(struct share *t)
 		n = e->next;
 		entry_free(e);
 	}
+	free(t->bucket);
 	free(t);
 }
 
@@ -65,7 +130,8 @@ share_find(struct share *t, const char *key)
 {
 	struct share_entry *e;
 
-	for (e = t->head; e != NULL; e = e->next)
+	for (e = t->bucket[key_hash(key) % t->nbucket]; e != NULL;
+	    e = e->hnext)
 		if (e->live && strcmp(e->key, key) == 0)
 			return e;
 	return NULL;
@@ -81,7 +147,12 @@ share_add(struct share *t, const char *key)
 	e->key = xstrdup(key);
 	e->state = SHARE_RUNNING;
 	e->live = 1;
+	if (++t->nlive > t->nbucket)
+		grow(t);
+	bucket_put(t, e);
 	e->next = t->head;
+	if (t->head != NULL)
+		t->head->prev = e;
 	t->head = e;
 	return e;
 }
@@ -89,21 +160,20 @@ share_add(struct share *t, const char *key)
 void
 share_retire(struct share *t, struct share_entry *e)
 {
-	(void)t;
-	e->live = 0;
+	unlive(t, e);
 }
 
 void
 share_drop(struct share *t, struct share_entry *e)
 {
-	struct share_entry **pp;
-
-	for (pp = &t->head; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == e) {
-			*pp = e->next;
-			entry_free(e);
-			return;
-		}
+	unlive(t, e);
+	if (e->prev != NULL)
+		e->prev->next = e->next;
+	else
+		t->head = e->next;
+	if (e->next != NULL)
+		e->next->prev = e->prev;
+	entry_free(e);
 }
 
 void

@@ -10,7 +10,8 @@
  *		probe_target.smtp_shared)
  *	share_key(host, family, addr, port, buf, len)	the key: host in
  *		lower case without its trailing dot, the address, the port
- *	share_find(t, key)	the live entry, or NULL
+ *	share_find(t, key)	the live entry, or NULL (a hash table of
+ *		the live entries: the cost does not grow with the run)
  *	share_add(t, key)	a new RUNNING entry
  *	share_retire(t, e)	out of reach of share_find (a result cut by
  *		its session's deadline), still freed by share_free
@@ -63,11 +64,14 @@ struct share_entry {
 	char			*host;
 	struct target_run	**runs;		/* attached */
 	size_t			 nruns, cap;
-	struct share_entry	*next;
+	struct share_entry	*next, *prev;	/* every entry, for share_free */
+	struct share_entry	*hnext;		/* live entries, same bucket */
 };
 
 struct share {
 	struct share_entry	*head;
+	struct share_entry	**bucket;	/* live entries by key hash */
+	size_t			 nbucket, nlive;
 	unsigned		 nsessions;
 };
 

@@ -2,16 +2,76 @@
  * Unit tests for src/probe/share.c: the run's table of shared exchanger
  * sessions: the key ignores case and the trailing dot and tells
  * addresses and ports apart; entries are found until retired; attach and
- * detach count the waiting targets; share_free frees what is kept.
+ * detach count the waiting targets; share_free frees what is kept; a
+ * table of thousands of exchangers (its hash table grown many times)
+ * finds each live one, and none retired or dropped.
  */
 #include <arpa/inet.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "facts/smtp_facts.h"
 #include "probe/share.h"
 #include "tap.h"
+
+#define MANY 5000
+
+static void
+many_key(int i, char *buf, size_t len)
+{
+	unsigned char a4[4] = { 198, 51, (unsigned char)(i / 256),
+	    (unsigned char)(i % 256) };
+	char host[64];
+
+	snprintf(host, sizeof(host), "MX%d.Hoster.Example.", i % 97);
+	share_key(host, AF_INET, a4, 25, buf, len);
+}
+
+static void
+test_many(void)
+{
+	static struct share_entry *ents[MANY];
+	struct share_entry *e;
+	struct share *t = share_new();
+	char k[256];
+	int i, found = 0, gone = 0, kept = 0;
+
+	for (i = 0; i < MANY; i++) {
+		many_key(i, k, sizeof(k));
+		ents[i] = share_add(t, k);
+	}
+	ok(t->nbucket >= MANY, "the table grew with the entries (%zu "
+	    "buckets for %d)", t->nbucket, MANY);
+	/* Every third retired (its result kept), every third dropped:
+	 * the first, the last and the middle of the list among them. */
+	for (i = 0; i < MANY; i++) {
+		if (i % 3 == 1) {
+			ents[i]->res = calloc(1, sizeof(struct smtp_result));
+			share_retire(t, ents[i]);
+		} else if (i % 3 == 2 || i == 0) {
+			share_drop(t, ents[i]);
+			ents[i] = NULL;
+		}
+	}
+	for (i = 0; i < MANY; i++) {
+		many_key(i, k, sizeof(k));
+		e = share_find(t, k);
+		if (i % 3 == 0 && i != 0)
+			found += e == ents[i];
+		else
+			gone += e == NULL;
+	}
+	is_int(found, (MANY - 1) / 3, "every live entry found by its key");
+	is_int(gone, MANY - (MANY - 1) / 3, "no retired or dropped one");
+	for (e = t->head; e != NULL; e = e->next)
+		kept++;
+	is_int(kept, MANY - MANY / 3 - 1, "the list holds the live and the "
+	    "retired entries, for share_free");
+	is_int((int)t->nlive, (MANY - 1) / 3, "live entries counted");
+	share_free(t);		/* valgrind: the retired results freed */
+}
 
 int
 main(void)
@@ -66,5 +126,6 @@ main(void)
 	share_free(t);		/* valgrind: both results freed once */
 	ok(1, "freed");
 	share_free(NULL);
+	test_many();
 	return tap_done();
 }
