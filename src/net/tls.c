@@ -186,6 +186,10 @@ tls_ctx_new(const char *cafile, struct buf *why)
 	/* Verification is read after the handshake: a bad certificate is
 	 * a fact to report, not a failed connection. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	/* A session mostly waits for the server's next reply: its read
+	 * and write buffers (about 34 KiB) go back while they are empty,
+	 * so memory follows the sessions busy at a time, not those open. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	t = xcalloc(1, sizeof(*t));
 	if (trust_system(ctx, &t->sysfile) == -1) {
 		buf_printf(why, R_("cannot load the system trust store: "));
