@@ -25,8 +25,8 @@ Then runs, in that one lab and for each of RUNS rounds (default 1):
     16,64,200,500), both exchangers of each domain probed with STARTTLS;
   - with --baseline BIN, the same mxprobe run with BIN right after each
     (before/after figures from one lab, back to back; which of the two
-    goes first turns round by round, as the second finds the servers
-    warm: use an even RUNS);
+    goes first turns round by round, so that neither always meets the
+    servers first: use an even RUNS);
 and prints, per run: domains/s, CPU ms per domain (user+sys of the
 process and its children, from wait4), peak RSS, the number of UNKNOWN
 statuses, verified TLS sessions in the output, SMTP connections the two
@@ -550,8 +550,8 @@ def main():
             show(r, fr)
 
         def mx(lst, n, par, label, extra=()):
-            # The second of a pair finds the servers warm (Postfix's
-            # smtpd processes started by the first): the order turns
+            # Neither binary always meets the servers first (Postfix
+            # starts its smtpd processes on demand): the order turns
             # round by round.
             for binary, tag in binaries[::1 - 2 * (rnd % 2)]:
                 r = counted(args, lambda: run_mxprobe(
