@@ -35,6 +35,8 @@ struct tls_ctx {
 struct tls_conn {
 	struct tls_ctx	*ctx;
 	SSL		*ssl;
+	int		 pending;	/* made while the bundle waited: its
+					 * chain may be checked without it */
 	int		 dane_on;	/* SSL_dane_enable done, records in */
 	int		 dane_secure;
 	int		 dane_usable;
@@ -291,6 +293,7 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
 	c = xcalloc(1, sizeof(*c));
 	c->ctx = t;
 	c->ssl = ssl;
+	c->pending = t->sysfile != NULL;
 	return c;
 }
 
@@ -816,10 +819,10 @@ tls_conn_facts(struct tls_conn *c, const char *host, struct tls_facts *f)
 	} else {
 		err = (int)SSL_get_verify_result(c->ssl);
 		f->verify_ok = err == X509_V_OK;
-		/* Checked before the system bundle was parsed, and short
+		/* Maybe checked before the system bundle was parsed (for
+		 * this session or, in between, for another one), and short
 		 * of an issuer: check again with it (see tls.h). */
-		if (!f->verify_ok && c->ctx->sysfile != NULL &&
-		    issuer_missing(err))
+		if (!f->verify_ok && c->pending && issuer_missing(err))
 			f->verify_ok = verify_chain(c->ctx, c->ssl, leaf,
 			    chain, &err);
 	}

@@ -39,9 +39,12 @@ write_pem(const char *path, X509 *x)
 	fclose(fp);
 }
 
+static void (*between)(struct tls_ctx *);
+
 /* One handshake with a server presenting leaf (issued by nobody in the
  * chain sent: the leaf alone); the client's facts in *f. 0 when the
- * handshake finished. */
+ * handshake finished. When set, between() runs after the handshake and
+ * before tls_conn_facts (another session finishing in the meantime). */
 static int
 handshake(struct tls_ctx *ctx, X509 *leaf, EVP_PKEY *key,
     struct tls_facts *f)
@@ -73,6 +76,8 @@ handshake(struct tls_ctx *ctx, X509 *leaf, EVP_PKEY *key,
 			sdone = 1;
 	}
 	if (c != NULL && st == TLS_DONE) {
+		if (between != NULL)
+			between(ctx);
 		tls_conn_facts(c, "mx.test", f);
 		rv = 0;
 	} else
@@ -85,6 +90,24 @@ handshake(struct tls_ctx *ctx, X509 *leaf, EVP_PKEY *key,
 	buf_free(why);
 	ERR_clear_error();
 	return rv;
+}
+
+/* The session that finishes in between: a self-signed leaf, whose
+ * check parses the bundle. */
+static X509 *other_cert;
+static EVP_PKEY *other_key;
+static int other_ok = -1;
+
+static void
+other_session(struct tls_ctx *ctx)
+{
+	struct tls_facts g;
+
+	memset(&g, 0, sizeof(g));
+	between = NULL;
+	if (handshake(ctx, other_cert, other_key, &g) == 0)
+		other_ok = g.verify_ok;
+	tls_facts_clear(&g);
 }
 
 struct leafcase {
@@ -199,6 +222,27 @@ main(void)
 			tls_facts_clear(&f);
 		}
 		tls_ctx_free(eager);
+
+		/* Two sessions in flight: the first one's chain checked
+		 * before the bundle was parsed, the bundle parsed by the
+		 * other one in between: the first is still checked with
+		 * it. */
+		lazy = tls_ctx_new(cafile, why);
+		other_cert = self;
+		other_key = k4;
+		between = other_session;
+		if (handshake(lazy, fromsys, k2, &f) == 0) {
+			is_int(other_ok, 0, "in between: the self-signed "
+			    "session, not verified");
+			is_int(f.verify_ok, 1, "a bundle CA's chain checked "
+			    "before another session parsed the bundle: "
+			    "verified");
+			is_int(f.verify_error, X509_V_OK, "no error left");
+			tls_facts_clear(&f);
+		} else
+			ok(0, "handshake: two sessions in flight");
+		between = NULL;
+		tls_ctx_free(lazy);
 
 		/* Without the bundle's CA anywhere: the issuer is unknown,
 		 * after the one check with the (empty) bundle. */
