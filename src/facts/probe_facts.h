@@ -31,8 +31,9 @@ struct probe_target {
 	size_t			 addr;		/* index in its addrs */
 	const char		*skipped;	/* why not probed, or NULL */
 	struct smtp_result	*smtp;		/* NULL: not probed/finished */
-	int			 smtp_shared;	/* smtp borrowed from the run's
-						 * share table (probe/share.h) */
+	int			 smtp_shared;	/* smtp from the run's share
+						 * table (probe/share.h), with
+						 * a reference of our own */
 	uint64_t		 start_ms;	/* since the probe began */
 	uint64_t		 end_ms;
 	enum dns_outcome	 ptr_out;	/* PTR of the address */

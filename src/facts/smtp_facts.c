@@ -83,6 +83,13 @@ smtp_step_name(enum smtp_step st)
 	return step_names[st];
 }
 
+struct smtp_result *
+smtp_result_ref(struct smtp_result *r)
+{
+	r->refs++;
+	return r;
+}
+
 void
 smtp_result_free(struct smtp_result *r)
 {
@@ -90,6 +97,10 @@ smtp_result_free(struct smtp_result *r)
 
 	if (r == NULL)
 		return;
+	if (r->refs > 0) {
+		r->refs--;
+		return;
+	}
 	free(r->why);
 	free(r->ehlo_name);
 	free(r->mxhost);

@@ -20,6 +20,7 @@ share_new(void)
 
 	t = xcalloc(1, sizeof(*t));
 	t->nbucket = 64;
+	t->keep = SHARE_KEEP;
 	t->bucket = xcalloc(t->nbucket, sizeof(*t->bucket));
 	return t;
 }
@@ -163,10 +164,67 @@ share_retire(struct share *t, struct share_entry *e)
 	unlive(t, e);
 }
 
+/* Off the list of kept results. */
+static void
+unkeep(struct share *t, struct share_entry *e)
+{
+	if (!e->kept)
+		return;
+	if (e->lprev != NULL)
+		e->lprev->lnext = e->lnext;
+	else
+		t->lru = e->lnext;
+	if (e->lnext != NULL)
+		e->lnext->lprev = e->lprev;
+	else
+		t->mru = e->lprev;
+	e->lprev = e->lnext = NULL;
+	e->kept = 0;
+	t->nkept--;
+}
+
+static void
+keep_last(struct share *t, struct share_entry *e)
+{
+	e->lprev = t->mru;
+	e->lnext = NULL;
+	if (t->mru != NULL)
+		t->mru->lnext = e;
+	else
+		t->lru = e;
+	t->mru = e;
+	e->kept = 1;
+	t->nkept++;
+}
+
+void
+share_done(struct share *t, struct share_entry *e)
+{
+	struct share_entry *x, *n;
+
+	unkeep(t, e);
+	keep_last(t, e);
+	for (x = t->lru; x != NULL && t->nkept > t->keep; x = n) {
+		n = x->lnext;
+		if (x->pins == 0 && x->nruns == 0)
+			share_drop(t, x);
+	}
+}
+
+void
+share_used(struct share *t, struct share_entry *e)
+{
+	if (!e->kept)
+		return;
+	unkeep(t, e);
+	keep_last(t, e);
+}
+
 void
 share_drop(struct share *t, struct share_entry *e)
 {
 	unlive(t, e);
+	unkeep(t, e);
 	if (e->prev != NULL)
 		e->prev->next = e->next;
 	else

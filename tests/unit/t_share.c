@@ -4,7 +4,9 @@
  * addresses and ports apart; entries are found until retired; attach and
  * detach count the waiting targets; share_free frees what is kept; a
  * table of thousands of exchangers (its hash table grown many times)
- * finds each live one, and none retired or dropped.
+ * finds each live one, and none retired or dropped; beyond t->keep the
+ * least recently used result nobody waits for goes, and a domain's
+ * reference keeps it alive after the table let it go.
  */
 #include <arpa/inet.h>
 
@@ -73,6 +75,70 @@ test_many(void)
 	share_free(t);		/* valgrind: the retired results freed */
 }
 
+static struct share_entry *
+done_entry(struct share *t, int i)
+{
+	struct share_entry *e;
+	char k[256];
+
+	many_key(i, k, sizeof(k));
+	e = share_add(t, k);
+	e->state = SHARE_DONE;
+	e->res = calloc(1, sizeof(struct smtp_result));
+	e->res->quit_code = 221 + i;
+	share_done(t, e);
+	return e;
+}
+
+static int
+kept(struct share *t, int i)
+{
+	char k[256];
+
+	many_key(i, k, sizeof(k));
+	return share_find(t, k) != NULL;
+}
+
+static void
+test_keep(void)
+{
+	struct share *t = share_new();
+	struct share_entry *e0, *e1, *e3;
+	struct smtp_result *held;
+	int i;
+
+	is_int((int)t->keep, SHARE_KEEP, "the table keeps SHARE_KEEP results");
+	t->keep = 3;
+	e0 = done_entry(t, 0);
+	held = smtp_result_ref(e0->res);	/* a domain's facts hold it */
+	e1 = done_entry(t, 1);
+	done_entry(t, 2);
+	ok(kept(t, 0) && kept(t, 1) && kept(t, 2) && t->nkept == 3,
+	    "three results kept at keep 3");
+	share_used(t, e1);		/* given to one more domain */
+	e3 = done_entry(t, 3);
+	ok(!kept(t, 0) && kept(t, 1) && kept(t, 2) && kept(t, 3),
+	    "a fourth: the least recently used one goes");
+	is_int((int)t->nkept, 3, "still three kept");
+	is_int(held->quit_code, 221, "the dropped result lives on for the "
+	    "domain that holds it");
+	smtp_result_free(held);		/* valgrind: freed once, here */
+	done_entry(t, 4);
+	ok(kept(t, 1) && !kept(t, 2) && kept(t, 3) && kept(t, 4),
+	    "used again, kept: the next oldest goes");
+	e3->pins = 1;			/* a domain about to be given it */
+	share_used(t, e1);
+	share_used(t, done_entry(t, 5));
+	share_used(t, e1);
+	ok(kept(t, 3), "a result a domain is about to get is not dropped");
+	e3->pins = 0;
+	for (i = 6; i < 20; i++)
+		done_entry(t, i);
+	ok(!kept(t, 3) && t->nkept == 3, "nor kept once it was given (%zu "
+	    "kept)", t->nkept);
+	share_free(t);			/* valgrind: the kept ones freed */
+}
+
 int
 main(void)
 {
@@ -127,5 +193,6 @@ main(void)
 	ok(1, "freed");
 	share_free(NULL);
 	test_many();
+	test_keep();
 	return tap_done();
 }
