@@ -46,8 +46,7 @@ probe_facts_free(struct probe_facts *f)
 	if (f == NULL)
 		return;
 	for (i = 0; i < f->ntargets; i++) {
-		if (!f->targets[i].smtp_shared)
-			smtp_result_free(f->targets[i].smtp);
+		smtp_result_free(f->targets[i].smtp);	/* shared: our ref */
 		free(f->targets[i].ptr);
 	}
 	free(f->targets);

@@ -53,8 +53,9 @@ struct probe_target {
 	enum probe_skip		 skipped;	/* why not probed, or
 						 * PROBE_SKIP_NONE */
 	struct smtp_result	*smtp;		/* NULL: not probed/finished */
-	int			 smtp_shared;	/* smtp borrowed from the run's
-						 * share table (probe/share.h) */
+	int			 smtp_shared;	/* smtp from the run's share
+						 * table (probe/share.h), with
+						 * a reference of our own */
 	uint64_t		 start_ms;	/* since the probe began */
 	uint64_t		 end_ms;
 	enum dns_outcome	 ptr_out;	/* PTR of the address */

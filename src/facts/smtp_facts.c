@@ -108,6 +108,13 @@ smtp_step_text(enum smtp_step st)
 	return i18n_reason(step_texts[st]);
 }
 
+struct smtp_result *
+smtp_result_ref(struct smtp_result *r)
+{
+	r->refs++;
+	return r;
+}
+
 void
 smtp_result_free(struct smtp_result *r)
 {
@@ -115,6 +122,10 @@ smtp_result_free(struct smtp_result *r)
 
 	if (r == NULL)
 		return;
+	if (r->refs > 0) {
+		r->refs--;
+		return;
+	}
 	free(r->why);
 	free(r->ehlo_name);
 	free(r->mxhost);

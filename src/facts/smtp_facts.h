@@ -5,7 +5,11 @@
  * facts, the timings and every command sent.
  *
  * API:
- *	smtp_result_free(res)	NULL is a no-op
+ *	smtp_result_free(res)	NULL is a no-op; a result with references
+ *		taken (smtp_result_ref) is freed when the last holder frees it
+ *	smtp_result_ref(res)	one holder more (a --batch run's shared
+ *		exchanger sessions: the table and every domain that names the
+ *		exchanger); returns res
  *	smtp_outcome_name(o)	"OK", "REFUSED", ... (stable strings)
  *	smtp_outcome_describe(o) one-line English explanation
  *	smtp_step_name(st)	"connect", "banner", ... (stable strings, for
@@ -169,9 +173,11 @@ struct smtp_result {
 					 * with the recipient test; never
 					 * DATA or BDAT) */
 	size_t		  nsent;
+	unsigned	  refs;		/* holders besides the first */
 };
 
 void		 smtp_result_free(struct smtp_result *);
+struct smtp_result *smtp_result_ref(struct smtp_result *);
 const char	*smtp_outcome_name(enum smtp_outcome);
 const char	*smtp_outcome_describe(enum smtp_outcome);
 const char	*smtp_step_name(enum smtp_step);

@@ -24,8 +24,10 @@
 
 struct tls_ctx {
 	SSL_CTX	*ctx;
-	char	*sysfile;	/* system bundle, loaded at the first
-				 * handshake; NULL once loaded or unused */
+	char	*sysfile;	/* system bundle, parsed when a chain
+				 * first needs it; NULL once loaded or
+				 * unused */
+	int	 sysread;	/* the bundle was parsed */
 	int	 dane_ready;	/* SSL_CTX_dane_enable: 0 not yet, 1 done,
 				 * -1 failed */
 };
@@ -33,6 +35,8 @@ struct tls_ctx {
 struct tls_conn {
 	struct tls_ctx	*ctx;
 	SSL		*ssl;
+	int		 pending;	/* made while the bundle waited: its
+					 * chain may be checked without it */
 	int		 dane_on;	/* SSL_dane_enable done, records in */
 	int		 dane_secure;
 	int		 dane_usable;
@@ -185,6 +189,10 @@ tls_ctx_new(const char *cafile, struct buf *why)
 	/* Verification is read after the handshake: a bad certificate is
 	 * a fact to report, not a failed connection. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	/* A session mostly waits for the server's next reply: its read
+	 * and write buffers (about 34 KiB) go back while they are empty,
+	 * so memory follows the sessions busy at a time, not those open. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	t = xcalloc(1, sizeof(*t));
 	if (trust_system(ctx, &t->sysfile) == -1) {
 		buf_printf(why, R_("cannot load the system trust store: "));
@@ -220,6 +228,13 @@ trust_load(struct tls_ctx *t)
 	ERR_clear_error();
 	free(t->sysfile);
 	t->sysfile = NULL;
+	t->sysread = 1;
+}
+
+int
+tls_ctx_bundle_read(const struct tls_ctx *t)
+{
+	return t->sysread;
 }
 
 void
@@ -257,7 +272,6 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
 	char *h;
 	int family;
 
-	trust_load(t);
 	ERR_clear_error();
 	if ((ssl = SSL_new(t->ctx)) == NULL || SSL_set_fd(ssl, fd) != 1) {
 		buf_printf(why, R_("SSL_new: "));
@@ -280,6 +294,7 @@ tls_conn_new(struct tls_ctx *t, int fd, const char *sni, struct buf *why)
 	c = xcalloc(1, sizeof(*c));
 	c->ctx = t;
 	c->ssl = ssl;
+	c->pending = t->sysfile != NULL;
 	return c;
 }
 
@@ -332,6 +347,9 @@ tls_conn_dane(struct tls_conn *c, const char *base,
 
 	if (n == 0)
 		return 0;
+	/* PKIX-TA and PKIX-EE records are checked against the trust
+	 * store during the handshake: the whole store, bundle included. */
+	trust_load(c->ctx);
 	c->dane_secure = secure;
 	if ((h = host_nodot(base)) == NULL) {
 		buf_printf(why, R_("DANE: no TLSA base domain"));
@@ -690,11 +708,18 @@ tls_check_name(X509 *x, const char *host, char **matched)
 	return rv == 1;
 }
 
-int
-tls_verify_chain(struct tls_ctx *t, X509 *leaf, STACK_OF(X509) *chain,
+/*
+ * X509_verify_cert of leaf and chain against t's whole store (the bundle
+ * parsed first if it waits). With ssl, as the handshake itself checked
+ * (ssl_verify_cert_chain): its verify parameters and its security level
+ * as the authentication level; without, a TLS client's defaults.
+ */
+static int
+verify_chain(struct tls_ctx *t, SSL *ssl, X509 *leaf, STACK_OF(X509) *chain,
     int *err)
 {
 	X509_STORE_CTX *sctx;
+	X509_VERIFY_PARAM *param;
 	int rv;
 
 	*err = X509_V_ERR_UNSPECIFIED;
@@ -712,6 +737,12 @@ tls_verify_chain(struct tls_ctx *t, X509 *leaf, STACK_OF(X509) *chain,
 	/* The purpose and trust settings of a TLS client checking a
 	 * server, as SSL_connect() with SSL_VERIFY_PEER would use. */
 	X509_STORE_CTX_set_default(sctx, "ssl_server");
+	if (ssl != NULL) {
+		param = X509_STORE_CTX_get0_param(sctx);
+		X509_VERIFY_PARAM_set_auth_level(param,
+		    SSL_get_security_level(ssl));
+		X509_VERIFY_PARAM_set1(param, SSL_get0_param(ssl));
+	}
 	rv = X509_verify_cert(sctx);
 	*err = X509_STORE_CTX_get_error(sctx);
 	if (rv == 1)
@@ -721,6 +752,27 @@ tls_verify_chain(struct tls_ctx *t, X509 *leaf, STACK_OF(X509) *chain,
 	X509_STORE_CTX_free(sctx);
 	ERR_clear_error();
 	return rv == 1;
+}
+
+int
+tls_verify_chain(struct tls_ctx *t, X509 *leaf, STACK_OF(X509) *chain,
+    int *err)
+{
+	return verify_chain(t, NULL, leaf, chain, err);
+}
+
+/*
+ * Errors that a certificate in the system bundle could take away: the
+ * chain ends at an issuer the store does not hold yet.
+ */
+static int
+issuer_missing(int err)
+{
+	return err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+	    err == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+	    err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE ||
+	    err == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+	    err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
 }
 
 /* What OpenSSL's DANE verification during the handshake found. */
@@ -803,7 +855,9 @@ tls_conn_facts(struct tls_conn *c, const char *host, struct tls_facts *f)
 	/*
 	 * The handshake verified the chain already (SSL_VERIFY_NONE only
 	 * keeps a failure from ending it): read its result. With DANE on,
-	 * that result is DANE's, so PKIX is checked on its own.
+	 * that result is DANE's, so PKIX is checked on its own. A chain
+	 * the handshake found short of an issuer while the system bundle
+	 * was not parsed yet is checked again, once, with it.
 	 */
 	if (c->dane_on)
 		f->verify_ok = tls_verify_chain(c->ctx, leaf, chain, &err);
@@ -813,6 +867,12 @@ tls_conn_facts(struct tls_conn *c, const char *host, struct tls_facts *f)
 	} else {
 		err = (int)SSL_get_verify_result(c->ssl);
 		f->verify_ok = err == X509_V_OK;
+		/* Maybe checked before the system bundle was parsed (for
+		 * this session or, in between, for another one), and short
+		 * of an issuer: check again with it (see tls.h). */
+		if (!f->verify_ok && c->pending && issuer_missing(err))
+			f->verify_ok = verify_chain(c->ctx, c->ssl, leaf,
+			    chain, &err);
 	}
 	f->verify_error = err;
 	f->verify_issuer_unknown = err ==

@@ -20,9 +20,17 @@
  *		plus cafile if not NULL (PEM, for labs: --ca-file). One per
  *		run. The system store is OpenSSL's default places
  *		(SSL_CERT_FILE, SSL_CERT_DIR): a hashed directory is looked
- *		up issuer by issuer as chains need it; without one, the
- *		bundle file is parsed at the first handshake, not here.
+ *		up issuer by issuer as chains need it; without one (or
+ *		with SSL_CERT_FILE set), the bundle file is parsed the first
+ *		time a chain needs it, not here: when a handshake's chain
+ *		ends short of an issuer (tls_conn_facts then checks that
+ *		chain again, with the bundle and the handshake's
+ *		parameters), when DANE is set up (tls_conn_dane: PKIX-TA
+ *		and PKIX-EE need the whole store during the handshake) or
+ *		by tls_verify_chain. A run whose chains all end at a
+ *		--ca-file certificate never parses it.
  *		NULL on error, reason in why.
+ *	tls_ctx_bundle_read(ctx)	1 once the bundle was parsed
  *	tls_system_store_env(file, dir)	the SSL_CERT_FILE and SSL_CERT_DIR
  *		values (NULL when unset) for later tls_ctx_new() calls;
  *		app/ reads the environment, this layer does not
@@ -134,6 +142,7 @@ enum tls_step {
 void		 tls_system_store_env(const char *, const char *);
 struct tls_ctx	*tls_ctx_new(const char *, struct buf *);
 void		 tls_ctx_free(struct tls_ctx *);
+int		 tls_ctx_bundle_read(const struct tls_ctx *);
 struct tls_conn	*tls_conn_new(struct tls_ctx *, int, const char *,
 		    struct buf *);
 void		 tls_conn_free(struct tls_conn *);

@@ -211,7 +211,8 @@ target_result(struct target_run *r, struct smtp_result *res, int shared)
 	size_t j;
 
 	r->smtp_pending = 0;
-	t->smtp = res;
+	/* A shared result outlives the table's entry while we hold it. */
+	t->smtp = shared ? smtp_result_ref(res) : res;
 	t->smtp_shared = shared;
 	t->end_ms = evloop_clock() - p->start;
 	/* The next target waiting for this address may go now. */
@@ -714,6 +715,7 @@ on_share_timer(void *arg)
 
 	r->share_timer = NULL;
 	r->shared = NULL;
+	e->pins--;
 	target_result(r, e->res, 1);
 }
 
@@ -743,10 +745,12 @@ share_join(struct probe *p, size_t i)
 	}
 	r->shared = e;
 	t->start_ms = evloop_clock() - p->start;
-	if (e->state == SHARE_DONE)
+	if (e->state == SHARE_DONE) {
+		share_used(p->cfg.share, e);
+		e->pins++;
 		r->share_timer = evloop_timer_add(p->loop, 0, on_share_timer,
 		    r);
-	else
+	} else
 		share_attach(e, r);
 	return 1;
 }
@@ -857,6 +861,7 @@ on_shared_smtp(struct smtp_result *res, void *arg)
 	share_restart(again, na, 0);
 	free(again);
 	free(runs);
+	share_done(e->t, e);
 }
 
 /* The domain's deadline: its target stops waiting for the session. */
@@ -869,6 +874,7 @@ share_leave(struct target_run *r)
 	if (r->share_timer != NULL) {
 		evloop_timer_del(r->share_timer);
 		r->share_timer = NULL;
+		e->pins--;
 		return;
 	}
 	if (e->owner == r) {
