@@ -506,9 +506,11 @@ batch_add(struct batch *b, const char *domain)
 }
 
 /*
- * One line into line (at most size - 1 octets and a NUL), its length,
- * NUL bytes included, in *len: 0, 1 when it does not fit, -1 at the end
- * of the file. fgets() would hide a NUL byte: the line would look cut.
+ * One line into line (at most size - 2 octets, its newline and a NUL),
+ * its length, NUL bytes and newline included, in *len: 0, 1 when it does
+ * not fit, -1 at the end of the file. The last line fits the same
+ * whether a newline ends it or not. fgets() would hide a NUL byte: the
+ * line would look cut.
  */
 static int
 read_line(FILE *fp, char *line, size_t size, size_t *len)
@@ -517,7 +519,7 @@ read_line(FILE *fp, char *line, size_t size, size_t *len)
 
 	*len = 0;
 	while ((c = getc(fp)) != EOF) {
-		if (*len + 1 >= size)
+		if (c != '\n' && *len + 2 >= size)
 			return 1;
 		line[(*len)++] = (char)c;
 		if (c == '\n')
@@ -531,8 +533,6 @@ int
 batch_read(const char *path, struct batch *b, struct buf *why)
 {
 	FILE *fp;
-	char line[1024], *p, *e, shown[64];
-	size_t lineno = 0, len;
 	int rc;
 
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -540,21 +540,33 @@ batch_read(const char *path, struct batch *b, struct buf *why)
 		buf_printf(why, _("--batch %s: %s"), path, strerror(errno));
 		return -1;
 	}
+	rc = batch_read_fp(fp, path, b, why);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+int
+batch_read_fp(FILE *fp, const char *path, struct batch *b, struct buf *why)
+{
+	char line[BATCH_LINE_MAX + 2], *p, *e, shown[64];
+	size_t lineno = 0, len;
+	int rc;
+
 	while ((rc = read_line(fp, line, sizeof(line), &len)) != -1) {
 		lineno++;
 		if (rc == 1) {
 			buf_printf(why, _("--batch %s: line %zu is longer than "
-			    "%zu characters"), path, lineno, sizeof(line) - 2);
-			if (fp != stdin)
-				fclose(fp);
+			    "%zu characters"), path, lineno,
+			    (size_t)BATCH_LINE_MAX);
 			return -1;
 		}
 		if (memchr(line, '\0', len) != NULL) {
 			/* This line only: the batch goes on. */
 			snprintf(shown, sizeof(shown), "line %zu", lineno);
 			batch_add(b, shown);
-			b->bad[b->ndomains - 1] = xstrdup("the line holds a "
-			    "NUL byte");
+			b->bad[b->ndomains - 1] = xstrdup(R_("the line holds "
+			    "a NUL byte"));
 			continue;
 		}
 		for (p = line; *p == ' ' || *p == '\t'; p++)
@@ -571,12 +583,8 @@ batch_read(const char *path, struct batch *b, struct buf *why)
 	}
 	if (ferror(fp)) {
 		buf_printf(why, _("--batch %s: %s"), path, strerror(errno));
-		if (fp != stdin)
-			fclose(fp);
 		return -1;
 	}
-	if (fp != stdin)
-		fclose(fp);
 	return 0;
 }
 
@@ -629,15 +637,26 @@ int
 batch_resume_read(const char *path, struct batch *b, struct buf *why)
 {
 	FILE *fp;
-	char *line = NULL, *name;
-	size_t cap = 0;
-	ssize_t len;
-	json_object *j, *d, *in;
+	int rc;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		buf_printf(why, _("--resume %s: %s"), path, strerror(errno));
 		return -1;
 	}
+	rc = batch_resume_read_fp(fp, path, b, why);
+	fclose(fp);
+	return rc;
+}
+
+int
+batch_resume_read_fp(FILE *fp, const char *path, struct batch *b,
+    struct buf *why)
+{
+	char *line = NULL, *name;
+	size_t cap = 0;
+	ssize_t len;
+	json_object *j, *d, *in;
+
 	if (b->seen == NULL)
 		b->seen = map_new();
 	while ((len = getline(&line, &cap, fp)) != -1) {
@@ -662,11 +681,9 @@ batch_resume_read(const char *path, struct batch *b, struct buf *why)
 	if (ferror(fp)) {
 		buf_printf(why, _("--resume %s: %s"), path, strerror(errno));
 		free(line);
-		fclose(fp);
 		return -1;
 	}
 	free(line);
-	fclose(fp);
 	return 0;
 }
 
