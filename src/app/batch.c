@@ -27,6 +27,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 #include "util/frame.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -189,27 +190,30 @@ out_write(struct batch *b, const char *p, size_t len)
 	}
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+/*
+ * A CSV field in the one escaping (util/esc.h: no control byte, valid
+ * UTF-8), quoted when it holds a comma or a quote.
+ */
 static void
 csv_field(struct buf *out, const char *s, int last)
 {
+	char *e = esc_str(s, 0);
 	const char *p;
 
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		buf_printf(out, "%s", s);
+	if (strpbrk(e, ",\"") == NULL)
+		buf_printf(out, "%s", e);
 	else {
 		buf_printf(out, "\"");
-		for (p = s; *p != '\0'; p++) {
+		for (p = e; *p != '\0'; p++) {
 			if (*p == '"')
 				buf_printf(out, "\"\"");
-			else if (*p == '\r' || *p == '\n')
-				buf_printf(out, " ");
 			else
 				buf_printf(out, "%c", *p);
 		}
 		buf_printf(out, "\"");
 	}
 	buf_printf(out, last ? "\n" : ",");
+	free(e);
 }
 
 #define CSV_HEADER	"domain,status,exit_code,score,grade,findings," \
@@ -253,13 +257,12 @@ unknown_line(const struct batch *b, const char *line, const char *why,
 		j = json_object_new_object();
 		json_object_object_add(j, "schema_version",
 		    json_object_new_int(REPORT_SCHEMA_VERSION));
-		json_object_object_add(j, "domain",
-		    json_object_new_string(line));
+		json_object_object_add(j, "domain", json_str(line));
 		json_object_object_add(j, "status",
 		    json_enum(findings_status_name(EXIT_UNKNOWN)));
 		json_object_object_add(j, "exit_code",
 		    json_object_new_int(EXIT_UNKNOWN));
-		json_object_object_add(j, "error", json_object_new_string(why));
+		json_object_object_add(j, "error", json_str(why));
 		if (interrupted)
 			json_object_object_add(j, "interrupted",
 			    json_object_new_boolean(1));
@@ -270,7 +273,7 @@ unknown_line(const struct batch *b, const char *line, const char *why,
 		csv_row(out, line, EXIT_UNKNOWN, NULL, interrupted ?
 		    "interrupted" : why);
 	else
-		buf_printf(out, "%s UNKNOWN error=%s\n", line, why);
+		esc_printf(out, 0, "%s UNKNOWN error=%s\n", line, why);
 }
 
 static void
