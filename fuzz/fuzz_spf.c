@@ -1,8 +1,8 @@
 /*
  * fuzz_spf - TXT text into the SPF record parser, then every parsed
  * domain-spec through the macro expander. A record or a positioned error
- * with a reason; parsed specs expand, and a result with dots is cut to
- * DNAME_MAX octets.
+ * with a reason; parsed specs expand, as a domain to the §7.3 cut of the
+ * plain expansion, a DNS name or SPF_EXPAND_NONAME with a reason.
  */
 #include <string.h>
 
@@ -14,15 +14,54 @@
 const char	fuzz_corpus[] = "spf";
 const unsigned	fuzz_mutations = 20000;
 
+/*
+ * A parsed domain-spec expands; as a domain (§7.3) it is the longest
+ * tail of the plain expansion (one final dot dropped) that starts a
+ * label and fits DNAME_MAX octets, or the last label when none fits; 0
+ * exactly when that is a DNS name, else SPF_EXPAND_NONAME with a reason.
+ */
 static int
 expands(const char *spec, const struct spf_macro_ctx *ctx, struct buf *out,
     struct buf *why)
 {
+	struct buf *plain = buf_new(8192);
+	const char *r, *o;
+	size_t rlen, olen, cut, prev;
+	int rc, good = 1;
+
 	buf_reset(out);
-	if (spf_macro_expand(spec, ctx, SPF_MACRO_DOMAIN, out, why) != 0)
+	buf_reset(why);
+	if (spf_macro_expand(spec, ctx, 0, plain, why) != 0) {
+		buf_free(plain);
 		return 0;
-	return buf_len(out) <= DNAME_MAX ||
-	    strchr(buf_str(out), '.') == NULL;
+	}
+	rc = spf_macro_expand(spec, ctx, SPF_MACRO_DOMAIN, out, why);
+	r = buf_str(plain);
+	rlen = buf_len(plain);
+	if (rlen > 0 && r[rlen - 1] == '.')
+		rlen--;
+	o = buf_str(out);
+	olen = buf_len(out);
+	if (rc != 0 && rc != SPF_EXPAND_NONAME)
+		good = 0;
+	else if ((rc == 0) != spf_domain_valid(o, 0))
+		good = 0;
+	else if (rc == SPF_EXPAND_NONAME && buf_len(why) == 0)
+		good = 0;
+	else if (olen > rlen || memcmp(r + rlen - olen, o, olen) != 0)
+		good = 0;		/* not a tail of the expansion */
+	else if (olen < rlen) {
+		cut = rlen - olen;	/* r[cut - 1] must be a dot ... */
+		for (prev = cut - 1; prev > 0 && r[prev - 1] != '.'; prev--)
+			;
+		/* ... and the tail from the label before must not fit */
+		if (r[cut - 1] != '.' || rlen - prev <= DNAME_MAX)
+			good = 0;
+	}
+	if (good && olen > DNAME_MAX && memchr(o, '.', olen) != NULL)
+		good = 0;		/* a cut that was possible not made */
+	buf_free(plain);
+	return good;
 }
 
 int

@@ -11,7 +11,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 out=${FUZZ_OUT:-fuzz/out}
-targets=${*:-"dns_wire smtp_reply spf dkim dmarc mtasts tlsrpt taglist tlsa cert baseline"}
+# By default every fuzz/fuzz_<parser>.c but fuzz_main.c.
+all=$(cd "$top/fuzz" && ls fuzz_*.c | sed '/^fuzz_main\.c$/d; s/^fuzz_//; s/\.c$//')
+targets=${*:-$all}
 fail=0
 for t in $targets; do
 	if [ ! -x "$out/fuzz_$t" ]; then

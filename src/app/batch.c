@@ -27,6 +27,7 @@
 #include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/esc.h"
 #include "util/frame.h"
 #include "util/i18n.h"
 #include "util/log.h"
@@ -189,27 +190,30 @@ out_write(struct batch *b, const char *p, size_t len)
 	}
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+/*
+ * A CSV field in the one escaping (util/esc.h: no control byte, valid
+ * UTF-8), quoted when it holds a comma or a quote.
+ */
 static void
 csv_field(struct buf *out, const char *s, int last)
 {
+	char *e = esc_str(s, 0);
 	const char *p;
 
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		buf_printf(out, "%s", s);
+	if (strpbrk(e, ",\"") == NULL)
+		buf_printf(out, "%s", e);
 	else {
 		buf_printf(out, "\"");
-		for (p = s; *p != '\0'; p++) {
+		for (p = e; *p != '\0'; p++) {
 			if (*p == '"')
 				buf_printf(out, "\"\"");
-			else if (*p == '\r' || *p == '\n')
-				buf_printf(out, " ");
 			else
 				buf_printf(out, "%c", *p);
 		}
 		buf_printf(out, "\"");
 	}
 	buf_printf(out, last ? "\n" : ",");
+	free(e);
 }
 
 #define CSV_HEADER	"domain,status,exit_code,score,grade,findings," \
@@ -253,13 +257,12 @@ unknown_line(const struct batch *b, const char *line, const char *why,
 		j = json_object_new_object();
 		json_object_object_add(j, "schema_version",
 		    json_object_new_int(REPORT_SCHEMA_VERSION));
-		json_object_object_add(j, "domain",
-		    json_object_new_string(line));
+		json_object_object_add(j, "domain", json_str(line));
 		json_object_object_add(j, "status",
 		    json_enum(findings_status_name(EXIT_UNKNOWN)));
 		json_object_object_add(j, "exit_code",
 		    json_object_new_int(EXIT_UNKNOWN));
-		json_object_object_add(j, "error", json_object_new_string(why));
+		json_object_object_add(j, "error", json_str(why));
 		if (interrupted)
 			json_object_object_add(j, "interrupted",
 			    json_object_new_boolean(1));
@@ -270,7 +273,7 @@ unknown_line(const struct batch *b, const char *line, const char *why,
 		csv_row(out, line, EXIT_UNKNOWN, NULL, interrupted ?
 		    "interrupted" : why);
 	else
-		buf_printf(out, "%s UNKNOWN error=%s\n", line, why);
+		esc_printf(out, 0, "%s UNKNOWN error=%s\n", line, why);
 }
 
 static void
@@ -506,9 +509,11 @@ batch_add(struct batch *b, const char *domain)
 }
 
 /*
- * One line into line (at most size - 1 octets and a NUL), its length,
- * NUL bytes included, in *len: 0, 1 when it does not fit, -1 at the end
- * of the file. fgets() would hide a NUL byte: the line would look cut.
+ * One line into line (at most size - 2 octets, its newline and a NUL),
+ * its length, NUL bytes and newline included, in *len: 0, 1 when it does
+ * not fit, -1 at the end of the file. The last line fits the same
+ * whether a newline ends it or not. fgets() would hide a NUL byte: the
+ * line would look cut.
  */
 static int
 read_line(FILE *fp, char *line, size_t size, size_t *len)
@@ -517,7 +522,7 @@ read_line(FILE *fp, char *line, size_t size, size_t *len)
 
 	*len = 0;
 	while ((c = getc(fp)) != EOF) {
-		if (*len + 1 >= size)
+		if (c != '\n' && *len + 2 >= size)
 			return 1;
 		line[(*len)++] = (char)c;
 		if (c == '\n')
@@ -531,8 +536,6 @@ int
 batch_read(const char *path, struct batch *b, struct buf *why)
 {
 	FILE *fp;
-	char line[1024], *p, *e, shown[64];
-	size_t lineno = 0, len;
 	int rc;
 
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
@@ -540,21 +543,33 @@ batch_read(const char *path, struct batch *b, struct buf *why)
 		buf_printf(why, _("--batch %s: %s"), path, strerror(errno));
 		return -1;
 	}
+	rc = batch_read_fp(fp, path, b, why);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+int
+batch_read_fp(FILE *fp, const char *path, struct batch *b, struct buf *why)
+{
+	char line[BATCH_LINE_MAX + 2], *p, *e, shown[64];
+	size_t lineno = 0, len;
+	int rc;
+
 	while ((rc = read_line(fp, line, sizeof(line), &len)) != -1) {
 		lineno++;
 		if (rc == 1) {
 			buf_printf(why, _("--batch %s: line %zu is longer than "
-			    "%zu characters"), path, lineno, sizeof(line) - 2);
-			if (fp != stdin)
-				fclose(fp);
+			    "%zu characters"), path, lineno,
+			    (size_t)BATCH_LINE_MAX);
 			return -1;
 		}
 		if (memchr(line, '\0', len) != NULL) {
 			/* This line only: the batch goes on. */
 			snprintf(shown, sizeof(shown), "line %zu", lineno);
 			batch_add(b, shown);
-			b->bad[b->ndomains - 1] = xstrdup("the line holds a "
-			    "NUL byte");
+			b->bad[b->ndomains - 1] = xstrdup(R_("the line holds "
+			    "a NUL byte"));
 			continue;
 		}
 		for (p = line; *p == ' ' || *p == '\t'; p++)
@@ -571,12 +586,8 @@ batch_read(const char *path, struct batch *b, struct buf *why)
 	}
 	if (ferror(fp)) {
 		buf_printf(why, _("--batch %s: %s"), path, strerror(errno));
-		if (fp != stdin)
-			fclose(fp);
 		return -1;
 	}
-	if (fp != stdin)
-		fclose(fp);
 	return 0;
 }
 
@@ -629,15 +640,26 @@ int
 batch_resume_read(const char *path, struct batch *b, struct buf *why)
 {
 	FILE *fp;
-	char *line = NULL, *name;
-	size_t cap = 0;
-	ssize_t len;
-	json_object *j, *d, *in;
+	int rc;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		buf_printf(why, _("--resume %s: %s"), path, strerror(errno));
 		return -1;
 	}
+	rc = batch_resume_read_fp(fp, path, b, why);
+	fclose(fp);
+	return rc;
+}
+
+int
+batch_resume_read_fp(FILE *fp, const char *path, struct batch *b,
+    struct buf *why)
+{
+	char *line = NULL, *name;
+	size_t cap = 0;
+	ssize_t len;
+	json_object *j, *d, *in;
+
 	if (b->seen == NULL)
 		b->seen = map_new();
 	while ((len = getline(&line, &cap, fp)) != -1) {
@@ -662,11 +684,9 @@ batch_resume_read(const char *path, struct batch *b, struct buf *why)
 	if (ferror(fp)) {
 		buf_printf(why, _("--resume %s: %s"), path, strerror(errno));
 		free(line);
-		fclose(fp);
 		return -1;
 	}
 	free(line);
-	fclose(fp);
 	return 0;
 }
 

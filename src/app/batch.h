@@ -34,14 +34,20 @@
  * API:
  *	batch_read(path, b, why)	domains from a file or "-" (stdin),
  *		one per line; blank lines and # comments skipped, white
- *		space trimmed; 0, or -1 with why (unreadable, a line longer
- *		than 1022 characters)
+ *		space trimmed; a line with a NUL byte is kept as "line N"
+ *		with its reason in b->bad; 0, or -1 with why (unreadable, a
+ *		line longer than BATCH_LINE_MAX characters, its newline not
+ *		counted)
+ *	batch_read_fp(fp, path, b, why)	the same from an open stream (not
+ *		closed); path names it in the messages (fuzz/fuzz_batch.c)
  *	batch_add(b, domain)		one more domain (copied)
  *	batch_resume_read(path, b, why)	the names an earlier output
  *		(JSON Lines or CSV, mixed allowed) answers: a JSON line with
  *		a "domain" and no "interrupted": true, a CSV row with all
  *		its columns and no "interrupted" error; half a line (a run
  *		killed while writing) counts as unanswered. 0 or -1
+ *	batch_resume_read_fp(fp, path, b, why)	the same from an open
+ *		stream (not closed)
  *	batch_plan(b)			normalise, shard, resume, de-duplicate
  *		(batch_start does it when not done yet)
  *	batch_start(b)			propagation first when asked, then
@@ -90,6 +96,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct buf;
 struct cli;
@@ -107,6 +114,7 @@ struct jobs;
 struct jobs_worker;
 
 #define BATCH_EXIT_EPIPE	141	/* 128 + SIGPIPE */
+#define BATCH_LINE_MAX		1022	/* --batch line, newline excluded */
 
 struct batch {
 	const struct cli		*o;
@@ -165,8 +173,12 @@ struct batch {
 };
 
 int		batch_read(const char *, struct batch *, struct buf *);
+int		batch_read_fp(FILE *, const char *, struct batch *,
+		    struct buf *);
 void		batch_add(struct batch *, const char *);
 int		batch_resume_read(const char *, struct batch *, struct buf *);
+int		batch_resume_read_fp(FILE *, const char *, struct batch *,
+		    struct buf *);
 void		batch_plan(struct batch *);
 void		batch_start(struct batch *);
 unsigned	batch_jobs(struct batch *);

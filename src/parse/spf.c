@@ -515,6 +515,59 @@ macro_transform(const char *val, size_t vlen, unsigned long keep, int rev,
 	free(len);
 }
 
+/*
+ * §7.3 last paragraph: the name to ask for. One final dot goes; while
+ * the name is longer than DNAME_MAX octets, its leftmost label and the
+ * dot after it go. 0 when what is left is a DNS name (spf_domain_valid),
+ * else SPF_EXPAND_NONAME with the reason: a label over 63 octets or an
+ * empty one is kept by the cut and makes no name (RFC 7208 test suite
+ * invalid-domain-long: no such name), and a last label alone longer
+ * than DNAME_MAX leaves nothing that fits.
+ */
+static int
+domain_cut(struct buf *out, struct buf *why)
+{
+	char *p, *tail, *dot;
+	size_t len, pos = 0;
+
+	p = buf_steal(out);
+	len = strlen(p);
+	if (len > 0 && p[len - 1] == '.')
+		p[--len] = '\0';
+	tail = p;
+	while (len > DNAME_MAX && (dot = memchr(tail, '.', len)) != NULL) {
+		len -= (size_t)(dot + 1 - tail);
+		tail = dot + 1;
+	}
+	buf_reset(out);
+	buf_append(out, tail, len);
+	free(p);
+	if (spf_domain_valid(buf_str(out), 0))
+		return 0;
+	if (why == NULL)
+		return SPF_EXPAND_NONAME;
+	if (len > DNAME_MAX)
+		buf_printf(why, R_("a label of %zu octets: no cut to %d "
+		    "octets leaves a name"), len, DNAME_MAX);
+	else switch (dname_check(buf_str(out), len, DNAME_ANY_OCTET, &pos)) {
+	case DNAME_LONG_LABEL:
+		buf_printf(why, R_("a label longer than %d octets at octet "
+		    "%zu: no DNS name"), DNAME_LABEL_MAX, pos + 1);
+		break;
+	case DNAME_EMPTY_LABEL:
+		buf_printf(why, R_("an empty label at octet %zu: no DNS "
+		    "name"), pos + 1);
+		break;
+	case DNAME_EMPTY:
+		buf_printf(why, "%s", R_("the name is empty"));
+		break;
+	default:
+		buf_printf(why, "%s", R_("not a valid domain name"));
+		break;
+	}
+	return SPF_EXPAND_NONAME;
+}
+
 int
 spf_macro_expand(const char *s, const struct spf_macro_ctx *ctx, int flags,
     struct buf *out, struct buf *why)
@@ -570,29 +623,8 @@ spf_macro_expand(const char *s, const struct spf_macro_ctx *ctx, int flags,
 	}
 	buf_free(val);
 	buf_free(tr);
-	if (flags & SPF_MACRO_DOMAIN) {
-		char *p, *tail, *dot;
-		size_t len;
-
-		p = buf_steal(out);
-		len = strlen(p);
-		if (len > 0 && p[len - 1] == '.')
-			p[--len] = '\0';
-		/*
-		 * §7.3: drop labels from the left until it fits. A last label
-		 * that alone is too long stays as it is (no dot left): no
-		 * query can be made for it, and the DNS layer refuses it.
-		 */
-		tail = p;
-		while (len > DNAME_MAX &&
-		    (dot = memchr(tail, '.', len)) != NULL) {
-			tail = dot + 1;
-			len = strlen(tail);
-		}
-		buf_reset(out);
-		buf_printf(out, "%s", tail);
-		free(p);
-	}
+	if (flags & SPF_MACRO_DOMAIN)
+		return domain_cut(out, why);
 	return 0;
 }
 

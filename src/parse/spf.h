@@ -23,8 +23,17 @@
  *		explain-string (§6.2), 0 otherwise
  *	spf_macro_expand(spec, ctx, flags, out, why)	§7.3-7.4: 0, or -1
  *		(syntax error; only for unchecked input). SPF_MACRO_DOMAIN
- *		drops a trailing dot and truncates the result to 253 octets
- *		by removing labels from the left (§7.3 last paragraph).
+ *		makes out the name to ask for, literal or not: one final dot
+ *		dropped, then labels removed from the left while it is over
+ *		253 octets (§7.3 last paragraph). 0 when that is a DNS name
+ *		(spf_domain_valid(out, 0)); SPF_EXPAND_NONAME with the reason
+ *		in why when not: a label over 63 octets or an empty label
+ *		(the cut keeps them; the RFC 7208 suite's invalid-domain-long
+ *		treats such a target as no such name), nothing (an empty
+ *		expansion), or a last label alone over 253 octets (no cut
+ *		fits). out then holds what is left, for messages only: never
+ *		a name to ask for. The evaluator (spf_check_host.c) and the
+ *		walk (spf_walk.c) both take their targets from here.
  *	spf_macro_uses(spec, letter)	1 when spec contains %{letter...}
  *	spf_ip_parse(text, &ip)		IPv4 or IPv6 literal; an IPv4-mapped
  *		IPv6 address becomes IPv4 (§5 "IPv4-mapped ... MUST still be
@@ -121,6 +130,7 @@ enum spf_select {
 
 #define SPF_MACRO_DOMAIN	0x01	/* result is a domain name */
 #define SPF_MACRO_EXP		0x02	/* c, r, t allowed (exp text) */
+#define SPF_EXPAND_NONAME	1	/* expanded, but no DNS name */
 
 struct spf_macro_ctx {
 	const char		*sender;	/* s: local@domain */

@@ -77,6 +77,7 @@ struct spf_check_host {
 	struct answer		 ans;
 
 	char			*target;	/* current term's target */
+	int			 target_name;	/* target is a DNS name */
 	char			*exp_text;	/* exp= text, unexpanded */
 	char			**hosts;	/* mx exchanges */
 	size_t			 nhosts, hosti;
@@ -185,12 +186,16 @@ finish(struct spf_check_host *e, enum spf_result r)
 static void __attribute__((format(printf, 3, 4)))
 fail_with(struct spf_check_host *e, enum spf_result r, const char *fmt, ...)
 {
+	struct buf *b = buf_new(BUF_WHY_MAX);
 	va_list ap;
 
-	buf_reset(e->why);
+	/* Into a buffer of its own: an argument may be e->why's text. */
 	va_start(ap, fmt);
-	buf_vprintf(e->why, fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
+	buf_reset(e->why);
+	buf_append(e->why, buf_str(b), buf_len(b));
+	buf_free(b);
 	finish(e, r);
 }
 
@@ -284,19 +289,27 @@ expand(struct spf_check_host *e, const char *spec, const char *domain, int flags
 	return spf_macro_expand(spec, &ctx, flags, out, NULL);
 }
 
-/* The target of a term: its domain-spec expanded, or <domain>. */
+/*
+ * The target of a term: its domain-spec expanded to the name to ask for
+ * (§7.3, spf_macro_expand), or <domain>; target_name says whether it is
+ * a DNS name at all.
+ */
 static void
 set_target(struct spf_check_host *e, const char *spec)
 {
 	struct buf *b;
+	int rc;
 
 	free(e->target);
 	if (spec == NULL) {
 		e->target = xstrdup(e->top->domain);
+		e->target_name = 1;
 		return;
 	}
 	b = buf_new(SPF_RECORD_MAX);
-	if (expand(e, spec, e->top->domain, SPF_MACRO_DOMAIN, b) == -1)
+	rc = expand(e, spec, e->top->domain, SPF_MACRO_DOMAIN, b);
+	e->target_name = rc == 0;
+	if (rc == -1)
 		buf_reset(b);
 	e->target = buf_steal(b);
 	buf_free(b);
@@ -418,8 +431,7 @@ frame_result(struct spf_check_host *e, enum spf_result r, const struct spf_mech 
 			}
 			b = buf_new(SPF_RECORD_MAX);
 			if (expand(e, f->rec->exp, f->domain,
-			    SPF_MACRO_DOMAIN, b) == 0 &&
-			    spf_domain_valid(buf_str(b), 0)) {
+			    SPF_MACRO_DOMAIN, b) == 0) {
 				free(e->target);
 				e->target = buf_steal(b);
 				buf_free(b);
@@ -609,7 +621,7 @@ run(struct spf_check_host *e)
 		default:
 			break;
 		}
-		if (!spf_domain_valid(e->target, 0))
+		if (!e->target_name)
 			continue;	/* no such name: no match */
 		switch (m->type) {
 		case SPF_M_A:

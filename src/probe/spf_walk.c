@@ -141,28 +141,54 @@ is_ancestor(const struct spf_node *n, const char *domain)
 	return 0;
 }
 
+/*
+ * The name a literal domain-spec asks for: the expander's rule (§7.3,
+ * spf_macro_expand), the one the evaluator follows, with no sender to
+ * expand. 0 with the name in *name; else *name is what is left and
+ * why (when not NULL) says why it is no name.
+ */
+static int
+literal_target(const char *spec, char **name, struct buf *why)
+{
+	struct spf_macro_ctx ctx;
+	struct buf *b = buf_new(SPF_RECORD_MAX);
+	int rc;
+
+	memset(&ctx, 0, sizeof(ctx));
+	rc = spf_macro_expand(spec, &ctx, SPF_MACRO_DOMAIN, b, why);
+	*name = buf_steal(b);
+	buf_free(b);
+	return rc;
+}
+
 /* Start the branch for an include:/redirect= term of node. */
 static void
 branch(struct spf_walk *w, struct spf_node *node, const char *term,
     const char *spec, int redirect)
 {
 	struct spf_node *c;
+	struct buf *why = buf_new(BUF_WHY_MAX);
 	char *target;
 	size_t len;
+	int macro = strchr(spec, '%') != NULL, rc = 0;
 
-	target = xstrdup(spec);
-	len = strlen(target);
-	if (len > 1 && target[len - 1] == '.')
-		target[len - 1] = '\0';
+	if (macro) {
+		target = xstrdup(spec);
+		len = strlen(target);
+		if (len > 1 && target[len - 1] == '.')
+			target[len - 1] = '\0';
+	} else
+		rc = literal_target(spec, &target, why);
 	c = spf_node_new(node, target, term);
 	c->via_redirect = redirect;
-	if (strchr(spec, '%') != NULL) {
+	if (macro) {
 		c->status = SPF_NODE_MACRO;
 		c->error = xstrdup(R_("the target depends on the sender "
 		    "(macros): not followed"));
-	} else if (!spf_domain_valid(target, 1)) {
+	} else if (rc != 0 || !spf_domain_valid(target, 1)) {
 		c->status = SPF_NODE_INVALID;
-		c->error = xstrdup(R_("not a valid domain name"));
+		c->error = xstrdup(rc != 0 && buf_len(why) > 0 ?
+		    buf_str(why) : R_("not a valid domain name"));
 	} else if (is_ancestor(node, target)) {
 		c->status = SPF_NODE_LOOP;
 		c->error = xstrdup(R_("includes a record that includes it: "
@@ -182,6 +208,7 @@ branch(struct spf_walk *w, struct spf_node *node, const char *term,
 		launch(w, c, PK_TXT, NULL, target, DNS_T_TXT);
 	}
 	free(target);
+	buf_free(why);
 }
 
 static void
@@ -191,6 +218,7 @@ got_record(struct spf_walk *w, struct spf_node *n,
 	const struct dns_rr *rr;
 	const struct spf_mech *m;
 	struct buf *why;
+	char *target;
 	size_t i;
 
 	n->txt_size = r->size;
@@ -265,15 +293,18 @@ got_record(struct spf_walk *w, struct spf_node *n,
 		case SPF_M_MX:
 		case SPF_M_EXISTS:
 			if (m->domain != NULL && strchr(m->domain, '%'))
-				break;
-			if (m->domain != NULL &&
-			    !spf_domain_valid(m->domain, 0))
-				break;
-			if (!walk_may_ask(w))
-				break;
-			launch(w, n, PK_VOID, m->text,
-			    m->domain ? m->domain : n->domain,
-			    m->type == SPF_M_MX ? DNS_T_MX : DNS_T_A);
+				break;		/* depends on the sender */
+			if (m->domain == NULL)
+				target = xstrdup(n->domain);
+			else if (literal_target(m->domain, &target,
+			    NULL) != 0) {
+				free(target);
+				break;		/* no such name: no match */
+			}
+			if (walk_may_ask(w))
+				launch(w, n, PK_VOID, m->text, target,
+				    m->type == SPF_M_MX ? DNS_T_MX : DNS_T_A);
+			free(target);
 			break;
 		default:
 			break;

@@ -3,6 +3,7 @@
  * the plan (de-duplication, --shard, --resume), the hash, the progress
  * and summary lines.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,8 +60,9 @@ test_read(void)
 	struct batch b;
 	struct buf *why;
 	char *path;
-	size_t i, n;
+	size_t i, n, want;
 	int rc, same;
+	FILE *fp;
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		memset(&b, 0, sizeof(b));
@@ -68,12 +70,24 @@ test_read(void)
 		path = write_tmp(lists[i].text, strlen(lists[i].text));
 		rc = batch_read(path, &b, why);
 		unlink(path);
-		for (n = 0; lists[i].want[n] != NULL; n++)
+		for (want = 0; lists[i].want[want] != NULL; want++)
 			;
-		same = rc == 0 && b.ndomains == n;
+		same = rc == 0 && b.ndomains == want;
 		for (n = 0; same && n < b.ndomains; n++)
 			same = strcmp(b.domains[n], lists[i].want[n]) == 0;
 		ok(same, "batch_read: %s", lists[i].name);
+		batch_free(&b);
+		/* The same bytes from a stream in memory (fuzz_batch). */
+		memset(&b, 0, sizeof(b));
+		fp = fmemopen((void *)(uintptr_t)lists[i].text,
+		    strlen(lists[i].text), "r");
+		rc = fp != NULL ? batch_read_fp(fp, "mem", &b, why) : -1;
+		if (fp != NULL)
+			fclose(fp);
+		same = rc == 0 && b.ndomains == want;
+		for (n = 0; same && n < b.ndomains; n++)
+			same = strcmp(b.domains[n], lists[i].want[n]) == 0;
+		ok(same, "batch_read_fp: %s", lists[i].name);
 		batch_free(&b);
 		buf_free(why);
 	}
@@ -114,6 +128,38 @@ test_read_errors(void)
 	ok(batch_read(path, &b, why) == -1 &&
 	    strstr(buf_str(why), "line 1 is longer than 1022 characters") !=
 	    NULL, "a longer line is an error, not split in two");
+	unlink(path);
+	batch_free(&b);
+	buf_free(why);
+	/* The last line without its newline: the same limit. */
+	memset(&b, 0, sizeof(b));
+	why = buf_new(BUF_WHY_MAX);
+	path = write_tmp(line, 1022);
+	ok(batch_read(path, &b, why) == 0 && b.ndomains == 1 &&
+	    strlen(b.domains[0]) == 1022, "1022 characters and no newline "
+	    "at the end: read");
+	unlink(path);
+	batch_free(&b);
+	buf_free(why);
+	memset(&b, 0, sizeof(b));
+	why = buf_new(BUF_WHY_MAX);
+	path = write_tmp(line, 1023);
+	ok(batch_read(path, &b, why) == -1 &&
+	    strstr(buf_str(why), "line 1 is longer than 1022 characters") !=
+	    NULL, "1023 characters and no newline at the end: the same "
+	    "error");
+	unlink(path);
+	batch_free(&b);
+	buf_free(why);
+	/* CRLF: the CR is a character of the line. */
+	line[1022] = '\r';
+	line[1023] = '\n';
+	memset(&b, 0, sizeof(b));
+	why = buf_new(BUF_WHY_MAX);
+	path = write_tmp(line + 1, 1023);
+	ok(batch_read(path, &b, why) == 0 && b.ndomains == 1 &&
+	    strlen(b.domains[0]) == 1021, "1021 characters and CRLF: read, "
+	    "the CR trimmed");
 	unlink(path);
 	batch_free(&b);
 	buf_free(why);

@@ -665,6 +665,119 @@ test_render(void)
 	buf_free(b);
 }
 
+/*
+ * Labels from..n-1 of the given lengths joined by dots, label i made of
+ * the letter 'a' + i (so that a tail is recognisable), into b.
+ */
+static const char *
+labels(char *b, const size_t *len, size_t from, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = from; i < n; i++) {
+		if (i > from)
+			b[k++] = '.';
+		memset(b + k, 'a' + (int)i, len[i]);
+		k += len[i];
+	}
+	b[k] = '\0';
+	return b;
+}
+
+/* Expand spec as a domain: the return code, the result in got. */
+static int
+as_domain(const char *spec, const struct spf_macro_ctx *ctx, char *got,
+    struct buf *why)
+{
+	struct buf *b = buf_new(8192);
+	int rc;
+
+	buf_reset(why);
+	rc = spf_macro_expand(spec, ctx, SPF_MACRO_DOMAIN, b, why);
+	snprintf(got, 1024, "%s", buf_str(b));
+	buf_free(b);
+	return rc;
+}
+
+/*
+ * §7.3: the name to ask for is cut from the left, label by label, to 253
+ * octets; what the cut leaves must be a DNS name, or it is none (labels
+ * over 63 octets, empty labels, a last label too long for any cut).
+ */
+static void
+test_domain_cut(void)
+{
+	static const size_t l253[] = { 63, 63, 63, 61 };
+	static const size_t l254[] = { 63, 63, 63, 62 };
+	static const size_t l450[] = { 63, 63, 63, 63, 63, 63, 63, 2 };
+	static const size_t lmid[] = { 1, 64, 3 };
+	char spec[1024], want[1024], got[1024], local[80];
+	struct buf *why = buf_new(BUF_WHY_MAX);
+	struct spf_macro_ctx ctx;
+	struct spf_ip ip;
+
+	memset(&ctx, 0, sizeof(ctx));
+	spf_ip_parse("192.0.2.3", &ip);
+	ctx.ip = &ip;
+	ctx.domain = "example.com";
+	labels(spec, l253, 0, 4);
+	is_int(strlen(spec), 253, "a name of 253 octets");
+	is_int(as_domain(spec, &ctx, got, why), 0, "253 octets: a name");
+	is_str(got, spec, "253 octets: kept whole");
+	strcat(spec, ".");
+	is_int(as_domain(spec, &ctx, got, why), 0, "253 and a final dot");
+	is_str(got, labels(want, l253, 0, 4), "the final dot dropped, nothing "
+	    "cut");
+	labels(spec, l254, 0, 4);
+	is_int(as_domain(spec, &ctx, got, why), 0, "254 octets: a name");
+	is_str(got, labels(want, l254, 1, 4), "254 octets: the first "
+	    "label cut");
+	is_int(strlen(got), 190, "254 octets: 190 left");
+	labels(spec, l450, 0, 8);
+	is_int(strlen(spec), 450, "a literal of 450 octets in labels");
+	is_int(as_domain(spec, &ctx, got, why), 0, "450 octets: a name");
+	is_str(got, labels(want, l450, 4, 8), "450 octets: four labels "
+	    "cut from the left, 194 left");
+	/* The fuzzer's find: one label of 445 after mail.: no cut fits. */
+	snprintf(spec, sizeof(spec), "mail.%0445d", 5);
+	memset(spec + 5, '5', 445);
+	is_int(strlen(spec), 450, "mail. and a label of 445 octets");
+	is_int(as_domain(spec, &ctx, got, why), SPF_EXPAND_NONAME,
+	    "no cut fits: no name");
+	ok(strlen(got) == 445 && strstr(buf_str(why), "445") != NULL,
+	    "what is left and why (%s)", buf_str(why));
+	/* A label over 63 octets within 253: not cut, no name. */
+	labels(spec, lmid, 0, 3);
+	is_int(as_domain(spec, &ctx, got, why), SPF_EXPAND_NONAME,
+	    "a label of 64 octets: no name");
+	ok(strstr(buf_str(why), "63") != NULL && strstr(buf_str(why),
+	    "octet 3") != NULL, "the reason names the label (%s)",
+	    buf_str(why));
+	is_int(as_domain("a..example.com", &ctx, got, why),
+	    SPF_EXPAND_NONAME, "an empty label: no name");
+	/* A macro expanding beyond 253: cut the same way. */
+	ctx.domain = labels(spec, l254, 0, 4);
+	is_int(as_domain("%{d}", &ctx, got, why), 0, "%{d} of 254 octets");
+	is_str(got, labels(want, l254, 1, 4), "%{d} of 254: first label "
+	    "cut");
+	ctx.domain = "example.com";
+	memset(local, 'x', 70);
+	local[70] = '\0';
+	ctx.local = local;
+	is_int(as_domain("%{l}._spf.%{d}", &ctx, got, why),
+	    SPF_EXPAND_NONAME, "%{l} of 70 octets in a short name: no name");
+	/* ... unless the cut takes that label away: 70 + 1 + 189. */
+	labels(spec, l253, 1, 4);
+	snprintf(want, sizeof(want), "%%{l}.%s", spec);
+	is_int(as_domain(want, &ctx, got, why), 0, "%{l} of 70 before 189 "
+	    "octets: the cut takes it");
+	is_str(got, spec, "... and leaves the 189 octets after it");
+	ctx.helo = "";
+	is_int(as_domain("%{h}", &ctx, got, why), SPF_EXPAND_NONAME,
+	    "an empty expansion: no name");
+	buf_free(why);
+}
+
 int
 main(void)
 {
@@ -672,6 +785,7 @@ main(void)
 	test_parse_limits();
 	test_select();
 	test_macros();
+	test_domain_cut();
 	test_ip();
 	test_analyze();
 	test_render();

@@ -29,6 +29,12 @@
 
 /* 150 a: terms to names the record chose (filled by main()). */
 static char fan_record[4096];
+/*
+ * A record with literal domain-specs over 253 octets, the name the §7.3
+ * cut leaves of them, and a literal with a label of 64 octets (filled
+ * by test_long_spec()).
+ */
+static char cut_record[2048], cut_name[256], cut_a_name[256];
 
 static const struct zrr {
 	const char	*name;
@@ -61,6 +67,9 @@ static const struct zrr {
 	{ "sf.example", DNS_T_TXT, "v=spf1 a:sf-host.example -all" },
 	{ "sf-host.example", T_SERVFAIL, NULL },
 	{ "fan.example", DNS_T_TXT, fan_record },
+	{ "cut.example", DNS_T_TXT, cut_record },
+	{ cut_name, DNS_T_TXT, "v=spf1 ip4:192.0.2.88 -all" },
+	{ cut_a_name, DNS_T_A, "192.0.2.99" },
 };
 
 static char order[2048];
@@ -284,6 +293,7 @@ eval(const char *ip, const char *sender, struct eres *e)
 
 	memset(&q, 0, sizeof(q));
 	memset(e, 0, sizeof(*e));
+	order[0] = '\0';
 	spf_ip_parse(ip, &q.ip);
 	q.sender = sender;
 	q.helo = "helo.example";
@@ -403,11 +413,80 @@ test_fan_out(void)
 	evloop_free(loop);
 }
 
+/*
+ * One rule for the evaluator and the walk: a literal domain-spec over
+ * 253 octets is asked for as the §7.3 cut leaves it (spf_macro_expand);
+ * a label of 64 octets makes no name: the walk does not follow it, the
+ * evaluator does not ask for it.
+ */
+static void
+test_long_spec(void)
+{
+	char l63[64], l64[65], spec[600], aspec[600];
+	struct evloop *loop;
+	struct dns *dns;
+	struct spf_analysis *a;
+	const struct spf_node *n;
+	struct eres e;
+	char via[700];
+
+	memset(l63, 'x', 63);
+	l63[63] = '\0';
+	memset(l64, 'y', 64);
+	l64[64] = '\0';
+	/* 4 x 64 + 15 = 271 octets; the cut drops the first label. */
+	snprintf(cut_name, sizeof(cut_name), "%s.%s.%s.cut-inc.example",
+	    l63, l63, l63);
+	snprintf(spec, sizeof(spec), "%s.%s", l63, cut_name);
+	snprintf(cut_a_name, sizeof(cut_a_name), "%s.%s.%s.host.example",
+	    l63, l63, l63);
+	snprintf(aspec, sizeof(aspec), "%s.%s.", l63, cut_a_name);
+	snprintf(cut_record, sizeof(cut_record), "v=spf1 a:%s include:%s "
+	    "include:%s.example -all", aspec, spec, l64);
+	ok(strlen(spec) == 271 && strlen(cut_name) == 207, "a literal of "
+	    "%zu octets, %zu after the cut", strlen(spec), strlen(cut_name));
+
+	a = analyze("cut.example", &loop, &dns);
+	snprintf(via, sizeof(via), "include:%s", spec);
+	n = child(a->root, via);
+	ok(n != NULL && n->status == SPF_NODE_OK &&
+	    strcmp(n->domain, cut_name) == 0, "walk: the long include "
+	    "followed to the name the cut leaves");
+	ok(strstr(order, cut_name) != NULL, "walk: asked for %s...",
+	    cut_name + 189);
+	snprintf(via, sizeof(via), "include:%s.example", l64);
+	n = child(a->root, via);
+	ok(n != NULL && n->status == SPF_NODE_INVALID && n->error != NULL &&
+	    strstr(n->error, "63") != NULL, "walk: a 64-octet label is no "
+	    "name, not followed (%s)", n && n->error ? n->error : "-");
+	is_int(a->void_lookups, 0, "walk: a: of the cut name not void");
+	spf_analysis_free(a);
+	dns_free(dns);
+	evloop_free(loop);
+
+	eval("192.0.2.99", "u@cut.example", &e);
+	ok(e.r == SPF_PASS, "evaluator: a: of the cut name matches (%s)",
+	    e.text);
+	free(e.text);
+	eval("192.0.2.88", "u@cut.example", &e);
+	ok(e.r == SPF_PASS && strstr(order, cut_name) != NULL,
+	    "evaluator: the long include asked for the cut name (%s)",
+	    e.text);
+	free(e.text);
+	eval("192.0.2.1", "u@cut.example", &e);
+	ok(e.r == SPF_PERMERROR && strstr(e.text, l64) != NULL &&
+	    strstr(e.text, "not a valid domain name") != NULL,
+	    "evaluator: the include of no name is a permerror, with the "
+	    "reason (%s)", e.text);
+	free(e.text);
+}
+
 int
 main(void)
 {
 	test_walk();
 	test_fan_out();
 	test_eval();
+	test_long_spec();
 	return tap_done();
 }
