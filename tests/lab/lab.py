@@ -972,6 +972,9 @@ class Netns:
             err = self.holder.stderr.read().strip()
             self.holder.wait()
             self.holder = None
+            if shutil.which("ip") is None:
+                return "no ip command (iproute2) to bring up lo in a " \
+                    "network namespace"
             return "cannot make a network namespace (root is needed): " + \
                 (err or "unshare failed")
         # unshare and sh exec: the holder's pid is the process in it.
