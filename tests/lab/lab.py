@@ -1401,14 +1401,24 @@ def run_one(lab, zone, name, exp):
         elif kw == "max-concurrent":
             # The servers' own log: connections open at once to ADDR.
             addr, _, want = rest.partition(" ")
-            ev = sorted((e["t"], e.get("event") == "connect")
+            ev = sorted((e["t"], e.get("event") == "connect",
+                         e.get("peer"))
                         for e in smtp_log(lab)[nlog0:]
                         if e.get("addr") == addr and
                         e.get("event") in ("connect", "close"))
-            # At one instant a close comes before a connect (False < True).
+            # At one instant a close comes before a connect (False <
+            # True); a close of a connection an earlier run opened (the
+            # server may log it late) does not count.
             now = most = 0
-            for _, opened in ev:
-                now += 1 if opened else -1
+            live = set()
+            for _, opened, peer in ev:
+                if opened:
+                    live.add(peer)
+                elif peer in live:
+                    live.discard(peer)
+                else:
+                    continue
+                now = len(live)
                 most = max(most, now)
             out.append((most == int(want) and now == 0,
                         "%s: at most %s connections to %s at once" %
