@@ -204,6 +204,11 @@ main(int argc, char **argv)
 	b.servers = dns_servers(dns);
 	/* Descriptors are the host's: one cap for the whole run. */
 	pc.sockets = sockets_new(jobs_share(env_socket_cap(), njobs, id));
+	/* And one per server address (--per-address; 0: none), at least
+	 * 1 per worker. */
+	if (o.per_address > 0)
+		sockets_set_per_addr(pc.sockets, jobs_share(o.per_address,
+		    njobs, id));
 	/* Exchangers named by many domains: one session per run. */
 	if (o.batch != NULL && !o.no_share)
 		pc.share = share_new();

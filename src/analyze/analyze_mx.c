@@ -302,6 +302,27 @@ limits(const struct mx_set *s, struct findings *fs)
 		    "probed.", first, LIMIT_MX_ADDRS, n, LIMIT_MX_ADDRS);
 }
 
+/* Sessions that waited for the per-address cap (--per-address): a
+ * limit mxprobe keeps, never a fault of the server. */
+static void
+addr_queued(const struct probe_facts *f, struct findings *fs)
+{
+	struct buf *b;
+	size_t i;
+
+	b = buf_new(BUF_WHY_MAX);
+	for (i = 0; i < f->naddr_queued; i++)
+		buf_printf(b, "%s%s", i > 0 ? ", " : "", f->addr_queued[i]);
+	findings_addn(fs, F_SMTP_SOCKETS_QUEUED, f->domain,
+	    f->smtp_addr_queued, "%lu SMTP session of %s waited for the "
+	    "per-address cap (at most %u open at once to one address, "
+	    "--per-address), at %s.", "%lu SMTP sessions of %s waited for "
+	    "the per-address cap (at most %u open at once to one address, "
+	    "--per-address), at %s.", f->smtp_addr_queued, f->domain,
+	    f->addr_cap, buf_str(b));
+	buf_free(b);
+}
+
 void
 analyze_limits(const struct probe_facts *f, struct findings *fs)
 {
@@ -346,6 +367,8 @@ analyze_limits(const struct probe_facts *f, struct findings *fs)
 		    "most %d per domain, and a cap per run below the "
 		    "open-file limit).", f->smtp_queued, f->domain,
 		    LIMIT_SOCKETS_DOMAIN);
+	if (f->smtp_addr_queued > 0)
+		addr_queued(f, fs);
 }
 
 static int

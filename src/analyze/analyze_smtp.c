@@ -708,9 +708,18 @@ unfinished(const struct probe_facts *f, struct findings *fs)
 	for (i = 0; i < f->ntargets; i++) {
 		t = &f->targets[i];
 		if (t->smtp != NULL || (t->skipped != PROBE_SKIP_NONE &&
-		    t->skipped != PROBE_SKIP_DEADLINE))
+		    t->skipped != PROBE_SKIP_DEADLINE &&
+		    t->skipped != PROBE_SKIP_ADDR_CAP))
 			continue;
 		analyze_target_subject(f, t, s, sizeof(s));
+		if (t->skipped == PROBE_SKIP_ADDR_CAP) {
+			findings_add(fs, F_SMTP_CUT_SHORT, s, "%s: the session "
+			    "with this address waited for the per-address cap "
+			    "(--per-address) and the overall deadline "
+			    "(--timeout) ended the probe before it finished: no "
+			    "verdict about it.", s);
+			continue;
+		}
 		findings_add(fs, F_SMTP_CUT_SHORT, s, "%s: the overall "
 		    "deadline (--timeout) ended the probe before the session "
 		    "with this address finished: no verdict about it.", s);

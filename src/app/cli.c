@@ -14,6 +14,7 @@
 #include "app/cli.h"
 #include "app/idn.h"
 #include "app/jobs.h"
+#include "facts/limits.h"
 #include "probe/probe_auth.h"
 #include "parse/spf.h"
 #include "util/xalloc.h"
@@ -62,7 +63,8 @@ enum {
 	OPT_ACCEPT,
 	OPT_ACCEPT_FILE,
 	OPT_CERT_WARN_DAYS,
-	OPT_JOBS
+	OPT_JOBS,
+	OPT_PER_ADDRESS
 };
 
 static const struct option longopts[] = {
@@ -100,6 +102,7 @@ static const struct option longopts[] = {
 	{ "baseline",		required_argument, NULL, OPT_BASELINE },
 	{ "parallel",		required_argument, NULL, OPT_PARALLEL },
 	{ "jobs",		required_argument, NULL, OPT_JOBS },
+	{ "per-address",	required_argument, NULL, OPT_PER_ADDRESS },
 	{ "https-port",		required_argument, NULL, OPT_HTTPS_PORT },
 	{ "propagation",	no_argument,	   NULL, OPT_PROPAGATION },
 	{ "wait",		required_argument, NULL, OPT_WAIT },
@@ -196,6 +199,9 @@ cli_usage(FILE *fp)
 "                           the default: one per CPU from 100 distinct\n"
 "                           domains on, else 1); --parallel and the\n"
 "                           other limits stay the run's in total\n"
+"      --per-address N      SMTP sessions open at once to one server\n"
+"                           address, for the whole run (default 20;\n"
+"                           0: no cap); more wait in line\n"
 "      --no-share           one SMTP session per domain and exchanger\n"
 "                           address (default: once per run and address)\n"
 "      --csv                one CSV row per domain, after a header\n"
@@ -431,6 +437,7 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 	o->max_ttl = -1;
 	o->colour = -1;
 	o->parallel = 16;
+	o->per_address = LIMIT_SOCKETS_ADDR;
 	o->cert_warn_days = 14;
 	opterr = 0;
 	/*
@@ -526,6 +533,16 @@ cli_parse(int argc, char **argv, struct cli *o, struct buf *why)
 				return -1;
 			}
 			o->parallel = (int)v;
+			break;
+		case OPT_PER_ADDRESS:
+			if (number(optarg, 0, 1024, &v) == -1) {
+				buf_printf(why,
+				    _("--per-address wants a number from "
+				    "0 (no cap) to 1024, not \"%s\""),
+				    optarg);
+				return -1;
+			}
+			o->per_address = (unsigned)v;
 			break;
 		case OPT_JOBS:
 			o->jobs_given = 1;

@@ -78,6 +78,7 @@ struct cli {
 	const char	*baseline;	/* earlier --json report */
 	int		 parallel;	/* probes at once in batch mode */
 	int		 jobs;		/* --jobs N; 0 = auto */
+	unsigned	 per_address;	/* --per-address; 0 = no cap */
 	int		 jobs_given;
 	int		 list_findings;	/* print the catalogue, exit */
 	int		 propagation;	/* --propagation (or --wait) */

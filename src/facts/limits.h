@@ -17,6 +17,12 @@
  *		its addresses, PTR, TLSA and the sender-policy records)
  *	LIMIT_SOCKETS_DOMAIN	SMTP connections of one domain at once;
  *		more wait for a free one (queued, not failed)
+ *	LIMIT_SOCKETS_ADDR	SMTP connections of the whole run at once to
+ *		one server address, the default of --per-address: what
+ *		Postfix's client allows itself per destination
+ *		(default_destination_concurrency_limit 20), below the 50
+ *		from one client its smtpd accepts by default
+ *		(smtpd_client_connection_count_limit)
  *	LIMIT_SPF_WALK_QUERIES	questions the SPF analysis walk sends to
  *		names the records chose; RFC 7208 §4.6.4 bounds the
  *		evaluation (--spf-ip), not this report of every branch
@@ -31,6 +37,7 @@
 #define LIMIT_MX_ADDRS		4
 #define LIMIT_DNS_QUERIES	1000
 #define LIMIT_SOCKETS_DOMAIN	16
+#define LIMIT_SOCKETS_ADDR	20
 #define LIMIT_SPF_WALK_QUERIES	100
 #define LIMIT_FD_RESERVE	64
 

@@ -22,6 +22,8 @@ static const char *const skip_names[PROBE_SKIP_COUNT] = {
 	[PROBE_SKIP_NO_FD] = N_("no file descriptor free on this host"),
 	[PROBE_SKIP_NO_ROUTE_4] = N_("no IPv4 route from this host"),
 	[PROBE_SKIP_NO_ROUTE_6] = N_("no IPv6 route from this host"),
+	[PROBE_SKIP_ADDR_CAP] = N_("overall deadline, after waiting for "
+	    "the per-address cap"),
 };
 
 const char *

@@ -27,6 +27,9 @@ struct smtp_result;
  * "skipped", stable; NULL for PROBE_SKIP_NONE), an N_() msgid the text
  * report translates with _().
  */
+/* Addresses named in the per-address queueing finding. */
+#define PROBE_ADDR_QUEUED_MAX	4
+
 enum probe_skip {
 	PROBE_SKIP_NONE,		/* probed (or not finished) */
 	PROBE_SKIP_UNROUTABLE,		/* not a routable address */
@@ -38,6 +41,10 @@ enum probe_skip {
 	PROBE_SKIP_NO_FD,		/* no file descriptor free */
 	PROBE_SKIP_NO_ROUTE_4,		/* this host has no IPv4 route */
 	PROBE_SKIP_NO_ROUTE_6,		/* this host has no IPv6 route */
+	PROBE_SKIP_ADDR_CAP,		/* the overall deadline came after
+					 * it waited for the per-address
+					 * cap (--per-address), in line or
+					 * in the session it then began */
 	PROBE_SKIP_COUNT
 };
 
@@ -131,6 +138,12 @@ struct probe_facts {
 	unsigned long		 smtp_queued;	/* sessions that waited for a
 						 * socket (LIMIT_SOCKETS_DOMAIN
 						 * or the per-run cap) */
+	unsigned long		 smtp_addr_queued;  /* sessions that waited
+						 * for the per-address cap */
+	unsigned		 addr_cap;	/* that cap (--per-address) */
+	char			 addr_queued[PROBE_ADDR_QUEUED_MAX][48];
+	size_t			 naddr_queued;	/* those addresses, the
+						 * first few (text) */
 };
 
 void	probe_facts_free(struct probe_facts *);

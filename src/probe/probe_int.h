@@ -47,6 +47,11 @@ struct target_run {
 	struct share_entry	*shared;	/* waits for a shared session */
 	struct ev_timer		*share_timer;	/* a shared result, given next */
 	int			 share_off;	/* this target: its own session */
+	struct sockets_waiter	 aw;		/* in its address's line */
+	int			 addr_wait;	/* waits for the per-address
+						 * cap */
+	int			 addr_held;	/* holds its address's slot */
+	int			 addr_waited;	/* it waited for that cap */
 };
 
 /* What is in flight for one address of an --old-mx host (or of another
@@ -57,6 +62,10 @@ struct old_sess {
 	size_t			 k;
 	struct smtp_session	*sess;
 	int			 slot_wait;	/* waits for a socket */
+	struct sockets_waiter	 aw;		/* in its address's line */
+	int			 addr_wait;	/* waits for the per-address
+						 * cap */
+	int			 addr_held;	/* holds its address's slot */
 };
 
 struct old_run {

@@ -6,7 +6,9 @@
  * exchangers of the other MX sets the --propagation servers gave). Every
  * session, the old hosts' too, holds a socket of the run's pool
  * (probe/sockets.h) and counts against LIMIT_SOCKETS_DOMAIN: one that
- * finds no free socket waits in line, it does not fail.
+ * finds no free socket waits in line, it does not fail. Before that it
+ * takes its address's slot of the run's cap per address (--per-address):
+ * at the cap it waits in that address's line, holding nothing else.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -68,6 +70,89 @@ static int	share_join(struct probe *, size_t);
 static void	share_leave(struct target_run *);
 static void	share_start(struct target_run *, const struct smtp_config *,
 		    const struct sockaddr_storage *, socklen_t, const char *);
+
+/*
+ * A session of the domain waits for the per-address cap: counted once in
+ * smtp_addr_queued, the address named in the facts (the first few).
+ */
+static void
+addr_queued(struct probe *p, const struct mx_addr *a)
+{
+	struct probe_facts *f = p->facts;
+	size_t k;
+
+	f->smtp_addr_queued++;
+	f->addr_cap = sockets_per_addr(p->cfg.sockets);
+	for (k = 0; k < f->naddr_queued; k++)
+		if (strcmp(f->addr_queued[k], a->text) == 0)
+			return;
+	if (f->naddr_queued < PROBE_ADDR_QUEUED_MAX)
+		snprintf(f->addr_queued[f->naddr_queued++],
+		    sizeof(f->addr_queued[0]), "%s", a->text);
+}
+
+/* Has the domain's overall deadline come (its timer not yet run)? */
+static int
+deadline_due(const struct probe *p)
+{
+	return p->cfg.deadline_ms > 0 &&
+	    evloop_clock() - p->start >= p->cfg.deadline_ms;
+}
+
+/*
+ * Target r's address slot was handed over: the session goes on. When
+ * the domain's deadline has come, the slot goes on to the next in line
+ * at once: a connection now would be cut before it could say anything.
+ * The target stays waiting for the deadline's cancel to report it.
+ */
+static void
+on_target_cap(void *arg)
+{
+	struct target_run *r = arg;
+	const struct mx_addr *a = target_addr(r->p, r->i);
+
+	if (deadline_due(r->p)) {
+		sockets_addr_give(r->p->cfg.sockets, a->family, a->addr);
+		return;
+	}
+	r->addr_wait = 0;
+	r->addr_held = 1;
+	probe_smtp_start(r->p, r->i);
+}
+
+/* The slot of target r's address: 1 held, 0 it waits in that line. */
+static int
+target_addr_take(struct target_run *r)
+{
+	struct probe *p = r->p;
+	const struct mx_addr *a = target_addr(p, r->i);
+
+	if (r->addr_held)
+		return 1;
+	if (sockets_addr_take(p->cfg.sockets, a->family, a->addr)) {
+		r->addr_held = 1;
+		return 1;
+	}
+	if (!r->addr_wait)
+		addr_queued(p, a);
+	r->addr_wait = 1;
+	r->addr_waited = 1;
+	r->smtp_pending = 1;
+	sockets_addr_wait(p->cfg.sockets, &r->aw, a->family, a->addr,
+	    on_target_cap, r);
+	return 0;
+}
+
+static void
+target_addr_give(struct target_run *r)
+{
+	const struct mx_addr *a = target_addr(r->p, r->i);
+
+	if (!r->addr_held)
+		return;
+	r->addr_held = 0;
+	sockets_addr_give(r->p->cfg.sockets, a->family, a->addr);
+}
 
 /* Sockets were freed: start the sessions waiting for one, in order:
  * the domain's own targets first, then the old hosts' addresses. */
@@ -167,6 +252,7 @@ no_descriptor(struct target_run *r, struct smtp_result *res)
 	smtp_result_free(res);
 	if (slot_retry(p, &r->slot_wait))
 		return 1;
+	target_addr_give(r);
 	r->smtp_pending = 0;
 	p->facts->targets[r->i].skipped = PROBE_SKIP_NO_FD;
 	probe_done_one(p);
@@ -194,6 +280,7 @@ on_smtp(struct smtp_result *res, void *arg)
 	}
 	p->nsess--;
 	sockets_give(p->cfg.sockets);
+	target_addr_give(r);
 	if (r->first != NULL) {
 		r->first->legacy = res;
 		res = r->first;
@@ -240,6 +327,8 @@ probe_smtp_start(struct probe *p, size_t i)
 		return;
 	}
 	if (share_join(p, i))
+		return;
+	if (!target_addr_take(r))
 		return;
 	/* At most LIMIT_SOCKETS_DOMAIN at once, within the run's cap: the
 	 * others wait in line, they do not fail. */
@@ -478,6 +567,33 @@ probe_smtp_targets(struct probe *p)
 	}
 }
 
+/* The slot of an old host's address was handed over: go on. */
+static void
+on_old_cap(void *arg)
+{
+	struct old_sess *os = arg;
+	const struct mx_addr *a = &os->r->p->facts->old[os->r->i].addrs[os->k];
+
+	if (deadline_due(os->r->p)) {	/* as on_target_cap */
+		sockets_addr_give(os->r->p->cfg.sockets, a->family, a->addr);
+		return;
+	}
+	os->addr_wait = 0;
+	os->addr_held = 1;
+	old_start(os);
+}
+
+static void
+old_addr_give(struct old_sess *os)
+{
+	const struct mx_addr *a = &os->r->p->facts->old[os->r->i].addrs[os->k];
+
+	if (!os->addr_held)
+		return;
+	os->addr_held = 0;
+	sockets_addr_give(os->r->p->cfg.sockets, a->family, a->addr);
+}
+
 static void
 on_old_smtp(struct smtp_result *res, void *arg)
 {
@@ -494,12 +610,14 @@ on_old_smtp(struct smtp_result *res, void *arg)
 		/* Nothing else open and still no descriptor: not probed,
 		 * undecided (UNKNOWN), never "down". */
 		o->probed[os->k] = 0;
+		old_addr_give(os);
 		wake(p);
 		probe_done_one(p);
 		return;
 	}
 	p->nsess--;
 	sockets_give(p->cfg.sockets);
+	old_addr_give(os);
 	o->answers[os->k] = res->banner.code == 220;
 	/* Cut by the deadline, or no route from here: says nothing about
 	 * the server. */
@@ -517,10 +635,22 @@ old_start(struct old_sess *os)
 	struct old_run *r = os->r;
 	struct probe *p = r->p;
 	struct probe_old *o = &p->facts->old[r->i];
+	const struct mx_addr *a = &o->addrs[os->k];
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	struct smtp_config sc;
 
+	if (!os->addr_held) {
+		if (!sockets_addr_take(p->cfg.sockets, a->family, a->addr)) {
+			if (!os->addr_wait)
+				addr_queued(p, a);
+			os->addr_wait = 1;
+			sockets_addr_wait(p->cfg.sockets, &os->aw, a->family,
+			    a->addr, on_old_cap, os);
+			return;
+		}
+		os->addr_held = 1;
+	}
 	if (!slot_take(p)) {
 		slot_queue(p, &os->slot_wait);
 		return;
@@ -757,6 +887,22 @@ share_join(struct probe *p, size_t i)
 
 static void	on_shared_smtp(struct smtp_result *, void *);
 
+/* The entry's session gives its address's slot back. */
+static void
+share_addr_give(struct share_entry *e)
+{
+	const void *addr;
+
+	if (!e->addr_held)
+		return;
+	e->addr_held = 0;
+	if (e->ss.ss_family == AF_INET)
+		addr = &((const struct sockaddr_in *)&e->ss)->sin_addr;
+	else
+		addr = &((const struct sockaddr_in6 *)&e->ss)->sin6_addr;
+	sockets_addr_give(e->sockets, e->ss.ss_family, addr);
+}
+
 /* The owner has its socket: the session goes to the table. */
 static void
 share_start(struct target_run *r, const struct smtp_config *sc,
@@ -775,8 +921,10 @@ share_start(struct target_run *r, const struct smtp_config *sc,
 	e->host = xstrdup(host);
 	e->sockets = p->cfg.sockets;
 	e->start = evloop_clock();
-	/* The slot is the table's now, not the domain's. */
+	/* The slots are the table's now, not the domain's. */
 	p->nsess--;
+	e->addr_held = r->addr_held;
+	r->addr_held = 0;
 	e->t->nsessions++;
 	e->sess = smtp_session_start(e->loop, &e->sc,
 	    (struct sockaddr *)&e->ss, e->sl, e->host, on_shared_smtp, e);
@@ -824,6 +972,7 @@ on_shared_smtp(struct smtp_result *res, void *arg)
 		/* Says nothing of the server: each domain on its own. */
 		smtp_result_free(res);
 		sockets_give(e->sockets);
+		share_addr_give(e);
 		share_disband(e, 1);
 		return;
 	}
@@ -838,6 +987,7 @@ on_shared_smtp(struct smtp_result *res, void *arg)
 		return;
 	}
 	sockets_give(e->sockets);
+	share_addr_give(e);
 	if (e->first != NULL) {
 		e->first->legacy = res;
 		res = e->first;
@@ -889,6 +1039,7 @@ share_leave(struct target_run *r)
 	smtp_session_cancel(e->sess);
 	e->sess = NULL;
 	sockets_give(e->sockets);
+	share_addr_give(e);
 	share_drop(e->t, e);
 }
 
@@ -897,13 +1048,21 @@ void
 probe_smtp_cancel(struct probe *p)
 {
 	struct target_run *r;
-	size_t i;
+	size_t i, k;
 
+	/* Out of every line first: a slot given back below must not
+	 * start a session of this probe. */
 	sockets_unwait(&p->sw);
+	for (i = 0; p->facts->mx != NULL && i < p->facts->ntargets; i++)
+		sockets_unwait(&p->runs[i].aw);
+	for (i = 0; i < p->facts->nold; i++)
+		for (k = 0; k < p->oruns[i].nsess; k++)
+			sockets_unwait(&p->oruns[i].sess[k].aw);
 	for (i = 0; p->facts->mx != NULL && i < p->facts->ntargets; i++) {
 		r = &p->runs[i];
 		if (r->sess != NULL || r->queued || r->tlsa_wait ||
-		    r->slot_wait || r->shared != NULL) {
+		    r->slot_wait || r->addr_wait || r->addr_held ||
+		    r->shared != NULL) {
 			if (r->shared != NULL)
 				share_leave(r);
 			smtp_session_cancel(r->sess);
@@ -913,6 +1072,7 @@ probe_smtp_cancel(struct probe *p)
 				p->nsess--;
 				sockets_give(p->cfg.sockets);
 			}
+			target_addr_give(r);
 			r->sess = NULL;
 			/* The first session finished: its facts stand. */
 			if (r->first != NULL) {
@@ -922,8 +1082,10 @@ probe_smtp_cancel(struct probe *p)
 				r->first = NULL;
 			} else
 				p->facts->targets[i].skipped =
+				    r->addr_waited ? PROBE_SKIP_ADDR_CAP :
 				    PROBE_SKIP_DEADLINE;
 			r->queued = 0;
+			r->addr_wait = 0;
 			r->tlsa_wait = 0;
 			r->slot_wait = 0;
 			r->smtp_pending = 0;
@@ -939,7 +1101,6 @@ probe_smtp_cancel(struct probe *p)
 	}
 	for (i = 0; i < p->facts->nold; i++) {
 		struct old_run *o = &p->oruns[i];
-		size_t k;
 
 		for (k = 0; k < 2; k++)
 			if (o->q[k] != NULL) {
@@ -955,9 +1116,14 @@ probe_smtp_cancel(struct probe *p)
 				 * domain. */
 				p->nsess--;
 				sockets_give(p->cfg.sockets);
+				old_addr_give(&o->sess[k]);
 				p->pending--;
 			} else if (o->sess[k].slot_wait) {
 				o->sess[k].slot_wait = 0;
+				old_addr_give(&o->sess[k]);
+				p->pending--;
+			} else if (o->sess[k].addr_wait) {
+				o->sess[k].addr_wait = 0;
 				p->pending--;
 			}
 	}

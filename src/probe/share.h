@@ -66,6 +66,7 @@ struct share_entry {
 						 * while the legacy retry runs */
 	struct smtp_session	*sess;		/* SHARE_RUNNING */
 	struct sockets		*sockets;	/* the slot the session holds */
+	int			 addr_held;	/* and its address's slot */
 	uint64_t		 start;		/* evloop_clock() at start */
 	struct target_run	*owner;		/* takes the socket and starts
 						 * the session; NULL once out */

@@ -25,6 +25,24 @@
  *		least 1
  *	sockets_used(s), sockets_max(s)
  *
+ * Per address (--per-address): at most a cap of sessions open at once
+ * to one server address, for the whole run, so that many exchanger
+ * names on one provider's address do not flood it (Postfix's smtpd
+ * answers 421 above 50 connections from one client). A session takes
+ * its address's slot first, then the run's: one waiting for a busy
+ * address holds nothing that sessions to idle addresses need.
+ *	sockets_set_per_addr(s, n)  the cap per address; 0: none (the
+ *		default of a new pool)
+ *	sockets_per_addr(s)
+ *	sockets_addr_take(s, family, addr)  1 and a slot of that address
+ *		is held (always 1 with no cap or s == NULL), 0 at the cap
+ *	sockets_addr_give(s, family, addr)  the slot back; the first
+ *		waiter in that address's line (first come first served) is
+ *		handed it (it holds it when its callback runs)
+ *	sockets_addr_wait(s, w, family, addr, cb, arg)  w in the line of
+ *		that address (once); sockets_unwait takes it out
+ *	sockets_addr_used(s, family, addr)  slots of that address held
+ *
  * Every SMTP session of a probe takes a slot: the domain's exchangers',
  * the --old-mx hosts' and those of the other MX sets --propagation
  * found (probe/probe_smtp.c).
@@ -33,12 +51,14 @@
 #define MXPROBE_SOCKETS_H
 
 struct sockets;
+struct sockets_addr;
 
 struct sockets_waiter {
 	struct sockets		*s;
 	void			(*cb)(void *);
 	void			*arg;
 	int			 waiting;
+	struct sockets_addr	*a;	/* the address's line, or NULL */
 	struct sockets_waiter	*next;
 };
 
@@ -52,5 +72,12 @@ void		 sockets_unwait(struct sockets_waiter *);
 void		 sockets_shrink(struct sockets *);
 unsigned	 sockets_used(const struct sockets *);
 unsigned	 sockets_max(const struct sockets *);
+void		 sockets_set_per_addr(struct sockets *, unsigned);
+unsigned	 sockets_per_addr(const struct sockets *);
+int		 sockets_addr_take(struct sockets *, int, const void *);
+void		 sockets_addr_give(struct sockets *, int, const void *);
+void		 sockets_addr_wait(struct sockets *, struct sockets_waiter *,
+		    int, const void *, void (*)(void *), void *);
+unsigned	 sockets_addr_used(const struct sockets *, int, const void *);
 
 #endif

@@ -52,6 +52,10 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
              rlimit-nofile N     run mxprobe with RLIMIT_NOFILE at N
              connects ADDR N     the fault server on ADDR logged N
                                  connections during this run
+             max-concurrent ADDR N  the most connections the fault
+                                 server on ADDR had open at once during
+                                 this run (its connect and close events)
+                                 was exactly N
              same-stdout LABEL   stdout is that of run LABEL (NAME/N),
                                  durations masked
            In args, {dir} is the scenario's directory and {blackhole}
@@ -1397,6 +1401,32 @@ def run_one(lab, zone, name, exp):
                       e.get("event") == "connect")
             out.append((got == int(want), "%s: %s connections to %s" %
                         (name, want, addr), "got %d" % got))
+        elif kw == "max-concurrent":
+            # The servers' own log: connections open at once to ADDR.
+            addr, _, want = rest.partition(" ")
+            ev = sorted((e["t"], e.get("event") == "connect",
+                         e.get("peer"))
+                        for e in smtp_log(lab)[nlog0:]
+                        if e.get("addr") == addr and
+                        e.get("event") in ("connect", "close"))
+            # At one instant a close comes before a connect (False <
+            # True); a close of a connection an earlier run opened (the
+            # server may log it late) does not count.
+            now = most = 0
+            live = set()
+            for _, opened, peer in ev:
+                if opened:
+                    live.add(peer)
+                elif peer in live:
+                    live.discard(peer)
+                else:
+                    continue
+                now = len(live)
+                most = max(most, now)
+            out.append((most == int(want) and now == 0,
+                        "%s: at most %s connections to %s at once" %
+                        (name, want, addr),
+                        "got %d (%d left open)" % (most, now)))
         elif kw == "overlap":
             # The servers' own log: did the sessions overlap in time?
             spans = smtp_spans(lab, rest.split())

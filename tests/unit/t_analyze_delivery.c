@@ -182,6 +182,7 @@ test_skipped(void)
 		{ PROBE_SKIP_NO_FD, DELIVERY_MX_UNKNOWN },
 		{ PROBE_SKIP_NO_ROUTE_4, DELIVERY_MX_UNKNOWN },
 		{ PROBE_SKIP_NO_ROUTE_6, DELIVERY_MX_UNKNOWN },
+		{ PROBE_SKIP_ADDR_CAP, DELIVERY_MX_UNKNOWN },
 	};
 	struct mx_host host;
 	struct mx_set mx;

@@ -544,6 +544,7 @@ test_skipped(void)
 		{ PROBE_SKIP_NO_FD, 0 },
 		{ PROBE_SKIP_NO_ROUTE_4, 0 },
 		{ PROBE_SKIP_NO_ROUTE_6, 0 },
+		{ PROBE_SKIP_ADDR_CAP, 1 },
 	};
 	const struct finding *f;
 	struct findings *fs;
