@@ -69,6 +69,9 @@ Behaviours (extra options in brackets):
   tls_cut_reply     complete the handshake, read the EHLO sent over TLS,
                     encrypt the EHLO reply and send only part of its
                     record ([cut=body|header] as above), then close
+  tls_notify_ehlo   complete the handshake, read the EHLO sent over TLS,
+                    then end the TLS session cleanly instead of replying:
+                    a close_notify alert (SSLObject.unwrap()), then close
   expired           handshake with CERTDIR/expired.pem
   wrongname         handshake with CERTDIR/wrongname.pem (wrong.invalid)
   selfsigned        handshake with CERTDIR/selfsigned.pem
@@ -137,14 +140,14 @@ BEHAVIOURS = {
     "starttls_reject", "tls_fail", "tls_drop", "expired", "wrongname",
     "selfsigned", "hugeline", "endless", "reset", "drop_after_ehlo",
     "silent_after_ehlo", "blackhole", "drip", "nulbytes", "ehlo_lines",
-    "leafonly", "tls_cut_handshake", "tls_cut_reply",
+    "leafonly", "tls_cut_handshake", "tls_cut_reply", "tls_notify_ehlo",
 }
 
 # Behaviours whose STARTTLS completes with the lab's good certificate:
 # they need cert=NAME.  The bad-cert ones use fixed files.
 NEEDS_CERT = {"ok", "slow_banner", "multiline_banner", "hugeline",
               "drop_after_ehlo", "silent_after_ehlo", "drip", "nulbytes",
-              "tls_cut_handshake", "tls_cut_reply"}
+              "tls_cut_handshake", "tls_cut_reply", "tls_notify_ehlo"}
 FIXED_CERT = {"expired": "expired", "wrongname": "wrongname",
               "selfsigned": "selfsigned", "leafonly": "leafonly"}
 
@@ -640,7 +643,7 @@ class Session:
                          len(hello))
         if self.lst.sslctx is None:
             raise Closed("no certificate configured")
-        if b in ("tls_cut_handshake", "tls_cut_reply"):
+        if b in ("tls_cut_handshake", "tls_cut_reply", "tls_notify_ehlo"):
             await CutTLS(self).run()
             return
         try:
@@ -661,7 +664,9 @@ class CutTLS:
     flight (the ServerHello); tls_cut_reply completes the handshake,
     reads one command over TLS (the EHLO) and cuts the record of its
     encrypted reply. Either way the TCP connection is then closed with no
-    close_notify."""
+    close_notify. tls_notify_ehlo reads the EHLO the same way, then sends
+    a close_notify alert (a clean TLS shutdown) instead of the reply and
+    closes."""
 
     def __init__(self, sess):
         self.sess = sess
@@ -726,6 +731,8 @@ class CutTLS:
                 raise Closed("TLS read failed: %s" % e)
         line = data.split(b"\n", 1)[0].rstrip(b"\r")
         sess.record("command", line=text_of(line), tls=True)
+        if sess.lst.behaviour == "tls_notify_ehlo":
+            await self.notify()
         kw = [k for k in sess.lst.ehlo_keywords()
               if k.split(" ")[0].upper() != "STARTTLS"]
         lines = [sess.host] + kw
@@ -734,6 +741,19 @@ class CutTLS:
                         for i, t in enumerate(lines))
         self.obj.write(reply.encode("utf-8"))
         await self.cut(self.out.read(), "EHLO reply")
+
+    async def notify(self):
+        """Send close_notify (the peer's is not awaited), then close."""
+        try:
+            self.obj.unwrap()
+        except ssl.SSLWantReadError:
+            pass
+        alert = self.out.read()
+        if not alert:
+            raise Closed("unwrap made no close_notify")
+        await self.sess.send(alert)
+        raise Closed("sent close_notify (%d bytes) instead of the EHLO "
+                     "reply" % len(alert))
 
 
 async def serve(lst, log, reader, writer):

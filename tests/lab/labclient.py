@@ -25,6 +25,9 @@ Prints key=value lines, one fact per line, e.g.
   tls=ok|failed  records=N (whole records before the end)
   cut=GOT/WANT (the last record: bytes that came of those its header
   announces, or GOT/5+ for a cut header) | cut=none (ended on a boundary)
+  data=N (plaintext bytes the server sent over TLS before the end)
+  close=notify (a close_notify alert) | close=eof (TCP closed without it)
+  | close=error why=... (after a completed handshake only)
 Never raises: every failure becomes a fact.  Exit 0 always.
 """
 
@@ -223,6 +226,9 @@ class RawTLS:
 
     def __init__(self, sock, a):
         ctx = ssl.create_default_context(cafile=a.ca)
+        # Some Pythons (3.11) set OpenSSL's IGNORE_UNEXPECTED_EOF, which
+        # takes any EOF, even inside a record, for a close_notify.
+        ctx.options &= ~getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
         self.inc = ssl.MemoryBIO()
         self.outb = ssl.MemoryBIO()
         self.obj = ctx.wrap_bio(self.inc, self.outb,
@@ -259,6 +265,34 @@ class RawTLS:
         out("cut", "%d/5+" % (len(self.raw) - i) if i < len(self.raw)
             else "none")
 
+    def ending(self):
+        """After EOF: decrypt what came and say how the stream ended. A
+        read() that ends without an error (b"" or SSLZeroReturnError)
+        is a close_notify only if the shutdown then completes: OpenSSL
+        has the peer's close_notify."""
+        n, end = 0, "eof"
+        try:
+            while True:
+                d = self.obj.read(65536)
+                if not d:
+                    break
+                n += len(d)
+        except ssl.SSLZeroReturnError:
+            pass
+        except (ssl.SSLEOFError, ssl.SSLWantReadError):
+            end = None
+        except ssl.SSLError as e:
+            end = None
+            out("why", repr(e))
+        if end is not None:
+            try:
+                self.obj.unwrap()
+                end = "notify"
+            except ssl.SSLError as e:
+                out("why", repr(e))
+        out("data", n)
+        out("close", end or "eof")
+
 
 def do_tlscut(a):
     s = connect(a.addr, a.port, a.timeout)
@@ -294,6 +328,7 @@ def do_tlscut(a):
         while not t.eof:
             t.pull()
         t.report()
+        t.ending()
     except (OSError, ValueError, EOFError) as e:
         out("end", "error")
         out("end_why", repr(e))

@@ -114,6 +114,7 @@ $A.24 tls_cut_handshake cert=mx1.lab.test
 $A.25 tls_cut_handshake cert=mx1.lab.test cut=header
 $A.26 tls_cut_reply cert=mx1.lab.test
 $A.27 tls_cut_reply cert=mx1.lab.test cut=header
+$A.28 tls_notify_ehlo cert=mx1.lab.test
 EOF
 
 # --- mkcerts.sh ----------------------------------------------------------
@@ -300,6 +301,13 @@ t "tls_cut_reply: handshake done, EHLO reply record cut in its body" \
 o=$(tlscut $A.27 "$port")
 t "tls_cut_reply cut=header: 3 bytes of the record header" has "$o" \
     tls=ok cut=3/5+
+t "tls_cut_reply: no close_notify, no reply byte decrypted" has "$o" \
+    data=0 close=eof
+# A clean TLS shutdown instead of the reply: whole records, no byte of
+# plaintext, then a close_notify alert.
+o=$(tlscut $A.28 "$port")
+t "tls_notify_ehlo: handshake done, close_notify instead of the reply" \
+    has "$o" tls=ok cut=none data=0 close=notify
 
 o=$($client banner $A.18 "$port")
 secs=$(printf '%s\n' "$o" | sed -n 's/^banner_secs=//p')
@@ -373,14 +381,22 @@ t "log: injection after STARTTLS not seen as TLS" hasnt "$o" \
 o=$(cmds $A.26)
 t "log: tls_cut_reply read the EHLO over TLS" has "$o" \
     "EHLO client.lab.invalid" STARTTLS "tls EHLO client.lab.invalid"
-o=$(grep "\"$A.26\".*\"close\"" "$log")
-t "log: tls_cut_reply closes with TLS up and says what it cut" bash -c \
-    "printf '%s\n' \"\$1\" | grep -q '\"tls\": \"ok\", \"why\": \"cut the EHLO reply record after'" \
-    _ "$o"
-o=$(grep "\"$A.24\".*\"close\"" "$log")
-t "log: tls_cut_handshake closes with TLS failed" bash -c \
-    "printf '%s\n' \"\$1\" | grep -q '\"tls\": \"failed\", \"why\": \"cut the ServerHello record after'" \
-    _ "$o"
+# closes DESC ADDR TLS WHY: the close record of ADDR says "tls": TLS and
+# its "why" begins with WHY.
+closes() {
+	local o
+	o=$(grep "\"$2\".*\"close\"" "$log")
+	t "$1" grep -qF "\"tls\": \"$3\", \"why\": \"$4" <<<"$o"
+}
+closes "log: tls_cut_reply closes with TLS up and says what it cut" \
+    $A.26 ok "cut the EHLO reply record after"
+o=$(cmds $A.28)
+t "log: tls_notify_ehlo read the EHLO over TLS" has "$o" \
+    "EHLO client.lab.invalid" STARTTLS "tls EHLO client.lab.invalid"
+closes "log: tls_notify_ehlo closes with TLS up after its close_notify" \
+    $A.28 ok "sent close_notify"
+closes "log: tls_cut_handshake closes with TLS failed" \
+    $A.24 failed "cut the ServerHello record after"
 o=$(grep "\"$A.3\"" "$log")
 t "log: tarpit connection recorded" bash -c \
     "printf '%s\n' \"\$1\" | grep -q '\"event\": \"connect\"'" _ "$o"
