@@ -1136,7 +1136,8 @@ batch_jobs_start(struct batch *b, struct jobs *pool)
 	for (w = 0; w < n; w++)
 		b->job_cap[w] = jobs_share((unsigned)b->o->parallel, n, w);
 	log_debug("--jobs: %u worker processes", n);
-	jobs_attach(pool, b->loop, on_job_result, on_job_lost, b);
+	jobs_attach(pool, b->loop, b->o->timeout_ms, on_job_result,
+	    on_job_lost, b);
 	batch_start(b);
 }
 

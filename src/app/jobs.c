@@ -33,11 +33,17 @@ struct jobs_slot {
 	int			 fd;		/* -1 once closed */
 	struct ev_io		*io;
 	struct frame_reader	*rd;
+	unsigned		 held;		/* tasks not answered yet */
+	uint64_t		 due;		/* watchdog: evloop_clock() ms */
+	uint64_t		 answered;	/* its last result, the same */
+	struct ev_timer		*dog;
 };
 
 struct jobs {
 	struct jobs_slot	*w;
 	unsigned		 n, live;
+	struct evloop		*loop;
+	unsigned		 deadline_ms;	/* of each task; 0: none */
 	jobs_result_fn		*on_result;
 	jobs_lost_fn		*on_lost;
 	void			*arg;
@@ -184,14 +190,21 @@ slot_close(struct jobs_slot *s)
 	if (s->io != NULL)
 		evloop_io_del(s->io);
 	s->io = NULL;
+	if (s->dog != NULL)
+		evloop_timer_del(s->dog);
+	s->dog = NULL;
 	if (s->fd != -1)
 		close(s->fd);
 	s->fd = -1;
 }
 
-/* Worker w is gone: close, reap, tell the caller how it ended. */
+/*
+ * Worker w is gone: close, reap, tell the caller how it ended. With
+ * killed (why the parent ends it: it misbehaved), SIGKILL it first and
+ * say that instead of its status.
+ */
 static void
-slot_lost(struct jobs_slot *s, int broken)
+slot_lost(struct jobs_slot *s, const char *killed)
 {
 	struct jobs *j = s->j;
 	char how[128];
@@ -199,14 +212,14 @@ slot_lost(struct jobs_slot *s, int broken)
 	int st;
 
 	slot_close(s);
-	if (broken)
+	if (killed != NULL)
 		kill(s->pid, SIGKILL);
-	st = reap(s->pid, broken ? -1 : 2000);
+	st = reap(s->pid, killed != NULL ? -1 : 2000);
 	s->pid = 0;
+	s->held = 0;
 	j->live--;
-	if (broken)
-		snprintf(how, sizeof(how), "%s", R_("it sent a malformed "
-		    "message"));
+	if (killed != NULL)
+		snprintf(how, sizeof(how), "%s", killed);
 	else if (WIFSIGNALED(st))
 		snprintf(how, sizeof(how), R_("it was killed by signal %d "
 		    "(%s)"), WTERMSIG(st), signal_name(WTERMSIG(st)));
@@ -260,6 +273,14 @@ slot_message(void *arg, const unsigned char *p, size_t len)
 {
 	struct jobs_slot *s = arg;
 
+	s->answered = evloop_clock();
+	if (s->held > 0 && --s->held == 0) {
+		/* Nothing in flight: nothing to wait for. */
+		if (s->dog != NULL)
+			evloop_timer_del(s->dog);
+		s->dog = NULL;
+		s->due = 0;
+	}
 	s->j->on_result(s->j->arg, s->id, p, len);
 	return s->fd != -1;	/* 0: killed from the callback */
 }
@@ -277,11 +298,54 @@ on_worker_readable(int fd, int events, void *arg)
 		slot_lost(s, 0);
 		break;
 	case DRAIN_BROKEN:
-		slot_lost(s, 1);
+		jobs_drop(s->j, s->id);
 		break;
 	default:
 		break;
 	}
+}
+
+static void	on_watchdog(void *);
+
+/* Wake at s->due (or at once when it has passed). */
+static void
+dog_arm(struct jobs_slot *s)
+{
+	uint64_t now = evloop_clock();
+
+	if (s->dog != NULL)
+		evloop_timer_del(s->dog);
+	s->dog = evloop_timer_add(s->j->loop, s->due > now ? s->due - now : 0,
+	    on_watchdog, s);
+}
+
+/*
+ * The deadline of what worker s holds has passed. What it has written
+ * meanwhile is read first: the parent may have been the slow one (a
+ * blocking stdout) while the worker waited to hand its results over.
+ * A worker that answered within the last JOBS_GRACE_MS is given that
+ * much more from its answer; one that answered nothing is killed, and
+ * its domains go the way of a worker that died.
+ */
+static void
+on_watchdog(void *arg)
+{
+	struct jobs_slot *s = arg;
+	char how[128];
+
+	s->dog = NULL;
+	on_worker_readable(s->fd, 0, s);
+	if (s->fd == -1 || s->held == 0 || s->dog != NULL)
+		return;		/* gone, all answered, or given more */
+	if (s->answered + JOBS_GRACE_MS > evloop_clock()) {
+		s->due = s->answered + JOBS_GRACE_MS;
+		dog_arm(s);
+		return;
+	}
+	snprintf(how, sizeof(how), R_("it did not answer within the "
+	    "deadline (--timeout and %d s more) and was killed"),
+	    JOBS_GRACE_MS / 1000);
+	slot_lost(s, how);
 }
 
 int
@@ -383,11 +447,13 @@ jobs_alive(const struct jobs *j, unsigned w)
 }
 
 void
-jobs_attach(struct jobs *j, struct evloop *loop, jobs_result_fn *on_result,
-    jobs_lost_fn *on_lost, void *arg)
+jobs_attach(struct jobs *j, struct evloop *loop, unsigned deadline_ms,
+    jobs_result_fn *on_result, jobs_lost_fn *on_lost, void *arg)
 {
 	unsigned i;
 
+	j->loop = loop;
+	j->deadline_ms = deadline_ms;
 	j->on_result = on_result;
 	j->on_lost = on_lost;
 	j->arg = arg;
@@ -401,6 +467,7 @@ int
 jobs_send(struct jobs *j, unsigned w, const void *p, size_t len)
 {
 	struct jobs_slot *s = &j->w[w];
+	uint64_t due;
 
 	if (!jobs_alive(j, w))
 		return -1;
@@ -410,8 +477,15 @@ jobs_send(struct jobs *j, unsigned w, const void *p, size_t len)
 	 * buffer, so this never waits long.
 	 */
 	if (write_frame(s->fd, p, len) == -1) {
-		slot_lost(s, 1);
+		slot_lost(s, R_("it did not take its task"));
 		return -1;
+	}
+	s->held++;
+	/* The latest deadline of what it holds, and the grace. */
+	due = evloop_clock() + j->deadline_ms + JOBS_GRACE_MS;
+	if (j->deadline_ms > 0 && due > s->due) {
+		s->due = due;
+		dog_arm(s);
 	}
 	return 0;
 }
@@ -420,7 +494,7 @@ void
 jobs_drop(struct jobs *j, unsigned w)
 {
 	if (jobs_alive(j, w))
-		slot_lost(&j->w[w], 1);
+		slot_lost(&j->w[w], R_("it sent a malformed message"));
 }
 
 void

@@ -47,10 +47,11 @@
  *		why when not one worker could be made
  *	jobs_count(pool), jobs_live(pool)	workers made, still alive
  *	jobs_alive(pool, w)
- *	jobs_attach(pool, loop, on_result, on_lost, arg)  read the
+ *	jobs_attach(pool, loop, ms, on_result, on_lost, arg)  read the
  *		workers in loop: on_result(arg, w, p, len) per result,
  *		on_lost(arg, w, why) once when worker w is gone (why: how
- *		it ended, a reason for the report)
+ *		it ended, a reason for the report); ms is each task's
+ *		deadline (--timeout; 0: none), for the watchdog below
  *	jobs_send(pool, w, p, len)	one task to worker w: 0, or -1 when
  *		it could not be written whole (the worker is then killed and
  *		lost)
@@ -68,9 +69,14 @@
  *		when the parent is gone
  *	jobs_worker_free(me)
  *
- * BUGS: a worker that hangs without exiting (stopped, or a loop that
- * never ends) keeps its domains in flight: the parent waits for it as
- * it would wait for its own loop with one process.
+ * The watchdog: each worker that holds tasks has a deadline, the latest
+ * of its tasks' (sent + ms, counted from when it last held none) plus
+ * JOBS_GRACE_MS, for its set-up, rendering and a busy CPU. When it
+ * passes, what the worker wrote meanwhile is read first; one that
+ * answered within the last JOBS_GRACE_MS gets that long again from its
+ * answer; one that answered nothing (stopped, a loop that never ends, a
+ * deadlock) is killed (SIGKILL) and lost like one that died: on_lost
+ * says it did not answer within the deadline.
  */
 #ifndef MXPROBE_JOBS_H
 #define MXPROBE_JOBS_H
@@ -84,6 +90,7 @@ struct jobs_worker;
 
 #define JOBS_MAX	256	/* --jobs N: at most */
 #define JOBS_AUTO_MIN	100	/* distinct names for more than one */
+#define JOBS_GRACE_MS	5000	/* the watchdog's grace over --timeout */
 
 typedef void	jobs_result_fn(void *, unsigned, const unsigned char *,
 		    size_t);
@@ -99,8 +106,8 @@ int		 jobs_fork(unsigned, struct jobs **, struct jobs_worker **,
 unsigned	 jobs_count(const struct jobs *);
 unsigned	 jobs_live(const struct jobs *);
 int		 jobs_alive(const struct jobs *, unsigned);
-void		 jobs_attach(struct jobs *, struct evloop *, jobs_result_fn *,
-		    jobs_lost_fn *, void *);
+void		 jobs_attach(struct jobs *, struct evloop *, unsigned,
+		    jobs_result_fn *, jobs_lost_fn *, void *);
 int		 jobs_send(struct jobs *, unsigned, const void *, size_t);
 void		 jobs_drop(struct jobs *, unsigned);
 void		 jobs_kill(struct jobs *);

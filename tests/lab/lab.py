@@ -82,10 +82,10 @@ Each scenario is a directory tests/lab/scenarios/NAME/ with
                                  start, stdout unread until then (a
                                  full pipe); repeatable
              head N              read N lines of stdout, then close it
-             kill-worker SIG S   send SIG (KILL, SEGV...) S seconds after
-                                 the start to mxprobe's first child
-                                 process (the --jobs worker with the
-                                 lowest pid); there must be one
+             kill-worker SIG S   send SIG (KILL, SEGV, STOP...) S seconds
+                                 after the start to mxprobe's first
+                                 child process (the --jobs worker with
+                                 the lowest pid); there must be one
              children N S        S seconds after the start mxprobe has N
                                  child processes (its --jobs workers),
                                  none a zombie; and none of them is left
@@ -1236,16 +1236,27 @@ def run_controlled(args, env, exp):
         for _ in range(heads[0]):
             text += p.stdout.readline()
         p.stdout.close()
+        err = p.stderr.read()
+        rc = p.wait(60)
     else:
-        text = p.stdout.read()
-    err = p.stderr.read()
-    rc = p.wait(60)
+        try:
+            text, err = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            # A hung run: its workers go too (a stopped one would stay).
+            for k, _ in child_procs(p.pid):
+                os.kill(k, signal.SIGKILL)
+            p.kill()
+            p.communicate()
+            raise
+        rc = p.returncode
+    wall = time.monotonic() - t0
     seen["left"] = [k for k in seen["pids"] if os.path.exists("/proc/%d" %
                                                               k)]
     cp = subprocess.CompletedProcess(args, rc, text.decode("utf-8",
                                      "replace"), err.decode("utf-8",
                                                             "replace"))
     cp.seen = seen
+    cp.wall = wall
     return cp
 
 
@@ -1473,7 +1484,7 @@ def run_one(lab, zone, name, exp):
             continue
         elif kw == "kill-worker":
             k = p.seen["killed"].pop(0)
-            out.append((k is not None, "%s: a worker killed with SIG%s"
+            out.append((k is not None, "%s: a worker sent SIG%s"
                         % (name, rest.split()[0]), "mxprobe had no child"))
         elif kw == "children":
             kids = p.seen["children"].pop(0)

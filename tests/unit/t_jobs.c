@@ -4,7 +4,8 @@
  * default worker count; and real workers over real channels: tasks go
  * out, results with any bytes (newlines, NULs, 300 KB at once) come back
  * whole, a worker killed with SIGKILL is reported lost with how it
- * ended, the parent's end closed stops the others, and no zombie stays.
+ * ended, one that stops answering is killed by the watchdog, the
+ * parent's end closed stops the others, and no zombie stays.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -83,7 +84,8 @@ test_auto(void)
 }
 
 /* The worker: each task "N" is answered with N octets of a pattern that
- * holds newlines and NULs, then its id; task "die" makes it _exit(7). */
+ * holds newlines and NULs, then its id; task "die" makes it _exit(7),
+ * task "stop" stops it (SIGSTOP) without an answer. */
 static struct evloop *wloop;
 static struct jobs_worker *wme;
 
@@ -96,6 +98,10 @@ w_task(void *arg, const unsigned char *p, size_t len)
 	(void)arg;
 	if (len == 3 && memcmp(p, "die", 3) == 0)
 		_exit(7);
+	if (len == 4 && memcmp(p, "stop", 4) == 0) {
+		raise(SIGSTOP);		/* hung: never answers */
+		return;
+	}
 	n = frame_get_u32(p);
 	out = malloc(n + 1);
 	for (i = 0; i < n; i++)
@@ -111,6 +117,19 @@ w_gone(void *arg)
 {
 	(void)arg;
 	evloop_break(wloop);
+}
+
+/* A worker's life: its tasks until the parent's end closes. */
+static void
+worker_main(struct jobs_worker *me)
+{
+	wme = me;
+	wloop = evloop_new();
+	jobs_worker_attach(me, wloop, w_task, w_gone, NULL);
+	evloop_run(wloop);
+	jobs_worker_free(me);
+	evloop_free(wloop);
+	_exit(0);
 }
 
 static struct evloop *ploop;
@@ -168,6 +187,19 @@ run_parent(void)
 	give_up_timer = NULL;
 }
 
+/* The end of a test: the pool freed, then no child may be left. */
+static void
+pool_free(struct buf *why, const char *what)
+{
+	int st;
+
+	jobs_free(pool);
+	errno = 0;
+	ok(waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD, "%s", what);
+	evloop_free(ploop);
+	buf_free(why);
+}
+
 static void
 send_all(size_t n)
 {
@@ -190,22 +222,15 @@ test_workers(void)
 	int rc, st;
 
 	rc = jobs_fork(3, &pool, &me, why);
-	if (rc == 1) {
-		wme = me;
-		wloop = evloop_new();
-		jobs_worker_attach(me, wloop, w_task, w_gone, NULL);
-		evloop_run(wloop);
-		jobs_worker_free(me);
-		evloop_free(wloop);
-		_exit(0);
-	}
+	if (rc == 1)
+		worker_main(me);
 	if (!ok(rc == 0 && pool != NULL, "fork: three workers (%s)",
 	    buf_str(why)))
 		return;
 	is_int(jobs_count(pool), 3, "fork: three made");
 	is_int(jobs_live(pool), 3, "fork: three alive");
 	ploop = evloop_new();
-	jobs_attach(pool, ploop, p_result, p_lost, NULL);
+	jobs_attach(pool, ploop, 30000, p_result, p_lost, NULL);
 
 	send_all(100);
 	is_int(results, 3, "a result from each worker");
@@ -230,12 +255,8 @@ test_workers(void)
 	send_all(10);
 	is_int(results, 8, "the two others still answer");
 
-	jobs_free(pool);
-	errno = 0;
-	ok(waitpid(-1, &st, WNOHANG) == -1 && errno == ECHILD,
-	    "jobs_free: every worker stopped and reaped (no child left)");
-	evloop_free(ploop);
-	buf_free(why);
+	pool_free(why, "jobs_free: every worker stopped and reaped (no "
+	    "child left)");
 }
 
 static void
@@ -254,7 +275,7 @@ test_killed(void)
 	if (!ok(rc == 0, "fork: two workers"))
 		return;
 	ploop = evloop_new();
-	jobs_attach(pool, ploop, p_result, p_lost, NULL);
+	jobs_attach(pool, ploop, 0, p_result, p_lost, NULL);
 	jobs_drop(pool, 0);
 	is_int(lost, 1, "jobs_drop: reported lost");
 	ok(strstr(lost_how, "malformed") != NULL, "jobs_drop: as "
@@ -270,6 +291,48 @@ test_killed(void)
 	buf_free(why);
 }
 
+/* A worker stopped (SIGSTOP) with a task: the watchdog kills it once
+ * the task's deadline and JOBS_GRACE_MS have passed; the other answers. */
+static void
+test_hung(void)
+{
+	struct jobs_worker *me = NULL;
+	struct buf *why = buf_new(256);
+	unsigned char t[4];
+	uint64_t t0, took;
+	int rc;
+
+	lost = 0;
+	results = bad_results = 0;
+	rc = jobs_fork(2, &pool, &me, why);
+	if (rc == 1)
+		worker_main(me);
+	if (!ok(rc == 0, "fork: two workers"))
+		return;
+	ploop = evloop_new();
+	jobs_attach(pool, ploop, 200, p_result, p_lost, NULL);
+	want_len = 10;
+	want_results = 1;
+	frame_set_u32(t, 10);
+	t0 = evloop_clock();
+	ok(jobs_send(pool, 0, "stop", 4) == 0 && jobs_send(pool, 1, t, 4) ==
+	    0, "a task to each; the first stops itself");
+	run_parent();
+	ok(results == 1 && bad_results == 0 && lost == 0, "the other "
+	    "answers; the stopped one is not lost yet");
+	run_parent();
+	took = evloop_clock() - t0;
+	is_int(lost, 1, "the stopped worker is lost");
+	is_int(lost_id, 0, "the right one");
+	ok(strstr(lost_how, "did not answer within the deadline") != NULL,
+	    "as not answering (%s)", lost_how);
+	ok(took >= 200 + JOBS_GRACE_MS && took < 200 + JOBS_GRACE_MS + 2000,
+	    "after its deadline and the grace (%llu ms)",
+	    (unsigned long long)took);
+	ok(jobs_live(pool) == 1, "the other is still alive");
+	pool_free(why, "jobs_free: every worker reaped, the stopped one too");
+}
+
 int
 main(void)
 {
@@ -277,5 +340,6 @@ main(void)
 	test_auto();
 	test_workers();
 	test_killed();
+	test_hung();
 	return tap_done();
 }
