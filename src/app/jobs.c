@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -85,20 +86,182 @@ jobs_auto(unsigned cpus, size_t names, unsigned parallel)
 	return n;
 }
 
+/* Whether word is one of the comma-separated words of list[0..len). */
+static int
+word_in(const char *list, size_t len, const char *word, size_t wlen)
+{
+	const char *end = list + len, *comma;
+
+	for (; list < end; list = comma + 1) {
+		if ((comma = memchr(list, ',', (size_t)(end - list))) == NULL)
+			comma = end;
+		if ((size_t)(comma - list) == wlen && memcmp(list, word,
+		    wlen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+unsigned
+jobs_quota(const char *s)
+{
+	unsigned long long quota, period, n;
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s < '0' || *s > '9')
+		return 0;	/* "max", "-1" (no quota), garbage, empty */
+	errno = 0;
+	quota = strtoull(s, &end, 10);
+	if (errno != 0 || quota == 0 || (*end != ' ' && *end != '\t'))
+		return 0;
+	for (s = end; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s < '0' || *s > '9')
+		return 0;
+	period = strtoull(s, &end, 10);
+	if (errno != 0 || period == 0)
+		return 0;
+	for (s = end; *s == ' ' || *s == '\t' || *s == '\n'; s++)
+		;
+	if (*s != '\0')
+		return 0;
+	n = quota / period + (quota % period != 0 ? 1 : 0);
+	return n < UINT_MAX ? (unsigned)n : UINT_MAX;
+}
+
+int
+jobs_cgroup_path(const char *text, const char *controller, char *out,
+    size_t size)
+{
+	const char *line, *c, *p, *eol;
+	size_t clen = strlen(controller), n;
+
+	for (line = text; *line != '\0'; line = *eol != '\0' ? eol + 1 : eol) {
+		eol = strchr(line, '\n');
+		if (eol == NULL)
+			eol = line + strlen(line);
+		/* ID:CONTROLLERS:PATH */
+		if ((c = memchr(line, ':', (size_t)(eol - line))) == NULL ||
+		    (p = memchr(c + 1, ':', (size_t)(eol - c - 1))) == NULL)
+			continue;
+		c++;
+		if (clen == 0 ? p != c : !word_in(c, (size_t)(p - c),
+		    controller, clen))
+			continue;
+		p++;
+		n = (size_t)(eol - p);
+		if (n == 0 || *p != '/' || n >= size)
+			return -1;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+/* Up to size - 1 octets of a small file (/proc, /sys) into b: 0, -1. */
+static int
+read_small(const char *path, char *b, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	do
+		n = read(fd, b, size - 1);
+	while (n == -1 && errno == EINTR);
+	close(fd);
+	if (n < 0)
+		return -1;
+	b[n] = '\0';
+	return 0;
+}
+
+/*
+ * The smallest CPU quota on the way from the cgroup at path below base up
+ * to base (a limit of a parent holds for its children): 0 for none. v1:
+ * cpu.cfs_quota_us and cpu.cfs_period_us, joined as cpu.max is.
+ */
+static unsigned
+quota_under(const char *base, const char *path, int v1)
+{
+	char dir[PATH_MAX], f[PATH_MAX + 32], q[64], per[64], line[132];
+	size_t blen = strlen(base);
+	unsigned best = 0, n;
+	char *cut;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s%s", base,
+	    strcmp(path, "/") == 0 ? "" : path) >= sizeof(dir))
+		return 0;
+	for (;;) {
+		n = 0;
+		if (!v1) {
+			snprintf(f, sizeof(f), "%s/cpu.max", dir);
+			if (read_small(f, line, sizeof(line)) == 0)
+				n = jobs_quota(line);
+		} else {
+			snprintf(f, sizeof(f), "%s/cpu.cfs_quota_us", dir);
+			if (read_small(f, q, sizeof(q)) == 0) {
+				snprintf(f, sizeof(f), "%s/cpu.cfs_period_us",
+				    dir);
+				if (read_small(f, per, sizeof(per)) == 0) {
+					q[strcspn(q, "\n")] = '\0';
+					snprintf(line, sizeof(line), "%s %s", q,
+					    per);
+					n = jobs_quota(line);
+				}
+			}
+		}
+		if (n > 0 && (best == 0 || n < best))
+			best = n;
+		if (strlen(dir) <= blen || (cut = strrchr(dir, '/')) == NULL)
+			break;
+		*cut = '\0';	/* path starts with /: never above base */
+	}
+	return best;
+}
+
+unsigned
+jobs_cgroup_cpus(const char *text, const char *root)
+{
+	char path[PATH_MAX], v1base[PATH_MAX];
+	unsigned v2 = 0, v1 = 0;
+
+	if (jobs_cgroup_path(text, "", path, sizeof(path)) == 0)
+		v2 = quota_under(root, path, 0);
+	if (jobs_cgroup_path(text, "cpu", path, sizeof(path)) == 0 &&
+	    (size_t)snprintf(v1base, sizeof(v1base), "%s/cpu", root) <
+	    sizeof(v1base))
+		v1 = quota_under(v1base, path, 1);
+	if (v1 > 0 && (v2 == 0 || v1 < v2))
+		return v1;
+	return v2;
+}
+
 unsigned
 jobs_cpus(void)
 {
-	long n;
+	char text[4096];
+	unsigned n = 0, q;
+	long on;
 #ifdef HAVE_SCHED_GETAFFINITY
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
-	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
-	    CPU_COUNT(&set) > 0)
-		return (unsigned)CPU_COUNT(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = (unsigned)CPU_COUNT(&set);
 #endif
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (unsigned)n : 1;
+	if (n == 0) {
+		on = sysconf(_SC_NPROCESSORS_ONLN);
+		n = on > 0 ? (unsigned)on : 1;
+	}
+	q = 0;
+	if (read_small("/proc/self/cgroup", text, sizeof(text)) == 0)
+		q = jobs_cgroup_cpus(text, "/sys/fs/cgroup");
+	return q > 0 && q < n ? q : n;
 }
 
 /* Write all of p to fd, waiting in poll(2) while it is full. */

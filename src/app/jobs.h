@@ -38,9 +38,24 @@
  *	jobs_auto(cpus, names, parallel)  the default worker count: cpus
  *		when names (distinct domains to probe) is at least
  *		JOBS_AUTO_MIN, else 1; never more than names or parallel
- *	jobs_cpus()		the CPUs this process may run on
- *		(sched_getaffinity where there is one, else the online
- *		CPUs), at least 1
+ *	jobs_cpus()		the CPUs this process may use: those it
+ *		may run on (sched_getaffinity where there is one, else the
+ *		online CPUs), or its cgroups' CPU quota rounded up when that
+ *		is lower (a container's CPU limit: cgroup v2 cpu.max under
+ *		/sys/fs/cgroup, v1 cpu.cfs_quota_us under /sys/fs/cgroup/cpu,
+ *		from its own cgroup up to the root); at least 1
+ *	jobs_cgroup_cpus(text, root)	the lowest CPU quota (jobs_quota)
+ *		of the cgroups text (/proc/self/cgroup) names, each read
+ *		from its own cgroup up to the hierarchy's root: v2 below
+ *		root, v1's cpu controller below root/cpu; 0 for none
+ *	jobs_quota(s)		the CPUs a cgroup quota "QUOTA PERIOD" (cpu.max,
+ *		or v1's two files joined by a space) allows:
+ *		ceil(QUOTA / PERIOD); 0 for none ("max", "-1") or anything
+ *		else (garbage, empty)
+ *	jobs_cgroup_path(text, controller, out, size)  the cgroup path of
+ *		controller ("": the v2 line 0::) in text, /proc/self/cgroup's
+ *		lines ID:CONTROLLERS:PATH: 0, or -1 when there is none or it
+ *		does not fit
  *	jobs_fork(n, &pool, &me, why)	fork n workers: 0 in the parent
  *		(pool set; when a fork fails after the first, the run goes
  *		on with fewer and says so), 1 in a worker (me set), -1 with
@@ -77,6 +92,9 @@
  * answer; one that answered nothing (stopped, a loop that never ends, a
  * deadlock) is killed (SIGKILL) and lost like one that died: on_lost
  * says it did not answer within the deadline.
+ *
+ * BUGS: jobs_cpus reads cgroups where they are mounted by convention
+ * (/sys/fs/cgroup), not /proc/self/mountinfo.
  */
 #ifndef MXPROBE_JOBS_H
 #define MXPROBE_JOBS_H
@@ -101,6 +119,9 @@ typedef void	jobs_gone_fn(void *);
 unsigned	 jobs_share(unsigned, unsigned, unsigned);
 unsigned	 jobs_auto(unsigned, size_t, unsigned);
 unsigned	 jobs_cpus(void);
+unsigned	 jobs_quota(const char *);
+unsigned	 jobs_cgroup_cpus(const char *, const char *);
+int		 jobs_cgroup_path(const char *, const char *, char *, size_t);
 int		 jobs_fork(unsigned, struct jobs **, struct jobs_worker **,
 		    struct buf *);
 unsigned	 jobs_count(const struct jobs *);

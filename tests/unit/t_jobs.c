@@ -7,11 +7,13 @@
  * ended, one that stops answering is killed by the watchdog, the
  * parent's end closed stops the others, and no zombie stays.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,6 +83,115 @@ test_auto(void)
 		is_int(jobs_auto(t[i].cpus, t[i].names, t[i].parallel),
 		    t[i].want, t[i].name);
 	ok(jobs_cpus() >= 1, "jobs_cpus: at least one (%u)", jobs_cpus());
+}
+
+/* A cgroup's CPU quota, and the cgroup's path, from literal text. */
+static void
+test_quota(void)
+{
+	static const struct {
+		const char	*s;
+		unsigned	 want;
+	} q[] = {
+		{ "max 100000", 0 },		/* v2: no limit */
+		{ "max 100000\n", 0 },
+		{ "150000 100000", 2 },		/* 1.5 CPUs: rounded up */
+		{ "200000 100000\n", 2 },
+		{ "50000 100000", 1 },
+		{ "1 100000", 1 },
+		{ "100000 100000", 1 },
+		{ "800000 50000", 16 },
+		{ "-1 100000", 0 },		/* v1 files joined: none */
+		{ "", 0 },
+		{ "garbage", 0 },
+		{ "100000", 0 },		/* no period */
+		{ "100000 0", 0 },
+		{ "0 100000", 0 },
+		{ "100000 100000 x", 0 },
+		{ "1x 100000", 0 },
+		{ "99999999999999999999999 1", 0 },	/* overflows */
+	};
+	static const char text[] =
+	    "12:cpuset:/\n"
+	    "4:memory:/m\n"
+	    "3:cpuacct,cpu:/docker/abc\n"
+	    "1:name=systemd:/s\n"
+	    "0::/system.slice/mxprobe.service\n";
+	char path[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		ok(jobs_quota(q[i].s) == q[i].want, "quota \"%.*s\": %u",
+		    (int)strcspn(q[i].s, "\n"), q[i].s, q[i].want);
+	ok(jobs_cgroup_path(text, "", path, sizeof(path)) == 0 &&
+	    strcmp(path, "/system.slice/mxprobe.service") == 0,
+	    "cgroup v2 path (%s)", path);
+	ok(jobs_cgroup_path(text, "cpu", path, sizeof(path)) == 0 &&
+	    strcmp(path, "/docker/abc") == 0, "cgroup v1 cpu path, not "
+	    "cpuset's (%s)", path);
+	ok(jobs_cgroup_path("1:cpu:/\n", "cpu", path, sizeof(path)) == 0 &&
+	    strcmp(path, "/") == 0, "the root, no v2 line");
+	ok(jobs_cgroup_path("1:cpu:/\n", "", path, sizeof(path)) == -1,
+	    "no v2 line: none");
+	ok(jobs_cgroup_path("3:cpuacct,cpuset:/x\n", "cpu", path,
+	    sizeof(path)) == -1, "no cpu controller: none");
+	ok(jobs_cgroup_path(text, "", path, 8) == -1, "too long: none");
+	ok(jobs_cgroup_path("", "", path, sizeof(path)) == -1 &&
+	    jobs_cgroup_path("garbage\n0:\n", "", path, sizeof(path)) == -1,
+	    "empty or garbage: none");
+}
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fp = fopen(path, "w")) != NULL) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+}
+
+/* The reading, on a cgroup tree made under TMPDIR. */
+static void
+test_cgroup_tree(void)
+{
+	char root[256], d[512], e[512], f[512];
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(root, sizeof(root), "%s/t_jobs.XXXXXX", tmp != NULL ?
+	    tmp : "/tmp");
+	if (!ok(mkdtemp(root) != NULL, "a cgroup tree in %s", root))
+		return;
+	snprintf(d, sizeof(d), "%s/kubepods", root);
+	snprintf(e, sizeof(e), "%s/kubepods/pod1", root);
+	snprintf(f, sizeof(f), "%s/cpu", root);
+	mkdir(d, 0700);
+	mkdir(e, 0700);
+	mkdir(f, 0700);
+	put(root, "cpu.max", "max 100000\n");
+	put(d, "cpu.max", "300000 100000\n");
+	put(e, "cpu.max", "max 100000\n");
+	is_int(jobs_cgroup_cpus("0::/kubepods/pod1\n", root), 3, "v2: a "
+	    "parent's quota holds for its child");
+	put(e, "cpu.max", "150000 100000\n");
+	is_int(jobs_cgroup_cpus("0::/kubepods/pod1\n", root), 2, "v2: the "
+	    "lowest on the way up");
+	is_int(jobs_cgroup_cpus("0::/elsewhere/x\n", root), 0, "v2: a path "
+	    "that is not there (another cgroup namespace): the root's, none");
+	is_int(jobs_cgroup_cpus("0::/\n", root), 0, "v2: the root, max");
+	put(f, "cpu.cfs_quota_us", "-1\n");
+	put(f, "cpu.cfs_period_us", "100000\n");
+	is_int(jobs_cgroup_cpus("1:cpu,cpuacct:/\n0::/\n", root), 0, "v1: "
+	    "-1, none");
+	put(f, "cpu.cfs_quota_us", "50000\n");
+	is_int(jobs_cgroup_cpus("1:cpu,cpuacct:/\n0::/kubepods/pod1\n",
+	    root), 1, "v1 and v2: the lower (v1's half CPU: 1)");
+	is_int(jobs_cgroup_cpus("garbage", root), 0, "no cgroup line: none");
+	snprintf(d, sizeof(d), "rm -rf '%s'", root);
+	ok(system(d) == 0, "removed");
 }
 
 /* The worker: each task "N" is answered with N octets of a pattern that
@@ -338,6 +449,8 @@ main(void)
 {
 	test_share();
 	test_auto();
+	test_quota();
+	test_cgroup_tree();
 	test_workers();
 	test_killed();
 	test_hung();
