@@ -197,7 +197,7 @@ out_write(struct batch *b, const char *p, size_t len)
 static void
 csv_field(struct buf *out, const char *s, int last)
 {
-	char *e = esc_str(s, 0);
+	char *e = esc_str(s, ESC_TERM);
 	const char *p;
 
 	if (strpbrk(e, ",\"") == NULL)
@@ -690,6 +690,27 @@ batch_resume_read_fp(FILE *fp, const char *path, struct batch *b,
 	return 0;
 }
 
+/*
+ * Whether the --resume output answered key. Every output writes a
+ * line's name in the one escaping (csv_field, unknown_line's json_str
+ * and esc_printf; a domain is unchanged by it): the name is compared in
+ * that form, so a line that is no domain, written with its control or
+ * non-UTF-8 bytes escaped, is found too.
+ */
+static int
+resume_answered(const struct batch *b, const char *key)
+{
+	char *shown;
+	int hit;
+
+	if (b->seen == NULL)
+		return 0;
+	shown = esc_str(key, ESC_TERM);
+	hit = map_get(b->seen, shown) != NULL;
+	free(shown);
+	return hit;
+}
+
 void
 batch_plan(struct batch *b)
 {
@@ -723,7 +744,7 @@ batch_plan(struct batch *b)
 			b->sharded++;
 			continue;
 		}
-		if (map_get(b->seen, key) != NULL) {
+		if (resume_answered(b, key)) {
 			b->resumed++;
 			continue;
 		}

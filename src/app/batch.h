@@ -9,7 +9,9 @@
  *	  lower case, no trailing dot); a line that is no domain keeps its
  *	  text as written and is answered with an UNKNOWN line, unprobed;
  *	- --shard K/N keeps the lines whose batch_hash() modulo N is K;
- *	- --resume FILE drops the lines whose name FILE already answers;
+ *	- --resume FILE drops the lines whose name FILE already answers
+ *	  (compared in the escaped form the output writes it in, so a line
+ *	  that is no domain is found too);
  *	- a name listed more than once is probed once, and every one of its
  *	  lines is answered with the same report.
  * Output (JSON Lines, CSV with a header, or one text line per domain)

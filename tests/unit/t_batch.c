@@ -371,6 +371,28 @@ test_shards(void)
 	}
 }
 
+/* b planned from lines after --resume read text (o is b's options). */
+static int
+resume_plan(const char *text, const char *const *lines, struct cli *o,
+    struct batch *b, struct buf *why)
+{
+	char *path;
+	size_t i;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	o->batch = "list";
+	memset(b, 0, sizeof(*b));
+	b->o = o;
+	path = write_tmp(text, strlen(text));
+	rc = batch_resume_read(path, b, why);
+	unlink(path);
+	for (i = 0; lines[i] != NULL; i++)
+		batch_add(b, lines[i]);
+	batch_plan(b);
+	return rc;
+}
+
 static void
 test_resume(void)
 {
@@ -387,24 +409,28 @@ test_resume(void)
 	static const char *const lines[] = { "a.example", "b.example",
 	    "c.example", "d.example", "e.example", "f.example", "g.example",
 	    "h.example", "A.EXAMPLE.", NULL };
+	/*
+	 * A line that is no domain is written escaped (util/esc.h): it
+	 * is found in that form, from JSON and CSV alike, or it would be
+	 * answered again.
+	 */
+	static const char esc_text[] =
+	    "{\"domain\":\"a\\\\x1b[2Jb.example\",\"status\":\"unknown\"}\n"
+	    "\\xff.example,UNKNOWN,3,,,0,,bad\n"
+	    "\"x,\"\"y\\x0d.example\",UNKNOWN,3,,,0,,bad\n"
+	    "{\"domain\":\"back\\\\\\\\slash\",\"status\":\"unknown\"}\n"
+	    "{\"domain\":\"esc\\u001bhere\",\"status\":\"unknown\"}\n";
+	static const char *const esc_lines[] = { "a\x1b[2Jb.example",
+	    "\xff.example", "x,\"y\r.example", "back\\slash",
+	    "esc\x1bhere", "\\xff.example", "other.example", NULL };
 	struct cli o;
 	struct batch b;
 	struct buf *why;
-	char *path;
 	size_t i;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	o.batch = "list";
-	memset(&b, 0, sizeof(b));
-	b.o = &o;
 	why = buf_new(BUF_WHY_MAX);
-	path = write_tmp(text, strlen(text));
-	rc = batch_resume_read(path, &b, why);
-	unlink(path);
-	for (i = 0; lines[i] != NULL; i++)
-		batch_add(&b, lines[i]);
-	batch_plan(&b);
+	rc = resume_plan(text, lines, &o, &b, why);
 	ok(rc == 0 && b.resumed == 4 && b.nlines == 5,
 	    "--resume: whole CSV rows and JSON lines count (a, b, e, A.), "
 	    "rows cut short, interrupted ones and a last line without its "
@@ -413,6 +439,21 @@ test_resume(void)
 		if (strchr("abe", batch_line_name(&b, i)[0]) != NULL)
 			rc = -1;
 	ok(rc == 0, "--resume: the answered names are not planned");
+	batch_free(&b);
+	rc = resume_plan(esc_text, esc_lines, &o, &b, why);
+	ok(rc == 0 && b.resumed == 4,
+	    "--resume: lines written escaped count as answered (an ESC "
+	    "sequence, a byte not UTF-8, a CR in a quoted CSV field, a "
+	    "backslash)");
+	ok(b.nlines == 3, "--resume: a raw control in the earlier output, "
+	    "the literal text of an escape and a new name are not answered "
+	    "(%zu lines left)", b.nlines);
+	for (i = 0; i < b.nlines; i++)
+		if (strcmp(batch_line_name(&b, i), "esc\x1bhere") != 0 &&
+		    strcmp(batch_line_name(&b, i), "\\xff.example") != 0 &&
+		    strcmp(batch_line_name(&b, i), "other.example") != 0)
+			rc = -1;
+	ok(rc == 0, "--resume: the answered escaped lines are not planned");
 	batch_free(&b);
 	memset(&b, 0, sizeof(b));
 	ok(batch_resume_read("/nonexistent/out", &b, why) == -1 &&
