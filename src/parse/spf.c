@@ -391,16 +391,20 @@ spf_explain_valid(const char *s, size_t n, struct buf *why)
 }
 
 int
-spf_macro_uses(const char *s, int letter)
+spf_macro_uses(const char *s, const char *letters)
 {
 	const char *p;
+	int c;
 
 	for (p = s; (p = strchr(p, '%')) != NULL; p++) {
-		if (p[1] == '%') {
+		/* "%%", "%_" and "%-" are literals (§7.1), never a macro;
+		 * p stepping over the second byte keeps "%%{s}" literal. */
+		if (p[1] == '%' || p[1] == '_' || p[1] == '-') {
 			p++;
 			continue;
 		}
-		if (p[1] == '{' && tolower((unsigned char)p[2]) == letter)
+		c = tolower((unsigned char)p[2]);
+		if (p[1] == '{' && c != '\0' && strchr(letters, c) != NULL)
 			return 1;
 	}
 	return 0;

@@ -34,7 +34,9 @@
  *		fits). out then holds what is left, for messages only: never
  *		a name to ask for. The evaluator (spf_check_host.c) and the
  *		walk (spf_walk.c) both take their targets from here.
- *	spf_macro_uses(spec, letter)	1 when spec contains %{letter...}
+ *	spf_macro_uses(spec, letters)	1 when spec contains a macro
+ *		%{x...} whose letter x (either case) is one of letters (lower
+ *		case); the literals "%%", "%_" and "%-" are no macro (§7.1)
  *	spf_ip_parse(text, &ip)		IPv4 or IPv6 literal; an IPv4-mapped
  *		IPv6 address becomes IPv4 (§5 "IPv4-mapped ... MUST still be
  *		considered an IPv4 address"). 0 or -1.
@@ -152,7 +154,7 @@ void		 spf_record_free(struct spf_record *);
 int		 spf_explain_valid(const char *, size_t, struct buf *);
 int		 spf_macro_expand(const char *, const struct spf_macro_ctx *,
 		    int, struct buf *, struct buf *);
-int		 spf_macro_uses(const char *, int);
+int		 spf_macro_uses(const char *, const char *);
 int		 spf_ip_parse(const char *, struct spf_ip *);
 void		 spf_ip_format(const struct spf_ip *, struct buf *);
 void		 spf_ip_reverse(const struct spf_ip *, struct buf *);

@@ -425,7 +425,7 @@ frame_result(struct spf_check_host *e, enum spf_result r, const struct spf_mech 
 			e->mechanism = xstrdup(m->text);
 		}
 		if (r == SPF_FAIL && f->rec != NULL && f->rec->exp != NULL) {
-			if (spf_macro_uses(f->rec->exp, 'p') && !e->ptr_done) {
+			if (spf_macro_uses(f->rec->exp, "p") && !e->ptr_done) {
 				ptr_start(e, PC_EXP);
 				return;
 			}
@@ -495,7 +495,7 @@ got_exp(struct spf_check_host *e)
 		if (txt != NULL && memchr(txt, '\0', len) == NULL &&
 		    spf_explain_valid(txt, len, NULL)) {
 			e->exp_text = xstrdup(txt);
-			if (spf_macro_uses(txt, 'p') && !e->ptr_done) {
+			if (spf_macro_uses(txt, "p") && !e->ptr_done) {
 				ptr_start(e, PC_EXPTEXT);
 				return;
 			}
@@ -561,7 +561,7 @@ run(struct spf_check_host *e)
 				frame_result(e, SPF_NEUTRAL, NULL);
 				return;
 			}
-			if (spf_macro_uses(f->rec->redirect, 'p') &&
+			if (spf_macro_uses(f->rec->redirect, "p") &&
 			    !e->ptr_done) {
 				ptr_start(e, PC_RESUME);
 				return;
@@ -597,7 +597,7 @@ run(struct spf_check_host *e)
 			break;
 		}
 		/* A DNS-querying term. %{p} first needs validation. */
-		if (m->domain != NULL && spf_macro_uses(m->domain, 'p') &&
+		if (m->domain != NULL && spf_macro_uses(m->domain, "p") &&
 		    !e->ptr_done) {
 			ptr_start(e, PC_RESUME);
 			return;

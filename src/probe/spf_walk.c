@@ -142,19 +142,41 @@ is_ancestor(const struct spf_node *n, const char *domain)
 }
 
 /*
- * The name a literal domain-spec asks for: the expander's rule (§7.3,
- * spf_macro_expand), the one the evaluator follows, with no sender to
- * expand. 0 with the name in *name; else *name is what is left and
- * why (when not NULL) says why it is no name.
+ * The macro letters (RFC 7208 §7.3) whose value the walk cannot know: it
+ * has a domain, not a message. s and l hold the sender's local-part; i,
+ * p and v the client's address (p its validated PTR name, v its family);
+ * h the name the client gave in HELO. c, r and t are refused outside
+ * explanation text (§7.1), so a record naming them does not parse; they
+ * are listed to keep the rule whole. A domain-spec with one of them
+ * depends on the sender: counted, neither followed nor probed.
+ *
+ * d and o are known: d is the <domain> of the record that holds the term
+ * (the include or redirect target it was fetched for, §5.2, §6.1), and
+ * o is the domain of <sender>, which for the policy of mail from
+ * @domain is the walked domain itself (§4.1: check_host() starts with
+ * <domain> = the sender's domain; o keeps it through includes).
+ * "%%", "%_" and "%-" are literals (§7.1), no macro at all.
+ */
+#define WALK_SENDER_LETTERS	"slipvhcrt"
+
+/*
+ * The name a domain-spec of node n asks for, when it depends on no
+ * sender: the expander's rule (§7.3, spf_macro_expand), the one the
+ * evaluator follows, with d and o known (WALK_SENDER_LETTERS). 0 with
+ * the name in *name; else *name is what is left and why (when not NULL)
+ * says why it is no name.
  */
 static int
-literal_target(const char *spec, char **name, struct buf *why)
+literal_target(const struct spf_walk *w, const struct spf_node *n,
+    const char *spec, char **name, struct buf *why)
 {
 	struct spf_macro_ctx ctx;
 	struct buf *b = buf_new(SPF_RECORD_MAX);
 	int rc;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.domain = n->domain;
+	ctx.sender_domain = w->a->domain;
 	rc = spf_macro_expand(spec, &ctx, SPF_MACRO_DOMAIN, b, why);
 	*name = buf_steal(b);
 	buf_free(b);
@@ -170,7 +192,7 @@ branch(struct spf_walk *w, struct spf_node *node, const char *term,
 	struct buf *why = buf_new(BUF_WHY_MAX);
 	char *target;
 	size_t len;
-	int macro = strchr(spec, '%') != NULL, rc = 0;
+	int macro = spf_macro_uses(spec, WALK_SENDER_LETTERS), rc = 0;
 
 	if (macro) {
 		target = xstrdup(spec);
@@ -178,7 +200,7 @@ branch(struct spf_walk *w, struct spf_node *node, const char *term,
 		if (len > 1 && target[len - 1] == '.')
 			target[len - 1] = '\0';
 	} else
-		rc = literal_target(spec, &target, why);
+		rc = literal_target(w, node, spec, &target, why);
 	c = spf_node_new(node, target, term);
 	c->via_redirect = redirect;
 	if (macro) {
@@ -292,11 +314,12 @@ got_record(struct spf_walk *w, struct spf_node *n,
 		case SPF_M_A:
 		case SPF_M_MX:
 		case SPF_M_EXISTS:
-			if (m->domain != NULL && strchr(m->domain, '%'))
+			if (m->domain != NULL && spf_macro_uses(m->domain,
+			    WALK_SENDER_LETTERS))
 				break;		/* depends on the sender */
 			if (m->domain == NULL)
 				target = xstrdup(n->domain);
-			else if (literal_target(m->domain, &target,
+			else if (literal_target(w, n, m->domain, &target,
 			    NULL) != 0) {
 				free(target);
 				break;		/* no such name: no match */

@@ -27,8 +27,12 @@
  * summed over the branches followed. void_lookups = a/mx/exists terms
  * whose target (macro-free) answers NXDOMAIN or no records: "a" and
  * "exists" are probed with an A query (as for an IPv4 client), "mx" with
- * an MX query. Terms with macros depend on the sender and are counted as
- * lookups but neither followed nor probed.
+ * an MX query. A target is expanded as a receiver expands it (§7.3) with
+ * %{d} the domain of the record holding the term and %{o} the walked
+ * domain (the sender's domain of mail from it); "%%", "%_" and "%-" are
+ * literals. A term with a macro of the sender's local-part (s, l), the
+ * client's address (i, p, v) or its HELO name (h) depends on the sender:
+ * counted as a lookup but neither followed nor probed.
  *
  * Limits: a branch that includes one of its ancestors is a loop and is
  * not followed (SPF_NODE_LOOP); at most SPF_ANALYSIS_MAX_DEPTH levels and

@@ -310,6 +310,43 @@ static const struct {
 	{ "domain-dot", "example.com.", SPF_MACRO_DOMAIN, "example.com" },
 };
 
+/* spf_macro_uses: only a real %{x} macro counts (RFC 7208 §7.1). */
+static void
+test_macro_uses(void)
+{
+	static const struct {
+		const char	*name, *spec, *letters;
+		int		 want;
+	} t[] = {
+		{ "%% is a literal percent sign", "a%%b.example", "slipvh",
+		    0 },
+		{ "%_ is a literal space", "a%_b.example", "slipvh", 0 },
+		{ "%- is a literal %20", "a%-b.example", "slipvh", 0 },
+		{ "%%{s} is a literal, no macro", "%%{s}.example", "s", 0 },
+		{ "%_{s} is a literal, no macro", "%_{s}.example", "s", 0 },
+		{ "%-{s} is a literal, no macro", "%-{s}.example", "s", 0 },
+		{ "%%%{s}: a literal, then a macro", "%%%{s}.example", "s",
+		    1 },
+		{ "%{l} is one of the letters", "%{l}.x.example", "slipvh",
+		    1 },
+		{ "%{ir}.%{v}: i is one of them", "%{ir}.%{v}._spf.example",
+		    "i", 1 },
+		{ "%{d} is not one of them", "_spf.%{d}", "slipvh", 0 },
+		{ "%{O2r} is not one of them, any case", "%{O2r}.example",
+		    "slipvh", 0 },
+		{ "%{H} is, in upper case", "%{H}.example", "h", 1 },
+		{ "a literal letter after %% is no macro", "%%s.example",
+		    "s", 0 },
+		{ "a cut %{ is no macro", "a.%{", "slipvh", 0 },
+		{ "no % at all", "plain.example", "slipvh", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		is_int(spf_macro_uses(t[i].spec, t[i].letters), t[i].want,
+		    t[i].name);
+}
+
 static void
 test_macros(void)
 {
@@ -362,8 +399,8 @@ test_macros(void)
 	    "expand refuses a bad macro");
 	is_int(spf_macro_expand("%{c}", &ctx, 0, b, why), -1,
 	    "expand refuses %{c} outside exp");
-	ok(spf_macro_uses("a.%{p}.b", 'p') && !spf_macro_uses("%%{p}", 'p') &&
-	    spf_macro_uses("%{P2}", 'p'), "spf_macro_uses");
+	ok(spf_macro_uses("a.%{p}.b", "p") && !spf_macro_uses("%%{p}", "p") &&
+	    spf_macro_uses("%{P2}", "p"), "spf_macro_uses");
 	ok(spf_explain_valid("See %{c} at %{r}", 16, NULL) &&
 	    !spf_explain_valid("The %{x}-files.", 15, NULL) &&
 	    !spf_explain_valid("\xef\xbb\xbfhi", 5, NULL) &&
@@ -785,6 +822,7 @@ main(void)
 	test_parse_limits();
 	test_select();
 	test_macros();
+	test_macro_uses();
 	test_domain_cut();
 	test_ip();
 	test_analyze();

@@ -43,7 +43,7 @@ static const struct zrr {
 } zone[] = {
 	{ "example.com", DNS_T_TXT, "v=spf1 a mx include:inc1.example.net "
 	    "include:inc2.example.net include:gone.example.net "
-	    "a:nohost.example.com include:_spf.%{d} ptr "
+	    "a:nohost.example.com include:_spf.%{l}.%{d} ptr "
 	    "redirect=never.example.org -all" },
 	{ "example.com", DNS_T_TXT, "google-site-verification=xyz" },
 	{ "example.com", DNS_T_A, "192.0.2.1" },
@@ -67,6 +67,18 @@ static const struct zrr {
 	{ "sf.example", DNS_T_TXT, "v=spf1 a:sf-host.example -all" },
 	{ "sf-host.example", T_SERVFAIL, NULL },
 	{ "fan.example", DNS_T_TXT, fan_record },
+	/* Macros the walk knows (d, o) and literal escapes are followed;
+	 * the sender's and client's macros are not (test_macro_walk). */
+	{ "mac.example", DNS_T_TXT, "v=spf1 include:_spf.%{d} "
+	    "a:a%%b.mac.example mx:%-.mac.example exists:x%_y.mac.example "
+	    "exists:%{l}.x.mac.example include:%{ir}.%{v}._spf.mac.example "
+	    "include:%{h}.helo.mac.example a:%{s}.mac.example "
+	    "mx:%{p}.mac.example -all" },
+	{ "_spf.mac.example", DNS_T_TXT, "v=spf1 include:in.%{d} "
+	    "include:%{o}.users.provider.example -all" },
+	{ "in._spf.mac.example", DNS_T_TXT, "v=spf1 ip4:192.0.2.5 -all" },
+	{ "mac.example.users.provider.example", DNS_T_TXT,
+	    "v=spf1 ip4:192.0.2.6 -all" },
 	{ "cut.example", DNS_T_TXT, cut_record },
 	{ cut_name, DNS_T_TXT, "v=spf1 ip4:192.0.2.88 -all" },
 	{ cut_a_name, DNS_T_A, "192.0.2.99" },
@@ -186,7 +198,7 @@ test_walk(void)
 	ok(n != NULL && n->status == SPF_NODE_LOOP, "loop detected");
 	n = child(r, "include:gone.example.net");
 	ok(n != NULL && n->status == SPF_NODE_NXDOMAIN, "nxdomain include");
-	n = child(r, "include:_spf.%{d}");
+	n = child(r, "include:_spf.%{l}.%{d}");
 	ok(n != NULL && n->status == SPF_NODE_MACRO, "macro include kept");
 	/* 8 + inc1 (2 + deep 1) + inc2 0 = 11 */
 	is_int(a->lookups, 11, "total lookups");
@@ -419,6 +431,64 @@ test_fan_out(void)
  * a label of 64 octets makes no name: the walk does not follow it, the
  * evaluator does not ask for it.
  */
+/*
+ * The walk knows d (the record's own domain) and o (the walked domain),
+ * and "%%", "%_", "%-" are literals (RFC 7208 §7.1, §7.3): those targets
+ * are followed or probed. The sender's local-part (s, l), the client's
+ * address (i, v, p) and its HELO name (h) are not known: not followed.
+ */
+static void
+test_macro_walk(void)
+{
+	static const char *const kept[] = {
+	    "include:%{ir}.%{v}._spf.mac.example",
+	    "include:%{h}.helo.mac.example", NULL };
+	static const char *const voids[] = { "a:a%%b.mac.example",
+	    "mx:%-.mac.example", "exists:x%_y.mac.example", NULL };
+	struct evloop *loop;
+	struct dns *dns;
+	struct spf_analysis *a;
+	const struct spf_node *r, *n, *c;
+	size_t i, j;
+	int found;
+
+	a = analyze("mac.example", &loop, &dns);
+	r = a->root;
+	n = child(r, "include:_spf.%{d}");
+	ok(n != NULL && n->status == SPF_NODE_OK &&
+	    strcmp(n->domain, "_spf.mac.example") == 0,
+	    "%%{d}: the include is followed to _spf.mac.example");
+	c = child(n, "include:in.%{d}");
+	ok(c != NULL && c->status == SPF_NODE_OK &&
+	    strcmp(c->domain, "in._spf.mac.example") == 0,
+	    "%%{d} in an included record is that record's domain");
+	c = child(n, "include:%{o}.users.provider.example");
+	ok(c != NULL && c->status == SPF_NODE_OK && strcmp(c->domain,
+	    "mac.example.users.provider.example") == 0,
+	    "%%{o} in an included record is the walked domain");
+	for (i = 0; kept[i] != NULL; i++) {
+		c = child(r, kept[i]);
+		ok(c != NULL && c->status == SPF_NODE_MACRO,
+		    "%s: depends on the sender, not followed", kept[i]);
+	}
+	is_int(a->void_lookups, 3, "%%, %- and %_ targets are probed "
+	    "(each answers NXDOMAIN: void)");
+	for (i = 0; voids[i] != NULL; i++) {
+		found = 0;
+		for (j = 0; j < r->nvoid_terms; j++)
+			if (strcmp(r->void_terms[j], voids[i]) == 0)
+				found = 1;
+		ok(found, "%s: probed, void", voids[i]);
+	}
+	ok(strstr(order, "%") == NULL && strstr(order, "helo") == NULL,
+	    "no record asked for a name with a sender's macro (%s)", order);
+	/* 9 terms in the root, 2 in _spf, none below */
+	is_int(a->lookups, 11, "every term counts, followed or not");
+	spf_analysis_free(a);
+	dns_free(dns);
+	evloop_free(loop);
+}
+
 static void
 test_long_spec(void)
 {
@@ -488,5 +558,6 @@ main(void)
 	test_fan_out();
 	test_eval();
 	test_long_spec();
+	test_macro_walk();
 	return tap_done();
 }
