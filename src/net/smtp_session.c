@@ -752,8 +752,10 @@ read_input(struct smtp_session *s)
 		if (s->tls_io) {
 			why = buf_new(BUF_WHY_MAX);
 			ts = tls_read(s->tlsc, tmp, room, &got, why);
-			if (ts == TLS_ERROR) {
-				dropped(s, errno, buf_str(why));
+			if (ts == TLS_ERROR || (ts == TLS_DONE && got == 0)) {
+				/* An error, or close_notify: why says which */
+				dropped(s, ts == TLS_ERROR ? errno : 0,
+				    buf_str(why));
 				buf_free(why);
 				return -1;
 			}

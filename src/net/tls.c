@@ -20,6 +20,7 @@
 #include "util/buf.h"
 #include "net/tls.h"
 #include "util/i18n.h"
+#include "util/log.h"
 #include "util/xalloc.h"
 
 struct tls_ctx {
@@ -451,6 +452,35 @@ sigpipe_restore(struct sigpipe_save *sv)
 }
 
 /*
+ * How the server ended the stream (c->closed = how), as the reason of
+ * the step what: the one wording for a close_notify seen in any step and
+ * for a TCP close at a record boundary or inside a record.
+ */
+static void
+closed_by_peer(struct tls_conn *c, enum tls_close how, const char *what,
+    struct buf *why)
+{
+	c->closed = how;
+	switch (how) {
+	case TLS_CLOSE_NOTIFY:
+		buf_printf(why, R_("%s: the server sent close_notify (a "
+		    "clean TLS shutdown, not a TCP close)"), what);
+		break;
+	case TLS_CLOSE_TRUNCATED:
+		buf_printf(why, R_("%s: the server closed the connection in "
+		    "the middle of a TLS record (a truncated record, no "
+		    "close_notify)"), what);
+		break;
+	case TLS_CLOSE_UNCLEAN:
+		buf_printf(why, R_("%s: the server closed the connection "
+		    "without a TLS alert or close_notify"), what);
+		break;
+	default:
+		log_panic("tls: no close to tell");
+	}
+}
+
+/*
  * The peer closed the TCP connection without close_notify: OpenSSL 3
  * queues SSL_R_UNEXPECTED_EOF_WHILE_READING (SSL_ERROR_SSL), 1.1 says
  * SSL_ERROR_SYSCALL with nothing queued and errno 0. A record it had
@@ -473,16 +503,8 @@ unexpected_eof(struct tls_conn *c, int err, const char *what,
 	else
 		return 0;
 	ERR_clear_error();
-	if (SSL_has_pending(c->ssl)) {
-		c->closed = TLS_CLOSE_TRUNCATED;
-		buf_printf(why, R_("%s: the server closed the connection in "
-		    "the middle of a TLS record (a truncated record, no "
-		    "close_notify)"), what);
-	} else {
-		c->closed = TLS_CLOSE_UNCLEAN;
-		buf_printf(why, R_("%s: the server closed the connection "
-		    "without a TLS alert or close_notify"), what);
-	}
+	closed_by_peer(c, SSL_has_pending(c->ssl) ? TLS_CLOSE_TRUNCATED :
+	    TLS_CLOSE_UNCLEAN, what, why);
 	return 1;
 }
 
@@ -502,8 +524,7 @@ map_result(struct tls_conn *c, int rv, const char *what, struct buf *why)
 	case SSL_ERROR_WANT_WRITE:
 		return TLS_WANT_WRITE;
 	case SSL_ERROR_ZERO_RETURN:
-		c->closed = TLS_CLOSE_NOTIFY;
-		buf_printf(why, R_("%s: peer sent close_notify"), what);
+		closed_by_peer(c, TLS_CLOSE_NOTIFY, what, why);
 		return TLS_ERROR;
 	case SSL_ERROR_SYSCALL:
 		buf_printf(why, "%s: ", what);
@@ -553,10 +574,11 @@ tls_read(struct tls_conn *c, void *p, size_t n, size_t *got, struct buf *why)
 	sigpipe_restore(&sv);
 	if (rv == 1)
 		return TLS_DONE;
-	/* A clean close_notify or a plain EOF is an end of stream, which the
-	 * caller judges; only a real error is TLS_ERROR. */
+	/* A clean close_notify is an end of stream, which the caller
+	 * judges (why says how it ended); a TCP close without it is
+	 * TLS_ERROR (map_result). */
 	if (SSL_get_error(c->ssl, rv) == SSL_ERROR_ZERO_RETURN) {
-		c->closed = TLS_CLOSE_NOTIFY;
+		closed_by_peer(c, TLS_CLOSE_NOTIFY, R_("TLS read"), why);
 		return TLS_DONE;
 	}
 	s = map_result(c, rv, R_("TLS read"), why);

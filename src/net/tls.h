@@ -42,7 +42,9 @@
  *		not send close_notify (the SMTP QUIT already ended things).
  *	tls_handshake_step(c, why)	one step of the handshake
  *	tls_read(c, p, n, &got, why)	TLS_DONE with *got > 0: data;
- *		TLS_DONE with *got == 0: the peer closed; or WANT_* / ERROR
+ *		TLS_DONE with *got == 0: the peer sent close_notify, which
+ *		why says ("TLS read: the server sent close_notify ..."); or
+ *		WANT_* / ERROR (a TCP close without close_notify among them)
  *	tls_write(c, p, n, &put, why)	TLS_DONE with *put bytes written
  *	tls_conn_facts(c, host, f)	fill f after a finished handshake
  *	tls_conn_peer_chain(c)		STACK_OF(X509) as presented, leaf

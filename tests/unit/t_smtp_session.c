@@ -134,6 +134,8 @@ static struct scenario sc[] = {
 	  .drop_on_tls_ehlo = 1, .step_ms = SLOW, .mxhost = "mx.test",
 	  .want = SMTP_DROPPED, .want_step = SMTP_STEP_EHLO_TLS,
 	  .want_sent = "EHLO probe.test|STARTTLS|EHLO probe.test",
+	  .want_why = "TLS read: the server sent close_notify (a clean TLS "
+	  "shutdown, not a TCP close) during EHLO after STARTTLS",
 	  .want_close = TLS_CLOSE_NOTIFY },
 	{ .name = "command injection through the EHLO name",
 	  .banner = "220 x.test\r\n", .ehlo = "250 x.test\r\n",
