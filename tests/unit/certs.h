@@ -1,6 +1,6 @@
 /*
- * Throwaway X.509 certificates for the TLS tests (t_dane, t_tls_trust),
- * made with the OpenSSL API.
+ * Throwaway X.509 certificates for the TLS tests (t_dane, t_tls_trust,
+ * t_smtp_session), made with the OpenSSL API.
  */
 #ifndef T_CERTS_H
 #define T_CERTS_H
@@ -8,8 +8,11 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
+#define CERT_DAY	86400L		/* seconds */
+
 /* Issued by ca/cakey, or self-signed when ca is NULL. A CA certificate
- * when san is NULL. Validity from start to end days from now. */
+ * when san is NULL. Valid from start to end seconds from now (negative:
+ * in the past). */
 static X509 * __attribute__((unused))
 make_cert(EVP_PKEY *pk, const char *cn, const char *san, long start,
     long end, X509 *ca, EVP_PKEY *cakey)
@@ -22,8 +25,8 @@ make_cert(EVP_PKEY *pk, const char *cn, const char *san, long start,
 	x = X509_new();
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
-	X509_gmtime_adj(X509_getm_notBefore(x), start * 86400);
-	X509_gmtime_adj(X509_getm_notAfter(x), end * 86400);
+	X509_gmtime_adj(X509_getm_notBefore(x), start);
+	X509_gmtime_adj(X509_getm_notAfter(x), end);
 	X509_set_pubkey(x, pk);
 	n = X509_get_subject_name(x);
 	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,

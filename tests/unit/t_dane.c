@@ -570,13 +570,13 @@ main(void)
 	ca_key = make_key();
 	leaf_key = make_key();
 	self_key = make_key();
-	ca_cert = make_cert(ca_key, "DANE test CA", NULL, -1, 3650, NULL,
-	    NULL);
-	leaf_cert = make_cert(leaf_key, MX, "DNS:" MX, -1, 3650, ca_cert,
-	    ca_key);
+	ca_cert = make_cert(ca_key, "DANE test CA", NULL, -CERT_DAY,
+	    3650 * CERT_DAY, NULL, NULL);
+	leaf_cert = make_cert(leaf_key, MX, "DNS:" MX, -CERT_DAY,
+	    3650 * CERT_DAY, ca_cert, ca_key);
 	/* Expired, and for another name: DANE-EE must not care. */
 	self_cert = make_cert(self_key, "elsewhere.test",
-	    "DNS:elsewhere.test", -30, -3, NULL, NULL);
+	    "DNS:elsewhere.test", -30 * CERT_DAY, -3 * CERT_DAY, NULL, NULL);
 
 	ctx = tls_ctx_new(NULL, why);
 	if (!ok(ctx != NULL, "TLS context: %s", buf_str(why)))

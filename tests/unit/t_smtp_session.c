@@ -34,6 +34,7 @@
 #include "net/smtp_session.h"
 #include "net/tls.h"
 #include "tap.h"
+#include "certs.h"
 
 #define FAST	300	/* ms: step timeout where a timeout is the point */
 #define SLOW	5000	/* ms: step timeout where it must not fire */
@@ -279,48 +280,17 @@ static char cafile[64];
 static EVP_PKEY *ca_key, *leaf_key;
 static X509 *ca_cert, *leaf_cert;
 
-/* Issued by ca/cakey, or self-signed when ca is NULL. */
+/*
+ * A certificate for days from now, issued by ca/cakey or self-signed
+ * (certs.h): valid from an hour ago to an hour past the last day, so
+ * its days left are exactly days while the test runs.
+ */
 static X509 *
-make_cert_by(EVP_PKEY *pk, const char *cn, const char *san, long days,
+days_cert(EVP_PKEY *pk, const char *cn, const char *san, long days,
     X509 *ca, EVP_PKEY *cakey)
 {
-	X509 *x;
-	X509_NAME *n;
-	X509_EXTENSION *e;
-	X509V3_CTX v3;
-
-	x = X509_new();
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-	X509_gmtime_adj(X509_getm_notAfter(x), days * 86400 + 3600);
-	X509_set_pubkey(x, pk);
-	n = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-	    (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
-	X509V3_set_ctx_nodb(&v3);
-	X509V3_set_ctx(&v3, ca ? ca : x, x, NULL, NULL, 0);
-	if (san != NULL) {
-		e = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san);
-		X509_add_ext(x, e, -1);
-		X509_EXTENSION_free(e);
-	}
-	if (ca == NULL && san == NULL) {
-		/* A CA certificate (the issuer of the chain scenario). */
-		e = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints,
-		    "critical,CA:TRUE");
-		X509_add_ext(x, e, -1);
-		X509_EXTENSION_free(e);
-	}
-	X509_sign(x, ca ? cakey : pk, EVP_sha256());
-	return x;
-}
-
-static X509 *
-make_cert(EVP_PKEY *pk, const char *cn, const char *san, long days)
-{
-	return make_cert_by(pk, cn, san, days, NULL, NULL);
+	return make_cert(pk, cn, san, -3600, days * CERT_DAY + 3600, ca,
+	    cakey);
 }
 
 /* ---- the throwaway server (child process) ---- */
@@ -1037,22 +1007,24 @@ test_names(void)
 		free(m);
 	}
 	/* RFC 7817: "*" only as a whole label. */
-	partial = make_cert(pk, "p.test", "DNS:f*.part.test", 10);
+	partial = days_cert(pk, "p.test", "DNS:f*.part.test", 10, NULL,
+	    NULL);
 	is_int(tls_check_name(partial, "foo.part.test", &m), 0,
 	    "partial wildcard refused");
 	free(m);
 	/* RFC 6125 6.4.4: CN only when there is no dNSName. */
-	cnonly = make_cert(pk, "cn.test", NULL, 10);
+	cnonly = days_cert(pk, "cn.test", NULL, 10, NULL, NULL);
 	is_int(tls_check_name(cnonly, "cn.test", &m), 1, "CN fallback");
 	free(m);
 	is_int(tls_check_name(cert, "mx.test", &m), 1, "SAN present");
 	free(m);
-	sanonly = make_cert(pk, "cn2.test", "DNS:x.test", 10);
+	sanonly = days_cert(pk, "cn2.test", "DNS:x.test", 10, NULL, NULL);
 	is_int(tls_check_name(sanonly, "cn2.test", &m), 0,
 	    "CN ignored when a dNSName exists");
 	free(m);
 	X509_free(sanonly);
-	expired = make_cert(pk, "old.test", "DNS:old.test", -3);
+	expired = days_cert(pk, "old.test", "DNS:old.test", -3, NULL,
+	    NULL);
 	tls_cert_facts(expired, &cf);
 	ok(cf.days_left < 0, "expired: days left %ld", cf.days_left);
 	is_int(cf.nsan_dns, 1, "expired: SAN");
@@ -1287,7 +1259,8 @@ main(void)
 	int fd;
 
 	pkey = EVP_EC_gen("P-256");
-	cert = make_cert(pkey, "mx.test", "DNS:mx.test,DNS:*.wild.test", 30);
+	cert = days_cert(pkey, "mx.test", "DNS:mx.test,DNS:*.wild.test", 30,
+	    NULL, NULL);
 	snprintf(cafile, sizeof(cafile), "/tmp/t_smtp_session.XXXXXX");
 	if ((fd = mkstemp(cafile)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
 		perror("mkstemp");
@@ -1295,8 +1268,8 @@ main(void)
 	}
 	ca_key = EVP_RSA_gen(2048);
 	leaf_key = EVP_EC_gen("P-256");
-	ca_cert = make_cert(ca_key, "Test CA", NULL, 365);
-	leaf_cert = make_cert_by(leaf_key, "chain.test", "DNS:chain.test", 30,
+	ca_cert = days_cert(ca_key, "Test CA", NULL, 365, NULL, NULL);
+	leaf_cert = days_cert(leaf_key, "chain.test", "DNS:chain.test", 30,
 	    ca_cert, ca_key);
 	PEM_write_X509(fp, cert);
 	PEM_write_X509(fp, ca_cert);

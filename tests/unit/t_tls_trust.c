@@ -144,16 +144,18 @@ main(void)
 	k2 = EVP_EC_gen("P-256");
 	k3 = EVP_EC_gen("P-256");
 	k4 = EVP_EC_gen("P-256");
-	lab = make_cert(labkey, "Lab CA", NULL, -1, 1, NULL, NULL);
-	sys = make_cert(syskey, "System CA", NULL, -1, 1, NULL, NULL);
-	fromlab = make_cert(k1, "mx.test", "DNS:mx.test", -1, 1, lab,
-	    labkey);
-	fromsys = make_cert(k2, "mx.test", "DNS:mx.test", -1, 1, sys,
-	    syskey);
-	expired = make_cert(k3, "mx.test", "DNS:mx.test", -2, -1, sys,
-	    syskey);
-	self = make_cert(k4, "mx.test", "DNS:mx.test", -1, 1, NULL,
+	lab = make_cert(labkey, "Lab CA", NULL, -CERT_DAY, CERT_DAY, NULL,
 	    NULL);
+	sys = make_cert(syskey, "System CA", NULL, -CERT_DAY, CERT_DAY,
+	    NULL, NULL);
+	fromlab = make_cert(k1, "mx.test", "DNS:mx.test", -CERT_DAY,
+	    CERT_DAY, lab, labkey);
+	fromsys = make_cert(k2, "mx.test", "DNS:mx.test", -CERT_DAY,
+	    CERT_DAY, sys, syskey);
+	expired = make_cert(k3, "mx.test", "DNS:mx.test", -2 * CERT_DAY,
+	    -CERT_DAY, sys, syskey);
+	self = make_cert(k4, "mx.test", "DNS:mx.test", -CERT_DAY, CERT_DAY,
+	    NULL, NULL);
 	write_pem(cafile, lab);
 	write_pem(bundle, sys);
 
