@@ -39,7 +39,8 @@ enum spf_node_status {
 	SPF_NODE_TEMPERROR,	/* timeout, SERVFAIL, ... */
 	SPF_NODE_LOOP,		/* includes an ancestor: not followed */
 	SPF_NODE_LIMIT,		/* depth or size cap: not followed */
-	SPF_NODE_MACRO,		/* target has macros: not followed */
+	SPF_NODE_MACRO,		/* target has a macro of the sender,
+				   the client or its HELO: not followed */
 	SPF_NODE_INVALID	/* target is not a domain name */
 };
 

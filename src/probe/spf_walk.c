@@ -205,8 +205,8 @@ branch(struct spf_walk *w, struct spf_node *node, const char *term,
 	c->via_redirect = redirect;
 	if (macro) {
 		c->status = SPF_NODE_MACRO;
-		c->error = xstrdup(R_("the target depends on the sender "
-		    "(macros): not followed"));
+		c->error = xstrdup(R_("the target depends on the sender, "
+		    "the client or its HELO name (macros): not followed"));
 	} else if (rc != 0 || !spf_domain_valid(target, 1)) {
 		c->status = SPF_NODE_INVALID;
 		c->error = xstrdup(rc != 0 && buf_len(why) > 0 ?
