@@ -5,6 +5,7 @@
                  [--baseline BIN] [--hosted] [--hosters H] [--dkim]
                  [--lengths L,L,...] [--lengths-p P] [--all]
                  [--no-finger] [--no-single] [--dns-only]
+                 [--single-only] [--single-runs K]
 
 Builds a lab of N generated mail domains (default 1,000) on loopback:
   - one zone bench.test with dN.bench.test for N domains, each with two
@@ -53,14 +54,21 @@ Optional sets of domains, in the same zone and the same rounds:
              length;
   --all      all three (--lengths 100,5000).
 Last, unless --no-single:
-  - single: 20 runs of `mxprobe --json --domain d0.bench.test`: median
-    process wall, the probe's own elapsed_ms, and the lab's floor for
-    two exchangers: both exchangers' SMTP sessions (connect, banner,
-    EHLO, STARTTLS, verified TLS handshake, EHLO, QUIT) at the same
-    time from this Python process, no process start-up, no DNS;
+  - single: 20 (--single-runs) runs of `mxprobe --json --domain
+    d0.bench.test`: median process wall and CPU (user+sys), the probe's
+    own elapsed_ms, and the lab's floor for two exchangers: both
+    exchangers' SMTP sessions (connect, banner, EHLO, STARTTLS, verified
+    TLS handshake, EHLO, QUIT) at the same time from this Python
+    process, no process start-up, no DNS; measured once per iteration,
+    each iteration then runs every binary (--mxprobe, --baseline) once,
+    in an order that turns, so before/after share the same moments;
   - slow: 3 runs of `mxprobe --domain slow3.bench.test`, whose three
     exchangers (tests/lab/faultsmtp.py, 127.0.62.1-3) each wait 2 s
     before their greeting: the process wall against 2 s.
+
+--single-only runs the single and slow runs alone (no posttls-finger, no
+batch run; -n 1 makes the lab quick to build): the start-up and
+single-domain figures, before/after with --baseline.
 
 Requires root (Postfix, port 53, unshare): run it in a private network
 namespace, e.g. `/work/wt/ns python3 bench/bench.py`.  Not part of
@@ -72,6 +80,7 @@ import argparse
 import base64
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -394,23 +403,34 @@ def smtp_floor(args):
     return dt
 
 
-def run_single(args, binary, runs=20):
-    """One `mxprobe --domain` at a time, each after one floor
-    measurement: medians of the process wall, the probe's own
-    elapsed_ms and the floor, in ms."""
-    cmd = mx_base(args, binary) + ["--json", "--domain", "d0.%s" % ZONE]
-    walls, probes, floors = [], [], []
-    for _ in range(runs):
+def run_single(args, binaries, runs=20):
+    """`mxprobe --domain d0` one at a time, each binary once per
+    iteration after one floor measurement (the binaries' order turns
+    every iteration, so that the machine's load falls on both alike).
+    Per binary: medians of the process wall, its CPU (user+sys, wait4),
+    the probe's own elapsed_ms, and of the floor, in ms."""
+    per = {b: {"wall": [], "cpu": [], "probe": []} for b in binaries}
+    floors = []
+    for i in range(runs):
         floors.append(smtp_floor(args))
-        t0 = time.monotonic()
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        walls.append(1000 * (time.monotonic() - t0))
-        doc = json.loads(r.stdout)
-        probes.append(doc.get("elapsed_ms", 0))
-        if doc.get("status") == "unknown":
-            raise SystemExit("single run: status unknown")
-    return (statistics.median(walls), statistics.median(probes),
-            statistics.median(floors))
+        for binary in binaries[::1 - 2 * (i % 2)]:
+            cmd = mx_base(args, binary) + ["--json", "--domain",
+                                           "d0.%s" % ZONE]
+            ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.monotonic()
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            per[binary]["wall"].append(1000 * (time.monotonic() - t0))
+            ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+            per[binary]["cpu"].append(1000 * (
+                ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime))
+            doc = json.loads(r.stdout)
+            per[binary]["probe"].append(doc.get("elapsed_ms", 0))
+            if doc.get("status") == "unknown":
+                raise SystemExit("single run: status unknown")
+    floor = statistics.median(floors)
+    return {b: (statistics.median(v["wall"]), statistics.median(v["cpu"]),
+                statistics.median(v["probe"]), floor)
+            for b, v in per.items()}
 
 
 def run_slow(args, binary, port, ca, runs=3):
@@ -488,12 +508,20 @@ def main():
                     help="no posttls-finger run")
     ap.add_argument("--no-single", action="store_true",
                     help="no single-domain and slow-greeting runs")
+    ap.add_argument("--single-only", action="store_true",
+                    help="only the single-domain and slow-greeting runs "
+                    "(no posttls-finger, no batch run)")
+    ap.add_argument("--single-runs", type=int, default=20,
+                    help="runs of each binary in the single-domain "
+                    "measurement (default 20)")
     ap.add_argument("--dns-only", action="store_true",
                     help="pass --dns-only to the batch runs")
     ap.add_argument("--postfix-procs", type=int, default=500)
     args = ap.parse_args()
-    if args.n < 1:
-        ap.error("-n must be at least 1")
+    if args.n < 1 or args.single_runs < 1:
+        ap.error("-n and --single-runs must be at least 1")
+    if args.single_only and args.no_single:
+        ap.error("--single-only and --no-single exclude each other")
     if args.all:
         args.hosted = args.dkim = True
         args.lengths = args.lengths or "100,5000"
@@ -574,7 +602,7 @@ def main():
                         args, out, lst, par, n, name, binary, more))
                     record(r, fr)
 
-        for rnd in range(args.r):
+        for rnd in range(args.r if not args.single_only else 0):
             fr = None
             if not args.no_finger:
                 r = counted(args, lambda: run_finger(args, out, bf, args.n))
@@ -593,7 +621,7 @@ def main():
                 mx(lf[x], x, args.lengths_p,
                    "mxprobe -P %d n=%d" % (args.lengths_p, x))
             print("(round %d done; %s)" % (rnd + 1, load()), flush=True)
-        if args.r > 1:
+        if args.r > 1 and not args.single_only:
             print("medians of %d rounds (rss, UNKNOWN: the largest; tls "
                   "ok: the smallest):" % args.r)
             fr = statistics.median(finger) if finger else None
@@ -606,12 +634,15 @@ def main():
                        "tls": min(x["tls"] for x in rs),
                        "conns": statistics.median(x["conns"] for x in rs)}
                 show(med, None if what.startswith("posttls") else fr)
+        singles = run_single(args, [b for b, _ in binaries],
+                             args.single_runs) if not args.no_single else {}
         for binary, tag in binaries if not args.no_single else ():
-            wall, probe, floor = run_single(args, binary)
-            print("single --domain d0%s: process wall %.1f ms, probe "
-                  "elapsed_ms %.1f ms, two-exchanger floor %.1f ms "
-                  "(medians of 20): wall/floor %.2fx" %
-                  (tag, wall, probe, floor, wall / max(floor, 0.1)))
+            wall, cpu, probe, floor = singles[binary]
+            print("single --domain d0%s: process wall %.1f ms, cpu %.1f "
+                  "ms, probe elapsed_ms %.1f ms, two-exchanger floor %.1f "
+                  "ms (medians of %d): wall/floor %.2fx" %
+                  (tag, wall, cpu, probe, floor, args.single_runs,
+                   wall / max(floor, 0.1)))
             wall, ok = run_slow(args, binary, slow[1], slow[2])
             print("slow3%s (3 exchangers, greeting after %.1f s each): "
                   "process wall %.2f s (median of 3): %.2fx; every "

@@ -15,6 +15,7 @@
 #include "util/dname.h"
 #include "net/evloop.h"
 #include "net/https.h"
+#include "net/libcurl.h"
 #include "util/i18n.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -54,6 +55,7 @@ struct https_fetch {
 };
 
 static struct https_multi *hm;
+static const struct libcurl *lc;	/* loaded by the first fetch */
 
 static void	dispatch(curl_socket_t, int);
 
@@ -93,10 +95,13 @@ https_is_text_plain(const char *ct)
 static void
 fetch_free(struct https_fetch *f)
 {
+	/* Without libcurl (it could not be loaded) there is none of these. */
 	if (f->easy != NULL)
-		curl_easy_cleanup(f->easy);
-	curl_slist_free_all(f->resolve);
-	curl_slist_free_all(f->connect_to);
+		lc->easy_cleanup(f->easy);
+	if (f->resolve != NULL)
+		lc->slist_free_all(f->resolve);
+	if (f->connect_to != NULL)
+		lc->slist_free_all(f->connect_to);
 	buf_free(f->body);
 	free(f->url);
 	free(f->reject);
@@ -117,7 +122,7 @@ release_if_idle(void)
 		return;
 	hm = NULL;
 	/* May call the socket and timer callbacks; they see m via userp. */
-	curl_multi_cleanup(m->multi);
+	lc->multi_cleanup(m->multi);
 	for (s = m->socks; s != NULL; s = n) {
 		n = s->next;
 		evloop_io_del(s->io);
@@ -188,7 +193,7 @@ on_socket(CURL *easy, curl_socket_t fd, int what, void *userp,
 	if (s->next)
 		s->next->prev = s;
 	m->socks = s;
-	if (curl_multi_assign(m->multi, fd, s) != CURLM_OK)
+	if (lc->multi_assign(m->multi, fd, s) != CURLM_OK)
 		log_panic("https: curl_multi_assign failed for fd %d",
 		    (int)fd);
 	return 0;
@@ -215,34 +220,27 @@ on_curl_timer(CURLM *multi, long ms, void *userp)
 static struct https_multi *
 multi_get(struct evloop *loop, struct buf *why)
 {
-	static int inited;
 	struct https_multi *m;
-	CURLcode rc;
 
 	if (hm != NULL) {
 		if (hm->loop != loop)
 			log_panic("https: fetches on two event loops");
 		return hm;
 	}
-	if (!inited) {
-		if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
-			buf_printf(why,
-			    R_("libcurl: %s"), curl_easy_strerror(rc));
-			return NULL;
-		}
-		inited = 1;
-	}
+	/* The first fetch loads libcurl and runs curl_global_init. */
+	if (lc == NULL && (lc = libcurl_load(why)) == NULL)
+		return NULL;
 	m = xcalloc(1, sizeof(*m));
 	m->loop = loop;
-	if ((m->multi = curl_multi_init()) == NULL) {
+	if ((m->multi = lc->multi_init()) == NULL) {
 		buf_printf(why, R_("libcurl: cannot make a multi handle"));
 		free(m);
 		return NULL;
 	}
-	curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
-	curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-	curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
+	lc->multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	lc->multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
+	lc->multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	lc->multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
 	hm = m;
 	return m;
 }
@@ -283,25 +281,25 @@ url_host(const char *url, unsigned *port, struct buf *why)
 	char *scheme = NULL, *host = NULL, *ps = NULL, *ret = NULL;
 	long p;
 
-	if ((u = curl_url()) == NULL) {
+	if ((u = lc->url()) == NULL) {
 		buf_printf(why, R_("libcurl: out of memory"));
 		return NULL;
 	}
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+	if (lc->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
 		buf_printf(why, R_("malformed URL \"%s\""), url);
 		goto done;
 	}
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	if (lc->url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    strcasecmp(scheme, "https") != 0) {
 		buf_printf(why, R_("not an https URL: \"%s\""), url);
 		goto done;
 	}
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	if (lc->url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    !is_hostname(host)) {
 		buf_printf(why, R_("URL \"%s\" does not name a host"), url);
 		goto done;
 	}
-	if (curl_url_get(u, CURLUPART_PORT, &ps, CURLU_DEFAULT_PORT) !=
+	if (lc->url_get(u, CURLUPART_PORT, &ps, CURLU_DEFAULT_PORT) !=
 	    CURLUE_OK || (p = strtol(ps, NULL, 10)) <= 0 || p > 65535) {
 		buf_printf(why, R_("URL \"%s\" has no usable port"), url);
 		goto done;
@@ -309,18 +307,18 @@ url_host(const char *url, unsigned *port, struct buf *why)
 	*port = (unsigned)p;
 	ret = xstrdup(host);
 done:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(ps);
-	curl_url_cleanup(u);
+	lc->free(scheme);
+	lc->free(host);
+	lc->free(ps);
+	lc->url_cleanup(u);
 	return ret;
 }
 
 #define SET(opt, val) do {						\
 	CURLcode rc_;							\
-	if ((rc_ = curl_easy_setopt(f->easy, opt, val)) != CURLE_OK) {	\
+	if ((rc_ = lc->easy_setopt(f->easy, opt, val)) != CURLE_OK) {	\
 		buf_printf(why, R_("libcurl option %s: %s"),		\
-		    #opt, curl_easy_strerror(rc_));			\
+		    #opt, lc->easy_strerror(rc_));			\
 		goto fail;						\
 	}								\
 } while (0)
@@ -332,7 +330,7 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 {
 	struct buf *line = NULL;
 	char *host = NULL;
-	unsigned uport, port;
+	unsigned uport = 0, port;
 	size_t i;
 	unsigned char ip[16];
 	int family, rv = -1;
@@ -371,11 +369,11 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 		buf_printf(line, family == AF_INET6 ? "%s[%s]" : "%s%s",
 		    i ? "," : "", req->addrs[i]);
 	}
-	f->resolve = curl_slist_append(NULL, buf_str(line));
+	f->resolve = lc->slist_append(NULL, buf_str(line));
 	if (port != uport) {
 		buf_reset(line);
 		buf_printf(line, "%s:%u:%s:%u", host, uport, host, port);
-		f->connect_to = curl_slist_append(NULL, buf_str(line));
+		f->connect_to = lc->slist_append(NULL, buf_str(line));
 	}
 	if (f->resolve == NULL || (port != uport && f->connect_to == NULL)) {
 		buf_printf(why, R_("libcurl: out of memory"));
@@ -383,7 +381,7 @@ fetch_setup(struct https_fetch *f, const struct https_request *req,
 	}
 
 	f->body = buf_new(req->max_body ? req->max_body : HTTPS_MAX_BODY);
-	if ((f->easy = curl_easy_init()) == NULL) {
+	if ((f->easy = lc->easy_init()) == NULL) {
 		buf_printf(why, R_("libcurl: cannot make an easy handle"));
 		goto fail;
 	}
@@ -491,10 +489,10 @@ finish(struct https_multi *m, struct https_fetch *f, CURLcode rc)
 	long status = 0;
 
 	memset(&r, 0, sizeof(r));
-	curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_getinfo(f->easy, CURLINFO_CONTENT_TYPE, &ct);
-	curl_easy_getinfo(f->easy, CURLINFO_REDIRECT_URL, &loc);
-	curl_easy_getinfo(f->easy, CURLINFO_PRIMARY_IP, &ip);
+	lc->easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &status);
+	lc->easy_getinfo(f->easy, CURLINFO_CONTENT_TYPE, &ct);
+	lc->easy_getinfo(f->easy, CURLINFO_REDIRECT_URL, &loc);
+	lc->easy_getinfo(f->easy, CURLINFO_PRIMARY_IP, &ip);
 	r.status = status;
 	r.content_type = ct;
 	r.ip = ip;
@@ -514,9 +512,9 @@ finish(struct https_multi *m, struct https_fetch *f, CURLcode rc)
 	if (f->too_large)
 		r.error = "body larger than the limit";
 	else if (rc != CURLE_OK)
-		r.error = f->errbuf[0] ? f->errbuf : curl_easy_strerror(rc);
+		r.error = f->errbuf[0] ? f->errbuf : lc->easy_strerror(rc);
 	/* Out of the multi before the callback, which may start others. */
-	curl_multi_remove_handle(m->multi, f->easy);
+	lc->multi_remove_handle(m->multi, f->easy);
 	m->nfetch--;
 	deliver(f, &r);
 }
@@ -535,18 +533,18 @@ dispatch(curl_socket_t fd, int mask)
 	if (m == NULL)
 		return;
 	m->depth++;
-	curl_multi_socket_action(m->multi, fd, mask, &running);
+	lc->multi_socket_action(m->multi, fd, mask, &running);
 	/*
 	 * A callback may cancel another fetch: libcurl then drops that
 	 * fetch's queued message (curl_multi_remove_handle), so every
 	 * message read here still names a live fetch.
 	 */
-	while ((msg = curl_multi_info_read(m->multi, &left)) != NULL) {
+	while ((msg = lc->multi_info_read(m->multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		rc = msg->data.result;
 		p = NULL;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p);
+		lc->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p);
 		if ((f = (struct https_fetch *)p) == NULL)
 			log_panic("https: finished transfer without owner");
 		finish(m, f, rc);
@@ -587,8 +585,8 @@ https_fetch_start(struct evloop *loop, const struct https_request *req,
 	if ((m = multi_get(loop, why)) == NULL ||
 	    fetch_setup(f, req, why) == -1)
 		goto reject;
-	if ((mc = curl_multi_add_handle(m->multi, f->easy)) != CURLM_OK) {
-		buf_printf(why, R_("libcurl: %s"), curl_multi_strerror(mc));
+	if ((mc = lc->multi_add_handle(m->multi, f->easy)) != CURLM_OK) {
+		buf_printf(why, R_("libcurl: %s"), lc->multi_strerror(mc));
 		goto reject;
 	}
 	m->nfetch++;
@@ -599,7 +597,7 @@ reject:
 	f->reject = xstrdup(buf_str(why));
 	buf_free(why);
 	if (f->easy != NULL) {
-		curl_easy_cleanup(f->easy);
+		lc->easy_cleanup(f->easy);
 		f->easy = NULL;
 	}
 	f->reject_timer = evloop_timer_add(loop, 0, on_reject, f);
@@ -617,7 +615,7 @@ https_fetch_cancel(struct https_fetch *f)
 		fetch_free(f);
 		return;
 	}
-	curl_multi_remove_handle(hm->multi, f->easy);
+	lc->multi_remove_handle(hm->multi, f->easy);
 	hm->nfetch--;
 	fetch_free(f);
 	release_if_idle();

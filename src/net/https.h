@@ -67,8 +67,10 @@
  * by the first https_fetch_start() and destroyed when the last fetch ends
  * or is cancelled, so nothing is left behind when the loop runs dry. All
  * fetches in flight at one time must use the same evloop (log_panic
- * otherwise); cancel every fetch before evloop_free(). curl_global_init()
- * runs once, on first use.
+ * otherwise); cancel every fetch before evloop_free(). libcurl itself is
+ * loaded by the first fetch (net/libcurl.h: dlopen, the function table,
+ * curl_global_init); when it cannot be loaded, every fetch ends as OTHER
+ * with the reason ("libcurl.so.4 cannot be loaded: ...") in error.
  *
  * Loop integration (libcurl curl_multi_socket_action(3)):
  * CURLMOPT_SOCKETFUNCTION adds, changes and drops evloop watches (the
