@@ -16,7 +16,9 @@
 #include "app/idn.h"
 #include "app/run.h"
 #include "facts/probe_facts.h"
+#include "parse/range.h"
 #include "probe/propagation.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/i18n.h"
@@ -207,37 +209,75 @@ render(const struct cli *o, const struct report *r, json_object *changes,
 	}
 }
 
-/* What the JSON's "run" member says: the options that change verdicts. */
-static void
-run_describe(const struct cli *o, const char *const *servers,
-    struct report_run *run)
+static json_object *
+str_list(const char *const *v)
 {
-	memset(run, 0, sizeof(*run));
-	run->version = PACKAGE_VERSION;
-	run->system_resolver = o->resolvers.n == 0;
-	run->resolvers = servers != NULL ? servers : o->resolvers.v;
-	run->propagation = o->propagation;
-	run->timeout_ms = o->timeout_ms;
-	run->step_ms = o->step_ms;
-	run->smtp_port = o->smtp_port;
-	run->https_port = o->https_port;
-	run->dns_only = o->dns_only;
-	run->family = o->family;
-	run->allow_loopback = o->allow_loopback;
-	run->allow_documentation = o->allow_documentation;
-	run->max_ttl = o->max_ttl;
-	run->ehlo = o->ehlo;
-	run->helo = o->helo;
-	run->spf_sender = o->spf_sender;
-	run->expect_banner = o->expect_banner;
-	run->expect_mx = o->expect_mx.v;
-	run->expect_contains = o->expect_contains.v;
-	run->old_mx = o->old_mx.v;
-	run->dkim_selectors = o->dkim_selectors.v;
-	run->spf_ip = o->spf_ip.v;
-	run->assume_down = o->assume_down.v;
-	run->warn = cli_warn(o);
-	run->crit = cli_crit(o);
+	json_object *a = json_object_new_array();
+
+	for (; v != NULL && *v != NULL; v++)
+		json_object_array_add(a, json_str(*v));
+	return a;
+}
+
+static json_object *
+opt_range(const struct range *r)
+{
+	struct buf *b;
+	json_object *j;
+
+	if (r == NULL)
+		return NULL;
+	b = buf_new(128);
+	range_format(r, b);
+	j = json_str(buf_str(b));
+	buf_free(b);
+	return j;
+}
+
+/*
+ * The JSON's "run" member (doc/json-schema.json): the resolvers asked
+ * (servers, NULL-terminated, or NULL: the --resolver list) and the
+ * options that change verdicts, as given.
+ */
+static json_object *
+run_json(const struct cli *o, const char *const *servers)
+{
+	json_object *run, *res, *op;
+
+	run = json_object_new_object();
+	res = json_object_new_object();
+	json_add_str(res, "source", o->resolvers.n == 0 ? "system" :
+	    "configured");
+	json_add(res, "servers", str_list(servers != NULL ? servers :
+	    o->resolvers.v));
+	json_add_bool(res, "propagation", o->propagation);
+	json_add(run, "resolvers", res);
+	op = json_object_new_object();
+	json_add_int64(op, "timeout_ms", o->timeout_ms);
+	json_add_int64(op, "step_ms", o->step_ms);
+	json_add_int(op, "smtp_port", o->smtp_port);
+	json_add_int(op, "https_port", o->https_port ? o->https_port : 443);
+	json_add_bool(op, "dns_only", o->dns_only);
+	json_add_str(op, "family", o->family == 4 ? "ipv4" :
+	    o->family == 6 ? "ipv6" : "both");
+	json_add_bool(op, "allow_loopback", o->allow_loopback);
+	json_add_bool(op, "allow_documentation", o->allow_documentation);
+	json_add(op, "max_ttl", o->max_ttl >= 0 ?
+	    json_object_new_int64(o->max_ttl) : NULL);
+	json_add_str(op, "ehlo", o->ehlo);
+	json_add_str(op, "helo", o->helo);
+	json_add_str(op, "spf_sender", o->spf_sender);
+	json_add_str(op, "expect_banner", o->expect_banner);
+	json_add(op, "expect_mx", str_list(o->expect_mx.v));
+	json_add(op, "expect_contains", str_list(o->expect_contains.v));
+	json_add(op, "old_mx", str_list(o->old_mx.v));
+	json_add(op, "dkim_selectors", str_list(o->dkim_selectors.v));
+	json_add(op, "spf_ip", str_list(o->spf_ip.v));
+	json_add(op, "assume_down", str_list(o->assume_down.v));
+	json_add(op, "warn", opt_range(cli_warn(o)));
+	json_add(op, "crit", opt_range(cli_crit(o)));
+	json_add(run, "options", op);
+	return run;
 }
 
 int
@@ -246,7 +286,6 @@ run_render(const struct cli *o, const struct cutover_opts *co,
     const struct propagation_facts *pf, const char *const *servers,
     struct buf *out, struct run_result *rr)
 {
-	struct report_run run;
 	struct analyze_opts ao;
 	struct findings *fs;
 	struct score sc;
@@ -277,8 +316,8 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	r.json_locale = o->json_locale;
 	r.cert_warn_days = ao.cert_warn_days;
 	r.status = score_status(fs, &sc, cli_warn(o), cli_crit(o));
-	run_describe(o, servers, &run);
-	r.run = &run;
+	r.version = PACKAGE_VERSION;
+	r.run = run_json(o, servers);
 	if (baseline != NULL)
 		changes = baseline_pass(o, baseline, &r, fs, &sc);
 	status = r.status;
@@ -296,6 +335,7 @@ run_render(const struct cli *o, const struct cutover_opts *co,
 	if (o->csv == 0)
 		render(o, &r, changes, pf, out);
 	json_object_put(changes);
+	json_object_put(r.run);
 	score_free(&sc);
 	findings_free(fs);
 	return status;

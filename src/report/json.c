@@ -39,15 +39,33 @@ json_censored(const char *s, size_t len)
 }
 
 struct json_object *
-json_censored_str(const char *s)
-{
-	return json_str(s);
-}
-
-struct json_object *
 json_escaped(const char *s)
 {
 	return s != NULL ? escaped_string(s, strlen(s), ESC_ESCAPED) : NULL;
+}
+
+static struct json_object *
+string_array(char *const *v, size_t n, struct json_object *(*fn)(const char *))
+{
+	struct json_object *a;
+	size_t i;
+
+	a = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, fn(v[i]));
+	return a;
+}
+
+struct json_object *
+json_str_array(char *const *v, size_t n)
+{
+	return string_array(v, n, json_str);
+}
+
+struct json_object *
+json_escaped_array(char *const *v, size_t n)
+{
+	return string_array(v, n, json_escaped);
 }
 
 char *
@@ -77,14 +95,50 @@ json_add(struct json_object *o, const char *k, struct json_object *v)
 	free(e);
 }
 
+void
+json_add_bool(struct json_object *o, const char *k, int b)
+{
+	json_add(o, k, json_object_new_boolean(b));
+}
+
+void
+json_add_int(struct json_object *o, const char *k, int i)
+{
+	json_add(o, k, json_object_new_int(i));
+}
+
+void
+json_add_int64(struct json_object *o, const char *k, int64_t i)
+{
+	json_add(o, k, json_object_new_int64(i));
+}
+
+void
+json_add_str(struct json_object *o, const char *k, const char *s)
+{
+	json_add(o, k, json_str(s));
+}
+
+void
+json_add_escaped(struct json_object *o, const char *k, const char *s)
+{
+	json_add(o, k, json_escaped(s));
+}
+
+void
+json_add_enum(struct json_object *o, const char *k, const char *name)
+{
+	json_add(o, k, json_enum(name));
+}
+
 struct json_object *
 json_error(const char *what, size_t where, const char *reason)
 {
 	struct json_object *e;
 
 	e = json_object_new_object();
-	json_add(e, what, json_object_new_int64((int64_t)where));
-	json_add(e, "reason", json_censored_str(reason));
+	json_add_int64(e, what, (int64_t)where);
+	json_add_str(e, "reason", reason);
 	return e;
 }
 
@@ -104,7 +158,7 @@ json_txt_record(struct json_object *obj, enum dns_outcome o, size_t n,
 		state = "invalid";
 	else
 		state = "found";
-	json_add(obj, "state", json_object_new_string(state));
+	json_add_str(obj, "state", state);
 	if (n != 1)
 		return;
 	json_add(obj, "record", json_censored(rec->data, rec->len));

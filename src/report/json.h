@@ -10,10 +10,11 @@
  *		UTF-8 whatever the network sent; NULL when s is NULL
  *	json_censored(s, len)	the same for record text of length len
  *		(NUL bytes included)
- *	json_censored_str(s)	json_str(s)
  *	json_escaped(s)		the same for text already in a backslash
  *		notation of its own (DNS names "\046", RFC 4514 certificate
  *		names, the SPF walk's printable copies): '\' kept
+ *	json_str_array(v, n), json_escaped_array(v, n)	the n strings
+ *		v[0..n) as a JSON array of json_str(), json_escaped()
  *	json_hex(p, n)		malloc'ed lower-case hex digits of p[0..n)
  *		(caller frees)
  *	json_error(what, where, reason)	{what: where, "reason": reason},
@@ -24,6 +25,12 @@
  *		("nxdomain", "connect-timeout"); NULL when name is NULL
  *	json_add(obj, key, value)	json_object_object_add with the key
  *		escaped like a value
+ *	json_add_bool(obj, key, b), json_add_int(obj, key, i),
+ *	json_add_int64(obj, key, i), json_add_str(obj, key, s),
+ *	json_add_escaped(obj, key, s), json_add_enum(obj, key, name)
+ *		json_add() of json_object_new_boolean(b), _int(i),
+ *		_int64(i), json_str(s), json_escaped(s), json_enum(name):
+ *		one member a line
  *	json_txt_record(obj, o, n, rec, parsed, off, why)  the members a
  *		policy published as a TXT record (MTA-STS, TLS-RPT) begins
  *		with: "state" from the lookup's outcome o, the number n of
@@ -39,6 +46,7 @@
 #define MXPROBE_JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "facts/dns_facts.h"
 
@@ -47,13 +55,24 @@ struct taglist_txt;
 
 struct json_object	*json_str(const char *);
 struct json_object	*json_censored(const char *, size_t);
-struct json_object	*json_censored_str(const char *);
 struct json_object	*json_escaped(const char *);
+struct json_object	*json_str_array(char *const *, size_t);
+struct json_object	*json_escaped_array(char *const *, size_t);
 char			*json_hex(const unsigned char *, size_t);
 struct json_object	*json_error(const char *, size_t, const char *);
 struct json_object	*json_enum(const char *);
 void			 json_add(struct json_object *, const char *,
 			    struct json_object *);
+void			 json_add_bool(struct json_object *, const char *, int);
+void			 json_add_int(struct json_object *, const char *, int);
+void			 json_add_int64(struct json_object *, const char *,
+			    int64_t);
+void			 json_add_str(struct json_object *, const char *,
+			    const char *);
+void			 json_add_escaped(struct json_object *, const char *,
+			    const char *);
+void			 json_add_enum(struct json_object *, const char *,
+			    const char *);
 void			 json_txt_record(struct json_object *, enum dns_outcome,
 			    size_t, const struct taglist_txt *, int, size_t,
 			    const char *);

@@ -270,82 +270,6 @@ report_rfc3339(int64_t t, char *out, size_t len)
 	return 0;
 }
 
-static json_object *
-str_list(const char *const *v)
-{
-	json_object *a = json_object_new_array();
-
-	for (; v != NULL && *v != NULL; v++)
-		json_object_array_add(a, json_str(*v));
-	return a;
-}
-
-static json_object *
-opt_range(const struct range *r)
-{
-	struct buf *b;
-	json_object *j;
-
-	if (r == NULL)
-		return NULL;
-	b = buf_new(128);
-	range_format(r, b);
-	j = json_str(buf_str(b));
-	buf_free(b);
-	return j;
-}
-
-json_object *
-report_run_json(const struct report_run *run)
-{
-	json_object *o, *res, *op;
-
-	o = json_object_new_object();
-	res = json_object_new_object();
-	json_object_object_add(res, "source", json_str(run->system_resolver ?
-	    "system" : "configured"));
-	json_object_object_add(res, "servers", str_list(run->resolvers));
-	json_object_object_add(res, "propagation",
-	    json_object_new_boolean(run->propagation));
-	json_object_object_add(o, "resolvers", res);
-	op = json_object_new_object();
-	json_object_object_add(op, "timeout_ms",
-	    json_object_new_int64(run->timeout_ms));
-	json_object_object_add(op, "step_ms",
-	    json_object_new_int64(run->step_ms));
-	json_object_object_add(op, "smtp_port",
-	    json_object_new_int(run->smtp_port));
-	json_object_object_add(op, "https_port",
-	    json_object_new_int(run->https_port ? run->https_port : 443));
-	json_object_object_add(op, "dns_only",
-	    json_object_new_boolean(run->dns_only));
-	json_object_object_add(op, "family", json_str(run->family == 4 ?
-	    "ipv4" : run->family == 6 ? "ipv6" : "both"));
-	json_object_object_add(op, "allow_loopback",
-	    json_object_new_boolean(run->allow_loopback));
-	json_object_object_add(op, "allow_documentation",
-	    json_object_new_boolean(run->allow_documentation));
-	json_object_object_add(op, "max_ttl", run->max_ttl >= 0 ?
-	    json_object_new_int64(run->max_ttl) : NULL);
-	json_object_object_add(op, "ehlo", json_str(run->ehlo));
-	json_object_object_add(op, "helo", json_str(run->helo));
-	json_object_object_add(op, "spf_sender", json_str(run->spf_sender));
-	json_object_object_add(op, "expect_banner",
-	    json_str(run->expect_banner));
-	json_object_object_add(op, "expect_mx", str_list(run->expect_mx));
-	json_object_object_add(op, "expect_contains",
-	    str_list(run->expect_contains));
-	json_object_object_add(op, "old_mx", str_list(run->old_mx));
-	json_object_object_add(op, "dkim_selectors",
-	    str_list(run->dkim_selectors));
-	json_object_object_add(op, "spf_ip", str_list(run->spf_ip));
-	json_object_object_add(op, "assume_down", str_list(run->assume_down));
-	json_object_object_add(op, "warn", opt_range(run->warn));
-	json_object_object_add(op, "crit", opt_range(run->crit));
-	json_object_object_add(o, "options", op);
-	return o;
-}
-
 /*
  * Adds member key = v (null when v is NULL) to the object top[section],
  * when there is one.
@@ -358,7 +282,7 @@ verdict_add(json_object *top, const char *section, const char *key,
 
 	if (json_object_object_get_ex(top, section, &o) &&
 	    json_object_is_type(o, json_type_object))
-		json_object_object_add(o, key, json_str(v));
+		json_add_str(o, key, v);
 }
 
 /*
@@ -389,22 +313,22 @@ verdicts_json(const struct report *r, json_object *o)
 		verdict_add(o, "tls_rpt", "verdict", verdict_tlsrpt(r->fs));
 	}
 	s = json_object_new_object();
-	json_object_object_add(s, "verdict", json_str(verdict_dane(f, r->fs)));
-	json_object_object_add(o, "dane", s);
+	json_add_str(s, "verdict", verdict_dane(f, r->fs));
+	json_add(o, "dane", s);
 	have = analyze_delivery_facts(f, &df);
 	s = json_object_new_object();
-	json_object_object_add(s, "verdict", json_str(verdict_smtp(have ?
-	    &df : NULL, f->smtp_probed)));
+	json_add_str(s, "verdict", verdict_smtp(have ? &df : NULL,
+	    f->smtp_probed));
 	arr = json_object_new_array();
 	for (i = 0; have && i < df.nmx; i++) {
 		m = json_object_new_object();
-		json_object_object_add(m, "host", json_str(df.mx[i].name));
-		json_object_object_add(m, "verdict", json_str(
-		    verdict_smtp_host(&df.mx[i], f->smtp_probed)));
+		json_add_str(m, "host", df.mx[i].name);
+		json_add_str(m, "verdict", verdict_smtp_host(&df.mx[i],
+		    f->smtp_probed));
 		json_object_array_add(arr, m);
 	}
-	json_object_object_add(s, "exchangers", arr);
-	json_object_object_add(o, "smtp", s);
+	json_add(s, "exchangers", arr);
+	json_add(o, "smtp", s);
 	if (have)
 		analyze_delivery_facts_free(&df);
 }
@@ -421,37 +345,29 @@ report_json(const struct report *r)
 	size_t i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "schema_version",
-	    json_object_new_int(REPORT_SCHEMA_VERSION));
-	json_object_object_add(o, "domain", json_str(f->domain));
-	json_object_object_add(o, "status",
-	    json_enum(findings_status_name(status)));
-	json_object_object_add(o, "exit_code", json_object_new_int(status));
-	if (r->run != NULL) {
-		json_object_object_add(o, "mxprobe_version",
-		    json_str(r->run->version));
-		json_object_object_add(o, "run", report_run_json(r->run));
-	}
+	json_add_int(o, "schema_version", REPORT_SCHEMA_VERSION);
+	json_add_str(o, "domain", f->domain);
+	json_add_enum(o, "status", findings_status_name(status));
+	json_add_int(o, "exit_code", status);
+	if (r->version != NULL)
+		json_add_str(o, "mxprobe_version", r->version);
+	if (r->run != NULL)
+		json_add(o, "run", json_object_get(r->run));
 	if (f->checked_at > 0 &&
 	    report_rfc3339(f->checked_at, when, sizeof(when)) == 0)
-		json_object_object_add(o, "checked_at", json_str(when));
-	json_object_object_add(o, "vantage", report_vantage_json(f));
+		json_add_str(o, "checked_at", when);
+	json_add(o, "vantage", report_vantage_json(f));
 	report_dane_top_json(f, o);
 	if (mx != NULL) {
-		json_object_object_add(o, "mx_lookup",
-		    json_enum(dns_outcome_name(mx->outcome)));
-		json_object_object_add(o, "mx_ttl", mx->outcome == DNS_OK ?
+		json_add_enum(o, "mx_lookup", dns_outcome_name(mx->outcome));
+		json_add(o, "mx_ttl", mx->outcome == DNS_OK ?
 		    json_object_new_int64(mx->ttl) : NULL);
-		json_object_object_add(o, "mx_dnssec",
-		    json_object_new_boolean(mx->ad));
-		json_object_object_add(o, "implicit_mx",
-		    json_object_new_boolean(mx->implicit));
-		json_object_object_add(o, "null_mx",
-		    json_object_new_boolean(mx->null_mx));
+		json_add_bool(o, "mx_dnssec", mx->ad);
+		json_add_bool(o, "implicit_mx", mx->implicit);
+		json_add_bool(o, "null_mx", mx->null_mx);
 	} else {
-		json_object_object_add(o, "mx_lookup", json_enum(
-		    dns_outcome_name(DNS_TIMEOUT)));
-		json_object_object_add(o, "mx_ttl", NULL);
+		json_add_enum(o, "mx_lookup", dns_outcome_name(DNS_TIMEOUT));
+		json_add(o, "mx_ttl", NULL);
 	}
 	a = json_object_new_array();
 	for (i = 0; mx != NULL && i < mx->nhost; i++)
@@ -461,16 +377,15 @@ report_json(const struct report *r)
 			report_dane_json(f, i, h);
 			json_object_array_add(a, h);
 		}
-	json_object_object_add(o, "mx", a);
-	json_object_object_add(o, "failover", report_failover_json(f));
-	json_object_object_add(o, "delivery", report_delivery_json(f));
+	json_add(o, "mx", a);
+	json_add(o, "failover", report_failover_json(f));
+	json_add(o, "delivery", report_delivery_json(f));
 	report_auth_json(f->auth, f, o);
 	verdicts_json(r, o);
-	json_object_object_add(o, "score", report_score_json(r->score));
-	json_object_object_add(o, "findings",
-	    report_findings_json(fs, r->score, r->json_locale));
-	json_object_object_add(o, "fixes", report_fixes_json(r));
-	json_object_object_add(o, "elapsed_ms", json_object_new_int64(
-	    (int64_t)f->ms));
+	json_add(o, "score", report_score_json(r->score));
+	json_add(o, "findings", report_findings_json(fs, r->score,
+	    r->json_locale));
+	json_add(o, "fixes", report_fixes_json(r));
+	json_add_int64(o, "elapsed_ms", (int64_t)f->ms);
 	return o;
 }

@@ -145,39 +145,6 @@ typedef const char *(*report_ulabel_fn)(const char *, char *, size_t);
 /* Room for a name in U-labels: 253 octets, up to 4 bytes a character. */
 #define REPORT_ULABEL_MAX	1024
 
-/*
- * What the run was asked to do, for the JSON's "run" member: the program's
- * version, the resolvers asked and the options that change verdicts. app/
- * fills it in; every pointer may be NULL (lists are NULL-terminated).
- */
-struct report_run {
-	const char		 *version;
-	int			  system_resolver; /* 1: from resolv.conf */
-	const char *const	 *resolvers;	/* host[:port] as asked */
-	int			  propagation;	/* --propagation */
-	unsigned		  timeout_ms;
-	unsigned		  step_ms;
-	int			  smtp_port;
-	int			  https_port;
-	int			  dns_only;
-	int			  family;	/* 0 both, 4, 6 */
-	int			  allow_loopback;
-	int			  allow_documentation;
-	long			  max_ttl;	/* -1: none */
-	const char		 *ehlo;
-	const char		 *helo;
-	const char		 *spf_sender;
-	const char		 *expect_banner;
-	const char *const	 *expect_mx;
-	const char *const	 *expect_contains;
-	const char *const	 *old_mx;
-	const char *const	 *dkim_selectors;
-	const char *const	 *spf_ip;
-	const char *const	 *assume_down;
-	const struct range	 *warn;		/* NULL: none */
-	const struct range	 *crit;
-};
-
 struct report {
 	const struct probe_facts	*facts;
 	const struct findings		*fs;
@@ -186,7 +153,11 @@ struct report {
 	int				 cert_warn_days; /* 0: the
 					 * default, REPORT_CERT_WARN_DAYS;
 					 * < 0: none (--cert-warn-days 0) */
-	const struct report_run		*run;	/* NULL: no "run" member */
+	const char			*version; /* "mxprobe_version";
+					 * NULL: none */
+	struct json_object		*run;	/* the "run" member, what the
+					 * run was asked (app/run.c;
+					 * borrowed); NULL: none */
 	int				 json_locale; /* JSON messages in
 					 * the user's language */
 	report_ulabel_fn		 ulabel; /* NULL: names as they are */
@@ -194,7 +165,6 @@ struct report {
 
 struct json_object	*report_json(const struct report *);
 int			 report_rfc3339(int64_t, char *, size_t);
-struct json_object	*report_run_json(const struct report_run *);
 void			 report_findings_text(const struct report *, int,
 			    struct buf *);
 void			 report_score_text(const struct report *,

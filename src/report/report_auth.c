@@ -37,38 +37,36 @@ report_auth_json(const struct auth_facts *a, const struct probe_facts *pf,
 	if (a->spf != NULL)
 		report_spf_json(a->spf, o);
 	else {
-		json_object_object_add(o, "domain", json_str(a->domain));
-		json_object_object_add(o, "status", json_str("not-finished"));
+		json_add_str(o, "domain", a->domain);
+		json_add_str(o, "status", "not-finished");
 	}
-	json_object_object_add(o, "state", json_str(a->spf_state));
+	json_add_str(o, "state", a->spf_state);
 	arr = json_object_new_array();
 	for (i = 0; i < a->nevals; i++)
 		json_object_array_add(arr, report_spf_ip_json(&a->evals[i]));
-	json_object_object_add(o, "evaluations", arr);
-	json_object_object_add(top, "spf", o);
+	json_add(o, "evaluations", arr);
+	json_add(top, "spf", o);
 
 	o = json_object_new_object();
 	report_dmarc_json(&a->dmarc, o);
-	json_object_object_add(top, "dmarc", o);
+	json_add(top, "dmarc", o);
 
 	o = json_object_new_object();
 	report_dkim_json(&a->dkim, o);
-	json_object_object_add(top, "dkim", o);
+	json_add(top, "dkim", o);
 
 	o = json_object_new_object();
 	mx = analyze_mtasts_view(a, pf, &m);
 	report_mtasts_json(&m, o);
 	free(mx);
-	json_object_object_add(o, "url", json_str(a->mtasts_url));
-	arr = json_object_new_array();
-	for (i = 0; i < a->nmtasts_addrs; i++)
-		json_object_array_add(arr, json_str(a->mtasts_addrs[i]));
-	json_object_object_add(o, "policy_addresses", arr);
-	json_object_object_add(top, "mta_sts", o);
+	json_add_str(o, "url", a->mtasts_url);
+	json_add(o, "policy_addresses", json_str_array(a->mtasts_addrs,
+	    a->nmtasts_addrs));
+	json_add(top, "mta_sts", o);
 
 	o = json_object_new_object();
 	report_tlsrpt_json(&a->tlsrpt, o);
-	json_object_object_add(top, "tls_rpt", o);
+	json_add(top, "tls_rpt", o);
 }
 
 /*

@@ -52,9 +52,9 @@ tlsa_params_json(int usage, int selector, int mtype)
 	json_object *o;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "usage", json_object_new_int(usage));
-	json_object_object_add(o, "selector", json_object_new_int(selector));
-	json_object_object_add(o, "mtype", json_object_new_int(mtype));
+	json_add_int(o, "usage", usage);
+	json_add_int(o, "selector", selector);
+	json_add_int(o, "mtype", mtype);
 	return o;
 }
 
@@ -66,19 +66,19 @@ tlsa_json(const struct probe_tlsa *t)
 	char *h;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "name", json_escaped(t->qname));
-	json_object_object_add(o, "lookup", json_enum(dns_outcome_name(t->out)));
-	json_object_object_add(o, "dnssec", json_object_new_boolean(t->ad));
+	json_add_escaped(o, "name", t->qname);
+	json_add_enum(o, "lookup", dns_outcome_name(t->out));
+	json_add_bool(o, "dnssec", t->ad);
 	a = json_object_new_array();
 	for (i = 0; i < t->nrr; i++) {
 		r = tlsa_params_json(t->rr[i].u.tlsa.usage,
 		    t->rr[i].u.tlsa.selector, t->rr[i].u.tlsa.mtype);
 		h = json_hex(t->rr[i].u.tlsa.data, t->rr[i].u.tlsa.len);
-		json_object_object_add(r, "data", json_str(h));
+		json_add_str(r, "data", h);
 		free(h);
 		json_object_array_add(a, r);
 	}
-	json_object_object_add(o, "records", a);
+	json_add(o, "records", a);
 	return o;
 }
 
@@ -88,34 +88,27 @@ dane_json(const struct tls_facts *tf)
 	json_object *o, *m;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "checked",
-	    json_object_new_boolean(tf->dane_checked));
-	json_object_object_add(o, "ok", json_object_new_boolean(tf->dane_ok));
-	json_object_object_add(o, "dnssec",
-	    json_object_new_boolean(tf->dane_secure));
+	json_add_bool(o, "checked", tf->dane_checked);
+	json_add_bool(o, "ok", tf->dane_ok);
+	json_add_bool(o, "dnssec", tf->dane_secure);
 	m = NULL;
 	if (tf->dane_ok) {
 		m = tlsa_params_json(tf->dane_usage, tf->dane_selector,
 		    tf->dane_mtype);
-		json_object_object_add(m, "depth",
-		    json_object_new_int(tf->dane_depth));
+		json_add_int(m, "depth", tf->dane_depth);
 	}
-	json_object_object_add(o, "matched", m);
-	json_object_object_add(o, "why", json_str(tf->dane_why));
-	json_object_object_add(o, "usable",
-	    json_object_new_int(tf->dane_usable));
-	json_object_object_add(o, "skipped",
-	    json_object_new_int(tf->dane_skipped));
-	json_object_object_add(o, "unusable",
-	    json_object_new_int(tf->dane_unusable));
+	json_add(o, "matched", m);
+	json_add_str(o, "why", tf->dane_why);
+	json_add_int(o, "usable", tf->dane_usable);
+	json_add_int(o, "skipped", tf->dane_skipped);
+	json_add_int(o, "unusable", tf->dane_unusable);
 	return o;
 }
 
 void
 report_dane_top_json(const struct probe_facts *f, json_object *top)
 {
-	json_object_object_add(top, "dnssec", json_object_new_boolean(
-	    f->mx != NULL && f->mx->ad));
+	json_add_bool(top, "dnssec", f->mx != NULL && f->mx->ad);
 }
 
 void
@@ -127,10 +120,10 @@ report_dane_json(const struct probe_facts *f, size_t h, json_object *host)
 	const char *why;
 	size_t i, k = 0;
 
-	json_object_object_add(host, "tlsa", h < f->ntlsa &&
-	    f->tlsa[h].asked ? tlsa_json(&f->tlsa[h]) : NULL);
-	json_object_object_add(host, "dane_senders", json_enum(
-	    analyze_dane_senders_name(analyze_dane_host(f, h))));
+	json_add(host, "tlsa", h < f->ntlsa && f->tlsa[h].asked ?
+	    tlsa_json(&f->tlsa[h]) : NULL);
+	json_add_enum(host, "dane_senders",
+	    analyze_dane_senders_name(analyze_dane_host(f, h)));
 	if (!json_object_object_get_ex(host, "smtp", &smtp) ||
 	    !json_object_is_type(smtp, json_type_array))
 		return;
@@ -141,16 +134,15 @@ report_dane_json(const struct probe_facts *f, size_t h, json_object *host)
 		e = json_object_array_get_idx(smtp, k++);
 		if (e != NULL) {
 			v = analyze_dane_target(f, t, &why);
-			json_object_object_add(e, "dane_senders", json_enum(
-			    analyze_dane_senders_name(v)));
-			json_object_object_add(e, "dane_senders_why",
-			    json_str(why));
+			json_add_enum(e, "dane_senders",
+			    analyze_dane_senders_name(v));
+			json_add_str(e, "dane_senders_why", why);
 		}
 		if (e == NULL || t->smtp == NULL || !t->smtp->tls_done ||
 		    !json_object_object_get_ex(e, "tls", &tls) ||
 		    !json_object_is_type(tls, json_type_object))
 			continue;
-		json_object_object_add(tls, "dane", dane_json(&t->smtp->tls));
+		json_add(tls, "dane", dane_json(&t->smtp->tls));
 	}
 }
 

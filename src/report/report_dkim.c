@@ -77,23 +77,20 @@ dkim_record_json(const struct dkim_selector *s, size_t j)
 	json_add(o, "record", json_censored(t->data, t->len));
 	p = dkim_record_get(s, j, &tmp);
 	if (p->rc != DKIM_OK) {
-		json_add(o, "valid", json_object_new_boolean(0));
+		json_add_bool(o, "valid", 0);
 		json_add(o, "error", json_error("offset", p->off, p->why));
 		dkim_record_put(s, &tmp);
 		return o;
 	}
 	k = p->key;
-	json_add(o, "valid", json_object_new_boolean(1));
-	json_add(o, "key_type",
-	    json_object_new_string(dkim_keytype_name(k->k)));
-	json_add(o, "bits", json_object_new_int((int)k->bits));
-	json_add(o, "revoked", json_object_new_boolean(k->revoked));
-	json_add(o, "usable", json_object_new_boolean(dkim_key_usable(k)));
-	json_add(o, "testing", json_object_new_boolean(
-	    (k->t & DKIM_T_TESTING) != 0));
-	json_add(o, "strict", json_object_new_boolean(
-	    (k->t & DKIM_T_STRICT) != 0));
-	json_add(o, "email", json_object_new_boolean(k->email));
+	json_add_bool(o, "valid", 1);
+	json_add_str(o, "key_type", dkim_keytype_name(k->k));
+	json_add_int(o, "bits", (int)k->bits);
+	json_add_bool(o, "revoked", k->revoked);
+	json_add_bool(o, "usable", dkim_key_usable(k));
+	json_add_bool(o, "testing", (k->t & DKIM_T_TESTING) != 0);
+	json_add_bool(o, "strict", (k->t & DKIM_T_STRICT) != 0);
+	json_add_bool(o, "email", k->email);
 	if (k->h != 0) {
 		h = json_object_new_array();
 		if (k->h & DKIM_H_SHA1)
@@ -106,7 +103,7 @@ dkim_record_json(const struct dkim_selector *s, size_t j)
 	} else
 		json_add(o, "hashes", NULL);
 	if (k->notes != NULL)
-		json_add(o, "notes", json_censored_str(k->notes));
+		json_add_str(o, "notes", k->notes);
 	dkim_record_put(s, &tmp);
 	return o;
 }
@@ -120,8 +117,8 @@ report_dkim_json(const struct dkim_facts *f, struct json_object *obj)
 	size_t i, j;
 	int st;
 
-	json_add(obj, "named", json_object_new_boolean(f->named));
-	json_add(obj, "tried", json_object_new_int64((int64_t)f->nsel));
+	json_add_bool(obj, "named", f->named);
+	json_add_int64(obj, "tried", (int64_t)f->nsel);
 	st = dkim_state(f);
 	json_add(obj, "usable", st < 0 ? NULL : json_object_new_boolean(st));
 	a = json_object_new_array();
@@ -140,12 +137,11 @@ report_dkim_json(const struct dkim_facts *f, struct json_object *obj)
 			continue;
 		}
 		o = json_object_new_object();
-		json_add(o, "selector", json_censored_str(s->selector));
+		json_add_str(o, "selector", s->selector);
 		snprintf(name, sizeof(name), "%s._domainkey.%s", s->selector,
 		    f->domain);
-		json_add(o, "name", json_censored_str(name));
-		json_add(o, "outcome", json_enum(
-		    dns_outcome_name(s->outcome)));
+		json_add_str(o, "name", name);
+		json_add_enum(o, "outcome", dns_outcome_name(s->outcome));
 		json_add(o, "records", recs);
 		json_object_array_add(a, o);
 	}

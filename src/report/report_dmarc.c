@@ -64,8 +64,8 @@ uri_array(const struct dmarc_uri *u, size_t n)
 	a = json_object_new_array();
 	for (i = 0; i < n; i++) {
 		o = json_object_new_object();
-		json_add(o, "uri", json_censored_str(u[i].uri));
-		json_add(o, "host", json_censored_str(u[i].host));
+		json_add_str(o, "uri", u[i].uri);
+		json_add_str(o, "host", u[i].host);
 		json_add(o, "limit", u[i].limit ?
 		    json_object_new_int64((int64_t)u[i].limit) : NULL);
 		json_object_array_add(a, o);
@@ -89,8 +89,8 @@ raw_tags(const char *text)
 	}
 	o = json_object_new_object();
 	for (i = 0; i < taglist_count(tl); i++)
-		json_add(o, taglist_at(tl, i)->name,
-		    json_censored_str(taglist_at(tl, i)->value));
+		json_add_str(o, taglist_at(tl, i)->name,
+		    taglist_at(tl, i)->value);
 	taglist_free(tl);
 	buf_free(why);
 	return o;
@@ -126,9 +126,9 @@ dmarc_external_json(const struct dmarc_facts *f,
 				break;
 			}
 		o = json_object_new_object();
-		json_add(o, "host", json_censored_str(t[i].host));
-		json_add(o, "query", json_censored_str(t[i].qname));
-		json_add(o, "verdict", json_object_new_string(v));
+		json_add_str(o, "host", t[i].host);
+		json_add_str(o, "query", t[i].qname);
+		json_add_str(o, "verdict", v);
 		json_object_array_add(a, o);
 	}
 	dmarc_targets_free(t, n);
@@ -146,30 +146,28 @@ report_dmarc_json(const struct dmarc_facts *f, struct json_object *obj)
 	struct json_object *fo;
 
 	dmarc_discover(f, &d);
-	json_add(obj, "state", json_object_new_string(states[d.state]));
-	json_add(obj, "org_domain", json_censored_str(f->org_domain));
-	json_add(obj, "policy_domain", json_censored_str(d.policy_domain));
-	json_add(obj, "inherited", json_object_new_boolean(d.inherited));
+	json_add_str(obj, "state", states[d.state]);
+	json_add_str(obj, "org_domain", f->org_domain);
+	json_add_str(obj, "policy_domain", d.policy_domain);
+	json_add_bool(obj, "inherited", d.inherited);
 	if (d.text != NULL)
-		json_add(obj, "record", json_censored_str(d.text));
+		json_add_str(obj, "record", d.text);
 	if (d.state == DMARC_ST_MULTIPLE)
-		json_add(obj, "count", json_object_new_int64((int64_t)d.count));
+		json_add_int64(obj, "count", (int64_t)d.count);
 	if (d.state == DMARC_ST_INVALID)
 		json_add(obj, "error", json_error("offset", d.erroff, d.why));
 	if (d.state == DMARC_ST_FAILED)
-		json_add(obj, "error", json_censored_str(d.why));
+		json_add_str(obj, "error", d.why);
 	if (d.state != DMARC_ST_FOUND)
 		goto done;
 	r = d.rec;
 	json_add(obj, "tags", raw_tags(d.text));
-	json_add(obj, "p", json_object_new_string(dmarc_policy_name(r->p)));
-	json_add(obj, "sp", json_object_new_string(dmarc_policy_name(
-	    r->sp != DMARC_P_UNSET ? r->sp : r->p)));
-	json_add(obj, "pct", json_object_new_int((int)r->pct));
-	json_add(obj, "adkim", json_object_new_string(r->adkim == 's' ? "s" :
-	    "r"));
-	json_add(obj, "aspf", json_object_new_string(r->aspf == 's' ? "s" :
-	    "r"));
+	json_add_str(obj, "p", dmarc_policy_name(r->p));
+	json_add_str(obj, "sp", dmarc_policy_name(r->sp != DMARC_P_UNSET ?
+	    r->sp : r->p));
+	json_add_int(obj, "pct", (int)r->pct);
+	json_add_str(obj, "adkim", r->adkim == 's' ? "s" : "r");
+	json_add_str(obj, "aspf", r->aspf == 's' ? "s" : "r");
 	fo = json_object_new_array();
 	if (r->fo & DMARC_FO_0)
 		json_object_array_add(fo, json_object_new_string("0"));
@@ -180,8 +178,8 @@ report_dmarc_json(const struct dmarc_facts *f, struct json_object *obj)
 	if (r->fo & DMARC_FO_S)
 		json_object_array_add(fo, json_object_new_string("s"));
 	json_add(obj, "fo", fo);
-	json_add(obj, "rf", json_censored_str(r->rf));
-	json_add(obj, "ri", json_object_new_int64((int64_t)r->ri));
+	json_add_str(obj, "rf", r->rf);
+	json_add_int64(obj, "ri", (int64_t)r->ri);
 	json_add(obj, "rua", uri_array(r->rua, r->nrua));
 	json_add(obj, "ruf", uri_array(r->ruf, r->nruf));
 	json_add(obj, "external", dmarc_external_json(f, &d));

@@ -228,12 +228,11 @@ report_fixes_json(const struct report *r)
 	for (k = 0; k < nfix; k++) {
 		d = finding_def(findings_get(r->fs, idx[k])->code);
 		o = json_object_new_object();
-		json_object_object_add(o, "code", json_str(d->code));
-		json_object_object_add(o, "subject",
-		    json_str(findings_get(r->fs, idx[k])->subject));
-		json_object_object_add(o, "remedy", json_str(d->remedy));
-		json_object_object_add(o, "points", json_object_new_int(
-		    r->score->points[idx[k]]));
+		json_add_str(o, "code", d->code);
+		json_add_str(o, "subject",
+		    findings_get(r->fs, idx[k])->subject);
+		json_add_str(o, "remedy", d->remedy);
+		json_add_int(o, "points", r->score->points[idx[k]]);
 		json_object_array_add(a, o);
 	}
 	free(idx);
@@ -288,13 +287,12 @@ def_json(const struct finding_def *d)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "code", json_str(d->code));
-	json_object_object_add(o, "severity",
-	    json_str(finding_sev_name(d->sev)));
-	json_object_object_add(o, "category", json_str(d->category));
-	json_object_object_add(o, "title", json_str(d->title));
-	json_object_object_add(o, "remedy", json_str(d->remedy));
-	json_object_object_add(o, "reference", json_str(d->ref));
+	json_add_str(o, "code", d->code);
+	json_add_str(o, "severity", finding_sev_name(d->sev));
+	json_add_str(o, "category", d->category);
+	json_add_str(o, "title", d->title);
+	json_add_str(o, "remedy", d->remedy);
+	json_add_str(o, "reference", d->ref);
 	return o;
 }
 
@@ -310,8 +308,7 @@ report_catalogue_json(void)
 	for (i = 0; i < F__COUNT; i++) {
 		d = finding_def((enum finding_code)i);
 		e = def_json(d);
-		json_object_object_add(e, "penalty",
-		    json_object_new_int(d->penalty));
+		json_add_int(e, "penalty", d->penalty);
 		json_object_array_add(a, e);
 	}
 	return a;
@@ -331,14 +328,11 @@ report_findings_json(const struct findings *fs, const struct score *sc,
 		f = findings_get(fs, i);
 		d = finding_def(f->code);
 		o = def_json(d);
-		json_object_object_add(o, "message",
-		    json_str(finding_message(f, local)));
-		json_object_object_add(o, "subject", json_str(f->subject));
-		json_object_object_add(o, "points", json_object_new_int(
-		    i < sc->npoints ? sc->points[i] : 0));
+		json_add_str(o, "message", finding_message(f, local));
+		json_add_str(o, "subject", f->subject);
+		json_add_int(o, "points", i < sc->npoints ? sc->points[i] : 0);
 		if (f->accepted)
-			json_object_object_add(o, "accepted",
-			    json_object_new_boolean(1));
+			json_add_bool(o, "accepted", 1);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -351,23 +345,19 @@ report_score_json(const struct score *sc)
 	int i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "value", sc->valid ?
-	    json_object_new_int(sc->value) : NULL);
-	json_object_object_add(o, "grade", json_str(sc->grade));
-	json_object_object_add(o, "capped", json_object_new_boolean(
-	    sc->capped));
-	json_object_object_add(o, "note", json_str(sc->why));
-	json_object_object_add(o, "class", sc->valid ?
-	    json_str(score_class_name(sc->cls)) : NULL);
+	json_add(o, "value", sc->valid ? json_object_new_int(sc->value) : NULL);
+	json_add_str(o, "grade", sc->grade);
+	json_add_bool(o, "capped", sc->capped);
+	json_add_str(o, "note", sc->why);
+	json_add(o, "class", sc->valid ? json_str(score_class_name(sc->cls)) :
+	    NULL);
 	c = json_object_new_object();
 	for (i = 0; i < SCORE_NCAT; i++) {
 		e = json_object_new_object();
-		json_object_object_add(e, "weight", json_object_new_int(
-		    score_cat_weight((enum score_cat)i)));
-		json_object_object_add(e, "lost", json_object_new_int(
-		    sc->lost[i]));
-		json_object_object_add(c, score_cat_name((enum score_cat)i), e);
+		json_add_int(e, "weight", score_cat_weight((enum score_cat)i));
+		json_add_int(e, "lost", sc->lost[i]);
+		json_add(c, score_cat_name((enum score_cat)i), e);
 	}
-	json_object_object_add(o, "categories", c);
+	json_add(o, "categories", c);
 	return o;
 }

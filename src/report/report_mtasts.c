@@ -87,14 +87,12 @@ report_mtasts_json(const struct mtasts_facts *f, struct json_object *obj)
 	    why) == MTASTS_OK;
 	json_txt_record(obj, f->txt_outcome, n, rec, ok, off, buf_str(why));
 	if (ok)
-		json_add(obj, "id", json_censored_str(t->id));
-	json_add(obj, "fetch", json_object_new_string(
-	    mtasts_fetch_name(f->fetch)));
+		json_add_str(obj, "id", t->id);
+	json_add_str(obj, "fetch", mtasts_fetch_name(f->fetch));
 	json_add(obj, "http_status", f->http_status ?
 	    json_object_new_int(f->http_status) : NULL);
 	if (f->fetch_detail != NULL)
-		json_add(obj, "fetch_detail",
-		    json_censored_str(f->fetch_detail));
+		json_add_str(obj, "fetch_detail", f->fetch_detail);
 	if (f->fetch == MTASTS_FETCH_OK) {
 		buf_reset(why);
 		if (mtasts_policy_parse(f->body, f->body_len, &pol, &line,
@@ -103,22 +101,16 @@ report_mtasts_json(const struct mtasts_facts *f, struct json_object *obj)
 			    buf_str(why)));
 		else {
 			p = json_object_new_object();
-			json_add(p, "mode", json_object_new_string(
-			    mtasts_mode_name(pol->mode)));
-			json_add(p, "max_age", json_object_new_int64(
-			    (int64_t)pol->max_age));
-			a = json_object_new_array();
-			for (i = 0; i < pol->nmx; i++)
-				json_object_array_add(a,
-				    json_censored_str(pol->mx[i]));
-			json_add(p, "mx", a);
+			json_add_str(p, "mode", mtasts_mode_name(pol->mode));
+			json_add_int64(p, "max_age", (int64_t)pol->max_age);
+			json_add(p, "mx", json_str_array(pol->mx, pol->nmx));
 			json_add(obj, "policy", p);
 		}
 	}
 	a = json_object_new_array();
 	for (i = 0; i < f->nmx; i++) {
 		o = json_object_new_object();
-		json_add(o, "host", json_censored_str(f->mx[i].host));
+		json_add_str(o, "host", f->mx[i].host);
 		json_add(o, "covered", pol == NULL ? NULL :
 		    json_object_new_boolean(mtasts_policy_covers(pol,
 		    f->mx[i].host)));

@@ -74,39 +74,31 @@ report_mx_host_json(const struct mx_host *h)
 	size_t i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "host", json_escaped(h->name));
-	json_object_object_add(o, "preference", json_object_new_int(h->pref));
-	json_object_object_add(o, "group", json_object_new_int(
-	    (int32_t)h->group));
+	json_add_escaped(o, "host", h->name);
+	json_add_int(o, "preference", h->pref);
+	json_add_int(o, "group", (int32_t)h->group);
 	if (h->over_limit)
-		json_object_object_add(o, "over_limit",
-		    json_object_new_boolean(1));
+		json_add_bool(o, "over_limit", 1);
 	if (h->naddr_over > 0)
-		json_object_object_add(o, "addresses_over_limit",
-		    json_object_new_int64((int64_t)h->naddr_over));
+		json_add_int64(o, "addresses_over_limit",
+		    (int64_t)h->naddr_over);
 	a = json_object_new_array();
 	for (i = 0; i < h->naddr; i++)
 		json_object_array_add(a, json_str(h->addrs[i].text));
-	json_object_object_add(o, "addresses", a);
+	json_add(o, "addresses", a);
 	a = json_object_new_array();
 	for (i = 0; i < h->naddr; i++) {
 		e = json_object_new_object();
-		json_object_object_add(e, "address",
-		    json_str(h->addrs[i].text));
-		json_object_object_add(e, "family", json_object_new_int(
-		    h->addrs[i].family == 2 ? 4 : 6));
-		json_object_object_add(e, "ttl", json_object_new_int64(
-		    h->addrs[i].ttl));
+		json_add_str(e, "address", h->addrs[i].text);
+		json_add_int(e, "family", h->addrs[i].family == 2 ? 4 : 6);
+		json_add_int64(e, "ttl", h->addrs[i].ttl);
 		json_object_array_add(a, e);
 	}
-	json_object_object_add(o, "address_records", a);
-	json_object_object_add(o, "a_lookup",
-	    json_enum(dns_outcome_name(h->a_out)));
-	json_object_object_add(o, "aaaa_lookup",
-	    json_enum(dns_outcome_name(h->aaaa_out)));
-	json_object_object_add(o, "cname", json_escaped(h->canonical));
-	json_object_object_add(o, "ip_literal",
-	    json_object_new_boolean(h->ip_literal));
-	json_object_object_add(o, "dnssec", json_object_new_boolean(h->ad));
+	json_add(o, "address_records", a);
+	json_add_enum(o, "a_lookup", dns_outcome_name(h->a_out));
+	json_add_enum(o, "aaaa_lookup", dns_outcome_name(h->aaaa_out));
+	json_add_escaped(o, "cname", h->canonical);
+	json_add_bool(o, "ip_literal", h->ip_literal);
+	json_add_bool(o, "dnssec", h->ad);
 	return o;
 }

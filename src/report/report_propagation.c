@@ -57,62 +57,47 @@ propagation_json(const struct propagation_facts *f, const char **expect,
 	if (f == NULL)
 		return;
 	o = json_object_new_object();
-	json_object_object_add(o, "domain", json_str(f->domain));
-	json_object_object_add(o, "zone", json_escaped(f->zone));
-	json_object_object_add(o, "ns_lookup",
-	    json_enum(dns_outcome_name(f->ns_outcome)));
-	a = json_object_new_array();
-	for (i = 0; i < f->nns; i++)
-		json_object_array_add(a, json_escaped(f->ns[i]));
-	json_object_object_add(o, "ns", a);
-	json_object_object_add(o, "left_out", json_object_new_int64(
-	    (int64_t)f->ns_cut));
-	json_object_object_add(o, "converged", json_object_new_boolean(
-	    propagation_converged(f, expect, old)));
-	json_object_object_add(o, "timed_out",
-	    json_object_new_boolean(f->timed_out));
-	json_object_object_add(o, "rounds", json_object_new_int64(f->rounds));
-	json_object_object_add(o, "waited_ms", json_object_new_int64(
-	    (int64_t)f->waited_ms));
+	json_add_str(o, "domain", f->domain);
+	json_add_escaped(o, "zone", f->zone);
+	json_add_enum(o, "ns_lookup", dns_outcome_name(f->ns_outcome));
+	json_add(o, "ns", json_escaped_array(f->ns, f->nns));
+	json_add_int64(o, "left_out", (int64_t)f->ns_cut);
+	json_add_bool(o, "converged", propagation_converged(f, expect, old));
+	json_add_bool(o, "timed_out", f->timed_out);
+	json_add_int64(o, "rounds", f->rounds);
+	json_add_int64(o, "waited_ms", (int64_t)f->waited_ms);
 	a = json_object_new_array();
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
 		e = json_object_new_object();
-		json_object_object_add(e, "role", json_str(role_name(s->role)));
-		json_object_object_add(e, "name", json_escaped(s->name));
-		json_object_object_add(e, "address", json_str(s->address));
-		json_object_object_add(e, "outcome",
-		    json_enum(dns_outcome_name(s->outcome)));
-		json_object_object_add(e, "aa",
-		    json_object_new_boolean(s->aa));
-		json_object_object_add(e, "referral",
-		    json_object_new_boolean(s->referral));
+		json_add_str(e, "role", role_name(s->role));
+		json_add_escaped(e, "name", s->name);
+		json_add_str(e, "address", s->address);
+		json_add_enum(e, "outcome", dns_outcome_name(s->outcome));
+		json_add_bool(e, "aa", s->aa);
+		json_add_bool(e, "referral", s->referral);
 		m = json_object_new_array();
 		for (j = 0; j < s->nmx; j++) {
 			x = json_object_new_object();
-			json_object_object_add(x, "preference",
-			    json_object_new_int(s->mx[j].pref));
-			json_object_object_add(x, "host",
-			    json_escaped(s->mx[j].host));
+			json_add_int(x, "preference", s->mx[j].pref);
+			json_add_escaped(x, "host", s->mx[j].host);
 			if (s->mx[j].over_limit)
-				json_object_object_add(x, "over_limit",
-				    json_object_new_boolean(1));
+				json_add_bool(x, "over_limit", 1);
 			json_object_array_add(m, x);
 		}
-		json_object_object_add(e, "mx", m);
-		json_object_object_add(e, "ttl", s->ttl_known ?
+		json_add(e, "mx", m);
+		json_add(e, "ttl", s->ttl_known ?
 		    json_object_new_int64(s->ttl) : NULL);
-		json_object_object_add(e, "serial", s->serial_known ?
+		json_add(e, "serial", s->serial_known ?
 		    json_object_new_int64(s->serial) : NULL);
-		json_object_object_add(e, "agrees", agrees_json(
-		    propagation_server_agrees(f, i, expect, old)));
-		json_object_object_add(e, "why", json_str(s->why));
-		json_object_object_add(e, "smtp",
-		    json_str(smtp_state_name(s->smtp)));
+		json_add(e, "agrees", agrees_json(propagation_server_agrees(f,
+		    i, expect, old)));
+		json_add_str(e, "why", s->why);
+		json_add_str(e, "smtp", smtp_state_name(s->smtp));
 		json_object_array_add(a, e);
 	}
-	json_object_object_add(o, "servers", a);
-	json_object_object_add(parent, "propagation", o);
+	json_add(o, "servers", a);
+	json_add(parent, "propagation", o);
 }
 
 void

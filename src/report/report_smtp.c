@@ -27,19 +27,14 @@ ms(long v)
 static json_object *
 reply_json(const struct smtp_reply *r)
 {
-	json_object *o, *a;
-	size_t i;
+	json_object *o;
 
 	if (r->code == 0)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "code", json_object_new_int(r->code));
-	json_object_object_add(o, "enhanced_code", r->esc[0] ?
-	    json_str(r->esc) : NULL);
-	a = json_object_new_array();
-	for (i = 0; i < r->ntext; i++)
-		json_object_array_add(a, json_str(r->text[i]));
-	json_object_object_add(o, "text", a);
+	json_add_int(o, "code", r->code);
+	json_add(o, "enhanced_code", r->esc[0] ? json_str(r->esc) : NULL);
+	json_add(o, "text", json_str_array(r->text, r->ntext));
 	return o;
 }
 
@@ -50,63 +45,48 @@ ehlo_json(const struct smtp_ehlo *e)
 	int i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "name", json_str(e->domain));
+	json_add_str(o, "name", e->domain);
 	x = json_object_new_object();
 	for (i = 0; i < SMTP_EXT_COUNT; i++)
-		json_object_object_add(x, smtp_ext_name((enum smtp_ext)i),
-		    json_object_new_boolean(e->ext[i]));
-	json_object_object_add(o, "extensions", x);
-	json_object_object_add(o, "size", e->ext[SMTP_EXT_SIZE] &&
-	    e->size_valid ? json_object_new_int64((int64_t)e->size) : NULL);
-	json_object_object_add(o, "auth", json_str(e->auth));
+		json_add_bool(x, smtp_ext_name((enum smtp_ext)i), e->ext[i]);
+	json_add(o, "extensions", x);
+	json_add(o, "size", e->ext[SMTP_EXT_SIZE] && e->size_valid ?
+	    json_object_new_int64((int64_t)e->size) : NULL);
+	json_add_str(o, "auth", e->auth);
 	return o;
 }
 
 static json_object *
 tls_json(const struct tls_facts *t)
 {
-	json_object *o, *a, *c, *s;
-	size_t i, k;
+	json_object *o, *a, *c;
+	size_t i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "version", json_str(t->version));
-	json_object_object_add(o, "cipher", json_str(t->cipher));
-	json_object_object_add(o, "group", json_str(t->group));
-	json_object_object_add(o, "verify_ok",
-	    json_object_new_boolean(t->verify_ok));
-	json_object_object_add(o, "verify_error",
-	    json_str(t->verify_error_str));
-	json_object_object_add(o, "name_checked", json_str(t->name_checked));
-	json_object_object_add(o, "name_ok",
-	    json_object_new_boolean(t->name_ok));
-	json_object_object_add(o, "name_matched", json_str(t->name_matched));
+	json_add_str(o, "version", t->version);
+	json_add_str(o, "cipher", t->cipher);
+	json_add_str(o, "group", t->group);
+	json_add_bool(o, "verify_ok", t->verify_ok);
+	json_add_str(o, "verify_error", t->verify_error_str);
+	json_add_str(o, "name_checked", t->name_checked);
+	json_add_bool(o, "name_ok", t->name_ok);
+	json_add_str(o, "name_matched", t->name_matched);
 	a = json_object_new_array();
 	for (i = 0; i < t->nchain; i++) {
 		c = json_object_new_object();
-		json_object_object_add(c, "subject",
-		    json_escaped(t->chain[i].subject));
-		json_object_object_add(c, "issuer",
-		    json_escaped(t->chain[i].issuer));
-		s = json_object_new_array();
-		for (k = 0; k < t->chain[i].nsan_dns; k++)
-			json_object_array_add(s,
-			    json_str(t->chain[i].san_dns[k]));
-		json_object_object_add(c, "san", s);
-		json_object_object_add(c, "key_type",
-		    json_str(t->chain[i].key_type));
-		json_object_object_add(c, "key_bits",
-		    json_object_new_int(t->chain[i].key_bits));
-		json_object_object_add(c, "not_before",
-		    json_str(t->chain[i].not_before));
-		json_object_object_add(c, "not_after",
-		    json_str(t->chain[i].not_after));
-		json_object_object_add(c, "days_left",
-		    json_object_new_int64(t->chain[i].days_left));
-		json_object_object_add(c, "self_signed",
-		    json_object_new_boolean(t->chain[i].self_signed));
+		json_add_escaped(c, "subject", t->chain[i].subject);
+		json_add_escaped(c, "issuer", t->chain[i].issuer);
+		json_add(c, "san", json_str_array(t->chain[i].san_dns,
+		    t->chain[i].nsan_dns));
+		json_add_str(c, "key_type", t->chain[i].key_type);
+		json_add_int(c, "key_bits", t->chain[i].key_bits);
+		json_add_str(c, "not_before", t->chain[i].not_before);
+		json_add_str(c, "not_after", t->chain[i].not_after);
+		json_add_int64(c, "days_left", t->chain[i].days_left);
+		json_add_bool(c, "self_signed", t->chain[i].self_signed);
 		json_object_array_add(a, c);
 	}
-	json_object_object_add(o, "chain", a);
+	json_add(o, "chain", a);
 	return o;
 }
 
@@ -121,11 +101,10 @@ refusal_json(const struct probe_target *t)
 	if ((rep = analyze_target_refusal(t, &step)) == NULL)
 		return NULL;
 	o = reply_json(rep);
-	json_object_object_add(o, "step", json_str(smtp_step_name(step)));
-	json_object_object_add(o, "temporary", json_object_new_boolean(
-	    rep->code / 100 == 4));
-	json_object_object_add(o, "about_client", json_object_new_boolean(
-	    analyze_refusal_about_client(rep, step)));
+	json_add_str(o, "step", smtp_step_name(step));
+	json_add_bool(o, "temporary", rep->code / 100 == 4);
+	json_add_bool(o, "about_client", analyze_refusal_about_client(rep,
+	    step));
 	return o;
 }
 
@@ -136,19 +115,6 @@ why_json(const struct smtp_result *r)
 	return r->why && r->why[0] ? json_str(r->why) : NULL;
 }
 
-/* The commands a session sent, in order. */
-static json_object *
-sent_json(const struct smtp_result *r)
-{
-	json_object *a;
-	size_t i;
-
-	a = json_object_new_array();
-	for (i = 0; i < r->nsent; i++)
-		json_object_array_add(a, json_str(r->sent[i]));
-	return a;
-}
-
 /* The second session, TLS 1.0/1.1 allowed, after a version failure. */
 static json_object *
 legacy_json(const struct smtp_result *r)
@@ -156,14 +122,11 @@ legacy_json(const struct smtp_result *r)
 	json_object *o;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "outcome",
-	    json_enum(smtp_outcome_name(r->outcome)));
-	json_object_object_add(o, "why", why_json(r));
-	json_object_object_add(o, "version", r->tls_done ?
-	    json_str(r->tls.version) : NULL);
-	json_object_object_add(o, "cipher", r->tls_done ?
-	    json_str(r->tls.cipher) : NULL);
-	json_object_object_add(o, "commands_sent", sent_json(r));
+	json_add_enum(o, "outcome", smtp_outcome_name(r->outcome));
+	json_add(o, "why", why_json(r));
+	json_add(o, "version", r->tls_done ? json_str(r->tls.version) : NULL);
+	json_add(o, "cipher", r->tls_done ? json_str(r->tls.cipher) : NULL);
+	json_add(o, "commands_sent", json_str_array(r->sent, r->nsent));
 	return o;
 }
 
@@ -176,14 +139,14 @@ rcpt_json(const struct smtp_result *r)
 	if (!r->rcpt_tested)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "mail", r->mail_reply.code ?
-	    reply_json(&r->mail_reply) : NULL);
-	json_object_object_add(o, "postmaster", r->rcpt_reply.code ?
+	json_add(o, "mail", r->mail_reply.code ? reply_json(&r->mail_reply) :
+	    NULL);
+	json_add(o, "postmaster", r->rcpt_reply.code ?
 	    reply_json(&r->rcpt_reply) : NULL);
-	json_object_object_add(o, "random_address", json_str(r->rcpt_any));
-	json_object_object_add(o, "random", r->rcpt_any_reply.code ?
+	json_add_str(o, "random_address", r->rcpt_any);
+	json_add(o, "random", r->rcpt_any_reply.code ?
 	    reply_json(&r->rcpt_any_reply) : NULL);
-	json_object_object_add(o, "why", json_str(r->rcpt_why));
+	json_add_str(o, "why", r->rcpt_why);
 	return o;
 }
 
@@ -194,66 +157,51 @@ target_json(const struct probe_target *t, const struct mx_addr *a)
 	json_object *o, *tm;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "address", json_str(a->text));
-	json_object_object_add(o, "ptr", json_escaped(t->ptr));
-	json_object_object_add(o, "ptr_lookup",
-	    json_enum(dns_outcome_name(t->ptr_out)));
-	json_object_object_add(o, "fcrdns", json_object_new_boolean(
-	    t->fcrdns));
-	json_object_object_add(o, "skipped",
-	    json_str(probe_skip_name(t->skipped)));
+	json_add_str(o, "address", a->text);
+	json_add_escaped(o, "ptr", t->ptr);
+	json_add_enum(o, "ptr_lookup", dns_outcome_name(t->ptr_out));
+	json_add_bool(o, "fcrdns", t->fcrdns);
+	json_add_str(o, "skipped", probe_skip_name(t->skipped));
 	if (r == NULL) {
-		json_object_object_add(o, "outcome", json_enum(t->skipped ?
-		    "NOT_PROBED" : "UNFINISHED"));
-		json_object_object_add(o, "no_route", json_object_new_boolean(
-		    probe_skip_no_route(t->skipped)));
+		json_add_enum(o, "outcome", t->skipped ? "NOT_PROBED" :
+		    "UNFINISHED");
+		json_add_bool(o, "no_route", probe_skip_no_route(t->skipped));
 		return o;
 	}
-	json_object_object_add(o, "outcome",
-	    json_enum(smtp_outcome_name(r->outcome)));
-	json_object_object_add(o, "outcome_text",
-	    json_str(smtp_outcome_describe(r->outcome)));
-	json_object_object_add(o, "answers", json_object_new_boolean(
-	    analyze_target_answers(t)));
-	json_object_object_add(o, "step", json_str(smtp_step_name(r->step)));
-	json_object_object_add(o, "source_address", r->source[0] ?
-	    json_str(r->source) : NULL);
-	json_object_object_add(o, "ehlo_name", json_str(r->ehlo_name));
-	json_object_object_add(o, "why", why_json(r));
-	json_object_object_add(o, "no_route", json_object_new_boolean(
-	    r->no_route));
-	json_object_object_add(o, "reset_after_connect",
-	    json_object_new_boolean(r->reset_after_connect));
+	json_add_enum(o, "outcome", smtp_outcome_name(r->outcome));
+	json_add_str(o, "outcome_text", smtp_outcome_describe(r->outcome));
+	json_add_bool(o, "answers", analyze_target_answers(t));
+	json_add_str(o, "step", smtp_step_name(r->step));
+	json_add(o, "source_address", r->source[0] ? json_str(r->source) :
+	    NULL);
+	json_add_str(o, "ehlo_name", r->ehlo_name);
+	json_add(o, "why", why_json(r));
+	json_add_bool(o, "no_route", r->no_route);
+	json_add_bool(o, "reset_after_connect", r->reset_after_connect);
 	tm = json_object_new_object();
-	json_object_object_add(tm, "connect_ms", ms(r->ms.connect_ms));
-	json_object_object_add(tm, "banner_ms", ms(r->ms.banner_ms));
-	json_object_object_add(tm, "ehlo_ms", ms(r->ms.ehlo_ms));
-	json_object_object_add(tm, "tls_ms", ms(r->ms.tls_ms));
-	json_object_object_add(tm, "total_ms", ms(r->ms.total_ms));
-	json_object_object_add(o, "timing", tm);
-	json_object_object_add(o, "banner", reply_json(&r->banner));
-	json_object_object_add(o, "banner_host", json_str(r->banner_host));
-	json_object_object_add(o, "ehlo", r->ehlo_ok ? ehlo_json(&r->ehlo) :
-	    NULL);
-	json_object_object_add(o, "helo_fallback",
-	    json_object_new_boolean(r->helo_fallback));
-	json_object_object_add(o, "starttls_offered",
-	    json_object_new_boolean(r->starttls_offered));
-	json_object_object_add(o, "starttls_code", r->starttls_code ?
+	json_add(tm, "connect_ms", ms(r->ms.connect_ms));
+	json_add(tm, "banner_ms", ms(r->ms.banner_ms));
+	json_add(tm, "ehlo_ms", ms(r->ms.ehlo_ms));
+	json_add(tm, "tls_ms", ms(r->ms.tls_ms));
+	json_add(tm, "total_ms", ms(r->ms.total_ms));
+	json_add(o, "timing", tm);
+	json_add(o, "banner", reply_json(&r->banner));
+	json_add_str(o, "banner_host", r->banner_host);
+	json_add(o, "ehlo", r->ehlo_ok ? ehlo_json(&r->ehlo) : NULL);
+	json_add_bool(o, "helo_fallback", r->helo_fallback);
+	json_add_bool(o, "starttls_offered", r->starttls_offered);
+	json_add(o, "starttls_code", r->starttls_code ?
 	    json_object_new_int(r->starttls_code) : NULL);
-	json_object_object_add(o, "tls", r->tls_done ? tls_json(&r->tls) :
+	json_add(o, "tls", r->tls_done ? tls_json(&r->tls) : NULL);
+	json_add_enum(o, "tls_close", tls_close_name(r->tls_close));
+	json_add(o, "ehlo_tls", r->ehlo_tls_ok ? ehlo_json(&r->ehlo_tls) :
 	    NULL);
-	json_object_object_add(o, "tls_close",
-	    json_enum(tls_close_name(r->tls_close)));
-	json_object_object_add(o, "ehlo_tls", r->ehlo_tls_ok ?
-	    ehlo_json(&r->ehlo_tls) : NULL);
-	json_object_object_add(o, "refusal", refusal_json(t));
-	json_object_object_add(o, "rcpt", rcpt_json(r));
-	json_object_object_add(o, "commands_sent", sent_json(r));
-	json_object_object_add(o, "tls_version_failed",
-	    json_object_new_boolean(r->tls_version_failed));
-	json_object_object_add(o, "tls_legacy", r->legacy != NULL ?
-	    legacy_json(r->legacy) : NULL);
+	json_add(o, "refusal", refusal_json(t));
+	json_add(o, "rcpt", rcpt_json(r));
+	json_add(o, "commands_sent", json_str_array(r->sent, r->nsent));
+	json_add_bool(o, "tls_version_failed", r->tls_version_failed);
+	json_add(o, "tls_legacy", r->legacy != NULL ? legacy_json(r->legacy) :
+	    NULL);
 	return o;
 }
 
@@ -271,12 +219,11 @@ report_smtp_json(const struct probe_facts *f, size_t h, json_object *host)
 		if (f->targets[i].host == h)
 			json_object_array_add(a, target_json(&f->targets[i],
 			    &f->mx->hosts[h].addrs[f->targets[i].addr]));
-	json_object_object_add(host, "smtp", a);
+	json_add(host, "smtp", a);
 	up = analyze_host_answers(f, h);
-	json_object_object_add(host, "answers", up < 0 ? NULL :
-	    json_object_new_boolean(up));
-	json_object_object_add(host, "assumed_down", json_object_new_boolean(
-	    analyze_assumed_down(f, f->mx->hosts[h].name)));
+	json_add(host, "answers", up < 0 ? NULL : json_object_new_boolean(up));
+	json_add_bool(host, "assumed_down", analyze_assumed_down(f,
+	    f->mx->hosts[h].name));
 }
 
 json_object *
@@ -290,20 +237,20 @@ report_failover_json(const struct probe_facts *f)
 		return NULL;
 	o = json_object_new_object();
 	now = analyze_delivery_host(f, 0);
-	json_object_object_add(o, "delivers_to", now < 0 ? NULL :
+	json_add(o, "delivers_to", now < 0 ? NULL :
 	    json_escaped(f->mx->hosts[now].name));
 	a = json_object_new_array();
 	for (i = 0; f->assume_down && f->assume_down[i]; i++)
 		json_object_array_add(a, json_escaped(f->assume_down[i]));
-	json_object_object_add(o, "assume_down", a);
+	json_add(o, "assume_down", a);
 	if (f->assume_down && f->assume_down[0]) {
 		then = analyze_delivery_host(f, 1);
-		json_object_object_add(o, "takes_over", then < 0 ? NULL :
+		json_add(o, "takes_over", then < 0 ? NULL :
 		    json_escaped(f->mx->hosts[then].name));
 	}
 	if (analyze_dane_applies(f)) {
 		now = analyze_dane_delivery_host(f);
-		json_object_object_add(o, "dane_delivers_to", now < 0 ? NULL :
+		json_add(o, "dane_delivers_to", now < 0 ? NULL :
 		    json_str(f->mx->hosts[now].name));
 	}
 	return o;
@@ -353,50 +300,44 @@ report_delivery_json(const struct probe_facts *f)
 	if (!analyze_delivery(f, &df, &d))
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "verdict",
-	    json_str(delivery_verdict_name(d.verdict)));
+	json_add_str(o, "verdict", delivery_verdict_name(d.verdict));
 	mxa = json_object_new_array();
 	for (i = 0; i < df.nmx; i++) {
 		m = json_object_new_object();
-		json_object_object_add(m, "host", json_str(df.mx[i].name));
-		json_object_object_add(m, "state",
-		    json_str(delivery_mx_state_name(df.mx[i].state)));
-		json_object_object_add(m, "not_tested_here",
-		    json_object_new_boolean(df.mx[i].untested_here));
+		json_add_str(m, "host", df.mx[i].name);
+		json_add_str(m, "state",
+		    delivery_mx_state_name(df.mx[i].state));
+		json_add_bool(m, "not_tested_here", df.mx[i].untested_here);
 		json_object_array_add(mxa, m);
 	}
-	json_object_object_add(o, "exchangers", mxa);
+	json_add(o, "exchangers", mxa);
 	cl = json_object_new_array();
 	for (s = 0; s < DELIVERY_NSENDER; s++) {
 		k = &d.cls[s];
 		if (!k->applies)
 			continue;
 		c = json_object_new_object();
-		json_object_object_add(c, "sender",
-		    json_str(delivery_sender_name(s)));
-		json_object_object_add(c, "outcome",
-		    json_str(delivery_outcome_name(k->now.outcome)));
-		json_object_object_add(c, "receivers",
-		    receivers_json(&df, &k->now));
-		json_object_object_add(c, "degraded",
-		    json_object_new_boolean(k->degraded));
+		json_add_str(c, "sender", delivery_sender_name(s));
+		json_add_str(c, "outcome",
+		    delivery_outcome_name(k->now.outcome));
+		json_add(c, "receivers", receivers_json(&df, &k->now));
+		json_add_bool(c, "degraded", k->degraded);
 		af = json_object_new_array();
 		for (i = 0; i < df.nmx; i++) {
 			if (!first_of_name(&df, &k->now, i))
 				continue;
 			e = json_object_new_object();
-			json_object_object_add(e, "down",
-			    json_str(df.mx[i].name));
-			json_object_object_add(e, "outcome", json_str(
-			    delivery_outcome_name(k->after[i].outcome)));
-			json_object_object_add(e, "receivers",
-			    receivers_json(&df, &k->after[i]));
+			json_add_str(e, "down", df.mx[i].name);
+			json_add_str(e, "outcome",
+			    delivery_outcome_name(k->after[i].outcome));
+			json_add(e, "receivers", receivers_json(&df,
+			    &k->after[i]));
 			json_object_array_add(af, e);
 		}
-		json_object_object_add(c, "after_failure", af);
+		json_add(c, "after_failure", af);
 		json_object_array_add(cl, c);
 	}
-	json_object_object_add(o, "classes", cl);
+	json_add(o, "classes", cl);
 	delivery_free(&d);
 	analyze_delivery_facts_free(&df);
 	return o;

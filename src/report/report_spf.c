@@ -19,34 +19,26 @@
 static json_object *
 node_json(const struct spf_node *n)
 {
-	json_object *o, *kids, *voids;
+	json_object *o, *kids;
 	size_t i;
 
 	o = json_object_new_object();
-	json_object_object_add(o, "domain", json_escaped(n->domain));
-	json_object_object_add(o, "via", json_str(n->via));
-	json_object_object_add(o, "status",
-	    json_object_new_string(spf_node_status_name(n->status)));
-	json_object_object_add(o, "record", json_escaped(n->record));
-	json_object_object_add(o, "lookups", json_object_new_int(
-	    (int)n->lookups));
-	json_object_object_add(o, "void_lookups", json_object_new_int(
-	    (int)n->void_lookups));
-	voids = json_object_new_array();
-	for (i = 0; i < n->nvoid_terms; i++)
-		json_object_array_add(voids,
-		    json_escaped(n->void_terms[i]));
-	json_object_object_add(o, "void_terms", voids);
-	json_object_object_add(o, "txt_size", json_object_new_int64(
-	    (int64_t)n->txt_size));
+	json_add_escaped(o, "domain", n->domain);
+	json_add_str(o, "via", n->via);
+	json_add_str(o, "status", spf_node_status_name(n->status));
+	json_add_escaped(o, "record", n->record);
+	json_add_int(o, "lookups", (int)n->lookups);
+	json_add_int(o, "void_lookups", (int)n->void_lookups);
+	json_add(o, "void_terms", json_escaped_array(n->void_terms,
+	    n->nvoid_terms));
+	json_add_int64(o, "txt_size", (int64_t)n->txt_size);
 	if (n->status == SPF_NODE_SYNTAX)
-		json_object_object_add(o, "error_position",
-		    json_object_new_int64((int64_t)n->errpos));
-	json_object_object_add(o, "error", json_str(n->error));
+		json_add_int64(o, "error_position", (int64_t)n->errpos);
+	json_add_str(o, "error", n->error);
 	kids = json_object_new_array();
 	for (i = 0; i < n->nchild; i++)
 		json_object_array_add(kids, node_json(n->child[i]));
-	json_object_object_add(o, "children", kids);
+	json_add(o, "children", kids);
 	return o;
 }
 
@@ -56,27 +48,19 @@ report_spf_json(const struct spf_analysis *a, json_object *obj)
 	const struct spf_node *r = a->root;
 	char all[5] = "?all";
 
-	json_object_object_add(obj, "domain", json_escaped(
-	    a->domain));
-	json_object_object_add(obj, "record", json_escaped(r ? r->record :
-	    NULL));
-	json_object_object_add(obj, "status", json_object_new_string(
-	    spf_node_status_name(r ? r->status : SPF_NODE_PENDING)));
-	json_object_object_add(obj, "records_found", json_object_new_int64(
-	    r ? (int64_t)r->records_found : 0));
-	json_object_object_add(obj, "txt_size", json_object_new_int64(
-	    r ? (int64_t)r->txt_size : 0));
-	json_object_object_add(obj, "lookups", json_object_new_int(
-	    (int)a->lookups));
-	json_object_object_add(obj, "void_lookups", json_object_new_int(
-	    (int)a->void_lookups));
+	json_add_escaped(obj, "domain", a->domain);
+	json_add_escaped(obj, "record", r ? r->record : NULL);
+	json_add_str(obj, "status", spf_node_status_name(r ? r->status :
+	    SPF_NODE_PENDING));
+	json_add_int64(obj, "records_found", r ? (int64_t)r->records_found : 0);
+	json_add_int64(obj, "txt_size", r ? (int64_t)r->txt_size : 0);
+	json_add_int(obj, "lookups", (int)a->lookups);
+	json_add_int(obj, "void_lookups", (int)a->void_lookups);
 	all[0] = a->all_qual;
-	json_object_object_add(obj, "all", a->all_qual ?
-	    json_object_new_string(all) : NULL);
-	json_object_object_add(obj, "redirect", json_str(a->redirect));
-	json_object_object_add(obj, "ptr_used", json_object_new_boolean(
-	    a->ptr_used));
-	json_object_object_add(obj, "tree", r ? node_json(r) : NULL);
+	json_add(obj, "all", a->all_qual ? json_object_new_string(all) : NULL);
+	json_add_str(obj, "redirect", a->redirect);
+	json_add_bool(obj, "ptr_used", a->ptr_used);
+	json_add(obj, "tree", r ? node_json(r) : NULL);
 }
 
 static const char *
@@ -154,16 +138,15 @@ report_spf_ip_json(const struct auth_spf_eval *e)
 	json_object *o;
 
 	o = json_object_new_object();
-	json_add(o, "ip", json_str(e->ip));
-	json_add(o, "sender", json_str(e->sender));
-	json_add(o, "helo", json_str(e->helo));
-	json_add(o, "result", json_str(spf_result_name(e->result)));
-	json_add(o, "finished",
-	    json_object_new_boolean(e->finished));
-	json_add(o, "domain", json_str(e->domain));
-	json_add(o, "mechanism", json_str(e->mechanism));
-	json_add(o, "explanation", json_str(e->explanation));
-	json_add(o, "reason", json_str(e->reason));
+	json_add_str(o, "ip", e->ip);
+	json_add_str(o, "sender", e->sender);
+	json_add_str(o, "helo", e->helo);
+	json_add_str(o, "result", spf_result_name(e->result));
+	json_add_bool(o, "finished", e->finished);
+	json_add_str(o, "domain", e->domain);
+	json_add_str(o, "mechanism", e->mechanism);
+	json_add_str(o, "explanation", e->explanation);
+	json_add_str(o, "reason", e->reason);
 	return o;
 }
 

@@ -48,9 +48,8 @@ report_tlsrpt_json(const struct tlsrpt_facts *f, struct json_object *obj)
 {
 	struct tlsrpt_record *r = NULL;
 	const struct taglist_txt *rec;
-	struct json_object *a;
 	struct buf *why;
-	size_t n, idx = 0, off = 0, i;
+	size_t n, idx = 0, off = 0;
 	int ok;
 
 	why = buf_new(BUF_WHY_MAX);
@@ -59,12 +58,8 @@ report_tlsrpt_json(const struct tlsrpt_facts *f, struct json_object *obj)
 	ok = rec != NULL && tlsrpt_parse(rec->data, rec->len, &r, &off,
 	    why) == TLSRPT_OK;
 	json_txt_record(obj, f->outcome, n, rec, ok, off, buf_str(why));
-	if (ok) {
-		a = json_object_new_array();
-		for (i = 0; i < r->nrua; i++)
-			json_object_array_add(a, json_censored_str(r->rua[i]));
-		json_add(obj, "rua", a);
-	}
+	if (ok)
+		json_add(obj, "rua", json_str_array(r->rua, r->nrua));
 	tlsrpt_record_free(r);
 	buf_free(why);
 }

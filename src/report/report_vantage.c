@@ -26,12 +26,11 @@ family_json(const struct vantage_family *v)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "route",
-	    json_enum(vantage_route_name(v->route)));
-	json_object_object_add(o, "source_address", v->source[0] ?
-	    json_str(v->source) : NULL);
-	json_object_object_add(o, "why", v->route == VANTAGE_NO_ROUTE &&
-	    v->sys_errno != 0 ? json_str(strerror(v->sys_errno)) : NULL);
+	json_add_enum(o, "route", vantage_route_name(v->route));
+	json_add(o, "source_address", v->source[0] ? json_str(v->source) :
+	    NULL);
+	json_add(o, "why", v->route == VANTAGE_NO_ROUTE && v->sys_errno != 0 ?
+	    json_str(strerror(v->sys_errno)) : NULL);
 	return o;
 }
 
@@ -40,8 +39,8 @@ report_vantage_json(const struct probe_facts *f)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "ipv4", family_json(&f->vantage.v4));
-	json_object_object_add(o, "ipv6", family_json(&f->vantage.v6));
+	json_add(o, "ipv4", family_json(&f->vantage.v4));
+	json_add(o, "ipv6", family_json(&f->vantage.v6));
 	return o;
 }
 
