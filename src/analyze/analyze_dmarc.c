@@ -99,15 +99,13 @@ analyze_dmarc(const struct dmarc_facts *f, struct findings *fs)
 	case DMARC_ST_MISSING:
 		if (f->org_queried && f->org_domain != NULL)
 			findings_add(fs, F_DMARC_MISSING, f->domain,
-			    "No DMARC record at _dmarc.%s nor at _dmarc.%s: "
-			    "receivers apply no policy and anyone can send "
-			    "mail as %s.", f->domain, f->org_domain,
-			    f->domain);
+			    "No DMARC record at _dmarc.%s nor at _dmarc.%s.",
+			    f->domain, f->org_domain);
 		else
 			findings_add(fs, F_DMARC_MISSING, f->domain,
-			    "No DMARC record at _dmarc.%s: receivers apply no "
-			    "policy and anyone can send mail as %s.",
-			    f->domain, f->domain);
+			    "No DMARC record at _dmarc.%s.", f->domain);
+		findings_append(fs, "Receivers apply no policy and anyone "
+		    "can send mail as %s.", f->domain);
 		goto done;
 	case DMARC_ST_MULTIPLE:
 		snprintf(subj, sizeof(subj), "_dmarc.%s", d.policy_domain);

@@ -19,22 +19,13 @@
 #include "util/dname.h"
 #include "util/i18n.h"
 
-/* An answer that says what the server holds (RFC 2308: NODATA and
- * NXDOMAIN are answers too). */
-static int
-answered(const struct propagation_server *s)
-{
-	return s->outcome == DNS_OK || s->outcome == DNS_NODATA ||
-	    s->outcome == DNS_NXDOMAIN;
-}
-
 /* No answer at all: timeout, SERVFAIL, a broken reply, a resolver's
  * REFUSED (an authoritative server's is lame). UNKNOWN. */
 static int
 silent(const struct propagation_server *s)
 {
-	return !answered(s) && (s->outcome != DNS_REFUSED ||
-	    s->role == PROPAGATION_RESOLVER);
+	return !propagation_facts_answered(s) &&
+	    (s->outcome != DNS_REFUSED || s->role == PROPAGATION_RESOLVER);
 }
 
 /*
@@ -48,19 +39,9 @@ lame(const struct propagation_server *s)
 	if (s->role != PROPAGATION_AUTHORITATIVE)
 		return 0;
 	if (s->address == NULL)
-		return answered(s);
-	return s->outcome == DNS_REFUSED || (answered(s) && !s->aa);
-}
-
-/* Its answer can be compared with the others. */
-static int
-judgeable(const struct propagation_server *s)
-{
-	if (s->address == NULL || !answered(s))
-		return 0;
-	if (s->role == PROPAGATION_AUTHORITATIVE)
-		return s->aa;
-	return !s->referral;
+		return propagation_facts_answered(s);
+	return s->outcome == DNS_REFUSED ||
+	    (propagation_facts_answered(s) && !s->aa);
 }
 
 static int
@@ -130,7 +111,7 @@ consensus(const struct propagation_facts *f)
 
 	for (i = 0; i < f->nservers; i++) {
 		if (f->servers[i].role != PROPAGATION_AUTHORITATIVE ||
-		    !judgeable(&f->servers[i]))
+		    !propagation_facts_judgeable(&f->servers[i]))
 			continue;
 		if (ref == -1)
 			ref = (long)i;
@@ -153,7 +134,7 @@ propagation_server_agrees(const struct propagation_facts *f, size_t i,
 	const struct propagation_server *s = &f->servers[i];
 	long ref;
 
-	if (!judgeable(s))
+	if (!propagation_facts_judgeable(s))
 		return -1;
 	if (has(old) && old_host(s, old) != NULL)
 		return 0;
@@ -179,7 +160,7 @@ propagation_converged(const struct propagation_facts *f,
 	for (i = 0; i < f->nservers; i++) {
 		s = &f->servers[i];
 		if (lame(s) || (s->role == PROPAGATION_RESOLVER &&
-		    s->referral && answered(s)))
+		    s->referral && propagation_facts_answered(s)))
 			continue;
 		if (propagation_server_agrees(f, i, expect, old) != 1)
 			return 0;
@@ -236,7 +217,7 @@ static int
 judgeable_auth(const struct propagation_facts *f, size_t i)
 {
 	return f->servers[i].role == PROPAGATION_AUTHORITATIVE &&
-	    judgeable(&f->servers[i]);
+	    propagation_facts_judgeable(&f->servers[i]);
 }
 
 /*
@@ -596,7 +577,7 @@ server_state(const struct propagation_server *s,
 	enum propagation_smtp st;
 	size_t i, down = 0;
 
-	if (!judgeable(s) || s->outcome != DNS_OK || s->nmx == 0)
+	if (!propagation_facts_serves_set(s) || s->nmx == 0)
 		return PROPAGATION_SMTP_UNKNOWN;
 	for (i = 0; i < s->nmx; i++)
 		if (strcmp(s->mx[i].host, ".") == 0 || *s->mx[i].host == '\0')
@@ -627,8 +608,8 @@ propagation_join(struct propagation_facts *f, const struct probe_facts *pf)
 		s->smtp = pf == NULL ? PROPAGATION_SMTP_UNKNOWN :
 		    server_state(s, pf);
 		for (j = 0; j < s->nmx; j++)
-			s->mx[j].over_limit = pf != NULL && judgeable(s) &&
-			    s->outcome == DNS_OK &&
+			s->mx[j].over_limit = pf != NULL &&
+			    propagation_facts_serves_set(s) &&
 			    host_over_limit(pf, s->mx[j].host);
 	}
 }

@@ -337,27 +337,16 @@ analyze_spf_ip(const struct auth_facts *a, struct findings *fs)
 			ip_not_authorized(a, e, fs);
 			break;
 		case SPF_PERMERROR:
-			if (e->reason != NULL)
-				findings_add(fs, F_SPF_IP_PERMERROR, e->ip,
-				    "Mail from %s as %s gets SPF permerror: "
-				    "%s.", e->ip, e->sender, e->reason);
-			else
-				findings_add(fs, F_SPF_IP_PERMERROR, e->ip,
-				    "Mail from %s as %s gets SPF permerror: "
-				    "the record cannot be evaluated.", e->ip,
-				    e->sender);
+			findings_add(fs, F_SPF_IP_PERMERROR, e->ip,
+			    "Mail from %s as %s gets SPF permerror: %s.",
+			    e->ip, e->sender, e->reason ? e->reason :
+			    R_("the record cannot be evaluated"));
 			break;
 		case SPF_TEMPERROR:
-			if (e->reason != NULL)
-				findings_add(fs, F_SPF_IP_TEMPERROR, e->ip,
-				    "SPF for mail from %s as %s could not be "
-				    "evaluated: %s.", e->ip, e->sender,
-				    e->reason);
-			else
-				findings_add(fs, F_SPF_IP_TEMPERROR, e->ip,
-				    "SPF for mail from %s as %s could not be "
-				    "evaluated (temperror).", e->ip,
-				    e->sender);
+			findings_add(fs, F_SPF_IP_TEMPERROR, e->ip,
+			    "SPF for mail from %s as %s could not be "
+			    "evaluated: %s.", e->ip, e->sender, e->reason ?
+			    e->reason : R_("a temporary error (temperror)"));
 			break;
 		}
 	}

@@ -39,15 +39,27 @@ propagation_facts_free(struct propagation_facts *f)
 	free(f);
 }
 
-/* A set senders can get: what analyze_propagation.c calls judgeable. */
-static int
-set_seen(const struct propagation_server *s)
+int
+propagation_facts_answered(const struct propagation_server *s)
 {
-	if (s->address == NULL || s->outcome != DNS_OK)
+	return s->outcome == DNS_OK || s->outcome == DNS_NODATA ||
+	    s->outcome == DNS_NXDOMAIN;
+}
+
+int
+propagation_facts_judgeable(const struct propagation_server *s)
+{
+	if (s->address == NULL || !propagation_facts_answered(s))
 		return 0;
 	if (s->role == PROPAGATION_AUTHORITATIVE)
 		return s->aa;
 	return !s->referral;
+}
+
+int
+propagation_facts_serves_set(const struct propagation_server *s)
+{
+	return propagation_facts_judgeable(s) && s->outcome == DNS_OK;
 }
 
 void
@@ -62,7 +74,7 @@ propagation_facts_hosts(struct propagation_facts *f)
 	f->hosts = xcalloc(PROPAGATION_MAX_HOSTS + 1, sizeof(*f->hosts));
 	f->nhosts = 0;
 	for (i = 0; i < f->nservers; i++) {
-		if (!set_seen(&f->servers[i]))
+		if (!propagation_facts_serves_set(&f->servers[i]))
 			continue;
 		for (j = 0; j < f->servers[i].nmx; j++) {
 			h = f->servers[i].mx[j].host;

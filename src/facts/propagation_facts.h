@@ -6,6 +6,17 @@
  *
  * API:
  *	propagation_facts_free(f)	NULL is a no-op
+ *	propagation_facts_answered(s)	1 when the server's answer says
+ *		what it holds: an MX set, NODATA or NXDOMAIN (RFC 2308:
+ *		negative answers are answers too), not a timeout,
+ *		SERVFAIL, REFUSED or broken reply
+ *	propagation_facts_judgeable(s)	1 when that answer can be compared
+ *		with the others: the server has an address and answered,
+ *		an authoritative server with the AA bit, a resolver that
+ *		recursed (no referral)
+ *	propagation_facts_serves_set(s)	1 when the server serves an MX
+ *		set senders can get: judgeable, and the answer holds
+ *		records (not NODATA or NXDOMAIN)
  *	propagation_facts_hosts(f)	fill f->hosts: every exchanger of
  *		every MX set a server answered with (authoritative with the
  *		AA bit, or a recursing resolver), each name once, in server
@@ -96,5 +107,8 @@ struct propagation_facts {
 
 void	propagation_facts_free(struct propagation_facts *);
 void	propagation_facts_hosts(struct propagation_facts *);
+int	propagation_facts_answered(const struct propagation_server *);
+int	propagation_facts_judgeable(const struct propagation_server *);
+int	propagation_facts_serves_set(const struct propagation_server *);
 
 #endif

@@ -96,12 +96,11 @@ static void
 finish(struct probe_mx *r)
 {
 	struct mx_set *s = r->set;
+	struct mx_host *h;
 	probe_mx_cb *cb = r->cb;
 	void *arg = r->arg;
 	size_t i;
 
-	for (i = 0; i < s->nhost; i++)
-		s->hosts[i].ad = s->hosts[i].ad == 2;
 	/* The longest origin that, taken off, leaves a name with an
 	 * address: r->u holds each host's candidates longest first. */
 	for (i = 0; i < r->nu; i++) {
@@ -111,14 +110,16 @@ finish(struct probe_mx *r)
 			free(r->u[i].name);
 	}
 	free(r->u);
-	/* The order of addresses in an answer means nothing (servers
-	 * rotate them): sort them so that reports are stable. */
-	for (i = 0; i < s->nhost; i++)
-		if (s->hosts[i].naddr > 1)
-			qsort(s->hosts[i].addrs, s->hosts[i].naddr,
-			    sizeof(*s->hosts[i].addrs), cmp_addr);
-	for (i = 0; i < s->nhost; i++)
-		cut_addrs(&s->hosts[i]);
+	for (i = 0; i < s->nhost; i++) {
+		h = &s->hosts[i];
+		h->ad = h->ad == 2;
+		/* The order of addresses in an answer means nothing
+		 * (servers rotate them): sort them so that reports are
+		 * stable. */
+		if (h->naddr > 1)
+			qsort(h->addrs, h->naddr, sizeof(*h->addrs), cmp_addr);
+		cut_addrs(h);
+	}
 	s->ms = evloop_clock() - r->start;
 	free(r->q);
 	free(r);
