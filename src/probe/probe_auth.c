@@ -662,8 +662,8 @@ probe_auth_cancel(struct probe_auth *ap)
 		if (ap->evruns != NULL && ap->evruns[i].e != NULL) {
 			spf_check_host_cancel(ap->evruns[i].e);
 			ap->evruns[i].e = NULL;
-			f->evals[i].reason = xstrdup("not finished before "
-			    "the overall deadline");
+			f->evals[i].reason = xstrdup(R_("not finished "
+			    "before the overall deadline"));
 			f->evals[i].text = xstrdup("temperror: not finished "
 			    "before the overall deadline");
 		}

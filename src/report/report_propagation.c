@@ -133,8 +133,7 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 			esc_printf(out, 0, " (%s)", s->address ? s->address :
 			    _("no address"));
 		esc_printf(out, 0, ": ");
-		if (s->outcome == DNS_OK || s->outcome == DNS_NODATA ||
-		    s->outcome == DNS_NXDOMAIN) {
+		if (propagation_facts_answered(s)) {
 			propagation_set_text(s, out);
 			if (s->ttl_known)
 				esc_printf(out, 0, _(", TTL %u s"), s->ttl);
