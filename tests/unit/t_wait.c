@@ -259,13 +259,22 @@ start(unsigned wait_ms, const char **exp, const char **oldmx)
 	return w;
 }
 
+/* One --wait run to its end: checks taking answer_ms, the expected set
+ * served from check converge_at on (0: never), a limit of wait_ms. */
+static void
+go(uint64_t answer_ms, int converge_at, unsigned wait_ms, const char **exp,
+    const char **oldmx)
+{
+	reset(answer_ms, converge_at);
+	start(wait_ms, exp, oldmx);
+	run();
+}
+
 static void
 test_at_once(void)
 {
 	diag("converged at the first check");
-	reset(100, 1);
-	start(60000, expect, NULL);
-	run();
+	go(100, 1, 60000, expect, NULL);
 	is_int(calls, 1, "one callback");
 	is_int(got_converged, 1, "converged");
 	ok(got != NULL && !got->timed_out, "not timed out");
@@ -285,9 +294,7 @@ test_backoff(void)
 	int bad = 0;
 
 	diag("never converges: backoff from 2 s, doubling, at most 30 s");
-	reset(100, 0);
-	start(100000, expect, NULL);
-	run();
+	go(100, 0, 100000, expect, NULL);
 	is_int(calls, 1, "one callback");
 	is_int(got_converged, 0, "not converged");
 	ok(got != NULL && got->timed_out, "timed out");
@@ -313,9 +320,7 @@ static void
 test_converge_later(void)
 {
 	diag("converged at the third check");
-	reset(100, 3);
-	start(60000, expect, NULL);
-	run();
+	go(100, 3, 60000, expect, NULL);
 	is_int(calls, 1, "one callback");
 	is_int(got_converged, 1, "converged");
 	ok(got != NULL && got->rounds == 3 && !got->timed_out,
@@ -330,9 +335,7 @@ static void
 test_never_finished(void)
 {
 	diag("no check finishes within the limit");
-	reset(5000, 1);
-	start(3000, expect, NULL);
-	run();
+	go(5000, 1, 3000, expect, NULL);
 	is_int(calls, 1, "one callback");
 	is_int(got_converged, 0, "not converged");
 	is_int(eng.cancelled, 1, "the running check is abandoned");
@@ -352,9 +355,7 @@ static void
 test_abandoned(void)
 {
 	diag("the limit comes during the second check");
-	reset(500, 0);
-	start(3000, expect, NULL);
-	run();
+	go(500, 0, 3000, expect, NULL);
 	is_int(calls, 1, "one callback");
 	is_int(eng.started, 2, "two checks started");
 	is_int(eng.answered, 1, "one answered");
@@ -386,15 +387,11 @@ static void
 test_old(void)
 {
 	diag("--old-mx only: a server still naming the old host");
-	reset(100, 0);
-	start(2500, NULL, old);
-	run();
+	go(100, 0, 2500, NULL, old);
 	is_int(got_converged, 0, "the old host served: not converged");
 	ok(got != NULL && got->rounds == 2, "checks at 0 and 2.1 s");
 	diag("--old-mx only: the old host gone");
-	reset(100, 1);
-	start(2500, NULL, old);
-	run();
+	go(100, 1, 2500, NULL, old);
 	is_int(got_converged, 1, "old host gone: converged");
 }
 
