@@ -117,16 +117,17 @@ static const char *hostnames[] = {
 };
 #define NHOST	(sizeof(hostnames) / sizeof(hostnames[0]))
 
+/* A probe on a loop and fake resolver of its own; probe_del frees all. */
 static struct probe *
-probe_new(struct evloop *l, struct dns *d, size_t nhost)
+probe_new(size_t nhost)
 {
 	struct probe *p;
 	struct mx_set *mx;
 	size_t h;
 
 	p = xcalloc(1, sizeof(*p));
-	p->loop = l;
-	p->dns = d;
+	p->loop = evloop_new();
+	p->dns = dns_new_fake(p->loop, fake, NULL);
 	p->start = evloop_clock();
 	p->facts = xcalloc(1, sizeof(*p->facts));
 	p->facts->domain = xstrdup("ex.test");
@@ -167,15 +168,15 @@ probe_del(struct probe *p)
 	free(p->runs);
 	free(p->truns);
 	probe_facts_free(p->facts);
+	dns_free(p->dns);
+	evloop_free(p->loop);
 	free(p);
 }
 
 static void
 test_asked(void)
 {
-	struct evloop *l = evloop_new();
-	struct dns *d = dns_new_fake(l, fake, NULL);
-	struct probe *p = probe_new(l, d, NHOST);
+	struct probe *p = probe_new(NHOST);
 	struct probe_tlsa *t;
 	size_t h;
 	int bad = 0;
@@ -200,7 +201,7 @@ test_asked(void)
 	    probe_dane_waits(p, 3), "the targets wait for their host");
 	is_int(started[0] + started[2] + started[3], 0, "no session yet");
 
-	evloop_run(l);
+	evloop_run(p->loop);
 	is_int(questions, 3, "three questions asked");
 	is_int(done_calls, 3, "one probe_done_one per answer");
 	is_int(p->pending, 0, "nothing pending");
@@ -222,16 +223,12 @@ test_asked(void)
 	ok(!probe_dane_waits(p, 0) && !probe_dane_waits(p, 2),
 	    "nobody waits now");
 	probe_del(p);
-	dns_free(d);
-	evloop_free(l);
 }
 
 static void
 test_config(void)
 {
-	struct evloop *l = evloop_new();
-	struct dns *d = dns_new_fake(l, fake, NULL);
-	struct probe *p = probe_new(l, d, NHOST);
+	struct probe *p = probe_new(NHOST);
 	struct tls_tlsa out[4];
 	size_t n;
 
@@ -241,7 +238,7 @@ test_config(void)
 	probe_dane_start(p);
 	is_int(probe_dane_config(p, 0, out, 4), 0, "before the answer: "
 	    "none");
-	evloop_run(l);
+	evloop_run(p->loop);
 	n = probe_dane_config(p, 0, out, 4);
 	is_int(n, 3, "mx1: three records");
 	ok(n == 3 && out[0].usage == 3 && out[1].usage == 2 &&
@@ -257,16 +254,12 @@ test_config(void)
 	is_int(probe_dane_config(p, NHOST, out, 4), 0, "past the hosts: "
 	    "none");
 	probe_del(p);
-	dns_free(d);
-	evloop_free(l);
 }
 
 static void
 test_cancel(void)
 {
-	struct evloop *l = evloop_new();
-	struct dns *d = dns_new_fake(l, fake, NULL);
-	struct probe *p = probe_new(l, d, NHOST);
+	struct probe *p = probe_new(NHOST);
 
 	diag("the deadline: cancel");
 	probe_dane_cancel(p);
@@ -275,7 +268,7 @@ test_cancel(void)
 	probe_dane_cancel(p);
 	is_int(p->pending, 0, "pending back to 0");
 	ok(!probe_dane_waits(p, 0), "no target waits any more");
-	evloop_run(l);
+	evloop_run(p->loop);
 	is_int(questions, 0, "no question answered after the cancel");
 	is_int(done_calls, 0, "no probe_done_one");
 	is_int(started[0] + started[2] + started[3], 0, "no session started");
@@ -283,21 +276,17 @@ test_cancel(void)
 	probe_dane_cancel(p);
 	is_int(p->pending, 0, "a second cancel counts nothing twice");
 	probe_del(p);
-	dns_free(d);
-	evloop_free(l);
 }
 
 static void
 test_inline(void)
 {
-	struct evloop *l = evloop_new();
-	struct dns *d = dns_new_fake(l, fake, NULL);
-	struct probe *p = probe_new(l, d, NHOST);
+	struct probe *p = probe_new(NHOST);
 	size_t h;
 	int held = 0;
 
 	diag("answers inside dns_query()");
-	dns_fake_inline(d, 1);
+	dns_fake_inline(p->dns, 1);
 	probe_dane_start(p);
 	is_int(questions, 3, "all answered before start returned");
 	is_int(done_calls, 3, "each counted done");
@@ -308,18 +297,14 @@ test_inline(void)
 	is_int(started[0], 1, "target 0 started");
 	probe_dane_cancel(p);
 	is_int(p->pending, 0, "cancel after: nothing to undo");
-	evloop_run(l);
+	evloop_run(p->loop);
 	probe_del(p);
-	dns_free(d);
-	evloop_free(l);
 }
 
 static void
 test_no_hosts(void)
 {
-	struct evloop *l = evloop_new();
-	struct dns *d = dns_new_fake(l, fake, NULL);
-	struct probe *p = probe_new(l, d, 0);
+	struct probe *p = probe_new(0);
 
 	diag("no MX host");
 	probe_dane_start(p);
@@ -330,8 +315,6 @@ test_no_hosts(void)
 	probe_dane_cancel(p);
 	ok(1, "cancel: nothing to do");
 	probe_del(p);
-	dns_free(d);
-	evloop_free(l);
 }
 
 int
