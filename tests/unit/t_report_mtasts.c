@@ -69,7 +69,12 @@ main(void)
 	    "mta-sts text: missing");
 	is_str(text(&mlook), "MTA-STS: lookup failed (TIMEOUT)\n",
 	    "mta-sts text: lookup failed");
+	is_str(text(&mhttp), "MTA-STS: id=7\n  policy: HTTP error, Server: "
+	    "x\\x1b[2J\\x0d\\x0aOK|\\xff\n",
+	    "mta-sts text: fetch failed, the HTTP detail escaped");
 
+	s = text(&mhttp);
+	ok(text_safe(s), "mta-sts text: hostile HTTP detail, no control byte");
 	o = json(&mhttp);
 	ok(json_safe(o), "mta-sts json: hostile HTTP detail, valid UTF-8");
 	is_str(json_object_get_string(json_object_object_get(o,
