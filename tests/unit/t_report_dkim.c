@@ -63,7 +63,8 @@ main(void)
 	    "valid base64 (or longer than 4096 bytes) at offset 11\"}}]},"
 	    "{\"selector\":\"slow\",\"name\":\"slow._domainkey.example.com\","
 	    "\"outcome\":\"timeout\",\"records\":[]}]}", "dkim");
-	check_json(json(&krev), "{\"named\":true,\"tried\":2,\"usable\":false,\"selectors\":["
+	check_json(json(&krev),
+	    "{\"named\":true,\"tried\":2,\"usable\":false,\"selectors\":["
 	    "{\"selector\":\"old\",\"name\":\"old._domainkey.example.com\""
 	    ",\"outcome\":\"ok\",\"records\":[{\"record\":\"v=DKIM1; p=\""
 	    ",\"valid\":true,\"key_type\":\"rsa\",\"bits\":0,\"revoked\":"
@@ -76,18 +77,22 @@ main(void)
 	    "able\":false,\"testing\":true,\"strict\":true,\"email\":true"
 	    ",\"hashes\":[\"sha1\"]}]}]}",
 	    "dkim json: revoked and testing keys");
-	check_json(json(&knone), "{\"named\":false,\"tried\":2,\"usable\":null,\"selectors\":["
+	check_json(json(&knone),
+	    "{\"named\":false,\"tried\":2,\"usable\":null,\"selectors\":["
 	    "]}",
 	    "dkim json: no key, usable false");
 
-	is_str(text(&kf), "DKIM ed: ed25519 256 bits\nDKIM bad: invalid (p= is not vali"
+	is_str(text(&kf),
+	    "DKIM ed: ed25519 256 bits\nDKIM bad: invalid (p= is not vali"
 	    "d base64 (or longer than 4096 bytes) at offset 11)\n",
 	    "dkim text: guessed selectors");
-	is_str(text(&knamed), "DKIM ed: ed25519 256 bits\nDKIM bad: invalid (p= is not vali"
+	is_str(text(&knamed),
+	    "DKIM ed: ed25519 256 bits\nDKIM bad: invalid (p= is not vali"
 	    "d base64 (or longer than 4096 bytes) at offset 11)\nDKIM slo"
 	    "w: lookup failed (TIMEOUT)\n",
 	    "dkim text: named selectors, failure shown");
-	is_str(text(&krev), "DKIM old: revoked\nDKIM test: ed25519 256 bits, testing, sha"
+	is_str(text(&krev),
+	    "DKIM old: revoked\nDKIM test: ed25519 256 bits, testing, sha"
 	    "1 only\n",
 	    "dkim text: revoked, testing, sha1 only");
 	is_str(text(&knone), "DKIM: no key found at 2 selectors\n",
@@ -97,7 +102,8 @@ main(void)
 	ok(text_safe(s), "dkim text: hostile record, no control byte");
 	o = json(&khost);
 	ok(json_safe(o), "dkim json: hostile record, valid UTF-8");
-	is_str(json_plain(o), "{\"named\":true,\"tried\":1,\"usable\":false,\"selectors\":["
+	is_str(json_plain(o),
+	    "{\"named\":true,\"tried\":1,\"usable\":false,\"selectors\":["
 	    "{\"selector\":\"evil\",\"name\":\"evil._domainkey.example.co"
 	    "m\",\"outcome\":\"ok\",\"records\":[{\"record\":\"v=DKIM1; n"
 	    "=\\\\x1b[2J\\\\x0d\\\\x0aOK|\\\\x00\\\\xff; p=!\",\"valid\":"

@@ -77,14 +77,17 @@ main(void)
 	    "\"example.com\",\"policy_domain\":null,\"inherited\":false,"
 	    "\"error\":\"TXT _dmarc.example.com: TIMEOUT\"}",
 	    "dmarc: lookup failed");
-	check_json(json(&dmiss), "{\"state\":\"missing\",\"org_domain\":\"example.com\",\"poli"
+	check_json(json(&dmiss),
+	    "{\"state\":\"missing\",\"org_domain\":\"example.com\",\"poli"
 	    "cy_domain\":null,\"inherited\":false}",
 	    "dmarc json: missing");
-	check_json(json(&dtwo), "{\"state\":\"multiple\",\"org_domain\":\"example.com\",\"pol"
+	check_json(json(&dtwo),
+	    "{\"state\":\"multiple\",\"org_domain\":\"example.com\",\"pol"
 	    "icy_domain\":\"example.com\",\"inherited\":false,\"count\":2"
 	    "}",
 	    "dmarc json: two records, count");
-	check_json(json(&dinh), "{\"state\":\"found\",\"org_domain\":\"example.com\",\"policy"
+	check_json(json(&dinh),
+	    "{\"state\":\"found\",\"org_domain\":\"example.com\",\"policy"
 	    "_domain\":\"example.com\",\"inherited\":true,\"record\":\"v="
 	    "DMARC1; p=quarantine; sp=none; adkim=s; ruf=mailto:f@example"
 	    ".com\",\"tags\":{\"v\":\"DMARC1\",\"p\":\"quarantine\",\"sp\""
@@ -95,21 +98,26 @@ main(void)
 	    "ost\":\"example.com\",\"limit\":null}],\"external\":[]}",
 	    "dmarc json: inherited from the org");
 
-	is_str(text(&df), "DMARC: _dmarc.example.com\n  \"v=DMARC1; p=reject; pct=50; f"
+	is_str(text(&df),
+	    "DMARC: _dmarc.example.com\n  \"v=DMARC1; p=reject; pct=50; f"
 	    "o=1:d; rua=mailto:a@example.com!10k,mailto:b@vendor.example\""
 	    "\n  p=reject sp=reject pct=50 adkim=r aspf=r\n  rua mailto:a"
 	    "@example.com\n  rua mailto:b@vendor.example\n",
 	    "dmarc text: found");
-	is_str(text(&dbad), "DMARC: invalid record at _dmarc.example.com: invalid charact"
+	is_str(text(&dbad),
+	    "DMARC: invalid record at _dmarc.example.com: invalid charact"
 	    "er in value at offset 16 (byte 0x01)\n",
 	    "dmarc text: invalid");
-	is_str(text(&dfail), "DMARC: lookup failed (TXT _dmarc.example.com: TIMEOUT)\n",
+	is_str(text(&dfail),
+	    "DMARC: lookup failed (TXT _dmarc.example.com: TIMEOUT)\n",
 	    "dmarc text: lookup failed");
 	is_str(text(&dmiss), "DMARC: no record\n",
 	    "dmarc text: missing");
-	is_str(text(&dtwo), "DMARC: 2 records at _dmarc.example.com (ignored)\n",
+	is_str(text(&dtwo),
+	    "DMARC: 2 records at _dmarc.example.com (ignored)\n",
 	    "dmarc text: two records");
-	is_str(text(&dinh), "DMARC: _dmarc.example.com (inherited)\n  \"v=DMARC1; p=quara"
+	is_str(text(&dinh),
+	    "DMARC: _dmarc.example.com (inherited)\n  \"v=DMARC1; p=quara"
 	    "ntine; sp=none; adkim=s; ruf=mailto:f@example.com\"\n  p=qua"
 	    "rantine sp=none pct=100 adkim=s aspf=r\n  ruf mailto:f@examp"
 	    "le.com\n",

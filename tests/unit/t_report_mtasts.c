@@ -56,13 +56,15 @@ main(void)
 	check_json(json(&mfail), "{\"state\":\"missing\",\"fetch\":"
 	    "\"http-error\",\"http_status\":404,\"fetch_detail\":"
 	    "\"not found\",\"mx\":[]}", "mta-sts: missing");
-	check_json(json(&mlook), "{\"state\":\"lookup-failed\",\"fetch\":\"not-tried\",\"http_"
+	check_json(json(&mlook),
+	    "{\"state\":\"lookup-failed\",\"fetch\":\"not-tried\",\"http_"
 	    "status\":null,\"mx\":[{\"host\":\"mx1.example.com\",\"covere"
 	    "d\":null,\"cert_valid\":true},{\"host\":\"mx.other.net\",\"c"
 	    "overed\":null,\"cert_valid\":null}]}",
 	    "mta-sts json: lookup failed, nulls");
 
-	is_str(text(&mf), "MTA-STS: id=42\n  policy: mode enforce, max_age 86400\n  mx "
+	is_str(text(&mf),
+	    "MTA-STS: id=42\n  policy: mode enforce, max_age 86400\n  mx "
 	    "*.example.com\n",
 	    "mta-sts text: found");
 	is_str(text(&mfail), "MTA-STS: no record\n",
@@ -89,7 +91,8 @@ main(void)
 	    "mta-sts text: hostile record and policy escaped");
 	o = json(&mpol);
 	ok(json_safe(o), "mta-sts json: hostile record and policy");
-	is_str(json_plain(o), "{\"state\":\"invalid\",\"record\":\"v=STSv1; id=\\\\x1b\\\\x"
+	is_str(json_plain(o),
+	    "{\"state\":\"invalid\",\"record\":\"v=STSv1; id=\\\\x1b\\\\x"
 	    "0d\\\\x0a|\\\\x00\\\\xff\",\"error\":{\"offset\":12,\"reason"
 	    "\":\"invalid character in field value\"},\"fetch\":\"ok\",\""
 	    "http_status\":200,\"policy_error\":{\"line\":2,\"reason\":\""
