@@ -117,11 +117,11 @@ main(void)
 	b = buf_new(REPORT_BUF_MAX);
 	o = json_object_new_object();
 	report_dane_top_json(&f, o);
-	check_json(o, 
+	check_json(o,
 	    "{\"dnssec\":true}",
 	    "dane json: dnssec of the MX answer");
 	o = host_json(&f, 0);
-	is_str(json_plain(json_object_object_get(o, "tlsa")), 
+	is_str(json_plain(json_object_object_get(o, "tlsa")),
 	    "{\"name\":\"_25._tcp.mx1.example.com\",\"lookup\":\"ok\",\"d"
 	    "nssec\":true,\"records\":[{\"usage\":3,\"selector\":1,\"mtyp"
 	    "e\":1,\"data\":\"deadbeef00000000000000000000000000000000000"
@@ -129,17 +129,17 @@ main(void)
 	    "usage\":2,\"selector\":0,\"mtype\":2,\"data\":\"01020304\"}]"
 	    "}",
 	    "dane json: tlsa with two records");
-	is_str(json_plain(json_object_object_get(o, "dane_senders")), 
+	is_str(json_plain(json_object_object_get(o, "dane_senders")),
 	    "\"deliver\"",
 	    "dane json: dane_senders of a matching host");
-	is_str(tls_dane(o), 
+	is_str(tls_dane(o),
 	    "{\"checked\":true,\"ok\":true,\"dnssec\":true,\"matched\":{\""
 	    "usage\":3,\"selector\":1,\"mtype\":1,\"depth\":0},\"why\":nu"
 	    "ll,\"usable\":2,\"skipped\":0,\"unusable\":0}",
 	    "dane json: a match");
 	json_object_put(o);
 	o = host_json(&f, 1);
-	is_str(tls_dane(o), 
+	is_str(tls_dane(o),
 	    "{\"checked\":true,\"ok\":false,\"dnssec\":true,\"matched\":n"
 	    "ull,\"why\":\"no TLSA record matched\",\"usable\":1,\"skippe"
 	    "d\":0,\"unusable\":0}",
@@ -149,7 +149,7 @@ main(void)
 	is_str(json_plain(json_object_object_get(o, "tlsa")), "null",
 	    "dane json: tlsa not asked, null");
 	json_object_put(o);
-	is_str(text(&f), 
+	is_str(text(&f),
 	    "\nDNSSEC and DANE\n  MX answer authenticated (DNSSEC)\n  mx1"
 	    ".example.com  TLSA OK, authenticated, 2 records\n      3 1 1"
 	    " deadbeef000000000000000000000000000000000000000000000000000"
@@ -165,7 +165,7 @@ main(void)
 	r2.tls.dane_why = "why" HOSTILE;
 	s = text(&f);
 	ok(text_safe(s), "dane text: hostile name and reason, no control");
-	is_str(s, 
+	is_str(s,
 	    "\nDNSSEC and DANE\n  MX answer authenticated (DNSSEC)\n  mx1"
 	    ".example.com  TLSA OK, authenticated, 2 records\n      3 1 1"
 	    " deadbeef000000000000000000000000000000000000000000000000000"
@@ -178,7 +178,7 @@ main(void)
 	    "dane text: hostile name and reason escaped");
 	o = host_json(&f, 1);
 	ok(json_safe(o), "dane json: hostile reason, valid UTF-8");
-	is_str(tls_dane(o), 
+	is_str(tls_dane(o),
 	    "{\"checked\":true,\"ok\":false,\"dnssec\":true,\"matched\":n"
 	    "ull,\"why\":\"why\\\\x1b[2J\\\\x0d\\\\x0aOK|\\\\xff\\\\xc3(\""
 	    ",\"usable\":1,\"skipped\":0,\"unusable\":0}",

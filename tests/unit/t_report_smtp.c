@@ -128,29 +128,29 @@ main(void)
 	b = buf_new(REPORT_BUF_MAX);
 	o = smtp_of(&f, 0);
 	is_str(member(o, 0, "outcome"), "\"ok\"", "smtp json: outcome");
-	is_str(member(o, 0, "timing"), 
+	is_str(member(o, 0, "timing"),
 	    "{\"connect_ms\":3,\"banner_ms\":10,\"ehlo_ms\":5,\"tls_ms\":"
 	    "20,\"total_ms\":60}",
 	    "smtp json: timing");
-	is_str(member(o, 0, "banner"), 
+	is_str(member(o, 0, "banner"),
 	    "{\"code\":220,\"enhanced_code\":null,\"text\":[\"mx1.example"
 	    ".com ESMTP ready\"]}",
 	    "smtp json: banner");
-	is_str(member(o, 0, "ehlo"), 
+	is_str(member(o, 0, "ehlo"),
 	    "{\"name\":\"mx1.example.com\",\"extensions\":{\"STARTTLS\":t"
 	    "rue,\"SIZE\":true,\"PIPELINING\":false,\"8BITMIME\":false,\""
 	    "SMTPUTF8\":false,\"CHUNKING\":false,\"REQUIRETLS\":false,\"D"
 	    "SN\":false,\"ENHANCEDSTATUSCODES\":false,\"AUTH\":false},\"s"
 	    "ize\":10240000,\"auth\":null}",
 	    "smtp json: ehlo before TLS");
-	is_str(member(o, 0, "ehlo_tls"), 
+	is_str(member(o, 0, "ehlo_tls"),
 	    "{\"name\":\"mx1.example.com\",\"extensions\":{\"STARTTLS\":f"
 	    "alse,\"SIZE\":true,\"PIPELINING\":false,\"8BITMIME\":false,\""
 	    "SMTPUTF8\":false,\"CHUNKING\":false,\"REQUIRETLS\":false,\"D"
 	    "SN\":false,\"ENHANCEDSTATUSCODES\":false,\"AUTH\":true},\"si"
 	    "ze\":0,\"auth\":\"PLAIN\"}",
 	    "smtp json: ehlo after TLS");
-	is_str(member(o, 0, "tls"), 
+	is_str(member(o, 0, "tls"),
 	    "{\"version\":\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384"
 	    "\",\"group\":\"X25519\",\"verify_ok\":true,\"verify_error\":"
 	    "\"ok\",\"name_checked\":\"mx1.example.com\",\"name_ok\":true"
@@ -162,7 +162,7 @@ main(void)
 	    "]}",
 	    "smtp json: tls and chain");
 	is_str(member(o, 0, "refusal"), "null", "smtp json: no refusal");
-	is_str(member(o, 0, "commands_sent"), 
+	is_str(member(o, 0, "commands_sent"),
 	    "[\"EHLO probe.example.org\",\"STARTTLS\",\"EHLO probe.exampl"
 	    "e.org\",\"QUIT\"]",
 	    "smtp json: commands sent");
@@ -171,11 +171,11 @@ main(void)
 	    "smtp json: the host answers");
 	json_object_put(o);
 	o = smtp_of(&f, 1);
-	is_str(member(o, 0, "timing"), 
+	is_str(member(o, 0, "timing"),
 	    "{\"connect_ms\":2,\"banner_ms\":4,\"ehlo_ms\":3,\"tls_ms\":n"
 	    "ull,\"total_ms\":15}",
 	    "smtp json: tls_ms null");
-	is_str(member(o, 0, "refusal"), 
+	is_str(member(o, 0, "refusal"),
 	    "{\"code\":454,\"enhanced_code\":\"4.7.0\",\"text\":[\"4.7.0 "
 	    "TLS not available now\"],\"step\":\"starttls\",\"temporary\""
 	    ":true,\"about_client\":false}",
@@ -183,20 +183,20 @@ main(void)
 	is_str(member(o, 0, "tls"), "null", "smtp json: no TLS");
 	is_str(member(o, 0, "why"), "\"STARTTLS refused\"", "smtp json: why");
 	json_object_put(o);
-	check_json(smtp_of(&f, 2), 
+	check_json(smtp_of(&f, 2),
 	    "{\"smtp\":[{\"address\":\"2001:db8::3\",\"ptr\":null,\"ptr_l"
 	    "ookup\":\"ok\",\"fcrdns\":false,\"skipped\":\"-4 given\",\"o"
 	    "utcome\":\"not-probed\",\"no_route\":false}],\"answers\":nul"
 	    "l,\"assumed_down\":false}",
 	    "smtp json: not probed (-4)");
-	check_json(report_failover_json(&f), 
+	check_json(report_failover_json(&f),
 	    "{\"delivers_to\":\"mx1.example.com\",\"assume_down\":[]}",
 	    "failover json");
 	o = report_delivery_json(&f);
-	is_str(json_plain(json_object_object_get(o, "verdict")), 
+	is_str(json_plain(json_object_object_get(o, "verdict")),
 	    "\"healthy\"",
 	    "delivery json: verdict");
-	is_str(json_plain(json_object_object_get(o, "exchangers")), 
+	is_str(json_plain(json_object_object_get(o, "exchangers")),
 	    "[{\"host\":\"mx1.example.com\",\"state\":\"accepts\",\"not_t"
 	    "ested_here\":false},{\"host\":\"mx2.example.com\",\"state\":"
 	    "\"accepts\",\"not_tested_here\":false},{\"host\":\"mx3.examp"
@@ -205,7 +205,7 @@ main(void)
 	json_object_put(o);
 
 	s = text(&f);
-	is_str(s, 
+	is_str(s,
 	    "\nExchangers\n  mx1.example.com [192.0.2.1]  OK in 60 ms\n"
 	    "      from    192.0.2.100, EHLO probe.example.org\n      ban"
 	    "ner  220 mx1.example.com ESMTP ready\n      tls     TLSv1.3 "
@@ -236,7 +236,7 @@ main(void)
 	ok(text_safe(s), "smtp text: hostile network text, no control byte");
 	ok(strstr(s, "\\x1b[2J\\x0d\\x0aOK|\\xff\\xc3(") != NULL,
 	    "smtp text: hostile network text escaped");
-	is_str(s, 
+	is_str(s,
 	    "\nExchangers\n  mx1.example.com [192.0.2.1]  OK in 60 ms\n"
 	    "      from    192.0.2.100, EHLO probe\\x1b[2J\\x0d\\x0aOK|\\"
 	    "xff\\xc3(\n      banner  220 mx2 \\x1b[2J\\x0d\\x0aOK|\\xff\\"
@@ -256,11 +256,11 @@ main(void)
 	    "smtp text: hostile, whole");
 	o = smtp_of(&f, 0);
 	ok(json_safe(o), "smtp json: hostile banner, EHLO, TLS, valid UTF-8");
-	is_str(member(o, 0, "banner"), 
+	is_str(member(o, 0, "banner"),
 	    "{\"code\":220,\"enhanced_code\":null,\"text\":[\"mx2 \\\\x1b"
 	    "[2J\\\\x0d\\\\x0aOK|\\\\xff\\\\xc3(\"]}",
 	    "smtp json: hostile banner escaped");
-	is_str(member(o, 0, "tls"), 
+	is_str(member(o, 0, "tls"),
 	    "{\"version\":\"TLSv1.3\\\\x1b[2J\\\\x0d\\\\x0aOK|\\\\xff\\\\"
 	    "xc3(\",\"cipher\":\"TLS_AES_256_GCM_SHA384\",\"group\":\"X25"
 	    "519\",\"verify_ok\":false,\"verify_error\":\"bad\\\\x1b[2J\\"
@@ -276,7 +276,7 @@ main(void)
 	json_object_put(o);
 	o = smtp_of(&f, 1);
 	ok(json_safe(o), "smtp json: hostile reply, valid UTF-8");
-	is_str(member(o, 0, "refusal"), 
+	is_str(member(o, 0, "refusal"),
 	    "{\"code\":454,\"enhanced_code\":\"4.7.0\",\"text\":[\"4.7.0 "
 	    "no\\\\x1b[2J\\\\x0d\\\\x0aOK|\\\\xff\\\\xc3(\"],\"step\":\"s"
 	    "tarttls\",\"temporary\":true,\"about_client\":false}",
