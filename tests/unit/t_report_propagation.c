@@ -42,6 +42,7 @@ main(void)
 	struct propagation_mx set1[] = { { 10, "mx1.example.com", 0 } };
 	struct propagation_mx set2[] = { { 10, "old.example.com", 0 },
 	    { 20, "far.example.org", 1 } };
+	struct propagation_mx evil[] = { { 10, "mx" HOSTILE, 0 } };
 	struct propagation_server servers[] = {
 		{ PROPAGATION_AUTHORITATIVE, "ns1.example.com", "192.0.2.53",
 		    DNS_OK, 1, 0, set1, 1, 3600, 1, NULL, 2026120601, 1,
@@ -122,11 +123,25 @@ main(void)
 	    "propagation text: NS lookup failed, the --wait line");
 
 	/* A hostile exchanger, zone, name server and server name. */
+	servers[0].mx = evil;
 	servers[2].name = "r" HOSTILE;
 	ns[1] = "ns" HOSTILE;
 	f.zone = "z" HOSTILE;
 	s = text(&f, expect);
 	ok(text_safe(s), "propagation text: hostile names, no control byte");
+	is_str(s,
+	    "\nPropagation\n  zone z\\x1b[2J\\x0d\\x0aOK|\\xff\\xc3(, nam"
+	    "e servers: ns1.example.com ns\\x1b[2J\\x0d\\x0aOK|\\xff\\xc3"
+	    "( (1 more left out)\n  authoritative ns1.example.com (192.0."
+	    "2.53): 10 mx\\x1b[2J\\x0d\\x0aOK|\\xff\\xc3(, TTL 3600 s, "
+	    "SOA serial 20261206"
+	    "01  [differs]\n  authoritative ns2.example.net (no address):"
+	    " NXDOMAIN, not authoritative\n  resolver      r\\x1b[2J\\x0d"
+	    "\\x0aOK|\\xff\\xc3(: 10 old.example.com, 20 far.example.org,"
+	    " TTL 300 s, referral (no recursion), no exchanger answers on"
+	    " port 25, 1 exchanger not probed (limit)\n  resolver      19"
+	    "8.51.100.2: TIMEOUT\n",
+	    "propagation text: hostile names escaped");
 	o = json(&f, expect);
 	ok(json_safe(o), "propagation json: hostile names, valid UTF-8");
 	json_object_put(o);
