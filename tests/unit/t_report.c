@@ -27,6 +27,17 @@
 
 static struct buf *b;
 
+/* The number of lines of s before its first long-output line. */
+static size_t
+lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
 int
 main(void)
 {
@@ -169,6 +180,16 @@ main(void)
 	    "0ms;;;0\n[unknown] MX_LOOKUP_FAILED: The MX records of examp"
 	    "le.org could not be read.\n",
 	    "nagios: no score, no ranges");
+
+	/* A hostile exchanger name in the performance-data labels. */
+	hosts[0].name = "mx" HOSTILE;
+	buf_reset(b);
+	report_nagios(&r, &warn, &crit, b);
+	s = buf_str(b);
+	ok(text_safe(s), "nagios: hostile name, no control byte");
+	is_int(lines(s), 3, "nagios: hostile name, still three lines");
+	ok(strstr(s, " 'mx_[2J__OK___([192.0.2.1] connect'=3ms;;;0") != NULL,
+	    "nagios: hostile name, '_' for each byte in the label");
 
 	is_int(report_rfc3339(0, when, sizeof(when)), 0, "rfc3339: epoch");
 	is_str(when, "1970-01-01T00:00:00Z", "rfc3339: epoch text");
