@@ -105,11 +105,13 @@ propagation_text(const struct propagation_facts *f, const char **expect,
     const char **old, struct buf *out)
 {
 	const struct propagation_server *s;
+	struct buf *set;
 	size_t i, j, nover;
 	int ag;
 
 	if (f == NULL)
 		return;
+	set = buf_new(REPORT_BUF_MAX);
 	esc_printf(out, 0, _("\nPropagation\n"));
 	if (f->ns_outcome != DNS_OK)
 		esc_printf(out, 0, _("  NS lookup: %s%s%s%s\n"),
@@ -134,7 +136,11 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 			    _("no address"));
 		esc_printf(out, 0, ": ");
 		if (propagation_facts_answered(s)) {
-			propagation_set_text(s, out);
+			/* The set names exchangers as the server sent them
+			 * (DNS names, \DDD escapes kept). */
+			buf_reset(set);
+			propagation_set_text(s, set);
+			esc_printf(out, ESC_ESCAPED, "%s", buf_str(set));
 			if (s->ttl_known)
 				esc_printf(out, 0, _(", TTL %u s"), s->ttl);
 			if (s->serial_known)
@@ -170,4 +176,5 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 		    propagation_converged(f, expect, old) ? _("everywhere") :
 		    _("not yet everywhere"), f->rounds,
 		    (unsigned long long)(f->waited_ms + 500) / 1000);
+	buf_free(set);
 }
