@@ -118,9 +118,10 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 		    dns_outcome_name(f->ns_outcome), f->ns_why ? " (" : "",
 		    f->ns_why ? f->ns_why : "", f->ns_why ? ")" : "");
 	else {
-		esc_printf(out, 0, _("  zone %s, name servers:"), f->zone);
+		esc_printf(out, ESC_ESCAPED, _("  zone %s, name servers:"),
+		    f->zone);
 		for (i = 0; i < f->nns; i++)
-			esc_printf(out, 0, " %s", f->ns[i]);
+			esc_printf(out, ESC_ESCAPED, " %s", f->ns[i]);
 		if (f->ns_cut)
 			esc_printf(out, 0,
 			    _(" (%zu more left out)"), f->ns_cut);
@@ -130,12 +131,14 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 		s = &f->servers[i];
 		esc_printf(out, 0, "  ");
 		width_pad(out, _(role_name(s->role)), 13);
-		esc_printf(out, 0, " %s", s->name);
+		esc_printf(out, ESC_ESCAPED, " %s", s->name);
 		if (s->role == PROPAGATION_AUTHORITATIVE)
 			esc_printf(out, 0, " (%s)", s->address ? s->address :
 			    _("no address"));
 		esc_printf(out, 0, ": ");
-		if (propagation_facts_answered(s)) {
+		/* A server with no address was never asked: its outcome is
+		 * that of the address lookup. */
+		if (s->address != NULL && propagation_facts_answered(s)) {
 			/* The set names exchangers as the server sent them
 			 * (DNS names, \DDD escapes kept). */
 			buf_reset(set);

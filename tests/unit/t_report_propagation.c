@@ -111,8 +111,8 @@ main(void)
 	    ".com ns2.example.net (1 more left out)\n  authoritative ns1."
 	    "example.com (192.0.2.53): 10 mx1.example.com, TTL 3600 s, SO"
 	    "A serial 2026120601  [agrees]\n  authoritative ns2.example.n"
-	    "et (no address): NXDOMAIN, not authoritative\n  resolver    "
-	    "  198.51.100.1: 10 old.example.com, 20 far.example.org, TTL "
+	    "et (no address): NXDOMAIN (no address)\n  resolver      "
+	    "198.51.100.1: 10 old.example.com, 20 far.example.org, TTL "
 	    "300 s, referral (no recursion), no exchanger answers on port"
 	    " 25, 1 exchanger not probed (limit)\n  resolver      198.51."
 	    "100.2: TIMEOUT\n",
@@ -136,12 +136,21 @@ main(void)
 	    "2.53): 10 mx\\x1b[2J\\x0d\\x0aOK|\\xff\\xc3(, TTL 3600 s, "
 	    "SOA serial 20261206"
 	    "01  [differs]\n  authoritative ns2.example.net (no address):"
-	    " NXDOMAIN, not authoritative\n  resolver      r\\x1b[2J\\x0d"
+	    " NXDOMAIN (no address)\n  resolver      r\\x1b[2J\\x0d"
 	    "\\x0aOK|\\xff\\xc3(: 10 old.example.com, 20 far.example.org,"
 	    " TTL 300 s, referral (no recursion), no exchanger answers on"
 	    " port 25, 1 exchanger not probed (limit)\n  resolver      19"
 	    "8.51.100.2: TIMEOUT\n",
 	    "propagation text: hostile names escaped");
+	/* A name as dns_wire gives it (\DDD kept) is not escaped twice. */
+	servers[2].name = "r\\046x.example";
+	ns[1] = "ns\\032y.example";
+	s = text(&f, expect);
+	ok(strstr(s, "resolver      r\\046x.example: ") != NULL &&
+	    strstr(s, " ns\\032y.example (1 more") != NULL,
+	    "propagation text: DNS escapes kept, not doubled");
+	servers[2].name = "r" HOSTILE;
+	ns[1] = "ns" HOSTILE;
 	o = json(&f, expect);
 	ok(json_safe(o), "propagation json: hostile names, valid UTF-8");
 	json_object_put(o);
