@@ -149,7 +149,55 @@ propsplit-ok.mxlab.test and propwide.mxlab.test differ between them too
 (their ns1.zone, ns2.zone; PROP_SPLIT), and the lab's NSD serves the new
 copy (their zone), which the probe itself resolves: the other copy's
 exchangers are probed on port 25 as well.
+
+compare runs every run of every scenario but the netns ones, as JSON
+and, for a JSON run outside --batch, as text too, with both binaries at
+once, in one lab. Two runs are the same when exit status, stdout and
+stderr are equal after these rules (mask, canon), and only these; the
+rest is compared exactly:
+  masked, in every language and format (MASKS)
+    - the JSON time of the check ("checked_at") and the measured
+      durations connect_ms, banner_ms, ehlo_ms, tls_ms, total_ms,
+      elapsed_ms, waited_ms (timeout_ms and step_ms echo options: exact)
+    - every number of milliseconds in text: "N ms", "Nms" (Nagios
+      perfdata, the -vv clock), "N milliseconds", "N ミリ秒" (this also
+      blinds the configured limits that messages quote in ms)
+    - measured seconds: the --batch summary "in N s" / "所要 N 秒", the
+      progress rate and ETA ("N/s", "ETA N s" / "毎秒 N 件", "残り約 N
+      秒"), the --wait time ("after N checks in N s", "After N s and N
+      checks" / "確認 N 回、N 秒", "N 秒、N 回確認"; the number of
+      checks is compared) (seconds of TTLs, max_age and options are
+      not masked); the -vv clock with its padding ("+   12ms ")
+    - dropped: the line "everywhere after 1 check in 0 s" (ja "すべてに
+      反映済み (確認 1 回、0 秒)"), printed when a --wait that agreed at
+      once took a millisecond or more, and not when it took less
+    - random names: the wildcard probe label mxprobe-wildcard-HEX and
+      the --rcpt test address's local part, 16 lowercase hex digits
+      ("HEX@domain" anywhere: JSON, findings, trace, server replies)
+  order compared as a set, where the DNS server chose it
+    - the records of every JSON "tlsa" object (mx[].tlsa.records) and the
+      TLSA record lines of the text report's DANE section: listed in
+      answer order, which the validating unbound shuffles
+      (dane-usage01); JSON is compared re-indented after that sort and,
+      for its layout, as a multiset of its masked lines
+    - with -v, -vv or --parallel above 1: stderr as a multiset of lines
+      (the trace follows the order answers arrive in), each "-> OK N
+      answers: a, b" with its answers sorted
+    - with --jobs above 1: the same, after cutting each line where
+      another worker's record starts inside it (RECORD_START: the
+      workers share an unbuffered stderr, a line's text and its newline
+      are separate writes)
+  Everything else counts: the order of findings, of JSON keys and of
+  every other array, text layout, stderr without -v. A pair that differs
+  is run again, up to COMPARE_TRIES (3) times in all, and reported
+  (DIFFERS) only when every attempt differs; one that became the same on
+  a retry is listed as FLAKY and counted apart (a race in mxprobe or the
+  lab, e.g. the reset scenario's connection reset before mxprobe read
+  its local address, which then has no "from" line): a changed report
+  differs every time. Exit 1 if any run differs.
 """
+import concurrent.futures
+import difflib
 import json
 import os
 import re
@@ -1544,15 +1592,194 @@ def schema_points(name, stdout):
              "\n".join(errs[:20]))]
 
 
+# The JSON fields that hold a measured duration (the options timeout_ms
+# and step_ms are not masked: they echo the command line).
+ELAPSED_MS = ("connect_ms", "banner_ms", "ehlo_ms", "tls_ms", "total_ms",
+              "elapsed_ms", "waited_ms")
+MASKS = [
+    # JSON: the time of the check, measured durations.
+    (r'("checked_at"\s*:\s*)"[^"]*"', r'\1"#"'),
+    (r'("(?:%s)"\s*:\s*)[0-9.]+' % "|".join(ELAPSED_MS), r'\1#'),
+    # Milliseconds in any text: the -vv clock "+   12ms " (its padding
+    # too), "in 12 ms", "12ms;;;0" (Nagios perfdata), "after 12
+    # milliseconds"; Japanese "12 ミリ秒".
+    (r'(?m)^\+ *[0-9]+ms ', '+# ms '),
+    (r'\b[0-9]+(\.[0-9]+)? ?ms\b', '# ms'),
+    (r'\b[0-9]+ milliseconds\b', '# milliseconds'),
+    (r'[0-9]+(\.[0-9]+)? ?ミリ秒', '# ミリ秒'),
+    # Seconds that were measured, not configured: the --batch summary
+    # ") in 0.1 s:" / ")、所要 0.1 秒。", the progress line ("1.5/s, ETA
+    # 3 s" / "毎秒 1.5 件、残り約 3 秒") and the --wait time ("after 2
+    # checks in 3 s", "After 3 s and 2 checks" / "（確認 2 回、3 秒）",
+    # "3 秒、2 回確認しましたが"; the number of checks stays). A --wait
+    # that agreed at its first check prints "everywhere after 1 check in
+    # 0 s" only when the clock moved a millisecond (waited_ms > 0,
+    # report_propagation.c): that line is dropped.
+    (r'(?m)^  everywhere after 1 check in 0 s\n', ''),
+    (r'(?m)^  すべてに反映済み \(確認 1 回、0 秒\)\n', ''),
+    (r'\) in [0-9.]+ s: ', ') in # s: '),
+    (r'\)、所要 [0-9.]+ 秒。', ')、所要 # 秒。'),
+    (r'[0-9.]+/s\b', '#/s'), (r'ETA [0-9.]+ s\b', 'ETA # s'),
+    (r'毎秒 [0-9.]+ 件', '毎秒 # 件'), (r'残り約 [0-9.]+ 秒', '残り約 # 秒'),
+    (r'(after [0-9]+ checks? in )[0-9]+ s\b', r'\1# s'),
+    (r'After [0-9]+ s( and [0-9]+ checks?)\b', r'After # s\1'),
+    (r'(確認 [0-9]+ 回、)[0-9]+ 秒', r'\1# 秒'),
+    (r'[0-9]+ 秒(、[0-9]+ 回確認しました)', r'# 秒\1'),
+    # Random names: the wildcard probe label (probe_mx.c random_label) and
+    # the local part of the --rcpt test address, 16 lowercase hex digits
+    # from RAND_bytes (smtp_session.c start_end), wherever they appear
+    # (JSON random_address, findings, -v trace, the server's reply).
+    (r'mxprobe-wildcard-[0-9a-f]+', 'mxprobe-wildcard-#'),
+    (r'(?<![0-9A-Za-z])[0-9a-f]{16}@', '#@'),
+]
+MASKS = [(re.compile(a), b) for a, b in MASKS]
+
+
 def mask(text):
-    """Output with what differs from run to run masked: durations and the
-    time of the check."""
-    text = re.sub(r'("checked_at"\s*:\s*)"[^"]*"', r'\1"#"', text)
-    text = re.sub(r'("[a-z_]*ms"\s*:\s*)[0-9.]+', r'\1#', text)
-    text = re.sub(r'\b[0-9]+(\.[0-9]+)? ?ms\b', '# ms', text)
-    text = re.sub(r'after [0-9]+ milliseconds', 'after # milliseconds', text)
-    text = re.sub(r'mxprobe-wildcard-[0-9a-f]+', 'mxprobe-wildcard-#', text)
+    """Output with what differs from run to run masked (MASKS): measured
+    durations, the time of the check, random names."""
+    for rx, to in MASKS:
+        text = rx.sub(to, text)
     return text
+
+
+# A text report's TLSA record line ("      3 1 1 ab12...  (DANE-EE)").
+TLSA_LINE = re.compile(r"      [0-9]+ [0-9]+ [0-9]+ [0-9a-f.]+  \(.*\)$")
+# A -v trace line of a DNS answer with several records.
+TRACE_ANSWERS = re.compile(r"^(.* -> OK [0-9]+ answers: )(.*?)( \(AD\))?$")
+
+
+def sort_runs(lines, pred):
+    """LINES with each run of consecutive lines matching PRED sorted."""
+    out, run = [], []
+    for ln in lines + [None]:
+        if ln is not None and pred(ln):
+            run.append(ln)
+            continue
+        out += sorted(run)
+        run = []
+        if ln is not None:
+            out.append(ln)
+    return out
+
+
+def canon_json(doc):
+    """DOC with the arrays whose order is the DNS server's sorted: the
+    records of every "tlsa" object (mx[].tlsa.records, listed in answer
+    order, which the validating unbound shuffles)."""
+    if isinstance(doc, dict):
+        doc = {k: canon_json(v) for k, v in doc.items()}
+        t = doc.get("tlsa")
+        if isinstance(t, dict) and isinstance(t.get("records"), list):
+            t["records"] = sorted(t["records"], key=json.dumps)
+        return doc
+    if isinstance(doc, list):
+        return [canon_json(v) for v in doc]
+    return doc
+
+
+# Where a line of stderr starts: in a mixed stream of --jobs workers a
+# record can land inside another's line, before its newline (stderr is
+# unbuffered: a trace line is written as its text, then "\n").
+RECORD_START = re.compile(r"(?<=.)(?<!\] )(?=\[[A-Za-z0-9.-]+\] |"
+                          r"mxprobe: |https: |dns: |vantage: )")
+
+
+def stderr_mixed(args):
+    """How stderr is compared: "workers" when --jobs workers above 1 write
+    to it at once, "trace" for a -v trace or --parallel probes (one
+    process, answers in arrival order), else None (exactly)."""
+    how = None
+    for i, a in enumerate(args):
+        n = args[i + 1] if i + 1 < len(args) else ""
+        if a == "--jobs" and n.isdigit() and int(n) > 1:
+            return "workers"
+        if a == "--verbose" or re.fullmatch(r"-v+", a) or (
+                a == "--parallel" and n.isdigit() and int(n) > 1):
+            how = "trace"
+    return how
+
+
+def canon(returncode, stdout, stderr, args):
+    """One run's (exit, stdout, stderr, layout) as compare compares it:
+    masked (mask), with the DNS server's order sorted out of stdout
+    (canon_json, re-indented; TLSA_LINE in a text report) and, for a -v
+    trace or parallel probes, stderr as a multiset of lines (sorted; for
+    --jobs workers first cut where a record starts, RECORD_START),
+    each multi-record answer of the trace (TRACE_ANSWERS) with its
+    records sorted. Where stdout is JSON, layout is its masked lines
+    sorted: the JSON's whitespace and layout still count, its order is
+    the canonical form's to judge."""
+    stdout, stderr = mask(stdout), mask(stderr)
+    layout = ""
+    lines = stdout.split("\n")
+    try:
+        out = json.dumps(canon_json(json.loads(stdout)), indent=2,
+                         ensure_ascii=False) + "\n"
+        layout = "\n".join(sorted(lines))
+    except ValueError:
+        try:
+            out = "\n".join(json.dumps(canon_json(json.loads(ln)),
+                                       ensure_ascii=False) if ln else ln
+                            for ln in lines)
+            layout = "\n".join(sorted(lines))
+        except ValueError:
+            out = "\n".join(sort_runs(lines, TLSA_LINE.match))
+    how = stderr_mixed(args)
+    if how:
+        lines = []
+        split = stderr.split("\n")
+        if how == "workers":
+            split = [r for ln in split for r in RECORD_START.split(ln) if r]
+        for ln in split:
+            m = TRACE_ANSWERS.match(ln)
+            if m:
+                ln = m.group(1) + ", ".join(sorted(
+                    m.group(2).split(", "))) + (m.group(3) or "")
+            lines.append(ln)
+        stderr = "\n".join(sorted(lines))
+    return returncode, out, stderr, layout
+
+
+# How often compare runs a pair that differs before it reports it.
+COMPARE_TRIES = 3
+
+
+def compare_forms(exp, forms, old):
+    """Run each command line of FORMS with this build and with OLD, all
+    at once (the runs wait on the lab's servers far more than they
+    compute), and compare them (canon). A pair that differs is run again,
+    up to COMPARE_TRIES times in all: a race in a run (a reset before
+    the local address was read, say) seldom strikes both binaries the
+    same way twice, a changed report differs every time. Yields (form,
+    None, tries) for a pair that became the same on attempt TRIES > 1,
+    (form, [new, old], tries) for one that differed every time; nothing
+    for a pair the same at once."""
+    def run(job):
+        form, binary = job
+        r = subprocess.run([binary] + form[1:], capture_output=True,
+                           text=True, timeout=60, env=mxprobe_env(exp))
+        return canon(r.returncode, r.stdout, r.stderr, form)
+
+    todo = list(forms)
+    for tries in range(1, COMPARE_TRIES + 1):
+        jobs = [(form, binary) for form in todo
+                for binary in (MXPROBE, old)]
+        with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+            done = list(pool.map(run, jobs))
+        again = []
+        for f, form in enumerate(todo):
+            outs = done[2 * f:2 * f + 2]
+            if outs[0] == outs[1]:
+                if tries > 1:
+                    yield form, None, tries
+            elif tries == COMPARE_TRIES:
+                yield form, outs, tries
+            else:
+                again.append(form)
+        todo = again
+        if not todo:
+            return
 
 
 def main():
@@ -1615,7 +1842,7 @@ def main():
         state = tempfile.mkdtemp(prefix="mxprobe-compare.")
         os.chmod(state, 0o755)
         lab = Lab(state, scenarios(sys.argv[3:]))
-        differ = 0
+        differ = flaky = 0
         try:
             lab.start_smtp()
             lab.start_dns()
@@ -1635,34 +1862,34 @@ def main():
                     forms = [args]
                     if "--json" in args and "--batch" not in args:
                         forms.append([a for a in args if a != "--json"])
-                    for form in forms:
-                        outs = []
-                        for binary in (MXPROBE, old):
-                            r = subprocess.run([binary] + form[1:],
-                                               capture_output=True,
-                                               text=True, timeout=60,
-                                               env=mxprobe_env(exp))
-                            outs.append((r.returncode, mask(r.stdout),
-                                         mask(r.stderr)))
-                        if outs[0] != outs[1]:
-                            differ += 1
-                            print("DIFFERS %s/%d %s" % (name, i + 1,
-                                  " ".join(form[1:])))
-                            import difflib
-                            for k, what in ((0, "exit"), (1, "stdout"),
-                                            (2, "stderr")):
-                                if outs[0][k] != outs[1][k]:
-                                    a = str(outs[1][k]).splitlines()
-                                    b = str(outs[0][k]).splitlines()
-                                    for ln in list(difflib.unified_diff(
-                                            a, b, "old", "new",
-                                            lineterm=""))[:40]:
-                                        print("  " + ln)
-                            sys.stdout.flush()
+                    for form, outs, tries in compare_forms(exp, forms, old):
+                        label = "%s/%d %s" % (name, i + 1,
+                                              " ".join(form[1:]))
+                        if outs is None:
+                            flaky += 1
+                            print("FLAKY %s: the same only on attempt %d"
+                                  % (label, tries))
+                            continue
+                        differ += 1
+                        print("DIFFERS %s (%d attempts)" % (label, tries))
+                        for k, what in ((0, "exit"), (1, "stdout"),
+                                        (2, "stderr"), (3, "stdout layout")):
+                            if k == 3 and outs[0][1] != outs[1][1]:
+                                break
+                            if outs[0][k] != outs[1][k]:
+                                print("  %s:" % what)
+                                a = str(outs[1][k]).splitlines()
+                                b = str(outs[0][k]).splitlines()
+                                for ln in list(difflib.unified_diff(
+                                        a, b, "old", "new",
+                                        lineterm=""))[:40]:
+                                    print("  " + ln)
+                        sys.stdout.flush()
         finally:
             lab.stop()
             shutil.rmtree(state, ignore_errors=True)
-        print("compare: %d run(s) differ" % differ)
+        print("compare: %d run(s) differ, %d the same only on a retry"
+              % (differ, flaky))
         return 1 if differ else 0
     if cmd == "demo":
         state = tempfile.mkdtemp(prefix="mxprobe-demo.")
