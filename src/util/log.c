@@ -79,12 +79,16 @@ vlog(const char *pfx, const char *fmt, va_list ap, const char *err)
 	inside = 1;
 	m = buf_new(16384);
 	buf_vprintf(m, fmt, ap);
-	e = buf_new(6 * buf_len(m) + 1);
+	e = buf_new(strlen(prog) + strlen(pfx) + 6 * buf_len(m) +
+	    (err != NULL ? strlen(err) + 2 : 0) + 4);
+	buf_printf(e, "%s: %s", prog, pfx);
 	esc_append(e, buf_str(m), buf_len(m), 0);
-	fprintf(stderr, "%s: %s%s", prog, pfx, buf_str(e));
 	if (err != NULL)
-		fprintf(stderr, ": %s", err);
-	fputc('\n', stderr);
+		buf_printf(e, ": %s", err);
+	buf_printf(e, "\n");
+	/* One write: the --jobs workers share stderr, and a line written
+	 * in pieces could be cut by another worker's. */
+	fwrite(buf_str(e), 1, buf_len(e), stderr);
 	buf_free(e);
 	buf_free(m);
 	inside = 0;
