@@ -386,6 +386,15 @@ test_accepted(void)
 	score_free(&sc);
 	findings_free(fs);
 
+	fs = make(L("MX_NO_USABLE_EXCHANGER", "SMTP_NONE_ANSWERS"));
+	findings_accept(fs, "MX_NO_USABLE_EXCHANGER");
+	findings_accept(fs, "SMTP_NONE_ANSWERS");
+	score_compute(fs, &sc);
+	is_int(sc.value, 100, "accepted MX_NO_USABLE_EXCHANGER and "
+	    "SMTP_NONE_ANSWERS cost nothing");
+	ok(!sc.capped, "and set no cap");
+	score_free(&sc);
+	findings_free(fs);
 }
 
 /* The status of the codes with --warn w --crit c (NULL: not given). */
