@@ -15,6 +15,7 @@
 #include "analyze/findings.h"
 #include "analyze/analyze.h"
 #include "report/report.h"
+#include "findings_codes.h"
 #include "tap.h"
 
 /* --- analyzer ---------------------------------------------------------- */
@@ -128,16 +129,6 @@ static const struct acase acases[] = {
 	    { DNS_NXDOMAIN, NULL, 0 }, 1, { DNS_OK, two_records, 2 }, NULL,
 	    0, 1, 1, NULL }, "DMARC_MULTIPLE_RECORDS" },
 };
-
-static void
-codes(const struct findings *fs, struct buf *b)
-{
-	size_t i;
-
-	for (i = 0; i < findings_count(fs); i++)
-		buf_printf(b, "%s%s", i ? " " : "",
-		    finding_def(findings_get(fs, i)->code)->code);
-}
 
 static void
 test_analyze(void)
