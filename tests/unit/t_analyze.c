@@ -179,24 +179,6 @@ expect(struct findings *fs, const char *want, const char *name)
 	buf_free(b);
 }
 
-/* Finding k has subject and its English message says text. */
-static void
-says(struct findings *fs, size_t k, const char *subject, const char *text,
-    const char *name)
-{
-	const struct finding *f;
-
-	if (k >= findings_count(fs)) {
-		ok(0, "%s: no finding %zu", name, k);
-		return;
-	}
-	f = findings_get(fs, k);
-	is_str(f->subject, subject, name);
-	if (!ok(strstr(finding_message(f, 0), text) != NULL, "%s: says \"%s\"",
-	    name, text))
-		diag("  message: %s", finding_message(f, 0));
-}
-
 static void
 test_probe(void)
 {
@@ -208,7 +190,8 @@ test_probe(void)
 
 	setup();
 	fs = probe(NULL);
-	expect(fs, "DNSSEC_UNSIGNED", "a healthy domain: only DNSSEC is missing");
+	expect(fs, "DNSSEC_UNSIGNED", "a healthy domain: only DNSSEC is "
+	    "missing");
 	findings_free(fs);
 
 	/* No MX answer before the deadline: authentication still judged,
@@ -221,8 +204,8 @@ test_probe(void)
 	fs = probe(NULL);
 	expect(fs, "MX_LOOKUP_FAILED SPF_SOFTFAIL_ALL DNS_QUERY_LIMIT", "MX "
 	    "lookup failed: authentication, then limits");
-	says(fs, 0, "ex.test", "The MX records of ex.test could not be read "
-	    "before the deadline.", "MX lookup failed");
+	finding_says(fs, 0, "ex.test", "The MX records of ex.test could not "
+	    "be read before the deadline.", "MX lookup failed");
 	findings_free(fs);
 
 	setup();
@@ -259,7 +242,8 @@ test_probe(void)
 	o.cutover = &co;
 	fs = probe(&o);
 	expect(fs, "MX_TARGET_CNAME TLS_OLD_VERSION FALLBACK_BACKUP_WEAKER "
-	    "DNSSEC_UNSIGNED EXPECT_MX_MISMATCH DMARC_MISSING SMTP_SOCKETS_QUEUED",
+	    "DNSSEC_UNSIGNED EXPECT_MX_MISMATCH DMARC_MISSING "
+	    "SMTP_SOCKETS_QUEUED",
 	    "every check, in report order");
 	findings_free(fs);
 
@@ -294,9 +278,9 @@ test_auth(void)
 	fs = auth_only();
 	expect(fs, "SPF_LOOKUP_FAILED DMARC_REJECT_WITHOUT_AUTH "
 	    "DKIM_NO_KEY_FOUND", "SPF not read: only DKIM is missing");
-	says(fs, 0, "ex.test", "The SPF policy of ex.test could not be read "
-	    "before the overall deadline.", "SPF not read");
-	says(fs, 1, "ex.test", "p=reject while no DKIM key was found",
+	finding_says(fs, 0, "ex.test", "The SPF policy of ex.test could not "
+	    "be read before the overall deadline.", "SPF not read");
+	finding_says(fs, 1, "ex.test", "p=reject while no DKIM key was found",
 	    "SPF unknown: DMARC speaks of DKIM only");
 	findings_free(fs);
 
@@ -332,9 +316,9 @@ test_auth(void)
 	spf_root.status = SPF_NODE_NONE;
 	fs = auth_only();
 	expect(fs, "SPF_MISSING DMARC_REJECT_WITHOUT_AUTH", "no SPF record");
-	says(fs, 1, "ex.test", "p=reject while no SPF record is published: "
-	    "mail that loses the remaining mechanism", "no SPF: DMARC says "
-	    "so");
+	finding_says(fs, 1, "ex.test", "p=reject while no SPF record is "
+	    "published: mail that loses the remaining mechanism", "no SPF: "
+	    "DMARC says so");
 	findings_free(fs);
 
 	/* A record that ends in permerror: DMARC names why. */
@@ -345,7 +329,7 @@ test_auth(void)
 	fs = auth_only();
 	expect(fs, "SPF_SYNTAX_ERROR DMARC_REJECT_WITHOUT_AUTH", "SPF syntax "
 	    "error");
-	says(fs, 1, "ex.test", "p=reject while the SPF policy ends in "
+	finding_says(fs, 1, "ex.test", "p=reject while the SPF policy ends in "
 	    "permerror (a syntax error), so SPF never passes:", "permerror "
 	    "named");
 	findings_free(fs);
@@ -357,7 +341,7 @@ test_auth(void)
 	fs = auth_only();
 	expect(fs, "SPF_TOO_MANY_LOOKUPS DMARC_REJECT_WITHOUT_AUTH "
 	    "DKIM_NO_KEY_FOUND", "too many lookups, no DKIM");
-	says(fs, 1, "ex.test", "p=reject while the SPF policy ends in "
+	finding_says(fs, 1, "ex.test", "p=reject while the SPF policy ends in "
 	    "permerror (12 DNS lookups, over the limit of 10), so SPF never "
 	    "passes, and no DKIM key was found: every message fails DMARC",
 	    "both fail, permerror named");
@@ -378,16 +362,16 @@ test_auth(void)
 	fs = auth_only();
 	expect(fs, "MTASTS_CERT_INVALID", "an MX without a valid "
 	    "certificate under an enforced policy");
-	says(fs, 0, "mx2.ex.test", "MX mx2.ex.test does not present a valid "
-	    "certificate", "the MX of the probe");
+	finding_says(fs, 0, "mx2.ex.test", "MX mx2.ex.test does not present a "
+	    "valid certificate", "the MX of the probe");
 	findings_free(fs);
 
 	setup();
 	hosts[1].name = "mx.other.test";
 	fs = auth_only();
 	expect(fs, "MTASTS_MX_NOT_COVERED", "an MX the policy does not name");
-	says(fs, 0, "mx.other.test", "MX mx.other.test matches no mx line",
-	    "uncovered MX");
+	finding_says(fs, 0, "mx.other.test", "MX mx.other.test matches no mx "
+	    "line", "uncovered MX");
 	findings_free(fs);
 
 	setup();

@@ -104,24 +104,6 @@ run(long now, const char *want, const char *name)
 	return fs;
 }
 
-/* Finding k has this subject and its English message says text. */
-static void
-says(struct findings *fs, size_t k, const char *subject, const char *text,
-    const char *name)
-{
-	const struct finding *f;
-
-	if (k >= findings_count(fs)) {
-		ok(0, "%s: no finding %zu", name, k);
-		return;
-	}
-	f = findings_get(fs, k);
-	is_str(f->subject, subject, name);
-	if (!ok(strstr(finding_message(f, 0), text) != NULL, "%s: says \"%s\"",
-	    name, text))
-		diag("  message: %s", finding_message(f, 0));
-}
-
 static void
 test_spread(void)
 {
@@ -133,8 +115,8 @@ test_spread(void)
 
 	setup(1);
 	fs = run(0, "FALLBACK_SINGLE_EXCHANGER", "one exchanger");
-	says(fs, 0, "ex.test", "one exchanger on one address (198.51.100.1): "
-	    "no fallback", "single");
+	finding_says(fs, 0, "ex.test", "one exchanger on one address "
+	    "(198.51.100.1): no fallback", "single");
 	findings_free(fs);
 
 	setup(2);
@@ -142,8 +124,8 @@ test_spread(void)
 	addrs[1].addr[3] = 2;
 	strcpy(addrs[1].text, "198.51.100.2");
 	fs = run(0, "FALLBACK_SAME_NETWORK", "two exchangers in one /24");
-	says(fs, 0, "ex.test", "All 2 addresses of the exchangers of ex.test "
-	    "are in one /24 network (198.51.100.1)", "same network");
+	finding_says(fs, 0, "ex.test", "All 2 addresses of the exchangers of "
+	    "ex.test are in one /24 network (198.51.100.1)", "same network");
 	findings_free(fs);
 
 	/* One host with two addresses in one /24: one exchanger, not
@@ -186,7 +168,7 @@ test_down(void)
 	setup(2);
 	down(1);
 	fs = run(0, "FALLBACK_BACKUP_DOWN", "backup refuses connections");
-	says(fs, 0, "mx2.ex.test", "The backup exchanger mx2.ex.test "
+	finding_says(fs, 0, "mx2.ex.test", "The backup exchanger mx2.ex.test "
 	    "(preference 20) does not answer.", "backup down");
 	is_int(finding_def(F_FALLBACK_BACKUP_DOWN)->sev, SEV_WARNING,
 	    "a backup down is a warning");
@@ -222,8 +204,8 @@ test_down(void)
 	down(1);
 	fs = run(0, "FALLBACK_GROUP_UNEQUAL", "one of two at preference 10 "
 	    "down");
-	says(fs, 0, "ex.test", "Of the exchangers with preference 10, 1 "
-	    "answer and 1 do not", "group unequal");
+	finding_says(fs, 0, "ex.test", "Of the exchangers with preference 10, "
+	    "1 answer and 1 do not", "group unequal");
 	findings_free(fs);
 
 	setup(3);
@@ -232,7 +214,7 @@ test_down(void)
 	down(2);
 	fs = run(0, "FALLBACK_BACKUP_DOWN FALLBACK_GROUP_UNEQUAL", "a backup "
 	    "group half down");
-	says(fs, 1, "ex.test", "preference 20, 1 answer and 1 do not",
+	finding_says(fs, 1, "ex.test", "preference 20, 1 answer and 1 do not",
 	    "backup group");
 	findings_free(fs);
 
@@ -253,30 +235,30 @@ test_parity(void)
 	res[1].tls_done = 0;
 	res[1].outcome = SMTP_STARTTLS_NOT_OFFERED;
 	fs = run(0, "FALLBACK_BACKUP_NO_STARTTLS", "backup without STARTTLS");
-	says(fs, 0, "mx2.ex.test", "The primary mx1.ex.test offers STARTTLS, "
-	    "the backup mx2.ex.test does not", "no STARTTLS");
+	finding_says(fs, 0, "mx2.ex.test", "The primary mx1.ex.test offers "
+	    "STARTTLS, the backup mx2.ex.test does not", "no STARTTLS");
 	findings_free(fs);
 
 	setup(2);
 	res[1].tls.verify_ok = 0;
 	res[1].tls.verify_error_str = "self-signed certificate";
 	fs = run(0, "FALLBACK_BACKUP_WEAKER", "backup certificate untrusted");
-	says(fs, 0, "mx2.ex.test", "does not verify (self-signed "
+	finding_says(fs, 0, "mx2.ex.test", "does not verify (self-signed "
 	    "certificate); the primary's does", "weaker: verify");
 	findings_free(fs);
 
 	setup(2);
 	res[1].tls.name_ok = 0;
 	fs = run(0, "FALLBACK_BACKUP_WEAKER", "backup certificate misnamed");
-	says(fs, 0, "mx2.ex.test", "certificate does not match its name",
-	    "weaker: name");
+	finding_says(fs, 0, "mx2.ex.test", "certificate does not match its "
+	    "name", "weaker: name");
 	findings_free(fs);
 
 	setup(2);
 	res[1].tls.version = "TLSv1.2";
 	fs = run(0, "FALLBACK_BACKUP_WEAKER", "backup TLS 1.2, primary 1.3");
-	says(fs, 0, "mx2.ex.test", "negotiates TLSv1.2, the primary TLSv1.3",
-	    "weaker: version");
+	finding_says(fs, 0, "mx2.ex.test", "negotiates TLSv1.2, the primary "
+	    "TLSv1.3", "weaker: version");
 	findings_free(fs);
 
 	setup(2);
@@ -289,8 +271,8 @@ test_parity(void)
 	res[1].tls_done = 0;
 	res[1].outcome = SMTP_TLS_FAILED;
 	fs = run(0, "FALLBACK_BACKUP_WEAKER", "TLS fails on the backup only");
-	says(fs, 0, "mx2.ex.test", "TLS works with the primary but not with "
-	    "the backup mx2.ex.test", "weaker: no TLS");
+	finding_says(fs, 0, "mx2.ex.test", "TLS works with the primary but "
+	    "not with the backup mx2.ex.test", "weaker: no TLS");
 	findings_free(fs);
 
 	setup(2);
@@ -299,8 +281,8 @@ test_parity(void)
 	res[1].ehlo_tls.ext[SMTP_EXT_SIZE] = 1;
 	res[1].ehlo_tls.size = 10240000;
 	fs = run(0, "FALLBACK_BACKUP_WEAKER", "backup SIZE smaller");
-	says(fs, 0, "mx2.ex.test", "takes messages up to 10240000 octets, the "
-	    "primary up to 52428800", "weaker: SIZE");
+	finding_says(fs, 0, "mx2.ex.test", "takes messages up to 10240000 "
+	    "octets, the primary up to 52428800", "weaker: SIZE");
 	findings_free(fs);
 
 	setup(2);
@@ -314,13 +296,15 @@ test_parity(void)
 	setup(2);
 	res[0].ehlo_tls.ext[SMTP_EXT_SMTPUTF8] = 1;
 	fs = run(0, "FALLBACK_BACKUP_WEAKER", "backup lacks SMTPUTF8");
-	says(fs, 0, "mx2.ex.test", "lacks SMTPUTF8", "weaker: SMTPUTF8");
+	finding_says(fs, 0, "mx2.ex.test", "lacks SMTPUTF8",
+	    "weaker: SMTPUTF8");
 	findings_free(fs);
 
 	setup(2);
 	res[0].ehlo_tls.ext[SMTP_EXT_8BITMIME] = 1;
 	fs = run(0, "FALLBACK_BACKUP_WEAKER", "backup lacks 8BITMIME");
-	says(fs, 0, "mx2.ex.test", "lacks 8BITMIME", "weaker: 8BITMIME");
+	finding_says(fs, 0, "mx2.ex.test", "lacks 8BITMIME",
+	    "weaker: 8BITMIME");
 	findings_free(fs);
 
 	/* Without TLS the keywords before TLS count. */
@@ -336,8 +320,8 @@ test_parity(void)
 	setup(2);
 	addrs[0].family = AF_INET6;
 	fs = run(0, "FALLBACK_BACKUP_WEAKER", "primary has IPv6, backup not");
-	says(fs, 0, "mx2.ex.test", "The primary has an IPv6 address, the "
-	    "backup mx2.ex.test does not", "weaker: IPv6");
+	finding_says(fs, 0, "mx2.ex.test", "The primary has an IPv6 address, "
+	    "the backup mx2.ex.test does not", "weaker: IPv6");
 	findings_free(fs);
 
 	/* Compared with the host mail goes to now: the primary down, the
@@ -347,7 +331,7 @@ test_parity(void)
 	res[2].tls.version = "TLSv1.2";
 	fs = run(1, "FALLBACK_BACKUP_WEAKER", "compared with the host now "
 	    "delivered to");
-	says(fs, 0, "mx3.ex.test", "the primary TLSv1.3", "now: mx2");
+	finding_says(fs, 0, "mx3.ex.test", "the primary TLSv1.3", "now: mx2");
 	findings_free(fs);
 
 	setup(2);
@@ -375,8 +359,8 @@ test_assume_down(void)
 	down(1);
 	fs = run(0, "FALLBACK_BACKUP_DOWN FAILOVER_NO_TAKEOVER", "mx1 assumed "
 	    "down (any case, trailing dot), mx2 down");
-	says(fs, 1, "ex.test", "With MX1.ex.test. down, no other exchanger "
-	    "of ex.test would take the mail.", "no takeover");
+	finding_says(fs, 1, "ex.test", "With MX1.ex.test. down, no other "
+	    "exchanger of ex.test would take the mail.", "no takeover");
 	is_int(finding_def(F_FAILOVER_NO_TAKEOVER)->sev, SEV_CRITICAL,
 	    "no takeover is critical");
 	findings_free(fs);
@@ -384,15 +368,16 @@ test_assume_down(void)
 	setup(2);
 	facts.assume_down = a_both;
 	fs = run(0, "FAILOVER_NO_TAKEOVER", "every exchanger assumed down");
-	says(fs, 0, "ex.test", "With mx1.ex.test and the others assumed "
-	    "down, no other exchanger", "no takeover, several");
+	finding_says(fs, 0, "ex.test", "With mx1.ex.test and the others "
+	    "assumed down, no other exchanger", "no takeover, several");
 	findings_free(fs);
 
 	setup(2);
 	facts.assume_down = a_other;
 	fs = run(0, "ASSUME_DOWN_NOT_MX", "--assume-down names no exchanger");
-	says(fs, 0, "mail.other.test", "--assume-down mail.other.test names no "
-	    "exchanger of ex.test; the rehearsal ignores it.", "not an MX");
+	finding_says(fs, 0, "mail.other.test", "--assume-down mail.other.test "
+	    "names no exchanger of ex.test; the rehearsal ignores it.", "not "
+	    "an MX");
 	findings_free(fs);
 
 	/* mx2 could not be tested from here (no route): not known. */
@@ -402,8 +387,8 @@ test_assume_down(void)
 	targets[1].skipped = PROBE_SKIP_NO_ROUTE_6;
 	targets[1].smtp = NULL;
 	fs = run(0, "SMTP_UNTESTED_HERE", "the backup left is untested here");
-	says(fs, 0, "mx1.ex.test", "mx2.ex.test could not be tested from here",
-	    "untested");
+	finding_says(fs, 0, "mx1.ex.test", "mx2.ex.test could not be tested "
+	    "from here", "untested");
 	findings_free(fs);
 
 	setup(2);

@@ -180,8 +180,8 @@ test_bogus(void)
 	mx.bogus.inception = 1810000000;
 	mx.bogus.expiration = 1900000000;
 	check(NULL, "DNSSEC_BOGUS", 0, "ex.test", "Why: the signatures (RRSIG) "
-	    "of ex.test are not valid before 2027-05-11 01:46:40 UTC.", "bogus: not yet "
-	    "valid, no signer: the domain");
+	    "of ex.test are not valid before 2027-05-11 01:46:40 UTC.",
+	    "bogus: not yet valid, no signer: the domain");
 }
 
 static void

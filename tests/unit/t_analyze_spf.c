@@ -577,15 +577,15 @@ test_ip(void)
 		enum finding_code	 code;
 		const char		*text;
 	} want[] = {
-		{ F_SPF_IP_NOT_AUTHORIZED, "Mail from 192.0.2.2 as a@example.com "
-		    "gets SPF fail (fail text): the SPF record of "
-		    "_spf.example.com does not list this host, so receivers "
-		    "may reject it." },
+		{ F_SPF_IP_NOT_AUTHORIZED, "Mail from 192.0.2.2 as "
+		    "a@example.com gets SPF fail (fail text): the SPF record "
+		    "of _spf.example.com does not list this host, so "
+		    "receivers may reject it." },
 		{ F_SPF_IP_NOT_AUTHORIZED, "gets SPF softfail (): the SPF "
 		    "record of example.com does not list this host, so "
 		    "receivers are likely to junk it." },
-		{ F_SPF_IP_NOT_AUTHORIZED, "gets SPF neutral (neutral): the SPF "
-		    "record of example.com does not list this host, so "
+		{ F_SPF_IP_NOT_AUTHORIZED, "gets SPF neutral (neutral): the "
+		    "SPF record of example.com does not list this host, so "
 		    "receivers do not treat it as authenticated." },
 		{ F_SPF_IP_NOT_AUTHORIZED, "gets SPF none (none)" },
 		{ F_SPF_IP_PERMERROR, "Mail from 192.0.2.6 as a@example.com "

@@ -121,23 +121,6 @@ run(const struct analyze_opts *o, const char *want, const char *name)
 	return fs;
 }
 
-/* The first finding has the subject of the address and says text. */
-static void
-says(struct findings *fs, const char *text, const char *name)
-{
-	const struct finding *f;
-
-	if (findings_count(fs) == 0) {
-		ok(0, "%s: no finding", name);
-		return;
-	}
-	f = findings_get(fs, 0);
-	is_str(f->subject, SUBJ, name);
-	if (!ok(strstr(finding_message(f, 0), text) != NULL, "%s: says \"%s\"",
-	    name, text))
-		diag("  message: %s", finding_message(f, 0));
-}
-
 static void
 test_healthy(void)
 {
@@ -175,8 +158,8 @@ test_starttls(void)
 
 	setup(SMTP_STARTTLS_NOT_OFFERED);
 	fs = run(NULL, "TLS_NO_STARTTLS", "STARTTLS not offered");
-	says(fs, "does not offer STARTTLS: mail to it travels in clear",
-	    "no STARTTLS");
+	finding_says(fs, 0, SUBJ, "does not offer STARTTLS: mail to it "
+	    "travels in clear", "no STARTTLS");
 	is_int(finding_def(findings_get(fs, 0)->code)->sev, SEV_WARNING,
 	    "no STARTTLS is a warning");
 	findings_free(fs);
@@ -184,14 +167,15 @@ test_starttls(void)
 	setup(SMTP_STARTTLS_NOT_OFFERED);
 	res.helo_fallback = 1;
 	fs = run(NULL, "TLS_NO_STARTTLS", "HELO only");
-	says(fs, "it speaks only HELO", "HELO only");
+	finding_says(fs, 0, SUBJ, "it speaks only HELO", "HELO only");
 	findings_free(fs);
 
 	setup(SMTP_STARTTLS_REJECTED);
 	res.starttls_code = 454;
 	res.reject.code = 454;
 	fs = run(NULL, "TLS_STARTTLS_REJECTED", "STARTTLS answered 454");
-	says(fs, "offers STARTTLS but answers it with 454", "454");
+	finding_says(fs, 0, SUBJ, "offers STARTTLS but answers it with 454",
+	    "454");
 	findings_free(fs);
 
 	/* 421 closes the session: the address does not answer, no TLS
@@ -211,14 +195,14 @@ test_handshake(void)
 	setup(SMTP_TLS_FAILED);
 	res.why = "no shared cipher";
 	fs = run(NULL, "TLS_HANDSHAKE_FAILED", "handshake failed");
-	says(fs, "handshake with " SUBJ " fails: no shared cipher. Most",
-	    "handshake failed");
+	finding_says(fs, 0, SUBJ, "handshake with " SUBJ " fails: no shared "
+	    "cipher. Most", "handshake failed");
 	findings_free(fs);
 
 	setup(SMTP_TLS_FAILED);
 	res.why = NULL;
 	fs = run(NULL, "TLS_HANDSHAKE_FAILED", "handshake failed, no reason");
-	says(fs, "fails: -.", "no reason: \"-\"");
+	finding_says(fs, 0, SUBJ, "fails: -.", "no reason: \"-\"");
 	findings_free(fs);
 
 	setup(SMTP_TLS_FAILED);
@@ -226,7 +210,8 @@ test_handshake(void)
 	res.legacy = &legacy;
 	legacy.tls_done = 0;
 	fs = run(NULL, "TLS_HANDSHAKE_FAILED", "fails with legacy too");
-	says(fs, "(and with TLS 1.0/1.1 allowed too)", "legacy failed too");
+	finding_says(fs, 0, SUBJ, "(and with TLS 1.0/1.1 allowed too)",
+	    "legacy failed too");
 	findings_free(fs);
 
 	setup(SMTP_TLS_FAILED);
@@ -236,7 +221,8 @@ test_handshake(void)
 	legacy.tls.version = "TLSv1";
 	legacy.tls.cipher = "AES128-SHA";
 	fs = run(NULL, "TLS_LEGACY_ONLY", "only TLS 1.0 works");
-	says(fs, "completes with TLSv1 AES128-SHA", "legacy only");
+	finding_says(fs, 0, SUBJ, "completes with TLSv1 AES128-SHA", "legacy "
+	    "only");
 	findings_free(fs);
 }
 
@@ -252,15 +238,15 @@ test_certificate(void)
 	res.tls.verify_ok = 0;
 	res.tls.verify_error_str = "certificate has expired";
 	fs = run(NULL, "TLS_CERT_EXPIRED", "expired: said once");
-	says(fs, "expired on 2026-12-03T00:00:00Z", "expired");
+	finding_says(fs, 0, SUBJ, "expired on 2026-12-03T00:00:00Z", "expired");
 	findings_free(fs);
 
 	setup(SMTP_OK);
 	res.tls.verify_ok = 0;
 	res.tls.verify_issuer_unknown = 1;
 	fs = run(NULL, "TLS_CHAIN_INCOMPLETE", "leaf only");
-	says(fs, "sends only its leaf certificate, issued by CN=Test CA",
-	    "chain incomplete");
+	finding_says(fs, 0, SUBJ, "sends only its leaf certificate, issued by "
+	    "CN=Test CA", "chain incomplete");
 	findings_free(fs);
 
 	setup(SMTP_OK);
@@ -271,14 +257,16 @@ test_certificate(void)
 	res.tls.verify_error_str = "self-signed certificate";
 	fs = run(NULL, "TLS_CERT_UNTRUSTED", "self-signed: untrusted, not "
 	    "incomplete");
-	says(fs, "does not verify: self-signed certificate.", "untrusted");
+	finding_says(fs, 0, SUBJ, "does not verify: self-signed certificate.",
+	    "untrusted");
 	findings_free(fs);
 
 	setup(SMTP_OK);
 	res.tls.verify_ok = 0;
 	res.tls.verify_error_str = NULL;
 	fs = run(NULL, "TLS_CERT_UNTRUSTED", "untrusted, no reason");
-	says(fs, "does not verify. Opportunistic", "untrusted, no reason");
+	finding_says(fs, 0, SUBJ, "does not verify. Opportunistic",
+	    "untrusted, no reason");
 	findings_free(fs);
 
 	/* DANE-EE makes a private CA fine (RFC 7672 §3.1.1). */
@@ -302,8 +290,8 @@ test_certificate(void)
 	leaf.san_dns = sans;
 	leaf.nsan_dns = 1;
 	fs = run(NULL, "TLS_CERT_NAME_MISMATCH", "wrong name, from the SAN");
-	says(fs, "is not valid for mx.ex.test (it names other.ex.test)",
-	    "name mismatch: SAN");
+	finding_says(fs, 0, SUBJ, "is not valid for mx.ex.test (it names "
+	    "other.ex.test)", "name mismatch: SAN");
 	findings_free(fs);
 
 	setup(SMTP_OK);
@@ -311,21 +299,24 @@ test_certificate(void)
 	leaf.subject = "CN=web.ex.test";
 	fs = run(NULL, "TLS_CERT_NAME_MISMATCH", "wrong name, from the "
 	    "subject");
-	says(fs, "(it names CN=web.ex.test)", "name mismatch: subject");
+	finding_says(fs, 0, SUBJ, "(it names CN=web.ex.test)", "name "
+	    "mismatch: subject");
 	findings_free(fs);
 
 	setup(SMTP_OK);
 	res.tls.name_ok = 0;
 	res.tls.nchain = 0;
 	fs = run(NULL, "TLS_CERT_NAME_MISMATCH", "no certificate at all");
-	says(fs, "(it names nothing)", "name mismatch: no chain");
+	finding_says(fs, 0, SUBJ, "(it names nothing)", "name mismatch: no "
+	    "chain");
 	findings_free(fs);
 
 	setup(SMTP_OK);
 	leaf.days_left = 5;
 	strcpy(leaf.not_after, "2026-12-11T00:00:00Z");
 	fs = run(NULL, "TLS_CERT_EXPIRES_SOON", "5 days left");
-	says(fs, "expires in 5 day(s), on 2026-12-11T00:00:00Z", "soon");
+	finding_says(fs, 0, SUBJ, "expires in 5 day(s), on "
+	    "2026-12-11T00:00:00Z", "soon");
 	findings_free(fs);
 
 	setup(SMTP_OK);
@@ -371,7 +362,8 @@ test_version(void)
 	setup(SMTP_OK);
 	res.tls.version = "TLSv1.1";
 	fs = run(NULL, "TLS_OLD_VERSION", "TLSv1.1");
-	says(fs, SUBJ " negotiates TLSv1.1.", "old version message");
+	finding_says(fs, 0, SUBJ, SUBJ " negotiates TLSv1.1.", "old version "
+	    "message");
 	findings_free(fs);
 
 	/* Several at once, in order. */

@@ -332,8 +332,9 @@ test_class(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		is_int(score_finding_class(finding_by_name(cases[i].code)),
 		    cases[i].cls, cases[i].code);
-	ok(score_cutover(F_EXPECT_MX_MISMATCH) && score_cutover(F_MX_TTL_TOO_HIGH)
-	    && score_cutover(F_OLD_MX_STILL_LISTED) &&
+	ok(score_cutover(F_EXPECT_MX_MISMATCH) &&
+	    score_cutover(F_MX_TTL_TOO_HIGH) &&
+	    score_cutover(F_OLD_MX_STILL_LISTED) &&
 	    score_cutover(F_OLD_MX_STILL_ANSWERS) &&
 	    score_cutover(F_SMTP_BANNER_MISMATCH), "the cutover checks");
 	ok(score_cutover(F_PROPAGATION_DISAGREE) &&
