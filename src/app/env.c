@@ -213,15 +213,18 @@ env_baseline_load(const char *path, const char *domain, struct buf *why)
 }
 
 /*
- * The user's locale for messages and character classes; numbers stay in
- * the C locale, so that "0.5" parses and JSON and the score print the
- * same everywhere.
+ * The user's locale for messages and character classes, and only those:
+ * numbers stay in the C locale, so that "0.5" parses and JSON and the
+ * score print the same everywhere; dates are formatted with numeric
+ * strftime conversions only (no %b, %c or %x), and nothing collates.
+ * Two categories instead of LC_ALL: with C.UTF-8, whose categories are
+ * files read one by one, that is half the time (about 80 of 160 us).
  */
 void
 env_locale_init(void)
 {
-	setlocale(LC_ALL, "");
-	setlocale(LC_NUMERIC, "C");
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
 #ifdef ENABLE_NLS
 	{
 		const char *dir = getenv("MXPROBE_LOCALEDIR");

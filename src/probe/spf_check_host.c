@@ -56,6 +56,8 @@ struct answer {
 	enum dns_outcome	 out;
 	struct dns_rr		*rr;
 	size_t			 nrr;
+	char			*why;	/* the dns layer's text of a
+					 * DNS_ERROR, or NULL */
 };
 
 struct spf_check_host {
@@ -120,7 +122,18 @@ answer_clear(struct answer *a)
 	for (i = 0; i < a->nrr; i++)
 		dns_rr_free(&a->rr[i]);
 	free(a->rr);
+	free(a->why);
 	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * What a failed answer says: its outcome's name, or for DNS_ERROR (whose
+ * name tells nothing) the dns layer's why, e.g. the question limit.
+ */
+static const char *
+answer_failure(const struct answer *a)
+{
+	return a->why != NULL ? a->why : dns_outcome_name(a->out);
 }
 
 static void
@@ -208,6 +221,8 @@ on_dns(const struct dns_result *r, void *arg)
 	e->q = NULL;
 	answer_clear(&e->ans);
 	e->ans.out = r->outcome;
+	if (r->outcome == DNS_ERROR && r->why != NULL)
+		e->ans.why = xstrdup(r->why);
 	if (r->nrr > 0) {
 		e->ans.rr = xcalloc(r->nrr, sizeof(*e->ans.rr));
 		for (i = 0; i < r->nrr; i++)
@@ -366,7 +381,7 @@ got_record(struct spf_check_host *e)
 	if (dns_outcome_failed(e->ans.out)) {
 		fail_with(e, SPF_TEMPERROR,
 		    R_("TXT lookup for %s: %s"), f->domain,
-		    dns_outcome_name(e->ans.out));
+		    answer_failure(&e->ans));
 		return;
 	}
 	if (e->ans.out != DNS_OK) {
@@ -647,7 +662,7 @@ got_a(struct spf_check_host *e)
 
 	if (dns_outcome_failed(e->ans.out)) {
 		fail_with(e, SPF_TEMPERROR, R_("%s: lookup of %s: %s"), m->text,
-		    e->target, dns_outcome_name(e->ans.out));
+		    e->target, answer_failure(&e->ans));
 		return;
 	}
 	if (e->ans.out != DNS_OK) {
@@ -684,7 +699,7 @@ got_mx(struct spf_check_host *e)
 	if (dns_outcome_failed(e->ans.out)) {
 		fail_with(e, SPF_TEMPERROR,
 		    R_("%s: MX lookup of %s: %s"), m->text,
-		    e->target, dns_outcome_name(e->ans.out));
+		    e->target, answer_failure(&e->ans));
 		return;
 	}
 	if (e->ans.out != DNS_OK) {
@@ -717,7 +732,7 @@ got_mxhost(struct spf_check_host *e)
 
 	if (dns_outcome_failed(e->ans.out)) {
 		fail_with(e, SPF_TEMPERROR, R_("%s: lookup of %s: %s"), m->text,
-		    e->hosts[e->hosti - 1], dns_outcome_name(e->ans.out));
+		    e->hosts[e->hosti - 1], answer_failure(&e->ans));
 		return;
 	}
 	if (e->ans.out == DNS_OK &&

@@ -95,15 +95,21 @@ plugin_text(const char *s, struct buf *out)
 }
 
 /*
- * Text from the network in a performance-data label: only characters
- * that no parser splits on ('=' and the quote are refused by the
- * guidelines), the others as '_'.
+ * Text from the network in a performance-data label: only printable
+ * US-ASCII that no parser splits on ('=' and the quote are refused by
+ * the guidelines); the others, controls (a CR or LF would end the
+ * status line) and bytes above 0x7e included, as '_'.
  */
 static void
 plugin_label_text(const char *s, struct buf *out)
 {
-	for (; *s != '\0'; s++)
-		buf_printf(out, "%c", strchr("'= |", *s) != NULL ? '_' : *s);
+	unsigned char c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		buf_printf(out, "%c", c <= ' ' || c > '~' ||
+		    strchr("'=|", c) != NULL ? '_' : c);
+	}
 }
 
 /* A performance-data label: quoted, since it may hold a space. */

@@ -46,9 +46,12 @@ report_mtasts_text(const struct mtasts_facts *f, struct buf *b)
 	    (n == 0 && f->fetch != MTASTS_FETCH_OK))
 		goto done;
 	if (f->fetch != MTASTS_FETCH_OK) {
+		/* The detail quotes the HTTPS server (a header, a reason):
+		 * escaped like every text from the network. */
+		buf_reset(why);
+		analyze_mtasts_fetch(f, why);
 		esc_printf(b, 0, _("  policy: "));
-		analyze_mtasts_fetch(f, b);
-		esc_printf(b, 0, "\n");
+		esc_printf(b, 0, "%s\n", buf_str(why));
 		goto done;
 	}
 	buf_reset(why);

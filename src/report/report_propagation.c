@@ -105,20 +105,23 @@ propagation_text(const struct propagation_facts *f, const char **expect,
     const char **old, struct buf *out)
 {
 	const struct propagation_server *s;
+	struct buf *set;
 	size_t i, j, nover;
 	int ag;
 
 	if (f == NULL)
 		return;
+	set = buf_new(REPORT_BUF_MAX);
 	esc_printf(out, 0, _("\nPropagation\n"));
 	if (f->ns_outcome != DNS_OK)
 		esc_printf(out, 0, _("  NS lookup: %s%s%s%s\n"),
 		    dns_outcome_name(f->ns_outcome), f->ns_why ? " (" : "",
 		    f->ns_why ? f->ns_why : "", f->ns_why ? ")" : "");
 	else {
-		esc_printf(out, 0, _("  zone %s, name servers:"), f->zone);
+		esc_printf(out, ESC_ESCAPED, _("  zone %s, name servers:"),
+		    f->zone);
 		for (i = 0; i < f->nns; i++)
-			esc_printf(out, 0, " %s", f->ns[i]);
+			esc_printf(out, ESC_ESCAPED, " %s", f->ns[i]);
 		if (f->ns_cut)
 			esc_printf(out, 0,
 			    _(" (%zu more left out)"), f->ns_cut);
@@ -128,13 +131,19 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 		s = &f->servers[i];
 		esc_printf(out, 0, "  ");
 		width_pad(out, _(role_name(s->role)), 13);
-		esc_printf(out, 0, " %s", s->name);
+		esc_printf(out, ESC_ESCAPED, " %s", s->name);
 		if (s->role == PROPAGATION_AUTHORITATIVE)
 			esc_printf(out, 0, " (%s)", s->address ? s->address :
 			    _("no address"));
 		esc_printf(out, 0, ": ");
-		if (propagation_facts_answered(s)) {
-			propagation_set_text(s, out);
+		/* A server with no address was never asked: its outcome is
+		 * that of the address lookup. */
+		if (s->address != NULL && propagation_facts_answered(s)) {
+			/* The set names exchangers as the server sent them
+			 * (DNS names, \DDD escapes kept). */
+			buf_reset(set);
+			propagation_set_text(s, set);
+			esc_printf(out, ESC_ESCAPED, "%s", buf_str(set));
 			if (s->ttl_known)
 				esc_printf(out, 0, _(", TTL %u s"), s->ttl);
 			if (s->serial_known)
@@ -170,4 +179,5 @@ propagation_text(const struct propagation_facts *f, const char **expect,
 		    propagation_converged(f, expect, old) ? _("everywhere") :
 		    _("not yet everywhere"), f->rounds,
 		    (unsigned long long)(f->waited_ms + 500) / 1000);
+	buf_free(set);
 }

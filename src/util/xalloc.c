@@ -27,7 +27,14 @@ xcalloc(size_t n, size_t sz)
 {
 	void *p;
 
-	if ((p = calloc(n ? n : 1, sz ? sz : 1)) == NULL)
+	/* A product of 0 is size 0, promoted to 1 (n may still be huge);
+	 * one that overflows is reported as xreallocarray() does, not as
+	 * the wrapped product. */
+	if (n == 0 || sz == 0)
+		n = sz = 1;
+	else if (n > SIZE_MAX / sz)
+		oom(SIZE_MAX);
+	if ((p = calloc(n, sz)) == NULL)
 		oom(n * sz);
 	return p;
 }

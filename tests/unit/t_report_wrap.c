@@ -78,7 +78,8 @@ main(void)
 	    "aaa bbbv=x ccc ddd\neee fff ggg\n", "v= inside a word is no record");
 	s = wrap("日本語の文章を折り返します。これは試験です。\n", 20);
 	ok(fits(s, 20), "Japanese: no line over 20 columns");
-	is_str(s, "日本語の文章を折り返\nします。これは試験で\nす。\n",
+	is_str(s,
+	    "日本語の文章を折り返\nします。これは試験で\nす。\n",
 	    "Japanese folded between characters");
 	s = wrap("あいうえおかきくけこ。さしすせそ\n", 20);
 	is_str(s, "あいうえおかきくけ\nこ。さしすせそ\n",
