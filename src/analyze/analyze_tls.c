@@ -18,15 +18,17 @@ analyze_tls_target(const struct probe_facts *f, const struct probe_target *t,
     const struct analyze_opts *o, struct findings *fs)
 {
 	const struct smtp_result *r = t->smtp;
-	const struct tls_facts *tf = &r->tls;
+	const struct tls_facts *tf;
 	const struct mx_host *h = &f->mx->hosts[t->host];
-	/* The session always says why a handshake failed; "-" if not. */
-	const char *why = r->why != NULL && r->why[0] ? r->why : "-";
+	const char *why;
 	char s[600];
 	int expired, warn_days;
 
 	if (!analyze_target_answers(t))
-		return;
+		return;		/* also a target not probed: smtp NULL */
+	tf = &r->tls;
+	/* The session always says why a handshake failed; "-" if not. */
+	why = r->why != NULL && r->why[0] ? r->why : "-";
 	analyze_target_subject(f, t, s, sizeof(s));
 	if (r->outcome == SMTP_STARTTLS_NOT_OFFERED) {
 		if (r->helo_fallback)

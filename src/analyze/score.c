@@ -61,6 +61,8 @@ dead(enum finding_code c)
 	switch (c) {
 	case F_DOMAIN_NXDOMAIN:
 	case F_MX_NONE:
+	case F_MX_NO_USABLE_EXCHANGER:
+	case F_SMTP_NONE_ANSWERS:
 		return 1;
 	default:
 		return 0;
@@ -185,9 +187,6 @@ score_compute(const struct findings *fs, struct score *s)
 	total = 100;
 	for (c = 0; c < SCORE_NCAT; c++)
 		total -= s->lost[c];
-	if (findings_has(fs, F_MX_NO_USABLE_EXCHANGER) ||
-	    findings_has(fs, F_SMTP_NONE_ANSWERS))
-		isdead = 1;
 	s->cls = score_class(fs);
 	if (isdead && total > SCORE_CAP_DEAD) {
 		total = SCORE_CAP_DEAD;

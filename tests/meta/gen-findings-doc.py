@@ -455,17 +455,52 @@ def gen_example(cat, sc):
           "| --- | ---: | ---: | ---: |"]
     for n, wt in sc.weights:
         L.append("| %s | %d | %d | %d |" % (n, wt, lost[n], wt - lost[n]))
-    L.append("| **score** | 100 | %d | **%d** |" % (100 - total, total))
+    L.append("| **points kept** | 100 | %d | **%d** |" % (100 - total,
+                                                        total))
+    cls = max(finding_class(defs[c]) for c in EXAMPLE)
+    value = band(cls, total, sc.cap)
+    if value != total:
+        L += ["", "Its findings are all %s (no outage, no degradation: "
+              "`doc/verdicts.md`), so the score is moved into that band: "
+              "%d." % (CLASS_NAMES[cls], value)]
     st = status([defs[c]["severity"] for c in EXAMPLE])
-    th = 2 if total < 50 else 1 if total < 70 else 0
+    th = 2 if value < 50 else 1 if value < 70 else 0
     L += ["", "Score %d, grade %s. The findings alone make the status "
           "%s (exit %d). With `--warn 70 --crit 50` the score %s, and the "
           "worse of the two is reported: %s (exit %d)." % (
-              total, sc.grade(total), STATUS[st], st,
+              value, sc.grade(value), STATUS[st], st,
               ["adds nothing", "adds WARNING (below 70)",
                "adds CRITICAL (below 50)"][th],
               STATUS[worse(st, th)], worse(st, th))]
     return L
+
+
+# The delivery classes of score_finding_class() and the bands of
+# score_compute() (src/analyze/score.c).
+CLASS_NAMES = ["hygiene", "degraded", "outage"]
+CUTOVER = {"EXPECT_MX_MISMATCH", "MX_TTL_TOO_HIGH", "OLD_MX_STILL_LISTED",
+           "OLD_MX_STILL_ANSWERS", "SMTP_BANNER_MISMATCH"}
+HYGIENE_WARNINGS = {"FALLBACK_SAME_NETWORK", "MX_SHARED_ADDRESS",
+                    "SMTP_EHLO_NOT_FQDN"}
+
+
+def finding_class(e):
+    if (e["code"] in CUTOVER or e["code"].startswith("PROPAGATION_") or
+            e["category"] == "authentication"):
+        return 0
+    if e["severity"] == "critical":
+        return 2
+    if e["severity"] != "warning" or e["code"] in HYGIENE_WARNINGS:
+        return 0
+    return 1 if e["category"] in ("reachability", "fallback") else 0
+
+
+def band(cls, total, cap):
+    if cls == 2:
+        return min(total, cap)
+    if cls == 1:
+        return min(max(total, cap + 1), 69)
+    return max(total, 70)
 
 
 STATUS = ["OK", "WARNING", "CRITICAL", "UNKNOWN"]

@@ -2,7 +2,7 @@
  * Unit tests for src/analyze/analyze_smtp.c and src/analyze/score.c over literal facts:
  * the verdicts that the lab cannot stage on loopback (a network that
  * blocks port 25, certificates about to expire, TLS 1.0) and the
- * score's caps.
+ * score they get (the score's own rules: t_score.c).
  */
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -194,34 +194,6 @@ test_outcomes(void)
 	fs = run();
 	is_int(findings_count(fs), 0, "--dns-only: no SMTP findings");
 	is_int(analyze_host_answers(&facts, 0), -1, "host not probed");
-	findings_free(fs);
-}
-
-static void
-test_score(void)
-{
-	struct findings *fs = findings_new();
-	struct score sc;
-	int i;
-
-	/* A category cannot lose more than its weight. */
-	for (i = 0; i < 10; i++)
-		findings_add(fs, F_TLS_NO_STARTTLS, "x", "x");
-	score_compute(fs, &sc);
-	is_int(sc.lost[SCORE_TRANSPORT], 25, "transport loses at most 25");
-	is_int(sc.value, 75, "score 75");
-	is_int(sc.points[0] + sc.points[1] + sc.points[2] + sc.points[3], 25,
-	    "points traced to the findings that cost them");
-	is_int(sc.points[9], 0, "later findings cost nothing more");
-	is_str(sc.grade, "C", "grade C");
-	score_free(&sc);
-	findings_free(fs);
-
-	fs = findings_new();
-	findings_add(fs, F_MX_NULL, "x", "x");
-	score_compute(fs, &sc);
-	ok(!sc.valid, "null MX: no score");
-	score_free(&sc);
 	findings_free(fs);
 }
 
@@ -654,6 +626,5 @@ main(void)
 	test_port25_blocked();
 	test_certificates();
 	test_outcomes();
-	test_score();
 	return tap_done();
 }

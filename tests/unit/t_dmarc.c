@@ -1,4 +1,5 @@
-/* Unit tests for src/parse/dmarc.c: parser, selection, PSL, §7.1, analyzer. */
+/* Unit tests for src/parse/dmarc.c: parser, selection, PSL, §7.1 (the
+ * analyzer over literal facts: t_analyze_dmarc.c). */
 #include <libpsl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,9 +7,6 @@
 
 #include "util/buf.h"
 #include "parse/dmarc.h"
-#include "analyze/findings.h"
-#include "analyze/analyze.h"
-#include "report/report.h"
 #include "tap.h"
 
 /* --- parser ------------------------------------------------------------ */
@@ -375,189 +373,6 @@ test_external(void)
 	buf_free(why);
 }
 
-/* --- analyzer ---------------------------------------------------------- */
-
-#define TXT1(s)	(const struct taglist_txt[]){ { s, sizeof(s) - 1 } }, 1
-
-static const struct taglist_txt two_records[] = {
-	{ "v=DMARC1; p=none", 16 },
-	{ "v=DMARC1; p=reject", 18 },
-};
-
-static const struct taglist_txt auth_ok[] = { { "v=DMARC1", 8 } };
-
-static const struct dmarc_ext ext_unauth[] = {
-	{ "vendor.example", "example.com._report._dmarc.vendor.example",
-	    { DNS_NXDOMAIN, NULL, 0 } },
-};
-static const struct dmarc_ext ext_auth[] = {
-	{ "vendor.example", "example.com._report._dmarc.vendor.example",
-	    { DNS_OK, auth_ok, 1 } },
-};
-static const struct dmarc_ext ext_fail[] = {
-	{ "vendor.example", "example.com._report._dmarc.vendor.example",
-	    { DNS_TIMEOUT, NULL, 0 } },
-};
-
-#define GOOD	"v=DMARC1; p=reject; rua=mailto:d@example.com"
-
-struct acase {
-	const char		*name;
-	struct dmarc_facts	 f;
-	const char		*want;	/* codes, space-separated, in order */
-};
-
-static const struct acase acases[] = {
-	{ "good policy", { "example.com", "example.com",
-	    { DNS_OK, TXT1(GOOD) }, 0, { 0 }, NULL, 0, 1, 1, NULL }, "" },
-	{ "missing (NXDOMAIN)", { "example.com", "example.com",
-	    { DNS_NXDOMAIN, NULL, 0 }, 0, { 0 }, NULL, 0, 1, 1, NULL },
-	    "DMARC_MISSING" },
-	{ "missing: only other TXT", { "example.com", "example.com",
-	    { DNS_OK, TXT1("v=spf1 -all") }, 0, { 0 }, NULL, 0, 1, 1, NULL },
-	    "DMARC_MISSING" },
-	{ "missing at both", { "a.example.com", "example.com",
-	    { DNS_NXDOMAIN, NULL, 0 }, 1, { DNS_NODATA, NULL, 0 }, NULL, 0,
-	    1, 1, NULL }, "DMARC_MISSING" },
-	{ "multiple", { "example.com", "example.com",
-	    { DNS_OK, two_records, 2 }, 0, { 0 }, NULL, 0, 1, 1, NULL },
-	    "DMARC_MULTIPLE_RECORDS" },
-	{ "syntax error", { "example.com", "example.com",
-	    { DNS_OK, TXT1("v=DMARC1; p=maybe") }, 0, { 0 }, NULL, 0, 1, 1, NULL },
-	    "DMARC_SYNTAX_ERROR" },
-	{ "NUL in record", { "example.com", "example.com",
-	    { DNS_OK, TXT1("v=DMARC1; p=none\0x") }, 0, { 0 }, NULL, 0, 1,
-	    1, NULL }, "DMARC_SYNTAX_ERROR" },
-	{ "policy none", { "example.com", "example.com",
-	    { DNS_OK, TXT1("v=DMARC1; p=none; rua=mailto:d@example.com") },
-	    0, { 0 }, NULL, 0, 1, 1, NULL }, "DMARC_POLICY_NONE" },
-	{ "pct partial", { "example.com", "example.com",
-	    { DNS_OK, TXT1(GOOD "; pct=20") }, 0, { 0 }, NULL, 0, 1, 1, NULL },
-	    "DMARC_PCT_PARTIAL" },
-	{ "pct with p=none is not reported twice", { "example.com",
-	    "example.com", { DNS_OK, TXT1("v=DMARC1; p=none; pct=20; "
-	    "rua=mailto:d@example.com") }, 0, { 0 }, NULL, 0, 1, 1, NULL },
-	    "DMARC_POLICY_NONE" },
-	{ "no rua", { "example.com", "example.com",
-	    { DNS_OK, TXT1("v=DMARC1; p=quarantine") }, 0, { 0 }, NULL, 0, 1,
-	    1, NULL }, "DMARC_NO_RUA" },
-	{ "external unauthorised", { "example.com", "example.com",
-	    { DNS_OK, TXT1(GOOD ",mailto:x@vendor.example") }, 0, { 0 },
-	    ext_unauth, 1, 1, 1, NULL }, "DMARC_EXTERNAL_UNAUTHORIZED" },
-	{ "external via ruf unauthorised", { "example.com", "example.com",
-	    { DNS_OK, TXT1(GOOD "; ruf=mailto:x@vendor.example") }, 0, { 0 },
-	    ext_unauth, 1, 1, 1, NULL }, "DMARC_EXTERNAL_UNAUTHORIZED" },
-	{ "external authorised", { "example.com", "example.com",
-	    { DNS_OK, TXT1(GOOD ",mailto:x@vendor.example") }, 0, { 0 },
-	    ext_auth, 1, 1, 1, NULL }, "" },
-	{ "external lookup failed", { "example.com", "example.com",
-	    { DNS_OK, TXT1(GOOD ",mailto:x@vendor.example") }, 0, { 0 },
-	    ext_fail, 1, 1, 1, NULL }, "DMARC_LOOKUP_FAILED" },
-	{ "external not queried: no verdict", { "example.com",
-	    "example.com", { DNS_OK, TXT1(GOOD ",mailto:x@vendor.example") },
-	    0, { 0 }, NULL, 0, 1, 1, NULL }, "" },
-	{ "reject without SPF", { "example.com", "example.com",
-	    { DNS_OK, TXT1(GOOD) }, 0, { 0 }, NULL, 0, 0, 1, NULL },
-	    "DMARC_REJECT_WITHOUT_AUTH" },
-	{ "quarantine without DKIM", { "example.com", "example.com",
-	    { DNS_OK, TXT1("v=DMARC1; p=quarantine; "
-	    "rua=mailto:d@example.com") }, 0, { 0 }, NULL, 0, 1, 0, NULL },
-	    "DMARC_REJECT_WITHOUT_AUTH" },
-	{ "reject, DKIM unknown: no verdict", { "example.com",
-	    "example.com", { DNS_OK, TXT1(GOOD) }, 0, { 0 }, NULL, 0, 1, -1, NULL },
-	    "" },
-	{ "none without auth is fine", { "example.com", "example.com",
-	    { DNS_OK, TXT1("v=DMARC1; p=none; rua=mailto:d@example.com") },
-	    0, { 0 }, NULL, 0, 0, 0, NULL }, "DMARC_POLICY_NONE" },
-	{ "inherited with sp", { "mail.example.com", "example.com",
-	    { DNS_NXDOMAIN, NULL, 0 }, 1,
-	    { DNS_OK, TXT1(GOOD "; sp=none") }, NULL, 0, 1, 1, NULL },
-	    "DMARC_INHERITED DMARC_POLICY_NONE" },
-	{ "inherited without sp", { "mail.example.com", "example.com",
-	    { DNS_NODATA, NULL, 0 }, 1, { DNS_OK, TXT1(GOOD) }, NULL, 0, 1,
-	    1, NULL }, "DMARC_INHERITED" },
-	{ "own lookup failed", { "example.com", "example.com",
-	    { DNS_SERVFAIL, NULL, 0 }, 0, { 0 }, NULL, 0, 1, 1, NULL },
-	    "DMARC_LOOKUP_FAILED" },
-	{ "org lookup timed out", { "a.example.com", "example.com",
-	    { DNS_NXDOMAIN, NULL, 0 }, 1, { DNS_TIMEOUT, NULL, 0 }, NULL, 0,
-	    1, 1, NULL }, "DMARC_LOOKUP_FAILED" },
-	{ "org multiple", { "a.example.com", "example.com",
-	    { DNS_NXDOMAIN, NULL, 0 }, 1, { DNS_OK, two_records, 2 }, NULL,
-	    0, 1, 1, NULL }, "DMARC_MULTIPLE_RECORDS" },
-};
-
-static void
-codes(const struct findings *fs, struct buf *b)
-{
-	size_t i;
-
-	for (i = 0; i < findings_count(fs); i++)
-		buf_printf(b, "%s%s", i ? " " : "",
-		    finding_def(findings_get(fs, i)->code)->code);
-}
-
-static void
-test_analyze(void)
-{
-	struct findings *fs;
-	struct buf *b;
-	size_t i, k;
-	int seen[F__COUNT] = { 0 };
-	const char *dm[] = { "DMARC_MISSING", "DMARC_MULTIPLE_RECORDS",
-	    "DMARC_SYNTAX_ERROR", "DMARC_POLICY_NONE", "DMARC_PCT_PARTIAL",
-	    "DMARC_NO_RUA", "DMARC_EXTERNAL_UNAUTHORIZED",
-	    "DMARC_REJECT_WITHOUT_AUTH", "DMARC_INHERITED",
-	    "DMARC_LOOKUP_FAILED" };
-
-	b = buf_new(4096);
-	for (i = 0; i < sizeof(acases) / sizeof(acases[0]); i++) {
-		fs = findings_new();
-		analyze_dmarc(&acases[i].f, fs);
-		buf_reset(b);
-		codes(fs, b);
-		is_str(buf_str(b), acases[i].want, acases[i].name);
-		for (k = 0; k < findings_count(fs); k++) {
-			seen[findings_get(fs, k)->code] = 1;
-			if (findings_get(fs, k)->message[0] == '\0')
-				ok(0, "%s: empty message", acases[i].name);
-		}
-		findings_free(fs);
-	}
-	for (i = 0; i < sizeof(dm) / sizeof(dm[0]); i++)
-		ok(finding_by_name(dm[i]) >= 0 && seen[finding_by_name(dm[i])],
-		    "%s raised by some case", dm[i]);
-
-	/* The message names the offending offset. */
-	fs = findings_new();
-	analyze_dmarc(&acases[5].f, fs);
-	ok(strstr(findings_get(fs, 0)->message, "offset 12") != NULL,
-	    "syntax error message carries the offset");
-	findings_free(fs);
-
-	/* The inherited message names the subdomain policy. */
-	fs = findings_new();
-	analyze_dmarc(&acases[20].f, fs);
-	ok(strstr(findings_get(fs, 0)->message, "sp=none") != NULL,
-	    "inherited message names sp=none");
-	findings_free(fs);
-	fs = findings_new();
-	analyze_dmarc(&acases[21].f, fs);
-	ok(strstr(findings_get(fs, 0)->message, "no sp=") != NULL,
-	    "inherited message says there is no sp=");
-	findings_free(fs);
-
-	/* Text rendering. */
-	buf_reset(b);
-	report_dmarc_text(&acases[20].f, b);
-	ok(strstr(buf_str(b), "(inherited)") != NULL &&
-	    strstr(buf_str(b), "sp=none") != NULL, "text: inherited, sp");
-	buf_reset(b);
-	report_dmarc_text(&acases[1].f, b);
-	is_str(buf_str(b), "DMARC: no record\n", "text: missing");
-	buf_free(b);
-}
-
 int
 main(void)
 {
@@ -570,7 +385,6 @@ main(void)
 	test_select();
 	test_psl();
 	test_external();
-	test_analyze();
 	dmarc_psl_set(NULL);
 	psl_free(psl);
 	return tap_done();
