@@ -91,5 +91,25 @@ bad=$(cd "$src" && grep -nE '(^|[^_a-z])(_?exit|_Exit|quick_exit)[ 	]*\(' */*.c 
     grep -v ':[0-9]*:[ 	]*\*\|:[0-9]*:[ 	]*/\*')
 ok "$([ -z "$bad" ]; echo $?)" "only main() exits" "$bad"
 
+# One unit test per source file (tests/unit/t_<basename>.c), and no unit
+# test named after no source file but the RFC 7208 suite's runner.
+units="${top_srcdir:-.}/tests/unit"
+bad=""
+for f in "$src"/*/*.c; do
+	b=$(basename "$f" .c)
+	[ -f "$units/t_$b.c" ] || bad="$bad
+${f#$src/}: no tests/unit/t_$b.c"
+done
+ok "$([ -z "$bad" ]; echo $?)" "every source file has its tests/unit/t_<basename>.c" "$bad"
+bad=""
+for t in "$units"/t_*.c; do
+	b=$(basename "$t" .c)
+	b=${b#t_}
+	case "$b" in spf_suite) continue ;; esac
+	ls "$src"/*/"$b.c" >/dev/null 2>&1 || bad="$bad
+tests/unit/t_$b.c: no src/*/$b.c"
+done
+ok "$([ -z "$bad" ]; echo $?)" "every unit test is named after its source file" "$bad"
+
 echo "1..$n"
 exit $fail
