@@ -26,7 +26,9 @@ Then runs, in that one lab and for each of RUNS rounds (default 1):
     (default 16,64,200,500) and, back to back for one P, each J (default
     1: one process, as the earlier figures; "auto" is mxprobe's own
     default), both exchangers of each domain probed with STARTTLS (the
-    --baseline binary runs without --jobs, as one process);
+    --baseline binary is given no --jobs: it runs with its own default,
+    which for a binary that has --jobs is auto, one worker per CPU from
+    100 names on; compare it with the "-j auto" row, not "-j 1");
   - with --baseline BIN, the same mxprobe run with BIN right after each
     (before/after figures from one lab, back to back; which of the two
     goes first turns round by round, so that neither always meets the
