@@ -38,13 +38,8 @@
 #include "probe/probe.h"
 #include "probe/sockets.h"
 #include "util/xalloc.h"
+#include "fake_zone.h"
 #include "tap.h"
-
-struct zrr {
-	const char	*name;
-	int		 type;
-	const char	*value;
-};
 
 static const struct zrr zone[] = {
 	{ "ex.test", DNS_T_MX, "10 mx1.ex.test" },
@@ -69,46 +64,6 @@ static const struct zrr zone[] = {
 
 static unsigned long asked;
 
-static void
-add_rr(struct dns_rr **rrs, size_t *n, const char *owner, const struct zrr *z)
-{
-	struct dns_rr *rr;
-	char host[256];
-	unsigned pref;
-
-	*rrs = xreallocarray(*rrs, *n + 1, sizeof(**rrs));
-	rr = &(*rrs)[(*n)++];
-	memset(rr, 0, sizeof(*rr));
-	rr->owner = xstrdup(owner);
-	rr->type = (uint16_t)z->type;
-	rr->class = 1;
-	rr->ttl = 300;
-	switch (z->type) {
-	case DNS_T_MX:
-		if (sscanf(z->value, "%u %255s", &pref, host) != 2)
-			abort();
-		rr->u.mx.pref = (uint16_t)pref;
-		rr->u.mx.host = xstrdup(host);
-		break;
-	case DNS_T_A:
-		rr->u.a.family = AF_INET;
-		inet_pton(AF_INET, z->value, rr->u.a.addr);
-		break;
-	case DNS_T_AAAA:
-		rr->u.a.family = AF_INET6;
-		inet_pton(AF_INET6, z->value, rr->u.a.addr);
-		break;
-	case DNS_T_CNAME:
-		rr->u.name = xstrdup(z->value);
-		break;
-	case DNS_T_TXT:
-		rr->u.txt.data = xstrdup(z->value);
-		rr->u.txt.len = strlen(z->value);
-		rr->u.txt.nstr = 1;
-		break;
-	}
-}
-
 static enum dns_outcome
 fake(void *arg, const char *name, int type, struct dns_rr **rrs, size_t *n)
 {
@@ -126,15 +81,15 @@ fake(void *arg, const char *name, int type, struct dns_rr **rrs, size_t *n)
 		if (z->type == DNS_T_CNAME && type != DNS_T_CNAME) {
 			/* The CNAME and what the target holds, as a
 			 * recursive resolver answers. */
-			add_rr(rrs, n, name, z);
+			zone_add(rrs, n, name, z);
 			for (c = zone; c->name != NULL; c++)
 				if (strcasecmp(c->name, z->value) == 0 &&
 				    c->type == type)
-					add_rr(rrs, n, c->name, c);
+					zone_add(rrs, n, c->name, c);
 			return DNS_OK;
 		}
 		if (z->type == type)
-			add_rr(rrs, n, name, z);
+			zone_add(rrs, n, name, z);
 	}
 	if (!exists)
 		return DNS_NXDOMAIN;

@@ -21,10 +21,9 @@
 #include "net/smtp_session.h"
 #include "probe/spf_walk.h"
 #include "util/xalloc.h"
+#include "fake_zone.h"
 #include "tap.h"
 #include "util/dname.h"
-
-#define T_TIMEOUT	-1
 
 /* A 1024-bit RSA key (SubjectPublicKeyInfo, base64). */
 #define KEY1024 \
@@ -33,11 +32,7 @@
 	"OGpG8Y5olY8B4j4X1jEEf+XSoski7ScQSVTSDub18yT7sgUK2vgUC/INmQ7I7vRjp" \
 	"uWNgA54N1hm8sVwIDAQAB"
 
-static const struct zrr {
-	const char	*name;
-	int		 type;
-	const char	*value;
-} zone[] = {
+static const struct zrr zone[] = {
 	{ "sub.ex.test", DNS_T_TXT, "v=spf1 ip4:192.0.2.1 -all" },
 	{ "_dmarc.ex.test", DNS_T_TXT, "v=DMARC1; p=reject; "
 	    "rua=mailto:r@ex.test,mailto:agg@rep.example" },
@@ -45,7 +40,7 @@ static const struct zrr {
 	{ "s1._domainkey.sub.ex.test", DNS_T_TXT, "v=DKIM1; k=rsa; p="
 	    KEY1024 },
 	{ "_mta-sts.sub.ex.test", DNS_T_TXT, "v=STSv1; id=20260101" },
-	{ "_smtp._tls.sub.ex.test", T_TIMEOUT, NULL },
+	{ "_smtp._tls.sub.ex.test", ZONE_TIMEOUT, NULL },
 	/* DKIM economy: NODATA at _domainkey, a key at the 8th guess. */
 	{ "_domainkey.nd.ex.test", DNS_T_A, "192.0.2.9" },
 	{ "mail._domainkey.nd.ex.test", DNS_T_TXT, "v=DKIM1; k=rsa; p="
@@ -63,41 +58,13 @@ static enum dns_outcome
 fake(void *arg, const char *name, int type, struct dns_rr **rrs,
     size_t *nrr)
 {
-	struct dns_rr *v;
-	size_t i, n = 0;
-	int exists = 0;
-
 	(void)arg;
 	if (strlen(asked) + strlen(name) + 2 < sizeof(asked)) {
 		strcat(asked, name);
 		strcat(asked, " ");
 	}
-	v = xcalloc(sizeof(zone) / sizeof(zone[0]), sizeof(*v));
-	for (i = 0; i < sizeof(zone) / sizeof(zone[0]); i++) {
-		if (!dname_equal(zone[i].name, name))
-			continue;
-		exists = 1;
-		if (zone[i].type == T_TIMEOUT) {
-			free(v);
-			return DNS_TIMEOUT;
-		}
-		if (zone[i].type != type)
-			continue;
-		v[n].owner = xstrdup(name);
-		v[n].type = (uint16_t)type;
-		v[n].class = 1;
-		v[n].u.txt.data = xstrdup(zone[i].value);
-		v[n].u.txt.len = strlen(zone[i].value);
-		v[n].u.txt.nstr = 1;
-		n++;
-	}
-	if (n == 0) {
-		free(v);
-		return exists ? DNS_NODATA : DNS_NXDOMAIN;
-	}
-	*rrs = v;
-	*nrr = n;
-	return DNS_OK;
+	return zone_answer(zone, sizeof(zone) / sizeof(zone[0]), name, type,
+	    rrs, nrr);
 }
 
 struct got {

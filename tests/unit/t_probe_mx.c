@@ -17,14 +17,8 @@
 #include "analyze/findings.h"
 #include "probe/probe_mx.h"
 #include "util/xalloc.h"
+#include "fake_zone.h"
 #include "tap.h"
-
-/* A zone as a table: name, type, value ("pref host" for MX). */
-struct zrr {
-	const char	*name;
-	int		 type;
-	const char	*value;
-};
 
 static const struct zrr *zone;
 
@@ -33,9 +27,6 @@ fake(void *arg, const char *name, int type, struct dns_rr **rrs, size_t *n)
 {
 	const struct zrr *z;
 	int exists = 0;
-	struct dns_rr *rr;
-	char host[256];
-	unsigned pref;
 
 	(void)arg;
 	*rrs = NULL;
@@ -46,30 +37,8 @@ fake(void *arg, const char *name, int type, struct dns_rr **rrs, size_t *n)
 		exists = 1;
 		if (z->type != type && z->type != DNS_T_CNAME)
 			continue;
-		*rrs = xreallocarray(*rrs, *n + 1, sizeof(**rrs));
-		rr = &(*rrs)[(*n)++];
-		memset(rr, 0, sizeof(*rr));
-		rr->owner = xstrdup(name);
-		rr->type = (uint16_t)z->type;
-		rr->ttl = 600;
-		switch (z->type) {
-		case DNS_T_MX:
-			sscanf(z->value, "%u %255s", &pref, host);
-			rr->u.mx.pref = (uint16_t)pref;
-			rr->u.mx.host = xstrdup(host);
-			break;
-		case DNS_T_A:
-			rr->u.a.family = AF_INET;
-			inet_pton(AF_INET, z->value, rr->u.a.addr);
-			break;
-		case DNS_T_AAAA:
-			rr->u.a.family = AF_INET6;
-			inet_pton(AF_INET6, z->value, rr->u.a.addr);
-			break;
-		case DNS_T_CNAME:
-			rr->u.name = xstrdup(z->value);
-			break;
-		}
+		zone_add(rrs, n, name, z);
+		(*rrs)[*n - 1].ttl = 600;
 	}
 	if (!exists)
 		return DNS_NXDOMAIN;

@@ -24,84 +24,25 @@
 #include "util/buf.h"
 #include "util/dname.h"
 #include "util/xalloc.h"
+#include "fake_zone.h"
 #include "tap.h"
 
-/* --- the fake zone: NAME TYPE VALUE, one RR per line --- */
-
-#define T_SERVFAIL	-1
-#define T_TIMEOUT	-2
-
-struct zrr {
-	const char	*name;
-	int		 type;
-	const char	*value;
-};
+/* --- the fake zone (fake_zone.h), counting the questions --- */
 
 static const struct zrr *zone;
 static size_t zone_n;
 static int questions;
 static int a_questions;		/* A and AAAA */
 
-static void
-rr_fill(struct dns_rr *rr, const char *name, const struct zrr *z)
-{
-	memset(rr, 0, sizeof(*rr));
-	rr->owner = xstrdup(name);
-	rr->type = (uint16_t)z->type;
-	rr->class = 1;
-	rr->ttl = 300;
-	switch (z->type) {
-	case DNS_T_TXT:
-		rr->u.txt.data = xstrdup(z->value);
-		rr->u.txt.len = strlen(z->value);
-		rr->u.txt.nstr = 1;
-		break;
-	case DNS_T_A:
-		rr->u.a.family = AF_INET;
-		inet_pton(AF_INET, z->value, rr->u.a.addr);
-		break;
-	case DNS_T_MX:
-		rr->u.mx.pref = 10;
-		rr->u.mx.host = xstrdup(z->value);
-		break;
-	default:		/* PTR */
-		rr->u.name = xstrdup(z->value);
-		break;
-	}
-}
-
 static enum dns_outcome
 fake(void *arg, const char *name, int type, struct dns_rr **rrs,
     size_t *nrr)
 {
-	struct dns_rr *v;
-	size_t i, n = 0;
-	int exists = 0;
-
 	(void)arg;
 	questions++;
 	if (type == DNS_T_A || type == DNS_T_AAAA)
 		a_questions++;
-	v = xcalloc(zone_n + 1, sizeof(*v));
-	for (i = 0; i < zone_n; i++) {
-		if (!dname_equal(zone[i].name, name))
-			continue;
-		exists = 1;
-		if (zone[i].type == T_SERVFAIL || zone[i].type == T_TIMEOUT) {
-			free(v);
-			return zone[i].type == T_SERVFAIL ? DNS_SERVFAIL :
-			    DNS_TIMEOUT;
-		}
-		if (zone[i].type == type)
-			rr_fill(&v[n++], name, &zone[i]);
-	}
-	if (n == 0) {
-		free(v);
-		return exists ? DNS_NODATA : DNS_NXDOMAIN;
-	}
-	*rrs = v;
-	*nrr = n;
-	return DNS_OK;
+	return zone_answer(zone, zone_n, name, type, rrs, nrr);
 }
 
 /* --- running one evaluation --- */
@@ -351,7 +292,7 @@ static const struct zrr z_ptr_err[] = {
 	{ "ex.test", DNS_T_TXT, "v=spf1 ptr -all" },
 	{ "99.2.0.192.in-addr.arpa", DNS_T_PTR, "bad.ex.test" },
 	{ "99.2.0.192.in-addr.arpa", DNS_T_PTR, "p1.ex.test" },
-	{ "bad.ex.test", T_SERVFAIL, NULL },
+	{ "bad.ex.test", ZONE_SERVFAIL, NULL },
 	{ "p1.ex.test", DNS_T_A, "192.0.2.99" }
 };
 
@@ -373,15 +314,15 @@ test_ptr(void)
 /* --- DNS failures: temperror; no deadline of its own --- */
 
 static const struct zrr z_txt_timeout[] = {
-	{ "ex.test", T_TIMEOUT, NULL }
+	{ "ex.test", ZONE_TIMEOUT, NULL }
 };
 static const struct zrr z_a_servfail[] = {
 	{ "ex.test", DNS_T_TXT, "v=spf1 a:sf.ex.test -all" },
-	{ "sf.ex.test", T_SERVFAIL, NULL }
+	{ "sf.ex.test", ZONE_SERVFAIL, NULL }
 };
 static const struct zrr z_exp_fail[] = {
 	{ "ex.test", DNS_T_TXT, "v=spf1 -all exp=e.ex.test" },
-	{ "e.ex.test", T_TIMEOUT, NULL }
+	{ "e.ex.test", ZONE_TIMEOUT, NULL }
 };
 
 static void

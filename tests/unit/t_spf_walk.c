@@ -21,11 +21,9 @@
 #include "util/xalloc.h"
 #include "analyze/analyze.h"
 #include "report/report.h"
+#include "fake_zone.h"
 #include "tap.h"
 #include "util/dname.h"
-
-#define T_TIMEOUT	-1
-#define T_SERVFAIL	-2
 
 /* 150 a: terms to names the record chose (filled by main()). */
 static char fan_record[4096];
@@ -36,11 +34,7 @@ static char fan_record[4096];
  */
 static char cut_record[2048], cut_name[256], cut_a_name[256];
 
-static const struct zrr {
-	const char	*name;
-	int		 type;
-	const char	*value;
-} zone[] = {
+static const struct zrr zone[] = {
 	{ "example.com", DNS_T_TXT, "v=spf1 a mx include:inc1.example.net "
 	    "include:inc2.example.net include:gone.example.net "
 	    "a:nohost.example.com include:_spf.%{l}.%{d} ptr "
@@ -53,7 +47,7 @@ static const struct zrr {
 	    "ip4:198.51.100.0/24 -all" },
 	{ "inc2.example.net", DNS_T_TXT, "v=spf1 ip4:203.0.113.0/24 -all" },
 	{ "slow.example", DNS_T_TXT, NULL },
-	{ "slow.example", T_TIMEOUT, NULL },
+	{ "slow.example", ZONE_TIMEOUT, NULL },
 	{ "two.example", DNS_T_TXT, "v=spf1 -all" },
 	{ "two.example", DNS_T_TXT, "v=spf1 +all" },
 	{ "bad.example", DNS_T_TXT, "v=spf1 a:museum -all" },
@@ -65,7 +59,7 @@ static const struct zrr {
 	    "exp=why.fail.example" },
 	{ "why.fail.example", DNS_T_TXT, "%{i} is not one of %{d}'s senders" },
 	{ "sf.example", DNS_T_TXT, "v=spf1 a:sf-host.example -all" },
-	{ "sf-host.example", T_SERVFAIL, NULL },
+	{ "sf-host.example", ZONE_SERVFAIL, NULL },
 	{ "fan.example", DNS_T_TXT, fan_record },
 	/* Macros the walk knows (d, o) and literal escapes are followed;
 	 * the sender's and client's macros are not (test_macro_walk). */
@@ -90,48 +84,14 @@ static enum dns_outcome
 fake(void *arg, const char *name, int type, struct dns_rr **rrs,
     size_t *nrr)
 {
-	struct dns_rr *v;
-	size_t i, n = 0;
-	int exists = 0;
-
 	(void)arg;
 	if (type == DNS_T_TXT && strlen(order) + strlen(name) + 2 <
 	    sizeof(order)) {
 		strcat(order, name);
 		strcat(order, " ");
 	}
-	v = calloc(sizeof(zone) / sizeof(zone[0]), sizeof(*v));
-	for (i = 0; i < sizeof(zone) / sizeof(zone[0]); i++) {
-		if (!dname_equal(zone[i].name, name))
-			continue;
-		exists = 1;
-		if (zone[i].type == T_TIMEOUT || zone[i].type == T_SERVFAIL) {
-			free(v);
-			return zone[i].type == T_TIMEOUT ? DNS_TIMEOUT :
-			    DNS_SERVFAIL;
-		}
-		if (zone[i].type != type || zone[i].value == NULL)
-			continue;
-		v[n].owner = strdup(name);
-		v[n].type = (uint16_t)type;
-		v[n].class = 1;
-		if (type == DNS_T_TXT) {
-			v[n].u.txt.data = strdup(zone[i].value);
-			v[n].u.txt.len = strlen(zone[i].value);
-			v[n].u.txt.nstr = 1;
-		} else {
-			v[n].u.a.family = AF_INET;
-			inet_pton(AF_INET, zone[i].value, v[n].u.a.addr);
-		}
-		n++;
-	}
-	if (n == 0) {
-		free(v);
-		return exists ? DNS_NODATA : DNS_NXDOMAIN;
-	}
-	*rrs = v;
-	*nrr = n;
-	return DNS_OK;
+	return zone_answer(zone, sizeof(zone) / sizeof(zone[0]), name, type,
+	    rrs, nrr);
 }
 
 static struct spf_analysis *got;
