@@ -11,10 +11,16 @@
  *	buf_append(b, p, n)	0, or -1 when the cap would be exceeded
  *				(nothing is appended then)
  *	buf_printf(b, fmt, ...)	formatted append, truncated at the cap
+ *	buf_vprintf(b, fmt, ap)	the same with a va_list
  *	buf_reset(b)		length 0, storage kept
  *	buf_consume(b, n)	drop n bytes from the front
  *	buf_str(b)		NUL-terminated contents (always valid)
  *	buf_len(b)
+ *	buf_max(b)		the cap given to buf_new()
+ *	buf_steal(b)		the contents as a malloc'd string (the
+ *				caller frees it), b left empty; it ends at
+ *				the first NUL, so bytes after an embedded
+ *				NUL (buf_append() keeps them) are not in it
  * Returns: see above. The data is always NUL-terminated after its length.
  * BUGS: buf_consume() is O(len); fine for SMTP-sized buffers.
  */
